@@ -1,0 +1,149 @@
+//! Configuration: built-in defaults, then a TOML file, then `BENTENG_*` environment variables.
+//! Every option is documented in `config/benteng.example.toml`.
+
+use anyhow::Context;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: String,
+    pub secure_cookies: bool,
+    pub session_idle_minutes: i64,
+    pub login_attempts_per_minute: u32,
+    pub trust_proxy: bool,
+    pub api_token_hours: i64,
+    pub log_format: String,
+    pub log_level: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://benteng-data/benteng.db".into(),
+            bind: "127.0.0.1:8080".into(),
+            secure_cookies: false,
+            session_idle_minutes: 720,
+            login_attempts_per_minute: 10,
+            trust_proxy: false,
+            api_token_hours: 12,
+            log_format: "text".into(),
+            log_level: "info".into(),
+        }
+    }
+}
+
+/// The configuration without secrets, safe to log.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &self.redacted_url())
+            .field("bind", &self.bind)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("session_idle_minutes", &self.session_idle_minutes)
+            .field("login_attempts_per_minute", &self.login_attempts_per_minute)
+            .field("trust_proxy", &self.trust_proxy)
+            .field("api_token_hours", &self.api_token_hours)
+            .finish()
+    }
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        let path = file
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("BENTENG_CONFIG").map(Into::into))
+            .or_else(|| {
+                Path::new("benteng.toml")
+                    .exists()
+                    .then(|| "benteng.toml".into())
+            });
+        if let Some(p) = path {
+            anyhow::ensure!(p.exists(), "configuration file {} not found", p.display());
+            fig = fig.merge(Toml::file(p));
+        }
+        let cfg: Config = fig
+            .merge(Env::prefixed("BENTENG_").ignore(&["CONFIG", "NEW_PASSWORD"]))
+            .extract()
+            .context("reading configuration")?;
+        anyhow::ensure!(
+            cfg.session_idle_minutes > 0,
+            "session_idle_minutes must be positive"
+        );
+        anyhow::ensure!(cfg.api_token_hours > 0, "api_token_hours must be positive");
+        Ok(cfg)
+    }
+
+    /// The database URL with any password replaced by `***`.
+    pub fn redacted_url(&self) -> String {
+        redact(&self.database_url)
+    }
+
+    pub fn web(&self) -> anyhow::Result<benteng_web::WebConfig> {
+        Ok(benteng_web::WebConfig {
+            bind: self
+                .bind
+                .parse()
+                .with_context(|| format!("bind = {:?} is not an address:port", self.bind))?,
+            secure_cookies: self.secure_cookies,
+            session_idle_minutes: self.session_idle_minutes,
+            login_attempts_per_minute: self.login_attempts_per_minute,
+            trust_proxy: self.trust_proxy,
+            api_token_hours: self.api_token_hours,
+        })
+    }
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub fn init_logging(cfg: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(format!("{},sqlx=warn,tower_http=info", cfg.log_level))
+    });
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if cfg.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_print() {
+        assert_eq!(
+            redact("postgres://benteng:s3cret@db:5432/benteng"),
+            "postgres://benteng:***@db:5432/benteng"
+        );
+        assert_eq!(
+            redact("sqlite://benteng-data/benteng.db"),
+            "sqlite://benteng-data/benteng.db"
+        );
+        let cfg = Config {
+            database_url: "postgres://u:pw@h/d".into(),
+            ..Default::default()
+        };
+        assert!(!format!("{cfg:?}").contains("pw@"));
+    }
+}

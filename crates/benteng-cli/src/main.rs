@@ -1,0 +1,328 @@
+//! `benteng`: the one binary. `serve` runs the product; the other commands are for operators.
+
+mod config;
+
+use anyhow::Context;
+use benteng_db::users::{random_password, UserInput};
+use benteng_db::Db;
+use clap::{Parser, Subcommand};
+use config::Config;
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(
+    name = "benteng",
+    version,
+    about = "Benteng — Desa Binaan Imigrasi: mencegah TPPO dari desa"
+)]
+struct Cli {
+    /// Configuration file (TOML). Default: $BENTENG_CONFIG, else ./benteng.toml when present.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate, load regions, create the first admin if needed, and serve the web app.
+    Serve {
+        /// Also load the Kabupaten Malang demo set (once).
+        #[arg(long)]
+        demo: bool,
+        /// Listen address, overriding the configuration (e.g. 0.0.0.0:8080).
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Import reference data.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Manage user accounts from the command line.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+    /// Load the Kabupaten Malang demo set and print its logins.
+    Demo,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Load the Kemendagri region list (the shipped file unless --file is given).
+    Regions {
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user. The password is read from $BENTENG_NEW_PASSWORD or the first line of
+    /// standard input; with --random-password one is generated and printed.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, kanwil, petugas, mitra or desa.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        full_name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// Office id (petugas).
+        #[arg(long)]
+        office_id: Option<i64>,
+        /// Agency id (mitra).
+        #[arg(long)]
+        agency_id: Option<i64>,
+        /// Province code (kanwil) or village code (desa).
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        pimpasa: bool,
+        #[arg(long)]
+        pemeriksa: bool,
+        #[arg(long)]
+        random_password: bool,
+    },
+    /// Set a user's password (and re-activate the account); same password sources as `add`.
+    Passwd {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        random_password: bool,
+    },
+}
+
+fn read_password(random: bool) -> anyhow::Result<(String, bool)> {
+    if random {
+        return Ok((random_password(), true));
+    }
+    if let Ok(p) = std::env::var("BENTENG_NEW_PASSWORD") {
+        return Ok((p, false));
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
+    Ok((line.trim_end_matches(['\r', '\n']).to_string(), false))
+}
+
+fn explain(e: benteng_db::Error) -> anyhow::Error {
+    match e {
+        benteng_db::Error::Invalid(f) => {
+            let list: Vec<String> =
+                f.0.iter()
+                    .map(|e| format!("{}: {}", e.field, e.code))
+                    .collect();
+            anyhow::anyhow!("invalid input: {}", list.join(", "))
+        }
+        benteng_db::Error::Conflict(field, code) => anyhow::anyhow!("conflict on {field}: {code}"),
+        other => anyhow::anyhow!(other),
+    }
+}
+
+async fn open(cfg: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(&cfg.database_url)
+        .await
+        .with_context(|| format!("connecting to {}", cfg.redacted_url()))?;
+    let n = db.migrate().await?;
+    if n > 0 {
+        tracing::info!(applied = n, "database migrated");
+    }
+    Ok(db)
+}
+
+async fn load_regions(db: &Db) -> anyhow::Result<()> {
+    let start = Instant::now();
+    let r = db.load_shipped_regions().await?;
+    if r.skipped_already_loaded {
+        tracing::info!(regions = r.read, "regions already loaded");
+    } else {
+        tracing::info!(
+            regions = r.read,
+            written = r.inserted,
+            ms = start.elapsed().as_millis() as u64,
+            "regions loaded"
+        );
+    }
+    Ok(())
+}
+
+fn print_demo(report: &benteng_db::demo::DemoReport) {
+    if report.already_loaded {
+        println!("Data demo sudah dimuat sebelumnya (demo data already loaded); kata sandi tidak ditampilkan lagi.");
+        return;
+    }
+    println!("\nData demo Kabupaten Malang dimuat: {} desa binaan. Akun demo (username / peran / kata sandi):", report.desa_binaan);
+    for l in &report.logins {
+        println!("  {:<18} {:<8} {}", l.username, l.role, l.password);
+    }
+    println!();
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let cfg = Config::load(cli.config.as_deref())?;
+    config::init_logging(&cfg);
+    match cli.command {
+        Command::Serve { demo, bind } => serve(cfg, demo, bind).await,
+        Command::Migrate => {
+            let db = open(&cfg).await?;
+            println!("Migrasi selesai (migrations done).");
+            db.close().await;
+            Ok(())
+        }
+        Command::Import {
+            what: ImportCommand::Regions { file },
+        } => {
+            let db = open(&cfg).await?;
+            let start = Instant::now();
+            let report = match file {
+                None => db.load_shipped_regions().await?,
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("reading {}", path.display()))?;
+                    let (rows, bad) = benteng_db::regions::parse_csv(&text, |_| true);
+                    let mut r = db.load_regions(&rows).await?;
+                    r.bad = bad;
+                    r
+                }
+            };
+            for b in &report.bad {
+                eprintln!("baris {}: {}", b.line, b.reason);
+            }
+            println!(
+                "{} wilayah dibaca, {} ditulis, {} baris ditolak, {} ms{}",
+                report.read,
+                report.inserted,
+                report.bad.len(),
+                start.elapsed().as_millis(),
+                if report.skipped_already_loaded {
+                    " (sudah lengkap)"
+                } else {
+                    ""
+                }
+            );
+            Ok(())
+        }
+        Command::User { action } => {
+            let db = open(&cfg).await?;
+            load_regions(&db).await?;
+            match action {
+                UserCommand::Add {
+                    username,
+                    role,
+                    full_name,
+                    email,
+                    office_id,
+                    agency_id,
+                    region,
+                    pimpasa,
+                    pemeriksa,
+                    random_password,
+                } => {
+                    let (password, generated) = read_password(random_password)?;
+                    let input = UserInput {
+                        full_name: full_name.unwrap_or_else(|| username.clone()),
+                        username,
+                        email: email.unwrap_or_default(),
+                        role,
+                        pimpasa: pimpasa.then(|| "1".into()),
+                        pemeriksa: pemeriksa.then(|| "1".into()),
+                        office_id: office_id.map(|n| n.to_string()).unwrap_or_default(),
+                        agency_id: agency_id.map(|n| n.to_string()).unwrap_or_default(),
+                        region_code: region.unwrap_or_default(),
+                        password: password.clone(),
+                        active: Some("1".into()),
+                    };
+                    let id = db.create_user(None, &input).await.map_err(explain)?;
+                    println!("Pengguna {} dibuat (id {id}).", input.username);
+                    if generated {
+                        println!("Kata sandi: {password}");
+                    }
+                }
+                UserCommand::Passwd {
+                    username,
+                    random_password,
+                } => {
+                    let (password, generated) = read_password(random_password)?;
+                    db.set_password_cli(&username, &password)
+                        .await
+                        .map_err(explain)?;
+                    println!("Kata sandi {username} diganti.");
+                    if generated {
+                        println!("Kata sandi: {password}");
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Demo => {
+            let db = open(&cfg).await?;
+            load_regions(&db).await?;
+            print_demo(&db.load_demo().await.map_err(explain)?);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(cfg: Config, demo: bool, bind: Option<String>) -> anyhow::Result<()> {
+    let db = open(&cfg).await?;
+    load_regions(&db).await?;
+    if db.user_count().await? == 0 {
+        let password = random_password();
+        let admin = UserInput {
+            username: "admin".into(),
+            full_name: "Administrator".into(),
+            role: "admin".into(),
+            password: password.clone(),
+            active: Some("1".into()),
+            ..Default::default()
+        };
+        db.create_user(None, &admin).await.map_err(explain)?;
+        // Printed once to the operator's console, never to the log.
+        println!("\nAkun pertama dibuat / first account created:\n  username: admin\n  password: {password}\nGanti kata sandi ini setelah masuk (menu Akun).\n");
+    }
+    if demo {
+        print_demo(&db.load_demo().await.map_err(explain)?);
+    }
+    let mut web = cfg.web()?;
+    if let Some(b) = bind {
+        web.bind = b.parse().with_context(|| format!("--bind {b}"))?;
+    }
+    let app = benteng_web::Application::build(web, db.clone()).await?;
+    benteng_web::spawn_housekeeping(db);
+    let addr = app.local_addr();
+    println!("Benteng berjalan di http://{addr}/ (Ctrl+C untuk berhenti)");
+    tracing::info!(%addr, "listening");
+    app.run_until(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

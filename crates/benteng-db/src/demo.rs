@@ -1,0 +1,284 @@
+//! The Kabupaten Malang demo set: Kantor Imigrasi Kelas I TPI Malang with its working area,
+//! the Kanwil Jawa Timur, partner agencies, desa binaan in the big sending kecamatan of south
+//! Malang and one user of every role. Everything goes through the same validated functions as
+//! real input. Which villages Kanim Malang really mentors is not public: these are examples in
+//! real villages, with made-up decree numbers, people and phone numbers.
+
+use crate::agencies::AgencyInput;
+use crate::desa_binaan::{ContactInput, DesaBinaanInput};
+use crate::offices::{AreaInput, OfficeInput};
+use crate::users::{random_password, UserInput};
+use crate::visits::VisitInput;
+use crate::{Ctx, Db, Result};
+
+pub const MALANG_OFFICE: &str = "Kantor Imigrasi Kelas I TPI Malang";
+
+/// Villages (code, kantong PMI, population, residents abroad).
+const VILLAGES: &[(&str, bool, i64, i64)] = &[
+    ("35.07.04.2011", true, 9_850, 610),  // Sumbermanjing Wetan
+    ("35.07.04.2007", true, 7_420, 480),  // Sitiarjo
+    ("35.07.04.2014", true, 6_130, 395),  // Tambakrejo
+    ("35.07.04.2012", false, 5_270, 150), // Ringinsari
+    ("35.07.11.2002", true, 8_960, 540),  // Kalipare
+    ("35.07.11.2008", true, 7_780, 430),  // Arjowilangun
+    ("35.07.11.2004", false, 6_010, 210), // Sukowilangun
+    ("35.07.05.2003", true, 8_340, 505),  // Srimulyo
+    ("35.07.05.2004", true, 7_150, 390),  // Baturetno
+    ("35.07.05.2012", false, 4_880, 140), // Jambangan
+    ("35.07.03.2003", true, 9_120, 470),  // Bantur
+    ("35.07.01.2006", true, 8_450, 455),  // Donomulyo
+    ("35.07.29.2004", false, 6_720, 260), // Gedangan
+];
+
+/// A demo account and its password, printed once by the command line.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub username: String,
+    pub role: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DemoReport {
+    pub already_loaded: bool,
+    pub logins: Vec<DemoLogin>,
+    pub desa_binaan: usize,
+}
+
+fn user(username: &str, name: &str, role: &str) -> UserInput {
+    UserInput {
+        username: username.into(),
+        full_name: name.into(),
+        role: role.into(),
+        password: random_password(),
+        active: Some("1".into()),
+        ..Default::default()
+    }
+}
+
+impl Db {
+    /// Load the demo set once; a second call changes nothing.
+    pub async fn load_demo(&self) -> Result<DemoReport> {
+        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM offices WHERE name = $1")
+            .bind(MALANG_OFFICE)
+            .fetch_one(&self.pool)
+            .await?;
+        if exists > 0 {
+            return Ok(DemoReport {
+                already_loaded: true,
+                ..Default::default()
+            });
+        }
+        let mut report = DemoReport::default();
+        let mut add = |u: &UserInput| {
+            report.logins.push(DemoLogin {
+                username: u.username.clone(),
+                role: u.role.clone(),
+                password: u.password.clone(),
+            });
+        };
+
+        let admin = user("admin.demo", "Admin Demo", "admin");
+        let admin_id = self.create_user(None, &admin).await?;
+        add(&admin);
+        let (actor, _) = self.actor(admin_id).await?.ok_or(crate::Error::NotFound)?;
+        let ctx = Ctx {
+            actor,
+            ip: None,
+            request_id: Some("demo".into()),
+        };
+
+        let malang = self
+            .create_office(
+                &ctx,
+                &OfficeInput {
+                    name: MALANG_OFFICE.into(),
+                    kind: "kanim".into(),
+                    province_code: "35".into(),
+                    address: "Jl. R. Panji Suroso No. 4, Kota Malang".into(),
+                    phone: "0341 491039".into(),
+                    email: "kanim.malang@imigrasi.go.id".into(),
+                },
+            )
+            .await?;
+        for kab in [
+            "35.73", "35.07", "35.79", "35.75", "35.14", "35.74", "35.13", "35.08",
+        ] {
+            self.assign_area(
+                &ctx,
+                malang,
+                &AreaInput {
+                    region_code: kab.into(),
+                    valid_from: "2020-01-01".into(),
+                    note: String::new(),
+                },
+            )
+            .await?;
+        }
+        self.create_office(
+            &ctx,
+            &OfficeInput {
+                name: "Kantor Wilayah Direktorat Jenderal Imigrasi Jawa Timur".into(),
+                kind: "kanwil".into(),
+                province_code: "35".into(),
+                address: "Jl. Kayoon No. 50-52, Surabaya".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
+
+        let agency = |name: &str, kind: &str, region: &str| AgencyInput {
+            name: name.into(),
+            kind: kind.into(),
+            region_code: region.into(),
+            ..Default::default()
+        };
+        let disnaker = self
+            .create_agency(
+                &ctx,
+                &agency("Dinas Tenaga Kerja Kabupaten Malang", "disnaker", "35.07"),
+            )
+            .await?;
+        let bp3mi = self
+            .create_agency(
+                &ctx,
+                &agency("BP3MI Jawa Timur (Pos KP2MI Malang)", "bp3mi", "35"),
+            )
+            .await?;
+        let dukcapil = self
+            .create_agency(
+                &ctx,
+                &agency("Dispendukcapil Kabupaten Malang", "dukcapil", "35.07"),
+            )
+            .await?;
+        let polres = self
+            .create_agency(&ctx, &agency("Polres Malang", "polri", "35.07"))
+            .await?;
+        self.create_agency(
+            &ctx,
+            &agency("Dinas Sosial Kabupaten Malang", "dinsos", "35.07"),
+        )
+        .await?;
+
+        let mut more = vec![
+            UserInput {
+                region_code: "35".into(),
+                ..user("kanwil.jatim", "Dewi Kartikasari", "kanwil")
+            },
+            UserInput {
+                office_id: malang.to_string(),
+                pimpasa: Some("1".into()),
+                ..user("pimpasa.malang", "Rina Wulandari", "petugas")
+            },
+            UserInput {
+                office_id: malang.to_string(),
+                pimpasa: Some("1".into()),
+                ..user("pimpasa2.malang", "Bagus Prasetyo", "petugas")
+            },
+            UserInput {
+                office_id: malang.to_string(),
+                pemeriksa: Some("1".into()),
+                ..user("pemeriksa.malang", "Agus Setiawan", "petugas")
+            },
+            UserInput {
+                agency_id: disnaker.to_string(),
+                ..user("disnaker.malang", "Tri Handayani", "mitra")
+            },
+            UserInput {
+                agency_id: bp3mi.to_string(),
+                ..user("bp3mi.jatim", "Yusuf Hidayat", "mitra")
+            },
+            UserInput {
+                agency_id: dukcapil.to_string(),
+                ..user("dukcapil.malang", "Sri Rahayu", "mitra")
+            },
+            UserInput {
+                agency_id: polres.to_string(),
+                ..user("polres.malang", "Bripka Hendra Gunawan", "mitra")
+            },
+            UserInput {
+                region_code: "35.07.04.2007".into(),
+                ..user("desa.sitiarjo", "Suparman", "desa")
+            },
+            UserInput {
+                region_code: "35.07.11.2002".into(),
+                ..user("desa.kalipare", "Siti Aminah", "desa")
+            },
+        ];
+        let mut ids = Vec::new();
+        for u in more.drain(..) {
+            ids.push(self.create_user(None, &u).await?);
+            add(&u);
+        }
+        let (pimpasa, pimpasa2) = (ids[1], ids[2]);
+        let (p_actor, _) = self.actor(pimpasa).await?.ok_or(crate::Error::NotFound)?;
+        let officer = Ctx {
+            actor: p_actor,
+            ip: None,
+            request_id: Some("demo".into()),
+        };
+
+        for (n, (code, kantong, pop, abroad)) in VILLAGES.iter().enumerate() {
+            let id = self
+                .enrol_desa_binaan(
+                    &ctx,
+                    &DesaBinaanInput {
+                        region_code: (*code).into(),
+                        office_id: malang.to_string(),
+                        sk_number: format!("W15.IMI.IMI.4-GR.01.01-{:04}/2024", 310 + n),
+                        sk_date: if n < 8 {
+                            "2024-09-02".into()
+                        } else {
+                            "2025-03-10".into()
+                        },
+                        status: if n < 11 {
+                            "aktif".into()
+                        } else {
+                            "persiapan".into()
+                        },
+                        population: pop.to_string(),
+                        residents_abroad: abroad.to_string(),
+                        kantong_pmi: kantong.then(|| "1".into()),
+                        notes: String::new(),
+                    },
+                )
+                .await?;
+            self.set_desa_binaan_officers(&ctx, id, &[if n % 2 == 0 { pimpasa } else { pimpasa2 }])
+                .await?;
+            self.add_contact(
+                &ctx,
+                id,
+                &ContactInput {
+                    name: format!("Kepala Desa {}", n + 1),
+                    position: "Kepala Desa".into(),
+                    phone: format!("0812 3300 {:04}", 1000 + n),
+                },
+            )
+            .await?;
+            self.add_contact(
+                &ctx,
+                id,
+                &ContactInput {
+                    name: format!("Sekretaris Desa {}", n + 1),
+                    position: "Sekretaris Desa".into(),
+                    phone: format!("0857 4100 {:04}", 2000 + n),
+                },
+            )
+            .await?;
+            if n < 6 {
+                self.record_visit(&officer, id, &VisitInput {
+                    visit_date: format!("2026-{:02}-{:02}", 6 + n, 10 + n),
+                    departures_seen: (3 + n).to_string(),
+                    returns_seen: (1 + n % 3).to_string(),
+                    foreigners_staying: "0".into(),
+                    findings: "Sosialisasi prosedur penempatan PMI di balai desa bersama perangkat desa; warga menanyakan biaya penempatan ke Hong Kong dan Taiwan.".into(),
+                    problems: if n % 3 == 0 { "Ada informasi calo menawarkan kerja ke luar negeri tanpa pelatihan di BLK.".into() } else { String::new() },
+                    follow_up: "Koordinasi dengan Disnaker Kabupaten Malang untuk pendataan calon PMI.".into(),
+                })
+                .await?;
+            }
+            report.desa_binaan += 1;
+        }
+        Ok(report)
+    }
+}

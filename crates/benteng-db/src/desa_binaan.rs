@@ -1,0 +1,610 @@
+//! The desa binaan registry: villages enrolled in the programme with their decree (SK),
+//! office, PIMPASA officers, contacts, status and profile.
+
+use crate::audit::{self, Event};
+use crate::sql::{kab_and_prov, like_pattern, Filter};
+use crate::users::{ticked, User};
+use crate::{on_unique, Ctx, Db, Error, Page, Result};
+use benteng_domain::phone::mask_phone;
+use benteng_domain::values::{date, format_date, optional_count, optional_text, required_text};
+use benteng_domain::{Action, FieldErrors, PhoneNumber, RegionCode, RegionLevel};
+use serde::{Deserialize, Serialize};
+
+/// Programme status of a village: being prepared, active, or no longer mentored.
+pub const STATUSES: [&str; 3] = ["persiapan", "aktif", "nonaktif"];
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct DesaBinaan {
+    pub id: i64,
+    pub region_code: String,
+    pub village_name: String,
+    pub kecamatan_name: String,
+    pub kab_code: String,
+    pub kab_name: String,
+    pub office_id: i64,
+    pub office_name: String,
+    pub sk_number: String,
+    pub sk_date: String,
+    pub status: String,
+    pub population: Option<i64>,
+    pub residents_abroad: Option<i64>,
+    pub kantong_pmi: i64,
+    pub notes: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Contact {
+    pub id: i64,
+    pub name: String,
+    pub position: String,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DesaBinaanDetail {
+    pub desa: DesaBinaan,
+    pub officers: Vec<User>,
+    pub contacts: Vec<Contact>,
+    /// False when phone numbers were masked for this actor.
+    pub contacts_unmasked: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct DesaBinaanInput {
+    /// Only read on enrolment; a record never moves to another village.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub region_code: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub office_id: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub sk_number: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub sk_date: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub status: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub population: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub residents_abroad: String,
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub kantong_pmi: Option<String>,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ContactInput {
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub name: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub position: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub phone: String,
+}
+
+/// Filters of the registry list.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct DesaBinaanQuery {
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub q: Option<String>,
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub status: Option<String>,
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub kab: Option<String>,
+    #[serde(default)]
+    pub page: Option<i64>,
+}
+
+const DB_SELECT: &str = "SELECT d.id, d.region_code, v.name AS village_name, COALESCE(kc.name, '') AS kecamatan_name, d.kab_code, \
+    COALESCE(kb.name, '') AS kab_name, d.office_id, o.name AS office_name, d.sk_number, d.sk_date, d.status, d.population, \
+    d.residents_abroad, d.kantong_pmi, d.notes, d.created_at, d.updated_at \
+    FROM desa_binaan d JOIN regions v ON v.code = d.region_code LEFT JOIN regions kc ON kc.code = v.parent_code \
+    LEFT JOIN regions kb ON kb.code = d.kab_code JOIN offices o ON o.id = d.office_id";
+
+struct Valid {
+    office_id: i64,
+    sk_number: String,
+    sk_date: String,
+    status: String,
+    population: Option<i64>,
+    residents_abroad: Option<i64>,
+    kantong_pmi: bool,
+    notes: Option<String>,
+}
+
+impl Db {
+    /// Parse the editable fields; `village` is the record's place (checked against the office's
+    /// working area on the decree date).
+    async fn parse_desa_binaan(
+        &self,
+        i: &DesaBinaanInput,
+        village: Option<&RegionCode>,
+        e: &mut FieldErrors,
+    ) -> Result<Option<Valid>> {
+        let sk_number = e.check("sk_number", required_text(&i.sk_number, 100));
+        let sk_date = e.check("sk_date", date(&i.sk_date));
+        if sk_date.is_some_and(|d| d > crate::today()) {
+            e.add("sk_date", "err-date-future");
+        }
+        let status = if STATUSES.contains(&i.status.trim()) {
+            Some(i.status.trim().to_string())
+        } else {
+            e.add("status", "err-required");
+            None
+        };
+        let population = e
+            .check("population", optional_count(&i.population, 10_000_000))
+            .flatten();
+        let abroad = e
+            .check(
+                "residents_abroad",
+                optional_count(&i.residents_abroad, 10_000_000),
+            )
+            .flatten();
+        if let (Some(p), Some(a)) = (population, abroad) {
+            if a > p {
+                e.add("residents_abroad", "err-abroad-exceeds-population");
+            }
+        }
+        let notes = e.check("notes", optional_text(&i.notes, 2000)).flatten();
+        let office_id = match i.office_id.trim().parse::<i64>() {
+            Ok(id) => match self.office_row(id).await? {
+                Some(o) if o.kind == "kanim" => Some(id),
+                _ => {
+                    e.add("office_id", "err-not-found");
+                    None
+                }
+            },
+            Err(_) => {
+                e.add("office_id", "err-required");
+                None
+            }
+        };
+        // The office must cover the village's kabupaten/kota today.
+        if let (Some(o), Some(v)) = (office_id, village) {
+            if let Some(kab) = v.ancestor(RegionLevel::KabupatenKota) {
+                if !self.office_area_on(o, crate::today()).await?.contains(&kab) {
+                    e.add("office_id", "err-office-area");
+                }
+            }
+        }
+        Ok(match (office_id, sk_number, sk_date, status) {
+            (Some(office_id), Some(sk_number), Some(d), Some(status)) => Some(Valid {
+                office_id,
+                sk_number,
+                sk_date: format_date(d),
+                status,
+                population,
+                residents_abroad: abroad,
+                kantong_pmi: ticked(&i.kantong_pmi),
+                notes,
+            }),
+            _ => None,
+        })
+    }
+
+    /// Enrol a village in the programme.
+    pub async fn enrol_desa_binaan(&self, ctx: &Ctx, i: &DesaBinaanInput) -> Result<i64> {
+        ctx.require(Action::DesaBinaanManage, None)?;
+        let mut e = FieldErrors::new();
+        let village = match RegionCode::parse(&i.region_code) {
+            Ok(c) if c.level() == RegionLevel::Desa => {
+                if self.region_by_code(c.as_str()).await?.is_none() {
+                    e.add("region_code", "err-region-unknown");
+                    None
+                } else if !ctx.allows(Action::DesaBinaanManage, Some(&c)) {
+                    e.add("region_code", "err-region-out-of-scope");
+                    None
+                } else {
+                    Some(c)
+                }
+            }
+            Ok(_) => {
+                e.add("region_code", "err-region-need-desa");
+                None
+            }
+            Err(code) => {
+                e.add("region_code", code);
+                None
+            }
+        };
+        let v = self.parse_desa_binaan(i, village.as_ref(), &mut e).await?;
+        e.into_result()?;
+        let (Some(village), Some(v)) = (village, v) else {
+            return Err(Error::Invalid(FieldErrors::new()));
+        };
+        let (kab, prov) = kab_and_prov(&village);
+        let now = crate::now();
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO desa_binaan (region_code, kab_code, prov_code, office_id, sk_number, sk_date, status, population, residents_abroad, kantong_pmi, notes, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+        )
+        .bind(village.as_str().to_string())
+        .bind(kab.unwrap_or_default())
+        .bind(prov)
+        .bind(v.office_id)
+        .bind(v.sk_number)
+        .bind(v.sk_date)
+        .bind(v.status)
+        .bind(v.population)
+        .bind(v.residents_abroad)
+        .bind(v.kantong_pmi as i64)
+        .bind(v.notes)
+        .bind(ctx.actor.user_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| on_unique(e, "region_code", "err-desa-already-enrolled"))?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "enrol",
+                entity: "desa_binaan",
+                entity_id: Some(id.to_string()),
+                region: Some(&village),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn update_desa_binaan(&self, ctx: &Ctx, id: i64, i: &DesaBinaanInput) -> Result<()> {
+        let (_, village) = self
+            .desa_binaan_place(ctx, id, Action::DesaBinaanManage)
+            .await?;
+        let mut e = FieldErrors::new();
+        let v = self.parse_desa_binaan(i, Some(&village), &mut e).await?;
+        e.into_result()?;
+        let v = v.ok_or(Error::Invalid(FieldErrors::new()))?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE desa_binaan SET office_id = $1, sk_number = $2, sk_date = $3, status = $4, population = $5, residents_abroad = $6, kantong_pmi = $7, notes = $8, updated_at = $9 WHERE id = $10",
+        )
+        .bind(v.office_id)
+        .bind(v.sk_number)
+        .bind(v.sk_date)
+        .bind(v.status.clone())
+        .bind(v.population)
+        .bind(v.residents_abroad)
+        .bind(v.kantong_pmi as i64)
+        .bind(v.notes)
+        .bind(crate::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "update",
+                entity: "desa_binaan",
+                entity_id: Some(id.to_string()),
+                region: Some(&village),
+                detail: Some(format!("status={}", v.status)),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Load a record's place and refuse unless the actor may do `action` there.
+    pub(crate) async fn desa_binaan_place(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        action: Action,
+    ) -> Result<(i64, RegionCode)> {
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT region_code, office_id FROM desa_binaan WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let (code, office) = row.ok_or(Error::NotFound)?;
+        let code = RegionCode::parse(&code).map_err(|_| Error::NotFound)?;
+        ctx.require(action, Some(&code))?;
+        Ok((office, code))
+    }
+
+    /// The registry inside the actor's scope, filtered and paged.
+    pub async fn list_desa_binaan(
+        &self,
+        ctx: &Ctx,
+        q: &DesaBinaanQuery,
+        per_page: i64,
+    ) -> Result<Page<DesaBinaan>> {
+        ctx.require(Action::DesaBinaanView, None)?;
+        let mut f = Filter::default();
+        f.scope(
+            &ctx.actor.scope,
+            "d.region_code",
+            "d.kab_code",
+            "d.prov_code",
+        );
+        if let Some(text) = q.q.as_deref().filter(|s| !s.trim().is_empty()) {
+            let ph = f.text(like_pattern(&crate::regions::search_key(text)));
+            let sk = f.text(like_pattern(text));
+            f.push(format!("(v.name_search LIKE {ph} OR kc.name_search LIKE {ph} OR LOWER(d.sk_number) LIKE {sk})"));
+        }
+        if let Some(s) = q.status.as_deref().filter(|s| STATUSES.contains(s)) {
+            let ph = f.text(s);
+            f.push(format!("d.status = {ph}"));
+        }
+        if let Some(k) = q.kab.as_deref().filter(|s| !s.is_empty()) {
+            let ph = f.text(k);
+            f.push(format!("d.kab_code = {ph}"));
+        }
+        let (page, per_page, offset) = crate::paging(q.page, per_page);
+        let from = "FROM desa_binaan d JOIN regions v ON v.code = d.region_code LEFT JOIN regions kc ON kc.code = v.parent_code";
+        let total = f
+            .scalar(format!("SELECT COUNT(*) {from}{}", f.where_sql()))
+            .fetch_one(&self.pool)
+            .await?;
+        let items = f
+            .query_as::<DesaBinaan>(format!("{DB_SELECT}{} ORDER BY d.kab_code, kc.name, v.name LIMIT {per_page} OFFSET {offset}", f.where_sql()))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    /// Counts by status inside the actor's scope, for the home page.
+    pub async fn desa_binaan_counts(&self, ctx: &Ctx) -> Result<Vec<(String, i64)>> {
+        ctx.require(Action::DesaBinaanView, None)?;
+        let mut f = Filter::default();
+        f.scope(&ctx.actor.scope, "region_code", "kab_code", "prov_code");
+        let rows: Vec<(String, i64)> = f
+            .query_as(format!(
+                "SELECT status, COUNT(*) AS n FROM desa_binaan{} GROUP BY status ORDER BY status",
+                f.where_sql()
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows)
+    }
+
+    /// One village with officers and contacts. Contact phones are shown in full only to roles
+    /// that need them, and each such view is written to the audit log.
+    pub async fn get_desa_binaan(&self, ctx: &Ctx, id: i64) -> Result<DesaBinaanDetail> {
+        let (_, village) = self
+            .desa_binaan_place(ctx, id, Action::DesaBinaanView)
+            .await?;
+        let desa = sqlx::query_as::<_, DesaBinaan>(sqlx::AssertSqlSafe(format!(
+            "{DB_SELECT} WHERE d.id = $1"
+        )))
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let officers = sqlx::query_as::<_, User>(
+            "SELECT u.id, u.username, u.full_name, u.email, u.role, u.pimpasa, u.pemeriksa, u.office_id, u.agency_id, u.region_code, u.home_code, u.locale, u.active, u.last_login_at, u.created_at \
+             FROM desa_binaan_officers x JOIN users u ON u.id = x.user_id WHERE x.desa_binaan_id = $1 ORDER BY u.full_name",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut contacts = sqlx::query_as::<_, Contact>("SELECT id, name, position, phone FROM desa_binaan_contacts WHERE desa_binaan_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        let unmasked = ctx.allows(Action::ContactView, Some(&village));
+        if unmasked {
+            if contacts.iter().any(|c| c.phone.is_some()) {
+                audit::write(
+                    &self.pool,
+                    Some(ctx),
+                    Event {
+                        action: "view_sensitive",
+                        entity: "desa_binaan",
+                        entity_id: Some(id.to_string()),
+                        region: Some(&village),
+                        sensitive: true,
+                        detail: Some("fields=contacts.phone".into()),
+                    },
+                )
+                .await?;
+            }
+        } else {
+            for c in &mut contacts {
+                c.phone = c.phone.as_deref().map(mask_phone);
+            }
+        }
+        Ok(DesaBinaanDetail {
+            desa,
+            officers,
+            contacts,
+            contacts_unmasked: unmasked,
+        })
+    }
+
+    /// Replace the PIMPASA officers of a village. Each must be an active petugas of the
+    /// village's office with the pimpasa flag.
+    pub async fn set_desa_binaan_officers(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        user_ids: &[i64],
+    ) -> Result<()> {
+        let (office, village) = self
+            .desa_binaan_place(ctx, id, Action::DesaBinaanManage)
+            .await?;
+        let eligible: Vec<i64> = self
+            .office_officers(office)
+            .await?
+            .into_iter()
+            .filter(|u| u.pimpasa == 1)
+            .map(|u| u.id)
+            .collect();
+        if user_ids.iter().any(|u| !eligible.contains(u)) {
+            return Err(Error::Invalid(FieldErrors(vec![
+                benteng_domain::FieldError {
+                    field: "officers",
+                    code: "err-officer-not-pimpasa",
+                },
+            ])));
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM desa_binaan_officers WHERE desa_binaan_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for u in user_ids {
+            sqlx::query("INSERT INTO desa_binaan_officers (desa_binaan_id, user_id, assigned_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(*u)
+                .bind(crate::now())
+                .execute(&mut *tx)
+                .await?;
+        }
+        let list: Vec<String> = user_ids.iter().map(|u| u.to_string()).collect();
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "assign_officers",
+                entity: "desa_binaan",
+                entity_id: Some(id.to_string()),
+                region: Some(&village),
+                detail: Some(format!("users={}", list.join(","))),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Officers who may be assigned to a village (pimpasa petugas of its office).
+    pub async fn desa_binaan_officer_choices(&self, ctx: &Ctx, id: i64) -> Result<Vec<User>> {
+        let (office, _) = self
+            .desa_binaan_place(ctx, id, Action::DesaBinaanManage)
+            .await?;
+        Ok(self
+            .office_officers(office)
+            .await?
+            .into_iter()
+            .filter(|u| u.pimpasa == 1)
+            .collect())
+    }
+
+    pub async fn add_contact(&self, ctx: &Ctx, id: i64, i: &ContactInput) -> Result<i64> {
+        let (_, village) = self
+            .desa_binaan_place(ctx, id, Action::DesaBinaanManage)
+            .await?;
+        let mut e = FieldErrors::new();
+        let name = e.check("name", required_text(&i.name, 120));
+        let position = e.check("position", required_text(&i.position, 120));
+        let phone = if i.phone.trim().is_empty() {
+            None
+        } else {
+            e.check("phone", PhoneNumber::parse(&i.phone))
+        };
+        e.into_result()?;
+        let mut tx = self.pool.begin().await?;
+        let cid: i64 = sqlx::query_scalar("INSERT INTO desa_binaan_contacts (desa_binaan_id, name, position, phone, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+            .bind(id)
+            .bind(name.unwrap_or_default())
+            .bind(position.unwrap_or_default())
+            .bind(phone.map(|p| p.as_str().to_string()))
+            .bind(crate::now())
+            .fetch_one(&mut *tx)
+            .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "add_contact",
+                entity: "desa_binaan",
+                entity_id: Some(id.to_string()),
+                region: Some(&village),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(cid)
+    }
+
+    pub async fn remove_contact(&self, ctx: &Ctx, id: i64, contact_id: i64) -> Result<()> {
+        let (_, village) = self
+            .desa_binaan_place(ctx, id, Action::DesaBinaanManage)
+            .await?;
+        let mut tx = self.pool.begin().await?;
+        let n =
+            sqlx::query("DELETE FROM desa_binaan_contacts WHERE id = $1 AND desa_binaan_id = $2")
+                .bind(contact_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if n == 0 {
+            return Err(Error::NotFound);
+        }
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "remove_contact",
+                entity: "desa_binaan",
+                entity_id: Some(id.to_string()),
+                region: Some(&village),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Db {
+    /// Villages the actor could enrol whose name or code matches `q` (for the enrol form's
+    /// search, which works without JavaScript). At most 30, with their kecamatan.
+    pub async fn desa_choices(
+        &self,
+        ctx: &Ctx,
+        q: &str,
+    ) -> Result<Vec<(String, String, String, bool)>> {
+        ctx.require(Action::DesaBinaanManage, None)?;
+        if q.trim().chars().count() < 3 {
+            return Ok(Vec::new());
+        }
+        let mut f = Filter::default();
+        f.push("r.level = 4".into());
+        f.scope(
+            &ctx.actor.scope,
+            "r.code",
+            "substr(r.code, 1, 5)",
+            "substr(r.code, 1, 2)",
+        );
+        if let Ok(code) = RegionCode::parse(q) {
+            let a = f.text(format!("{}%", code.as_str()));
+            f.push(format!("r.code LIKE {a}"));
+        } else {
+            let ph = f.text(like_pattern(&crate::regions::search_key(q)));
+            f.push(format!("r.name_search LIKE {ph}"));
+        }
+        let rows: Vec<(String, String, String, Option<i64>)> = f
+            .query_as(format!(
+                "SELECT r.code, r.name, COALESCE(k.name, ''), d.id FROM regions r LEFT JOIN regions k ON k.code = r.parent_code \
+                 LEFT JOIN desa_binaan d ON d.region_code = r.code{} ORDER BY r.code LIMIT 30",
+                f.where_sql()
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(c, n, k, d)| (c, n, k, d.is_some()))
+            .collect())
+    }
+}

@@ -1,0 +1,266 @@
+//! Storage for Benteng: the only crate that knows SQL.
+//!
+//! SQLite (default, one file, WAL, foreign keys on) and PostgreSQL run the same code through
+//! sqlx's `Any` driver. The schema keeps to the types both read the same way (see the
+//! migration file), and SQL uses `$1` placeholders, which both drivers accept.
+//!
+//! Every repository function that touches a record takes a [`Ctx`] (the acting user with their
+//! scope) and asks [`benteng_domain::can`] before it reads or writes; lists are filtered by the
+//! scope in SQL. There is no unscoped "list all" for a handler to call by mistake.
+
+pub mod agencies;
+pub mod audit;
+pub mod demo;
+pub mod desa_binaan;
+mod migrate;
+pub mod offices;
+pub mod regions;
+pub mod sessions;
+mod sql;
+pub mod users;
+pub mod visits;
+
+use benteng_domain::{can, Action, Actor, FieldErrors, RegionCode};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+use time::{Date, OffsetDateTime, UtcOffset};
+
+pub use sqlx;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database handle shared by the whole app; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pub(crate) pool: AnyPool,
+    pub backend: Backend,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    /// A uniqueness rule was broken; the payload is the field and a Fluent message id.
+    #[error("conflict on {0}")]
+    Conflict(&'static str, &'static str),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl From<FieldErrors> for Error {
+    fn from(e: FieldErrors) -> Self {
+        Error::Invalid(e)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Who acts and from where: the actor for the policy, the rest for the audit log.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub actor: Actor,
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl Ctx {
+    /// Refuse unless the policy allows `action` on a record at `place`.
+    pub fn require(&self, action: Action, place: Option<&RegionCode>) -> Result<()> {
+        if can(&self.actor, action, place) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+
+    pub fn allows(&self, action: Action, place: Option<&RegionCode>) -> bool {
+        can(&self.actor, action, place)
+    }
+}
+
+/// One page of a list, with the total for the pager.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+
+    /// Cut a page out of an already filtered list (for small tables filtered in Rust).
+    pub fn slice(all: Vec<T>, page: i64, per_page: i64) -> Self {
+        let total = all.len() as i64;
+        let page = page.max(1);
+        let items = all
+            .into_iter()
+            .skip(((page - 1) * per_page) as usize)
+            .take(per_page as usize)
+            .collect();
+        Page {
+            items,
+            total,
+            page,
+            per_page,
+        }
+    }
+}
+
+/// A page request: 1-based page number, clamped page size.
+pub fn paging(page: Option<i64>, per_page: i64) -> (i64, i64, i64) {
+    let page = page.unwrap_or(1).clamp(1, 100_000);
+    let per_page = per_page.clamp(1, 200);
+    (page, per_page, (page - 1) * per_page)
+}
+
+pub fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Today's date in Indonesia's western time zone (WIB, UTC+7), which decides which office
+/// area is in force. Offices in WITA/WIT change areas at the same date line in practice.
+pub fn today() -> Date {
+    let wib = UtcOffset::from_hms(7, 0, 0).unwrap_or(UtcOffset::UTC);
+    OffsetDateTime::now_utc().to_offset(wib).date()
+}
+
+impl Db {
+    /// Connect to `url` (`sqlite://path` or `postgres://…`). A SQLite file and its folder are
+    /// created when missing; SQLite runs in WAL mode with foreign keys on.
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            anyhow::bail!("database_url must start with sqlite:// or postgres://");
+        };
+        let mut url = url.to_string();
+        if backend == Backend::Sqlite {
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:")
+                .split('?')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            if let Some(dir) = std::path::Path::new(&path).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir)?;
+                }
+            }
+            if !url.contains("mode=") {
+                url.push_str(if url.contains('?') {
+                    "&mode=rwc"
+                } else {
+                    "?mode=rwc"
+                });
+            }
+        }
+        let options = sqlx::any::AnyConnectOptions::from_str(&url)?;
+        let max = if backend == Backend::Sqlite { 8 } else { 16 };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers work while one writer writes; foreign keys are on by
+                        // sqlx's default and asserted again here so it never silently changes.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Db { pool, backend })
+    }
+
+    /// Apply pending migrations; returns how many ran.
+    pub async fn migrate(&self) -> anyhow::Result<usize> {
+        migrate::run(self).await
+    }
+
+    /// A cheap round trip for `/healthz`.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// SQLite only: read a pragma, for tests that check the connection setup.
+    pub async fn sqlite_pragma(&self, name: &str) -> Result<String> {
+        let sql = match name {
+            "journal_mode" => "PRAGMA journal_mode",
+            "foreign_keys" => "PRAGMA foreign_keys",
+            _ => return Err(Error::NotFound),
+        };
+        let row = sqlx::query(sql).fetch_one(&self.pool).await?;
+        use sqlx::Row;
+        Ok(row
+            .try_get::<String, _>(0)
+            .or_else(|_| row.try_get::<i64, _>(0).map(|n| n.to_string()))?)
+    }
+}
+
+/// Turn a unique-constraint violation into a field conflict; pass everything else through.
+pub(crate) fn on_unique(e: sqlx::Error, field: &'static str, key: &'static str) -> Error {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => Error::Conflict(field, key),
+        _ => Error::Db(e),
+    }
+}
+
+/// Serde helpers: API clients may send numbers or booleans where forms send text.
+pub mod de {
+    use serde::{Deserialize, Deserializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Loose {
+        S(String),
+        I(i64),
+        F(f64),
+        B(bool),
+    }
+
+    /// Accept a string, number or boolean (or null) and keep it as text for parsing.
+    pub fn loose<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Ok(match Option::<Loose>::deserialize(d)? {
+            None => String::new(),
+            Some(Loose::S(s)) => s,
+            Some(Loose::I(i)) => i.to_string(),
+            Some(Loose::F(f)) => f.to_string(),
+            Some(Loose::B(b)) => (if b { "1" } else { "" }).to_string(),
+        })
+    }
+
+    /// Like [`loose`], for checkboxes: absent, null and false mean unticked.
+    pub fn loose_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        let s = loose(d)?;
+        Ok((!s.is_empty()).then_some(s))
+    }
+}

@@ -1,0 +1,344 @@
+//! The Kemendagri region list: loading it and reading it. Regions are public reference data,
+//! so reading needs only a signed-in user (the policy's `RegionView`).
+
+use crate::sql::{like_pattern, Filter};
+use crate::{Ctx, Db, Page, Result};
+use benteng_domain::{Action, RegionCode, RegionLevel};
+use serde::Serialize;
+use sqlx::{AssertSqlSafe, Row};
+
+/// The shipped region list (data/wilayah.csv, MIT, see data/NOTICE), embedded in the binary
+/// so the program never reads outside its own files at run time.
+pub const WILAYAH_CSV: &str = include_str!("../../../data/wilayah.csv");
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Region {
+    pub code: String,
+    pub name: String,
+    pub level: i64,
+    pub parent_code: Option<String>,
+}
+
+impl Region {
+    pub fn level(&self) -> RegionLevel {
+        RegionLevel::from_i64(self.level).unwrap_or(RegionLevel::Desa)
+    }
+}
+
+/// A region with the names of its ancestors, for "Desa X, Kec. Y, Kab. Z" labels.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RegionPath {
+    pub region: Region,
+    pub ancestors: Vec<Region>,
+}
+
+impl RegionPath {
+    /// "Kalipare › Kabupaten Malang › Jawa Timur".
+    pub fn label(&self) -> String {
+        let mut parts = vec![self.region.name.clone()];
+        parts.extend(self.ancestors.iter().rev().map(|r| r.name.clone()));
+        parts.join(", ")
+    }
+}
+
+/// Lower-case, single-spaced, punctuation-free name for searching.
+pub fn search_key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for w in name
+        .to_lowercase()
+        .replace(['\'', '"', '`'], "")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// A row of the region file that failed to parse, with its 1-based line number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRow {
+    pub line: u64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LoadReport {
+    pub read: usize,
+    pub inserted: u64,
+    pub bad: Vec<BadRow>,
+    pub skipped_already_loaded: bool,
+}
+
+/// Parse `kode,nama` CSV; bad rows are reported with their line number, good rows kept.
+pub fn parse_csv(
+    data: &str,
+    keep: impl Fn(&str) -> bool,
+) -> (Vec<(RegionCode, String)>, Vec<BadRow>) {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(data.as_bytes());
+    let mut rows = Vec::with_capacity(92_000);
+    let mut bad = Vec::new();
+    for rec in rdr.records() {
+        match rec {
+            Ok(r) => {
+                let line = r.position().map(|p| p.line()).unwrap_or(0);
+                let (Some(code), Some(name)) = (r.get(0), r.get(1)) else {
+                    bad.push(BadRow {
+                        line,
+                        reason: "expected kode,nama".into(),
+                    });
+                    continue;
+                };
+                if !keep(code) {
+                    continue;
+                }
+                match RegionCode::parse(code) {
+                    Ok(c) if !name.trim().is_empty() => rows.push((c, name.trim().to_string())),
+                    Ok(_) => bad.push(BadRow {
+                        line,
+                        reason: "empty name".into(),
+                    }),
+                    Err(_) => bad.push(BadRow {
+                        line,
+                        reason: format!("bad code {code:?}"),
+                    }),
+                }
+            }
+            Err(e) => bad.push(BadRow {
+                line: e.position().map(|p| p.line()).unwrap_or(0),
+                reason: e.to_string(),
+            }),
+        }
+    }
+    (rows, bad)
+}
+
+impl Db {
+    /// Load regions idempotently: existing codes are left alone (their names updated when the
+    /// list renames a place). Skips all work when the table already holds every row.
+    pub async fn load_regions(&self, rows: &[(RegionCode, String)]) -> Result<LoadReport> {
+        let mut report = LoadReport {
+            read: rows.len(),
+            ..Default::default()
+        };
+        let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM regions")
+            .fetch_one(&self.pool)
+            .await?;
+        if have as usize >= rows.len() && !rows.is_empty() {
+            let last = &rows[rows.len() - 1].0;
+            let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM regions WHERE code = $1")
+                .bind(last.as_str())
+                .fetch_one(&self.pool)
+                .await?;
+            if found == 1 {
+                report.skipped_already_loaded = true;
+                return Ok(report);
+            }
+        }
+        let mut tx = self.pool.begin().await?;
+        // 4 parameters a row; 400 rows stay under every driver's parameter limit.
+        for chunk in rows.chunks(400) {
+            let mut sql = String::from(
+                "INSERT INTO regions (code, name, level, parent_code, name_search) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let b = i * 5;
+                if i > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5
+                ));
+            }
+            sql.push_str(" ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_search = excluded.name_search");
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (code, name) in chunk {
+                q = q
+                    .bind(code.as_str().to_string())
+                    .bind(name.clone())
+                    .bind(code.level() as i64)
+                    .bind(code.parent().map(|p| p.as_str().to_string()))
+                    .bind(search_key(name));
+            }
+            report.inserted += q.execute(&mut *tx).await?.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// Load the shipped list (all 91,599 regions).
+    pub async fn load_shipped_regions(&self) -> Result<LoadReport> {
+        let (rows, bad) = parse_csv(WILAYAH_CSV, |_| true);
+        let mut report = self.load_regions(&rows).await?;
+        report.bad = bad;
+        Ok(report)
+    }
+
+    pub async fn region_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM regions")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Internal lookup without a policy check: region names are public reference data.
+    pub(crate) async fn region_by_code(&self, code: &str) -> Result<Option<Region>> {
+        Ok(sqlx::query_as::<_, Region>(
+            "SELECT code, name, level, parent_code FROM regions WHERE code = $1",
+        )
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// The region with its ancestors (province first is last in the list).
+    pub(crate) async fn region_path_raw(&self, code: &str) -> Result<Option<RegionPath>> {
+        let Some(region) = self.region_by_code(code).await? else {
+            return Ok(None);
+        };
+        let Ok(rc) = RegionCode::parse(code) else {
+            return Ok(None);
+        };
+        let mut codes = Vec::new();
+        let mut p = rc.parent();
+        while let Some(c) = p {
+            p = c.parent();
+            codes.push(c);
+        }
+        let mut ancestors = Vec::new();
+        for c in codes {
+            if let Some(r) = self.region_by_code(c.as_str()).await? {
+                ancestors.push(r);
+            }
+        }
+        Ok(Some(RegionPath { region, ancestors }))
+    }
+
+    pub async fn region_path(&self, ctx: &Ctx, code: &str) -> Result<Option<RegionPath>> {
+        ctx.require(Action::RegionView, None)?;
+        self.region_path_raw(code).await
+    }
+
+    /// Children of `parent` (provinces when `None`), paged, in code order.
+    pub async fn region_children(
+        &self,
+        ctx: &Ctx,
+        parent: Option<&str>,
+        page: Option<i64>,
+        per_page: i64,
+    ) -> Result<Page<Region>> {
+        ctx.require(Action::RegionView, None)?;
+        let mut f = Filter::default();
+        match parent {
+            Some(p) => {
+                let ph = f.text(p);
+                f.push(format!("parent_code = {ph}"));
+            }
+            None => f.push("level = 1".into()),
+        }
+        self.region_page(f, page, per_page).await
+    }
+
+    /// Search by code prefix (dotted or bare digits) or by a part of the name.
+    pub async fn region_search(
+        &self,
+        ctx: &Ctx,
+        q: &str,
+        level: Option<RegionLevel>,
+        page: Option<i64>,
+        per_page: i64,
+    ) -> Result<Page<Region>> {
+        ctx.require(Action::RegionView, None)?;
+        let q = q.trim();
+        let mut f = Filter::default();
+        if let Ok(code) = RegionCode::parse(q) {
+            let a = f.text(code.as_str());
+            let b = f.text(format!("{}.%", code.as_str()));
+            f.push(format!("(code = {a} OR code LIKE {b})"));
+        } else {
+            let ph = f.text(like_pattern(&search_key(q)));
+            f.push(format!("name_search LIKE {ph}"));
+        }
+        if let Some(l) = level {
+            let ph = f.int(l as i64);
+            f.push(format!("level = {ph}"));
+        }
+        self.region_page(f, page, per_page).await
+    }
+
+    async fn region_page(
+        &self,
+        f: Filter,
+        page: Option<i64>,
+        per_page: i64,
+    ) -> Result<Page<Region>> {
+        let (page, per_page, offset) = crate::paging(page, per_page);
+        let total = f
+            .scalar(format!("SELECT COUNT(*) FROM regions{}", f.where_sql()))
+            .fetch_one(&self.pool)
+            .await?;
+        let items = f
+            .query_as::<Region>(format!(
+                "SELECT code, name, level, parent_code FROM regions{} ORDER BY level, code LIMIT {per_page} OFFSET {offset}",
+                f.where_sql()
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    /// Counts per level, for the region page header and the load check.
+    pub async fn region_level_counts(&self) -> Result<Vec<(i64, i64)>> {
+        let rows =
+            sqlx::query("SELECT level, COUNT(*) AS n FROM regions GROUP BY level ORDER BY level")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get::<i64, _>("level")?, r.try_get::<i64, _>("n")?)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_file_parses_completely() {
+        let (rows, bad) = parse_csv(WILAYAH_CSV, |_| true);
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(rows.len(), 91_599);
+        let desa = rows
+            .iter()
+            .filter(|(c, _)| c.level() == RegionLevel::Desa)
+            .count();
+        assert_eq!(desa, 83_762);
+    }
+
+    #[test]
+    fn bad_rows_carry_line_numbers() {
+        let (rows, bad) = parse_csv("kode,nama\n35,Jawa Timur\n3x,Rusak\n35.07,\n", |_| true);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), vec![3, 4]);
+    }
+
+    #[test]
+    fn search_key_normalises() {
+        assert_eq!(search_key("Urek - Urek"), "urek urek");
+        assert_eq!(search_key("Soka'an"), "sokaan");
+    }
+}

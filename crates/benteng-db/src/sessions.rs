@@ -1,0 +1,65 @@
+//! Server-side session records (the web layer's session store writes here), so several app
+//! instances behind a load balancer share them.
+
+use crate::{Db, Result};
+
+impl Db {
+    pub async fn session_save(&self, id: &str, data: &str, expires_at: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+        )
+        .bind(id.to_string())
+        .bind(data.to_string())
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Insert only if the id is new; false when it already exists (the store then picks another).
+    pub async fn session_create(&self, id: &str, data: &str, expires_at: i64) -> Result<bool> {
+        let n = sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
+            .bind(id.to_string())
+            .bind(data.to_string())
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(n == 1)
+    }
+
+    pub async fn session_load(&self, id: &str) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
+                .bind(id.to_string())
+                .bind(crate::now())
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn session_delete(&self, id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Remove expired sessions and API tokens; returns how many rows went.
+    pub async fn purge_expired(&self) -> Result<u64> {
+        let now = crate::now();
+        let a = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        let b = sqlx::query("DELETE FROM api_tokens WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(a + b)
+    }
+}

@@ -1,0 +1,114 @@
+//! Helpers for building SQL with numbered `$n` parameters, and the scope filter.
+
+use benteng_domain::{RegionCode, Scope};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::QueryAs;
+use sqlx::{Any, AssertSqlSafe};
+
+/// A value bound to a dynamically built query.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// Accumulates the WHERE clauses and arguments of a list query.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub clauses: Vec<String>,
+    pub args: Vec<Arg>,
+}
+
+impl Filter {
+    /// Add `value` as the next parameter and return its placeholder.
+    pub fn arg(&mut self, value: Arg) -> String {
+        self.args.push(value);
+        format!("${}", self.args.len())
+    }
+
+    pub fn text(&mut self, value: impl Into<String>) -> String {
+        self.arg(Arg::Text(value.into()))
+    }
+
+    pub fn int(&mut self, value: i64) -> String {
+        self.arg(Arg::Int(value))
+    }
+
+    pub fn push(&mut self, clause: String) {
+        self.clauses.push(clause);
+    }
+
+    /// `WHERE a AND b …`, or nothing.
+    pub fn where_sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+
+    /// Restrict rows to `scope`, given the columns that hold a record's village (or finest)
+    /// code, its kabupaten/kota code and its province code.
+    pub fn scope(&mut self, scope: &Scope, village_col: &str, kab_col: &str, prov_col: &str) {
+        let clause = match scope {
+            Scope::All => return,
+            Scope::Nothing => "1 = 0".to_string(),
+            Scope::Province(p) => format!("{prov_col} = {}", self.text(p.as_str())),
+            Scope::Regencies(list) if list.is_empty() => "1 = 0".to_string(),
+            Scope::Regencies(list) => {
+                let ps: Vec<String> = list.iter().map(|r| self.text(r.as_str())).collect();
+                format!("{kab_col} IN ({})", ps.join(", "))
+            }
+            Scope::Village(v) => format!("{village_col} = {}", self.text(v.as_str())),
+        };
+        self.clauses.push(clause);
+    }
+
+    pub fn query_as<'q, T>(&'q self, sql: String) -> QueryAs<'q, Any, T, AnyArguments>
+    where
+        T: for<'r> sqlx::FromRow<'r, AnyRow>,
+    {
+        let mut q = sqlx::query_as::<Any, T>(AssertSqlSafe(sql));
+        for a in &self.args {
+            q = match a {
+                Arg::Int(i) => q.bind(*i),
+                Arg::Text(s) => q.bind(s.clone()),
+            };
+        }
+        q
+    }
+
+    pub fn scalar<'q>(
+        &'q self,
+        sql: String,
+    ) -> sqlx::query::QueryScalar<'q, Any, i64, AnyArguments> {
+        let mut q = sqlx::query_scalar::<Any, i64>(AssertSqlSafe(sql));
+        for a in &self.args {
+            q = match a {
+                Arg::Int(i) => q.bind(*i),
+                Arg::Text(s) => q.bind(s.clone()),
+            };
+        }
+        q
+    }
+}
+
+/// `%text%` for LIKE, with the wildcard characters of the user's text neutralised.
+pub fn like_pattern(q: &str) -> String {
+    let cleaned: String = q
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !matches!(c, '%' | '_' | '\\'))
+        .collect();
+    format!("%{cleaned}%")
+}
+
+/// The kabupaten/kota and province codes of a region code, for the denormalised scope columns.
+pub fn kab_and_prov(code: &RegionCode) -> (Option<String>, String) {
+    let kab = code
+        .ancestor(benteng_domain::RegionLevel::KabupatenKota)
+        .map(|c| c.as_str().to_string());
+    let prov = code.as_str()[..2].to_string();
+    (kab, prov)
+}

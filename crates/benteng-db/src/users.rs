@@ -1,0 +1,660 @@
+//! Users, passwords, API tokens, and the [`Actor`] (with its scope) built for each request.
+
+use crate::audit::{self, Event};
+use crate::sql::Filter;
+use crate::{on_unique, Ctx, Db, Error, Page, Result};
+use argon2::password_hash::{phc::PasswordHash, PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use benteng_domain::values::{new_password, optional_email, required_text, username};
+use benteng_domain::{Action, Actor, FieldErrors, RegionCode, RegionLevel, Role, Scope};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub role: String,
+    pub pimpasa: i64,
+    pub pemeriksa: i64,
+    pub office_id: Option<i64>,
+    pub agency_id: Option<i64>,
+    pub region_code: Option<String>,
+    pub home_code: Option<String>,
+    pub locale: Option<String>,
+    pub active: i64,
+    pub last_login_at: Option<i64>,
+    pub created_at: i64,
+}
+
+const USER_COLS: &str = "id, username, full_name, email, role, pimpasa, pemeriksa, office_id, agency_id, region_code, home_code, locale, active, last_login_at, created_at";
+
+impl User {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Desa)
+    }
+}
+
+/// A user form as typed (strings), parsed by [`Db::parse_user`].
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct UserInput {
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub username: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub full_name: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub email: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub role: String,
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub pimpasa: Option<String>,
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub pemeriksa: Option<String>,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub office_id: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub agency_id: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub region_code: String,
+    /// Only read when creating a user or resetting a password.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub password: String,
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub active: Option<String>,
+}
+
+/// A checkbox counts as ticked for any value a form or a JSON client may send.
+pub fn ticked(v: &Option<String>) -> bool {
+    matches!(v.as_deref(), Some("1" | "on" | "true" | "ya" | "yes"))
+}
+
+struct ValidUser {
+    username: String,
+    full_name: String,
+    email: Option<String>,
+    role: Role,
+    pimpasa: bool,
+    pemeriksa: bool,
+    office_id: Option<i64>,
+    agency_id: Option<i64>,
+    region_code: Option<String>,
+    home_code: Option<String>,
+}
+
+pub fn hash_password(pw: &str) -> anyhow::Result<String> {
+    Argon2::default()
+        .hash_password(pw.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
+}
+
+fn verify_password(pw: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .ok()
+        .is_some_and(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
+}
+
+/// A hash of a random password, verified against when the username does not exist so that a
+/// wrong username takes as long as a wrong password.
+fn dummy_hash() -> &'static str {
+    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    H.get_or_init(|| hash_password("benteng-dummy-password").unwrap_or_default())
+}
+
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A random URL-safe secret of 32 bytes.
+pub fn random_token() -> String {
+    use rand::Rng;
+    let bytes: [u8; 32] = rand::rng().random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A readable random password for bootstrap and demo accounts.
+pub fn random_password() -> String {
+    use rand::Rng;
+    const WORDS: &[&str] = &[
+        "benteng", "desa", "sawah", "gunung", "sungai", "pantai", "kopi", "padi", "jati", "merah",
+        "putih", "garuda", "melati", "cengkeh", "bambu", "rumah", "pasar", "jalan",
+    ];
+    let mut rng = rand::rng();
+    let a = WORDS[rng.random_range(0..WORDS.len())];
+    let b = WORDS[rng.random_range(0..WORDS.len())];
+    let n: u16 = rng.random_range(100..1000);
+    format!("{a}-{b}-{n}")
+}
+
+impl Db {
+    async fn parse_user(
+        &self,
+        input: &UserInput,
+        creating: bool,
+    ) -> Result<(ValidUser, Option<String>)> {
+        let mut e = FieldErrors::new();
+        let uname = e.check("username", username(&input.username));
+        let full_name = e.check("full_name", required_text(&input.full_name, 120));
+        let email = e.check("email", optional_email(&input.email)).flatten();
+        let role = e.check("role", Role::parse(&input.role));
+        let password = if creating {
+            e.check("password", new_password(&input.password))
+        } else if input.password.is_empty() {
+            None
+        } else {
+            e.check("password", new_password(&input.password))
+        };
+        let mut office_id = None;
+        let mut agency_id = None;
+        let mut region_code = None;
+        let mut home_code = None;
+        match role {
+            Some(Role::Petugas) => match input.office_id.trim().parse::<i64>() {
+                Ok(id) => match self.office_province(id).await? {
+                    Some(p) => {
+                        office_id = Some(id);
+                        home_code = Some(p);
+                    }
+                    None => e.add("office_id", "err-not-found"),
+                },
+                Err(_) => e.add("office_id", "err-required"),
+            },
+            Some(Role::Mitra) => match input.agency_id.trim().parse::<i64>() {
+                Ok(id) => match self.agency_region(id).await? {
+                    Some(r) => {
+                        agency_id = Some(id);
+                        home_code = Some(r);
+                    }
+                    None => e.add("agency_id", "err-not-found"),
+                },
+                Err(_) => e.add("agency_id", "err-required"),
+            },
+            Some(r @ (Role::Kanwil | Role::Desa)) => {
+                let want = if r == Role::Kanwil {
+                    RegionLevel::Provinsi
+                } else {
+                    RegionLevel::Desa
+                };
+                match RegionCode::parse(&input.region_code) {
+                    Ok(c) if c.level() == want => {
+                        if self.region_by_code(c.as_str()).await?.is_some() {
+                            region_code = Some(c.as_str().to_string());
+                            home_code = region_code.clone();
+                        } else {
+                            e.add("region_code", "err-region-unknown");
+                        }
+                    }
+                    Ok(_) => e.add(
+                        "region_code",
+                        if r == Role::Kanwil {
+                            "err-region-need-province"
+                        } else {
+                            "err-region-need-desa"
+                        },
+                    ),
+                    Err(code) => e.add("region_code", code),
+                }
+            }
+            _ => {}
+        }
+        e.into_result()?;
+        let (Some(username), Some(full_name), Some(role)) = (uname, full_name, role) else {
+            return Err(Error::Invalid(FieldErrors::new()));
+        };
+        Ok((
+            ValidUser {
+                username,
+                full_name,
+                email,
+                role,
+                // The flags describe officers only; ignore them on other roles.
+                pimpasa: role == Role::Petugas && ticked(&input.pimpasa),
+                pemeriksa: role == Role::Petugas && ticked(&input.pemeriksa),
+                office_id,
+                agency_id,
+                region_code,
+                home_code,
+            },
+            password,
+        ))
+    }
+
+    /// Create a user. `ctx` is `None` only for the command line and first-start bootstrap,
+    /// which run with the operator's authority on the machine.
+    pub async fn create_user(&self, ctx: Option<&Ctx>, input: &UserInput) -> Result<i64> {
+        if let Some(c) = ctx {
+            c.require(Action::UserManage, None)?;
+        }
+        let (u, password) = self.parse_user(input, true).await?;
+        let pw = password.unwrap_or_default();
+        let hash = tokio::task::spawn_blocking(move || hash_password(&pw))
+            .await
+            .map_err(|e| anyhow::anyhow!(e))??;
+        let now = crate::now();
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, full_name, email, password_hash, role, pimpasa, pemeriksa, office_id, agency_id, region_code, home_code, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12) RETURNING id",
+        )
+        .bind(u.username.clone())
+        .bind(u.full_name)
+        .bind(u.email)
+        .bind(hash)
+        .bind(u.role.as_str())
+        .bind(u.pimpasa as i64)
+        .bind(u.pemeriksa as i64)
+        .bind(u.office_id)
+        .bind(u.agency_id)
+        .bind(u.region_code)
+        .bind(u.home_code)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| on_unique(e, "username", "err-username-taken"))?;
+        audit::write(
+            &mut *tx,
+            ctx,
+            Event {
+                action: "create",
+                entity: "user",
+                entity_id: Some(id.to_string()),
+                detail: Some(format!("username={} role={}", u.username, u.role.as_str())),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Update a user's profile, role and home; a non-empty password resets it.
+    pub async fn update_user(&self, ctx: &Ctx, id: i64, input: &UserInput) -> Result<()> {
+        ctx.require(Action::UserManage, None)?;
+        self.user_by_id(id).await?.ok_or(Error::NotFound)?;
+        let (u, password) = self.parse_user(input, false).await?;
+        let active = ticked(&input.active);
+        if id == ctx.actor.user_id && (!active || u.role != Role::Admin) {
+            // An admin cannot lock themselves out by accident.
+            return Err(Error::Invalid(FieldErrors(vec![
+                benteng_domain::FieldError {
+                    field: "role",
+                    code: "err-self-demote",
+                },
+            ])));
+        }
+        let hash = match password {
+            Some(pw) => Some(
+                tokio::task::spawn_blocking(move || hash_password(&pw))
+                    .await
+                    .map_err(|e| anyhow::anyhow!(e))??,
+            ),
+            None => None,
+        };
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE users SET username = $1, full_name = $2, email = $3, role = $4, pimpasa = $5, pemeriksa = $6, \
+             office_id = $7, agency_id = $8, region_code = $9, home_code = $10, active = $11, updated_at = $12 WHERE id = $13",
+        )
+        .bind(u.username)
+        .bind(u.full_name)
+        .bind(u.email)
+        .bind(u.role.as_str())
+        .bind(u.pimpasa as i64)
+        .bind(u.pemeriksa as i64)
+        .bind(u.office_id)
+        .bind(u.agency_id)
+        .bind(u.region_code)
+        .bind(u.home_code)
+        .bind(active as i64)
+        .bind(crate::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| on_unique(e, "username", "err-username-taken"))?;
+        if let Some(h) = hash {
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(h)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if !active {
+            // A deactivated user is signed out everywhere at once.
+            sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: if hash_changed(&input.password) {
+                    "update+password"
+                } else {
+                    "update"
+                },
+                entity: "user",
+                entity_id: Some(id.to_string()),
+                detail: Some(format!("role={} active={active}", u.role.as_str())),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A user changes their own password after proving the current one.
+    pub async fn change_own_password(&self, ctx: &Ctx, current: &str, new: &str) -> Result<()> {
+        let mut e = FieldErrors::new();
+        let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+            .bind(ctx.actor.user_id)
+            .fetch_one(&self.pool)
+            .await?;
+        let cur = current.to_string();
+        let ok = tokio::task::spawn_blocking(move || verify_password(&cur, &hash))
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?;
+        if !ok {
+            e.add("current", "err-password-wrong");
+        }
+        let new = e.check("password", new_password(new));
+        e.into_result()?;
+        let pw = new.unwrap_or_default();
+        let h = tokio::task::spawn_blocking(move || hash_password(&pw))
+            .await
+            .map_err(|e| anyhow::anyhow!(e))??;
+        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(h)
+            .bind(crate::now())
+            .bind(ctx.actor.user_id)
+            .execute(&self.pool)
+            .await?;
+        self.audit(
+            Some(ctx),
+            Event {
+                action: "change_password",
+                entity: "user",
+                entity_id: Some(ctx.actor.user_id.to_string()),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    /// The command line's password reset (no actor: the operator has the machine).
+    pub async fn set_password_cli(&self, uname: &str, pw: &str) -> Result<()> {
+        let mut e = FieldErrors::new();
+        let pw = e.check("password", new_password(pw));
+        e.into_result()?;
+        let pw = pw.unwrap_or_default();
+        let h = tokio::task::spawn_blocking(move || hash_password(&pw))
+            .await
+            .map_err(|e| anyhow::anyhow!(e))??;
+        let n = sqlx::query(
+            "UPDATE users SET password_hash = $1, active = 1, updated_at = $2 WHERE username = $3",
+        )
+        .bind(h)
+        .bind(crate::now())
+        .bind(uname.trim().to_lowercase())
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(Error::NotFound);
+        }
+        self.audit(
+            None,
+            Event {
+                action: "cli_password_reset",
+                entity: "user",
+                entity_id: Some(uname.to_string()),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    pub async fn set_locale(&self, user_id: i64, locale: &str) -> Result<()> {
+        sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
+            .bind(locale.to_string())
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn user_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    pub(crate) async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
+        Ok(sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLS} FROM users WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Check a username and password. Unknown users, wrong passwords and deactivated accounts
+    /// all answer `None` after the same amount of work.
+    pub async fn authenticate(&self, uname: &str, password: &str) -> Result<Option<User>> {
+        let uname = uname.trim().to_lowercase();
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLS}, password_hash FROM users WHERE username = $1"
+        )))
+        .bind(uname)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (user, hash) = match row {
+            Some(r) => {
+                let u = <User as sqlx::FromRow<_>>::from_row(&r)?;
+                let h: String = r.try_get("password_hash")?;
+                (Some(u), h)
+            }
+            None => (None, dummy_hash().to_string()),
+        };
+        let pw = password.to_string();
+        let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?;
+        match user {
+            Some(u) if ok && u.active == 1 => {
+                sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+                    .bind(crate::now())
+                    .bind(u.id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(Some(u))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The id of an account by name, for auditing failed logins of real accounts only.
+    pub async fn user_id_by_name(&self, uname: &str) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+                .bind(uname.trim().to_lowercase())
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Build the actor for an active user: role, flags and the scope in force today.
+    pub async fn actor(&self, user_id: i64) -> Result<Option<(Actor, User)>> {
+        let Some(u) = self.user_by_id(user_id).await? else {
+            return Ok(None);
+        };
+        if u.active != 1 {
+            return Ok(None);
+        }
+        let region = u
+            .region_code
+            .as_deref()
+            .and_then(|c| RegionCode::parse(c).ok());
+        let scope = match u.role() {
+            Role::Admin => Scope::All,
+            Role::Kanwil => region.map(Scope::Province).unwrap_or(Scope::Nothing),
+            Role::Desa => region.map(Scope::Village).unwrap_or(Scope::Nothing),
+            Role::Petugas => match u.office_id {
+                Some(o) => {
+                    let codes = self.office_area_on(o, crate::today()).await?;
+                    if codes.is_empty() {
+                        Scope::Nothing
+                    } else {
+                        Scope::Regencies(codes)
+                    }
+                }
+                None => Scope::Nothing,
+            },
+            Role::Mitra => match u
+                .home_code
+                .as_deref()
+                .and_then(|c| RegionCode::parse(c).ok())
+            {
+                Some(c) if c.level() == RegionLevel::Provinsi => Scope::Province(c),
+                Some(c) => c
+                    .ancestor(RegionLevel::KabupatenKota)
+                    .map(|k| Scope::Regencies(vec![k]))
+                    .unwrap_or(Scope::Nothing),
+                None => Scope::Nothing,
+            },
+        };
+        let actor = Actor {
+            user_id: u.id,
+            username: u.username.clone(),
+            role: u.role(),
+            pimpasa: u.pimpasa == 1,
+            pemeriksa: u.pemeriksa == 1,
+            office_id: u.office_id,
+            agency_id: u.agency_id,
+            scope,
+        };
+        Ok(Some((actor, u)))
+    }
+
+    /// Users the actor may see: all for admins, the province's users for kanwil.
+    pub async fn list_users(
+        &self,
+        ctx: &Ctx,
+        q: &str,
+        role: Option<Role>,
+        page: Option<i64>,
+        per_page: i64,
+    ) -> Result<Page<User>> {
+        ctx.require(Action::UserView, None)?;
+        let mut f = Filter::default();
+        match &ctx.actor.scope {
+            Scope::All => {}
+            Scope::Province(p) => {
+                let a = f.text(p.as_str());
+                let b = f.text(format!("{}.%", p.as_str()));
+                f.push(format!("(home_code = {a} OR home_code LIKE {b})"));
+            }
+            _ => f.push("1 = 0".into()),
+        }
+        if !q.trim().is_empty() {
+            let ph = f.text(crate::sql::like_pattern(q));
+            f.push(format!(
+                "(LOWER(username) LIKE {ph} OR LOWER(full_name) LIKE {ph})"
+            ));
+        }
+        if let Some(r) = role {
+            let ph = f.text(r.as_str());
+            f.push(format!("role = {ph}"));
+        }
+        let (page, per_page, offset) = crate::paging(page, per_page);
+        let total = f
+            .scalar(format!("SELECT COUNT(*) FROM users{}", f.where_sql()))
+            .fetch_one(&self.pool)
+            .await?;
+        let items = f
+            .query_as::<User>(format!(
+                "SELECT {USER_COLS} FROM users{} ORDER BY username LIMIT {per_page} OFFSET {offset}",
+                f.where_sql()
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    pub async fn get_user(&self, ctx: &Ctx, id: i64) -> Result<User> {
+        let u = self.user_by_id(id).await?.ok_or(Error::NotFound)?;
+        let home = u
+            .home_code
+            .as_deref()
+            .and_then(|c| RegionCode::parse(c).ok());
+        let visible = match &home {
+            Some(h) => ctx.allows(Action::UserView, Some(h)),
+            None => ctx.actor.role == Role::Admin,
+        };
+        if !visible {
+            return Err(Error::Forbidden);
+        }
+        Ok(u)
+    }
+
+    /// Officers (petugas) of one office, for assigning PIMPASA to a village.
+    pub async fn office_officers(&self, office_id: i64) -> Result<Vec<User>> {
+        Ok(sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLS} FROM users WHERE office_id = $1 AND role = 'petugas' AND active = 1 ORDER BY full_name"
+        )))
+        .bind(office_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Issue an API token for a user who proved their password. Only its hash is stored.
+    pub async fn issue_api_token(&self, user_id: i64, ttl_secs: i64) -> Result<(String, i64)> {
+        let token = random_token();
+        let expires = crate::now() + ttl_secs;
+        sqlx::query("INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(user_id)
+            .bind(token_hash(&token))
+            .bind(crate::now())
+            .bind(expires)
+            .execute(&self.pool)
+            .await?;
+        Ok((token, expires))
+    }
+
+    /// The user behind a bearer token, if it is known and not expired.
+    pub async fn user_for_token(&self, token: &str) -> Result<Option<i64>> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT user_id FROM api_tokens WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash(token))
+        .bind(crate::now())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn revoke_api_token(&self, token: &str) -> Result<()> {
+        sqlx::query("DELETE FROM api_tokens WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+fn hash_changed(pw: &str) -> bool {
+    !pw.is_empty()
+}

@@ -1,0 +1,169 @@
+//! Village visits (*kunjungan*) by PIMPASA officers: what they saw and what follows.
+
+use crate::audit::{self, Event};
+use crate::sql::Filter;
+use crate::{Ctx, Db, Error, Page, Result};
+use benteng_domain::values::{date, format_date, optional_count, optional_text, required_text};
+use benteng_domain::{Action, FieldErrors};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Visit {
+    pub id: i64,
+    pub desa_binaan_id: i64,
+    pub village_name: String,
+    pub visit_date: String,
+    pub officer_id: i64,
+    pub officer_name: String,
+    pub departures_seen: Option<i64>,
+    pub returns_seen: Option<i64>,
+    pub foreigners_staying: Option<i64>,
+    pub findings: String,
+    pub problems: Option<String>,
+    pub follow_up: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct VisitInput {
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub visit_date: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub departures_seen: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub returns_seen: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub foreigners_staying: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub findings: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub problems: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub follow_up: String,
+}
+
+const VISIT_SELECT: &str = "SELECT k.id, k.desa_binaan_id, v.name AS village_name, k.visit_date, k.officer_id, u.full_name AS officer_name, \
+    k.departures_seen, k.returns_seen, k.foreigners_staying, k.findings, k.problems, k.follow_up, k.created_at \
+    FROM village_visits k JOIN desa_binaan d ON d.id = k.desa_binaan_id JOIN regions v ON v.code = d.region_code JOIN users u ON u.id = k.officer_id";
+
+impl Db {
+    pub async fn record_visit(
+        &self,
+        ctx: &Ctx,
+        desa_binaan_id: i64,
+        i: &VisitInput,
+    ) -> Result<i64> {
+        let (_, village) = self
+            .desa_binaan_place(ctx, desa_binaan_id, Action::VisitRecord)
+            .await?;
+        let mut e = FieldErrors::new();
+        let d = e.check("visit_date", date(&i.visit_date));
+        if d.is_some_and(|d| d > crate::today()) {
+            e.add("visit_date", "err-date-future");
+        }
+        let dep = e
+            .check(
+                "departures_seen",
+                optional_count(&i.departures_seen, 100_000),
+            )
+            .flatten();
+        let ret = e
+            .check("returns_seen", optional_count(&i.returns_seen, 100_000))
+            .flatten();
+        let fore = e
+            .check(
+                "foreigners_staying",
+                optional_count(&i.foreigners_staying, 100_000),
+            )
+            .flatten();
+        let findings = e.check("findings", required_text(&i.findings, 4000));
+        let problems = e
+            .check("problems", optional_text(&i.problems, 4000))
+            .flatten();
+        let follow = e
+            .check("follow_up", optional_text(&i.follow_up, 4000))
+            .flatten();
+        e.into_result()?;
+        let (Some(d), Some(findings)) = (d, findings) else {
+            return Err(Error::Invalid(FieldErrors::new()));
+        };
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO village_visits (desa_binaan_id, visit_date, officer_id, departures_seen, returns_seen, foreigners_staying, findings, problems, follow_up, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(desa_binaan_id)
+        .bind(format_date(d))
+        .bind(ctx.actor.user_id)
+        .bind(dep)
+        .bind(ret)
+        .bind(fore)
+        .bind(findings)
+        .bind(problems)
+        .bind(follow)
+        .bind(crate::now())
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "record_visit",
+                entity: "desa_binaan",
+                entity_id: Some(desa_binaan_id.to_string()),
+                region: Some(&village),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Visits of one village, newest first.
+    pub async fn list_visits(
+        &self,
+        ctx: &Ctx,
+        desa_binaan_id: i64,
+        page: Option<i64>,
+        per_page: i64,
+    ) -> Result<Page<Visit>> {
+        self.desa_binaan_place(ctx, desa_binaan_id, Action::VisitView)
+            .await?;
+        let mut f = Filter::default();
+        let ph = f.int(desa_binaan_id);
+        f.push(format!("k.desa_binaan_id = {ph}"));
+        self.visit_page(f, page, per_page).await
+    }
+
+    /// The latest visits anywhere in the actor's scope, for the home page.
+    pub async fn recent_visits(&self, ctx: &Ctx, per_page: i64) -> Result<Page<Visit>> {
+        ctx.require(Action::VisitView, None)?;
+        let mut f = Filter::default();
+        f.scope(
+            &ctx.actor.scope,
+            "d.region_code",
+            "d.kab_code",
+            "d.prov_code",
+        );
+        self.visit_page(f, Some(1), per_page).await
+    }
+
+    async fn visit_page(&self, f: Filter, page: Option<i64>, per_page: i64) -> Result<Page<Visit>> {
+        let (page, per_page, offset) = crate::paging(page, per_page);
+        let total = f
+            .scalar(format!("SELECT COUNT(*) FROM village_visits k JOIN desa_binaan d ON d.id = k.desa_binaan_id{}", f.where_sql()))
+            .fetch_one(&self.pool)
+            .await?;
+        let items = f
+            .query_as::<Visit>(format!("{VISIT_SELECT}{} ORDER BY k.visit_date DESC, k.id DESC LIMIT {per_page} OFFSET {offset}", f.where_sql()))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+}

@@ -1,0 +1,24 @@
+//! Benteng's pure rules: typed values that can only exist when valid, the roles and scopes of
+//! users, and the one access policy every other crate asks. No IO, no async, no SQL.
+//!
+//! Domain words kept in Indonesian, explained once:
+//! - *desa binaan*: a village adopted ("fostered") by an immigration office under the
+//!   Desa Binaan Imigrasi programme;
+//! - *pimpasa*: "Petugas Imigrasi Pembina Desa", the immigration officer who mentors a desa binaan;
+//! - *pemeriksa*: the officer who interviews passport applicants;
+//! - *mitra*: a partner agency (Disnaker, BP3MI/KP2MI, Dukcapil, Polri, Dinas Sosial …);
+//! - *kanwil*: the provincial office (Kantor Wilayah) of the Directorate General of Immigration;
+//! - *kantong PMI*: a village that sends many migrant workers (Pekerja Migran Indonesia).
+
+pub mod field;
+pub mod phone;
+pub mod policy;
+pub mod region;
+pub mod role;
+pub mod values;
+
+pub use field::{FieldError, FieldErrors};
+pub use phone::PhoneNumber;
+pub use policy::{can, Action, Actor};
+pub use region::{RegionCode, RegionLevel};
+pub use role::{Role, Scope};

@@ -1,0 +1,214 @@
+//! The one access policy of Benteng: `can(actor, action, place)`.
+//!
+//! Two questions decide every access: may this *role* do this *action* at all, and is the
+//! record's *place* inside the actor's scope. The data layer asks both before it reads or
+//! writes anything, and filters lists by the scope, so a handler cannot forget either.
+
+use crate::region::RegionCode;
+use crate::role::{Role, Scope};
+use serde::Serialize;
+
+/// Who is acting, with everything the policy needs. Built by the data layer per request.
+#[derive(Debug, Clone, Serialize)]
+pub struct Actor {
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+    /// Village mentor (Petugas Imigrasi Pembina Desa).
+    pub pimpasa: bool,
+    /// Passport interviewer.
+    pub pemeriksa: bool,
+    pub office_id: Option<i64>,
+    pub agency_id: Option<i64>,
+    pub scope: Scope,
+}
+
+/// Everything a user can ask to do in the platform core. Later modules add their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    RegionView,
+    OfficeView,
+    OfficeManage,
+    AgencyView,
+    AgencyManage,
+    DesaBinaanView,
+    /// Enrol, edit, assign officers, manage contacts.
+    DesaBinaanManage,
+    /// See village contacts' phone numbers unmasked (each view is audited).
+    ContactView,
+    VisitView,
+    VisitRecord,
+    UserView,
+    UserManage,
+    AuditView,
+}
+
+impl Action {
+    pub const ALL: [Action; 13] = [
+        Action::RegionView,
+        Action::OfficeView,
+        Action::OfficeManage,
+        Action::AgencyView,
+        Action::AgencyManage,
+        Action::DesaBinaanView,
+        Action::DesaBinaanManage,
+        Action::ContactView,
+        Action::VisitView,
+        Action::VisitRecord,
+        Action::UserView,
+        Action::UserManage,
+        Action::AuditView,
+    ];
+}
+
+/// May `role` (with its flags) do `action` somewhere in its scope?
+fn role_allows(actor: &Actor, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match (actor.role, action) {
+        (Admin, _) => true,
+        (_, RegionView | DesaBinaanView | VisitView) => true,
+        (Kanwil | Petugas, OfficeView | DesaBinaanManage) => true,
+        (Kanwil | Petugas | Mitra, AgencyView) => true,
+        (Kanwil | Petugas | Desa, ContactView) => true,
+        (Kanwil, UserView | AuditView) => true,
+        // Visits are the village mentor's work.
+        (Petugas, VisitRecord) => actor.pimpasa,
+        _ => false,
+    }
+}
+
+/// The policy. `place` is the region the record belongs to; `None` asks whether the action is
+/// open to the actor at all (lists are then filtered by [`Scope`] in the data layer).
+pub fn can(actor: &Actor, action: Action, place: Option<&RegionCode>) -> bool {
+    if !role_allows(actor, action) {
+        return false;
+    }
+    match place {
+        None => !matches!(actor.scope, Scope::Nothing) || action == Action::RegionView,
+        Some(code) => action == Action::RegionView || actor.scope.touches(code),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rc(s: &str) -> RegionCode {
+        RegionCode::parse(s).unwrap()
+    }
+
+    fn actor(role: Role, pimpasa: bool) -> Actor {
+        let scope = match role {
+            Role::Admin => Scope::All,
+            Role::Kanwil => Scope::Province(rc("35")),
+            Role::Petugas => Scope::Regencies(vec![rc("35.07"), rc("35.73")]),
+            Role::Mitra => Scope::Regencies(vec![rc("35.07")]),
+            Role::Desa => Scope::Village(rc("35.07.11.2001")),
+        };
+        Actor {
+            user_id: 1,
+            username: "u".into(),
+            role,
+            pimpasa,
+            pemeriksa: false,
+            office_id: None,
+            agency_id: None,
+            scope,
+        }
+    }
+
+    /// The role table: for each action, which roles may do it anywhere in their scope.
+    /// Columns: admin, kanwil, petugas (pimpasa), petugas (not pimpasa), mitra, desa.
+    #[test]
+    fn role_table() {
+        use Action::*;
+        let table: &[(Action, [bool; 6])] = &[
+            (RegionView, [true, true, true, true, true, true]),
+            (OfficeView, [true, true, true, true, false, false]),
+            (OfficeManage, [true, false, false, false, false, false]),
+            (AgencyView, [true, true, true, true, true, false]),
+            (AgencyManage, [true, false, false, false, false, false]),
+            (DesaBinaanView, [true, true, true, true, true, true]),
+            (DesaBinaanManage, [true, true, true, true, false, false]),
+            (ContactView, [true, true, true, true, false, true]),
+            (VisitView, [true, true, true, true, true, true]),
+            (VisitRecord, [true, false, true, false, false, false]),
+            (UserView, [true, true, false, false, false, false]),
+            (UserManage, [true, false, false, false, false, false]),
+            (AuditView, [true, true, false, false, false, false]),
+        ];
+        assert_eq!(
+            table.len(),
+            Action::ALL.len(),
+            "every action is in the table"
+        );
+        let actors = [
+            actor(Role::Admin, false),
+            actor(Role::Kanwil, false),
+            actor(Role::Petugas, true),
+            actor(Role::Petugas, false),
+            actor(Role::Mitra, false),
+            actor(Role::Desa, false),
+        ];
+        for (action, expected) in table {
+            for (a, want) in actors.iter().zip(expected) {
+                assert_eq!(
+                    can(a, *action, None),
+                    *want,
+                    "{:?} (pimpasa={}) {:?}",
+                    a.role,
+                    a.pimpasa,
+                    action
+                );
+            }
+        }
+    }
+
+    /// The place table: the same action on records in different places.
+    #[test]
+    fn place_table() {
+        use Action::DesaBinaanView as V;
+        let kalipare = rc("35.07.11.2001"); // desa in Kab Malang
+        let other_kalipare = rc("35.07.11.2002");
+        let kota_malang = rc("35.73.01.1001");
+        let blitar = rc("35.05.01.2001"); // Jawa Timur, outside the office area
+        let bali = rc("51.01.01.2001");
+        let cases: &[(Role, &RegionCode, bool)] = &[
+            (Role::Admin, &bali, true),
+            (Role::Kanwil, &blitar, true),
+            (Role::Kanwil, &bali, false),
+            (Role::Petugas, &kalipare, true),
+            (Role::Petugas, &kota_malang, true),
+            (Role::Petugas, &blitar, false),
+            (Role::Mitra, &kalipare, true),
+            (Role::Mitra, &kota_malang, false),
+            (Role::Desa, &kalipare, true),
+            (Role::Desa, &other_kalipare, false),
+            (Role::Desa, &blitar, false),
+        ];
+        for (role, place, want) in cases {
+            assert_eq!(
+                can(&actor(*role, true), V, Some(place)),
+                *want,
+                "{role:?} {place}"
+            );
+        }
+    }
+
+    #[test]
+    fn nothing_scope_sees_nothing_but_regions() {
+        let mut a = actor(Role::Petugas, true);
+        a.scope = Scope::Nothing;
+        assert!(!can(&a, Action::DesaBinaanView, None));
+        assert!(!can(&a, Action::DesaBinaanView, Some(&rc("35.07.11.2001"))));
+        assert!(can(&a, Action::RegionView, None));
+    }
+
+    #[test]
+    fn province_records_are_visible_inside_the_province() {
+        let a = actor(Role::Petugas, false);
+        assert!(can(&a, Action::OfficeView, Some(&rc("35"))));
+        assert!(!can(&a, Action::OfficeView, Some(&rc("51"))));
+    }
+}

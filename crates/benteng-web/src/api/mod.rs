@@ -1,0 +1,581 @@
+//! The JSON API under `/api/v1`: the same use cases and permissions as the pages, with bearer
+//! tokens (`POST /api/v1/auth/token`) instead of cookies, so it needs no CSRF token.
+//! Errors are `application/problem+json` with field errors in the caller's language.
+
+use crate::ctx::{client_ip, request_id, ApiCaller};
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::{FromRequest, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use axum::{Json, Router};
+use benteng_db::agencies::{Agency, AgencyInput};
+use benteng_db::audit::{AuditEntry, AuditQuery};
+use benteng_db::desa_binaan::{
+    ContactInput, DesaBinaan, DesaBinaanDetail, DesaBinaanInput, DesaBinaanQuery,
+};
+use benteng_db::offices::{AreaInput, Office, OfficeArea, OfficeInput};
+use benteng_db::regions::{Region, RegionPath};
+use benteng_db::users::{User, UserInput};
+use benteng_db::visits::{Visit, VisitInput};
+use benteng_db::Page;
+use benteng_domain::{RegionLevel, Role};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/auth/token", post(token_create).delete(token_revoke))
+        .route("/me", get(me))
+        .route("/regions", get(regions))
+        .route("/regions/{code}", get(region))
+        .route("/offices", get(offices).post(office_create))
+        .route("/offices/{id}", get(office).put(office_update))
+        .route("/offices/{id}/areas", post(office_area))
+        .route("/agencies", get(agencies).post(agency_create))
+        .route("/agencies/{id}", get(agency).put(agency_update))
+        .route("/desa-binaan", get(desa_list).post(desa_create))
+        .route("/desa-binaan/{id}", get(desa_get).put(desa_update))
+        .route("/desa-binaan/{id}/officers", put(desa_officers))
+        .route("/desa-binaan/{id}/contacts", post(desa_contact_add))
+        .route(
+            "/desa-binaan/{id}/contacts/{cid}",
+            delete(desa_contact_remove),
+        )
+        .route("/desa-binaan/{id}/visits", get(visits).post(visit_create))
+        .route("/users", get(users).post(user_create))
+        .route("/users/{id}", get(user).put(user_update))
+        .route("/audit", get(audit))
+        .fallback(|| async { ApiError::NotFound })
+}
+
+/// JSON body whose rejection is an [`ApiError`] (a problem body, never plain text).
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Benteng API", version = "1", description = "Desa Binaan Imigrasi: regions, offices, agencies, desa binaan, users, audit. Authenticate with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`."),
+    paths(token_create, token_revoke, me, regions, region, offices, office, office_create, office_update, office_area, agencies, agency, agency_create, agency_update,
+          desa_list, desa_get, desa_create, desa_update, desa_officers, desa_contact_add, desa_contact_remove, visits, visit_create, users, user, user_create, user_update, audit),
+    components(schemas(TokenRequest, TokenResponse, Created, Me, OfficersBody, Problem, FieldProblem)),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        openapi.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
+    }
+}
+
+/// The OpenAPI document, generated from the handlers below.
+pub fn openapi_doc() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+async fn openapi() -> impl IntoResponse {
+    Json(openapi_doc())
+}
+
+/// The problem body every error uses.
+#[derive(Serialize, ToSchema)]
+struct Problem {
+    r#type: String,
+    title: String,
+    status: u16,
+    errors: Vec<FieldProblem>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct FieldProblem {
+    field: String,
+    code: String,
+    message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct Created {
+    id: i64,
+}
+
+fn created(id: i64) -> Response {
+    (StatusCode::CREATED, Json(Created { id })).into_response()
+}
+
+#[derive(Deserialize, ToSchema)]
+struct TokenRequest {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct TokenResponse {
+    token: String,
+    /// Unix seconds.
+    expires_at: i64,
+}
+
+struct Origin {
+    ip: Option<String>,
+    request_id: Option<String>,
+}
+
+impl axum::extract::FromRequestParts<AppState> for Origin {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Origin {
+            ip: client_ip(parts, state.config.trust_proxy),
+            request_id: request_id(&parts.headers),
+        })
+    }
+}
+
+/// Exchange a username and password for a bearer token.
+#[utoipa::path(post, path = "/api/v1/auth/token", request_body = TokenRequest, security(()),
+    responses((status = 200, body = TokenResponse), (status = 401, body = Problem), (status = 429, body = Problem)))]
+async fn token_create(
+    State(state): State<AppState>,
+    origin: Origin,
+    ApiJson(body): ApiJson<TokenRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
+    if !state.limiter.check(origin.ip.as_deref(), &body.username) {
+        return Err(ApiError::RateLimited);
+    }
+    let Some(user) = state
+        .db
+        .authenticate(&body.username, &body.password)
+        .await?
+    else {
+        let known = state.db.user_id_by_name(&body.username).await?;
+        let uname = body.username.trim().to_lowercase();
+        state
+            .db
+            .audit_login(
+                known.map(|id| (id, uname.as_str())),
+                origin.ip.as_deref(),
+                origin.request_id.as_deref(),
+                "api_login_failed",
+            )
+            .await?;
+        return Err(ApiError::Unauthorized);
+    };
+    let (token, expires_at) = state
+        .db
+        .issue_api_token(user.id, state.config.api_token_hours * 3600)
+        .await?;
+    state
+        .db
+        .audit_login(
+            Some((user.id, &user.username)),
+            origin.ip.as_deref(),
+            origin.request_id.as_deref(),
+            "api_login",
+        )
+        .await?;
+    Ok(Json(TokenResponse { token, expires_at }))
+}
+
+/// Revoke the token used for this request.
+#[utoipa::path(delete, path = "/api/v1/auth/token", responses((status = 204), (status = 401, body = Problem)))]
+async fn token_revoke(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    headers: axum::http::HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    if let Some(t) = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        state.db.revoke_api_token(t.trim()).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+struct Me {
+    user_id: i64,
+    username: String,
+    role: String,
+    pimpasa: bool,
+    pemeriksa: bool,
+    /// The places this user sees: `{"kind": "all"}`, `{"kind": "province", "codes": "35"}`, …
+    #[schema(value_type = Object)]
+    scope: serde_json::Value,
+}
+
+/// Who the token belongs to and what they see.
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Me), (status = 401, body = Problem)))]
+async fn me(ApiCaller(ctx): ApiCaller) -> Json<Me> {
+    let a = ctx.actor;
+    Json(Me {
+        user_id: a.user_id,
+        username: a.username,
+        role: a.role.as_str().into(),
+        pimpasa: a.pimpasa,
+        pemeriksa: a.pemeriksa,
+        scope: serde_json::to_value(&a.scope).unwrap_or_default(),
+    })
+}
+
+#[derive(Deserialize, IntoParams)]
+struct RegionQuery {
+    /// Name part or code prefix.
+    q: Option<String>,
+    /// Parent code; provinces when absent.
+    parent: Option<String>,
+    /// 1 provinsi … 4 desa, with `q`.
+    level: Option<i64>,
+    page: Option<i64>,
+}
+
+/// Browse (by parent) or search regions.
+#[utoipa::path(get, path = "/api/v1/regions", params(RegionQuery), responses((status = 200, body = Page<Region>), (status = 401, body = Problem)))]
+async fn regions(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Query(q): Query<RegionQuery>,
+) -> Result<Json<Page<Region>>, ApiError> {
+    let page = match q.q.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(text) => {
+            state
+                .db
+                .region_search(
+                    &ctx,
+                    text,
+                    q.level.and_then(RegionLevel::from_i64),
+                    q.page,
+                    100,
+                )
+                .await?
+        }
+        None => {
+            state
+                .db
+                .region_children(&ctx, q.parent.as_deref(), q.page, 100)
+                .await?
+        }
+    };
+    Ok(Json(page))
+}
+
+/// One region with its ancestors.
+#[utoipa::path(get, path = "/api/v1/regions/{code}", params(("code" = String, Path)), responses((status = 200, body = RegionPath), (status = 404, body = Problem)))]
+async fn region(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(code): Path<String>,
+) -> Result<Json<RegionPath>, ApiError> {
+    Ok(Json(
+        state
+            .db
+            .region_path(&ctx, &code)
+            .await?
+            .ok_or(ApiError::NotFound)?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+struct PageQuery {
+    page: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/offices", params(PageQuery), responses((status = 200, body = Page<Office>), (status = 403, body = Problem)))]
+async fn offices(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Query(q): Query<PageQuery>,
+) -> Result<Json<Page<Office>>, ApiError> {
+    Ok(Json(state.db.list_offices(&ctx, q.page, 100).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+struct OfficeWithAreas {
+    office: Office,
+    areas: Vec<OfficeArea>,
+}
+
+#[utoipa::path(get, path = "/api/v1/offices/{id}", params(("id" = i64, Path)), responses((status = 200, body = OfficeWithAreas), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn office(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<OfficeWithAreas>, ApiError> {
+    let (office, areas) = state.db.get_office(&ctx, id).await?;
+    Ok(Json(OfficeWithAreas { office, areas }))
+}
+
+#[utoipa::path(post, path = "/api/v1/offices", request_body = OfficeInput, responses((status = 201, body = Created), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn office_create(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiJson(i): ApiJson<OfficeInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(state.db.create_office(&ctx, &i).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/offices/{id}", params(("id" = i64, Path)), request_body = OfficeInput, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn office_update(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<OfficeInput>,
+) -> Result<StatusCode, ApiError> {
+    state.db.update_office(&ctx, id, &i).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Give a kabupaten/kota to the office from `valid_from` on (the previous holder's area ends then).
+#[utoipa::path(post, path = "/api/v1/offices/{id}/areas", params(("id" = i64, Path)), request_body = AreaInput, responses((status = 201, body = Created), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn office_area(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<AreaInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(state.db.assign_area(&ctx, id, &i).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/agencies", params(PageQuery), responses((status = 200, body = Page<Agency>), (status = 403, body = Problem)))]
+async fn agencies(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Query(q): Query<PageQuery>,
+) -> Result<Json<Page<Agency>>, ApiError> {
+    Ok(Json(state.db.list_agencies(&ctx, q.page, 100).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/agencies/{id}", params(("id" = i64, Path)), responses((status = 200, body = Agency), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn agency(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<Agency>, ApiError> {
+    Ok(Json(state.db.get_agency(&ctx, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/agencies", request_body = AgencyInput, responses((status = 201, body = Created), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn agency_create(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiJson(i): ApiJson<AgencyInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(state.db.create_agency(&ctx, &i).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/agencies/{id}", params(("id" = i64, Path)), request_body = AgencyInput, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn agency_update(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<AgencyInput>,
+) -> Result<StatusCode, ApiError> {
+    state.db.update_agency(&ctx, id, &i).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The desa binaan registry inside the caller's scope.
+#[utoipa::path(get, path = "/api/v1/desa-binaan", params(("q" = Option<String>, Query), ("status" = Option<String>, Query), ("kab" = Option<String>, Query), ("page" = Option<i64>, Query)),
+    responses((status = 200, body = Page<DesaBinaan>), (status = 401, body = Problem)))]
+async fn desa_list(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Query(q): Query<DesaBinaanQuery>,
+) -> Result<Json<Page<DesaBinaan>>, ApiError> {
+    Ok(Json(state.db.list_desa_binaan(&ctx, &q, 100).await?))
+}
+
+/// One village with officers and contacts (phones masked unless the role needs them; each unmasked view is audited).
+#[utoipa::path(get, path = "/api/v1/desa-binaan/{id}", params(("id" = i64, Path)), responses((status = 200, body = DesaBinaanDetail), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn desa_get(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<DesaBinaanDetail>, ApiError> {
+    Ok(Json(state.db.get_desa_binaan(&ctx, id).await?))
+}
+
+/// Enrol a village.
+#[utoipa::path(post, path = "/api/v1/desa-binaan", request_body = DesaBinaanInput, responses((status = 201, body = Created), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn desa_create(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiJson(i): ApiJson<DesaBinaanInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(state.db.enrol_desa_binaan(&ctx, &i).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/desa-binaan/{id}", params(("id" = i64, Path)), request_body = DesaBinaanInput, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn desa_update(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<DesaBinaanInput>,
+) -> Result<StatusCode, ApiError> {
+    state.db.update_desa_binaan(&ctx, id, &i).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+struct OfficersBody {
+    user_ids: Vec<i64>,
+}
+
+/// Replace the PIMPASA officers of a village.
+#[utoipa::path(put, path = "/api/v1/desa-binaan/{id}/officers", params(("id" = i64, Path)), request_body = OfficersBody, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn desa_officers(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<OfficersBody>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .db
+        .set_desa_binaan_officers(&ctx, id, &b.user_ids)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/desa-binaan/{id}/contacts", params(("id" = i64, Path)), request_body = ContactInput, responses((status = 201, body = Created), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn desa_contact_add(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<ContactInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(state.db.add_contact(&ctx, id, &i).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/desa-binaan/{id}/contacts/{cid}", params(("id" = i64, Path), ("cid" = i64, Path)), responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn desa_contact_remove(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path((id, cid)): Path<(i64, i64)>,
+) -> Result<StatusCode, ApiError> {
+    state.db.remove_contact(&ctx, id, cid).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/desa-binaan/{id}/visits", params(("id" = i64, Path), PageQuery), responses((status = 200, body = Page<Visit>), (status = 403, body = Problem)))]
+async fn visits(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> Result<Json<Page<Visit>>, ApiError> {
+    Ok(Json(state.db.list_visits(&ctx, id, q.page, 100).await?))
+}
+
+/// Record a village visit (PIMPASA officers and admins).
+#[utoipa::path(post, path = "/api/v1/desa-binaan/{id}/visits", params(("id" = i64, Path)), request_body = VisitInput, responses((status = 201, body = Created), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn visit_create(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<VisitInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(state.db.record_visit(&ctx, id, &i).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+struct UserQuery {
+    q: Option<String>,
+    role: Option<String>,
+    page: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/users", params(UserQuery), responses((status = 200, body = Page<User>), (status = 403, body = Problem)))]
+async fn users(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Query(q): Query<UserQuery>,
+) -> Result<Json<Page<User>>, ApiError> {
+    let role = q.role.as_deref().and_then(|r| Role::parse(r).ok());
+    Ok(Json(
+        state
+            .db
+            .list_users(&ctx, q.q.as_deref().unwrap_or(""), role, q.page, 100)
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/users/{id}", params(("id" = i64, Path)), responses((status = 200, body = User), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn user(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<User>, ApiError> {
+    Ok(Json(state.db.get_user(&ctx, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/users", request_body = UserInput, responses((status = 201, body = Created), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn user_create(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiJson(i): ApiJson<UserInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(state.db.create_user(Some(&ctx), &i).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/users/{id}", params(("id" = i64, Path)), request_body = UserInput, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn user_update(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<UserInput>,
+) -> Result<StatusCode, ApiError> {
+    state.db.update_user(&ctx, id, &i).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams)]
+struct AuditParams {
+    username: Option<String>,
+    action: Option<String>,
+    entity: Option<String>,
+    sensitive: Option<bool>,
+    /// Unix seconds, inclusive.
+    from: Option<i64>,
+    /// Unix seconds, exclusive.
+    to: Option<i64>,
+    page: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/audit", params(AuditParams), responses((status = 200, body = Page<AuditEntry>), (status = 403, body = Problem)))]
+async fn audit(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Query(q): Query<AuditParams>,
+) -> Result<Json<Page<AuditEntry>>, ApiError> {
+    let query = AuditQuery {
+        username: q.username,
+        action: q.action,
+        entity: q.entity,
+        sensitive_only: q.sensitive.unwrap_or(false),
+        from: q.from,
+        to: q.to,
+        page: q.page,
+    };
+    Ok(Json(state.db.audit_list(&ctx, &query, 100).await?))
+}

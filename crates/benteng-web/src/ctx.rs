@@ -1,0 +1,196 @@
+//! Request extractors: who is asking (from the session or an API token), in which language,
+//! from which address, with which CSRF token.
+
+use crate::error::{ApiError, WebError};
+use crate::i18n::{from_accept_language, Tr};
+use crate::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use benteng_db::users::User;
+use benteng_db::Ctx;
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+pub const SESSION_USER: &str = "uid";
+pub const SESSION_CSRF: &str = "csrf";
+pub const SESSION_LANG: &str = "lang";
+
+/// Anyone looking at a page, signed in or not.
+pub struct Viewer {
+    pub session: Session,
+    pub ctx: Option<Ctx>,
+    pub user: Option<User>,
+    pub tr: Tr,
+    pub csrf: String,
+    pub path: String,
+}
+
+/// A signed-in user; anyone else is sent to the login page.
+pub struct Auth(pub Viewer);
+
+impl Auth {
+    pub fn ctx(&self) -> &Ctx {
+        self.0.ctx.as_ref().expect("Auth always carries a ctx")
+    }
+}
+
+/// A caller of the JSON API with a valid bearer token.
+pub struct ApiCaller(pub Ctx);
+
+pub fn client_ip(parts: &Parts, trust_proxy: bool) -> Option<String> {
+    if trust_proxy {
+        if let Some(ip) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+        {
+            return Some(ip);
+        }
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
+pub fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+async fn build_ctx(
+    state: &AppState,
+    parts: &Parts,
+    uid: i64,
+) -> Result<Option<(Ctx, User)>, benteng_db::Error> {
+    let Some((actor, user)) = state.db.actor(uid).await? else {
+        return Ok(None);
+    };
+    tracing::Span::current().record("user_id", uid);
+    Ok(Some((
+        Ctx {
+            actor,
+            ip: client_ip(parts, state.config.trust_proxy),
+            request_id: request_id(&parts.headers),
+        },
+        user,
+    )))
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let session = parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or_else(|| WebError::internal("session layer missing"))?;
+        let uid: Option<i64> = session.get(SESSION_USER).await.map_err(WebError::session)?;
+        let mut ctx = None;
+        let mut user = None;
+        if let Some(uid) = uid {
+            match build_ctx(state, parts, uid).await? {
+                Some((c, u)) => {
+                    ctx = Some(c);
+                    user = Some(u);
+                }
+                // The account was deactivated or removed: end the session.
+                None => session.flush().await.map_err(WebError::session)?,
+            }
+        }
+        let session_lang: Option<String> =
+            session.get(SESSION_LANG).await.map_err(WebError::session)?;
+        let lang = user
+            .as_ref()
+            .and_then(|u| u.locale.clone())
+            .or(session_lang)
+            .or_else(|| {
+                parts
+                    .headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(from_accept_language)
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| "id".to_string());
+        let csrf = match session
+            .get::<String>(SESSION_CSRF)
+            .await
+            .map_err(WebError::session)?
+        {
+            Some(t) => t,
+            None => {
+                let t = benteng_db::users::random_token();
+                session
+                    .insert(SESSION_CSRF, &t)
+                    .await
+                    .map_err(WebError::session)?;
+                t
+            }
+        };
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        Ok(Viewer {
+            session,
+            ctx,
+            user,
+            tr: Tr::new(&lang),
+            csrf,
+            path,
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let v = Viewer::from_request_parts(parts, state).await?;
+        if v.ctx.is_none() {
+            return Err(WebError::LoginRequired(v.path));
+        }
+        Ok(Auth(v))
+    }
+}
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(ApiError::Unauthorized)?;
+        let uid = state
+            .db
+            .user_for_token(token)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        let (ctx, _) = build_ctx(state, parts, uid)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        Ok(ApiCaller(ctx))
+    }
+}

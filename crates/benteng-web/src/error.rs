@@ -1,0 +1,251 @@
+//! Errors of the web layer, mapped to HTTP in one place. Handlers return [`WebError`] (pages)
+//! or [`ApiError`] (JSON); both leave a [`Problem`] in the response, and the `localise`
+//! middleware turns it into a friendly page or a JSON problem body in the caller's language.
+//! Internal details go to the log only.
+
+use crate::i18n::{from_accept_language, Tr};
+use crate::pages::render_error_page;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
+use benteng_domain::FieldErrors;
+use tower_sessions::Session;
+
+/// What went wrong, without the words: those come from the Fluent files at render time.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub status: StatusCode,
+    /// Fluent id of the title.
+    pub title: &'static str,
+    pub fields: FieldErrors,
+    pub api: bool,
+}
+
+#[derive(Debug)]
+pub enum WebError {
+    LoginRequired(String),
+    Forbidden,
+    NotFound,
+    BadRequest,
+    Csrf,
+    Internal(String),
+}
+
+impl WebError {
+    pub fn internal(msg: impl Into<String>) -> Self {
+        WebError::Internal(msg.into())
+    }
+
+    pub fn session(e: tower_sessions::session::Error) -> Self {
+        WebError::Internal(format!("session: {e}"))
+    }
+}
+
+impl From<benteng_db::Error> for WebError {
+    fn from(e: benteng_db::Error) -> Self {
+        match e {
+            benteng_db::Error::Forbidden => WebError::Forbidden,
+            benteng_db::Error::NotFound => WebError::NotFound,
+            benteng_db::Error::Invalid(_) | benteng_db::Error::Conflict(..) => WebError::BadRequest,
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        WebError::Internal(format!("template: {e}"))
+    }
+}
+
+fn problem(status: StatusCode, title: &'static str, fields: FieldErrors, api: bool) -> Response {
+    let mut r = status.into_response();
+    r.extensions_mut().insert(Problem {
+        status,
+        title,
+        fields,
+        api,
+    });
+    r
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, title) = match self {
+            WebError::LoginRequired(next) => {
+                let target = format!("/masuk?next={}", urlencode(&next));
+                return Redirect::to(&target).into_response();
+            }
+            WebError::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
+            WebError::NotFound => (StatusCode::NOT_FOUND, "error-not-found"),
+            WebError::BadRequest => (StatusCode::BAD_REQUEST, "error-bad-request"),
+            WebError::Csrf => (StatusCode::FORBIDDEN, "error-csrf"),
+            WebError::Internal(msg) => {
+                tracing::error!(error = %msg, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+            }
+        };
+        problem(status, title, FieldErrors::new(), false)
+    }
+}
+
+#[derive(Debug)]
+pub enum ApiError {
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Invalid(FieldErrors),
+    Conflict(&'static str, &'static str),
+    BadRequest,
+    RateLimited,
+    Internal(String),
+}
+
+impl From<benteng_db::Error> for ApiError {
+    fn from(e: benteng_db::Error) -> Self {
+        match e {
+            benteng_db::Error::Forbidden => ApiError::Forbidden,
+            benteng_db::Error::NotFound => ApiError::NotFound,
+            benteng_db::Error::Invalid(f) => ApiError::Invalid(f),
+            benteng_db::Error::Conflict(field, key) => ApiError::Conflict(field, key),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(_: axum::extract::rejection::JsonRejection) -> Self {
+        ApiError::BadRequest
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, title, fields) = match self {
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "error-unauthorized",
+                FieldErrors::new(),
+            ),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden", FieldErrors::new()),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "error-not-found", FieldErrors::new()),
+            ApiError::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, "error-invalid", f),
+            ApiError::Conflict(field, key) => {
+                let mut f = FieldErrors::new();
+                f.add(field, key);
+                (StatusCode::CONFLICT, "error-conflict", f)
+            }
+            ApiError::BadRequest => (
+                StatusCode::BAD_REQUEST,
+                "error-bad-json",
+                FieldErrors::new(),
+            ),
+            ApiError::RateLimited => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "error-rate-limited",
+                FieldErrors::new(),
+            ),
+            ApiError::Internal(msg) => {
+                tracing::error!(error = %msg, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "error-internal",
+                    FieldErrors::new(),
+                )
+            }
+        };
+        problem(status, title, fields, true)
+    }
+}
+
+/// Render every [`Problem`] left in a response, in the caller's language.
+pub async fn localise(req: Request, next: Next) -> Response {
+    let session = req.extensions().get::<Session>().cloned();
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(from_accept_language);
+    let is_api = req.uri().path().starts_with("/api/");
+    let mut res = next.run(req).await;
+    let problem = match res.extensions_mut().remove::<Problem>() {
+        Some(p) => p,
+        // Errors produced by axum itself (unknown route, wrong method, bad form) get a body too.
+        None if res.status().is_client_error()
+            && res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_none_or(|v| v.as_bytes().starts_with(b"text/plain")) =>
+        {
+            let title = match res.status() {
+                StatusCode::NOT_FOUND => "error-not-found",
+                StatusCode::METHOD_NOT_ALLOWED => "error-method",
+                StatusCode::PAYLOAD_TOO_LARGE => "error-too-large",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => "error-bad-json",
+                _ => "error-bad-request",
+            };
+            Problem {
+                status: res.status(),
+                title,
+                fields: FieldErrors::new(),
+                api: is_api,
+            }
+        }
+        None => return res,
+    };
+    let mut lang = None;
+    if !problem.api {
+        if let Some(s) = &session {
+            lang = s
+                .get::<String>(crate::ctx::SESSION_LANG)
+                .await
+                .ok()
+                .flatten();
+        }
+    }
+    let tr = Tr::new(lang.as_deref().or(accept).unwrap_or("id"));
+    let mut out = if problem.api {
+        let errors: Vec<serde_json::Value> = problem
+            .fields
+            .0
+            .iter()
+            .map(|e| serde_json::json!({"field": e.field, "code": e.code, "message": tr.t(e.code)}))
+            .collect();
+        let body = serde_json::json!({
+            "type": "about:blank",
+            "title": tr.t(problem.title),
+            "status": problem.status.as_u16(),
+            "errors": errors,
+        });
+        let mut r = (problem.status, Json(body)).into_response();
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        r
+    } else {
+        render_error_page(&tr, problem.status, problem.title)
+    };
+    // Keep headers such as Retry-After set by the handler.
+    for (k, v) in res.headers() {
+        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+            out.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    out
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

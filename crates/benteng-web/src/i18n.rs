@@ -1,0 +1,167 @@
+//! Translations: every sentence a user reads lives in `locales/{id,en}/*.ftl`. Bahasa Indonesia
+//! is the default; the locale is the user's setting, then the `lang` cookie, then
+//! `Accept-Language`.
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "../../locales",
+        fallback_language: "id",
+        // Bidi isolation marks would show up as stray characters in inputs and tests.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+pub const LOCALES_AVAILABLE: [&str; 2] = ["id", "en"];
+
+/// The Fluent files, for the test that checks every used key exists in every locale.
+pub fn message_ids(locale: &str) -> Vec<String> {
+    let files: &[&str] = match locale {
+        "en" => &[include_str!("../../../locales/en/main.ftl")],
+        _ => &[include_str!("../../../locales/id/main.ftl")],
+    };
+    files
+        .iter()
+        .flat_map(|f| f.lines())
+        .filter_map(|l| {
+            let (k, _) = l.split_once(" =")?;
+            (!k.starts_with(' ') && !k.starts_with('#') && !k.is_empty())
+                .then(|| k.trim().to_string())
+        })
+        .collect()
+}
+
+/// A translator bound to one locale, handed to templates as `tr`.
+#[derive(Debug, Clone)]
+pub struct Tr {
+    pub lang: &'static str,
+    id: LanguageIdentifier,
+}
+
+impl Tr {
+    pub fn new(lang: &str) -> Tr {
+        let lang = if lang == "en" { "en" } else { "id" };
+        Tr {
+            lang,
+            id: lang.parse().expect("static locale ids parse"),
+        }
+    }
+
+    /// The message `key`; the key itself when missing, so a gap shows instead of crashing.
+    pub fn t(&self, key: &str) -> String {
+        LOCALES
+            .try_lookup(&self.id, key)
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// The message `key` with one variable.
+    pub fn t1(&self, key: &str, name: &'static str, value: impl ToString) -> String {
+        let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
+        let v = value.to_string();
+        match v.parse::<i64>() {
+            Ok(n) => args.insert(Cow::Borrowed(name), FluentValue::from(n)),
+            Err(_) => args.insert(Cow::Borrowed(name), FluentValue::from(v)),
+        };
+        LOCALES
+            .try_lookup_with_args(&self.id, key, &args)
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// Format a Unix time as a date and time in WIB, the programme's home zone.
+    pub fn datetime(&self, unix: &i64) -> String {
+        let wib = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
+        match time::OffsetDateTime::from_unix_timestamp(*unix) {
+            Ok(t) => {
+                let t = t.to_offset(wib);
+                format!(
+                    "{} {:02}:{:02} WIB",
+                    self.date_of(t.date()),
+                    t.hour(),
+                    t.minute()
+                )
+            }
+            Err(_) => String::new(),
+        }
+    }
+
+    /// Format a stored `YYYY-MM-DD` date as "17 September 2024".
+    pub fn date(&self, ymd: &str) -> String {
+        match benteng_domain::values::date(ymd) {
+            Ok(d) => self.date_of(d),
+            Err(_) => ymd.to_string(),
+        }
+    }
+
+    fn date_of(&self, d: time::Date) -> String {
+        let month = self.t(&format!("month-{}", u8::from(d.month())));
+        format!("{} {} {}", d.day(), month, d.year())
+    }
+}
+
+/// Pick the locale from an `Accept-Language` header (first supported tag wins).
+pub fn from_accept_language(header: &str) -> Option<&'static str> {
+    let mut tags: Vec<(f32, String)> = header
+        .split(',')
+        .filter_map(|part| {
+            let mut it = part.trim().split(';');
+            let tag = it.next()?.trim().to_lowercase();
+            let q = it
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
+                .unwrap_or(1.0);
+            Some((q, tag))
+        })
+        .collect();
+    tags.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+    tags.iter().find_map(|(_, t)| {
+        let primary = t.split('-').next().unwrap_or("");
+        match primary {
+            "id" | "in" | "ms" => Some("id"),
+            "en" => Some("en"),
+            _ => None,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_negotiation() {
+        assert_eq!(from_accept_language("en-US,en;q=0.9"), Some("en"));
+        assert_eq!(
+            from_accept_language("fr;q=0.9, id;q=0.8, en;q=0.5"),
+            Some("id")
+        );
+        assert_eq!(from_accept_language("de"), None);
+    }
+
+    #[test]
+    fn both_locales_have_the_same_keys() {
+        let mut id = message_ids("id");
+        let mut en = message_ids("en");
+        id.sort();
+        en.sort();
+        let missing_en: Vec<_> = id.iter().filter(|k| !en.contains(k)).collect();
+        let missing_id: Vec<_> = en.iter().filter(|k| !id.contains(k)).collect();
+        assert!(
+            missing_en.is_empty() && missing_id.is_empty(),
+            "only id: {missing_en:?}; only en: {missing_id:?}"
+        );
+    }
+
+    #[test]
+    fn dates_read_naturally() {
+        assert_eq!(Tr::new("id").date("2024-09-17"), "17 September 2024");
+        assert_eq!(Tr::new("en").date("2024-08-17"), "17 August 2024");
+        assert_eq!(Tr::new("id").date("2024-08-17"), "17 Agustus 2024");
+    }
+}

@@ -1,0 +1,127 @@
+//! Benteng's HTTP face: server-rendered pages (askama, Fluent), the JSON API under `/api/v1`
+//! with its OpenAPI document, sessions, CSRF, security headers, rate limits, health and metrics.
+//!
+//! Handlers stay thin: they read the request, call one `benteng_db` function with the request's
+//! [`benteng_db::Ctx`] (the data layer checks the policy and the scope), and render.
+
+mod api;
+mod ctx;
+mod error;
+mod i18n;
+mod metrics;
+mod pages;
+mod security;
+mod session_store;
+
+use axum::Router;
+use benteng_db::Db;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+pub use i18n::{message_ids, LOCALES_AVAILABLE};
+
+/// Settings the web layer needs; the command line fills them from the config file and env.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Address to listen on; port 0 picks a free port (tests).
+    pub bind: SocketAddr,
+    /// Mark cookies `Secure` (set when served over HTTPS, as in production).
+    pub secure_cookies: bool,
+    /// Idle time after which a session ends, in minutes.
+    pub session_idle_minutes: i64,
+    /// Login attempts allowed per minute per client address and per username.
+    pub login_attempts_per_minute: u32,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_proxy: bool,
+    /// Lifetime of API tokens, in hours.
+    pub api_token_hours: i64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            secure_cookies: false,
+            session_idle_minutes: 12 * 60,
+            login_attempts_per_minute: 10,
+            trust_proxy: false,
+            api_token_hours: 12,
+        }
+    }
+}
+
+/// Everything a handler may reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<WebConfig>,
+    pub limiter: Arc<security::LoginLimiter>,
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl Application {
+    pub async fn build(config: WebConfig, db: Db) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(config.bind).await?;
+        let state = AppState {
+            limiter: Arc::new(security::LoginLimiter::new(
+                config.login_attempts_per_minute,
+            )),
+            metrics: Arc::new(metrics::Metrics::new()),
+            config: Arc::new(config),
+            db,
+        };
+        Ok(Application {
+            listener,
+            router: router(state),
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("bound listener has an address")
+    }
+
+    /// Serve until `shutdown` resolves, then finish the requests in flight.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await?;
+        Ok(())
+    }
+}
+
+fn router(state: AppState) -> Router {
+    let pages = pages::routes();
+    let api = api::routes();
+    let app = Router::new().merge(pages).nest("/api/v1", api);
+    security::wrap(app, state)
+}
+
+/// Remove expired sessions and tokens every hour while the server runs.
+pub fn spawn_housekeeping(db: Db) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match db.purge_expired().await {
+                Ok(n) => tracing::debug!(removed = n, "expired sessions purged"),
+                Err(e) => tracing::warn!(error = %e, "purging sessions failed"),
+            }
+        }
+    });
+}

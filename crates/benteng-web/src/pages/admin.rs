@@ -1,0 +1,498 @@
+//! Users and partner agencies.
+
+use super::{flash_redirect, html, html_status, parse_id, Field, Layout, Pager};
+use crate::ctx::Auth;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Form, Router};
+use benteng_db::agencies::{Agency, AgencyInput, AGENCY_KINDS};
+use benteng_db::users::{User, UserInput};
+use benteng_domain::{can, Action, FieldErrors, Role};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/pengguna", get(users).post(create_user))
+        .route("/pengguna/baru", get(new_user))
+        .route("/pengguna/{id}", get(edit_user).post(update_user))
+        .route("/instansi", get(agencies).post(create_agency))
+        .route("/instansi/baru", get(new_agency))
+        .route("/instansi/{id}", get(edit_agency).post(update_agency))
+}
+
+#[derive(Template)]
+#[template(path = "form.html")]
+struct FormPage {
+    l: Layout,
+    action: String,
+    fields: Vec<Field>,
+    cancel: String,
+}
+
+async fn form(
+    auth: &Auth,
+    title: &str,
+    action: String,
+    cancel: &str,
+    fields: Vec<Field>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let l = Layout::new(&auth.0, title).await?;
+    html_status(
+        status,
+        &FormPage {
+            l,
+            action,
+            fields,
+            cancel: cancel.into(),
+        },
+    )
+}
+
+fn conflict(f: &'static str, k: &'static str) -> FieldErrors {
+    let mut e = FieldErrors::new();
+    e.add(f, k);
+    e
+}
+
+// ---- users ----
+
+#[derive(Deserialize)]
+struct UserQuery {
+    q: Option<String>,
+    role: Option<String>,
+    hal: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    l: Layout,
+    q: String,
+    role: String,
+    roles: Vec<(String, String)>,
+    rows: Vec<User>,
+    pager: Pager,
+    can_manage: bool,
+}
+
+impl UsersPage {
+    fn role_label(&self, r: &str) -> String {
+        Role::parse(r)
+            .map(|r| self.l.tr.t(r.label_key()))
+            .unwrap_or_default()
+    }
+}
+
+fn role_options(tr: &Tr) -> Vec<(String, String)> {
+    Role::ALL
+        .iter()
+        .map(|r| (r.as_str().to_string(), tr.t(r.label_key())))
+        .collect()
+}
+
+async fn users(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<UserQuery>,
+) -> Result<Response, WebError> {
+    let role = q.role.as_deref().and_then(|r| Role::parse(r).ok());
+    let text = q.q.unwrap_or_default();
+    let page = state
+        .db
+        .list_users(auth.ctx(), &text, role, q.hal, 50)
+        .await?;
+    let role_s = role.map(|r| r.as_str().to_string()).unwrap_or_default();
+    let pager = Pager::new(
+        &page,
+        "/pengguna",
+        &[("q", text.clone()), ("role", role_s.clone())],
+    );
+    let can_manage = can(&auth.ctx().actor, Action::UserManage, None);
+    let roles = role_options(&auth.0.tr);
+    let l = Layout::new(&auth.0, "users-title").await?;
+    html(&UsersPage {
+        l,
+        q: text,
+        role: role_s,
+        roles,
+        rows: page.items,
+        pager,
+        can_manage,
+    })
+}
+
+async fn user_fields(
+    state: &AppState,
+    auth: &Auth,
+    i: &UserInput,
+    e: &FieldErrors,
+    creating: bool,
+) -> Result<Vec<Field>, WebError> {
+    let tr = &auth.0.tr;
+    let ctx = auth.ctx();
+    let offices = state
+        .db
+        .office_choices(ctx)
+        .await?
+        .into_iter()
+        .filter(|o| o.kind == "kanim")
+        .map(|o| (o.id.to_string(), o.name))
+        .collect();
+    let agencies = state
+        .db
+        .agency_choices(ctx)
+        .await?
+        .into_iter()
+        .map(|a| (a.id.to_string(), a.name))
+        .collect();
+    let mut f = vec![
+        Field::new(
+            tr,
+            "username",
+            "field-username",
+            "text",
+            i.username.clone(),
+            e,
+        )
+        .required()
+        .hint(tr.t("hint-username")),
+        Field::new(
+            tr,
+            "full_name",
+            "field-full-name",
+            "text",
+            i.full_name.clone(),
+            e,
+        )
+        .required(),
+        Field::new(tr, "email", "field-email", "email", i.email.clone(), e),
+        Field::new(tr, "role", "field-role", "select", i.role.clone(), e)
+            .required()
+            .options(role_options(tr)),
+        Field::new(
+            tr,
+            "office_id",
+            "field-office",
+            "select",
+            i.office_id.clone(),
+            e,
+        )
+        .options(offices)
+        .hint(tr.t("hint-office-for-petugas")),
+        Field::new(
+            tr,
+            "pimpasa",
+            "field-pimpasa",
+            "checkbox",
+            i.pimpasa.clone().unwrap_or_default(),
+            e,
+        ),
+        Field::new(
+            tr,
+            "pemeriksa",
+            "field-pemeriksa",
+            "checkbox",
+            i.pemeriksa.clone().unwrap_or_default(),
+            e,
+        ),
+        Field::new(
+            tr,
+            "agency_id",
+            "field-agency",
+            "select",
+            i.agency_id.clone(),
+            e,
+        )
+        .options(agencies)
+        .hint(tr.t("hint-agency-for-mitra")),
+        Field::new(
+            tr,
+            "region_code",
+            "field-home-region",
+            "text",
+            i.region_code.clone(),
+            e,
+        )
+        .hint(tr.t("hint-home-region")),
+        Field::new(
+            tr,
+            "password",
+            if creating {
+                "field-password"
+            } else {
+                "field-new-password-optional"
+            },
+            "password",
+            "",
+            e,
+        )
+        .hint(tr.t("hint-password")),
+    ];
+    if creating {
+        f[9].required = true;
+    } else {
+        f.push(Field::new(
+            tr,
+            "active",
+            "field-active",
+            "checkbox",
+            i.active.clone().unwrap_or_default(),
+            e,
+        ));
+    }
+    Ok(f)
+}
+
+async fn new_user(State(state): State<AppState>, auth: Auth) -> Result<Response, WebError> {
+    auth.ctx().require(Action::UserManage, None)?;
+    let fields = user_fields(
+        &state,
+        &auth,
+        &UserInput::default(),
+        &FieldErrors::new(),
+        true,
+    )
+    .await?;
+    form(
+        &auth,
+        "users-new",
+        "/pengguna".into(),
+        "/pengguna",
+        fields,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn create_user(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(i): Form<UserInput>,
+) -> Result<Response, WebError> {
+    let e = match state.db.create_user(Some(auth.ctx()), &i).await {
+        Ok(_) => return flash_redirect(&auth.0, "flash-user-created", "/pengguna").await,
+        Err(benteng_db::Error::Invalid(e)) => e,
+        Err(benteng_db::Error::Conflict(f, k)) => conflict(f, k),
+        Err(e) => return Err(e.into()),
+    };
+    let fields = user_fields(&state, &auth, &i, &e, true).await?;
+    form(
+        &auth,
+        "users-new",
+        "/pengguna".into(),
+        "/pengguna",
+        fields,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+async fn edit_user(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    auth.ctx().require(Action::UserManage, None)?;
+    let u = state.db.get_user(auth.ctx(), id).await?;
+    let i = UserInput {
+        username: u.username,
+        full_name: u.full_name,
+        email: u.email.unwrap_or_default(),
+        role: u.role,
+        pimpasa: (u.pimpasa == 1).then(|| "1".into()),
+        pemeriksa: (u.pemeriksa == 1).then(|| "1".into()),
+        office_id: u.office_id.map(|n| n.to_string()).unwrap_or_default(),
+        agency_id: u.agency_id.map(|n| n.to_string()).unwrap_or_default(),
+        region_code: u.region_code.unwrap_or_default(),
+        password: String::new(),
+        active: (u.active == 1).then(|| "1".into()),
+    };
+    let fields = user_fields(&state, &auth, &i, &FieldErrors::new(), false).await?;
+    form(
+        &auth,
+        "users-edit",
+        format!("/pengguna/{id}"),
+        "/pengguna",
+        fields,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn update_user(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(i): Form<UserInput>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    let e = match state.db.update_user(auth.ctx(), id, &i).await {
+        Ok(()) => return flash_redirect(&auth.0, "flash-saved", "/pengguna").await,
+        Err(benteng_db::Error::Invalid(e)) => e,
+        Err(benteng_db::Error::Conflict(f, k)) => conflict(f, k),
+        Err(e) => return Err(e.into()),
+    };
+    let fields = user_fields(&state, &auth, &i, &e, false).await?;
+    form(
+        &auth,
+        "users-edit",
+        format!("/pengguna/{id}"),
+        "/pengguna",
+        fields,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+// ---- agencies ----
+
+#[derive(Deserialize)]
+struct AgencyQuery {
+    hal: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "agencies.html")]
+struct AgenciesPage {
+    l: Layout,
+    rows: Vec<Agency>,
+    pager: Pager,
+    can_manage: bool,
+}
+
+async fn agencies(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<AgencyQuery>,
+) -> Result<Response, WebError> {
+    let page = state.db.list_agencies(auth.ctx(), q.hal, 50).await?;
+    let pager = Pager::new(&page, "/instansi", &[]);
+    let can_manage = can(&auth.ctx().actor, Action::AgencyManage, None);
+    let l = Layout::new(&auth.0, "agencies-title").await?;
+    html(&AgenciesPage {
+        l,
+        rows: page.items,
+        pager,
+        can_manage,
+    })
+}
+
+fn agency_fields(tr: &Tr, i: &AgencyInput, e: &FieldErrors) -> Vec<Field> {
+    let kinds = AGENCY_KINDS
+        .iter()
+        .map(|k| (k.to_string(), tr.t(&format!("agency-kind-{k}"))))
+        .collect();
+    vec![
+        Field::new(tr, "name", "field-name", "text", i.name.clone(), e).required(),
+        Field::new(tr, "kind", "field-agency-kind", "select", i.kind.clone(), e)
+            .required()
+            .options(kinds),
+        Field::new(
+            tr,
+            "region_code",
+            "field-agency-region",
+            "text",
+            i.region_code.clone(),
+            e,
+        )
+        .required()
+        .hint(tr.t("hint-agency-region")),
+        Field::new(tr, "address", "field-address", "text", i.address.clone(), e),
+        Field::new(tr, "phone", "field-phone", "tel", i.phone.clone(), e),
+        Field::new(tr, "email", "field-email", "email", i.email.clone(), e),
+    ]
+}
+
+async fn new_agency(auth: Auth) -> Result<Response, WebError> {
+    auth.ctx().require(Action::AgencyManage, None)?;
+    form(
+        &auth,
+        "agencies-new",
+        "/instansi".into(),
+        "/instansi",
+        agency_fields(&auth.0.tr, &AgencyInput::default(), &FieldErrors::new()),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn create_agency(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(i): Form<AgencyInput>,
+) -> Result<Response, WebError> {
+    let e = match state.db.create_agency(auth.ctx(), &i).await {
+        Ok(_) => return flash_redirect(&auth.0, "flash-saved", "/instansi").await,
+        Err(benteng_db::Error::Invalid(e)) => e,
+        Err(benteng_db::Error::Conflict(f, k)) => conflict(f, k),
+        Err(e) => return Err(e.into()),
+    };
+    form(
+        &auth,
+        "agencies-new",
+        "/instansi".into(),
+        "/instansi",
+        agency_fields(&auth.0.tr, &i, &e),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+async fn edit_agency(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    auth.ctx().require(Action::AgencyManage, None)?;
+    let a = state.db.get_agency(auth.ctx(), id).await?;
+    let i = AgencyInput {
+        name: a.name,
+        kind: a.kind,
+        region_code: a.region_code,
+        address: a.address.unwrap_or_default(),
+        phone: a.phone.unwrap_or_default(),
+        email: a.email.unwrap_or_default(),
+    };
+    form(
+        &auth,
+        "agencies-edit",
+        format!("/instansi/{id}"),
+        "/instansi",
+        agency_fields(&auth.0.tr, &i, &FieldErrors::new()),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn update_agency(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(i): Form<AgencyInput>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    let e = match state.db.update_agency(auth.ctx(), id, &i).await {
+        Ok(()) => return flash_redirect(&auth.0, "flash-saved", "/instansi").await,
+        Err(benteng_db::Error::Invalid(e)) => e,
+        Err(benteng_db::Error::Conflict(f, k)) => conflict(f, k),
+        Err(e) => return Err(e.into()),
+    };
+    form(
+        &auth,
+        "agencies-edit",
+        format!("/instansi/{id}"),
+        "/instansi",
+        agency_fields(&auth.0.tr, &i, &e),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}

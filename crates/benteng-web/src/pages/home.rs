@@ -1,0 +1,88 @@
+//! The home page: what matters to the signed-in role, inside their scope.
+
+use super::{html, Layout};
+use crate::ctx::Viewer;
+use crate::error::WebError;
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use benteng_db::visits::Visit;
+use benteng_domain::{can, Action, Role};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
+
+pub struct Link {
+    pub href: &'static str,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    l: Layout,
+    intro: String,
+    counts: Vec<(String, i64)>,
+    total: i64,
+    visits: Vec<Visit>,
+    links: Vec<Link>,
+}
+
+async fn home(State(state): State<AppState>, v: Viewer) -> Result<Response, WebError> {
+    let Some(ctx) = v.ctx.clone() else {
+        return Ok(Redirect::to("/masuk").into_response());
+    };
+    let tr = &v.tr;
+    let counts: Vec<(String, i64)> = state
+        .db
+        .desa_binaan_counts(&ctx)
+        .await?
+        .into_iter()
+        .map(|(s, n)| (tr.t(&format!("status-{s}")), n))
+        .collect();
+    let total = counts.iter().map(|c| c.1).sum();
+    let visits = state.db.recent_visits(&ctx, 5).await?.items;
+    let a = &ctx.actor;
+    let intro = tr.t(match a.role {
+        Role::Admin => "home-intro-admin",
+        Role::Kanwil => "home-intro-kanwil",
+        Role::Petugas => "home-intro-petugas",
+        Role::Mitra => "home-intro-mitra",
+        Role::Desa => "home-intro-desa",
+    });
+    let mut links = Vec::new();
+    let mut link = |href: &'static str, key: &str, action: Action| {
+        if can(a, action, None) {
+            links.push(Link {
+                href,
+                label: tr.t(key),
+            });
+        }
+    };
+    link(
+        "/desa-binaan/baru",
+        "action-enrol",
+        Action::DesaBinaanManage,
+    );
+    link(
+        "/desa-binaan",
+        "action-view-registry",
+        Action::DesaBinaanView,
+    );
+    link("/pengguna/baru", "action-add-user", Action::UserManage);
+    link("/kantor", "action-view-offices", Action::OfficeView);
+    link("/audit", "action-view-audit", Action::AuditView);
+    let l = Layout::new(&v, "home-title").await?;
+    html(&HomePage {
+        l,
+        intro,
+        counts,
+        total,
+        visits,
+        links,
+    })
+}

@@ -1,0 +1,291 @@
+//! Server-rendered pages. Every page works without JavaScript; forms post back, show errors next
+//! to their fields, and redirect after success (with a one-time flash message).
+
+mod account;
+mod admin;
+mod audit;
+mod desa_binaan;
+mod home;
+mod offices;
+mod regions;
+
+use crate::ctx::Viewer;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::AppState;
+use askama::Template;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use benteng_domain::{can, Action, FieldErrors, Role};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/static/app.css", get(css))
+        .route("/static/app.js", get(js))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(crate::metrics::endpoint))
+        .merge(home::routes())
+        .merge(account::routes())
+        .merge(regions::routes())
+        .merge(offices::routes())
+        .merge(desa_binaan::routes())
+        .merge(admin::routes())
+        .merge(audit::routes())
+}
+
+const FLASH: &str = "flash";
+
+/// A link in the top navigation.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub active: bool,
+}
+
+/// What the shared layout (`base.html`) needs.
+pub struct Layout {
+    pub tr: Tr,
+    pub csrf: String,
+    pub title: String,
+    pub user_name: Option<String>,
+    pub role_label: String,
+    pub nav: Vec<NavItem>,
+    pub path: String,
+    pub flash: Option<String>,
+}
+
+impl Layout {
+    pub async fn new(v: &Viewer, title_key: &str) -> Result<Layout, WebError> {
+        let flash: Option<String> = v.session.remove(FLASH).await.map_err(WebError::session)?;
+        let mut nav = Vec::new();
+        if let Some(ctx) = &v.ctx {
+            let a = &ctx.actor;
+            let section = v.path.split(['/', '?']).nth(1).unwrap_or("");
+            let mut item = |href: &'static str, key: &str, action: Action| {
+                if can(a, action, None) {
+                    let seg = href.trim_start_matches('/');
+                    nav.push(NavItem {
+                        href,
+                        label: v.tr.t(key),
+                        active: !seg.is_empty() && section == seg,
+                    });
+                }
+            };
+            item("/", "nav-home", Action::RegionView);
+            item("/desa-binaan", "nav-desa-binaan", Action::DesaBinaanView);
+            item("/wilayah", "nav-regions", Action::RegionView);
+            item("/kantor", "nav-offices", Action::OfficeView);
+            item("/instansi", "nav-agencies", Action::AgencyView);
+            item("/pengguna", "nav-users", Action::UserView);
+            item("/audit", "nav-audit", Action::AuditView);
+        }
+        Ok(Layout {
+            title: v.tr.t(title_key),
+            csrf: v.csrf.clone(),
+            user_name: v.user.as_ref().map(|u| u.full_name.clone()),
+            role_label: v
+                .ctx
+                .as_ref()
+                .map(|c| role_label(&v.tr, c.actor.role))
+                .unwrap_or_default(),
+            nav,
+            path: v.path.clone(),
+            flash,
+            tr: v.tr.clone(),
+        })
+    }
+
+    /// The other locale, offered by the language switch.
+    pub fn other_lang(&self) -> &'static str {
+        if self.tr.lang == "en" {
+            "id"
+        } else {
+            "en"
+        }
+    }
+}
+
+pub fn role_label(tr: &Tr, role: Role) -> String {
+    tr.t(role.label_key())
+}
+
+/// Remember a one-time message for the next page, then redirect there (post/redirect/get).
+pub async fn flash_redirect(v: &Viewer, key: &str, to: &str) -> Result<Response, WebError> {
+    v.session
+        .insert(FLASH, v.tr.t(key))
+        .await
+        .map_err(WebError::session)?;
+    Ok(Redirect::to(to).into_response())
+}
+
+pub fn html<T: Template>(t: &T) -> Result<Response, WebError> {
+    Ok(Html(t.render()?).into_response())
+}
+
+pub fn html_status<T: Template>(status: StatusCode, t: &T) -> Result<Response, WebError> {
+    Ok((status, Html(t.render()?)).into_response())
+}
+
+/// One input of a form, rendered by `_fields.html` with its label, hint and error.
+pub struct Field {
+    pub name: &'static str,
+    pub label: String,
+    pub kind: &'static str,
+    pub value: String,
+    pub options: Vec<(String, String)>,
+    pub required: bool,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+}
+
+impl Field {
+    pub fn new(
+        tr: &Tr,
+        name: &'static str,
+        label_key: &str,
+        kind: &'static str,
+        value: impl Into<String>,
+        errors: &FieldErrors,
+    ) -> Field {
+        Field {
+            name,
+            label: tr.t(label_key),
+            kind,
+            value: value.into(),
+            options: Vec::new(),
+            required: false,
+            hint: None,
+            error: errors.get(name).map(|k| tr.t(k)),
+        }
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    pub fn hint(mut self, text: String) -> Self {
+        self.hint = Some(text);
+        self
+    }
+
+    pub fn options(mut self, options: Vec<(String, String)>) -> Self {
+        self.options = options;
+        self
+    }
+
+    pub fn is_checked(&self) -> bool {
+        crate::pages::checked(&self.value)
+    }
+
+    pub fn is_selected(&self, v: &str) -> bool {
+        self.value == v
+    }
+
+    pub fn has_error(&self) -> bool {
+        self.error.is_some()
+    }
+}
+
+pub fn checked(v: &str) -> bool {
+    matches!(v, "1" | "on" | "true" | "ya")
+}
+
+/// A pager below lists: previous/next links keeping the other query parameters.
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    pub fn new<T>(p: &benteng_db::Page<T>, base: &str, params: &[(&str, String)]) -> Pager {
+        let pages = p.pages();
+        let link = |n: i64| {
+            let mut q: Vec<String> = params
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| format!("{k}={}", crate::error::urlencode(v)))
+                .collect();
+            q.push(format!("hal={n}"));
+            format!("{base}?{}", q.join("&"))
+        };
+        Pager {
+            page: p.page,
+            pages,
+            total: p.total,
+            prev: (p.page > 1).then(|| link(p.page - 1)),
+            next: (p.page < pages).then(|| link(p.page + 1)),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    tr: Tr,
+    status: u16,
+    message: String,
+}
+
+pub fn render_error_page(tr: &Tr, status: StatusCode, title: &str) -> Response {
+    let page = ErrorPage {
+        tr: tr.clone(),
+        status: status.as_u16(),
+        message: tr.t(title),
+    };
+    match page.render() {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(_) => status.into_response(),
+    }
+}
+
+async fn css() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+}
+
+async fn js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/app.js"),
+    )
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok"})),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Parse an id from the path, answering 404 for anything that is not a positive number.
+pub fn parse_id(s: &str) -> Result<i64, WebError> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or(WebError::NotFound)
+}

@@ -1,0 +1,165 @@
+//! The protective layers around every route: sessions, CSRF, security headers, request ids,
+//! tracing, metrics, compression, size and time limits, and the login rate limiter.
+
+use crate::ctx::SESSION_CSRF;
+use crate::error::WebError;
+use crate::session_store::DbStore;
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::num::NonZeroU32;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+
+/// Largest request body accepted (forms and JSON). Uploads, when they come, get their own limit.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Login attempts per minute, counted per client address and per username, in this process.
+/// Behind several instances the effective limit is this times the instance count.
+pub struct LoginLimiter {
+    by_ip: DefaultKeyedRateLimiter<String>,
+    by_user: DefaultKeyedRateLimiter<String>,
+}
+
+impl LoginLimiter {
+    pub fn new(per_minute: u32) -> Self {
+        let q = Quota::per_minute(NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN));
+        LoginLimiter {
+            by_ip: RateLimiter::keyed(q),
+            by_user: RateLimiter::keyed(q),
+        }
+    }
+
+    /// True when another attempt is allowed.
+    pub fn check(&self, ip: Option<&str>, username: &str) -> bool {
+        let ip_ok = self
+            .by_ip
+            .check_key(&ip.unwrap_or("unknown").to_string())
+            .is_ok();
+        let user_ok = self
+            .by_user
+            .check_key(&username.trim().to_lowercase())
+            .is_ok();
+        ip_ok && user_ok
+    }
+}
+
+pub fn wrap(app: Router<AppState>, state: AppState) -> Router {
+    let sessions = SessionManagerLayer::new(DbStore(state.db.clone()))
+        .with_name("benteng_sid")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            state.config.session_idle_minutes,
+        )));
+    let x_request_id = HeaderName::from_static("x-request-id");
+    let trace = TraceLayer::new_for_http().make_span_with(|req: &Request| {
+        let rid = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+        tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %rid, user_id = tracing::field::Empty)
+    });
+    app.layer(middleware::from_fn(csrf))
+        .layer(middleware::from_fn(crate::error::localise))
+        .layer(sessions)
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("a handler panicked");
+            (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], "<!doctype html><title>500</title><p>Terjadi kesalahan. / Something went wrong.</p>").into_response()
+        }))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::metrics::track))
+        .layer(trace)
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+}
+
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Refuse state-changing browser requests that do not carry the session's CSRF token (form
+/// field `_csrf` or header `X-CSRF-Token`) or that come from another site. The JSON API takes
+/// bearer tokens only (never cookies), so it needs no CSRF token.
+async fn csrf(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || req.uri().path().starts_with("/api/")
+    {
+        return next.run(req).await;
+    }
+    let h = req.headers();
+    if h.get("sec-fetch-site").is_some_and(|v| v == "cross-site") {
+        return WebError::Csrf.into_response();
+    }
+    if let (Some(origin), Some(host)) = (
+        h.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        h.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        let origin_host = origin.split("://").nth(1).unwrap_or("");
+        if origin != "null" && origin_host != host {
+            return WebError::Csrf.into_response();
+        }
+    }
+    let Some(session) = req.extensions().get::<Session>().cloned() else {
+        return WebError::internal("session layer missing").into_response();
+    };
+    let expected = match session.get::<String>(SESSION_CSRF).await {
+        Ok(Some(t)) => t,
+        Ok(None) => return WebError::Csrf.into_response(),
+        Err(e) => return WebError::session(e).into_response(),
+    };
+    let header_token = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
+    let token = header_token.or_else(|| {
+        serde_urlencoded::from_bytes::<CsrfField>(&bytes)
+            .ok()
+            .and_then(|f| f.csrf)
+    });
+    match token {
+        Some(t) if same(t.as_bytes(), expected.as_bytes()) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        _ => WebError::Csrf.into_response(),
+    }
+}

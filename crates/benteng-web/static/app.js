@@ -1,0 +1,14 @@
+// Benteng works without this file; it only adds comfort.
+// Ask before destructive actions marked with data-confirm.
+document.addEventListener("click", function (e) {
+  var b = e.target.closest("[data-confirm]");
+  if (b && !window.confirm(b.getAttribute("data-confirm"))) e.preventDefault();
+});
+// Prevent double submission of forms on slow connections.
+document.addEventListener("submit", function (e) {
+  var f = e.target;
+  if (f.method === "post") {
+    if (f.dataset.sent) { e.preventDefault(); return; }
+    f.dataset.sent = "1";
+  }
+});
