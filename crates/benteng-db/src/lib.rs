@@ -264,3 +264,14 @@ pub mod de {
         Ok((!s.is_empty()).then_some(s))
     }
 }
+
+impl Db {
+    /// Run one statement that takes no parameters (administration: CREATE/DROP DATABASE in
+    /// tests and tools). Never pass user input here.
+    pub async fn execute_raw(&self, sql: &str) -> Result<()> {
+        self.pool
+            .execute(sqlx::AssertSqlSafe(sql.to_string()))
+            .await?;
+        Ok(())
+    }
+}

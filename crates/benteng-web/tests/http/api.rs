@@ -1,0 +1,184 @@
+//! The JSON API: problem bodies, validation in the caller's language, the OpenAPI document.
+
+use crate::harness::*;
+use reqwest::{Method, StatusCode};
+
+#[tokio::test]
+async fn validation_errors_are_problem_bodies_in_the_callers_language() {
+    let app = spawn().await;
+    let t = app.token("pimpasa.malang").await;
+    let body = serde_json::json!({"region_code": "35.07", "office_id": "x", "sk_number": "", "sk_date": "kemarin", "status": "hidup", "population": -5});
+    let r = client()
+        .post(app.url("/api/v1/desa-binaan"))
+        .bearer_auth(&t)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let p: serde_json::Value = r.json().await.unwrap();
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for f in [
+        "region_code",
+        "office_id",
+        "sk_number",
+        "sk_date",
+        "status",
+        "population",
+    ] {
+        assert!(fields.contains(&f), "{f} in {fields:?}");
+    }
+    assert_eq!(p["title"], "Ada isian yang perlu diperbaiki.");
+    let r = client()
+        .post(app.url("/api/v1/desa-binaan"))
+        .bearer_auth(&t)
+        .header("accept-language", "en")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let p: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(p["title"], "Some fields need correcting.");
+    assert!(p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["message"] == "Must be a village code (e.g. 35.07.04.2007)."));
+}
+
+#[tokio::test]
+async fn malformed_requests_get_clear_4xx_and_nothing_is_written() {
+    let app = spawn().await;
+    let t = app.token("admin.demo").await;
+    let (_, before) = app.api(&t, Method::GET, "/api/v1/desa-binaan", None).await;
+    for raw in ["{", "[]", "null", "{\"region_code\": {\"a\": 1}}"] {
+        let r = client()
+            .post(app.url("/api/v1/desa-binaan"))
+            .bearer_auth(&t)
+            .header("content-type", "application/json")
+            .body(raw)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.status() == StatusCode::BAD_REQUEST || r.status() == StatusCode::UNPROCESSABLE_ENTITY,
+            "{raw}: {}",
+            r.status()
+        );
+        assert_eq!(
+            r.headers()["content-type"],
+            "application/problem+json",
+            "{raw}"
+        );
+    }
+    let r = client()
+        .post(app.url("/api/v1/desa-binaan"))
+        .bearer_auth(&t)
+        .body("region_code=1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST, "wrong content type");
+    let (_, after) = app.api(&t, Method::GET, "/api/v1/desa-binaan", None).await;
+    assert_eq!(before["total"], after["total"]);
+    let (status, body) = app.api(&t, Method::GET, "/api/v1/tidak-ada", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["status"], 404);
+    let (status, _) = app
+        .api(&t, Method::GET, "/api/v1/desa-binaan/abc", None)
+        .await;
+    assert!(status.is_client_error());
+}
+
+#[tokio::test]
+async fn numbers_and_booleans_are_accepted_where_forms_send_text() {
+    let app = spawn().await;
+    let t = app.token("admin.demo").await;
+    let office = app.office_id(MALANG).await;
+    let body = serde_json::json!({"region_code": "35.07.01.2001", "office_id": office, "sk_number": "SK/7", "sk_date": "2025-05-05", "status": "persiapan", "population": 4200, "residents_abroad": 120, "kantong_pmi": true});
+    let (status, created) = app
+        .api(&t, Method::POST, "/api/v1/desa-binaan", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let (_, d) = app
+        .api(&t, Method::GET, &format!("/api/v1/desa-binaan/{id}"), None)
+        .await;
+    assert_eq!(d["desa"]["population"], 4200);
+    assert_eq!(d["desa"]["kantong_pmi"], 1);
+    assert_eq!(d["desa"]["village_name"], "Tulungrejo");
+    assert_eq!(d["desa"]["kecamatan_name"], "Donomulyo");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_api() {
+    let app = spawn().await;
+    let r = client()
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let doc: serde_json::Value = r.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/v1/auth/token",
+        "/api/v1/desa-binaan",
+        "/api/v1/desa-binaan/{id}",
+        "/api/v1/offices/{id}/areas",
+        "/api/v1/users",
+        "/api/v1/audit",
+        "/api/v1/regions",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} documented");
+    }
+    for schema in ["DesaBinaanInput", "DesaBinaan", "Problem", "UserInput"] {
+        assert!(
+            doc["components"]["schemas"].get(schema).is_some(),
+            "{schema}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_token_stops_working() {
+    let app = spawn().await;
+    let t = app.token("desa.kalipare").await;
+    let (status, _) = app.api(&t, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .api(&t, Method::DELETE, "/api/v1/auth/token", None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = app.api(&t, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn health_and_metrics() {
+    let app = spawn().await;
+    let r = client().get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    client().get(app.url("/masuk")).send().await.unwrap();
+    let text = client()
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains(
+            "benteng_http_requests_total{method=\"GET\",route=\"/masuk\",status=\"200\"}"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("benteng_http_request_duration_seconds_bucket"));
+}

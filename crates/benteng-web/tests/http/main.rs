@@ -1,0 +1,12 @@
+//! HTTP tests against the real app on 127.0.0.1:0 with a fresh database per test: SQLite by
+//! default, PostgreSQL when `BENTENG_TEST_DATABASE_URL` points at a server (each test creates
+//! and drops its own database there). One binary keeps linking fast.
+
+mod harness;
+
+mod api;
+mod auth;
+mod pages;
+mod permissions;
+mod scope;
+mod storage;

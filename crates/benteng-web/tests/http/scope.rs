@@ -1,0 +1,215 @@
+//! Scopes in the data layer: each role sees exactly its places, and an office's dated working
+//! area decides what its officers see.
+
+use crate::harness::*;
+use reqwest::{Method, StatusCode};
+
+async fn codes_seen(app: &TestApp, user: &str) -> Vec<String> {
+    let t = app.token(user).await;
+    let (status, body) = app.api(&t, Method::GET, "/api/v1/desa-binaan", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut v: Vec<String> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["region_code"].as_str().unwrap().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+#[tokio::test]
+async fn every_role_sees_exactly_its_scope() {
+    let app = spawn().await;
+    let all = codes_seen(&app, "admin.demo").await;
+    assert_eq!(all.len(), 13, "the demo has 13 desa binaan");
+    assert_eq!(codes_seen(&app, "kanwil.jatim").await, all);
+    assert_eq!(codes_seen(&app, "pimpasa.malang").await, all);
+    assert_eq!(codes_seen(&app, "disnaker.malang").await, all);
+    assert_eq!(
+        codes_seen(&app, "bp3mi.jatim").await,
+        all,
+        "a provincial agency sees its province"
+    );
+    assert_eq!(
+        codes_seen(&app, "desa.kalipare").await,
+        vec![KALIPARE.to_string()]
+    );
+    assert_eq!(
+        codes_seen(&app, "desa.sitiarjo").await,
+        vec![SITIARJO.to_string()]
+    );
+
+    // The web list shows the same: the Kalipare user never sees Sitiarjo.
+    let c = app.login("desa.kalipare").await;
+    let (_, html) = app.get(&c, "/desa-binaan").await;
+    assert!(html.contains("Kalipare") && !html.contains("Sitiarjo"));
+    let (_, html) = app.get(&c, "/desa-binaan?q=sitiarjo").await;
+    assert!(!html.contains("Sitiarjo"));
+}
+
+#[tokio::test]
+async fn a_kanwil_of_another_province_sees_nothing_of_jawa_timur() {
+    let app = spawn().await;
+    let admin = app.token("admin.demo").await;
+    let (status, body) = app
+        .api(&admin, Method::POST, "/api/v1/users", Some(serde_json::json!({"username": "kanwil.bali", "full_name": "Kanwil Bali", "role": "kanwil", "region_code": "51", "password": "pura-besakih-2026"})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let t = {
+        let r = client()
+            .post(app.url("/api/v1/auth/token"))
+            .json(&serde_json::json!({"username": "kanwil.bali", "password": "pura-besakih-2026"}))
+            .send()
+            .await
+            .unwrap();
+        r.json::<serde_json::Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (_, body) = app.api(&t, Method::GET, "/api/v1/desa-binaan", None).await;
+    assert_eq!(body["total"], 0);
+    let sitiarjo = app.desa_id(SITIARJO).await;
+    let (status, _) = app
+        .api(
+            &t,
+            Method::GET,
+            &format!("/api/v1/desa-binaan/{sitiarjo}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, body) = app.api(&t, Method::GET, "/api/v1/offices", None).await;
+    assert_eq!(body["total"], 0);
+}
+
+#[tokio::test]
+async fn moving_an_area_to_a_new_office_moves_the_officers_scope_from_that_date() {
+    let app = spawn().await;
+    let admin = app.token("admin.demo").await;
+    let (status, body) = app
+        .api(&admin, Method::POST, "/api/v1/offices", Some(serde_json::json!({"name": "Kantor Imigrasi Kepanjen", "kind": "kanim", "province_code": "35"})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let new_office = body["id"].as_i64().unwrap();
+
+    // A move planned for the future changes nothing today.
+    let (status, body) = app
+        .api(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/offices/{new_office}/areas"),
+            Some(serde_json::json!({"region_code": "35.07", "valid_from": "2099-01-01"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(codes_seen(&app, "pimpasa.malang").await.len(), 13);
+
+    // A second assignment starting before the planned one would blur the history: refused.
+    let today = benteng_domain::values::format_date(benteng_db::today());
+    let (status, body) = app
+        .api(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/offices/{new_office}/areas"),
+            Some(serde_json::json!({"region_code": "35.07", "valid_from": today})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["errors"][0]["field"], "valid_from");
+
+    // Moving Kota Batu from today: Malang's officers lose it, and the old holding is closed.
+    let (status, _) = app
+        .api(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/offices/{new_office}/areas"),
+            Some(serde_json::json!({"region_code": "35.79", "valid_from": today})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let malang = app.office_id(MALANG).await;
+    let (_, body) = app
+        .api(
+            &admin,
+            Method::GET,
+            &format!("/api/v1/offices/{malang}"),
+            None,
+        )
+        .await;
+    let batu = body["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["region_code"] == "35.79")
+        .unwrap();
+    assert_eq!(
+        batu["valid_to"],
+        today.as_str(),
+        "Malang's holding of Kota Batu ends today"
+    );
+    let t = app.token("pimpasa.malang").await;
+    let (_, me) = app.api(&t, Method::GET, "/api/v1/me", None).await;
+    let codes: Vec<&str> = me["scope"]["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"35.07") && !codes.contains(&"35.79"),
+        "{codes:?}"
+    );
+}
+
+#[tokio::test]
+async fn contact_phones_are_masked_for_partners_and_each_full_view_is_audited() {
+    let app = spawn().await;
+    let id = app.desa_id(KALIPARE).await;
+    let mitra = app.token("disnaker.malang").await;
+    let (_, body) = app
+        .api(
+            &mitra,
+            Method::GET,
+            &format!("/api/v1/desa-binaan/{id}"),
+            None,
+        )
+        .await;
+    let phone = body["contacts"][0]["phone"].as_str().unwrap();
+    assert!(
+        phone.contains('•') && !body["contacts_unmasked"].as_bool().unwrap(),
+        "{phone}"
+    );
+
+    let officer = app.token("pimpasa.malang").await;
+    let (_, body) = app
+        .api(
+            &officer,
+            Method::GET,
+            &format!("/api/v1/desa-binaan/{id}"),
+            None,
+        )
+        .await;
+    let phone = body["contacts"][0]["phone"].as_str().unwrap();
+    assert!(phone.starts_with("+628") && !phone.contains('•'), "{phone}");
+
+    let admin = app.token("admin.demo").await;
+    let (_, log) = app
+        .api(&admin, Method::GET, "/api/v1/audit?sensitive=true", None)
+        .await;
+    let items = log["items"].as_array().unwrap();
+    assert!(items.iter().any(|e| e["username"] == "pimpasa.malang"
+        && e["action"] == "view_sensitive"
+        && e["entity_id"].as_str() == Some(id.to_string().as_str())));
+    assert!(
+        !items.iter().any(|e| e["username"] == "disnaker.malang"),
+        "masked views are not sensitive views"
+    );
+    // The log never holds the number itself.
+    let (_, all) = app.api(&admin, Method::GET, "/api/v1/audit", None).await;
+    assert!(
+        !all.to_string().contains("+62812"),
+        "phone numbers must not reach the audit log"
+    );
+}

@@ -1,0 +1,51 @@
+//! Storage on the backend under test: connection settings, migrations, region loading.
+
+use crate::harness::*;
+
+#[tokio::test]
+async fn migrations_and_region_loading_are_idempotent() {
+    let (db, _guard) = fresh_db().await;
+    assert_eq!(db.migrate().await.unwrap(), 1);
+    assert_eq!(
+        db.migrate().await.unwrap(),
+        0,
+        "a second run applies nothing"
+    );
+    let (rows, _) =
+        benteng_db::regions::parse_csv(benteng_db::regions::WILAYAH_CSV, |c| c.starts_with("35"));
+    let first = db.load_regions(&rows).await.unwrap();
+    assert!(!first.skipped_already_loaded);
+    assert_eq!(db.region_count().await.unwrap(), rows.len() as i64);
+    let second = db.load_regions(&rows).await.unwrap();
+    assert!(second.skipped_already_loaded);
+    assert_eq!(db.region_count().await.unwrap(), rows.len() as i64);
+    let levels = db.region_level_counts().await.unwrap();
+    assert_eq!(levels[0], (1, 1), "one province");
+    assert_eq!(levels[1], (2, 38), "Jawa Timur has 38 kabupaten/kota");
+    assert_eq!(levels[2], (3, 666), "and 666 kecamatan");
+    if std::env::var("BENTENG_TEST_DATABASE_URL").is_ok() {
+        db.execute_raw("SELECT 1").await.unwrap();
+    } else {
+        assert_eq!(db.sqlite_pragma("journal_mode").await.unwrap(), "wal");
+        assert_eq!(db.sqlite_pragma("foreign_keys").await.unwrap(), "1");
+    }
+}
+
+#[tokio::test]
+async fn the_full_shipped_list_loads() {
+    let (db, _guard) = fresh_db().await;
+    db.migrate().await.unwrap();
+    let r = db.load_shipped_regions().await.unwrap();
+    assert!(r.bad.is_empty());
+    assert_eq!(db.region_count().await.unwrap(), 91_599);
+    let levels = db.region_level_counts().await.unwrap();
+    assert_eq!(levels, vec![(1, 38), (2, 514), (3, 7_285), (4, 83_762)]);
+}
+
+#[tokio::test]
+async fn foreign_keys_hold_on_both_backends() {
+    let (db, _guard) = fresh_db().await;
+    db.migrate().await.unwrap();
+    let err = db.execute_raw("INSERT INTO office_areas (office_id, region_code, valid_from, created_at) VALUES (999, '35.07', '2020-01-01', 0)").await;
+    assert!(err.is_err(), "an area of a missing office must be refused");
+}

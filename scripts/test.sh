@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Benteng's one test command (named in the README, called by .ci/run):
+#   1. unit and HTTP tests on embedded SQLite,
+#   2. the HTTP tests again on a real PostgreSQL (started here if it is down),
+#   3. browser tests in headless Debian Chromium driven by playwright-core (installed here).
+# Set BENTENG_SKIP_PG=1 or BENTENG_SKIP_E2E=1 to leave a part out while developing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+PG_URL=${BENTENG_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+TARGET=${CARGO_TARGET_DIR:-target}
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+ensure_postgres() {
+  if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then return; fi
+  echo "PostgreSQL is down; starting it"
+  if ! command -v pg_ctlcluster >/dev/null; then
+    as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+  fi
+  as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n1)" main start || true
+  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && return; sleep 1; done
+  echo "PostgreSQL did not start" >&2
+  exit 1
+}
+
+ensure_browser() {
+  if [ ! -x /usr/bin/chromium ]; then
+    as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  fi
+  if ! command -v node >/dev/null; then
+    as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
+  fi
+}
+
+echo "== 1/3 unit and HTTP tests on SQLite"
+cargo test --workspace
+
+if [ "${BENTENG_SKIP_PG:-0}" != 1 ]; then
+  echo "== 2/3 HTTP tests on PostgreSQL ($PG_URL)"
+  ensure_postgres
+  # Databases left by an interrupted earlier run.
+  for d in $(psql "$PG_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'benteng_test_%'"); do
+    psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $d WITH (FORCE)"
+  done
+  BENTENG_TEST_DATABASE_URL="$PG_URL" cargo test -p benteng-web --test http
+fi
+
+if [ "${BENTENG_SKIP_E2E:-0}" != 1 ]; then
+  echo "== 3/3 browser tests (Chromium)"
+  ensure_browser
+  cargo build -p benteng-cli
+  export BENTENG_BIN
+  BENTENG_BIN="$(cd "$TARGET" && pwd)/debug/benteng"
+  (cd e2e && npm ci --no-audit --no-fund --loglevel=error && node --test --test-concurrency=1)
+fi
+echo "== all tests passed"
