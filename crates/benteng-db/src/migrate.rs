@@ -5,8 +5,14 @@
 use crate::{Backend, Db};
 use sqlx::{AssertSqlSafe, Executor};
 
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "core", include_str!("../migrations/0001_core.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "core", include_str!("../migrations/0001_core.sql")),
+    (
+        2,
+        "list_indexes",
+        include_str!("../migrations/0002_list_indexes.sql"),
+    ),
+];
 
 /// Lock id for `pg_advisory_lock` ("benteng" in ASCII, fits in i64).
 const LOCK_ID: i64 = 0x62656e74656e67;

@@ -136,8 +136,9 @@ impl Db {
         self.visit_page(f, page, per_page).await
     }
 
-    /// The latest visits anywhere in the actor's scope, for the home page.
-    pub async fn recent_visits(&self, ctx: &Ctx, per_page: i64) -> Result<Page<Visit>> {
+    /// The latest visits anywhere in the actor's scope, for the home page (no total: the home
+    /// page does not page, and counting every visit would cost more than the list).
+    pub async fn recent_visits(&self, ctx: &Ctx, limit: i64) -> Result<Vec<Visit>> {
         ctx.require(Action::VisitView, None)?;
         let mut f = Filter::default();
         f.scope(
@@ -146,7 +147,13 @@ impl Db {
             "d.kab_code",
             "d.prov_code",
         );
-        self.visit_page(f, Some(1), per_page).await
+        let limit = limit.clamp(1, 50);
+        Ok(f.query_as::<Visit>(format!(
+            "{VISIT_SELECT}{} ORDER BY k.visit_date DESC, k.id DESC LIMIT {limit}",
+            f.where_sql()
+        ))
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     async fn visit_page(&self, f: Filter, page: Option<i64>, per_page: i64) -> Result<Page<Visit>> {

@@ -45,7 +45,7 @@ async fn home(State(state): State<AppState>, v: Viewer) -> Result<Response, WebE
         .map(|(s, n)| (tr.t(&format!("status-{s}")), n))
         .collect();
     let total = counts.iter().map(|c| c.1).sum();
-    let visits = state.db.recent_visits(&ctx, 5).await?.items;
+    let visits = state.db.recent_visits(&ctx, 5).await?;
     let a = &ctx.actor;
     let intro = tr.t(match a.role {
         Role::Admin => "home-intro-admin",

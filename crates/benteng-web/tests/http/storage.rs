@@ -5,7 +5,11 @@ use crate::harness::*;
 #[tokio::test]
 async fn migrations_and_region_loading_are_idempotent() {
     let (db, _guard) = fresh_db().await;
-    assert_eq!(db.migrate().await.unwrap(), 1);
+    assert_eq!(
+        db.migrate().await.unwrap(),
+        2,
+        "both migrations apply on a fresh database"
+    );
     assert_eq!(
         db.migrate().await.unwrap(),
         0,
