@@ -7,6 +7,19 @@ use figment::Figment;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+/// Every option name, as read from `BENTENG_<NAME>` environment variables.
+const OPTIONS: &[&str] = &[
+    "database_url",
+    "bind",
+    "secure_cookies",
+    "session_idle_minutes",
+    "login_attempts_per_minute",
+    "trust_proxy",
+    "api_token_hours",
+    "log_format",
+    "log_level",
+];
+
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -68,7 +81,9 @@ impl Config {
             fig = fig.merge(Toml::file(p));
         }
         let cfg: Config = fig
-            .merge(Env::prefixed("BENTENG_").ignore(&["CONFIG", "NEW_PASSWORD"]))
+            // Only the option names: scripts and tests use other BENTENG_* variables
+            // (BENTENG_BIN, BENTENG_TEST_DATABASE_URL, …) that are not configuration.
+            .merge(Env::prefixed("BENTENG_").only(OPTIONS))
             .extract()
             .context("reading configuration")?;
         anyhow::ensure!(
@@ -129,6 +144,17 @@ pub fn init_logging(cfg: &Config) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn environment_overrides_only_known_options() {
+        // Each test process has its own environment; these names are not used elsewhere.
+        std::env::set_var("BENTENG_BIND", "0.0.0.0:9090");
+        std::env::set_var("BENTENG_BIN", "/usr/bin/true");
+        let cfg = Config::load(None).expect("unrelated BENTENG_* variables are ignored");
+        assert_eq!(cfg.bind, "0.0.0.0:9090");
+        std::env::remove_var("BENTENG_BIND");
+        std::env::remove_var("BENTENG_BIN");
+    }
 
     #[test]
     fn passwords_never_print() {

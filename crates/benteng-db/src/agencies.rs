@@ -104,7 +104,7 @@ impl Db {
     pub async fn create_agency(&self, ctx: &Ctx, i: &AgencyInput) -> Result<i64> {
         ctx.require(Action::AgencyManage, None)?;
         let (name, kind, region, address, phone, email) = self.parse_agency(i).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO agencies (name, kind, region_code, address, phone, email, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
         )
@@ -138,7 +138,7 @@ impl Db {
         ctx.require(Action::AgencyManage, None)?;
         self.agency_row(id).await?.ok_or(Error::NotFound)?;
         let (name, kind, region, address, phone, email) = self.parse_agency(i).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE agencies SET name = $1, kind = $2, region_code = $3, address = $4, phone = $5, email = $6, updated_at = $7 WHERE id = $8")
             .bind(name)
             .bind(kind)

@@ -217,7 +217,7 @@ impl Db {
         };
         let (kab, prov) = kab_and_prov(&village);
         let now = crate::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO desa_binaan (region_code, kab_code, prov_code, office_id, sk_number, sk_date, status, population, residents_abroad, kantong_pmi, notes, created_by, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
@@ -262,7 +262,7 @@ impl Db {
         let v = self.parse_desa_binaan(i, Some(&village), &mut e).await?;
         e.into_result()?;
         let v = v.ok_or(Error::Invalid(FieldErrors::new()))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE desa_binaan SET office_id = $1, sk_number = $2, sk_date = $3, status = $4, population = $5, residents_abroad = $6, kantong_pmi = $7, notes = $8, updated_at = $9 WHERE id = $10",
         )
@@ -465,7 +465,7 @@ impl Db {
                 },
             ])));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM desa_binaan_officers WHERE desa_binaan_id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -522,7 +522,7 @@ impl Db {
             e.check("phone", PhoneNumber::parse(&i.phone))
         };
         e.into_result()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let cid: i64 = sqlx::query_scalar("INSERT INTO desa_binaan_contacts (desa_binaan_id, name, position, phone, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
             .bind(id)
             .bind(name.unwrap_or_default())
@@ -551,7 +551,7 @@ impl Db {
         let (_, village) = self
             .desa_binaan_place(ctx, id, Action::DesaBinaanManage)
             .await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let n =
             sqlx::query("DELETE FROM desa_binaan_contacts WHERE id = $1 AND desa_binaan_id = $2")
                 .bind(contact_id)

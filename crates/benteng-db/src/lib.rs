@@ -275,3 +275,15 @@ impl Db {
         Ok(())
     }
 }
+
+impl Db {
+    /// Start a write transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so a transaction that reads before it writes waits for other writers
+    /// (busy_timeout) instead of failing with SQLITE_BUSY when it tries to upgrade its lock.
+    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+}

@@ -133,7 +133,7 @@ impl Db {
         ctx.require(Action::OfficeManage, None)?;
         let v = self.parse_office(i).await?;
         let now = crate::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO offices (name, kind, province_code, address, phone, email, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
         )
@@ -167,7 +167,7 @@ impl Db {
         ctx.require(Action::OfficeManage, None)?;
         self.office_row(id).await?.ok_or(Error::NotFound)?;
         let v = self.parse_office(i).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE offices SET name = $1, kind = $2, province_code = $3, address = $4, phone = $5, email = $6, updated_at = $7 WHERE id = $8")
             .bind(v.name)
             .bind(v.kind)
@@ -311,7 +311,7 @@ impl Db {
             return Err(Error::Invalid(FieldErrors::new()));
         };
         let from_s = format_date(from);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         // A holding that starts on or after the new date would make the history ambiguous.
         let later: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM office_areas WHERE region_code = $1 AND valid_from >= $2",

@@ -140,7 +140,7 @@ impl Db {
                 return Ok(report);
             }
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         // 4 parameters a row; 400 rows stay under every driver's parameter limit.
         for chunk in rows.chunks(400) {
             let mut sql = String::from(

@@ -237,7 +237,7 @@ impl Db {
             .await
             .map_err(|e| anyhow::anyhow!(e))??;
         let now = crate::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, full_name, email, password_hash, role, pimpasa, pemeriksa, office_id, agency_id, region_code, home_code, active, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12) RETURNING id",
@@ -296,7 +296,7 @@ impl Db {
             ),
             None => None,
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE users SET username = $1, full_name = $2, email = $3, role = $4, pimpasa = $5, pemeriksa = $6, \
              office_id = $7, agency_id = $8, region_code = $9, home_code = $10, active = $11, updated_at = $12 WHERE id = $13",

@@ -87,7 +87,7 @@ impl Db {
         let (Some(d), Some(findings)) = (d, findings) else {
             return Err(Error::Invalid(FieldErrors::new()));
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO village_visits (desa_binaan_id, visit_date, officer_id, departures_seen, returns_seen, foreigners_staying, findings, problems, follow_up, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",

@@ -70,7 +70,10 @@ pub fn wrap(app: Router<AppState>, state: AppState) -> Router {
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request| {
         let rid = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
         tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %rid, user_id = tracing::field::Empty)
-    });
+    })
+    // One line per answered request with status and latency (paths only: query strings may
+    // hold search terms, which are never logged).
+    .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO));
     app.layer(middleware::from_fn(csrf))
         .layer(middleware::from_fn(crate::error::localise))
         .layer(sessions)

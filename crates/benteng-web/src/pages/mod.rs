@@ -69,7 +69,11 @@ impl Layout {
                     nav.push(NavItem {
                         href,
                         label: v.tr.t(key),
-                        active: !seg.is_empty() && section == seg,
+                        active: if seg.is_empty() {
+                            v.path == "/"
+                        } else {
+                            section == seg
+                        },
                     });
                 }
             };

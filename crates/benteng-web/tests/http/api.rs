@@ -182,3 +182,60 @@ async fn health_and_metrics() {
     );
     assert!(text.contains("benteng_http_request_duration_seconds_bucket"));
 }
+
+#[tokio::test]
+async fn concurrent_writes_all_land() {
+    let app = spawn().await;
+    let t = app.token("admin.demo").await;
+    let office = app.office_id(MALANG).await;
+    let id = app.desa_id(SITIARJO).await;
+    let (_, before) = app.api(&t, Method::GET, &format!("/api/v1/desa-binaan/{id}/visits"), None).await;
+    let visits_before = before["total"].as_i64().unwrap();
+    let mut tasks = Vec::new();
+    for n in 0..24 {
+        let (t, base) = (t.clone(), app.base.clone());
+        tasks.push(tokio::spawn(async move {
+            let c = client();
+            let (path, body) = match n % 3 {
+                0 => (format!("/api/v1/desa-binaan/{id}/visits"), serde_json::json!({"visit_date": "2026-03-03", "findings": format!("kunjungan {n}")})),
+                1 => (format!("/api/v1/desa-binaan/{id}/contacts"), serde_json::json!({"name": format!("Kader {n}"), "position": "Kader"})),
+                _ => (format!("/api/v1/offices/{office}/areas"), serde_json::json!({"region_code": "35.05", "valid_from": format!("2030-01-{:02}", n)})),
+            };
+            c.post(format!("{base}{path}")).bearer_auth(t).json(&body).send().await.unwrap().status()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    // Area assignments for one region must come in date order; a later one that lost the race
+    // to an even later date is refused as a conflict, never an internal error.
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count()
+            >= 16,
+        true,
+        "{statuses:?}"
+    );
+    let (_, visits) = app
+        .api(
+            &t,
+            Method::GET,
+            &format!("/api/v1/desa-binaan/{id}/visits"),
+            None,
+        )
+        .await;
+    assert_eq!(visits["total"].as_i64().unwrap(), visits_before + 8);
+    let (_, d) = app
+        .api(&t, Method::GET, &format!("/api/v1/desa-binaan/{id}"), None)
+        .await;
+    assert_eq!(d["contacts"].as_array().unwrap().len(), 2 + 8);
+}
