@@ -189,7 +189,14 @@ async fn concurrent_writes_all_land() {
     let t = app.token("admin.demo").await;
     let office = app.office_id(MALANG).await;
     let id = app.desa_id(SITIARJO).await;
-    let (_, before) = app.api(&t, Method::GET, &format!("/api/v1/desa-binaan/{id}/visits"), None).await;
+    let (_, before) = app
+        .api(
+            &t,
+            Method::GET,
+            &format!("/api/v1/desa-binaan/{id}/visits"),
+            None,
+        )
+        .await;
     let visits_before = before["total"].as_i64().unwrap();
     let mut tasks = Vec::new();
     for n in 0..24 {
@@ -216,15 +223,11 @@ async fn concurrent_writes_all_land() {
             .all(|s| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT),
         "{statuses:?}"
     );
-    assert_eq!(
-        statuses
-            .iter()
-            .filter(|s| **s == StatusCode::CREATED)
-            .count()
-            >= 16,
-        true,
-        "{statuses:?}"
-    );
+    let created = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    assert!(created >= 16, "{statuses:?}");
     let (_, visits) = app
         .api(
             &t,
