@@ -249,6 +249,7 @@ err-region-out-of-scope = This village is outside your working area.
 err-not-found = Not found.
 err-name-taken = That name is already used.
 err-office-area = This village is not in the chosen office's working area.
+err-office-not-own = Officers can only enrol villages for their own office.
 err-desa-already-enrolled = This village is already a desa binaan.
 err-abroad-exceeds-population = Cannot exceed the population.
 err-area-later-exists = This region already has an assignment on or after that date.

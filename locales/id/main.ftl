@@ -246,6 +246,7 @@ err-region-out-of-scope = Desa ini di luar wilayah kerja Anda.
 err-not-found = Tidak ditemukan.
 err-name-taken = Nama ini sudah dipakai.
 err-office-area = Desa ini tidak termasuk wilayah kerja kantor yang dipilih.
+err-office-not-own = Petugas hanya dapat mendaftarkan desa untuk kantornya sendiri.
 err-desa-already-enrolled = Desa ini sudah terdaftar sebagai desa binaan.
 err-abroad-exceeds-population = Tidak boleh lebih dari jumlah penduduk.
 err-area-later-exists = Wilayah ini sudah punya penetapan pada atau setelah tanggal tersebut.

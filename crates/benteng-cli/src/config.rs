@@ -129,7 +129,7 @@ fn redact(url: &str) -> String {
 
 pub fn init_logging(cfg: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new(format!("{},sqlx=warn,tower_http=info", cfg.log_level))
+        tracing_subscriber::EnvFilter::new(format!("{},sqlx=error,tower_http=info", cfg.log_level))
     });
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -115,16 +115,18 @@ fn read_password(random: bool) -> anyhow::Result<(String, bool)> {
     Ok((line.trim_end_matches(['\r', '\n']).to_string(), false))
 }
 
+/// Turn a data-layer error into a sentence for the operator (Bahasa Indonesia).
 fn explain(e: benteng_db::Error) -> anyhow::Error {
+    let t = |key: &str| benteng_web::translate("id", key);
     match e {
         benteng_db::Error::Invalid(f) => {
             let list: Vec<String> =
                 f.0.iter()
-                    .map(|e| format!("{}: {}", e.field, e.code))
+                    .map(|e| format!("{}: {}", e.field, t(e.code)))
                     .collect();
-            anyhow::anyhow!("invalid input: {}", list.join(", "))
+            anyhow::anyhow!("isian tidak valid: {}", list.join("; "))
         }
-        benteng_db::Error::Conflict(field, code) => anyhow::anyhow!("conflict on {field}: {code}"),
+        benteng_db::Error::Conflict(field, code) => anyhow::anyhow!("{field}: {}", t(code)),
         other => anyhow::anyhow!(other),
     }
 }
@@ -288,10 +290,22 @@ async fn serve(cfg: Config, demo: bool, bind: Option<String>) -> anyhow::Result<
             active: Some("1".into()),
             ..Default::default()
         };
-        db.create_user(None, &admin).await.map_err(explain)?;
+        match db.create_user(None, &admin).await {
+            Ok(_) => {}
+            // Another instance starting at the same moment created it first.
+            Err(benteng_db::Error::Conflict(..)) => {
+                tracing::info!("first admin account created by another instance");
+                return serve_app(cfg, db, demo, bind).await;
+            }
+            Err(e) => return Err(explain(e)),
+        }
         // Printed once to the operator's console, never to the log.
         println!("\nAkun pertama dibuat / first account created:\n  username: admin\n  password: {password}\nGanti kata sandi ini setelah masuk (menu Akun).\n");
     }
+    serve_app(cfg, db, demo, bind).await
+}
+
+async fn serve_app(cfg: Config, db: Db, demo: bool, bind: Option<String>) -> anyhow::Result<()> {
     if demo {
         print_demo(&db.load_demo().await.map_err(explain)?);
     }

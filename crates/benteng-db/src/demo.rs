@@ -267,7 +267,8 @@ impl Db {
             .await?;
             if n < 6 {
                 self.record_visit(&officer, id, &VisitInput {
-                    visit_date: format!("2026-{:02}-{:02}", 6 + n, 10 + n),
+                    // Recent visits, a few weeks apart, whatever today is.
+                        visit_date: benteng_domain::values::format_date(crate::today() - time::Duration::days(20 * (6 - n as i64) + 3)),
                     departures_seen: (3 + n).to_string(),
                     returns_seen: (1 + n % 3).to_string(),
                     foreigners_staying: "0".into(),

@@ -7,7 +7,7 @@ use crate::users::{ticked, User};
 use crate::{on_unique, Ctx, Db, Error, Page, Result};
 use benteng_domain::phone::mask_phone;
 use benteng_domain::values::{date, format_date, optional_count, optional_text, required_text};
-use benteng_domain::{Action, FieldErrors, PhoneNumber, RegionCode, RegionLevel};
+use benteng_domain::{Action, FieldErrors, PhoneNumber, RegionCode, RegionLevel, Role};
 use serde::{Deserialize, Serialize};
 
 /// Programme status of a village: being prepared, active, or no longer mentored.
@@ -115,10 +115,11 @@ struct Valid {
 }
 
 impl Db {
-    /// Parse the editable fields; `village` is the record's place (checked against the office's
-    /// working area on the decree date).
+    /// Parse the editable fields; `village` is the record's place, which must lie in the chosen
+    /// office's working area today.
     async fn parse_desa_binaan(
         &self,
+        ctx: &Ctx,
         i: &DesaBinaanInput,
         village: Option<&RegionCode>,
         e: &mut FieldErrors,
@@ -151,6 +152,15 @@ impl Db {
         let notes = e.check("notes", optional_text(&i.notes, 2000)).flatten();
         let office_id = match i.office_id.trim().parse::<i64>() {
             Ok(id) => match self.office_row(id).await? {
+                // An officer enrols villages for their own office only.
+                Some(o)
+                    if o.kind == "kanim"
+                        && ctx.actor.role == Role::Petugas
+                        && ctx.actor.office_id != Some(id) =>
+                {
+                    e.add("office_id", "err-office-not-own");
+                    None
+                }
                 Some(o) if o.kind == "kanim" => Some(id),
                 _ => {
                     e.add("office_id", "err-not-found");
@@ -210,7 +220,9 @@ impl Db {
                 None
             }
         };
-        let v = self.parse_desa_binaan(i, village.as_ref(), &mut e).await?;
+        let v = self
+            .parse_desa_binaan(ctx, i, village.as_ref(), &mut e)
+            .await?;
         e.into_result()?;
         let (Some(village), Some(v)) = (village, v) else {
             return Err(Error::Invalid(FieldErrors::new()));
@@ -259,7 +271,9 @@ impl Db {
             .desa_binaan_place(ctx, id, Action::DesaBinaanManage)
             .await?;
         let mut e = FieldErrors::new();
-        let v = self.parse_desa_binaan(i, Some(&village), &mut e).await?;
+        let v = self
+            .parse_desa_binaan(ctx, i, Some(&village), &mut e)
+            .await?;
         e.into_result()?;
         let v = v.ok_or(Error::Invalid(FieldErrors::new()))?;
         let mut tx = self.begin().await?;

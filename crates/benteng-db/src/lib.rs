@@ -27,6 +27,7 @@ use std::str::FromStr;
 use std::time::Duration;
 use time::{Date, OffsetDateTime, UtcOffset};
 
+pub use migrate::count as migration_count;
 pub use sqlx;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

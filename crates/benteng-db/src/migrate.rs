@@ -12,7 +12,17 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "list_indexes",
         include_str!("../migrations/0002_list_indexes.sql"),
     ),
+    (
+        3,
+        "session_owner",
+        include_str!("../migrations/0003_session_owner.sql"),
+    ),
 ];
+
+/// How many migrations the binary carries.
+pub fn count() -> usize {
+    MIGRATIONS.len()
+}
 
 /// Lock id for `pg_advisory_lock` ("benteng" in ASCII, fits in i64).
 const LOCK_ID: i64 = 0x62656e74656e67;

@@ -1,28 +1,44 @@
 //! Server-side session records (the web layer's session store writes here), so several app
-//! instances behind a load balancer share them.
+//! instances behind a load balancer share them. Each record notes its user, so all of a
+//! user's sessions can be ended at once.
 
 use crate::{Db, Result};
 
 impl Db {
-    pub async fn session_save(&self, id: &str, data: &str, expires_at: i64) -> Result<()> {
+    /// Store a session; `user_id` is the signed-in user, if any.
+    pub async fn session_save(
+        &self,
+        id: &str,
+        data: &str,
+        expires_at: i64,
+        user_id: Option<i64>,
+    ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+            "INSERT INTO sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, user_id = excluded.user_id",
         )
         .bind(id.to_string())
         .bind(data.to_string())
         .bind(expires_at)
+        .bind(user_id)
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
     /// Insert only if the id is new; false when it already exists (the store then picks another).
-    pub async fn session_create(&self, id: &str, data: &str, expires_at: i64) -> Result<bool> {
-        let n = sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
+    pub async fn session_create(
+        &self,
+        id: &str,
+        data: &str,
+        expires_at: i64,
+        user_id: Option<i64>,
+    ) -> Result<bool> {
+        let n = sqlx::query("INSERT INTO sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING")
             .bind(id.to_string())
             .bind(data.to_string())
             .bind(expires_at)
+            .bind(user_id)
             .execute(&self.pool)
             .await?
             .rows_affected();
@@ -62,4 +78,23 @@ impl Db {
             .rows_affected();
         Ok(a + b)
     }
+}
+
+/// End every session and API token of `user_id` inside a transaction, keeping `keep_session`
+/// (the session of a user who changes their own password stays signed in).
+pub(crate) async fn end_sessions_of(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user_id: i64,
+    keep_session: Option<&str>,
+) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+        .bind(user_id)
+        .bind(keep_session.unwrap_or("").to_string())
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

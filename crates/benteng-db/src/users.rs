@@ -324,12 +324,9 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
         }
-        if !active {
-            // A deactivated user is signed out everywhere at once.
-            sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+        if !active || hash_changed(&input.password) {
+            // A deactivated user, or one whose password was reset, is signed out everywhere.
+            crate::sessions::end_sessions_of(&mut tx, id, None).await?;
         }
         audit::write(
             &mut *tx,
@@ -351,8 +348,15 @@ impl Db {
         Ok(())
     }
 
-    /// A user changes their own password after proving the current one.
-    pub async fn change_own_password(&self, ctx: &Ctx, current: &str, new: &str) -> Result<()> {
+    /// A user changes their own password after proving the current one. Their other sessions
+    /// and API tokens end; `keep_session` (the one they are using) stays.
+    pub async fn change_own_password(
+        &self,
+        ctx: &Ctx,
+        current: &str,
+        new: &str,
+        keep_session: Option<&str>,
+    ) -> Result<()> {
         let mut e = FieldErrors::new();
         let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
             .bind(ctx.actor.user_id)
@@ -371,13 +375,16 @@ impl Db {
         let h = tokio::task::spawn_blocking(move || hash_password(&pw))
             .await
             .map_err(|e| anyhow::anyhow!(e))??;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(h)
             .bind(crate::now())
             .bind(ctx.actor.user_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        self.audit(
+        crate::sessions::end_sessions_of(&mut tx, ctx.actor.user_id, keep_session).await?;
+        audit::write(
+            &mut *tx,
             Some(ctx),
             Event {
                 action: "change_password",
@@ -386,7 +393,9 @@ impl Db {
                 ..Default::default()
             },
         )
-        .await
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The command line's password reset (no actor: the operator has the machine).
@@ -398,24 +407,26 @@ impl Db {
         let h = tokio::task::spawn_blocking(move || hash_password(&pw))
             .await
             .map_err(|e| anyhow::anyhow!(e))??;
-        let n = sqlx::query(
-            "UPDATE users SET password_hash = $1, active = 1, updated_at = $2 WHERE username = $3",
+        let mut tx = self.begin().await?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "UPDATE users SET password_hash = $1, active = 1, updated_at = $2 WHERE username = $3 RETURNING id",
         )
         .bind(h)
         .bind(crate::now())
         .bind(uname.trim().to_lowercase())
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        if n == 0 {
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(id) = id else {
             return Err(Error::NotFound);
-        }
+        };
+        crate::sessions::end_sessions_of(&mut tx, id, None).await?;
+        tx.commit().await?;
         self.audit(
             None,
             Event {
                 action: "cli_password_reset",
                 entity: "user",
-                entity_id: Some(uname.to_string()),
+                entity_id: Some(id.to_string()),
                 ..Default::default()
             },
         )
@@ -635,15 +646,28 @@ impl Db {
     }
 
     /// The user behind a bearer token, if it is known and not expired.
+    /// Use is recorded at most every five minutes per token, so reads stay reads.
     pub async fn user_for_token(&self, token: &str) -> Result<Option<i64>> {
-        let id: Option<i64> = sqlx::query_scalar(
-            "SELECT user_id FROM api_tokens WHERE token_hash = $1 AND expires_at > $2",
+        let hash = token_hash(token);
+        let now = crate::now();
+        let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND expires_at > $2",
         )
-        .bind(token_hash(token))
-        .bind(crate::now())
+        .bind(hash.clone())
+        .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(id)
+        let Some((id, last)) = row else {
+            return Ok(None);
+        };
+        if last.is_none_or(|t| now - t >= 300) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(hash)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(Some(id))
     }
 
     pub async fn revoke_api_token(&self, token: &str) -> Result<()> {

@@ -44,7 +44,9 @@ pub fn client_ip(parts: &Parts, trust_proxy: bool) -> Option<String> {
             .headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            // The last entry is the one our own proxy appended; earlier ones come from the
+            // client and can be forged.
+            .and_then(|v| v.rsplit(',').next())
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
         {

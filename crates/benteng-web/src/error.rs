@@ -94,6 +94,8 @@ impl IntoResponse for WebError {
 #[derive(Debug)]
 pub enum ApiError {
     Unauthorized,
+    /// Wrong username or password at `POST /api/v1/auth/token` (one message for both).
+    LoginFailed,
     Forbidden,
     NotFound,
     Invalid(FieldErrors),
@@ -129,6 +131,7 @@ impl IntoResponse for ApiError {
                 "error-unauthorized",
                 FieldErrors::new(),
             ),
+            ApiError::LoginFailed => (StatusCode::UNAUTHORIZED, "login-failed", FieldErrors::new()),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden", FieldErrors::new()),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "error-not-found", FieldErrors::new()),
             ApiError::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, "error-invalid", f),

@@ -1,5 +1,5 @@
 //! Translations: every sentence a user reads lives in `locales/{id,en}/*.ftl`. Bahasa Indonesia
-//! is the default; the locale is the user's setting, then the `lang` cookie, then
+//! is the default; the locale is the user's setting, then the language chosen in this session, then
 //! `Accept-Language`.
 
 use fluent_templates::fluent_bundle::FluentValue;

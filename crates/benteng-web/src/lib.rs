@@ -21,6 +21,11 @@ use tokio::net::TcpListener;
 
 pub use i18n::{message_ids, LOCALES_AVAILABLE};
 
+/// The message `key` in `lang` (`id` or `en`), for the command line's error messages.
+pub fn translate(lang: &str, key: &str) -> String {
+    i18n::Tr::new(lang).t(key)
+}
+
 /// Settings the web layer needs; the command line fills them from the config file and env.
 #[derive(Debug, Clone)]
 pub struct WebConfig {

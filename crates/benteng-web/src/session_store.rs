@@ -14,6 +14,14 @@ fn backend(e: impl std::fmt::Display) -> Error {
     Error::Backend(e.to_string())
 }
 
+/// The signed-in user of a session record, stored beside it so their sessions can be ended.
+fn owner(record: &Record) -> Option<i64> {
+    record
+        .data
+        .get(crate::ctx::SESSION_USER)
+        .and_then(|v| v.as_i64())
+}
+
 #[async_trait]
 impl SessionStore for DbStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
@@ -25,6 +33,7 @@ impl SessionStore for DbStore {
                     &record.id.to_string(),
                     &data,
                     record.expiry_date.unix_timestamp(),
+                    owner(record),
                 )
                 .await
                 .map_err(backend)?
@@ -43,6 +52,7 @@ impl SessionStore for DbStore {
                 &record.id.to_string(),
                 &data,
                 record.expiry_date.unix_timestamp(),
+                owner(record),
             )
             .await
             .map_err(backend)

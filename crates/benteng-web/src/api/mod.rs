@@ -178,7 +178,7 @@ async fn token_create(
                 "api_login_failed",
             )
             .await?;
-        return Err(ApiError::Unauthorized);
+        return Err(ApiError::LoginFailed);
     };
     let (token, expires_at) = state
         .db

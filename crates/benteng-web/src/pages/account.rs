@@ -316,7 +316,12 @@ async fn change_password(
     }
     match state
         .db
-        .change_own_password(auth.ctx(), &f.current, &f.password)
+        .change_own_password(
+            auth.ctx(),
+            &f.current,
+            &f.password,
+            auth.0.session.id().map(|i| i.to_string()).as_deref(),
+        )
         .await
     {
         Ok(()) => flash_redirect(&auth.0, "flash-password-changed", "/akun").await,

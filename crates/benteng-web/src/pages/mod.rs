@@ -58,7 +58,11 @@ pub struct Layout {
 
 impl Layout {
     pub async fn new(v: &Viewer, title_key: &str) -> Result<Layout, WebError> {
-        let flash: Option<String> = v.session.remove(FLASH).await.map_err(WebError::session)?;
+        // Read before removing: removing marks the session changed, which costs a write.
+        let mut flash: Option<String> = v.session.get(FLASH).await.map_err(WebError::session)?;
+        if flash.is_some() {
+            flash = v.session.remove(FLASH).await.map_err(WebError::session)?;
+        }
         let mut nav = Vec::new();
         if let Some(ctx) = &v.ctx {
             let a = &ctx.actor;

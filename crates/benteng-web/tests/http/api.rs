@@ -242,3 +242,39 @@ async fn concurrent_writes_all_land() {
         .await;
     assert_eq!(d["contacts"].as_array().unwrap().len(), 2 + 8);
 }
+
+#[tokio::test]
+async fn a_wrong_password_for_a_token_says_so() {
+    let app = spawn().await;
+    let r = client()
+        .post(app.url("/api/v1/auth/token"))
+        .json(&serde_json::json!({"username": "admin.demo", "password": "bukan-ini-123"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let p: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(p["title"], "Nama pengguna atau kata sandi salah.");
+}
+
+#[tokio::test]
+async fn officers_enrol_only_for_their_own_office() {
+    let app = spawn().await;
+    let admin = app.token("admin.demo").await;
+    let (_, body) = app.api(&admin, Method::POST, "/api/v1/offices", Some(serde_json::json!({"name": "Kantor Imigrasi Lain", "kind": "kanim", "province_code": "35"}))).await;
+    let other = body["id"].as_i64().unwrap();
+    let t = app.token("pimpasa.malang").await;
+    let body = serde_json::json!({"region_code": "35.07.11.2001", "office_id": other, "sk_number": "SK/2", "sk_date": "2025-01-02", "status": "aktif"});
+    let (status, p) = app
+        .api(&t, Method::POST, "/api/v1/desa-binaan", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == "office_id" && e["code"] == "err-office-not-own"),
+        "{p}"
+    );
+}

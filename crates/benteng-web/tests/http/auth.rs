@@ -258,3 +258,75 @@ async fn a_deactivated_user_is_signed_out_at_once() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn changing_a_password_ends_the_other_sessions_and_tokens() {
+    let app = spawn().await;
+    let here = app.login("desa.kalipare").await;
+    let elsewhere = app.login("desa.kalipare").await;
+    let token = app.token("desa.kalipare").await;
+    let pw = app.password("desa.kalipare");
+    let (status, html, _) = app
+        .post_form(
+            &here,
+            "/akun",
+            "/akun/sandi",
+            &[
+                ("current", "salah-sekali-123"),
+                ("password", "baru-dan-panjang-1"),
+                ("password2", "baru-dan-panjang-1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(r#"id="e-current">Kata sandi saat ini salah"#));
+    let (status, html, _) = app
+        .post_form(
+            &here,
+            "/akun",
+            "/akun/sandi",
+            &[
+                ("current", pw.as_str()),
+                ("password", "baru-dan-panjang-1"),
+                ("password2", "lain-dan-panjang-1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(r#"id="e-password2""#));
+    let (status, _, _) = app
+        .post_form(
+            &here,
+            "/akun",
+            "/akun/sandi",
+            &[
+                ("current", pw.as_str()),
+                ("password", "baru-dan-panjang-1"),
+                ("password2", "baru-dan-panjang-1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, html) = app.get(&here, "/akun").await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the session that changed the password stays"
+    );
+    assert!(html.contains("Kata sandi diganti."));
+    let r = elsewhere.get(app.url("/akun")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "other sessions end");
+    let (status, _) = app
+        .api(&token, reqwest::Method::GET, "/api/v1/me", None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "tokens end");
+    assert_eq!(
+        app.login_with(&client(), "desa.kalipare", &pw).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.login_with(&client(), "desa.kalipare", "baru-dan-panjang-1")
+            .await,
+        StatusCode::SEE_OTHER
+    );
+}

@@ -7,8 +7,8 @@ async fn migrations_and_region_loading_are_idempotent() {
     let (db, _guard) = fresh_db().await;
     assert_eq!(
         db.migrate().await.unwrap(),
-        2,
-        "both migrations apply on a fresh database"
+        benteng_db::migration_count(),
+        "every migration applies on a fresh database"
     );
     assert_eq!(
         db.migrate().await.unwrap(),
@@ -20,9 +20,18 @@ async fn migrations_and_region_loading_are_idempotent() {
     let first = db.load_regions(&rows).await.unwrap();
     assert!(!first.skipped_already_loaded);
     assert_eq!(db.region_count().await.unwrap(), rows.len() as i64);
-    let second = db.load_regions(&rows).await.unwrap();
-    assert!(second.skipped_already_loaded);
+    // Loading again writes the same rows: nothing is duplicated, a rename is taken over.
+    let mut renamed = rows.clone();
+    let last = renamed.len() - 1;
+    renamed[last].1 = "Nama Baru".into();
+    let second = db.load_regions(&renamed).await.unwrap();
+    assert!(!second.skipped_already_loaded);
     assert_eq!(db.region_count().await.unwrap(), rows.len() as i64);
+    let code = renamed[last].0.as_str().to_string();
+    assert_eq!(
+        db.region_name(&code).await.unwrap().as_deref(),
+        Some("Nama Baru")
+    );
     let levels = db.region_level_counts().await.unwrap();
     assert_eq!(levels[0], (1, 1), "one province");
     assert_eq!(levels[1], (2, 38), "Jawa Timur has 38 kabupaten/kota");
@@ -40,8 +49,15 @@ async fn the_full_shipped_list_loads() {
     let (db, _guard) = fresh_db().await;
     db.migrate().await.unwrap();
     let r = db.load_shipped_regions().await.unwrap();
-    assert!(r.bad.is_empty());
+    assert!(r.bad.is_empty() && !r.skipped_already_loaded);
     assert_eq!(db.region_count().await.unwrap(), 91_599);
+    assert!(
+        db.load_shipped_regions()
+            .await
+            .unwrap()
+            .skipped_already_loaded,
+        "later starts only check"
+    );
     let levels = db.region_level_counts().await.unwrap();
     assert_eq!(levels, vec![(1, 38), (2, 514), (3, 7_285), (4, 83_762)]);
 }
