@@ -2,6 +2,7 @@
 //! office, PIMPASA officers, contacts, status and profile.
 
 use crate::audit::{self, Event};
+use crate::regions::Region;
 use crate::sql::{kab_and_prov, like_pattern, Filter};
 use crate::users::{ticked, User};
 use crate::{on_unique, Ctx, Db, Error, Page, Result};
@@ -12,6 +13,9 @@ use serde::{Deserialize, Serialize};
 
 /// Programme status of a village: being prepared, active, or no longer mentored.
 pub const STATUSES: [&str; 3] = ["persiapan", "aktif", "nonaktif"];
+
+/// Above this many matching villages, a name search is left to the database.
+const MAX_CODES_IN_QUERY: usize = 2_000;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct DesaBinaan {
@@ -343,14 +347,29 @@ impl Db {
             "d.prov_code",
         );
         if let Some(text) = q.q.as_deref().filter(|s| !s.trim().is_empty()) {
-            let ph = f.text(like_pattern(&crate::regions::search_key(text)));
-            let sk = f.text(like_pattern(text));
-            // Match the village or kecamatan name in the (small, scanned once) region table first.
-            f.push(format!(
-                "(d.region_code IN (SELECT code FROM regions WHERE level = 4 AND name_search LIKE {ph}) \
-                 OR substr(d.region_code, 1, 8) IN (SELECT code FROM regions WHERE level = 3 AND name_search LIKE {ph}) \
-                 OR LOWER(d.sk_number) LIKE {sk})"
-            ));
+            if text.chars().any(|c| c.is_ascii_digit()) {
+                // Decree numbers have digits; place names never do.
+                let sk = f.text(like_pattern(text));
+                f.push(format!("LOWER(d.sk_number) LIKE {sk}"));
+            } else {
+                // Names are matched in the in-memory region list, then looked up by code.
+                let ix = self.region_index().await?;
+                let key = crate::regions::search_key(text);
+                let villages = ix.villages_named(&key);
+                if villages.is_empty() {
+                    f.push("1 = 0".into());
+                } else if villages.len() <= MAX_CODES_IN_QUERY {
+                    let ps: Vec<String> = villages.iter().map(|r| f.text(r.code.clone())).collect();
+                    f.push(format!("d.region_code IN ({})", ps.join(", ")));
+                } else {
+                    // A very common word: let the database scan instead of binding thousands of codes.
+                    let ph = f.text(like_pattern(&key));
+                    f.push(format!(
+                        "(d.region_code IN (SELECT code FROM regions WHERE level = 4 AND name_search LIKE {ph}) \
+                         OR substr(d.region_code, 1, 8) IN (SELECT code FROM regions WHERE level = 3 AND name_search LIKE {ph}))"
+                    ));
+                }
+            }
         }
         if let Some(s) = q.status.as_deref().filter(|s| STATUSES.contains(s)) {
             let ph = f.text(s);
@@ -602,35 +621,59 @@ impl Db {
         q: &str,
     ) -> Result<Vec<(String, String, String, bool)>> {
         ctx.require(Action::DesaBinaanManage, None)?;
-        if q.trim().chars().count() < 3 {
+        let q = q.trim();
+        if q.chars().count() < 3 {
+            return Ok(Vec::new());
+        }
+        let ix = self.region_index().await?;
+        let in_scope =
+            |r: &Region| RegionCode::parse(&r.code).is_ok_and(|c| ctx.actor.scope.contains(&c));
+        let found: Vec<&Region> = if let Ok(code) = RegionCode::parse(q) {
+            let prefix = code.as_str();
+            ix.rows
+                .iter()
+                .map(|(r, _)| r)
+                .filter(|r| r.level == 4 && r.code.starts_with(prefix) && in_scope(r))
+                .take(30)
+                .collect()
+        } else {
+            let key = crate::regions::search_key(q);
+            ix.matching(&key, Some(4))
+                .filter(|r| in_scope(r))
+                .take(30)
+                .collect()
+        };
+        if found.is_empty() {
             return Ok(Vec::new());
         }
         let mut f = Filter::default();
-        f.push("r.level = 4".into());
-        f.scope(
-            &ctx.actor.scope,
-            "r.code",
-            "substr(r.code, 1, 5)",
-            "substr(r.code, 1, 2)",
-        );
-        if let Ok(code) = RegionCode::parse(q) {
-            let a = f.text(format!("{}%", code.as_str()));
-            f.push(format!("r.code LIKE {a}"));
-        } else {
-            let ph = f.text(like_pattern(&crate::regions::search_key(q)));
-            f.push(format!("r.name_search LIKE {ph}"));
-        }
-        let rows: Vec<(String, String, String, Option<i64>)> = f
-            .query_as(format!(
-                "SELECT r.code, r.name, COALESCE(k.name, ''), d.id FROM regions r LEFT JOIN regions k ON k.code = r.parent_code \
-                 LEFT JOIN desa_binaan d ON d.region_code = r.code{} ORDER BY r.code LIMIT 30",
-                f.where_sql()
+        let ps: Vec<String> = found.iter().map(|r| f.text(r.code.clone())).collect();
+        let enrolled: Vec<String> = f
+            .query_as::<(String,)>(format!(
+                "SELECT region_code FROM desa_binaan WHERE region_code IN ({})",
+                ps.join(", ")
             ))
             .fetch_all(&self.pool)
-            .await?;
-        Ok(rows
+            .await?
             .into_iter()
-            .map(|(c, n, k, d)| (c, n, k, d.is_some()))
+            .map(|(c,)| c)
+            .collect();
+        Ok(found
+            .into_iter()
+            .map(|r| {
+                let kec = r
+                    .parent_code
+                    .as_deref()
+                    .and_then(|p| ix.get(p))
+                    .map(|k| k.name.clone())
+                    .unwrap_or_default();
+                (
+                    r.code.clone(),
+                    r.name.clone(),
+                    kec,
+                    enrolled.contains(&r.code),
+                )
+            })
             .collect())
     }
 }

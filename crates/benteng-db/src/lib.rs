@@ -14,6 +14,7 @@ pub mod demo;
 pub mod desa_binaan;
 mod migrate;
 pub mod offices;
+mod region_index;
 pub mod regions;
 pub mod sessions;
 mod sql;
@@ -41,6 +42,7 @@ pub enum Backend {
 pub struct Db {
     pub(crate) pool: AnyPool,
     pub backend: Backend,
+    pub(crate) regions: region_index::Slot,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -194,7 +196,11 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            regions: Default::default(),
+        })
     }
 
     /// Apply pending migrations; returns how many ran.

@@ -17,6 +17,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "session_owner",
         include_str!("../migrations/0003_session_owner.sql"),
     ),
+    (
+        4,
+        "status_indexes",
+        include_str!("../migrations/0004_status_indexes.sql"),
+    ),
 ];
 
 /// How many migrations the binary carries.

@@ -1,7 +1,7 @@
 //! The Kemendagri region list: loading it and reading it. Regions are public reference data,
 //! so reading needs only a signed-in user (the policy's `RegionView`).
 
-use crate::sql::{like_pattern, Filter};
+use crate::sql::Filter;
 use crate::{Ctx, Db, Page, Result};
 use benteng_domain::{Action, RegionCode, RegionLevel};
 use serde::Serialize;
@@ -159,6 +159,7 @@ impl Db {
             report.inserted += q.execute(&mut *tx).await?.rows_affected();
         }
         tx.commit().await?;
+        self.region_index_reset();
         Ok(report)
     }
 
@@ -260,21 +261,41 @@ impl Db {
         per_page: i64,
     ) -> Result<Page<Region>> {
         ctx.require(Action::RegionView, None)?;
+        let ix = self.region_index().await?;
+        let level = level.map(|l| l as i64);
         let q = q.trim();
-        let mut f = Filter::default();
-        if let Ok(code) = RegionCode::parse(q) {
-            let a = f.text(code.as_str());
-            let b = f.text(format!("{}.%", code.as_str()));
-            f.push(format!("(code = {a} OR code LIKE {b})"));
+        let matches: Vec<&Region> = if let Ok(code) = RegionCode::parse(q) {
+            let c = code.as_str();
+            let prefix = format!("{c}.");
+            ix.rows
+                .iter()
+                .map(|(r, _)| r)
+                .filter(|r| {
+                    level.is_none_or(|l| r.level == l)
+                        && (r.code == c || r.code.starts_with(&prefix))
+                })
+                .collect()
         } else {
-            let ph = f.text(like_pattern(&search_key(q)));
-            f.push(format!("name_search LIKE {ph}"));
-        }
-        if let Some(l) = level {
-            let ph = f.int(l as i64);
-            f.push(format!("level = {ph}"));
-        }
-        self.region_page(f, page, per_page).await
+            let key = search_key(q);
+            if key.is_empty() {
+                Vec::new()
+            } else {
+                ix.matching(&key, level).collect()
+            }
+        };
+        let (page, per_page, offset) = crate::paging(page, per_page);
+        let items = matches
+            .iter()
+            .skip(offset as usize)
+            .take(per_page as usize)
+            .map(|r| (*r).clone())
+            .collect();
+        Ok(Page {
+            items,
+            total: matches.len() as i64,
+            page,
+            per_page,
+        })
     }
 
     async fn region_page(

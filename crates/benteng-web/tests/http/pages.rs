@@ -359,3 +359,32 @@ async fn audit_log_is_filtered_and_paged() {
     let (_, html) = app.get(&k, "/audit?aksi=enrol").await;
     assert!(html.contains("35.07."));
 }
+
+#[tokio::test]
+async fn the_registry_is_searched_by_village_kecamatan_or_decree_number() {
+    let app = spawn().await;
+    let c = app.login("admin.demo").await;
+    let (_, html) = app.get(&c, "/desa-binaan?q=kalipare").await;
+    assert!(
+        html.contains("Arjowilangun") && html.contains("Sukowilangun"),
+        "villages of Kecamatan Kalipare"
+    );
+    assert!(!html.contains("Sitiarjo"));
+    let (_, html) = app.get(&c, "/desa-binaan?q=SITI%20arjo").await;
+    assert!(
+        !html.contains("Sitiarjo"),
+        "words are matched as typed, not reordered"
+    );
+    let (_, html) = app.get(&c, "/desa-binaan?q=sitiarjo").await;
+    assert!(html.contains("Sitiarjo") && !html.contains("Kalipare</a>"));
+    let (_, html) = app.get(&c, "/desa-binaan?q=0312%2F2024").await;
+    assert_eq!(
+        html.matches("/desa-binaan/").count() - html.matches("/desa-binaan/baru").count(),
+        1,
+        "one decree matches"
+    );
+    let (_, html) = app.get(&c, "/desa-binaan?q=tidakadadesaini").await;
+    assert!(html.contains("Tidak ada hasil."));
+    let (_, html) = app.get(&c, "/desa-binaan?status=persiapan").await;
+    assert!(html.contains("<td>Persiapan</td>") && !html.contains("<td>Aktif</td>"));
+}
