@@ -55,6 +55,13 @@ async fn main() -> Result<()> {
         t.elapsed().as_secs()
     );
 
+    // As `benteng serve` does at start-up.
+    let t = Instant::now();
+    let n = db.warm_region_index().await?;
+    println!(
+        "in-memory region list: {n} regions in {} ms",
+        t.elapsed().as_millis()
+    );
     let app = Application::build(
         WebConfig {
             bind: "127.0.0.1:0".parse()?,

@@ -313,6 +313,12 @@ async fn serve_app(cfg: Config, db: Db, demo: bool, bind: Option<String>) -> any
     if let Some(b) = bind {
         web.bind = b.parse().with_context(|| format!("--bind {b}"))?;
     }
+    let warm = db.clone();
+    tokio::spawn(async move {
+        if let Err(e) = warm.warm_region_index().await {
+            tracing::warn!(error = %e, "building the in-memory region list failed; it is retried on first search");
+        }
+    });
     let app = benteng_web::Application::build(web, db.clone()).await?;
     benteng_web::spawn_housekeeping(db);
     let addr = app.local_addr();

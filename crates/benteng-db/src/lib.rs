@@ -42,7 +42,7 @@ pub enum Backend {
 pub struct Db {
     pub(crate) pool: AnyPool,
     pub backend: Backend,
-    pub(crate) regions: region_index::Slot,
+    pub(crate) regions: std::sync::Arc<region_index::Slot>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -190,6 +190,9 @@ impl Db {
                         conn.execute("PRAGMA journal_mode = WAL").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        // Sorts and temporary indexes stay in memory; a larger page cache per connection.
+                        conn.execute("PRAGMA temp_store = MEMORY").await?;
+                        conn.execute("PRAGMA cache_size = -16000").await?;
                     }
                     Ok(())
                 })

@@ -14,8 +14,19 @@ pub(crate) struct RegionIndex {
     pub rows: Vec<(Region, String)>,
 }
 
-/// The shared slot on [`Db`]; `None` until first use or after an import.
-pub(crate) type Slot = Arc<RwLock<Option<Arc<RegionIndex>>>>;
+/// The shared slot on [`Db`]: the index once built, and a lock so that only one request
+/// builds it while the others wait (fifty first requests must not load the table fifty times).
+#[derive(Debug, Default)]
+pub(crate) struct Slot {
+    index: RwLock<Option<Arc<RegionIndex>>>,
+    building: tokio::sync::Mutex<()>,
+}
+
+impl Slot {
+    fn current(&self) -> Option<Arc<RegionIndex>> {
+        self.index.read().ok().and_then(|g| g.clone())
+    }
+}
 
 impl RegionIndex {
     /// The region with `code`, found by binary search (rows are ordered by level, code).
@@ -66,7 +77,11 @@ impl RegionIndex {
 
 impl Db {
     pub(crate) async fn region_index(&self) -> Result<Arc<RegionIndex>> {
-        if let Some(ix) = self.regions.read().ok().and_then(|g| g.clone()) {
+        if let Some(ix) = self.regions.current() {
+            return Ok(ix);
+        }
+        let _building = self.regions.building.lock().await;
+        if let Some(ix) = self.regions.current() {
             return Ok(ix);
         }
         let rows: Vec<(String, String, i64, Option<String>, String)> = sqlx::query_as(
@@ -90,15 +105,20 @@ impl Db {
                 })
                 .collect(),
         });
-        if let Ok(mut g) = self.regions.write() {
+        if let Ok(mut g) = self.regions.index.write() {
             *g = Some(ix.clone());
         }
         Ok(ix)
     }
 
+    /// Build the in-memory region list now (at start-up) instead of on the first search.
+    pub async fn warm_region_index(&self) -> Result<usize> {
+        Ok(self.region_index().await?.rows.len())
+    }
+
     /// Forget the in-memory copy (after this process changed the region table).
     pub(crate) fn region_index_reset(&self) {
-        if let Ok(mut g) = self.regions.write() {
+        if let Ok(mut g) = self.regions.index.write() {
             *g = None;
         }
     }

@@ -15,6 +15,27 @@ use tower_sessions::Session;
 pub const SESSION_USER: &str = "uid";
 pub const SESSION_CSRF: &str = "csrf";
 pub const SESSION_LANG: &str = "lang";
+const SESSION_TOUCHED: &str = "touched";
+
+/// How often a signed-in user's activity pushes the idle expiry forward. Sessions are only
+/// written when changed, so without this the idle limit would count from sign-in; touching
+/// every five minutes keeps it an idle limit at one write per five minutes per session.
+const TOUCH_EVERY_SECS: i64 = 300;
+
+async fn touch(session: &Session) -> Result<(), WebError> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let last: Option<i64> = session
+        .get(SESSION_TOUCHED)
+        .await
+        .map_err(WebError::session)?;
+    if last.is_none_or(|t| now - t >= TOUCH_EVERY_SECS) {
+        session
+            .insert(SESSION_TOUCHED, now)
+            .await
+            .map_err(WebError::session)?;
+    }
+    Ok(())
+}
 
 /// Anyone looking at a page, signed in or not.
 pub struct Viewer {
@@ -109,6 +130,9 @@ impl FromRequestParts<AppState> for Viewer {
                 // The account was deactivated or removed: end the session.
                 None => session.flush().await.map_err(WebError::session)?,
             }
+        }
+        if ctx.is_some() {
+            touch(&session).await?;
         }
         let session_lang: Option<String> =
             session.get(SESSION_LANG).await.map_err(WebError::session)?;
