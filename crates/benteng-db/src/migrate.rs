@@ -22,6 +22,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "status_indexes",
         include_str!("../migrations/0004_status_indexes.sql"),
     ),
+    (
+        5,
+        "scope_order_indexes",
+        include_str!("../migrations/0005_scope_order_indexes.sql"),
+    ),
 ];
 
 /// How many migrations the binary carries.

@@ -2,7 +2,7 @@
 //! so reading needs only a signed-in user (the policy's `RegionView`).
 
 use crate::sql::Filter;
-use crate::{Ctx, Db, Page, Result};
+use crate::{Backend, Ctx, Db, Page, Result};
 use benteng_domain::{Action, RegionCode, RegionLevel};
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
@@ -127,8 +127,14 @@ impl Db {
             ..Default::default()
         };
         let mut tx = self.begin().await?;
-        // 5 parameters a row; 400 rows (2,000 parameters) stay under every driver's limit.
-        for chunk in rows.chunks(400) {
+        // 5 parameters a row. PostgreSQL loads fastest in large statements (2,000 rows: 1.3 s
+        // for the whole list, 11 s at 400); SQLite's driver slows down with many parameters
+        // per statement, so it gets 400 (1.8 s, 7.8 s at 2,000).
+        let per_statement = match self.backend {
+            Backend::Sqlite => 400,
+            Backend::Postgres => 2_000,
+        };
+        for chunk in rows.chunks(per_statement) {
             let mut sql = String::from(
                 "INSERT INTO regions (code, name, level, parent_code, name_search) VALUES ",
             );

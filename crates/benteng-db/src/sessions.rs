@@ -5,7 +5,9 @@
 use crate::{Db, Result};
 
 impl Db {
-    /// Store a session; `user_id` is the signed-in user, if any.
+    /// Update a session that exists; `user_id` is the signed-in user, if any. A session deleted
+    /// meanwhile (its user changed the password elsewhere, or signed out) stays deleted: the
+    /// store creates new sessions through [`Db::session_create`], never here.
     pub async fn session_save(
         &self,
         id: &str,
@@ -13,16 +15,13 @@ impl Db {
         expires_at: i64,
         user_id: Option<i64>,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, user_id = excluded.user_id",
-        )
-        .bind(id.to_string())
-        .bind(data.to_string())
-        .bind(expires_at)
-        .bind(user_id)
-        .execute(&self.pool)
-        .await?;
+        sqlx::query("UPDATE sessions SET data = $1, expires_at = $2, user_id = $3 WHERE id = $4")
+            .bind(data.to_string())
+            .bind(expires_at)
+            .bind(user_id)
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
