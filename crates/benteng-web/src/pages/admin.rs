@@ -1,6 +1,6 @@
 //! Users and partner agencies.
 
-use super::{flash_redirect, html, html_status, parse_id, Field, Layout, Pager};
+use super::{flash_redirect, form_errors, html, html_status, parse_id, Field, Layout, Pager};
 use crate::ctx::Auth;
 use crate::error::WebError;
 use crate::i18n::Tr;
@@ -53,12 +53,6 @@ async fn form(
             cancel: cancel.into(),
         },
     )
-}
-
-fn conflict(f: &'static str, k: &'static str) -> FieldErrors {
-    let mut e = FieldErrors::new();
-    e.add(f, k);
-    e
 }
 
 // ---- users ----
@@ -278,9 +272,7 @@ async fn create_user(
 ) -> Result<Response, WebError> {
     let e = match state.db.create_user(Some(auth.ctx()), &i).await {
         Ok(_) => return flash_redirect(&auth.0, "flash-user-created", "/pengguna").await,
-        Err(benteng_db::Error::Invalid(e)) => e,
-        Err(benteng_db::Error::Conflict(f, k)) => conflict(f, k),
-        Err(e) => return Err(e.into()),
+        Err(e) => form_errors(e)?.1,
     };
     let fields = user_fields(&state, &auth, &i, &e, true).await?;
     form(
@@ -336,9 +328,7 @@ async fn update_user(
     let id = parse_id(&id)?;
     let e = match state.db.update_user(auth.ctx(), id, &i).await {
         Ok(()) => return flash_redirect(&auth.0, "flash-saved", "/pengguna").await,
-        Err(benteng_db::Error::Invalid(e)) => e,
-        Err(benteng_db::Error::Conflict(f, k)) => conflict(f, k),
-        Err(e) => return Err(e.into()),
+        Err(e) => form_errors(e)?.1,
     };
     let fields = user_fields(&state, &auth, &i, &e, false).await?;
     form(
@@ -431,9 +421,7 @@ async fn create_agency(
 ) -> Result<Response, WebError> {
     let e = match state.db.create_agency(auth.ctx(), &i).await {
         Ok(_) => return flash_redirect(&auth.0, "flash-saved", "/instansi").await,
-        Err(benteng_db::Error::Invalid(e)) => e,
-        Err(benteng_db::Error::Conflict(f, k)) => conflict(f, k),
-        Err(e) => return Err(e.into()),
+        Err(e) => form_errors(e)?.1,
     };
     form(
         &auth,
@@ -482,9 +470,7 @@ async fn update_agency(
     let id = parse_id(&id)?;
     let e = match state.db.update_agency(auth.ctx(), id, &i).await {
         Ok(()) => return flash_redirect(&auth.0, "flash-saved", "/instansi").await,
-        Err(benteng_db::Error::Invalid(e)) => e,
-        Err(benteng_db::Error::Conflict(f, k)) => conflict(f, k),
-        Err(e) => return Err(e.into()),
+        Err(e) => form_errors(e)?.1,
     };
     form(
         &auth,

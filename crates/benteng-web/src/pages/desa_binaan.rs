@@ -1,6 +1,6 @@
 //! The desa binaan registry pages: list, enrol, detail, edit, officers, contacts, visits.
 
-use super::{flash_redirect, html, html_status, parse_id, Field, Layout, Pager};
+use super::{flash_redirect, form_errors, html, html_status, parse_id, Field, Layout, Pager};
 use crate::ctx::Auth;
 use crate::error::WebError;
 use crate::i18n::Tr;
@@ -269,23 +269,10 @@ async fn create(
 ) -> Result<Response, WebError> {
     match state.db.enrol_desa_binaan(auth.ctx(), &f.input).await {
         Ok(id) => flash_redirect(&auth.0, "flash-enrolled", &format!("/desa-binaan/{id}")).await,
-        Err(benteng_db::Error::Invalid(e)) => {
-            new_page(
-                &state,
-                &auth,
-                f.cari,
-                &f.input,
-                &e,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Err(e) => {
+            let (status, e) = form_errors(e)?;
+            new_page(&state, &auth, f.cari, &f.input, &e, status).await
         }
-        Err(benteng_db::Error::Conflict(field, k)) => {
-            let mut e = FieldErrors::new();
-            e.add(field, k);
-            new_page(&state, &auth, f.cari, &f.input, &e, StatusCode::CONFLICT).await
-        }
-        Err(e) => Err(e.into()),
     }
 }
 

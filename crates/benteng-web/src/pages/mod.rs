@@ -290,6 +290,20 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
     }
 }
 
+/// The field errors of a failed write, with the status to answer them with (422 for invalid
+/// input, 409 for a clash with existing data); any other error passes through.
+pub fn form_errors(e: benteng_db::Error) -> Result<(StatusCode, FieldErrors), WebError> {
+    match e {
+        benteng_db::Error::Invalid(f) => Ok((StatusCode::UNPROCESSABLE_ENTITY, f)),
+        benteng_db::Error::Conflict(field, key) => {
+            let mut f = FieldErrors::new();
+            f.add(field, key);
+            Ok((StatusCode::CONFLICT, f))
+        }
+        other => Err(other.into()),
+    }
+}
+
 /// Parse an id from the path, answering 404 for anything that is not a positive number.
 pub fn parse_id(s: &str) -> Result<i64, WebError> {
     s.parse::<i64>()

@@ -1,6 +1,6 @@
 //! Immigration offices and their dated working areas.
 
-use super::{flash_redirect, html, html_status, parse_id, Field, Layout, Pager};
+use super::{flash_redirect, form_errors, html, html_status, parse_id, Field, Layout, Pager};
 use crate::ctx::Auth;
 use crate::error::WebError;
 use crate::i18n::Tr;
@@ -134,31 +134,18 @@ async fn create(
 ) -> Result<Response, WebError> {
     match state.db.create_office(auth.ctx(), &i).await {
         Ok(id) => flash_redirect(&auth.0, "flash-saved", &format!("/kantor/{id}")).await,
-        Err(benteng_db::Error::Invalid(e)) => {
+        Err(e) => {
+            let (status, e) = form_errors(e)?;
             form(
                 &auth,
                 "offices-new",
                 "/kantor".into(),
                 "/kantor".into(),
                 office_fields(&auth.0.tr, &i, &e),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                status,
             )
             .await
         }
-        Err(benteng_db::Error::Conflict(f, k)) => {
-            let mut e = FieldErrors::new();
-            e.add(f, k);
-            form(
-                &auth,
-                "offices-new",
-                "/kantor".into(),
-                "/kantor".into(),
-                office_fields(&auth.0.tr, &i, &e),
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -281,31 +268,18 @@ async fn update(
     let id = parse_id(&id)?;
     match state.db.update_office(auth.ctx(), id, &i).await {
         Ok(()) => flash_redirect(&auth.0, "flash-saved", &format!("/kantor/{id}")).await,
-        Err(benteng_db::Error::Invalid(e)) => {
+        Err(e) => {
+            let (status, e) = form_errors(e)?;
             form(
                 &auth,
                 "offices-edit",
                 format!("/kantor/{id}"),
                 format!("/kantor/{id}"),
                 office_fields(&auth.0.tr, &i, &e),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                status,
             )
             .await
         }
-        Err(benteng_db::Error::Conflict(f, k)) => {
-            let mut e = FieldErrors::new();
-            e.add(f, k);
-            form(
-                &auth,
-                "offices-edit",
-                format!("/kantor/{id}"),
-                format!("/kantor/{id}"),
-                office_fields(&auth.0.tr, &i, &e),
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -318,14 +292,9 @@ async fn add_area(
     let id = parse_id(&id)?;
     match state.db.assign_area(auth.ctx(), id, &i).await {
         Ok(_) => flash_redirect(&auth.0, "flash-area-assigned", &format!("/kantor/{id}")).await,
-        Err(benteng_db::Error::Invalid(e)) => {
-            show_page(&state, &auth, id, &i, &e, StatusCode::UNPROCESSABLE_ENTITY).await
+        Err(e) => {
+            let (status, e) = form_errors(e)?;
+            show_page(&state, &auth, id, &i, &e, status).await
         }
-        Err(benteng_db::Error::Conflict(f, k)) => {
-            let mut e = FieldErrors::new();
-            e.add(f, k);
-            show_page(&state, &auth, id, &i, &e, StatusCode::CONFLICT).await
-        }
-        Err(e) => Err(e.into()),
     }
 }
