@@ -104,6 +104,9 @@ offices-area-current = Current working area
 offices-area-history = Past and planned working areas
 offices-area-assign = Assign a working area
 offices-area-assign-help = A regency/city held by another office moves to this office from the chosen date; its history is kept.
+offices-area-end = End from
+flash-area-ended = Working area ended.
+field-valid-to = Ends from
 office-kind-kanim = Immigration office
 office-kind-kanwil = Provincial office
 
@@ -253,6 +256,8 @@ err-office-not-own = Officers can only enrol villages for their own office.
 err-desa-already-enrolled = This village is already a desa binaan.
 err-abroad-exceeds-population = Cannot exceed the population.
 err-area-later-exists = This region already has an assignment on or after that date.
+err-end-before-start = The end date must come after the start date.
+err-area-already-ended = This area already ends on or before that date.
 err-officer-not-pimpasa = Only PIMPASA officers of this village's office can be assigned.
 err-self-demote = You cannot remove your own admin role or deactivate yourself.
 

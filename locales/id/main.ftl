@@ -101,6 +101,9 @@ offices-area-current = Wilayah kerja saat ini
 offices-area-history = Riwayat dan rencana wilayah kerja
 offices-area-assign = Tetapkan wilayah kerja
 offices-area-assign-help = Kabupaten/kota yang dipegang kantor lain akan berpindah ke kantor ini mulai tanggal yang dipilih; riwayatnya tetap tersimpan.
+offices-area-end = Akhiri mulai
+flash-area-ended = Wilayah kerja diakhiri.
+field-valid-to = Berakhir mulai
 office-kind-kanim = Kantor Imigrasi
 office-kind-kanwil = Kantor Wilayah
 
@@ -250,6 +253,8 @@ err-office-not-own = Petugas hanya dapat mendaftarkan desa untuk kantornya sendi
 err-desa-already-enrolled = Desa ini sudah terdaftar sebagai desa binaan.
 err-abroad-exceeds-population = Tidak boleh lebih dari jumlah penduduk.
 err-area-later-exists = Wilayah ini sudah punya penetapan pada atau setelah tanggal tersebut.
+err-end-before-start = Tanggal akhir harus sesudah tanggal mulai berlaku.
+err-area-already-ended = Wilayah ini sudah berakhir pada atau sebelum tanggal tersebut.
 err-officer-not-pimpasa = Hanya petugas PIMPASA kantor desa ini yang dapat ditugaskan.
 err-self-demote = Anda tidak dapat mencabut peran admin atau menonaktifkan akun sendiri.
 

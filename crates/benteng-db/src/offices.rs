@@ -353,3 +353,65 @@ impl Db {
         Ok(id)
     }
 }
+
+/// The end of a working area, as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct AreaEndInput {
+    /// First day the office no longer holds the area (`YYYY-MM-DD`).
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub valid_to: String,
+}
+
+impl Db {
+    /// End an office's holding of a kabupaten/kota from a date on, without a successor (an
+    /// office closing, or an area leaving the programme). The history stays.
+    pub async fn end_area(
+        &self,
+        ctx: &Ctx,
+        office_id: i64,
+        area_id: i64,
+        i: &AreaEndInput,
+    ) -> Result<()> {
+        ctx.require(Action::OfficeManage, None)?;
+        let row: Option<(String, String, Option<String>)> =
+            sqlx::query_as("SELECT region_code, valid_from, valid_to FROM office_areas WHERE id = $1 AND office_id = $2")
+                .bind(area_id)
+                .bind(office_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let (region, from, to) = row.ok_or(Error::NotFound)?;
+        let mut e = FieldErrors::new();
+        let end = e.check("valid_to", date(&i.valid_to)).map(format_date);
+        if let Some(end) = &end {
+            if *end <= from {
+                e.add("valid_to", "err-end-before-start");
+            } else if to.as_ref().is_some_and(|t| t <= end) {
+                e.add("valid_to", "err-area-already-ended");
+            }
+        }
+        e.into_result()?;
+        let end = end.unwrap_or_default();
+        let region = RegionCode::parse(&region).map_err(|_| Error::NotFound)?;
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE office_areas SET valid_to = $1 WHERE id = $2")
+            .bind(end.clone())
+            .bind(area_id)
+            .execute(&mut *tx)
+            .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "end_area",
+                entity: "office",
+                entity_id: Some(office_id.to_string()),
+                region: Some(&region),
+                detail: Some(format!("to={end}")),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

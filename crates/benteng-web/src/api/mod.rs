@@ -16,7 +16,7 @@ use benteng_db::audit::{AuditEntry, AuditQuery};
 use benteng_db::desa_binaan::{
     ContactInput, DesaBinaan, DesaBinaanDetail, DesaBinaanInput, DesaBinaanQuery,
 };
-use benteng_db::offices::{AreaInput, Office, OfficeArea, OfficeInput};
+use benteng_db::offices::{AreaEndInput, AreaInput, Office, OfficeArea, OfficeInput};
 use benteng_db::regions::{Region, RegionPath};
 use benteng_db::users::{User, UserInput};
 use benteng_db::visits::{Visit, VisitInput};
@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/offices", get(offices).post(office_create))
         .route("/offices/{id}", get(office).put(office_update))
         .route("/offices/{id}/areas", post(office_area))
+        .route("/offices/{id}/areas/{area}/end", post(office_area_end))
         .route("/agencies", get(agencies).post(agency_create))
         .route("/agencies/{id}", get(agency).put(agency_update))
         .route("/desa-binaan", get(desa_list).post(desa_create))
@@ -60,7 +61,7 @@ pub struct ApiJson<T>(pub T);
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Benteng API", version = "1", description = "Desa Binaan Imigrasi: regions, offices, agencies, desa binaan, users, audit. Authenticate with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`."),
-    paths(token_create, token_revoke, me, regions, region, offices, office, office_create, office_update, office_area, agencies, agency, agency_create, agency_update,
+    paths(token_create, token_revoke, me, regions, region, offices, office, office_create, office_update, office_area, office_area_end, agencies, agency, agency_create, agency_update,
           desa_list, desa_get, desa_create, desa_update, desa_officers, desa_contact_add, desa_contact_remove, visits, visit_create, users, user, user_create, user_update, audit),
     components(schemas(TokenRequest, TokenResponse, Created, Me, OfficersBody, Problem, FieldProblem)),
     modifiers(&BearerAuth)
@@ -355,6 +356,18 @@ async fn office_area(
     ApiJson(i): ApiJson<AreaInput>,
 ) -> Result<Response, ApiError> {
     Ok(created(state.db.assign_area(&ctx, id, &i).await?))
+}
+
+/// End the office's holding of an area from `valid_to` on, without a successor.
+#[utoipa::path(post, path = "/api/v1/offices/{id}/areas/{area}/end", params(("id" = i64, Path), ("area" = i64, Path)), request_body = AreaEndInput, responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn office_area_end(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path((id, area)): Path<(i64, i64)>,
+    ApiJson(i): ApiJson<AreaEndInput>,
+) -> Result<StatusCode, ApiError> {
+    state.db.end_area(&ctx, id, area, &i).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/v1/agencies", params(PageQuery), responses((status = 200, body = Page<Agency>), (status = 403, body = Problem)))]

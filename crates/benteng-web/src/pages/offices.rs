@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use benteng_db::offices::{AreaInput, Office, OfficeArea, OfficeInput, OFFICE_KINDS};
+use benteng_db::offices::{AreaEndInput, AreaInput, Office, OfficeArea, OfficeInput, OFFICE_KINDS};
 use benteng_domain::{can, Action, FieldErrors};
 use serde::Deserialize;
 
@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/kantor/{id}", get(show).post(update))
         .route("/kantor/{id}/ubah", get(edit))
         .route("/kantor/{id}/wilayah", post(add_area))
+        .route("/kantor/{id}/wilayah/{area}/akhiri", post(end_area))
 }
 
 #[derive(Deserialize)]
@@ -159,6 +160,8 @@ struct ShowPage {
     history: Vec<OfficeArea>,
     can_manage: bool,
     fields: Vec<Field>,
+    /// The error of the "end an area" form, shown above the assignment form.
+    end_error: Option<String>,
 }
 
 async fn show_page(
@@ -199,6 +202,7 @@ async fn show_page(
     ];
     let kind_label = tr.t(&format!("office-kind-{}", office.kind));
     let can_manage = can(&auth.ctx().actor, Action::OfficeManage, None);
+    let end_error = e.get("valid_to").map(|k| tr.t(k));
     let mut l = Layout::new(&auth.0, "offices-title").await?;
     l.title = office.name.clone();
     html_status(
@@ -211,6 +215,7 @@ async fn show_page(
             history,
             can_manage,
             fields,
+            end_error,
         },
     )
 }
@@ -295,6 +300,22 @@ async fn add_area(
         Err(e) => {
             let (status, e) = form_errors(e)?;
             show_page(&state, &auth, id, &i, &e, status).await
+        }
+    }
+}
+
+async fn end_area(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, area)): Path<(String, String)>,
+    Form(i): Form<AreaEndInput>,
+) -> Result<Response, WebError> {
+    let (id, area) = (parse_id(&id)?, parse_id(&area)?);
+    match state.db.end_area(auth.ctx(), id, area, &i).await {
+        Ok(()) => flash_redirect(&auth.0, "flash-area-ended", &format!("/kantor/{id}")).await,
+        Err(e) => {
+            let (status, e) = form_errors(e)?;
+            show_page(&state, &auth, id, &AreaInput::default(), &e, status).await
         }
     }
 }

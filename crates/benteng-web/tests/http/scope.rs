@@ -213,3 +213,103 @@ async fn contact_phones_are_masked_for_partners_and_each_full_view_is_audited() 
         "phone numbers must not reach the audit log"
     );
 }
+
+#[tokio::test]
+async fn ending_an_area_without_a_successor_shrinks_the_scope_and_keeps_history() {
+    let app = spawn().await;
+    let admin = app.token("admin.demo").await;
+    let malang = app.office_id(MALANG).await;
+    let (_, body) = app
+        .api(
+            &admin,
+            Method::GET,
+            &format!("/api/v1/offices/{malang}"),
+            None,
+        )
+        .await;
+    let batu = body["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["region_code"] == "35.79")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/v1/offices/{malang}/areas/{batu}/end");
+
+    for user in [
+        "kanwil.jatim",
+        "pimpasa.malang",
+        "disnaker.malang",
+        "desa.kalipare",
+    ] {
+        let t = app.token(user).await;
+        let (status, _) = app
+            .api(
+                &t,
+                Method::POST,
+                &path,
+                Some(serde_json::json!({"valid_to": "2030-01-01"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{user}");
+    }
+    let (status, p) = app
+        .api(
+            &admin,
+            Method::POST,
+            &path,
+            Some(serde_json::json!({"valid_to": "2019-12-31"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(p["errors"][0]["code"], "err-end-before-start");
+    let (status, _) = app
+        .api(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/offices/{malang}/areas/999999/end"),
+            Some(serde_json::json!({"valid_to": "2030-01-01"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Through the web form, from today on.
+    let today = benteng_domain::values::format_date(benteng_db::today());
+    let c = app.login("admin.demo").await;
+    let (status, _, _) = app
+        .post_form(
+            &c,
+            &format!("/kantor/{malang}"),
+            &format!("/kantor/{malang}/wilayah/{batu}/akhiri"),
+            &[("valid_to", today.as_str())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let t = app.token("pimpasa.malang").await;
+    let (_, me) = app.api(&t, Method::GET, "/api/v1/me", None).await;
+    let codes: Vec<&str> = me["scope"]["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(
+        !codes.contains(&"35.79") && codes.contains(&"35.07"),
+        "{codes:?}"
+    );
+    let (_, html) = app.get(&c, &format!("/kantor/{malang}")).await;
+    assert!(
+        html.contains("Kota Batu"),
+        "the ended area stays in the history"
+    );
+    let (status, p) = app
+        .api(
+            &admin,
+            Method::POST,
+            &path,
+            Some(serde_json::json!({"valid_to": "2030-01-01"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+}
