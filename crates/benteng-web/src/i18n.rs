@@ -158,6 +158,81 @@ mod tests {
         );
     }
 
+    /// Every message id the code names literally exists in both locales: `t("…")` and
+    /// `t1("…"` in templates and pages, titles given to `Layout::new`, field labels, and the
+    /// error codes (`err-…`) the domain and data layers return.
+    #[test]
+    fn every_message_the_code_uses_exists() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = Vec::new();
+        for dir in [
+            "crates/benteng-web/src",
+            "crates/benteng-web/templates",
+            "crates/benteng-db/src",
+            "crates/benteng-domain/src",
+        ] {
+            let mut stack = vec![root.join(dir)];
+            while let Some(d) = stack.pop() {
+                for e in std::fs::read_dir(&d).unwrap().flatten() {
+                    let p = e.path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else if p.extension().is_some_and(|x| x == "rs" || x == "html") {
+                        files.push(p);
+                    }
+                }
+            }
+        }
+        let prefixes = [
+            "err-",
+            "error-",
+            "flash-",
+            "field-",
+            "hint-",
+            "role-",
+            "level-",
+            "status-",
+            "login-",
+            "home-",
+            "action-",
+            "nav-",
+            "offices-",
+            "agencies-",
+            "users-",
+            "desa-binaan-",
+            "visit-",
+            "audit-",
+            "account-",
+            "regions-",
+            "pager-",
+        ];
+        let ids_id = message_ids("id");
+        let ids_en = message_ids("en");
+        let mut missing = Vec::new();
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap();
+            for piece in text.split('"').skip(1).step_by(2) {
+                let looks_like_id = prefixes.iter().any(|p| piece.starts_with(p))
+                    && piece.len() < 60
+                    && piece
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && !piece.ends_with('-');
+                if looks_like_id
+                    && !(ids_id.iter().any(|k| k == piece) && ids_en.iter().any(|k| k == piece))
+                {
+                    missing.push(format!("{piece} ({})", f.display()));
+                }
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(
+            missing.is_empty(),
+            "messages missing from locales: {missing:#?}"
+        );
+    }
+
     #[test]
     fn dates_read_naturally() {
         assert_eq!(Tr::new("id").date("2024-09-17"), "17 September 2024");
