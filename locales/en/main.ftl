@@ -75,6 +75,7 @@ login-rate-limited = Too many sign-in attempts. Wait a minute and try again.
 account-title = My account
 account-scope = Working area
 account-change-password = Change password
+account-must-change = Someone else chose your password. Choose your own before you go on.
 
 ## Home
 home-title = Home

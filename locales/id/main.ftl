@@ -72,6 +72,7 @@ login-rate-limited = Terlalu banyak percobaan masuk. Tunggu satu menit lalu coba
 account-title = Akun Saya
 account-scope = Wilayah kerja
 account-change-password = Ganti kata sandi
+account-must-change = Kata sandi Anda dibuat oleh orang lain. Ganti dengan kata sandi Anda sendiri sebelum melanjutkan.
 
 ## Beranda
 home-title = Beranda

@@ -290,7 +290,7 @@ async fn serve(cfg: Config, demo: bool, bind: Option<String>) -> anyhow::Result<
             active: Some("1".into()),
             ..Default::default()
         };
-        match db.create_user(None, &admin).await {
+        match db.create_user_with(None, &admin, true).await {
             Ok(_) => {}
             // Another instance starting at the same moment created it first.
             Err(benteng_db::Error::Conflict(..)) => {

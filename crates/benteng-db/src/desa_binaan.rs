@@ -445,7 +445,7 @@ impl Db {
         .fetch_one(&self.pool)
         .await?;
         let officers = sqlx::query_as::<_, User>(
-            "SELECT u.id, u.username, u.full_name, u.email, u.role, u.pimpasa, u.pemeriksa, u.office_id, u.agency_id, u.region_code, u.home_code, u.locale, u.active, u.last_login_at, u.created_at \
+            "SELECT u.id, u.username, u.full_name, u.email, u.role, u.pimpasa, u.pemeriksa, u.office_id, u.agency_id, u.region_code, u.home_code, u.locale, u.active, u.last_login_at, u.must_change_password, u.created_at \
              FROM desa_binaan_officers x JOIN users u ON u.id = x.user_id WHERE x.desa_binaan_id = $1 ORDER BY u.full_name",
         )
         .bind(id)

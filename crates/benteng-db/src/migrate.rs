@@ -27,6 +27,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "scope_order_indexes",
         include_str!("../migrations/0005_scope_order_indexes.sql"),
     ),
+    (
+        6,
+        "must_change_password",
+        include_str!("../migrations/0006_must_change_password.sql"),
+    ),
 ];
 
 /// How many migrations the binary carries.

@@ -27,10 +27,12 @@ pub struct User {
     pub locale: Option<String>,
     pub active: i64,
     pub last_login_at: Option<i64>,
+    /// 1 when someone else chose the password: the user must choose their own first.
+    pub must_change_password: i64,
     pub created_at: i64,
 }
 
-const USER_COLS: &str = "id, username, full_name, email, role, pimpasa, pemeriksa, office_id, agency_id, region_code, home_code, locale, active, last_login_at, created_at";
+const USER_COLS: &str = "id, username, full_name, email, role, pimpasa, pemeriksa, office_id, agency_id, region_code, home_code, locale, active, last_login_at, must_change_password, created_at";
 
 impl User {
     pub fn role(&self) -> Role {
@@ -226,8 +228,20 @@ impl Db {
     }
 
     /// Create a user. `ctx` is `None` only for the command line and first-start bootstrap,
-    /// which run with the operator's authority on the machine.
+    /// which run with the operator's authority on the machine. A user created by an admin must
+    /// choose their own password at the first sign-in.
     pub async fn create_user(&self, ctx: Option<&Ctx>, input: &UserInput) -> Result<i64> {
+        self.create_user_with(ctx, input, ctx.is_some()).await
+    }
+
+    /// [`Db::create_user`] with the must-change-password flag chosen by the caller (the
+    /// bootstrap admin sets it; demo and command-line accounts do not).
+    pub async fn create_user_with(
+        &self,
+        ctx: Option<&Ctx>,
+        input: &UserInput,
+        must_change: bool,
+    ) -> Result<i64> {
         if let Some(c) = ctx {
             c.require(Action::UserManage, None)?;
         }
@@ -239,8 +253,8 @@ impl Db {
         let now = crate::now();
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, full_name, email, password_hash, role, pimpasa, pemeriksa, office_id, agency_id, region_code, home_code, active, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12) RETURNING id",
+            "INSERT INTO users (username, full_name, email, password_hash, role, pimpasa, pemeriksa, office_id, agency_id, region_code, home_code, active, must_change_password, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $13, $12, $12) RETURNING id",
         )
         .bind(u.username.clone())
         .bind(u.full_name)
@@ -254,6 +268,7 @@ impl Db {
         .bind(u.region_code)
         .bind(u.home_code)
         .bind(now)
+        .bind(must_change as i64)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| on_unique(e, "username", "err-username-taken"))?;
@@ -318,11 +333,15 @@ impl Db {
         .await
         .map_err(|e| on_unique(e, "username", "err-username-taken"))?;
         if let Some(h) = hash {
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                .bind(h)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            // A password an admin chose for someone else must be replaced at their next sign-in.
+            sqlx::query(
+                "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3",
+            )
+            .bind(h)
+            .bind((id != ctx.actor.user_id) as i64)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         if !active || hash_changed(&input.password) {
             // A deactivated user, or one whose password was reset, is signed out everywhere.
@@ -376,7 +395,7 @@ impl Db {
             .await
             .map_err(|e| anyhow::anyhow!(e))??;
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0, updated_at = $2 WHERE id = $3")
             .bind(h)
             .bind(crate::now())
             .bind(ctx.actor.user_id)
@@ -409,7 +428,7 @@ impl Db {
             .map_err(|e| anyhow::anyhow!(e))??;
         let mut tx = self.begin().await?;
         let id: Option<i64> = sqlx::query_scalar(
-            "UPDATE users SET password_hash = $1, active = 1, updated_at = $2 WHERE username = $3 RETURNING id",
+            "UPDATE users SET password_hash = $1, active = 1, must_change_password = 0, updated_at = $2 WHERE username = $3 RETURNING id",
         )
         .bind(h)
         .bind(crate::now())

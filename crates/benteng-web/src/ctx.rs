@@ -191,6 +191,12 @@ impl FromRequestParts<AppState> for Auth {
         if v.ctx.is_none() {
             return Err(WebError::LoginRequired(v.path));
         }
+        // Someone else chose this password: the account page (to change it) is all there is.
+        if v.user.as_ref().is_some_and(|u| u.must_change_password == 1)
+            && !v.path.starts_with("/akun")
+        {
+            return Err(WebError::PasswordChangeRequired);
+        }
         Ok(Auth(v))
     }
 }

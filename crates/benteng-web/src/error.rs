@@ -26,6 +26,8 @@ pub struct Problem {
 #[derive(Debug)]
 pub enum WebError {
     LoginRequired(String),
+    /// The user must choose their own password before anything else.
+    PasswordChangeRequired,
     Forbidden,
     NotFound,
     BadRequest,
@@ -78,6 +80,7 @@ impl IntoResponse for WebError {
                 let target = format!("/masuk?next={}", urlencode(&next));
                 return Redirect::to(&target).into_response();
             }
+            WebError::PasswordChangeRequired => return Redirect::to("/akun").into_response(),
             WebError::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
             WebError::NotFound => (StatusCode::NOT_FOUND, "error-not-found"),
             WebError::BadRequest => (StatusCode::BAD_REQUEST, "error-bad-request"),

@@ -229,6 +229,7 @@ async fn switch_language(
 #[template(path = "account.html")]
 struct AccountPage {
     l: Layout,
+    must_change: bool,
     username: String,
     role: String,
     scope: String,
@@ -281,6 +282,7 @@ async fn account_page(
     html_status(
         status,
         &AccountPage {
+            must_change: user.must_change_password == 1,
             l,
             username: user.username.clone(),
             role: super::role_label(tr, ctx.actor.role),

@@ -204,14 +204,37 @@ async fn admin_manages_users_with_validation() {
     assert!(html.contains("Nama pengguna sudah dipakai."));
     let (_, list) = app.get(&c, "/pengguna?q=putukrejo").await;
     assert!(list.contains("kades.putukrejo"));
-    // The new user can sign in and lands in their own (empty) scope.
+    // The new user signs in, must first replace the password the admin chose, and then sees
+    // their own (still empty) scope.
     let n = client();
     assert_eq!(
         app.login_with(&n, "kades.putukrejo", "sawah-hijau-2026")
             .await,
         StatusCode::SEE_OTHER
     );
-    let (_, html) = app.get(&n, "/desa-binaan").await;
+    let r = n.get(app.url("/desa-binaan")).send().await.unwrap();
+    assert_eq!(
+        (r.status(), r.headers()["location"].to_str().unwrap()),
+        (StatusCode::SEE_OTHER, "/akun")
+    );
+    let (status, html) = app.get(&n, "/akun").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Kata sandi Anda dibuat oleh orang lain"));
+    let (status, _, _) = app
+        .post_form(
+            &n,
+            "/akun",
+            "/akun/sandi",
+            &[
+                ("current", "sawah-hijau-2026"),
+                ("password", "pilihan-sendiri-7"),
+                ("password2", "pilihan-sendiri-7"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, html) = app.get(&n, "/desa-binaan").await;
+    assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Tidak ada hasil."));
 }
 
