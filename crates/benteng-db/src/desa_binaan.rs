@@ -38,6 +38,13 @@ pub struct DesaBinaan {
     pub updated_at: i64,
 }
 
+/// An officer assigned to a village: the name is all other roles need to see.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Officer {
+    pub id: i64,
+    pub full_name: String,
+}
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Contact {
     pub id: i64,
@@ -49,7 +56,7 @@ pub struct Contact {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DesaBinaanDetail {
     pub desa: DesaBinaan,
-    pub officers: Vec<User>,
+    pub officers: Vec<Officer>,
     pub contacts: Vec<Contact>,
     /// False when phone numbers were masked for this actor.
     pub contacts_unmasked: bool,
@@ -126,6 +133,7 @@ impl Db {
         ctx: &Ctx,
         i: &DesaBinaanInput,
         village: Option<&RegionCode>,
+        current_office: Option<i64>,
         e: &mut FieldErrors,
     ) -> Result<Option<Valid>> {
         let sk_number = e.check("sk_number", required_text(&i.sk_number, 100));
@@ -160,7 +168,8 @@ impl Db {
                 Some(o)
                     if o.kind == "kanim"
                         && ctx.actor.role == Role::Petugas
-                        && ctx.actor.office_id != Some(id) =>
+                        && ctx.actor.office_id != Some(id)
+                        && current_office != Some(id) =>
                 {
                     e.add("office_id", "err-office-not-own");
                     None
@@ -176,8 +185,10 @@ impl Db {
                 None
             }
         };
-        // The office must cover the village's kabupaten/kota today.
-        if let (Some(o), Some(v)) = (office_id, village) {
+        // A newly chosen office must cover the village's kabupaten/kota today. Keeping the
+        // office is always allowed, so a village whose area has ended can still be edited
+        // (for example set to nonaktif).
+        if let (Some(o), Some(v)) = (office_id.filter(|o| Some(*o) != current_office), village) {
             if let Some(kab) = v.ancestor(RegionLevel::KabupatenKota) {
                 if !self.office_area_on(o, crate::today()).await?.contains(&kab) {
                     e.add("office_id", "err-office-area");
@@ -225,7 +236,7 @@ impl Db {
             }
         };
         let v = self
-            .parse_desa_binaan(ctx, i, village.as_ref(), &mut e)
+            .parse_desa_binaan(ctx, i, village.as_ref(), None, &mut e)
             .await?;
         e.into_result()?;
         let (Some(village), Some(v)) = (village, v) else {
@@ -271,12 +282,12 @@ impl Db {
     }
 
     pub async fn update_desa_binaan(&self, ctx: &Ctx, id: i64, i: &DesaBinaanInput) -> Result<()> {
-        let (_, village) = self
+        let (office, village) = self
             .desa_binaan_place(ctx, id, Action::DesaBinaanManage)
             .await?;
         let mut e = FieldErrors::new();
         let v = self
-            .parse_desa_binaan(ctx, i, Some(&village), &mut e)
+            .parse_desa_binaan(ctx, i, Some(&village), Some(office), &mut e)
             .await?;
         e.into_result()?;
         let v = v.ok_or(Error::Invalid(FieldErrors::new()))?;
@@ -444,9 +455,8 @@ impl Db {
         .bind(id)
         .fetch_one(&self.pool)
         .await?;
-        let officers = sqlx::query_as::<_, User>(
-            "SELECT u.id, u.username, u.full_name, u.email, u.role, u.pimpasa, u.pemeriksa, u.office_id, u.agency_id, u.region_code, u.home_code, u.locale, u.active, u.last_login_at, u.must_change_password, u.created_at \
-             FROM desa_binaan_officers x JOIN users u ON u.id = x.user_id WHERE x.desa_binaan_id = $1 ORDER BY u.full_name",
+        let officers = sqlx::query_as::<_, Officer>(
+            "SELECT u.id, u.full_name FROM desa_binaan_officers x JOIN users u ON u.id = x.user_id WHERE x.desa_binaan_id = $1 ORDER BY u.full_name",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -483,6 +493,19 @@ impl Db {
             contacts,
             contacts_unmasked: unmasked,
         })
+    }
+
+    /// One village's record without officers and contacts (and so without a sensitive view):
+    /// for forms that need only its name and fields.
+    pub async fn desa_binaan_record(&self, ctx: &Ctx, id: i64) -> Result<DesaBinaan> {
+        self.desa_binaan_place(ctx, id, Action::DesaBinaanView)
+            .await?;
+        Ok(sqlx::query_as::<_, DesaBinaan>(sqlx::AssertSqlSafe(format!(
+            "{DB_SELECT} WHERE d.id = $1"
+        )))
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     /// Replace the PIMPASA officers of a village. Each must be an active petugas of the

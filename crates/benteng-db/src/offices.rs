@@ -180,6 +180,12 @@ impl Db {
             .execute(&mut *tx)
             .await
             .map_err(|e| on_unique(e, "name", "err-name-taken"))?;
+        // Officers' homes (used to show them to their province's kanwil) follow the office.
+        sqlx::query("UPDATE users SET home_code = $1 WHERE office_id = $2")
+            .bind(v.province.as_str().to_string())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         audit::write(
             &mut *tx,
             Some(ctx),

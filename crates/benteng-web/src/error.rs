@@ -99,6 +99,8 @@ pub enum ApiError {
     Unauthorized,
     /// Wrong username or password at `POST /api/v1/auth/token` (one message for both).
     LoginFailed,
+    /// The account must choose its own password on the web first.
+    PasswordChangeRequired,
     Forbidden,
     NotFound,
     Invalid(FieldErrors),
@@ -135,6 +137,11 @@ impl IntoResponse for ApiError {
                 FieldErrors::new(),
             ),
             ApiError::LoginFailed => (StatusCode::UNAUTHORIZED, "login-failed", FieldErrors::new()),
+            ApiError::PasswordChangeRequired => (
+                StatusCode::FORBIDDEN,
+                "account-must-change",
+                FieldErrors::new(),
+            ),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden", FieldErrors::new()),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "error-not-found", FieldErrors::new()),
             ApiError::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, "error-invalid", f),

@@ -74,10 +74,19 @@ pub struct Application {
 impl Application {
     pub async fn build(config: WebConfig, db: Db) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(config.bind).await?;
+        let limiter = Arc::new(security::LoginLimiter::new(
+            config.login_attempts_per_minute,
+        ));
+        let idle = limiter.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                idle.forget_idle();
+            }
+        });
         let state = AppState {
-            limiter: Arc::new(security::LoginLimiter::new(
-                config.login_attempts_per_minute,
-            )),
+            limiter,
             metrics: Arc::new(metrics::Metrics::new()),
             config: Arc::new(config),
             db,

@@ -43,17 +43,27 @@ impl LoginLimiter {
         }
     }
 
-    /// True when another attempt is allowed.
+    /// True when another attempt is allowed. The address is checked first, so a flood from one
+    /// address never reaches the per-username table; usernames are cut to 64 characters (real
+    /// ones have at most 40) so the table's keys stay small.
     pub fn check(&self, ip: Option<&str>, username: &str) -> bool {
-        let ip_ok = self
+        if self
             .by_ip
             .check_key(&ip.unwrap_or("unknown").to_string())
-            .is_ok();
-        let user_ok = self
-            .by_user
-            .check_key(&username.trim().to_lowercase())
-            .is_ok();
-        ip_ok && user_ok
+            .is_err()
+        {
+            return false;
+        }
+        let key: String = username.trim().to_lowercase().chars().take(64).collect();
+        self.by_user.check_key(&key).is_ok()
+    }
+
+    /// Forget addresses and usernames whose limits have fully recovered.
+    pub fn forget_idle(&self) {
+        self.by_ip.retain_recent();
+        self.by_user.retain_recent();
+        self.by_ip.shrink_to_fit();
+        self.by_user.shrink_to_fit();
     }
 }
 

@@ -181,6 +181,10 @@ async fn token_create(
             .await?;
         return Err(ApiError::LoginFailed);
     };
+    if user.must_change_password == 1 {
+        // The password was chosen by someone else: it opens the account page, nothing more.
+        return Err(ApiError::PasswordChangeRequired);
+    }
     let (token, expires_at) = state
         .db
         .issue_api_token(user.id, state.config.api_token_hours * 3600)

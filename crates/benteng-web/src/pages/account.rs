@@ -26,7 +26,13 @@ pub fn routes() -> Router<AppState> {
 /// Only same-site paths are followed after login, never `//host` or absolute URLs.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+        // Browsers drop tabs and newlines from URLs ("/\t/evil" becomes "//evil"), and a
+        // backslash can read as a slash: refuse them anywhere, not only after the first '/'.
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.chars().any(|c| c.is_control() || c == '\\') =>
+        {
             n.to_string()
         }
         _ => "/".to_string(),
@@ -346,5 +352,8 @@ mod tests {
         assert_eq!(super::safe_next(Some("https://evil.example")), "/");
         assert_eq!(super::safe_next(Some("/\\evil.example")), "/");
         assert_eq!(super::safe_next(None), "/");
+        assert_eq!(super::safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(super::safe_next(Some("/\n")), "/");
+        assert_eq!(super::safe_next(Some("/a\\b")), "/");
     }
 }

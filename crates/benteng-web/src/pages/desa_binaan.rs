@@ -390,8 +390,8 @@ async fn edit_page(
     let offices = office_options(state, auth).await?;
     let fields = desa_fields(&auth.0.tr, i, e, &offices);
     let mut l = Layout::new(&auth.0, "desa-binaan-edit").await?;
-    let d = state.db.get_desa_binaan(auth.ctx(), id).await?;
-    l.title = format!("{} · {}", l.title, d.desa.village_name);
+    let d = state.db.desa_binaan_record(auth.ctx(), id).await?;
+    l.title = format!("{} · {}", l.title, d.village_name);
     html_status(
         status,
         &FormPage {
@@ -409,7 +409,7 @@ async fn edit(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let d = state.db.get_desa_binaan(auth.ctx(), id).await?.desa;
+    let d = state.db.desa_binaan_record(auth.ctx(), id).await?;
     let place = RegionCode::parse(&d.region_code).map_err(|_| WebError::NotFound)?;
     auth.ctx().require(Action::DesaBinaanManage, Some(&place))?;
     let i = DesaBinaanInput {
@@ -573,7 +573,7 @@ async fn visit_page(
     e: &FieldErrors,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let d = state.db.get_desa_binaan(auth.ctx(), id).await?.desa;
+    let d = state.db.desa_binaan_record(auth.ctx(), id).await?;
     let place = RegionCode::parse(&d.region_code).map_err(|_| WebError::NotFound)?;
     auth.ctx().require(Action::VisitRecord, Some(&place))?;
     let mut l = Layout::new(&auth.0, "visit-new").await?;

@@ -36,7 +36,23 @@ async fn home(State(state): State<AppState>, v: Viewer) -> Result<Response, WebE
     let Some(ctx) = v.ctx.clone() else {
         return Ok(Redirect::to("/masuk").into_response());
     };
+    if v.user.as_ref().is_some_and(|u| u.must_change_password == 1) {
+        return Ok(Redirect::to("/akun").into_response());
+    }
     let tr = &v.tr;
+    // A user whose home has no places today (an office without a working area) sees an
+    // explanation instead of a refusal.
+    if !ctx.allows(Action::DesaBinaanView, None) {
+        let l = Layout::new(&v, "home-title").await?;
+        return html(&HomePage {
+            l,
+            intro: tr.t("scope-nothing"),
+            counts: Vec::new(),
+            total: 0,
+            visits: Vec::new(),
+            links: Vec::new(),
+        });
+    }
     let counts: Vec<(String, i64)> = state
         .db
         .desa_binaan_counts(&ctx)

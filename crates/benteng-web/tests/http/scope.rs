@@ -56,10 +56,30 @@ async fn a_kanwil_of_another_province_sees_nothing_of_jawa_timur() {
         .api(&admin, Method::POST, "/api/v1/users", Some(serde_json::json!({"username": "kanwil.bali", "full_name": "Kanwil Bali", "role": "kanwil", "region_code": "51", "password": "pura-besakih-2026"})))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+    // The admin chose the password: the new user replaces it on the web first.
+    let web = client();
+    assert_eq!(
+        app.login_with(&web, "kanwil.bali", "pura-besakih-2026")
+            .await,
+        StatusCode::SEE_OTHER
+    );
+    let (status, _, _) = app
+        .post_form(
+            &web,
+            "/akun",
+            "/akun/sandi",
+            &[
+                ("current", "pura-besakih-2026"),
+                ("password", "tanah-lot-2026"),
+                ("password2", "tanah-lot-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
     let t = {
         let r = client()
             .post(app.url("/api/v1/auth/token"))
-            .json(&serde_json::json!({"username": "kanwil.bali", "password": "pura-besakih-2026"}))
+            .json(&serde_json::json!({"username": "kanwil.bali", "password": "tanah-lot-2026"}))
             .send()
             .await
             .unwrap();
@@ -312,4 +332,144 @@ async fn ending_an_area_without_a_successor_shrinks_the_scope_and_keeps_history(
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+}
+
+#[tokio::test]
+async fn review_findings_stay_fixed() {
+    let app = spawn().await;
+    let admin = app.token("admin.demo").await;
+    // A village stays editable after its office's area ended (kept office, status nonaktif).
+    let malang = app.office_id(MALANG).await;
+    let (_, body) = app
+        .api(
+            &admin,
+            Method::GET,
+            &format!("/api/v1/offices/{malang}"),
+            None,
+        )
+        .await;
+    let area = body["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["region_code"] == "35.07")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let today = benteng_domain::values::format_date(benteng_db::today());
+    let (status, _) = app
+        .api(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/offices/{malang}/areas/{area}/end"),
+            Some(serde_json::json!({"valid_to": today})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let id = app.desa_id(SITIARJO).await;
+    let body = serde_json::json!({"office_id": malang, "sk_number": "SK/9", "sk_date": "2024-09-02", "status": "nonaktif"});
+    let (status, p) = app
+        .api(
+            &admin,
+            Method::PUT,
+            &format!("/api/v1/desa-binaan/{id}"),
+            Some(body),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{p}");
+
+    // The officer of an office without an area today gets an explanation, not a refusal.
+    let (_, o) = app.api(&admin, Method::POST, "/api/v1/offices", Some(serde_json::json!({"name": "Kantor Imigrasi Tanpa Wilayah", "kind": "kanim", "province_code": "35"}))).await;
+    let body = serde_json::json!({"username": "petugas.kosong", "full_name": "Petugas Kosong", "role": "petugas", "office_id": o["id"], "password": "dipilih-admin-2"});
+    let (status, _) = app
+        .api(&admin, Method::POST, "/api/v1/users", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let c = client();
+    assert_eq!(
+        app.login_with(&c, "petugas.kosong", "dipilih-admin-2")
+            .await,
+        StatusCode::SEE_OTHER
+    );
+    let (status, _, _) = app
+        .post_form(
+            &c,
+            "/akun",
+            "/akun/sandi",
+            &[
+                ("current", "dipilih-admin-2"),
+                ("password", "pilihan-sendiri-2"),
+                ("password2", "pilihan-sendiri-2"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, html) = app.get(&c, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Belum ada wilayah"),
+        "the home page explains the empty scope"
+    );
+
+    // Opening an edit form is not a view of contact phones.
+    let c = app.login("kanwil.jatim").await;
+    let (status, _) = app.get(&c, &format!("/desa-binaan/{id}/ubah")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, log) = app
+        .api(
+            &admin,
+            Method::GET,
+            "/api/v1/audit?sensitive=true&username=kanwil.jatim",
+            None,
+        )
+        .await;
+    assert_eq!(log["total"], 0, "{log}");
+
+    // Officer records shown to partners carry names only.
+    let mitra = app.token("disnaker.malang").await;
+    let (_, d) = app
+        .api(
+            &mitra,
+            Method::GET,
+            &format!("/api/v1/desa-binaan/{id}"),
+            None,
+        )
+        .await;
+    let officer = &d["officers"][0];
+    assert!(
+        officer.get("full_name").is_some()
+            && officer.get("username").is_none()
+            && officer.get("email").is_none(),
+        "{officer}"
+    );
+
+    // An account with a password an admin chose gets no API token until it chooses its own.
+    let (status, _) = app
+        .api(&admin, Method::POST, "/api/v1/users", Some(serde_json::json!({"username": "baru.satu", "full_name": "Baru", "role": "desa", "region_code": KALIPARE, "password": "dipilih-admin-1"})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let r = client()
+        .post(app.url("/api/v1/auth/token"))
+        .json(&serde_json::json!({"username": "baru.satu", "password": "dipilih-admin-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let n = client();
+    assert_eq!(
+        app.login_with(&n, "baru.satu", "dipilih-admin-1").await,
+        StatusCode::SEE_OTHER
+    );
+    let r = n.get(app.url("/")).send().await.unwrap();
+    assert_eq!(
+        r.headers()["location"],
+        "/akun",
+        "home sends to the account page too"
+    );
+    let r = n
+        .get(app.url("/masuk?next=/%09/evil.example"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/", "no open redirect");
 }
