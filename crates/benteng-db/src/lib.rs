@@ -10,6 +10,7 @@
 
 pub mod agencies;
 pub mod audit;
+mod credentials;
 pub mod demo;
 pub mod desa_binaan;
 mod migrate;
@@ -19,6 +20,7 @@ pub mod regions;
 pub mod sessions;
 mod sql;
 pub mod users;
+pub mod village_search;
 pub mod visits;
 
 use benteng_domain::{can, Action, Actor, FieldErrors, RegionCode};

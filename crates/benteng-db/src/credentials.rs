@@ -1,0 +1,103 @@
+//! Credentials: password hashing (Argon2id), random secrets, and API tokens (stored hashed).
+
+use crate::{Db, Result};
+use argon2::password_hash::{phc::PasswordHash, PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use sha2::{Digest, Sha256};
+
+pub fn hash_password(pw: &str) -> anyhow::Result<String> {
+    Argon2::default()
+        .hash_password(pw.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
+}
+
+pub(crate) fn verify_password(pw: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .ok()
+        .is_some_and(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
+}
+
+/// A hash of a random password, verified against when the username does not exist so that a
+/// wrong username takes as long as a wrong password.
+pub(crate) fn dummy_hash() -> &'static str {
+    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    H.get_or_init(|| hash_password("benteng-dummy-password").unwrap_or_default())
+}
+
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A random URL-safe secret of 32 bytes.
+pub fn random_token() -> String {
+    use rand::Rng;
+    let bytes: [u8; 32] = rand::rng().random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A readable random password for bootstrap and demo accounts.
+pub fn random_password() -> String {
+    use rand::Rng;
+    const WORDS: &[&str] = &[
+        "benteng", "desa", "sawah", "gunung", "sungai", "pantai", "kopi", "padi", "jati", "merah",
+        "putih", "garuda", "melati", "cengkeh", "bambu", "rumah", "pasar", "jalan",
+    ];
+    let mut rng = rand::rng();
+    let a = WORDS[rng.random_range(0..WORDS.len())];
+    let b = WORDS[rng.random_range(0..WORDS.len())];
+    let n: u16 = rng.random_range(100..1000);
+    format!("{a}-{b}-{n}")
+}
+
+impl Db {
+    /// Issue an API token for a user who proved their password. Only its hash is stored.
+    pub async fn issue_api_token(&self, user_id: i64, ttl_secs: i64) -> Result<(String, i64)> {
+        let token = random_token();
+        let expires = crate::now() + ttl_secs;
+        sqlx::query("INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(user_id)
+            .bind(token_hash(&token))
+            .bind(crate::now())
+            .bind(expires)
+            .execute(&self.pool)
+            .await?;
+        Ok((token, expires))
+    }
+
+    /// The user behind a bearer token, if it is known and not expired.
+    /// Use is recorded at most every five minutes per token, so reads stay reads.
+    pub async fn user_for_token(&self, token: &str) -> Result<Option<i64>> {
+        let hash = token_hash(token);
+        let now = crate::now();
+        let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(hash.clone())
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((id, last)) = row else {
+            return Ok(None);
+        };
+        if last.is_none_or(|t| now - t >= 300) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(hash)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(Some(id))
+    }
+
+    pub async fn revoke_api_token(&self, token: &str) -> Result<()> {
+        sqlx::query("DELETE FROM api_tokens WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
