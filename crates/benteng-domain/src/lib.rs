@@ -14,6 +14,7 @@ pub mod field;
 pub mod phone;
 pub mod policy;
 pub mod region;
+pub mod report;
 pub mod role;
 pub mod values;
 

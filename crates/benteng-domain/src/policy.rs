@@ -41,10 +41,26 @@ pub enum Action {
     UserView,
     UserManage,
     AuditView,
+    /// File a report for a place in scope (the public form needs no account).
+    ReportCreate,
+    ReportView,
+    /// Triage: indicators, assignment, status, merging.
+    ReportTriage,
+    /// Add information to an existing report.
+    ReportAddInfo,
+    /// See reporter contacts and people's phones and NIKs unmasked (each view audited).
+    ReportSensitiveView,
+    ReferralCreate,
+    ReferralView,
+    /// Accept, decline, record actions and finish referrals sent to one's own agency.
+    ReferralRespond,
+    CaseView,
+    CaseManage,
+    CaseExport,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 24] = [
         Action::RegionView,
         Action::OfficeView,
         Action::OfficeManage,
@@ -58,6 +74,17 @@ impl Action {
         Action::UserView,
         Action::UserManage,
         Action::AuditView,
+        Action::ReportCreate,
+        Action::ReportView,
+        Action::ReportTriage,
+        Action::ReportAddInfo,
+        Action::ReportSensitiveView,
+        Action::ReferralCreate,
+        Action::ReferralView,
+        Action::ReferralRespond,
+        Action::CaseView,
+        Action::CaseManage,
+        Action::CaseExport,
     ];
 }
 
@@ -72,6 +99,14 @@ fn role_allows(actor: &Actor, action: Action) -> bool {
         (Kanwil | Petugas | Mitra, AgencyView) => true,
         (Kanwil | Petugas | Desa, ContactView) => true,
         (Kanwil, UserView | AuditView) => true,
+        // Reports: villages and officers file them; officers triage; the Kanwil watches.
+        (Petugas | Desa, ReportCreate | ReportAddInfo) => true,
+        (Kanwil | Petugas | Desa, ReportView) => true,
+        (Petugas, ReportTriage | ReportSensitiveView | ReferralCreate | CaseManage) => true,
+        // Partner agencies see referrals sent to their agency (checked in the data layer).
+        (Kanwil | Petugas | Mitra, ReferralView) => true,
+        (Mitra, ReferralRespond) => true,
+        (Kanwil | Petugas, CaseView | CaseExport) => true,
         // Visits are the village mentor's work.
         (Petugas, VisitRecord) => actor.pimpasa,
         _ => false,
@@ -137,6 +172,17 @@ mod tests {
             (UserView, [true, true, false, false, false, false]),
             (UserManage, [true, false, false, false, false, false]),
             (AuditView, [true, true, false, false, false, false]),
+            (ReportCreate, [true, false, true, true, false, true]),
+            (ReportView, [true, true, true, true, false, true]),
+            (ReportTriage, [true, false, true, true, false, false]),
+            (ReportAddInfo, [true, false, true, true, false, true]),
+            (ReportSensitiveView, [true, false, true, true, false, false]),
+            (ReferralCreate, [true, false, true, true, false, false]),
+            (ReferralView, [true, true, true, true, true, false]),
+            (ReferralRespond, [true, false, false, false, true, false]),
+            (CaseView, [true, true, true, true, false, false]),
+            (CaseManage, [true, false, true, true, false, false]),
+            (CaseExport, [true, true, true, true, false, false]),
         ];
         assert_eq!(
             table.len(),
