@@ -10,15 +10,20 @@
 
 pub mod agencies;
 pub mod audit;
+pub mod cases;
 mod credentials;
 pub mod demo;
 pub mod desa_binaan;
 mod migrate;
 pub mod offices;
+pub mod outbox;
+pub mod referrals;
 mod region_index;
 pub mod regions;
+pub mod reports;
 pub mod sessions;
 mod sql;
+pub mod storage;
 pub mod users;
 pub mod village_search;
 pub mod visits;
@@ -45,6 +50,8 @@ pub struct Db {
     pub(crate) pool: AnyPool,
     pub backend: Backend,
     pub(crate) regions: std::sync::Arc<region_index::Slot>,
+    /// Weights of the report priority score (configuration `[priority]`).
+    pub(crate) weights: std::sync::Arc<benteng_domain::report::PriorityWeights>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -205,7 +212,14 @@ impl Db {
             pool,
             backend,
             regions: Default::default(),
+            weights: Default::default(),
         })
+    }
+
+    /// Use these priority weights from now on (set once at start from the configuration).
+    pub fn with_priority_weights(mut self, w: benteng_domain::report::PriorityWeights) -> Db {
+        self.weights = std::sync::Arc::new(w);
+        self
     }
 
     /// Apply pending migrations; returns how many ran.

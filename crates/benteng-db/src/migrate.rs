@@ -32,6 +32,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "must_change_password",
         include_str!("../migrations/0006_must_change_password.sql"),
     ),
+    (7, "reports", include_str!("../migrations/0007_reports.sql")),
 ];
 
 /// How many migrations the binary carries.
@@ -94,6 +95,13 @@ async fn apply(backend: Backend, conn: &mut sqlx::AnyConnection) -> anyhow::Resu
         }
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         for stmt in statements(&render(sql, backend)) {
+            // `@SQLITE@ …` and `@PG@ …` statements belong to one backend only.
+            let stmt = match (stmt.strip_prefix("@SQLITE@"), stmt.strip_prefix("@PG@")) {
+                (Some(s), _) if backend == Backend::Sqlite => s.trim().to_string(),
+                (None, Some(s)) if backend == Backend::Postgres => s.trim().to_string(),
+                (Some(_), _) | (None, Some(_)) => continue,
+                (None, None) => stmt,
+            };
             tx.execute(AssertSqlSafe(stmt.clone())).await.map_err(|e| {
                 anyhow::anyhow!("migration {version} ({name}) failed at `{stmt}`: {e}")
             })?;

@@ -1,0 +1,145 @@
+//! Notifications, written to the `outbox` table in the same transaction as the change they
+//! announce (so none is lost and none announces a change that was rolled back). In-app delivery
+//! reads the table directly; e-mail, WhatsApp and SMS are delivered by the coordination
+//! module's worker from the same rows.
+
+use crate::{Ctx, Db, Page, Result};
+use benteng_domain::values::format_date;
+use serde::Serialize;
+
+/// What to announce. `kind` picks the message (`notice-<kind>` in Fluent); `subject` carries
+/// the record's short reference (no personal data).
+pub struct Notice {
+    pub kind: &'static str,
+    pub link: String,
+    pub subject: String,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Notification {
+    pub id: i64,
+    pub kind: String,
+    pub link: String,
+    pub subject: String,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+/// Write one in-app notification per recipient.
+pub(crate) async fn notify(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    recipients: &[i64],
+    n: &Notice,
+) -> Result<()> {
+    let mut seen = Vec::new();
+    for r in recipients {
+        if seen.contains(r) {
+            continue;
+        }
+        seen.push(*r);
+        sqlx::query("INSERT INTO outbox (recipient_id, kind, channel, link, subject, status, created_at) VALUES ($1, $2, 'inapp', $3, $4, 'pending', $5)")
+            .bind(*r)
+            .bind(n.kind)
+            .bind(n.link.clone())
+            .bind(n.subject.clone())
+            .bind(crate::now())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Active officers of the offices whose working area covers kabupaten/kota `kab` today.
+pub(crate) async fn area_officers(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    kab: &str,
+) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT u.id FROM users u JOIN office_areas a ON a.office_id = u.office_id \
+         WHERE u.role = 'petugas' AND u.active = 1 AND a.region_code = $1 AND a.valid_from <= $2 AND (a.valid_to IS NULL OR a.valid_to > $2)",
+    )
+    .bind(kab.to_string())
+    .bind(format_date(crate::today()))
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// Active users of a partner agency.
+pub(crate) async fn agency_users(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    agency_id: i64,
+) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM users WHERE agency_id = $1 AND role = 'mitra' AND active = 1",
+    )
+    .bind(agency_id)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+impl Db {
+    /// The signed-in user's in-app notifications, newest first.
+    pub async fn notifications(&self, ctx: &Ctx, page: Option<i64>) -> Result<Page<Notification>> {
+        let (page, per_page, offset) = crate::paging(page, 30);
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE recipient_id = $1 AND channel = 'inapp'",
+        )
+        .bind(ctx.actor.user_id)
+        .fetch_one(&self.pool)
+        .await?;
+        let items = sqlx::query_as::<_, Notification>(sqlx::AssertSqlSafe(format!(
+            "SELECT id, kind, link, subject, created_at, read_at FROM outbox WHERE recipient_id = $1 AND channel = 'inapp' \
+             ORDER BY id DESC LIMIT {per_page} OFFSET {offset}"
+        )))
+        .bind(ctx.actor.user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    pub async fn unread_notifications(&self, ctx: &Ctx) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE recipient_id = $1 AND channel = 'inapp' AND read_at IS NULL",
+        )
+        .bind(ctx.actor.user_id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Mark one (or, with `None`, all) of the user's notifications read; returns the link of
+    /// the one opened.
+    pub async fn mark_notification_read(&self, ctx: &Ctx, id: Option<i64>) -> Result<Option<String>> {
+        let now = crate::now();
+        match id {
+            Some(id) => {
+                let link: Option<String> = sqlx::query_scalar(
+                    "SELECT link FROM outbox WHERE id = $1 AND recipient_id = $2 AND channel = 'inapp'",
+                )
+                .bind(id)
+                .bind(ctx.actor.user_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                let link = link.ok_or(crate::Error::NotFound)?;
+                sqlx::query("UPDATE outbox SET read_at = $1, status = 'sent', sent_at = COALESCE(sent_at, $1) WHERE id = $2 AND read_at IS NULL")
+                    .bind(now)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(Some(link))
+            }
+            None => {
+                sqlx::query("UPDATE outbox SET read_at = $1, status = 'sent', sent_at = COALESCE(sent_at, $1) WHERE recipient_id = $2 AND channel = 'inapp' AND read_at IS NULL")
+                    .bind(now)
+                    .bind(ctx.actor.user_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(None)
+            }
+        }
+    }
+}
