@@ -18,6 +18,8 @@ const OPTIONS: &[&str] = &[
     "api_token_hours",
     "log_format",
     "log_level",
+    "upload_dir",
+    "public_reports_per_hour",
 ];
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -32,6 +34,10 @@ pub struct Config {
     pub api_token_hours: i64,
     pub log_format: String,
     pub log_level: String,
+    pub upload_dir: String,
+    pub public_reports_per_hour: u32,
+    /// Weights of the report priority score (a TOML table; not settable from the environment).
+    pub priority: benteng_domain::report::PriorityWeights,
 }
 
 impl Default for Config {
@@ -46,6 +52,9 @@ impl Default for Config {
             api_token_hours: 12,
             log_format: "text".into(),
             log_level: "info".into(),
+            upload_dir: "benteng-data/uploads".into(),
+            public_reports_per_hour: 10,
+            priority: Default::default(),
         }
     }
 }
@@ -61,6 +70,8 @@ impl std::fmt::Debug for Config {
             .field("login_attempts_per_minute", &self.login_attempts_per_minute)
             .field("trust_proxy", &self.trust_proxy)
             .field("api_token_hours", &self.api_token_hours)
+            .field("upload_dir", &self.upload_dir)
+            .field("public_reports_per_hour", &self.public_reports_per_hour)
             .finish()
     }
 }
@@ -110,6 +121,8 @@ impl Config {
             login_attempts_per_minute: self.login_attempts_per_minute,
             trust_proxy: self.trust_proxy,
             api_token_hours: self.api_token_hours,
+            upload_dir: self.upload_dir.clone().into(),
+            public_reports_per_hour: self.public_reports_per_hour,
         })
     }
 }

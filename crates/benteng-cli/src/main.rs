@@ -135,6 +135,7 @@ async fn open(cfg: &Config) -> anyhow::Result<Db> {
     let db = Db::connect(&cfg.database_url)
         .await
         .with_context(|| format!("connecting to {}", cfg.redacted_url()))?;
+    let db = db.with_priority_weights(cfg.priority.clone());
     let n = db.migrate().await?;
     if n > 0 {
         tracing::info!(applied = n, "database migrated");
@@ -320,6 +321,7 @@ async fn serve_app(cfg: Config, db: Db, demo: bool, bind: Option<String>) -> any
         }
     });
     let app = benteng_web::Application::build(web, db.clone()).await?;
+    benteng_web::spawn_referral_watch(db.clone());
     benteng_web::spawn_housekeeping(db);
     let addr = app.local_addr();
     println!("Benteng berjalan di http://{addr}/ (Ctrl+C untuk berhenti)");

@@ -41,6 +41,10 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// Lifetime of API tokens, in hours.
     pub api_token_hours: i64,
+    /// Directory for uploaded files (report photos and documents).
+    pub upload_dir: std::path::PathBuf,
+    /// Public reports allowed per hour per client address.
+    pub public_reports_per_hour: u32,
 }
 
 impl Default for WebConfig {
@@ -52,6 +56,8 @@ impl Default for WebConfig {
             login_attempts_per_minute: 10,
             trust_proxy: false,
             api_token_hours: 12,
+            upload_dir: "benteng-data/uploads".into(),
+            public_reports_per_hour: 10,
         }
     }
 }
@@ -62,6 +68,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<WebConfig>,
     pub limiter: Arc<security::LoginLimiter>,
+    pub public_limiter: Arc<security::PublicLimiter>,
+    pub store: Arc<dyn benteng_db::storage::BlobStore>,
     pub metrics: Arc<metrics::Metrics>,
 }
 
@@ -77,16 +85,25 @@ impl Application {
         let limiter = Arc::new(security::LoginLimiter::new(
             config.login_attempts_per_minute,
         ));
-        let idle = limiter.clone();
+        let public_limiter = Arc::new(security::PublicLimiter::new(
+            config.public_reports_per_hour,
+        ));
+        let store = Arc::new(benteng_db::storage::FsStore::new(&config.upload_dir).map_err(
+            |e| anyhow::anyhow!("upload_dir {}: {e}", config.upload_dir.display()),
+        )?);
+        let (idle, idle_public) = (limiter.clone(), public_limiter.clone());
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
             loop {
                 tick.tick().await;
                 idle.forget_idle();
+                idle_public.forget_idle();
             }
         });
         let state = AppState {
             limiter,
+            public_limiter,
+            store,
             metrics: Arc::new(metrics::Metrics::new()),
             config: Arc::new(config),
             db,
@@ -124,6 +141,21 @@ fn router(state: AppState) -> Router {
     let api = api::routes();
     let app = Router::new().merge(pages).nest("/api/v1", api);
     security::wrap(app, state)
+}
+
+/// Announce overdue referrals every ten minutes while the server runs.
+pub fn spawn_referral_watch(db: Db) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match db.notify_overdue_referrals().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(referrals = n, "overdue referrals announced"),
+                Err(e) => tracing::warn!(error = %e, "announcing overdue referrals failed"),
+            }
+        }
+    });
 }
 
 /// Remove expired sessions and tokens every hour while the server runs.

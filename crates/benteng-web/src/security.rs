@@ -24,8 +24,47 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
-/// Largest request body accepted (forms and JSON). Uploads, when they come, get their own limit.
+/// Largest request body accepted for forms (JSON: axum's 2 MB default).
 pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Largest multipart body (a report with its photos); each file has its own limit
+/// ([`benteng_db::storage::MAX_FILE_BYTES`]).
+pub const UPLOAD_LIMIT: usize = 26 * 1024 * 1024;
+
+/// A rate limit per client address for public forms (reports), counted in this process.
+pub struct PublicLimiter {
+    by_ip: DefaultKeyedRateLimiter<String>,
+}
+
+impl PublicLimiter {
+    pub fn new(per_hour: u32) -> Self {
+        let n = NonZeroU32::new(per_hour.max(1)).unwrap_or(NonZeroU32::MIN);
+        // The whole hourly allowance may be used at once, then it refills evenly.
+        let q = Quota::with_period(Duration::from_secs(3600) / n.get())
+            .unwrap_or_else(|| Quota::per_hour(n))
+            .allow_burst(n);
+        PublicLimiter {
+            by_ip: RateLimiter::keyed(q),
+        }
+    }
+
+    pub fn check(&self, ip: Option<&str>) -> bool {
+        self.by_ip
+            .check_key(&ip.unwrap_or("unknown").to_string())
+            .is_ok()
+    }
+
+    pub fn forget_idle(&self) {
+        self.by_ip.retain_recent();
+        self.by_ip.shrink_to_fit();
+    }
+}
+
+fn is_multipart(req: &Request) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
 
 /// Login attempts per minute, counted per client address and per username, in this process.
 /// Behind several instances the effective limit is this times the instance count.
@@ -87,7 +126,7 @@ pub fn wrap(app: Router<AppState>, state: AppState) -> Router {
     app.layer(middleware::from_fn(csrf))
         .layer(middleware::from_fn(crate::error::localise))
         .layer(sessions)
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -153,6 +192,11 @@ async fn csrf(req: Request, next: Next) -> Response {
         Ok(None) => return WebError::Csrf.into_response(),
         Err(e) => return WebError::session(e).into_response(),
     };
+    // Multipart forms (uploads) carry the token as a field; the one reader of page uploads,
+    // `pages::upload::read_form`, checks it against the session before using any field.
+    if is_multipart(&req) && !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
     let header_token = req
         .headers()
         .get("x-csrf-token")

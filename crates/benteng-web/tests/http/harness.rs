@@ -10,6 +10,7 @@ pub struct TestApp {
     pub base: String,
     pub logins: HashMap<String, String>,
     _guard: DbGuard,
+    _uploads: tempfile::TempDir,
 }
 
 /// Keeps a test database alive; removes it (temp dir or PostgreSQL database) when dropped.
@@ -91,9 +92,11 @@ pub async fn spawn_with(config: WebConfig) -> TestApp {
         .iter()
         .map(|l| (l.username.clone(), l.password.clone()))
         .collect();
+    let uploads = tempfile::tempdir().unwrap();
     let app = Application::build(
         WebConfig {
             bind: "127.0.0.1:0".parse().unwrap(),
+            upload_dir: uploads.path().to_path_buf(),
             ..config
         },
         db.clone(),
@@ -107,6 +110,7 @@ pub async fn spawn_with(config: WebConfig) -> TestApp {
         base,
         logins,
         _guard: guard,
+        _uploads: uploads,
     }
 }
 
