@@ -71,3 +71,57 @@ impl Db {
             .collect())
     }
 }
+
+impl Db {
+    /// Villages anywhere whose name or code matches `q`, for the public report form (no
+    /// account, so no scope): at most 20, as (code, village, kecamatan, kabupaten/kota).
+    pub async fn public_village_choices(
+        &self,
+        q: &str,
+    ) -> Result<Vec<(String, String, String, String)>> {
+        let q = q.trim();
+        if q.chars().count() < 3 {
+            return Ok(Vec::new());
+        }
+        let ix = self.region_index().await?;
+        let found: Vec<&Region> = if let Ok(code) = RegionCode::parse(q) {
+            ix.rows
+                .iter()
+                .map(|(r, _)| r)
+                .filter(|r| r.level == 4 && r.code.starts_with(code.as_str()))
+                .take(20)
+                .collect()
+        } else {
+            ix.matching(&crate::regions::search_key(q), Some(4))
+                .take(20)
+                .collect()
+        };
+        let name = |c: Option<&str>| {
+            c.and_then(|c| ix.get(c))
+                .map(|r| r.name.clone())
+                .unwrap_or_default()
+        };
+        Ok(found
+            .into_iter()
+            .map(|r| {
+                let kec = r.parent_code.as_deref();
+                let kab = kec.and_then(|k| ix.get(k)).and_then(|k| k.parent_code.as_deref());
+                (r.code.clone(), r.name.clone(), name(kec), name(kab))
+            })
+            .collect())
+    }
+
+    /// A village's name with its kecamatan, for showing a chosen code.
+    pub async fn village_label(&self, code: &str) -> Result<Option<String>> {
+        let ix = self.region_index().await?;
+        Ok(ix.get(code).filter(|r| r.level == 4).map(|r| {
+            let kec = r
+                .parent_code
+                .as_deref()
+                .and_then(|p| ix.get(p))
+                .map(|k| k.name.clone())
+                .unwrap_or_default();
+            format!("{}, {kec}", r.name)
+        }))
+    }
+}

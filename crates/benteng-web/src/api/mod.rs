@@ -25,6 +25,8 @@ use benteng_domain::{RegionLevel, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
+mod reports;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
@@ -50,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users", get(users).post(user_create))
         .route("/users/{id}", get(user).put(user_update))
         .route("/audit", get(audit))
+        .merge(reports::routes())
         .fallback(|| async { ApiError::NotFound })
 }
 
@@ -60,10 +63,19 @@ pub struct ApiJson<T>(pub T);
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Benteng API", version = "1", description = "Desa Binaan Imigrasi: regions, offices, agencies, desa binaan, users, audit. Authenticate with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`."),
+    info(title = "Benteng API", version = "1", description = "Desa Binaan Imigrasi: regions, offices, agencies, desa binaan, users, audit; early-warning reports (public intake and tracking without a token), referrals, cases and their HTCDS export, notifications. Authenticate with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`."),
     paths(token_create, token_revoke, me, regions, region, offices, office, office_create, office_update, office_area, office_area_end, agencies, agency, agency_create, agency_update,
-          desa_list, desa_get, desa_create, desa_update, desa_officers, desa_contact_add, desa_contact_remove, visits, visit_create, users, user, user_create, user_update, audit),
-    components(schemas(TokenRequest, TokenResponse, Created, Me, OfficersBody, Problem, FieldProblem)),
+          desa_list, desa_get, desa_create, desa_update, desa_officers, desa_contact_add, desa_contact_remove, visits, visit_create, users, user, user_create, user_update, audit,
+          reports::public_report_create, reports::public_report_get, reports::reports, reports::report_create, reports::report_get,
+          reports::report_indicators, reports::report_assignee, reports::report_status, reports::report_merge, reports::report_info,
+          reports::attachment_upload, reports::attachment_download, reports::report_linked, reports::referral_create,
+          reports::referrals, reports::referral_get, reports::referral_answer, reports::referral_action, reports::case_open,
+          reports::cases, reports::case_get, reports::case_update, reports::case_person_add, reports::case_service_add,
+          reports::case_status, reports::cases_export, reports::notifications, reports::notification_read,
+          reports::notifications_read_all),
+    components(schemas(TokenRequest, TokenResponse, Created, Me, OfficersBody, Problem, FieldProblem,
+          reports::PublicReportBody, reports::PublicReceipt, reports::CreatedReport, reports::IndicatorsBody, reports::PriorityBody,
+          reports::PriorityReasonBody, reports::AssigneeBody, reports::TextBody, reports::CaseOpenBody, reports::FileBytes)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;

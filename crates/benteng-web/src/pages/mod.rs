@@ -4,10 +4,15 @@
 mod account;
 mod admin;
 mod audit;
+mod cases;
 mod desa_binaan;
 mod home;
+mod notifications;
 mod offices;
+mod referrals;
 mod regions;
+mod reports;
+mod upload;
 
 use crate::ctx::Viewer;
 use crate::error::WebError;
@@ -33,6 +38,10 @@ pub fn routes() -> Router<AppState> {
         .merge(desa_binaan::routes())
         .merge(admin::routes())
         .merge(audit::routes())
+        .merge(reports::routes())
+        .merge(referrals::routes())
+        .merge(cases::routes())
+        .merge(notifications::routes())
 }
 
 const FLASH: &str = "flash";
@@ -82,12 +91,16 @@ impl Layout {
                 }
             };
             item("/", "nav-home", Action::RegionView);
+            item("/laporan", "nav-reports", Action::ReportView);
+            item("/rujukan", "nav-referrals", Action::ReferralView);
+            item("/kasus", "nav-cases", Action::CaseView);
             item("/desa-binaan", "nav-desa-binaan", Action::DesaBinaanView);
             item("/wilayah", "nav-regions", Action::RegionView);
             item("/kantor", "nav-offices", Action::OfficeView);
             item("/instansi", "nav-agencies", Action::AgencyView);
             item("/pengguna", "nav-users", Action::UserView);
             item("/audit", "nav-audit", Action::AuditView);
+            item("/notifikasi", "nav-notifications", Action::RegionView);
         }
         Ok(Layout {
             title: v.tr.t(title_key),

@@ -1,0 +1,91 @@
+//! In-app notifications: new reports in my area, referrals to my agency, answers, overdue.
+
+use super::{html, parse_id, Layout, Pager};
+use crate::ctx::Auth;
+use crate::error::WebError;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use benteng_db::outbox::Notification;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/notifikasi", get(list))
+        .route("/notifikasi/baca-semua", post(read_all))
+        .route("/notifikasi/{id}", post(open))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    hal: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct ListPage {
+    l: Layout,
+    rows: Vec<Notification>,
+    pager: Pager,
+}
+
+impl ListPage {
+    /// The message of a notification: its kind's text with the record's short reference.
+    fn text(&self, n: &Notification) -> String {
+        let mut parts = n.subject.split('|');
+        let first = parts.next().unwrap_or("");
+        let second = parts.next().unwrap_or("");
+        match n.kind.as_str() {
+            "report_new" => self.l.tr.t1(
+                "notice-report_new",
+                "category",
+                self.l.tr.t(&format!("category-{first}")),
+            ) + " " + second,
+            "referral_answered" => self.l.tr.t1(
+                "notice-referral_answered",
+                "status",
+                self.l.tr.t(&format!("referral-status-{second}")),
+            ) + " " + first,
+            kind => self.l.tr.t(&format!("notice-{kind}")) + " " + first,
+        }
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let page = state.db.notifications(auth.ctx(), q.hal).await?;
+    let pager = Pager::new(&page, "/notifikasi", &[]);
+    let l = Layout::new(&auth.0, "notifications-title").await?;
+    html(&ListPage {
+        l,
+        rows: page.items,
+        pager,
+    })
+}
+
+/// Mark one read and go to what it is about (links are written by the server: always local).
+async fn open(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    let link = state
+        .db
+        .mark_notification_read(auth.ctx(), Some(id))
+        .await?
+        .filter(|l| l.starts_with('/') && !l.starts_with("//"))
+        .unwrap_or_else(|| "/notifikasi".into());
+    Ok(Redirect::to(&link).into_response())
+}
+
+async fn read_all(State(state): State<AppState>, auth: Auth) -> Result<Response, WebError> {
+    state.db.mark_notification_read(auth.ctx(), None).await?;
+    Ok(Redirect::to("/notifikasi").into_response())
+}

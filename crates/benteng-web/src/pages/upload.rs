@@ -1,0 +1,78 @@
+//! The one reader of multipart forms (forms with files). The CSRF middleware cannot read a
+//! multipart body without buffering its files twice, so it leaves these requests to
+//! [`read_form`], which checks the `_csrf` field against the session before returning
+//! anything. Every file is checked and cleaned by [`benteng_db::storage::clean_upload`].
+
+use crate::ctx::Viewer;
+use crate::error::WebError;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use benteng_db::storage::{clean_upload, CleanFile};
+
+/// The fields and files of a multipart form.
+#[derive(Default)]
+pub struct UploadForm {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<CleanFile>,
+    /// The first problem with a file (a Fluent id), if any file was refused.
+    pub file_error: Option<&'static str>,
+}
+
+impl UploadForm {
+    pub fn get(&self, name: &str) -> String {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn opt(&self, name: &str) -> Option<String> {
+        Some(self.get(name)).filter(|v| !v.is_empty())
+    }
+}
+
+/// At most this many files are read from one form; the rest is refused.
+const MAX_FILES: usize = benteng_db::reports::MAX_FILES;
+
+pub async fn read_form(
+    v: &Viewer,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Result<UploadForm, WebError> {
+    let mut mp = mp.map_err(|_| WebError::BadRequest)?;
+    let mut form = UploadForm::default();
+    let mut count = 0usize;
+    while let Some(field) = mp.next_field().await.map_err(|_| WebError::BadRequest)? {
+        let name = field.name().unwrap_or("").to_string();
+        match field.file_name().map(str::to_string) {
+            Some(file_name) => {
+                let bytes = field.bytes().await.map_err(|_| WebError::BadRequest)?;
+                // An empty file input sends a part with no name and no bytes.
+                if bytes.is_empty() && file_name.is_empty() {
+                    continue;
+                }
+                count += 1;
+                if count > MAX_FILES {
+                    form.file_error.get_or_insert("err-too-many-files");
+                    continue;
+                }
+                match clean_upload(&file_name, &bytes) {
+                    Ok(f) => form.files.push(f),
+                    Err(code) => {
+                        form.file_error.get_or_insert(code);
+                    }
+                }
+            }
+            None => {
+                let text = field.text().await.map_err(|_| WebError::BadRequest)?;
+                if form.fields.len() < 200 {
+                    form.fields.push((name, text));
+                }
+            }
+        }
+    }
+    let token = form.get("_csrf");
+    if !crate::security::same(token.as_bytes(), v.csrf.as_bytes()) || token.is_empty() {
+        return Err(WebError::Csrf);
+    }
+    Ok(form)
+}
