@@ -1,6 +1,7 @@
 // Screenshots of the real UI for the operator docs: `node screenshots.mjs` (after
 // `cargo build -p benteng-cli`) writes PNGs to ../docs/img/. Not a test.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, launchBrowser, newContext, login } from './helpers.mjs';
 
@@ -29,6 +30,69 @@ try {
   await p2.screenshot({ path: path.join(out, 'audit-admin.png') });
   await p2.goto(`${server.url}/kantor/1`);
   await p2.screenshot({ path: path.join(out, 'office-area.png'), fullPage: true });
+
+  // Reports: a resident files one on a phone (with a photo), the officer triages and
+  // refers it, the police accept it and record what they did.
+  const phone = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
+  const files = mkdtempSync(path.join(tmpdir(), 'benteng-shots-'));
+  const photo = path.join(files, 'brosur.png');
+  writeFileSync(photo, Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAf0lEQVR42gXBMQEAEQAAQHGEuBBCCCGEEEJ8CJPJZDKZTBL8XejRiGa0oh2d6EYvCp3BZLE5XB6hJyOZyUp2cpKbvCT0bGQzW9nOTnazl4VejGIWq9jFKW7xitCrUc1qVbs61a1eFXozmtmsZjenuc1rQv+Mz/ysz/6cz/28zw+yNWHBw3/BxwAAAABJRU5ErkJggg==',
+    'base64',
+  ));
+  const resident = await newContext(browser, phone);
+  const p3 = await resident.newPage();
+  await p3.goto(`${server.url}/lapor`);
+  await p3.check('input[name=category][value=rekrutmen]');
+  await p3.fill('#f-description', 'Calo menawarkan kerja di kebun sawit Malaysia, biaya Rp 5 juta di muka, berangkat pakai visa turis minggu depan.');
+  await p3.fill('#f-cari', 'Sitiarjo');
+  await Promise.all([p3.waitForNavigation(), p3.locator('button[name=_cari]').click()]);
+  await p3.check('input[name=region_code][value="35.07.04.2007"]');
+  await p3.evaluate(() => window.scrollTo(0, 0));
+  await p3.mouse.move(0, 0); // no hover left on a radio button
+  await p3.screenshot({ path: path.join(out, 'lapor-form.png') });
+  await p3.locator('input[name=region_code][value="35.07.04.2007"]').scrollIntoViewIfNeeded();
+  await p3.evaluate(() => window.scrollBy(0, -120));
+  await p3.screenshot({ path: path.join(out, 'lapor-village.png') });
+  await p3.selectOption('#f-destination_country', 'MY');
+  await p3.check('input[name=departure_soon]');
+  await p3.selectOption('select[name=p0_role]', 'perekrut');
+  await p3.fill('input[name=p0_name]', 'Pak Darto');
+  await p3.fill('input[name=p0_phone]', '0813 3355 7788');
+  await p3.setInputFiles('#f-files', photo);
+  await Promise.all([p3.waitForNavigation(), p3.getByRole('button', { name: 'Kirim laporan', exact: true }).click()]);
+  const code = (await p3.locator('#tracking-code').innerText()).trim();
+  await p3.screenshot({ path: path.join(out, 'lapor-received.png') });
+  await resident.close();
+  rmSync(files, { recursive: true, force: true });
+
+  const officer = await newContext(browser, { viewport: { width: 1024, height: 900 }, deviceScaleFactor: 1 });
+  const p4 = await officer.newPage();
+  await login(p4, server.url, 'pimpasa.malang', server.password('pimpasa.malang'));
+  await p4.goto(`${server.url}/laporan`);
+  await Promise.all([p4.waitForNavigation(), p4.locator('main a[href^="/laporan/"]', { hasText: code }).click()]);
+  const report = p4.url();
+  for (const t of ['proses_perekrutan', 'cara_penipuan', 'tujuan_eksploitasi']) await p4.check(`input[name=indikator][value=${t}]`);
+  await Promise.all([p4.waitForNavigation(), p4.getByRole('button', { name: 'Simpan indikator', exact: true }).click()]);
+  await p4.goto(report);
+  await p4.screenshot({ path: path.join(out, 'laporan-petugas.png') });
+  await p4.selectOption('#f-agency_id', { label: 'Polres Malang' });
+  await p4.selectOption('#f-purpose', 'penyidikan');
+  await p4.fill('#f-message', 'Mohon penyelidikan terhadap terduga calo; foto brosur terlampir.');
+  await p4.fill('#f-override_reason', 'Pelapor anonim; warga akan diberangkatkan minggu ini.');
+  await Promise.all([p4.waitForNavigation(), p4.getByRole('button', { name: 'Kirim rujukan', exact: true }).click()]);
+  const referral = p4.url();
+  await officer.close();
+
+  const police = await newContext(browser, phone);
+  const p5 = await police.newPage();
+  await login(p5, server.url, 'polres.malang', server.password('polres.malang'));
+  await p5.goto(referral);
+  await Promise.all([p5.waitForNavigation(), p5.locator('#accept').click()]);
+  await p5.fill('textarea[name=body]', 'Satreskrim memeriksa dua saksi di Sitiarjo.');
+  await Promise.all([p5.waitForNavigation(), p5.getByRole('button', { name: 'Catat tindakan', exact: true }).click()]);
+  await p5.screenshot({ path: path.join(out, 'rujukan-mitra.png') });
+  await police.close();
   console.log(`screenshots written to ${out}`);
 } finally {
   await browser.close();
