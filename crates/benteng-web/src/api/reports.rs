@@ -198,11 +198,12 @@ pub(super) async fn report_create(
     ApiCaller(ctx): ApiCaller,
     ApiJson(i): ApiJson<ReportInput>,
 ) -> Result<Response, ApiError> {
-    let (id, tracking_code) = state
-        .db
-        .create_report(&ctx, &i, &[], &*state.store)
-        .await?;
-    Ok((StatusCode::CREATED, Json(CreatedReport { id, tracking_code })).into_response())
+    let (id, tracking_code) = state.db.create_report(&ctx, &i, &[], &*state.store).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedReport { id, tracking_code }),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -280,7 +281,11 @@ pub(super) async fn report_indicators(
     ApiJson(b): ApiJson<IndicatorsBody>,
 ) -> Result<Json<PriorityBody>, ApiError> {
     Ok(Json(
-        state.db.set_indicators(&ctx, id, &b.indicators).await?.into(),
+        state
+            .db
+            .set_indicators(&ctx, id, &b.indicators)
+            .await?
+            .into(),
     ))
 }
 
@@ -404,7 +409,11 @@ pub(super) async fn attachment_download(
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
         .collect();
-    let name = if name.is_empty() { "lampiran".into() } else { name };
+    let name = if name.is_empty() {
+        "lampiran".into()
+    } else {
+        name
+    };
     Ok((
         [
             (header::CONTENT_TYPE, a.content_type),

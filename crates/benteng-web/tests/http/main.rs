@@ -8,5 +8,6 @@ mod api;
 mod auth;
 mod pages;
 mod permissions;
+mod reports_api;
 mod scope;
 mod storage;

@@ -258,3 +258,270 @@ async fn api_follows_the_policy() {
     let (status, _) = app.api("nonsense", Method::GET, "/api/v1/me", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+/// The reports module's API: every route against every role. A refusal is 403 when the caller
+/// may see the record but not do this to it, and 404 when the record does not exist for them
+/// (outside their villages, or a partner agency and a report not referred to it).
+#[tokio::test]
+async fn reports_api_follows_the_policy() {
+    use crate::reports_api::{agency_id, file_report, simple_report, upload, PNG};
+    use serde_json::json;
+    let app = spawn_with(benteng_web::WebConfig {
+        login_attempts_per_minute: 100,
+        ..Default::default()
+    })
+    .await;
+    let setup = app.token("pimpasa.malang").await;
+    let disnaker = agency_id(&app, &setup, "Dinas Tenaga Kerja Kabupaten Malang").await;
+    let refer = json!({"agency_id": disnaker, "purpose": "penempatan", "due_date": "2099-01-31",
+                       "message": "Mohon pendataan.", "consent": true, "consent_by": "Korban"});
+    // A report in Kalipare with an attachment, a referral to Disnaker (still unanswered) and a case.
+    let shared = file_report(&app, &setup, simple_report(KALIPARE, "Laporan bersama.")).await;
+    let (s, _) = upload(&app, &setup, shared, "foto.png", PNG).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, d) = app
+        .api(
+            &setup,
+            Method::GET,
+            &format!("/api/v1/reports/{shared}"),
+            None,
+        )
+        .await;
+    let aid = d["attachments"][0]["id"].as_i64().unwrap();
+    let (s, b) = app
+        .api(
+            &setup,
+            Method::POST,
+            &format!("/api/v1/reports/{shared}/referrals"),
+            Some(refer.clone()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let shared_referral = b["id"].as_i64().unwrap();
+    let (s, b) = app
+        .api(
+            &setup,
+            Method::POST,
+            &format!("/api/v1/reports/{shared}/case"),
+            Some(json!({"trafficking_status": "dugaan"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let shared_case = b["id"].as_i64().unwrap();
+
+    const OK: u16 = 200;
+    const CR: u16 = 201;
+    const NC: u16 = 204;
+    const FB: u16 = 403;
+    const NF: u16 = 404;
+    for (i, user) in USERS.iter().enumerate() {
+        let t = app.token(user).await;
+        // Fresh records for the writes that change state, so every allowed write can succeed.
+        let own = file_report(
+            &app,
+            &setup,
+            simple_report(KALIPARE, "Laporan untuk diubah."),
+        )
+        .await;
+        let dup = file_report(&app, &setup, simple_report(KALIPARE, "Laporan duplikat.")).await;
+        let with_case = file_report(
+            &app,
+            &setup,
+            simple_report(KALIPARE, "Laporan dengan kasus."),
+        )
+        .await;
+        let (_, b) = app
+            .api(
+                &setup,
+                Method::POST,
+                &format!("/api/v1/reports/{with_case}/case"),
+                Some(json!({"trafficking_status": "dugaan"})),
+            )
+            .await;
+        let case = b["id"].as_i64().unwrap();
+        let (_, b) = app
+            .api(
+                &setup,
+                Method::POST,
+                &format!("/api/v1/reports/{with_case}/referrals"),
+                Some(refer.clone()),
+            )
+            .await;
+        let referral = b["id"].as_i64().unwrap();
+
+        type Row = (Method, String, Option<serde_json::Value>, [u16; 6]);
+        // Columns: admin, kanwil, pimpasa, pemeriksa, disnaker (mitra), desa.kalipare.
+        let table: Vec<Row> = vec![
+            (
+                Method::GET,
+                "/api/v1/reports".into(),
+                None,
+                [OK, OK, OK, OK, FB, OK],
+            ),
+            (
+                Method::POST,
+                "/api/v1/reports".into(),
+                Some(simple_report(KALIPARE, "Laporan baru.")),
+                [CR, FB, CR, CR, FB, CR],
+            ),
+            (
+                Method::GET,
+                format!("/api/v1/reports/{shared}"),
+                None,
+                [OK, OK, OK, OK, NF, OK],
+            ),
+            (
+                Method::GET,
+                format!("/api/v1/reports/{shared}/linked"),
+                None,
+                [OK, OK, OK, OK, NF, OK],
+            ),
+            (
+                Method::GET,
+                format!("/api/v1/reports/{shared}/attachments/{aid}"),
+                None,
+                [OK, OK, OK, OK, NF, OK],
+            ),
+            (
+                Method::PUT,
+                format!("/api/v1/reports/{own}/indicators"),
+                Some(json!({"indicators": ["proses_perekrutan"]})),
+                [OK, FB, OK, OK, NF, FB],
+            ),
+            (
+                Method::PUT,
+                format!("/api/v1/reports/{own}/assignee"),
+                Some(json!({"user_id": null})),
+                [NC, FB, NC, NC, NF, FB],
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/reports/{own}/status"),
+                Some(json!({"status": "ditinjau", "note": "Ditinjau."})),
+                [NC, FB, NC, NC, NF, FB],
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/reports/{own}/info"),
+                Some(json!({"body": "Informasi tambahan."})),
+                [NC, FB, NC, NC, NF, NC],
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/reports/{own}/referrals"),
+                Some(refer.clone()),
+                [CR, FB, CR, CR, NF, FB],
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/reports/{own}/case"),
+                Some(json!({"trafficking_status": "dugaan"})),
+                [CR, FB, CR, CR, NF, FB],
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/reports/{dup}/merge"),
+                Some(json!({"into": shared.to_string()})),
+                [OK, FB, OK, OK, NF, FB],
+            ),
+            (
+                Method::GET,
+                "/api/v1/referrals".into(),
+                None,
+                [OK, OK, OK, OK, OK, FB],
+            ),
+            (
+                Method::GET,
+                format!("/api/v1/referrals/{shared_referral}"),
+                None,
+                [OK, OK, OK, OK, OK, NF],
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/referrals/{referral}/answer"),
+                Some(json!({"status": "diterima"})),
+                [NC, FB, FB, FB, NC, NF],
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/referrals/{referral}/actions"),
+                Some(json!({"body": "Pendataan dimulai."})),
+                [NC, FB, FB, FB, NC, NF],
+            ),
+            (
+                Method::GET,
+                "/api/v1/cases".into(),
+                None,
+                [OK, OK, OK, OK, FB, FB],
+            ),
+            (
+                Method::GET,
+                "/api/v1/cases/export?anonymised=true".into(),
+                None,
+                [OK, OK, OK, OK, FB, FB],
+            ),
+            (
+                Method::GET,
+                format!("/api/v1/cases/{shared_case}"),
+                None,
+                [OK, OK, OK, OK, NF, NF],
+            ),
+            (
+                Method::PUT,
+                format!("/api/v1/cases/{shared_case}"),
+                Some(json!({"trafficking_status": "dugaan", "legal_stage": "belum"})),
+                [NC, FB, NC, NC, NF, NF],
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/cases/{shared_case}/people"),
+                Some(json!({"kind": "korban", "name": "Korban Uji"})),
+                [CR, FB, CR, CR, NF, NF],
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/cases/{shared_case}/services"),
+                Some(
+                    json!({"service_date": "2025-01-15", "service_type": "Legal", "provider": "LBH"}),
+                ),
+                [CR, FB, CR, CR, NF, NF],
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/cases/{case}/status"),
+                Some(json!({"status": "tindak_lanjut"})),
+                [NC, FB, NC, NC, NF, NF],
+            ),
+            (Method::GET, "/api/v1/notifications".into(), None, [OK; 6]),
+            (
+                Method::POST,
+                "/api/v1/notifications/read-all".into(),
+                None,
+                [NC; 6],
+            ),
+        ];
+        for (method, path, body, want) in &table {
+            let (status, b) = app.api(&t, method.clone(), path, body.clone()).await;
+            assert_eq!(status.as_u16(), want[i], "{user} {method} {path}: {b}");
+        }
+        // Attachments are added by those who may add information.
+        let (status, b) = upload(&app, &t, own, "foto.png", PNG).await;
+        assert_eq!(
+            status.as_u16(),
+            [NC, FB, NC, NC, NF, NC][i],
+            "{user} upload: {b}"
+        );
+        if i == 0 {
+            // Signed out: every route of the table answers 401.
+            for (method, path, body, _) in &table {
+                let (status, _) =
+                    crate::reports_api::anon(&app, method.clone(), path, body.clone()).await;
+                assert_eq!(
+                    status,
+                    StatusCode::UNAUTHORIZED,
+                    "anonymous {method} {path}"
+                );
+            }
+        }
+    }
+}
