@@ -6,6 +6,11 @@
 //! 127.0.0.1:0 and drives it with concurrent signed-in clients. Prints load times, latency
 //! percentiles per page and the compressed size of each page. Numbers, not assertions: the
 //! figures go to docs/performance.md.
+//!
+//! With `BENTENG_BENCH_REPORTS=N` it also generates N early-warning reports in Jawa Timur
+//! (`Db::generate_reports`) and measures the report pages: the officer's queue, an older page
+//! of all reports, report pages with their linked reports, full-text and phone search, the
+//! kanwil's province-wide list and the API's queue.
 
 use anyhow::{Context, Result};
 use benteng_db::Db;
@@ -19,6 +24,10 @@ async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let clients: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(50);
     let seconds: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10);
+    let reports: usize = std::env::var("BENTENG_BENCH_REPORTS")
+        .ok()
+        .and_then(|s| s.replace('_', "").parse().ok())
+        .unwrap_or(0);
     let dir = tempfile::tempdir()?;
     let url = std::env::var("BENTENG_BENCH_DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.path().display()));
@@ -40,17 +49,67 @@ async fn main() -> Result<()> {
         t.elapsed().as_millis()
     );
 
+    const SEED: u64 = 20_261_129;
     let demo = db.load_demo().await?;
+    // A database kept from an earlier run (BENTENG_BENCH_DATABASE_URL): give the bench users a
+    // known password and measure what is there instead of seeding again.
+    let reused = demo.already_loaded;
+    let mut accounts: Vec<(String, String)> = demo
+        .logins
+        .iter()
+        .map(|l| (l.username.clone(), l.password.clone()))
+        .collect();
+    if reused {
+        for user in ["admin.demo", "pimpasa.malang", "kanwil.jatim"] {
+            let pw = benteng_db::users::random_password();
+            db.set_password_cli(user, &pw).await?;
+            accounts.push((user.to_string(), pw));
+        }
+        println!("reusing the database at {url}: no seeding, no new reports");
+    }
     let password = |u: &str| {
-        demo.logins
+        accounts
             .iter()
-            .find(|l| l.username == u)
-            .map(|l| l.password.clone())
+            .find(|(name, _)| name == u)
+            .map(|(_, pw)| pw.clone())
             .unwrap_or_default()
     };
-    let t = Instant::now();
-    seed(&db).await?;
+    let generated = if reused {
+        (reports > 0).then(|| benteng_db::generate::GenerateReport {
+            reports,
+            recurring_phones: benteng_db::generate::recurring_phones(SEED),
+            ..Default::default()
+        })
+    } else {
+        let t = Instant::now();
+        seed(&db).await?;
+        println!(
+            "seed: all villages enrolled with visits in {} s",
+            t.elapsed().as_secs()
+        );
+        if reports > 0 {
+            let t = Instant::now();
+            let g = db.generate_reports(reports, SEED).await?;
+            println!(
+                "reports: {} reports ({} open), {} people, {} events, ids {}..={} in {:.0} s \
+                 (inserting {:.0} s, ANALYZE {:.0} s)",
+                g.reports,
+                g.open,
+                g.people,
+                g.events,
+                g.first_id,
+                g.last_id,
+                t.elapsed().as_secs_f64(),
+                g.insert_secs,
+                g.analyze_secs
+            );
+            Some(g)
+        } else {
+            None
+        }
+    };
     // Statistics as a running system has them (autovacuum or a periodic ANALYZE).
+    let t = Instant::now();
     let analyze = if url.starts_with("postgres") {
         "VACUUM ANALYZE"
     } else {
@@ -58,8 +117,9 @@ async fn main() -> Result<()> {
     };
     db.execute_raw(analyze).await?;
     println!(
-        "seed: all villages enrolled with visits in {} s",
-        t.elapsed().as_secs()
+        "{analyze} in {} s; database size {:.0} MB",
+        t.elapsed().as_secs(),
+        db.database_bytes().await? as f64 / 1e6
     );
 
     // As `benteng serve` does at start-up.
@@ -90,17 +150,16 @@ async fn main() -> Result<()> {
         ("regions search", "/wilayah?q=kalipare".into()),
         ("audit log", "/audit".into()),
     ];
-    for user in ["admin.demo", "pimpasa.malang"] {
+    // BENTENG_BENCH_ONLY_REPORTS=1 skips the desa binaan pages (for quicker report runs).
+    let users: &[&str] = if std::env::var("BENTENG_BENCH_ONLY_REPORTS").is_ok_and(|v| v == "1") {
+        &[]
+    } else {
+        &["admin.demo", "pimpasa.malang"]
+    };
+    for &user in users {
         println!("\n== {user}: {clients} concurrent clients, {seconds} s per page");
-        let mut sessions = Vec::new();
-        for _ in 0..clients {
-            sessions.push(login(&base, user, &password(user)).await?);
-        }
-        let sessions = Arc::new(sessions);
-        println!(
-            "{:<28} {:>8} {:>8} {:>8} {:>8} {:>9} {:>10}",
-            "page", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "gzip KB"
-        );
+        let sessions = Arc::new(logins(&base, user, &password(user), clients).await?);
+        header();
         for (name, path) in &pages {
             if user != "admin.demo" && path.starts_with("/audit") {
                 continue;
@@ -108,16 +167,210 @@ async fn main() -> Result<()> {
             // Admins open a seeded village in the middle of the table; the officer a demo village
             // of their own area (ids 1..=13).
             let path = path.replace("{id}", if user == "admin.demo" { "40000" } else { "1" });
-            let (rate, p50, p95, p99, errors) =
-                hammer(&base, &path, sessions.clone(), Duration::from_secs(seconds)).await;
-            let size = gzip_size(&sessions[0], &format!("{base}{path}")).await?;
-            println!(
-                "{name:<28} {rate:>8.0} {p50:>8.1} {p95:>8.1} {p99:>8.1} {errors:>9} {:>10.1}",
-                size as f64 / 1024.0
-            );
+            measure(&base, name, &[path], &sessions, seconds).await?;
         }
     }
+    if let Some(g) = generated {
+        bench_reports(&db, &base, &g, clients, seconds, &password).await?;
+    }
     Ok(())
+}
+
+/// Hammer one page (or a list of pages, each client going round them) and print a table row.
+async fn measure(
+    base: &str,
+    name: &str,
+    paths: &[String],
+    sessions: &Arc<Vec<Client>>,
+    seconds: u64,
+) -> Result<()> {
+    let (rate, p50, p95, p99, errors) = hammer(
+        base,
+        paths.to_vec(),
+        sessions.clone(),
+        Duration::from_secs(seconds),
+    )
+    .await;
+    let size = gzip_size(&sessions[0], &format!("{base}{}", paths[0])).await?;
+    println!(
+        "{name:<28} {rate:>8.0} {p50:>8.1} {p95:>8.1} {p99:>8.1} {errors:>9} {:>10.1}",
+        size as f64 / 1024.0
+    );
+    Ok(())
+}
+
+fn header() {
+    println!(
+        "{:<28} {:>8} {:>8} {:>8} {:>8} {:>9} {:>10}",
+        "page", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "gzip KB"
+    );
+}
+
+/// The report pages, with the generated reports loaded.
+async fn bench_reports(
+    db: &Db,
+    base: &str,
+    g: &benteng_db::generate::GenerateReport,
+    clients: usize,
+    seconds: u64,
+    password: &dyn Fn(&str) -> String,
+) -> Result<()> {
+    let officer = "pimpasa.malang";
+    // The API as the officer: to pick report ids and search terms the way an officer meets
+    // them (from the queue and the list, in scope), and for the API's own row.
+    let uid = db.user_id_by_name(officer).await?.context("demo officer")?;
+    let (token, _) = db.issue_api_token(uid, 3_600).await?;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse()?,
+    );
+    let api = Client::builder().default_headers(headers).build()?;
+    let get = |path: String| {
+        let api = api.clone();
+        async move {
+            let v: serde_json::Value = api
+                .get(format!("{base}{path}"))
+                .send()
+                .await?
+                .error_for_status()?
+                .json()
+                .await?;
+            anyhow::Ok(v)
+        }
+    };
+    let total = |v: &serde_json::Value| v["total"].as_i64().unwrap_or(0);
+    let ids = |v: &serde_json::Value| -> Vec<i64> {
+        v["items"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|r| r["id"].as_i64()).collect())
+            .unwrap_or_default()
+    };
+
+    let queue = get("/api/v1/reports?status=terbuka".into()).await?;
+    let all = get("/api/v1/reports?status=semua".into()).await?;
+    println!(
+        "\n== reports: {} in all; {officer} sees {} ({} open); {clients} concurrent clients, {seconds} s per page",
+        g.reports,
+        total(&all),
+        total(&queue)
+    );
+    // Report pages: the top of the queue and reports from further down the list, preferring
+    // those with linked reports (a recurring recruiter or victim).
+    let mut candidates = ids(&queue);
+    for page in [3, 30, 300, 1_000, 2_500] {
+        candidates.extend(ids(&get(format!(
+            "/api/v1/reports?status=semua&page={page}"
+        ))
+        .await?));
+    }
+    let mut with_links = Vec::new();
+    let mut without = Vec::new();
+    let mut links = 0;
+    for id in candidates {
+        let l = get(format!("/api/v1/reports/{id}/linked")).await?;
+        let k = l.as_array().map(Vec::len).unwrap_or(0);
+        if k > 0 {
+            links += k;
+            with_links.push(id);
+        } else {
+            without.push(id);
+        }
+    }
+    println!(
+        "report pages: {} sampled with linked reports ({:.1} linked on average), {} without",
+        with_links.len(),
+        links as f64 / with_links.len().max(1) as f64,
+        without.len()
+    );
+    let mut sample: Vec<i64> = with_links.iter().take(40).copied().collect();
+    sample.extend(without.iter().take(10));
+    let detail: Vec<String> = sample.iter().map(|id| format!("/laporan/{id}")).collect();
+
+    let mut words = Vec::new();
+    for w in ["kalipare", "sihanoukville", "paspor"] {
+        let n = total(&get(format!("/api/v1/reports?status=semua&q={w}")).await?);
+        words.push((w, n));
+    }
+    // The recurring number with most reports in the officer's area.
+    let mut phone = (String::new(), 0);
+    for p in g.recurring_phones.iter().take(40) {
+        let q = p.replace('+', "%2B");
+        let n = total(&get(format!("/api/v1/reports?status=semua&q={q}")).await?);
+        if n > phone.1 {
+            phone = (q, n);
+        }
+    }
+    println!(
+        "searches in scope: {}; phone {} in {} reports",
+        words
+            .iter()
+            .map(|(w, n)| format!("\"{w}\" {n} reports"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        phone.0.replace("%2B", "+"),
+        phone.1
+    );
+
+    let search = |w: &str| vec![format!("/laporan?q={w}&status=semua")];
+    let pages: Vec<(String, Vec<String>)> = vec![
+        ("queue (open, by priority)".into(), vec!["/laporan".into()]),
+        (
+            "all reports, page 3".into(),
+            vec!["/laporan?status=semua&hal=3".into()],
+        ),
+        ("report page (linked)".into(), detail),
+        (format!("search \"{}\"", words[0].0), search(words[0].0)),
+        ("search phone".into(), search(&phone.0)),
+    ];
+    // Searches for common words last: on PostgreSQL their queries run on after the clients
+    // have given up and would slow the pages measured after them.
+    let heavy: Vec<(String, Vec<String>)> = words[1..]
+        .iter()
+        .map(|(w, _)| (format!("search \"{w}\""), search(w)))
+        .collect();
+
+    println!("\n== {officer} (8 kab/kota of Malang Raya)");
+    let sessions = Arc::new(logins(base, officer, &password(officer), clients).await?);
+    header();
+    for (name, paths) in &pages {
+        measure(base, name, paths, &sessions, seconds).await?;
+    }
+    let api_sessions = Arc::new(vec![api; clients]);
+    measure(
+        base,
+        "API queue (50 rows)",
+        &["/api/v1/reports?status=terbuka".into()],
+        &api_sessions,
+        seconds,
+    )
+    .await?;
+
+    let kanwil = "kanwil.jatim";
+    println!("\n== {kanwil} (province 35, all {} reports)", g.reports);
+    let kanwil_sessions = Arc::new(logins(base, kanwil, &password(kanwil), clients).await?);
+    header();
+    for (name, path) in [
+        ("all reports, newest first", "/laporan"),
+        ("queue (open, by priority)", "/laporan?status=terbuka"),
+    ] {
+        measure(base, name, &[path.into()], &kanwil_sessions, seconds).await?;
+    }
+
+    println!("\n== {officer}: searches for common words");
+    header();
+    for (name, paths) in &heavy {
+        measure(base, name, paths, &sessions, seconds).await?;
+    }
+    Ok(())
+}
+
+async fn logins(base: &str, user: &str, password: &str, n: usize) -> Result<Vec<Client>> {
+    let mut sessions = Vec::new();
+    for _ in 0..n {
+        sessions.push(login(base, user, password).await?);
+    }
+    Ok(sessions)
 }
 
 async fn login(base: &str, user: &str, password: &str) -> Result<Client> {
@@ -149,26 +402,30 @@ async fn login(base: &str, user: &str, password: &str) -> Result<Client> {
     Ok(c)
 }
 
-/// Every client requests `path` in a loop for `dur`; returns req/s, p50, p95, p99 (ms), errors.
+/// Every client requests the paths in turn (starting at a different one each) in a loop for
+/// `dur`; returns req/s, p50, p95, p99 (ms), errors.
 async fn hammer(
     base: &str,
-    path: &str,
+    paths: Vec<String>,
     sessions: Arc<Vec<Client>>,
     dur: Duration,
 ) -> (f64, f64, f64, f64, usize) {
-    let url = format!("{base}{path}");
+    let urls: Arc<Vec<String>> = Arc::new(paths.iter().map(|p| format!("{base}{p}")).collect());
     let start = Instant::now();
     let mut tasks = Vec::new();
     for i in 0..sessions.len() {
         let sessions = sessions.clone();
-        let url = url.clone();
+        let urls = urls.clone();
         tasks.push(tokio::spawn(async move {
             let c = &sessions[i];
             let mut lat = Vec::new();
             let mut errors = 0;
+            let mut k = i;
             while start.elapsed() < dur {
+                let url = &urls[k % urls.len()];
+                k += 1;
                 let t = Instant::now();
-                match c.get(&url).send().await {
+                match c.get(url).send().await {
                     Ok(r) if r.status().is_success() => {
                         let _ = r.bytes().await;
                         lat.push(t.elapsed().as_secs_f64() * 1000.0);

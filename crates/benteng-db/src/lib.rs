@@ -14,6 +14,7 @@ pub mod cases;
 mod credentials;
 pub mod demo;
 pub mod desa_binaan;
+pub mod generate;
 mod migrate;
 pub mod offices;
 pub mod outbox;

@@ -33,6 +33,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0006_must_change_password.sql"),
     ),
     (7, "reports", include_str!("../migrations/0007_reports.sql")),
+    (
+        8,
+        "report_indexes",
+        include_str!("../migrations/0008_report_indexes.sql"),
+    ),
 ];
 
 /// How many migrations the binary carries.
