@@ -273,6 +273,8 @@ async fn main() -> anyhow::Result<()> {
             let db = open(&cfg).await?;
             load_regions(&db).await?;
             print_demo(&db.load_demo().await.map_err(explain)?);
+            let store = benteng_db::storage::FsStore::new(&cfg.upload_dir)?;
+            db.load_demo_reports(&store).await.map_err(explain)?;
             Ok(())
         }
     }
@@ -309,6 +311,11 @@ async fn serve(cfg: Config, demo: bool, bind: Option<String>) -> anyhow::Result<
 async fn serve_app(cfg: Config, db: Db, demo: bool, bind: Option<String>) -> anyhow::Result<()> {
     if demo {
         print_demo(&db.load_demo().await.map_err(explain)?);
+        let store = benteng_db::storage::FsStore::new(&cfg.upload_dir)?;
+        let n = db.load_demo_reports(&store).await.map_err(explain)?;
+        if n > 0 {
+            println!("Laporan demo dimuat: {n} (demo reports loaded).");
+        }
     }
     let mut web = cfg.web()?;
     if let Some(b) = bind {

@@ -12,7 +12,10 @@ fn start(dir: &std::path::Path) -> (Child, String) {
         .current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("BENTENG_DATABASE_URL", format!("sqlite://{}/crash.db", dir.display()))
+        .env(
+            "BENTENG_DATABASE_URL",
+            format!("sqlite://{}/crash.db", dir.display()),
+        )
         .env("BENTENG_UPLOAD_DIR", dir.join("uploads"))
         .env("BENTENG_LOG_LEVEL", "warn")
         .stdout(Stdio::piped())

@@ -146,7 +146,13 @@ pub struct CaseQuery {
     pub page: Option<i64>,
 }
 
-pub const DECISION_ORGS: &[&str] = &["Police", "CourtOrProsecution", "NGO", "NonPoliceGovernmentalOrganization", "Other"];
+pub const DECISION_ORGS: &[&str] = &[
+    "Police",
+    "CourtOrProsecution",
+    "NGO",
+    "NonPoliceGovernmentalOrganization",
+    "Other",
+];
 
 const CASE_SELECT: &str = "SELECT c.id, c.case_number, c.report_id, r.tracking_code, r.category, c.status, c.region_code, COALESCE(v.name, '') AS village_name, \
     c.kab_code, u.full_name AS owner_name, c.trafficking_status, c.decision_org, c.exploitation, c.destination_country, c.legal_stage, \
@@ -156,12 +162,20 @@ const CASE_SELECT: &str = "SELECT c.id, c.case_number, c.report_id, r.tracking_c
 impl Db {
     /// Open a case from a report; the report's victims and suspected recruiters (with names)
     /// become the case's victims and suspects.
-    pub async fn open_case(&self, ctx: &Ctx, report_id: i64, trafficking_status: &str) -> Result<i64> {
-        let (place, status) = self.report_place(ctx, report_id, Action::CaseManage).await?;
+    pub async fn open_case(
+        &self,
+        ctx: &Ctx,
+        report_id: i64,
+        trafficking_status: &str,
+    ) -> Result<i64> {
+        let (place, status) = self
+            .report_place(ctx, report_id, Action::CaseManage)
+            .await?;
         if status == ReportStatus::Digabung {
             return Err(invalid("trafficking_status", "err-report-merged"));
         }
-        let ts = TraffickingStatus::parse(trafficking_status).map_err(|c| invalid("trafficking_status", c))?;
+        let ts = TraffickingStatus::parse(trafficking_status)
+            .map_err(|c| invalid("trafficking_status", c))?;
         let r = self.report_row(report_id).await?;
         let people = self.report_people(report_id).await?;
         let now = crate::now();
@@ -185,7 +199,11 @@ impl Db {
         .await
         .map_err(|e| crate::on_unique(e, "trafficking_status", "err-case-exists"))?;
         let number = format!("TPPO-{}-{id:05}", crate::today().year());
-        sqlx::query("UPDATE cases SET case_number = $1 WHERE id = $2").bind(number).bind(id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE cases SET case_number = $1 WHERE id = $2")
+            .bind(number)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         for p in people {
             let (kind, role) = match p.role.as_str() {
                 "korban" => ("korban", None),
@@ -205,15 +223,45 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query("UPDATE referrals SET case_id = $1 WHERE report_id = $2").bind(id).bind(report_id).execute(&mut *tx).await?;
-        add_event(&mut tx, report_id, Some(ctx), "case", None, None, Some(format!("#{id}"))).await?;
+        sqlx::query("UPDATE referrals SET case_id = $1 WHERE report_id = $2")
+            .bind(id)
+            .bind(report_id)
+            .execute(&mut *tx)
+            .await?;
+        add_event(
+            &mut tx,
+            report_id,
+            Some(ctx),
+            "case",
+            None,
+            None,
+            Some(format!("#{id}")),
+        )
+        .await?;
         advance_report(&mut tx, ctx, report_id, ReportStatus::Ditangani).await?;
-        audit::write(&mut *tx, Some(ctx), Event { action: "open_case", entity: "case", entity_id: Some(id.to_string()), region: Some(&place), detail: Some(format!("report={report_id}")), ..Default::default() }).await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "open_case",
+                entity: "case",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: Some(format!("report={report_id}")),
+                ..Default::default()
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    async fn case_place(&self, ctx: &Ctx, id: i64, action: Action) -> Result<(RegionCode, CaseStatus, i64)> {
+    async fn case_place(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        action: Action,
+    ) -> Result<(RegionCode, CaseStatus, i64)> {
         let row: Option<(String, String, i64)> =
             sqlx::query_as("SELECT region_code, status, report_id FROM cases WHERE id = $1")
                 .bind(id)
@@ -225,33 +273,52 @@ impl Db {
             return Err(Error::NotFound);
         }
         ctx.require(action, Some(&code))?;
-        Ok((code, CaseStatus::parse(&status).map_err(|_| Error::NotFound)?, report))
+        Ok((
+            code,
+            CaseStatus::parse(&status).map_err(|_| Error::NotFound)?,
+            report,
+        ))
     }
 
     pub async fn list_cases(&self, ctx: &Ctx, q: &CaseQuery, per_page: i64) -> Result<Page<Case>> {
         ctx.require(Action::CaseView, None)?;
         let mut f = Filter::default();
-        f.scope(&ctx.actor.scope, "c.region_code", "c.kab_code", "c.prov_code");
+        f.scope(
+            &ctx.actor.scope,
+            "c.region_code",
+            "c.kab_code",
+            "c.prov_code",
+        );
         if let Some(s) = q.status.as_deref().filter(|s| !s.trim().is_empty()) {
             let s = CaseStatus::parse(s).map_err(|c| invalid("status", c))?;
             let ph = f.text(s.as_str());
             f.push(format!("c.status = {ph}"));
         }
         let (page, per_page, offset) = crate::paging(q.page, per_page);
-        let total = f.scalar(format!("SELECT COUNT(*) FROM cases c{}", f.where_sql())).fetch_one(&self.pool).await?;
+        let total = f
+            .scalar(format!("SELECT COUNT(*) FROM cases c{}", f.where_sql()))
+            .fetch_one(&self.pool)
+            .await?;
         let items = f
             .query_as::<Case>(format!("{CASE_SELECT}{} ORDER BY c.opened_at DESC, c.id DESC LIMIT {per_page} OFFSET {offset}", f.where_sql()))
             .fetch_all(&self.pool)
             .await?;
-        Ok(Page { items, total, page, per_page })
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
     }
 
     pub async fn get_case(&self, ctx: &Ctx, id: i64, reveal: bool) -> Result<CaseDetail> {
         let (place, _, _) = self.case_place(ctx, id, Action::CaseView).await?;
-        let case = sqlx::query_as::<_, Case>(sqlx::AssertSqlSafe(format!("{CASE_SELECT} WHERE c.id = $1")))
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
+        let case = sqlx::query_as::<_, Case>(sqlx::AssertSqlSafe(format!(
+            "{CASE_SELECT} WHERE c.id = $1"
+        )))
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
         let mut people = self.case_people(id).await?;
         let services = sqlx::query_as::<_, CaseService>("SELECT id, service_date, service_type, provider, note FROM case_services WHERE case_id = $1 ORDER BY service_date, id")
             .bind(id)
@@ -259,15 +326,35 @@ impl Db {
             .await?;
         let unmasked = reveal && ctx.allows(Action::ReportSensitiveView, Some(&place));
         if unmasked {
-            audit::write(&self.pool, Some(ctx), Event { action: "view_sensitive", entity: "case", entity_id: Some(id.to_string()), region: Some(&place), sensitive: true, detail: Some("fields=people.nik,people.phone,people.birth_date".into()) }).await?;
+            audit::write(
+                &self.pool,
+                Some(ctx),
+                Event {
+                    action: "view_sensitive",
+                    entity: "case",
+                    entity_id: Some(id.to_string()),
+                    region: Some(&place),
+                    sensitive: true,
+                    detail: Some("fields=people.nik,people.phone,people.birth_date".into()),
+                },
+            )
+            .await?;
         } else {
             for p in &mut people {
                 p.nik = p.nik.as_deref().map(mask_nik);
                 p.phone = p.phone.as_deref().map(mask_phone);
-                p.birth_date = p.birth_date.as_ref().map(|d| d[..4.min(d.len())].to_string());
+                p.birth_date = p
+                    .birth_date
+                    .as_ref()
+                    .map(|d| d[..4.min(d.len())].to_string());
             }
         }
-        Ok(CaseDetail { case, people, services, unmasked })
+        Ok(CaseDetail {
+            case,
+            people,
+            services,
+            unmasked,
+        })
     }
 
     async fn case_people(&self, id: i64) -> Result<Vec<CasePerson>> {
@@ -280,7 +367,10 @@ impl Db {
     pub async fn update_case(&self, ctx: &Ctx, id: i64, i: &CaseInput) -> Result<()> {
         let (place, _, _) = self.case_place(ctx, id, Action::CaseManage).await?;
         let mut e = FieldErrors::new();
-        let ts = e.check("trafficking_status", TraffickingStatus::parse(&i.trafficking_status));
+        let ts = e.check(
+            "trafficking_status",
+            TraffickingStatus::parse(&i.trafficking_status),
+        );
         let decision = match i.decision_org.trim() {
             "" => None,
             d if DECISION_ORGS.contains(&d) => Some(d.to_string()),
@@ -289,7 +379,12 @@ impl Db {
                 None
             }
         };
-        let exploitation: Vec<&str> = i.exploitation.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+        let exploitation: Vec<&str> = i
+            .exploitation
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect();
         if exploitation.iter().any(|x| !EXPLOITATION_TYPES.contains(x)) {
             e.add("exploitation", "err-invalid-choice");
         }
@@ -298,10 +393,16 @@ impl Db {
             e.add("destination_country", "err-invalid-choice");
         }
         let stage = e.check("legal_stage", LegalStage::parse(&i.legal_stage));
-        let reference = e.check("legal_reference", optional_text(&i.legal_reference, 120)).flatten();
-        let outcome = e.check("outcome", optional_text(&i.outcome, 2000)).flatten();
+        let reference = e
+            .check("legal_reference", optional_text(&i.legal_reference, 120))
+            .flatten();
+        let outcome = e
+            .check("outcome", optional_text(&i.outcome, 2000))
+            .flatten();
         e.into_result()?;
-        let (Some(ts), Some(stage)) = (ts, stage) else { return Err(Error::Invalid(FieldErrors::new())) };
+        let (Some(ts), Some(stage)) = (ts, stage) else {
+            return Err(Error::Invalid(FieldErrors::new()));
+        };
         let mut tx = self.begin().await?;
         sqlx::query("UPDATE cases SET trafficking_status = $1, decision_org = $2, exploitation = $3, destination_country = $4, legal_stage = $5, legal_reference = $6, outcome = $7, updated_at = $8 WHERE id = $9")
             .bind(ts.as_str())
@@ -315,7 +416,19 @@ impl Db {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        audit::write(&mut *tx, Some(ctx), Event { action: "update", entity: "case", entity_id: Some(id.to_string()), region: Some(&place), detail: Some(format!("legal_stage={}", stage.as_str())), ..Default::default() }).await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "update",
+                entity: "case",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: Some(format!("legal_stage={}", stage.as_str())),
+                ..Default::default()
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -359,7 +472,12 @@ impl Db {
                 }
             }
         };
-        let phone = if i.phone.trim().is_empty() { None } else { e.check("phone", PhoneNumber::parse(&i.phone)).map(|p| p.as_str().to_string()) };
+        let phone = if i.phone.trim().is_empty() {
+            None
+        } else {
+            e.check("phone", PhoneNumber::parse(&i.phone))
+                .map(|p| p.as_str().to_string())
+        };
         let role = match i.role_in_process.trim() {
             "" => None,
             r if PERPETRATOR_ROLES.contains(&r) && kind == Some("tersangka") => Some(r.to_string()),
@@ -370,7 +488,9 @@ impl Db {
         };
         let note = e.check("note", optional_text(&i.note, 1000)).flatten();
         e.into_result()?;
-        let (Some(kind), Some(name)) = (kind, name) else { return Err(Error::Invalid(FieldErrors::new())) };
+        let (Some(kind), Some(name)) = (kind, name) else {
+            return Err(Error::Invalid(FieldErrors::new()));
+        };
         let mut tx = self.begin().await?;
         let pid: i64 = sqlx::query_scalar("INSERT INTO case_people (case_id, kind, name, nik, sex, birth_date, phone, role_in_process, consent, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
             .bind(id)
@@ -385,8 +505,24 @@ impl Db {
             .bind(note)
             .fetch_one(&mut *tx)
             .await?;
-        sqlx::query("UPDATE cases SET updated_at = $1 WHERE id = $2").bind(crate::now()).bind(id).execute(&mut *tx).await?;
-        audit::write(&mut *tx, Some(ctx), Event { action: "add_person", entity: "case", entity_id: Some(id.to_string()), region: Some(&place), detail: Some(format!("kind={kind}")), ..Default::default() }).await?;
+        sqlx::query("UPDATE cases SET updated_at = $1 WHERE id = $2")
+            .bind(crate::now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "add_person",
+                entity: "case",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: Some(format!("kind={kind}")),
+                ..Default::default()
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(pid)
     }
@@ -400,12 +536,21 @@ impl Db {
         }
         let t = i.service_type.trim();
         if !SERVICE_TYPES.contains(&t) {
-            e.add("service_type", if t.is_empty() { "err-required" } else { "err-invalid-choice" });
+            e.add(
+                "service_type",
+                if t.is_empty() {
+                    "err-required"
+                } else {
+                    "err-invalid-choice"
+                },
+            );
         }
         let provider = e.check("provider", required_text(&i.provider, 200));
         let note = e.check("note", optional_text(&i.note, 1000)).flatten();
         e.into_result()?;
-        let (Some(d), Some(provider)) = (d, provider) else { return Err(Error::Invalid(FieldErrors::new())) };
+        let (Some(d), Some(provider)) = (d, provider) else {
+            return Err(Error::Invalid(FieldErrors::new()));
+        };
         let mut tx = self.begin().await?;
         let sid: i64 = sqlx::query_scalar("INSERT INTO case_services (case_id, service_date, service_type, provider, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
             .bind(id)
@@ -417,7 +562,18 @@ impl Db {
             .bind(crate::now())
             .fetch_one(&mut *tx)
             .await?;
-        audit::write(&mut *tx, Some(ctx), Event { action: "add_service", entity: "case", entity_id: Some(id.to_string()), region: Some(&place), ..Default::default() }).await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "add_service",
+                entity: "case",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                ..Default::default()
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(sid)
     }
@@ -447,7 +603,19 @@ impl Db {
         if to.is_closed() {
             advance_report(&mut tx, ctx, report_id, ReportStatus::Selesai).await?;
         }
-        audit::write(&mut *tx, Some(ctx), Event { action: "case_status", entity: "case", entity_id: Some(id.to_string()), region: Some(&place), detail: Some(format!("{}->{}", from.as_str(), to.as_str())), ..Default::default() }).await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "case_status",
+                entity: "case",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: Some(format!("{}->{}", from.as_str(), to.as_str())),
+                ..Default::default()
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -458,9 +626,17 @@ impl Db {
     pub async fn export_cases(&self, ctx: &Ctx, anonymised: bool) -> Result<Vec<Value>> {
         ctx.require(Action::CaseExport, None)?;
         let mut f = Filter::default();
-        f.scope(&ctx.actor.scope, "c.region_code", "c.kab_code", "c.prov_code");
+        f.scope(
+            &ctx.actor.scope,
+            "c.region_code",
+            "c.kab_code",
+            "c.prov_code",
+        );
         let cases = f
-            .query_as::<Case>(format!("{CASE_SELECT}{} ORDER BY c.id LIMIT 50000", f.where_sql()))
+            .query_as::<Case>(format!(
+                "{CASE_SELECT}{} ORDER BY c.id LIMIT 50000",
+                f.where_sql()
+            ))
             .fetch_all(&self.pool)
             .await?;
         let mut out = Vec::with_capacity(cases.len());
@@ -482,14 +658,18 @@ impl Db {
             benteng_domain::Scope::Province(p) => Some(p.clone()),
             _ => None,
         };
-        audit::write(&self.pool, Some(ctx), Event {
-            action: "export",
-            entity: "case",
-            entity_id: None,
-            region: place.as_ref(),
-            sensitive: !anonymised,
-            detail: Some(format!("count={} anonymised={anonymised}", out.len())),
-        })
+        audit::write(
+            &self.pool,
+            Some(ctx),
+            Event {
+                action: "export",
+                entity: "case",
+                entity_id: None,
+                region: place.as_ref(),
+                sensitive: !anonymised,
+                detail: Some(format!("count={} anonymised={anonymised}", out.len())),
+            },
+        )
         .await?;
         Ok(out)
     }
@@ -497,14 +677,27 @@ impl Db {
 
 fn opened_date(ts: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ts)
-        .map(|t| format_date(t.to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC)).date()))
+        .map(|t| {
+            format_date(
+                t.to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC))
+                    .date(),
+            )
+        })
         .unwrap_or_default()
 }
 
 /// The CTDC age bands, from a birth date at a given day.
 fn age_band(birth: &str, on: &str) -> Option<&'static str> {
-    let (by, bm, bd) = (birth.get(..4)?.parse::<i32>().ok()?, birth.get(5..7)?.parse::<i32>().ok()?, birth.get(8..10)?.parse::<i32>().ok()?);
-    let (y, m, d) = (on.get(..4)?.parse::<i32>().ok()?, on.get(5..7)?.parse::<i32>().ok()?, on.get(8..10)?.parse::<i32>().ok()?);
+    let (by, bm, bd) = (
+        birth.get(..4)?.parse::<i32>().ok()?,
+        birth.get(5..7)?.parse::<i32>().ok()?,
+        birth.get(8..10)?.parse::<i32>().ok()?,
+    );
+    let (y, m, d) = (
+        on.get(..4)?.parse::<i32>().ok()?,
+        on.get(5..7)?.parse::<i32>().ok()?,
+        on.get(8..10)?.parse::<i32>().ok()?,
+    );
     let age = y - by - i32::from((m, d) < (bm, bd));
     Some(match age {
         i32::MIN..=8 => "0--8",
@@ -542,18 +735,35 @@ fn split_name(name: &str) -> (String, String) {
     (first, parts.collect::<Vec<_>>().join(" "))
 }
 
-fn htcds_record(c: &Case, people: &[CasePerson], services: &[CaseService], referrals: &[(String, String, i64, String, String)], anon: bool) -> Value {
+fn htcds_record(
+    c: &Case,
+    people: &[CasePerson],
+    services: &[CaseService],
+    referrals: &[(String, String, i64, String, String)],
+    anon: bool,
+) -> Value {
     let opened = opened_date(c.opened_at);
-    let kab = RegionCode::parse(&c.region_code).ok().and_then(|r| r.ancestor(RegionLevel::KabupatenKota)).map(|k| k.as_str().to_string()).unwrap_or_default();
-    let exploitation: Vec<&str> = c.exploitation.split(',').filter(|s| !s.is_empty()).collect();
-    let ts = TraffickingStatus::parse(&c.trafficking_status).map(|t| t.htcds()).unwrap_or("PossibleVictimOfTrafficking");
+    let kab = RegionCode::parse(&c.region_code)
+        .ok()
+        .and_then(|r| r.ancestor(RegionLevel::KabupatenKota))
+        .map(|k| k.as_str().to_string())
+        .unwrap_or_default();
+    let exploitation: Vec<&str> = c
+        .exploitation
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let ts = TraffickingStatus::parse(&c.trafficking_status)
+        .map(|t| t.htcds())
+        .unwrap_or("PossibleVictimOfTrafficking");
     let person = |p: &CasePerson| {
         let mut v = json!({
             "prs_Gender": gender(p.sex.as_deref()),
             "prs_Citizenship": ["ID"],
         });
         if anon {
-            v["tppo_age_band_at_opening"] = json!(p.birth_date.as_deref().and_then(|b| age_band(b, &opened)));
+            v["tppo_age_band_at_opening"] =
+                json!(p.birth_date.as_deref().and_then(|b| age_band(b, &opened)));
         } else {
             let (first, second) = split_name(&p.name);
             v["prs_FirstName"] = json!(first);
@@ -586,10 +796,12 @@ fn htcds_record(c: &Case, people: &[CasePerson], services: &[CaseService], refer
             v
         })
         .collect();
-    let status = CaseStatus::parse(&c.status).map(|s| s.htcds()).unwrap_or("Active");
+    let status = CaseStatus::parse(&c.status)
+        .map(|s| s.htcds())
+        .unwrap_or("Active");
     json!({
         "cas_Status": status,
-        "cas_ReasonForCaseClosure": c.closure_reason,
+        "cas_ReasonForCaseClosure": if anon { Value::Null } else { json!(c.closure_reason) },
         "cas_CaseOwner": if anon { Value::Null } else { json!(c.owner_name) },
         "cas_OutgoingReferrals": referrals.iter().map(|(name, kind, at, purpose, st)| json!({
             "cas_ReferredOrganisation": name,
@@ -624,10 +836,27 @@ fn htcds_record(c: &Case, people: &[CasePerson], services: &[CaseService], refer
 /// The export as CSV: one row per victim (a case without victims still gives one row).
 pub fn cases_csv(records: &[Value]) -> Result<String> {
     let cols = [
-        "tppo_case_number", "cas_Status", "cas_ReasonForCaseClosure", "tppo_report_category", "tppo_opened", "tppo_region_code",
-        "tppo_destination_country", "tppo_legal_stage", "prs_FirstName", "prs_SecondName", "prs_Gender", "prs_Birthdate",
-        "tppo_age_band_at_opening", "prs_IdentityNumber", "prs_MobilePhone", "vic_TraffickingStatus", "vic_TypeOfExploitation",
-        "con_Consent", "perpetrator_count", "referral_count", "service_count",
+        "tppo_case_number",
+        "cas_Status",
+        "cas_ReasonForCaseClosure",
+        "tppo_report_category",
+        "tppo_opened",
+        "tppo_region_code",
+        "tppo_destination_country",
+        "tppo_legal_stage",
+        "prs_FirstName",
+        "prs_SecondName",
+        "prs_Gender",
+        "prs_Birthdate",
+        "tppo_age_band_at_opening",
+        "prs_IdentityNumber",
+        "prs_MobilePhone",
+        "vic_TraffickingStatus",
+        "vic_TypeOfExploitation",
+        "con_Consent",
+        "perpetrator_count",
+        "referral_count",
+        "service_count",
     ];
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(cols).map_err(|e| Error::Other(e.into()))?;
@@ -635,23 +864,47 @@ pub fn cases_csv(records: &[Value]) -> Result<String> {
         let s = match v {
             Value::Null => String::new(),
             Value::String(s) => s.clone(),
-            Value::Array(a) => a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(";"),
+            Value::Array(a) => a
+                .iter()
+                .filter_map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
             other => other.to_string(),
         };
         // A cell starting with = + - @ would be a formula in a spreadsheet.
-        if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s }
+        if s.starts_with(['=', '+', '-', '@']) {
+            format!("'{s}")
+        } else {
+            s
+        }
     };
     for r in records {
         let victims = r["victims"].as_array().cloned().unwrap_or_default();
-        let rows = if victims.is_empty() { vec![json!({})] } else { victims };
+        let rows = if victims.is_empty() {
+            vec![json!({})]
+        } else {
+            victims
+        };
         for v in rows {
             let mut rec = Vec::new();
             for c in cols {
                 let val = match c {
-                    "perpetrator_count" => json!(r["perpetrators"].as_array().map_or(0, |a| a.len())),
-                    "referral_count" => json!(r["cas_OutgoingReferrals"].as_array().map_or(0, |a| a.len())),
-                    "service_count" => json!(r["spl_SupportPlans"].as_array().map_or(0, |a| a.len())),
-                    c if c.starts_with("prs_") || c.starts_with("vic_") || c.starts_with("con_") || c == "tppo_age_band_at_opening" => v.get(c).cloned().unwrap_or(Value::Null),
+                    "perpetrator_count" => {
+                        json!(r["perpetrators"].as_array().map_or(0, |a| a.len()))
+                    }
+                    "referral_count" => {
+                        json!(r["cas_OutgoingReferrals"].as_array().map_or(0, |a| a.len()))
+                    }
+                    "service_count" => {
+                        json!(r["spl_SupportPlans"].as_array().map_or(0, |a| a.len()))
+                    }
+                    c if c.starts_with("prs_")
+                        || c.starts_with("vic_")
+                        || c.starts_with("con_")
+                        || c == "tppo_age_band_at_opening" =>
+                    {
+                        v.get(c).cloned().unwrap_or(Value::Null)
+                    }
                     c => r.get(c).cloned().unwrap_or(Value::Null),
                 };
                 rec.push(text(&val));
@@ -659,7 +912,9 @@ pub fn cases_csv(records: &[Value]) -> Result<String> {
             w.write_record(&rec).map_err(|e| Error::Other(e.into()))?;
         }
     }
-    let bytes = w.into_inner().map_err(|e| Error::Other(anyhow::anyhow!("{e}")))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::Other(anyhow::anyhow!("{e}")))?;
     String::from_utf8(bytes).map_err(|e| Error::Other(e.into()))
 }
 

@@ -9,7 +9,7 @@ use crate::desa_binaan::{ContactInput, DesaBinaanInput};
 use crate::offices::{AreaInput, OfficeInput};
 use crate::users::{random_password, UserInput};
 use crate::visits::VisitInput;
-use crate::{Ctx, Db, Result};
+use crate::{Ctx, Db, Error, Result};
 
 pub const MALANG_OFFICE: &str = "Kantor Imigrasi Kelas I TPI Malang";
 
@@ -281,5 +281,135 @@ impl Db {
             report.desa_binaan += 1;
         }
         Ok(report)
+    }
+}
+
+impl Db {
+    /// Reports, a referral and a case for the demo, so the queue, the referral inbox and the
+    /// case list have something real in them. Loaded once (skipped when any report exists);
+    /// returns how many reports were added. Called by `benteng demo` and `serve --demo`.
+    pub async fn load_demo_reports(&self, store: &dyn crate::storage::BlobStore) -> Result<usize> {
+        use crate::referrals::ReferralInput;
+        use crate::reports::{PersonInput, ReportInput, StatusInput};
+        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports")
+            .fetch_one(&self.pool)
+            .await?;
+        if existing > 0 {
+            return Ok(0);
+        }
+        let Some(uid) = self.user_id_by_name("pimpasa.malang").await? else {
+            return Ok(0);
+        };
+        let Some((actor, _)) = self.actor(uid).await? else {
+            return Ok(0);
+        };
+        let officer = Ctx {
+            actor,
+            ip: None,
+            request_id: Some("demo".into()),
+        };
+        let person = |role: &str, name: &str, phone: &str| PersonInput {
+            role: role.into(),
+            name: name.into(),
+            phone: phone.into(),
+            ..Default::default()
+        };
+        let reports = [
+            ReportInput {
+                category: "rekrutmen".into(),
+                description: "Seorang calo bernama Pak Darto keliling dusun menawarkan kerja di kebun sawit Malaysia, gaji 8 juta, tanpa pelatihan dan tanpa ke Disnaker. Berangkat lewat Batam minggu depan.".into(),
+                region_code: "35.07.04.2007".into(),
+                destination_country: "MY".into(),
+                departure_soon: Some("1".into()),
+                people: vec![person("perekrut", "Moch. Darto", "0812 3456 7890"), person("korban", "Eko Prasetyo", "")],
+                ..Default::default()
+            },
+            ReportInput {
+                category: "korban".into(),
+                description: "Adik saya bekerja sebagai PRT di Arab Saudi sejak 2024, paspornya ditahan majikan dan gajinya belum dibayar enam bulan. Sekarang tidak bisa dihubungi.".into(),
+                region_code: "35.07.11.2002".into(),
+                destination_country: "SA".into(),
+                anonymous: Some(String::new()),
+                reporter_name: "Siti Rohmah".into(),
+                reporter_phone: "0857 1234 5678".into(),
+                people: vec![person("korban", "Sulastri", "")],
+                ..Default::default()
+            },
+            ReportInput {
+                category: "iklan".into(),
+                description: "Iklan di grup Facebook 'Loker Malang Selatan': dicari operator komputer di Kamboja, gaji 15 juta, tiket dibayari, hubungi WhatsApp. Tetangga sudah mendaftar.".into(),
+                region_code: "35.07.04.2007".into(),
+                destination_country: "KH".into(),
+                people: vec![person("perekrut", "Muhammad Darto", "+62 812-3456-7890")],
+                ..Default::default()
+            },
+            ReportInput {
+                category: "dokumen".into(),
+                description: "Umur seorang gadis 16 tahun di KTP dibuat 21 tahun oleh sponsor agar bisa berangkat ke Hong Kong.".into(),
+                region_code: "35.07.20.2004".into(),
+                destination_country: "HK".into(),
+                people: vec![PersonInput { minor: Some("1".into()), ..person("korban", "Dewi Lestari", "") }],
+                ..Default::default()
+            },
+        ];
+        let mut ids = Vec::new();
+        for r in &reports {
+            match self.submit_public_report(r, &[], store).await {
+                Ok((id, _)) => ids.push(id),
+                // A village missing from a partial region list: skip that report.
+                Err(Error::Invalid(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if let Some(first) = ids.first().copied() {
+            self.set_indicators(
+                &officer,
+                first,
+                &[
+                    "proses_perekrutan".into(),
+                    "cara_penipuan".into(),
+                    "tujuan_eksploitasi".into(),
+                ],
+            )
+            .await?;
+            self.change_report_status(
+                &officer,
+                first,
+                &StatusInput {
+                    status: "ditinjau".into(),
+                    note: "Cek ke Kepala Desa Sitiarjo.".into(),
+                },
+            )
+            .await?;
+            let polres: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM agencies WHERE kind = 'polri' ORDER BY id LIMIT 1",
+            )
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some(polres) = polres {
+                self.create_referral(
+                    &officer,
+                    first,
+                    &ReferralInput {
+                        agency_id: polres.to_string(),
+                        purpose: "penyidikan".into(),
+                        due_date: benteng_domain::values::format_date(
+                            crate::today() + time::Duration::days(7),
+                        ),
+                        message: "Mohon penyelidikan terhadap calo yang merekrut tanpa prosedur."
+                            .into(),
+                        override_reason:
+                            "Calon korban belum dapat ditemui; keberangkatan dalam hitungan hari."
+                                .into(),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            }
+        }
+        if let Some(second) = ids.get(1).copied() {
+            self.open_case(&officer, second, "dugaan").await?;
+        }
+        Ok(ids.len())
     }
 }

@@ -113,7 +113,11 @@ impl Db {
 
     /// Mark one (or, with `None`, all) of the user's notifications read; returns the link of
     /// the one opened.
-    pub async fn mark_notification_read(&self, ctx: &Ctx, id: Option<i64>) -> Result<Option<String>> {
+    pub async fn mark_notification_read(
+        &self,
+        ctx: &Ctx,
+        id: Option<i64>,
+    ) -> Result<Option<String>> {
         let now = crate::now();
         match id {
             Some(id) => {

@@ -144,8 +144,15 @@ const REFERRAL_SELECT: &str = "SELECT f.id, f.report_id, f.case_id, r.tracking_c
 
 impl Db {
     /// Refer a report to an agency whose region covers it.
-    pub async fn create_referral(&self, ctx: &Ctx, report_id: i64, i: &ReferralInput) -> Result<i64> {
-        let (place, status) = self.report_place(ctx, report_id, Action::ReferralCreate).await?;
+    pub async fn create_referral(
+        &self,
+        ctx: &Ctx,
+        report_id: i64,
+        i: &ReferralInput,
+    ) -> Result<i64> {
+        let (place, status) = self
+            .report_place(ctx, report_id, Action::ReferralCreate)
+            .await?;
         if status == ReportStatus::Digabung {
             return Err(invalid("agency_id", "err-report-merged"));
         }
@@ -185,7 +192,9 @@ impl Db {
         }
         let message = e.check("message", required_text(&i.message, 2000));
         let consent = ticked(&i.consent);
-        let consent_by = e.check("consent_by", optional_text(&i.consent_by, 120)).flatten();
+        let consent_by = e
+            .check("consent_by", optional_text(&i.consent_by, 120))
+            .flatten();
         let override_reason = e
             .check("override_reason", optional_text(&i.override_reason, 1000))
             .flatten();
@@ -196,7 +205,9 @@ impl Db {
             e.add("consent", "err-consent-required");
         }
         e.into_result()?;
-        let (Some(agency), Some(purpose), Some(due), Some(message)) = (agency, purpose, due, message) else {
+        let (Some(agency), Some(purpose), Some(due), Some(message)) =
+            (agency, purpose, due, message)
+        else {
             return Err(Error::Invalid(FieldErrors::new()));
         };
         let (kab, prov): (String, String) =
@@ -233,30 +244,62 @@ impl Db {
         .fetch_one(&mut *tx)
         .await?;
         add_action(&mut tx, id, ctx, "terkirim", None).await?;
-        add_event(&mut tx, report_id, Some(ctx), "referral", None, None, Some(format!("#{id}"))).await?;
+        add_event(
+            &mut tx,
+            report_id,
+            Some(ctx),
+            "referral",
+            None,
+            None,
+            Some(format!("#{id}")),
+        )
+        .await?;
         advance_report(&mut tx, ctx, report_id, ReportStatus::Ditangani).await?;
         let users = outbox::agency_users(&mut tx, agency).await?;
-        outbox::notify(&mut tx, &users, &Notice { kind: "referral_new", link: format!("/rujukan/{id}"), subject: format!("#{id}") }).await?;
-        audit::write(&mut *tx, Some(ctx), Event {
-            action: "refer",
-            entity: "report",
-            entity_id: Some(report_id.to_string()),
-            region: Some(&place),
-            detail: Some(format!("referral={id} agency={agency} consent={}", if consent { "yes" } else { "override" })),
-            ..Default::default()
-        })
+        outbox::notify(
+            &mut tx,
+            &users,
+            &Notice {
+                kind: "referral_new",
+                link: format!("/rujukan/{id}"),
+                subject: format!("#{id}"),
+            },
+        )
+        .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "refer",
+                entity: "report",
+                entity_id: Some(report_id.to_string()),
+                region: Some(&place),
+                detail: Some(format!(
+                    "referral={id} agency={agency} consent={}",
+                    if consent { "yes" } else { "override" }
+                )),
+                ..Default::default()
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// Agencies a report may be referred to (active, their region covering the report).
-    pub async fn referral_agency_choices(&self, ctx: &Ctx, report_id: i64) -> Result<Vec<(i64, String, String)>> {
-        let (place, _) = self.report_place(ctx, report_id, Action::ReferralCreate).await?;
-        let rows: Vec<(i64, String, String, String)> =
-            sqlx::query_as("SELECT id, name, kind, region_code FROM agencies WHERE active = 1 ORDER BY name")
-                .fetch_all(&self.pool)
-                .await?;
+    pub async fn referral_agency_choices(
+        &self,
+        ctx: &Ctx,
+        report_id: i64,
+    ) -> Result<Vec<(i64, String, String)>> {
+        let (place, _) = self
+            .report_place(ctx, report_id, Action::ReferralCreate)
+            .await?;
+        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT id, name, kind, region_code FROM agencies WHERE active = 1 ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .into_iter()
             .filter(|(_, _, _, r)| RegionCode::parse(r).is_ok_and(|r| place.is_within(&r)))
@@ -265,14 +308,24 @@ impl Db {
     }
 
     /// Referrals the actor may see: a partner agency's own, or those in an officer's scope.
-    pub async fn list_referrals(&self, ctx: &Ctx, q: &ReferralQuery, per_page: i64) -> Result<Page<ReferralRow>> {
+    pub async fn list_referrals(
+        &self,
+        ctx: &Ctx,
+        q: &ReferralQuery,
+        per_page: i64,
+    ) -> Result<Page<ReferralRow>> {
         ctx.require(Action::ReferralView, None)?;
         let mut f = Filter::default();
         if ctx.actor.role == Role::Mitra {
             let ph = f.int(ctx.actor.agency_id.unwrap_or(-1));
             f.push(format!("f.agency_id = {ph}"));
         } else {
-            f.scope(&ctx.actor.scope, "f.region_code", "f.kab_code", "f.prov_code");
+            f.scope(
+                &ctx.actor.scope,
+                "f.region_code",
+                "f.kab_code",
+                "f.prov_code",
+            );
         }
         if let Some(s) = q.status.as_deref().filter(|s| !s.trim().is_empty()) {
             let s = ReferralStatus::parse(s).map_err(|c| invalid("status", c))?;
@@ -281,7 +334,9 @@ impl Db {
         }
         if ticked(&q.overdue) {
             let ph = f.text(format_date(crate::today()));
-            f.push(format!("f.status IN ('terkirim', 'diterima') AND f.due_date < {ph}"));
+            f.push(format!(
+                "f.status IN ('terkirim', 'diterima') AND f.due_date < {ph}"
+            ));
         }
         if let Some(r) = q.report_id {
             let ph = f.int(r);
@@ -305,11 +360,20 @@ impl Db {
             ))
             .fetch_all(&self.pool)
             .await?;
-        Ok(Page { items, total, page, per_page })
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
     }
 
     /// May the actor see this referral, and on which side are they?
-    async fn referral_access(&self, ctx: &Ctx, id: i64) -> Result<(i64, RegionCode, i64, ReferralStatus, bool, bool)> {
+    async fn referral_access(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+    ) -> Result<(i64, RegionCode, i64, ReferralStatus, bool, bool)> {
         let row: Option<(i64, String, i64, String)> = sqlx::query_as(
             "SELECT report_id, region_code, agency_id, status FROM referrals WHERE id = $1",
         )
@@ -322,7 +386,8 @@ impl Db {
         let receiver = ctx.actor.role == Role::Mitra && ctx.actor.agency_id == Some(agency)
             || ctx.actor.role == Role::Admin;
         let sender = ctx.allows(Action::ReferralCreate, Some(&place));
-        let viewer = receiver || (ctx.actor.role != Role::Mitra && ctx.allows(Action::ReferralView, Some(&place)));
+        let viewer = receiver
+            || (ctx.actor.role != Role::Mitra && ctx.allows(Action::ReferralView, Some(&place)));
         if !viewer {
             return Err(Error::NotFound);
         }
@@ -330,7 +395,11 @@ impl Db {
     }
 
     /// The report a referral to the actor's agency points at, for its attachments.
-    pub(crate) async fn referral_report_place(&self, ctx: &Ctx, report_id: i64) -> Result<RegionCode> {
+    pub(crate) async fn referral_report_place(
+        &self,
+        ctx: &Ctx,
+        report_id: i64,
+    ) -> Result<RegionCode> {
         if ctx.actor.role != Role::Mitra {
             return Err(Error::NotFound);
         }
@@ -348,10 +417,12 @@ impl Db {
     /// people's contacts once it has accepted (each view audited); officers as on the report.
     pub async fn get_referral(&self, ctx: &Ctx, id: i64, reveal: bool) -> Result<ReferralDetail> {
         let (report_id, place, _, status, receiver, sender) = self.referral_access(ctx, id).await?;
-        let referral = sqlx::query_as::<_, Referral>(sqlx::AssertSqlSafe(format!("{REFERRAL_SELECT} WHERE f.id = $1")))
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
+        let referral = sqlx::query_as::<_, Referral>(sqlx::AssertSqlSafe(format!(
+            "{REFERRAL_SELECT} WHERE f.id = $1"
+        )))
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
         let actions = sqlx::query_as::<_, ReferralAction>(
             "SELECT a.id, a.at, u.full_name AS user_name, a.kind, a.body FROM referral_actions a LEFT JOIN users u ON u.id = a.user_id \
              WHERE a.referral_id = $1 ORDER BY a.at, a.id",
@@ -360,24 +431,37 @@ impl Db {
         .fetch_all(&self.pool)
         .await?;
         let mut people = self.report_people(report_id).await?;
-        let may_reveal = (receiver && matches!(status, ReferralStatus::Diterima | ReferralStatus::Selesai))
+        let may_reveal = (receiver
+            && matches!(status, ReferralStatus::Diterima | ReferralStatus::Selesai))
             || ctx.allows(Action::ReportSensitiveView, Some(&place));
         let unmasked = reveal && may_reveal;
         if unmasked {
-            audit::write(&self.pool, Some(ctx), Event {
-                action: "view_sensitive",
-                entity: "referral",
-                entity_id: Some(id.to_string()),
-                region: Some(&place),
-                sensitive: true,
-                detail: Some("fields=people.phone,people.nik".into()),
-            })
+            audit::write(
+                &self.pool,
+                Some(ctx),
+                Event {
+                    action: "view_sensitive",
+                    entity: "referral",
+                    entity_id: Some(id.to_string()),
+                    region: Some(&place),
+                    sensitive: true,
+                    detail: Some("fields=people.phone,people.nik".into()),
+                },
+            )
             .await?;
         } else {
             mask_people(&mut people);
         }
         let overdue = is_overdue(&referral.status, &referral.due_date);
-        Ok(ReferralDetail { referral, overdue, actions, people, unmasked, receiver, sender })
+        Ok(ReferralDetail {
+            referral,
+            overdue,
+            actions,
+            people,
+            unmasked,
+            receiver,
+            sender,
+        })
     }
 
     /// Move a referral: the agency accepts, declines (with a reason) or finishes it; the
@@ -385,7 +469,11 @@ impl Db {
     pub async fn answer_referral(&self, ctx: &Ctx, id: i64, i: &ReferralAnswer) -> Result<()> {
         let (report_id, place, _, from, receiver, sender) = self.referral_access(ctx, id).await?;
         let to = ReferralStatus::parse(&i.status).map_err(|c| invalid("status", c))?;
-        let side = if to == ReferralStatus::Dibatalkan { ReferralSide::Sender } else { ReferralSide::Receiver };
+        let side = if to == ReferralStatus::Dibatalkan {
+            ReferralSide::Sender
+        } else {
+            ReferralSide::Receiver
+        };
         let allowed = match side {
             ReferralSide::Sender => sender,
             ReferralSide::Receiver => receiver && ctx.allows(Action::ReferralRespond, None),
@@ -414,22 +502,44 @@ impl Db {
             return Err(Error::Conflict("status", "err-changed-meanwhile"));
         }
         add_action(&mut tx, id, ctx, to.as_str(), note).await?;
-        add_event(&mut tx, report_id, Some(ctx), "referral_status", None, None, Some(format!("#{id} {}", to.as_str()))).await?;
+        add_event(
+            &mut tx,
+            report_id,
+            Some(ctx),
+            "referral_status",
+            None,
+            None,
+            Some(format!("#{id} {}", to.as_str())),
+        )
+        .await?;
         let creator: i64 = sqlx::query_scalar("SELECT created_by FROM referrals WHERE id = $1")
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
         if side == ReferralSide::Receiver {
-            outbox::notify(&mut tx, &[creator], &Notice { kind: "referral_answered", link: format!("/rujukan/{id}"), subject: format!("#{id}|{}", to.as_str()) }).await?;
+            outbox::notify(
+                &mut tx,
+                &[creator],
+                &Notice {
+                    kind: "referral_answered",
+                    link: format!("/rujukan/{id}"),
+                    subject: format!("#{id}|{}", to.as_str()),
+                },
+            )
+            .await?;
         }
-        audit::write(&mut *tx, Some(ctx), Event {
-            action: "referral_status",
-            entity: "referral",
-            entity_id: Some(id.to_string()),
-            region: Some(&place),
-            detail: Some(format!("{}->{}", from.as_str(), to.as_str())),
-            ..Default::default()
-        })
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "referral_status",
+                entity: "referral",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: Some(format!("{}->{}", from.as_str(), to.as_str())),
+                ..Default::default()
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -447,8 +557,23 @@ impl Db {
         let body = required_text(body, 2000).map_err(|c| invalid("body", c))?;
         let mut tx = self.begin().await?;
         add_action(&mut tx, id, ctx, "tindakan", Some(body)).await?;
-        sqlx::query("UPDATE referrals SET updated_at = $1 WHERE id = $2").bind(crate::now()).bind(id).execute(&mut *tx).await?;
-        audit::write(&mut *tx, Some(ctx), Event { action: "referral_action", entity: "referral", entity_id: Some(id.to_string()), region: Some(&place), ..Default::default() }).await?;
+        sqlx::query("UPDATE referrals SET updated_at = $1 WHERE id = $2")
+            .bind(crate::now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "referral_action",
+                entity: "referral",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                ..Default::default()
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -466,15 +591,26 @@ impl Db {
         let mut sent = 0;
         for (id, agency, creator) in due {
             let mut tx = self.begin().await?;
-            let n = sqlx::query("UPDATE referrals SET overdue_notified = 1 WHERE id = $1 AND overdue_notified = 0")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            let n = sqlx::query(
+                "UPDATE referrals SET overdue_notified = 1 WHERE id = $1 AND overdue_notified = 0",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
             if n == 1 {
                 let mut to = outbox::agency_users(&mut tx, agency).await?;
                 to.push(creator);
-                outbox::notify(&mut tx, &to, &Notice { kind: "referral_overdue", link: format!("/rujukan/{id}"), subject: format!("#{id}") }).await?;
+                outbox::notify(
+                    &mut tx,
+                    &to,
+                    &Notice {
+                        kind: "referral_overdue",
+                        link: format!("/rujukan/{id}"),
+                        subject: format!("#{id}"),
+                    },
+                )
+                .await?;
                 sent += 1;
             }
             tx.commit().await?;

@@ -16,8 +16,8 @@ use crate::{Backend, Ctx, Db, Error, Page, Result};
 use benteng_domain::phone::mask_phone;
 use benteng_domain::report::{
     clean_indicators, name_key, name_key_links, parse_tracking_code, priority, tracking_code,
-    Category, PersonRole, Priority, PriorityInput, PriorityReason, ReportStatus, Source,
-    COUNTRIES, TRACKING_CODE_LEN,
+    Category, PersonRole, Priority, PriorityInput, PriorityReason, ReportStatus, Source, COUNTRIES,
+    TRACKING_CODE_LEN,
 };
 use benteng_domain::values::{date, format_date, optional_text, required_text};
 use benteng_domain::{Action, FieldErrors, PhoneNumber, RegionCode, RegionLevel, Role};
@@ -303,7 +303,10 @@ pub(crate) struct ValidPerson {
 
 /// A 16-digit NIK (the full NIK check belongs to the safe-migration module; here only shape).
 pub fn parse_nik(s: &str) -> Result<Option<String>, &'static str> {
-    let t: String = s.chars().filter(|c| !c.is_whitespace() && *c != '.').collect();
+    let t: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '.')
+        .collect();
     if t.is_empty() {
         return Ok(None);
     }
@@ -487,11 +490,7 @@ impl Db {
     }
 
     /// Store cleaned files before the rows that point at them.
-    async fn store_files(
-        &self,
-        store: &dyn BlobStore,
-        files: &[CleanFile],
-    ) -> Result<Vec<String>> {
+    async fn store_files(&self, store: &dyn BlobStore, files: &[CleanFile]) -> Result<Vec<String>> {
         let mut keys = Vec::new();
         for f in files {
             let key = new_key(f);
@@ -574,10 +573,9 @@ impl Db {
                 indicators: &[],
                 minor: v.people.iter().any(|p| p.minor),
                 departure_soon: v.departure_soon,
-                recruiter_known: v
-                    .people
-                    .iter()
-                    .any(|p| p.role == PersonRole::Perekrut && (p.name.is_some() || p.phone.is_some())),
+                recruiter_known: v.people.iter().any(|p| {
+                    p.role == PersonRole::Perekrut && (p.name.is_some() || p.phone.is_some())
+                }),
                 linked_reports: linked,
             },
         );
@@ -658,7 +656,11 @@ impl Db {
                 entity: "report",
                 entity_id: Some(id.to_string()),
                 region: Some(&v.village),
-                detail: Some(format!("source={} category={}", source.as_str(), v.category.as_str())),
+                detail: Some(format!(
+                    "source={} category={}",
+                    source.as_str(),
+                    v.category.as_str()
+                )),
                 ..Default::default()
             },
         )
@@ -698,24 +700,26 @@ impl Db {
     }
 
     /// (Re)write a report's full-text entry.
-    async fn index_report(&self, tx: &mut sqlx::Transaction<'static, sqlx::Any>, id: i64) -> Result<()> {
-        let (desc, places, code): (String, Option<String>, String) = sqlx::query_as(
-            "SELECT description, places, tracking_code FROM reports WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await?;
+    async fn index_report(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        id: i64,
+    ) -> Result<()> {
+        let (desc, places, code): (String, Option<String>, String) =
+            sqlx::query_as("SELECT description, places, tracking_code FROM reports WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut **tx)
+                .await?;
         let names: Vec<(Option<String>, Option<String>)> =
             sqlx::query_as("SELECT name, village FROM report_people WHERE report_id = $1")
                 .bind(id)
                 .fetch_all(&mut **tx)
                 .await?;
-        let infos: Vec<(Option<String>,)> = sqlx::query_as(
-            "SELECT body FROM report_events WHERE report_id = $1 AND kind = 'info'",
-        )
-        .bind(id)
-        .fetch_all(&mut **tx)
-        .await?;
+        let infos: Vec<(Option<String>,)> =
+            sqlx::query_as("SELECT body FROM report_events WHERE report_id = $1 AND kind = 'info'")
+                .bind(id)
+                .fetch_all(&mut **tx)
+                .await?;
         let mut text = format!("{code} {desc} {}", places.unwrap_or_default());
         for (n, v) in names {
             text.push(' ');
@@ -760,7 +764,12 @@ impl Db {
     ) -> Result<Page<ReportRow>> {
         ctx.require(Action::ReportView, None)?;
         let mut f = Filter::default();
-        f.scope(&ctx.actor.scope, "r.region_code", "r.kab_code", "r.prov_code");
+        f.scope(
+            &ctx.actor.scope,
+            "r.region_code",
+            "r.kab_code",
+            "r.prov_code",
+        );
         let mut by_priority = false;
         match q.status.as_deref().map(str::trim) {
             None | Some("") | Some("semua") => {}
@@ -830,13 +839,19 @@ impl Db {
             }
             Some("belum") => f.push("r.assigned_to IS NULL".into()),
             Some(n) => {
-                let n: i64 = n.parse().map_err(|_| invalid("assigned", "err-invalid-choice"))?;
+                let n: i64 = n
+                    .parse()
+                    .map_err(|_| invalid("assigned", "err-invalid-choice"))?;
                 let ph = f.int(n);
                 f.push(format!("r.assigned_to = {ph}"));
             }
         }
         if let Some(text) = q.q.as_deref().filter(|s| !s.trim().is_empty()) {
-            if let Ok(code) = parse_tracking_code(text) {
+            let looks_like_code = text.trim().to_uppercase().starts_with("LP");
+            if let Some(code) = looks_like_code
+                .then(|| parse_tracking_code(text).ok())
+                .flatten()
+            {
                 let ph = f.text(code);
                 f.push(format!("r.tracking_code = {ph}"));
             } else if let Ok(phone) = PhoneNumber::parse(text) {
@@ -922,13 +937,13 @@ impl Db {
     }
 
     pub(crate) async fn report_row(&self, id: i64) -> Result<Report> {
-        Ok(sqlx::query_as::<_, Report>(sqlx::AssertSqlSafe(format!(
+        sqlx::query_as::<_, Report>(sqlx::AssertSqlSafe(format!(
             "{REPORT_SELECT} WHERE r.id = $1"
         )))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
-        .ok_or(Error::NotFound)?)
+        .ok_or(Error::NotFound)
     }
 
     pub(crate) async fn report_people(&self, id: i64) -> Result<Vec<Person>> {
@@ -1010,12 +1025,12 @@ impl Db {
     /// Other reports in the actor's scope that share a phone number or a distinctive name
     /// (Indonesian spelling variants folded by [`name_key`]) with this one's people.
     pub async fn linked_reports(&self, ctx: &Ctx, id: i64) -> Result<Vec<LinkedReport>> {
-        let people: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT role, phone, name_key FROM report_people WHERE report_id = $1",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
+        self.report_place(ctx, id, Action::ReportView).await?;
+        let people: Vec<(String, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT role, phone, name_key FROM report_people WHERE report_id = $1")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
         let mut f = Filter::default();
         let mut ors = Vec::new();
         for (_, phone, key) in &people {
@@ -1033,7 +1048,12 @@ impl Db {
         let mut f2 = f;
         f2.push(format!("({})", ors.join(" OR ")));
         f2.push(format!("p.report_id <> {me}"));
-        f2.scope(&ctx.actor.scope, "r.region_code", "r.kab_code", "r.prov_code");
+        f2.scope(
+            &ctx.actor.scope,
+            "r.region_code",
+            "r.kab_code",
+            "r.prov_code",
+        );
         #[derive(sqlx::FromRow)]
         struct Hit {
             id: i64,
@@ -1058,8 +1078,8 @@ impl Db {
             let mut reasons = Vec::new();
             for (role, phone, key) in &people {
                 let phone_hit = phone.is_some() && *phone == h.phone;
-                let name_hit = key.as_ref().is_some_and(|k| name_key_links(k))
-                    && *key == h.name_key;
+                let name_hit =
+                    key.as_ref().is_some_and(|k| name_key_links(k)) && *key == h.name_key;
                 if phone_hit {
                     reasons.push("phone");
                 }
@@ -1097,7 +1117,11 @@ impl Db {
     }
 
     /// Recompute and store the priority from the current indicators, people and links.
-    async fn refresh_priority(&self, tx: &mut sqlx::Transaction<'static, sqlx::Any>, id: i64) -> Result<Priority> {
+    async fn refresh_priority(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        id: i64,
+    ) -> Result<Priority> {
         let (category, indicators, departure_soon): (String, String, i64) = sqlx::query_as(
             "SELECT category, indicators, departure_soon FROM reports WHERE id = $1",
         )
@@ -1132,9 +1156,9 @@ impl Db {
                 indicators: &ind,
                 minor: valid.iter().any(|p| p.minor),
                 departure_soon: departure_soon == 1,
-                recruiter_known: valid
-                    .iter()
-                    .any(|p| p.role == PersonRole::Perekrut && (p.name.is_some() || p.phone.is_some())),
+                recruiter_known: valid.iter().any(|p| {
+                    p.role == PersonRole::Perekrut && (p.name.is_some() || p.phone.is_some())
+                }),
                 linked_reports: linked,
             },
         );
@@ -1162,8 +1186,29 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         let p = self.refresh_priority(&mut tx, id).await?;
-        add_event(&mut tx, id, Some(ctx), "indicators", None, None, Some(clean.join(", "))).await?;
-        audit::write(&mut *tx, Some(ctx), Event { action: "indicators", entity: "report", entity_id: Some(id.to_string()), region: Some(&place), detail: Some(format!("priority={}", p.score)), ..Default::default() }).await?;
+        add_event(
+            &mut tx,
+            id,
+            Some(ctx),
+            "indicators",
+            None,
+            None,
+            Some(clean.join(", ")),
+        )
+        .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "indicators",
+                entity: "report",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: Some(format!("priority={}", p.score)),
+                ..Default::default()
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(p)
     }
@@ -1197,9 +1242,30 @@ impl Db {
             .await?;
         add_event(&mut tx, id, Some(ctx), "assigned", None, None, name).await?;
         if let Some(uid) = user_id.filter(|u| *u != ctx.actor.user_id) {
-            outbox::notify(&mut tx, &[uid], &Notice { kind: "report_assigned", link: format!("/laporan/{id}"), subject: id.to_string() }).await?;
+            outbox::notify(
+                &mut tx,
+                &[uid],
+                &Notice {
+                    kind: "report_assigned",
+                    link: format!("/laporan/{id}"),
+                    subject: id.to_string(),
+                },
+            )
+            .await?;
         }
-        audit::write(&mut *tx, Some(ctx), Event { action: "assign", entity: "report", entity_id: Some(id.to_string()), region: Some(&place), detail: user_id.map(|u| format!("user={u}")), ..Default::default() }).await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "assign",
+                entity: "report",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: user_id.map(|u| format!("user={u}")),
+                ..Default::default()
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1239,20 +1305,43 @@ impl Db {
             return Err(Error::Invalid(FieldErrors::new()));
         };
         let mut tx = self.begin().await?;
-        let n = sqlx::query("UPDATE reports SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
-            .bind(to.as_str())
-            .bind(crate::now())
-            .bind(id)
-            .bind(from.as_str())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let n = sqlx::query(
+            "UPDATE reports SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+        )
+        .bind(to.as_str())
+        .bind(crate::now())
+        .bind(id)
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         if n == 0 {
             // Someone else changed it meanwhile.
             return Err(Error::Conflict("status", "err-changed-meanwhile"));
         }
-        add_event(&mut tx, id, Some(ctx), "status", Some(from.as_str()), Some(to.as_str()), Some(note)).await?;
-        audit::write(&mut *tx, Some(ctx), Event { action: "status", entity: "report", entity_id: Some(id.to_string()), region: Some(&place), detail: Some(format!("{}->{}", from.as_str(), to.as_str())), ..Default::default() }).await?;
+        add_event(
+            &mut tx,
+            id,
+            Some(ctx),
+            "status",
+            Some(from.as_str()),
+            Some(to.as_str()),
+            Some(note),
+        )
+        .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "status",
+                entity: "report",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: Some(format!("{}->{}", from.as_str(), to.as_str())),
+                ..Default::default()
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1262,10 +1351,12 @@ impl Db {
     pub async fn merge_report(&self, ctx: &Ctx, id: i64, i: &MergeInput) -> Result<i64> {
         let (place, from) = self.report_place(ctx, id, Action::ReportTriage).await?;
         let target: Option<i64> = match parse_tracking_code(&i.into) {
-            Ok(code) => sqlx::query_scalar("SELECT id FROM reports WHERE tracking_code = $1")
-                .bind(code)
-                .fetch_optional(&self.pool)
-                .await?,
+            Ok(code) => {
+                sqlx::query_scalar("SELECT id FROM reports WHERE tracking_code = $1")
+                    .bind(code)
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
             Err(_) => i.into.trim().trim_start_matches('#').parse::<i64>().ok(),
         };
         let note = optional_text(&i.note, 2000).map_err(|c| invalid("note", c))?;
@@ -1293,9 +1384,39 @@ impl Db {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        add_event(&mut tx, id, Some(ctx), "merged", Some(from.as_str()), Some("digabung"), Some(format!("#{target} {}", note.clone().unwrap_or_default()))).await?;
-        add_event(&mut tx, target, Some(ctx), "merged_from", None, None, Some(format!("#{id}"))).await?;
-        audit::write(&mut *tx, Some(ctx), Event { action: "merge", entity: "report", entity_id: Some(id.to_string()), region: Some(&place), detail: Some(format!("into={target}")), ..Default::default() }).await?;
+        add_event(
+            &mut tx,
+            id,
+            Some(ctx),
+            "merged",
+            Some(from.as_str()),
+            Some("digabung"),
+            Some(format!("#{target} {}", note.clone().unwrap_or_default())),
+        )
+        .await?;
+        add_event(
+            &mut tx,
+            target,
+            Some(ctx),
+            "merged_from",
+            None,
+            None,
+            Some(format!("#{id}")),
+        )
+        .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "merge",
+                entity: "report",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: Some(format!("into={target}")),
+                ..Default::default()
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(target)
     }
@@ -1333,9 +1454,25 @@ impl Db {
                 .await?;
         }
         add_event(&mut tx, id, Some(ctx), "info", None, None, Some(body)).await?;
-        sqlx::query("UPDATE reports SET updated_at = $1 WHERE id = $2").bind(now).bind(id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE reports SET updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         self.index_report(&mut tx, id).await?;
-        audit::write(&mut *tx, Some(ctx), Event { action: "add_info", entity: "report", entity_id: Some(id.to_string()), region: Some(&place), detail: Some(format!("files={}", files.len())), ..Default::default() }).await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "add_info",
+                entity: "report",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: Some(format!("files={}", files.len())),
+                ..Default::default()
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1369,7 +1506,19 @@ impl Db {
             .await
             .map_err(|e| Error::Other(anyhow::anyhow!("reading an upload failed: {e}")))?
             .ok_or(Error::NotFound)?;
-        audit::write(&self.pool, Some(ctx), Event { action: "view_sensitive", entity: "report", entity_id: Some(report_id.to_string()), region: Some(&place), sensitive: true, detail: Some(format!("attachment={attachment_id}")) }).await?;
+        audit::write(
+            &self.pool,
+            Some(ctx),
+            Event {
+                action: "view_sensitive",
+                entity: "report",
+                entity_id: Some(report_id.to_string()),
+                region: Some(&place),
+                sensitive: true,
+                detail: Some(format!("attachment={attachment_id}")),
+            },
+        )
+        .await?;
         Ok((a, bytes))
     }
 
@@ -1402,8 +1551,14 @@ impl Db {
         .await?;
         let mut history: Vec<(i64, String)> = Vec::new();
         for (at, to) in events {
-            let Some(s) = to.and_then(|s| ReportStatus::parse(&s).ok()) else { continue };
-            let p = if s == ReportStatus::Digabung { status.public() } else { s.public() };
+            let Some(s) = to.and_then(|s| ReportStatus::parse(&s).ok()) else {
+                continue;
+            };
+            let p = if s == ReportStatus::Digabung {
+                status.public()
+            } else {
+                s.public()
+            };
             if history.last().map(|(_, l)| l.as_str()) != Some(p.as_str()) {
                 history.push((at, p.as_str().to_string()));
             }
@@ -1423,9 +1578,12 @@ impl Db {
         let mut f = Filter::default();
         f.scope(&ctx.actor.scope, "region_code", "kab_code", "prov_code");
         f.push("status IN ('baru', 'ditinjau', 'ditangani')".into());
-        Ok(f.query_as(format!("SELECT status, COUNT(*) AS n FROM reports{} GROUP BY status ORDER BY status", f.where_sql()))
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(f.query_as(format!(
+            "SELECT status, COUNT(*) AS n FROM reports{} GROUP BY status ORDER BY status",
+            f.where_sql()
+        ))
+        .fetch_all(&self.pool)
+        .await?)
     }
 }
 
@@ -1449,7 +1607,10 @@ pub(crate) fn mask_people(people: &mut [Person]) {
 }
 
 pub(crate) fn invalid(field: &'static str, code: &'static str) -> Error {
-    Error::Invalid(FieldErrors(vec![benteng_domain::FieldError { field, code }]))
+    Error::Invalid(FieldErrors(vec![benteng_domain::FieldError {
+        field,
+        code,
+    }]))
 }
 
 async fn insert_person(
@@ -1514,7 +1675,16 @@ pub(crate) async fn advance_report(
                 .bind(id)
                 .execute(&mut **tx)
                 .await?;
-            add_event(tx, id, Some(ctx), "status", Some(from.as_str()), Some(to.as_str()), None).await?;
+            add_event(
+                tx,
+                id,
+                Some(ctx),
+                "status",
+                Some(from.as_str()),
+                Some(to.as_str()),
+                None,
+            )
+            .await?;
         }
     }
     Ok(())

@@ -197,7 +197,11 @@ mod tests {
         assert_eq!(pdf.file_name, "surat.pdf");
         // A JPEG header with garbage after it is refused, not stored.
         assert_eq!(
-            clean_upload("a.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 2, 3]).unwrap_err(),
+            clean_upload(
+                "a.jpg",
+                &[0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 2, 3]
+            )
+            .unwrap_err(),
             "err-file-broken"
         );
     }
@@ -207,7 +211,10 @@ mod tests {
         assert_eq!(clean_upload("a.pdf", b"").unwrap_err(), "err-file-empty");
         let mut big = b"%PDF-1.4\n".to_vec();
         big.resize(MAX_FILE_BYTES + 1, b' ');
-        assert_eq!(clean_upload("a.pdf", &big).unwrap_err(), "err-file-too-large");
+        assert_eq!(
+            clean_upload("a.pdf", &big).unwrap_err(),
+            "err-file-too-large"
+        );
     }
 
     #[tokio::test]

@@ -105,7 +105,9 @@ impl Db {
             .into_iter()
             .map(|r| {
                 let kec = r.parent_code.as_deref();
-                let kab = kec.and_then(|k| ix.get(k)).and_then(|k| k.parent_code.as_deref());
+                let kab = kec
+                    .and_then(|k| ix.get(k))
+                    .and_then(|k| k.parent_code.as_deref());
                 (r.code.clone(), r.name.clone(), name(kec), name(kab))
             })
             .collect())

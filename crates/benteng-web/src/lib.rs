@@ -85,12 +85,11 @@ impl Application {
         let limiter = Arc::new(security::LoginLimiter::new(
             config.login_attempts_per_minute,
         ));
-        let public_limiter = Arc::new(security::PublicLimiter::new(
-            config.public_reports_per_hour,
-        ));
-        let store = Arc::new(benteng_db::storage::FsStore::new(&config.upload_dir).map_err(
-            |e| anyhow::anyhow!("upload_dir {}: {e}", config.upload_dir.display()),
-        )?);
+        let public_limiter = Arc::new(security::PublicLimiter::new(config.public_reports_per_hour));
+        let store = Arc::new(
+            benteng_db::storage::FsStore::new(&config.upload_dir)
+                .map_err(|e| anyhow::anyhow!("upload_dir {}: {e}", config.upload_dir.display()))?,
+        );
         let (idle, idle_public) = (limiter.clone(), public_limiter.clone());
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));

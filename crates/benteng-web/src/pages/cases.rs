@@ -130,7 +130,12 @@ impl ShowPage {
 fn options(tr: &crate::i18n::Tr, prefix: &str, codes: &[&str]) -> Vec<(String, String)> {
     codes
         .iter()
-        .map(|c| (c.to_string(), tr.t(&format!("{prefix}-{}", c.to_lowercase()))))
+        .map(|c| {
+            (
+                c.to_string(),
+                tr.t(&format!("{prefix}-{}", c.to_lowercase())),
+            )
+        })
         .collect()
 }
 
@@ -159,7 +164,11 @@ async fn show_page(
         status,
         &ShowPage {
             can_manage: ctx.allows(Action::CaseManage, Some(&place)),
-            errors: e.0.iter().map(|x| (x.field.to_string(), tr.t(x.code))).collect(),
+            errors: e
+                .0
+                .iter()
+                .map(|x| (x.field.to_string(), tr.t(x.code)))
+                .collect(),
             stages: options(tr, "legal-stage", &stages),
             exploitation: options(tr, "exploitation", EXPLOITATION_TYPES),
             decision_orgs: options(tr, "decision-org", DECISION_ORGS),
@@ -180,7 +189,15 @@ async fn show(
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     let reveal = q.tampilkan.as_deref() == Some("1");
-    show_page(&state, &auth, id, reveal, &FieldErrors::new(), StatusCode::OK).await
+    show_page(
+        &state,
+        &auth,
+        id,
+        reveal,
+        &FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn after(
@@ -238,7 +255,11 @@ async fn add_person(
     Form(i): Form<CasePersonInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let r = state.db.add_case_person(auth.ctx(), id, &i).await.map(|_| ());
+    let r = state
+        .db
+        .add_case_person(auth.ctx(), id, &i)
+        .await
+        .map(|_| ());
     after(&state, &auth, id, r).await
 }
 
@@ -249,7 +270,11 @@ async fn add_service(
     Form(i): Form<ServiceInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let r = state.db.add_case_service(auth.ctx(), id, &i).await.map(|_| ());
+    let r = state
+        .db
+        .add_case_service(auth.ctx(), id, &i)
+        .await
+        .map(|_| ());
     after(&state, &auth, id, r).await
 }
 
@@ -299,7 +324,8 @@ async fn export(
                     format!("attachment; filename=\"kasus-tppo{suffix}.json\""),
                 ),
             ],
-            serde_json::to_string_pretty(&records).map_err(|e| WebError::internal(e.to_string()))?,
+            serde_json::to_string_pretty(&records)
+                .map_err(|e| WebError::internal(e.to_string()))?,
         )
             .into_response()),
         _ => Err(WebError::BadRequest),

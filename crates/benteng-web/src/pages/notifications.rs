@@ -39,16 +39,22 @@ impl ListPage {
         let first = parts.next().unwrap_or("");
         let second = parts.next().unwrap_or("");
         match n.kind.as_str() {
-            "report_new" => self.l.tr.t1(
-                "notice-report_new",
-                "category",
-                self.l.tr.t(&format!("category-{first}")),
-            ) + " " + second,
-            "referral_answered" => self.l.tr.t1(
-                "notice-referral_answered",
-                "status",
-                self.l.tr.t(&format!("referral-status-{second}")),
-            ) + " " + first,
+            "report_new" => {
+                self.l.tr.t1(
+                    "notice-report_new",
+                    "category",
+                    self.l.tr.t(&format!("category-{first}")),
+                ) + " "
+                    + second
+            }
+            "referral_answered" => {
+                self.l.tr.t1(
+                    "notice-referral_answered",
+                    "status",
+                    self.l.tr.t(&format!("referral-status-{second}")),
+                ) + " "
+                    + first
+            }
             kind => self.l.tr.t(&format!("notice-{kind}")) + " " + first,
         }
     }

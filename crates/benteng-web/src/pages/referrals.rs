@@ -73,13 +73,25 @@ async fn list(
         "/rujukan",
         &[
             ("status", status.clone()),
-            ("terlambat", if overdue_only { "1".into() } else { String::new() }),
+            (
+                "terlambat",
+                if overdue_only {
+                    "1".into()
+                } else {
+                    String::new()
+                },
+            ),
         ],
     );
     let tr = &auth.0.tr;
     let statuses = ReferralStatus::ALL
         .iter()
-        .map(|s| (s.as_str().to_string(), tr.t(&format!("referral-status-{s}"))))
+        .map(|s| {
+            (
+                s.as_str().to_string(),
+                tr.t(&format!("referral-status-{s}")),
+            )
+        })
         .collect();
     let l = Layout::new(&auth.0, "referrals-title").await?;
     html(&ListPage {
@@ -137,7 +149,11 @@ async fn show_page(
     html_status(
         status,
         &ShowPage {
-            errors: e.0.iter().map(|x| (x.field.to_string(), tr.t(x.code))).collect(),
+            errors: e
+                .0
+                .iter()
+                .map(|x| (x.field.to_string(), tr.t(x.code)))
+                .collect(),
             l,
             d,
             can_accept,
@@ -155,7 +171,15 @@ async fn show(
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     let reveal = q.tampilkan.as_deref() == Some("1");
-    show_page(&state, &auth, id, reveal, &FieldErrors::new(), StatusCode::OK).await
+    show_page(
+        &state,
+        &auth,
+        id,
+        reveal,
+        &FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn answer(

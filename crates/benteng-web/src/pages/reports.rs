@@ -33,7 +33,10 @@ const PERSON_SLOTS: usize = 3;
 pub fn routes() -> Router<AppState> {
     let uploads = DefaultBodyLimit::max(crate::security::UPLOAD_LIMIT);
     Router::new()
-        .route("/lapor", get(public_form).post(public_submit).layer(uploads))
+        .route(
+            "/lapor",
+            get(public_form).post(public_submit).layer(uploads),
+        )
         .route("/lacak", get(track))
         .route("/laporan", get(list).post(create).layer(uploads))
         .route("/laporan/baru", get(new))
@@ -64,7 +67,12 @@ fn categories(tr: &Tr) -> Vec<(String, String, String)> {
 fn countries(tr: &Tr) -> Vec<(String, String)> {
     COUNTRIES
         .iter()
-        .map(|c| (c.to_string(), tr.t(&format!("country-{}", c.to_lowercase()))))
+        .map(|c| {
+            (
+                c.to_string(),
+                tr.t(&format!("country-{}", c.to_lowercase())),
+            )
+        })
         .collect()
 }
 
@@ -255,7 +263,16 @@ async fn public_submit(
     let cari = f.get("cari");
     // "Cari desa" inside the form: show the choices, keep what was typed, save nothing.
     if f.opt("_cari").is_some() {
-        return form_page(&state, &v, true, i, cari, &FieldErrors::new(), StatusCode::OK).await;
+        return form_page(
+            &state,
+            &v,
+            true,
+            i,
+            cari,
+            &FieldErrors::new(),
+            StatusCode::OK,
+        )
+        .await;
     }
     let mut e = FieldErrors::new();
     if f.opt("website").is_some() {
@@ -265,7 +282,16 @@ async fn public_submit(
         e.add("files", code);
     }
     if !e.is_empty() {
-        return form_page(&state, &v, true, i, cari, &e, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return form_page(
+            &state,
+            &v,
+            true,
+            i,
+            cari,
+            &e,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let ip = client_ip(&parts, state.config.trust_proxy);
     if !state.public_limiter.check(ip.as_deref()) {
@@ -283,7 +309,16 @@ async fn public_submit(
             code,
         }),
         Err(benteng_db::Error::Invalid(e)) => {
-            form_page(&state, &v, true, i, cari, &e, StatusCode::UNPROCESSABLE_ENTITY).await
+            form_page(
+                &state,
+                &v,
+                true,
+                i,
+                cari,
+                &e,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -388,23 +423,50 @@ async fn create(
     let i = report_input(&f);
     let cari = f.get("cari");
     if f.opt("_cari").is_some() {
-        return form_page(&state, &auth.0, false, i, cari, &FieldErrors::new(), StatusCode::OK)
-            .await;
+        return form_page(
+            &state,
+            &auth.0,
+            false,
+            i,
+            cari,
+            &FieldErrors::new(),
+            StatusCode::OK,
+        )
+        .await;
     }
     if let Some(code) = f.file_error {
         let mut e = FieldErrors::new();
         e.add("files", code);
-        return form_page(&state, &auth.0, false, i, cari, &e, StatusCode::UNPROCESSABLE_ENTITY)
-            .await;
+        return form_page(
+            &state,
+            &auth.0,
+            false,
+            i,
+            cari,
+            &e,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     match state
         .db
         .create_report(auth.ctx(), &i, &f.files, &*state.store)
         .await
     {
-        Ok((id, _)) => flash_redirect(&auth.0, "flash-report-saved", &format!("/laporan/{id}")).await,
+        Ok((id, _)) => {
+            flash_redirect(&auth.0, "flash-report-saved", &format!("/laporan/{id}")).await
+        }
         Err(benteng_db::Error::Invalid(e)) => {
-            form_page(&state, &auth.0, false, i, cari, &e, StatusCode::UNPROCESSABLE_ENTITY).await
+            form_page(
+                &state,
+                &auth.0,
+                false,
+                i,
+                cari,
+                &e,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -479,7 +541,8 @@ async fn list(
                 page: 1,
                 per_page: 25,
             },
-            e.0.first().map(|x| format!("{}: {}", x.field, auth.0.tr.t(x.code))),
+            e.0.first()
+                .map(|x| format!("{}: {}", x.field, auth.0.tr.t(x.code))),
         ),
         Err(e) => return Err(e.into()),
     };
@@ -599,28 +662,30 @@ async fn show_page(
     } else {
         Vec::new()
     };
-    let can_refer = ctx.allows(Action::ReferralCreate, Some(&place)) && current != ReportStatus::Digabung;
+    let can_refer =
+        ctx.allows(Action::ReferralCreate, Some(&place)) && current != ReportStatus::Digabung;
     let agencies = if can_refer {
         state.db.referral_agency_choices(ctx, id).await?
     } else {
         Vec::new()
     };
-    let referrals = if ctx.allows(Action::ReferralView, Some(&place)) && ctx.actor.role != Role::Mitra {
-        state
-            .db
-            .list_referrals(
-                ctx,
-                &ReferralQuery {
-                    report_id: Some(id),
-                    ..Default::default()
-                },
-                50,
-            )
-            .await?
-            .items
-    } else {
-        Vec::new()
-    };
+    let referrals =
+        if ctx.allows(Action::ReferralView, Some(&place)) && ctx.actor.role != Role::Mitra {
+            state
+                .db
+                .list_referrals(
+                    ctx,
+                    &ReferralQuery {
+                        report_id: Some(id),
+                        ..Default::default()
+                    },
+                    50,
+                )
+                .await?
+                .items
+        } else {
+            Vec::new()
+        };
     let groups = [
         (IndicatorGroup::Proses, "indicator-group-proses"),
         (IndicatorGroup::Cara, "indicator-group-cara"),
@@ -642,20 +707,27 @@ async fn show_page(
         .collect();
     let purposes = ReferralPurpose::ALL
         .iter()
-        .map(|p| (p.as_str().to_string(), tr.t(&format!("referral-purpose-{p}"))))
+        .map(|p| {
+            (
+                p.as_str().to_string(),
+                tr.t(&format!("referral-purpose-{p}")),
+            )
+        })
         .collect();
-    let default_due = benteng_domain::values::format_date(
-        benteng_db::today() + time::Duration::days(7),
-    );
+    let default_due =
+        benteng_domain::values::format_date(benteng_db::today() + time::Duration::days(7));
     let mut l = Layout::new(&auth.0, "report-title").await?;
     l.title = format!("{} {}", tr.t("report-title"), d.report.tracking_code);
     html_status(
         status,
         &ShowPage {
             level: Priority::level(d.report.priority),
-            can_add_info: ctx.allows(Action::ReportAddInfo, Some(&place)) && current != ReportStatus::Digabung,
+            can_add_info: ctx.allows(Action::ReportAddInfo, Some(&place))
+                && current != ReportStatus::Digabung,
             can_reveal: ctx.allows(Action::ReportSensitiveView, Some(&place)),
-            can_case: ctx.allows(Action::CaseManage, Some(&place)) && d.case_id.is_none() && current != ReportStatus::Digabung,
+            can_case: ctx.allows(Action::CaseManage, Some(&place))
+                && d.case_id.is_none()
+                && current != ReportStatus::Digabung,
             errors: translate_errors(tr, e),
             l,
             d,
@@ -680,7 +752,15 @@ async fn show(
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     let reveal = q.tampilkan.as_deref() == Some("1");
-    show_page(&state, &auth, id, reveal, &FieldErrors::new(), StatusCode::OK).await
+    show_page(
+        &state,
+        &auth,
+        id,
+        reveal,
+        &FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// After a write: back to the report with a message, or the report page with the errors.
@@ -714,7 +794,11 @@ async fn set_indicators(
         .filter(|(k, _)| k == "indikator")
         .map(|(_, v)| v)
         .collect();
-    let r = state.db.set_indicators(auth.ctx(), id, &codes).await.map(|_| ());
+    let r = state
+        .db
+        .set_indicators(auth.ctx(), id, &codes)
+        .await
+        .map(|_| ());
     after(&state, &auth, id, r, "flash-saved").await
 }
 
@@ -774,7 +858,15 @@ async fn add_info(
     if let Some(code) = f.file_error {
         let mut e = FieldErrors::new();
         e.add("files", code);
-        return show_page(&state, &auth, id, false, &e, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return show_page(
+            &state,
+            &auth,
+            id,
+            false,
+            &e,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let r = state
         .db

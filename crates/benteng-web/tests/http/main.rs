@@ -8,6 +8,7 @@ mod api;
 mod auth;
 mod pages;
 mod permissions;
+mod report_pages;
 mod reports_api;
 mod scope;
 mod storage;

@@ -35,7 +35,11 @@ const BASIC: &[(&str, &str)] = &[
     ("p0_phone", "0812-3456-7890"),
 ];
 
-async fn public_submit(app: &TestApp, c: &Client, form: impl FnOnce(&str) -> Form) -> (StatusCode, String) {
+async fn public_submit(
+    app: &TestApp,
+    c: &Client,
+    form: impl FnOnce(&str) -> Form,
+) -> (StatusCode, String) {
     let (st, page) = app.get(c, "/lapor").await;
     assert!(page.contains("_csrf"), "GET /lapor: {st} {page}");
     let token = csrf_of(&page);
@@ -58,7 +62,9 @@ fn tracking_code(html: &str) -> String {
 
 fn first_report_id(html: &str) -> i64 {
     let re = regex_lite::Regex::new(r#"href="/laporan/(\d+)""#).unwrap();
-    re.captures(html).expect("a report link")[1].parse().unwrap()
+    re.captures(html).expect("a report link")[1]
+        .parse()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -68,7 +74,10 @@ async fn a_resident_reports_with_a_photo_and_follows_it_by_code() {
     let (status, html) = public_submit(&app, &c, |t| {
         report_form(t, BASIC).part(
             "files",
-            Part::bytes(PNG.to_vec()).file_name("layar.png").mime_str("image/png").unwrap(),
+            Part::bytes(PNG.to_vec())
+                .file_name("layar.png")
+                .mime_str("image/png")
+                .unwrap(),
         )
     })
     .await;
@@ -77,7 +86,10 @@ async fn a_resident_reports_with_a_photo_and_follows_it_by_code() {
 
     // Public status only: the description and the recruiter are not on the tracking page.
     let (status, page) = app
-        .get(&c, &format!("/lacak?kode={}", code.to_lowercase().replace('-', "+")))
+        .get(
+            &c,
+            &format!("/lacak?kode={}", code.to_lowercase().replace('-', "+")),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains(r#"id="public-status">Diterima<"#), "{page}");
@@ -88,12 +100,18 @@ async fn a_resident_reports_with_a_photo_and_follows_it_by_code() {
     // The officer of the area is notified and sees it first in the queue, with the photo.
     let officer = app.login("pimpasa.malang").await;
     let (_, notes) = app.get(&officer, "/notifikasi").await;
-    assert!(notes.contains("Laporan baru di wilayah Anda: Perekrutan mencurigakan"), "{notes}");
+    assert!(
+        notes.contains("Laporan baru di wilayah Anda: Perekrutan mencurigakan"),
+        "{notes}"
+    );
     let (_, queue) = app.get(&officer, "/laporan").await;
     assert!(queue.contains(&code));
     let id = first_report_id(&queue);
     let (_, detail) = app.get(&officer, &format!("/laporan/{id}")).await;
-    assert!(detail.contains("+62••••••••890"), "phones are masked by default");
+    assert!(
+        detail.contains("+62••••••••890"),
+        "phones are masked by default"
+    );
     assert!(!detail.contains("+6281234567890"));
     let link = regex_lite::Regex::new(r#"href="(/laporan/\d+/lampiran/\d+)""#)
         .unwrap()
@@ -106,11 +124,17 @@ async fn a_resident_reports_with_a_photo_and_follows_it_by_code() {
     let bytes = r.bytes().await.unwrap();
     assert_eq!(&bytes[..8], &PNG[..8], "still a PNG (re-encoded)");
     // A deliberate click shows the numbers.
-    let (_, shown) = app.get(&officer, &format!("/laporan/{id}?tampilkan=1")).await;
+    let (_, shown) = app
+        .get(&officer, &format!("/laporan/{id}?tampilkan=1"))
+        .await;
     assert!(shown.contains("+6281234567890"));
     // The public cannot reach the attachment or the report.
     let r = client().get(app.url(&link)).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "anonymous users are sent to sign in");
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "anonymous users are sent to sign in"
+    );
     // Nor can another village's official.
     let other = app.login("desa.kalipare").await;
     let (status, _) = app.get(&other, &format!("/laporan/{id}")).await;
@@ -171,7 +195,10 @@ async fn the_public_form_refuses_forgery_spam_bad_files_and_bad_fields() {
     ] {
         assert!(html.contains(msg), "{msg} in the page");
     }
-    assert!(html.contains(">ada calo</textarea>"), "what was typed is kept");
+    assert!(
+        html.contains(">ada calo</textarea>"),
+        "what was typed is kept"
+    );
     // Nothing of that was stored.
     let officer = app.login("pimpasa.malang").await;
     let (_, queue) = app.get(&officer, "/laporan").await;
@@ -195,7 +222,10 @@ async fn the_village_search_inside_the_form_keeps_what_was_typed() {
     })
     .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains(r#"value="35.07.04.2007""#), "Sitiarjo is offered");
+    assert!(
+        html.contains(r#"value="35.07.04.2007""#),
+        "Sitiarjo is offered"
+    );
     assert!(html.contains(">Tetangga berangkat pakai visa turis</textarea>"));
 }
 
@@ -243,19 +273,33 @@ async fn a_village_reports_for_its_own_village_only() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let to = r.headers()["location"].to_str().unwrap().to_string();
     let (_, page) = app.get(&desa, &to).await;
-    assert!(page.contains("Desa Sitiarjo") || page.contains("Sitiarjo,"), "{page}");
-    assert!(page.contains("Akan segera berangkat"), "the priority explains itself");
+    assert!(
+        page.contains("Desa Sitiarjo") || page.contains("Sitiarjo,"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Akan segera berangkat"),
+        "the priority explains itself"
+    );
     // The village adds information; it cannot triage.
     let id: i64 = to.rsplit('/').next().unwrap().parse().unwrap();
     assert!(!page.contains("Simpan indikator"));
     let (status, _, _) = app
-        .post_form(&desa, &to, &format!("/laporan/{id}/indikator"), &[("indikator", "cara_penipuan")])
+        .post_form(
+            &desa,
+            &to,
+            &format!("/laporan/{id}/indikator"),
+            &[("indikator", "cara_penipuan")],
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let token = csrf_of(&page);
     let r = desa
         .post(app.url(&format!("/laporan/{id}/info")))
-        .multipart(report_form(&token, &[("body", "Sudah berangkat tadi pagi dengan travel")]))
+        .multipart(report_form(
+            &token,
+            &[("body", "Sudah berangkat tadi pagi dengan travel")],
+        ))
         .send()
         .await
         .unwrap();
@@ -265,8 +309,13 @@ async fn a_village_reports_for_its_own_village_only() {
     // Full-text search finds it by a word of the added information.
     let officer = app.login("pimpasa.malang").await;
     let (_, found) = app.get(&officer, "/laporan?q=travel&status=semua").await;
-    assert!(found.contains(&format!("href=\"/laporan/{id}\"")), "{found}");
-    let (_, none) = app.get(&officer, "/laporan?q=kapal+pesiar&status=semua").await;
+    assert!(
+        found.contains(&format!("href=\"/laporan/{id}\"")),
+        "{found}"
+    );
+    let (_, none) = app
+        .get(&officer, "/laporan?q=kapal+pesiar&status=semua")
+        .await;
     assert!(none.contains("0 laporan"));
     // A mitra has no report list.
     let mitra = app.login("disnaker.malang").await;
@@ -285,7 +334,10 @@ async fn triage_referral_and_case_through_the_pages() {
     let id = first_report_id(&queue);
     let page = format!("/laporan/{id}");
     let (_, before) = app.get(&officer, &page).await;
-    assert!(before.contains(r#"id="priority">35<"#), "25 category + 10 recruiter known");
+    assert!(
+        before.contains(r#"id="priority">35<"#),
+        "25 category + 10 recruiter known"
+    );
 
     // Indicators: act, means and purpose all present.
     let (status, _, _) = app
@@ -302,21 +354,39 @@ async fn triage_referral_and_case_through_the_pages() {
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, after) = app.get(&officer, &page).await;
-    assert!(after.contains(r#"id="priority">60<"#), "35 + 20 all elements + 5 means");
+    assert!(
+        after.contains(r#"id="priority">60<"#),
+        "35 + 20 all elements + 5 means"
+    );
     assert!(after.contains("Unsur proses, cara dan tujuan"));
 
     // A status change needs a note; a forbidden one is refused.
     let (status, html, _) = app
-        .post_form(&officer, &page, &format!("/laporan/{id}/status"), &[("status", "ditinjau"), ("note", "")])
+        .post_form(
+            &officer,
+            &page,
+            &format!("/laporan/{id}/status"),
+            &[("status", "ditinjau"), ("note", "")],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Wajib diisi."));
     let (status, _, _) = app
-        .post_form(&officer, &page, &format!("/laporan/{id}/status"), &[("status", "selesai"), ("note", "x")])
+        .post_form(
+            &officer,
+            &page,
+            &format!("/laporan/{id}/status"),
+            &[("status", "selesai"), ("note", "x")],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, _, _) = app
-        .post_form(&officer, &page, &format!("/laporan/{id}/status"), &[("status", "ditinjau"), ("note", "Cek ke desa")])
+        .post_form(
+            &officer,
+            &page,
+            &format!("/laporan/{id}/status"),
+            &[("status", "ditinjau"), ("note", "Cek ke desa")],
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, track) = app.get(&c, &format!("/lacak?kode={code}")).await;
@@ -341,7 +411,10 @@ async fn triage_referral_and_case_through_the_pages() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Catat persetujuan korban"));
     let mut with = base.to_vec();
-    with.push(("override_reason", "Korban di luar negeri, belum bisa dihubungi"));
+    with.push((
+        "override_reason",
+        "Korban di luar negeri, belum bisa dihubungi",
+    ));
     let (status, _, loc) = app
         .post_form(&officer, &page, &format!("/laporan/{id}/rujuk"), &with)
         .await;
@@ -354,7 +427,12 @@ async fn triage_referral_and_case_through_the_pages() {
     let (status, _) = app.get(&disnaker, &referral).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, _) = app
-        .post_form(&disnaker, "/rujukan", &format!("{referral}/jawab"), &[("status", "diterima")])
+        .post_form(
+            &disnaker,
+            "/rujukan",
+            &format!("{referral}/jawab"),
+            &[("status", "diterima")],
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let police = app.login("polres.malang").await;
@@ -364,8 +442,14 @@ async fn triage_referral_and_case_through_the_pages() {
     assert!(notes.contains("Rujukan baru untuk instansi Anda"));
     for (path, fields) in [
         (format!("{referral}/jawab"), vec![("status", "diterima")]),
-        (format!("{referral}/tindakan"), vec![("body", "Terlapor dipanggil untuk klarifikasi")]),
-        (format!("{referral}/jawab"), vec![("status", "selesai"), ("note", "LP sudah dibuat")]),
+        (
+            format!("{referral}/tindakan"),
+            vec![("body", "Terlapor dipanggil untuk klarifikasi")],
+        ),
+        (
+            format!("{referral}/jawab"),
+            vec![("status", "selesai"), ("note", "LP sudah dibuat")],
+        ),
     ] {
         let (status, html, _) = app.post_form(&police, &referral, &path, &fields).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{path}: {html}");
@@ -375,13 +459,23 @@ async fn triage_referral_and_case_through_the_pages() {
     assert!(done.contains("Terlapor dipanggil"));
     // The police cannot cancel; the officer cannot accept on the agency's behalf.
     let (status, _, _) = app
-        .post_form(&officer, &referral, &format!("{referral}/jawab"), &[("status", "diterima")])
+        .post_form(
+            &officer,
+            &referral,
+            &format!("{referral}/jawab"),
+            &[("status", "diterima")],
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // The case: open, add a victim, close only with a reason; export for officers only.
     let (status, _, loc) = app
-        .post_form(&officer, &page, &format!("/laporan/{id}/kasus"), &[("trafficking_status", "dugaan")])
+        .post_form(
+            &officer,
+            &page,
+            &format!("/laporan/{id}/kasus"),
+            &[("trafficking_status", "dugaan")],
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let case = loc.unwrap();
@@ -390,16 +484,35 @@ async fn triage_referral_and_case_through_the_pages() {
             &officer,
             &case,
             &format!("{case}/orang"),
-            &[("kind", "korban"), ("name", "Sri Wahyuni"), ("nik", "3507045505990001"), ("sex", "P"), ("consent", "1")],
+            &[
+                ("kind", "korban"),
+                ("name", "Sri Wahyuni"),
+                ("nik", "3507045505990001"),
+                ("sex", "P"),
+                ("consent", "1"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, _, _) = app
-        .post_form(&officer, &case, &format!("{case}/status"), &[("status", "ditutup"), ("reason", "")])
+        .post_form(
+            &officer,
+            &case,
+            &format!("{case}/status"),
+            &[("status", "ditutup"), ("reason", "")],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, _, _) = app
-        .post_form(&officer, &case, &format!("{case}/status"), &[("status", "ditutup"), ("reason", "Berkas dilimpahkan ke kejaksaan")])
+        .post_form(
+            &officer,
+            &case,
+            &format!("{case}/status"),
+            &[
+                ("status", "ditutup"),
+                ("reason", "Berkas dilimpahkan ke kejaksaan"),
+            ],
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, csv) = app.get(&officer, "/kasus/ekspor?format=csv").await;
@@ -412,7 +525,11 @@ async fn triage_referral_and_case_through_the_pages() {
     let (status, _) = app.get(&desa, "/kasus/ekspor?format=json").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = app.get(&police, &case).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "cases are not shown to partner agencies");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "cases are not shown to partner agencies"
+    );
 }
 
 #[tokio::test]
@@ -424,10 +541,17 @@ async fn report_pages_stay_small() {
     let officer = app.login("pimpasa.malang").await;
     let (_, queue) = app.get(&officer, "/laporan").await;
     let id = first_report_id(&queue);
-    for (who, path) in [(&c, "/lapor".to_string()), (&officer, format!("/laporan/{id}")), (&officer, "/laporan".into())] {
+    for (who, path) in [
+        (&c, "/lapor".to_string()),
+        (&officer, format!("/laporan/{id}")),
+        (&officer, "/laporan".into()),
+    ] {
         let (status, body) = app.get(who, &path).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(body.len() < 60_000, "{path} is {} bytes uncompressed", body.len());
+        assert!(
+            body.len() < 60_000,
+            "{path} is {} bytes uncompressed",
+            body.len()
+        );
     }
 }
-

@@ -1897,7 +1897,6 @@ async fn reports_are_found_by_words_and_by_phone() {
 }
 
 #[tokio::test]
-#[ignore = "db bug: list_reports reads any 10-letter word made of tracking-code letters as a tracking code (see the report)"]
 async fn a_ten_letter_place_name_is_searched_as_a_word() {
     let app = spawn_roomy().await;
     let officer = app.token("pimpasa.malang").await;
