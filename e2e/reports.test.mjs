@@ -417,12 +417,9 @@ test('the public form refuses a file that is not an image and an empty form, kee
   }
 });
 
-// Known product bugs, written as the behaviour we want; `todo` keeps the run green
-// until they are fixed (then the TODO marks turn into plain passes: drop `todo`).
+// Bugs found in the public form, kept as tests of the behaviour we want.
 
-test('pressing Enter in a text field of the public form does not throw the photo away', {
-  todo: 'the village search button is the form\'s first submit button, so Enter anywhere runs the search and drops the files',
-}, async () => {
+test('pressing Enter in a text field of the public form does not throw the photo away', async () => {
   const photo = path.join(tmp, 'enter.png');
   writeFileSync(photo, PNG_8x8);
   const ctx = await newContext(browser, PHONE);
@@ -444,9 +441,7 @@ test('pressing Enter in a text field of the public form does not throw the photo
   }
 });
 
-test('after a re-render the chosen village is offered once, with one label', {
-  todo: 'the chosen village is shown as its own checked radio and again, unchecked and labelled differently, in the search results',
-}, async () => {
+test('after a re-render the chosen village is offered once, with one label', async () => {
   const ctx = await newContext(browser, PHONE);
   const page = await ctx.newPage();
   try {
@@ -462,9 +457,7 @@ test('after a re-render the chosen village is offered once, with one label', {
   }
 });
 
-test('reloading the confirmation page does not file the report a second time', {
-  todo: 'the tracking code is the response to the POST; a reload re-posts and creates a duplicate report',
-}, async () => {
+test('reloading the confirmation page does not file the report a second time', async () => {
   const ctx = await newContext(browser);
   const page = await ctx.newPage();
   try {

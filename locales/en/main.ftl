@@ -31,6 +31,7 @@ pager-label = Pages
 pager-prev = Previous
 pager-next = Next
 pager-status = Page { $page }
+pager-total-more = more than { $n } records
 pager-total = { $n ->
     [one] { $n } record
    *[other] { $n } records
@@ -245,6 +246,7 @@ err-email = Not a valid e-mail address.
 err-phone = Not a valid phone number. Example: 0812 3456 7890.
 err-role = Choose a role.
 err-region-code = Not a valid region code. Example: 35.07.04.2007.
+err-village-choose = Choose the village where it happened: type its name and press "Find the village".
 err-region-unknown = That region code is not in the Kemendagri list.
 err-region-need-province = Must be a province code (e.g. 35).
 err-region-need-kabkota = Must be a regency/city code (e.g. 35.07).

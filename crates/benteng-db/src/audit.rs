@@ -164,6 +164,7 @@ impl Db {
             total,
             page,
             per_page,
+            more: false,
         })
     }
 }

@@ -308,6 +308,7 @@ impl Db {
             total,
             page,
             per_page,
+            more: false,
         })
     }
 

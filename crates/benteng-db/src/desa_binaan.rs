@@ -424,6 +424,7 @@ impl Db {
             total,
             page,
             per_page,
+            more: false,
         })
     }
 

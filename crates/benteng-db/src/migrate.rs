@@ -38,6 +38,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "report_indexes",
         include_str!("../migrations/0008_report_indexes.sql"),
     ),
+    (
+        9,
+        "report_search",
+        include_str!("../migrations/0009_report_search.sql"),
+    ),
 ];
 
 /// How many migrations the binary carries.

@@ -99,6 +99,7 @@ impl Db {
             total,
             page,
             per_page,
+            more: false,
         })
     }
 

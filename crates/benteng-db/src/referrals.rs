@@ -365,6 +365,7 @@ impl Db {
             total,
             page,
             per_page,
+            more: false,
         })
     }
 

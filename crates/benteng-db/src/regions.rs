@@ -301,6 +301,7 @@ impl Db {
             total: matches.len() as i64,
             page,
             per_page,
+            more: false,
         })
     }
 
@@ -327,6 +328,7 @@ impl Db {
             total,
             page,
             per_page,
+            more: false,
         })
     }
 

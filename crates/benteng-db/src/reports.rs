@@ -410,6 +410,11 @@ impl Db {
         let description = e.check("description", required_text(&i.description, 5000));
         let village = match forced_village {
             Some(v) => Some(v),
+            // Nothing chosen yet is its own message: "choose the village", not "invalid code".
+            None if i.region_code.trim().is_empty() => {
+                e.add("region_code", "err-village-choose");
+                None
+            }
             None => match RegionCode::parse(&i.region_code) {
                 Ok(c) if c.level() == RegionLevel::Desa => {
                     if self.region_by_code(c.as_str()).await?.is_some() {
@@ -846,6 +851,11 @@ impl Db {
                 f.push(format!("r.assigned_to = {ph}"));
             }
         }
+        // Where the ids come from: the reports table, or on SQLite the FTS5 table joined to it
+        // so that a word search streams matches newest first (by rowid, which follows
+        // creation) and stops at the page instead of reading and sorting every match.
+        let mut from = "reports r".to_string();
+        let mut text_search = false;
         if let Some(text) = q.q.as_deref().filter(|s| !s.trim().is_empty()) {
             let looks_like_code = text.trim().to_uppercase().starts_with("LP");
             if let Some(code) = looks_like_code
@@ -864,52 +874,75 @@ impl Db {
                 if words.is_empty() {
                     f.push("1 = 0".into());
                 } else {
+                    text_search = true;
                     match self.backend {
                         Backend::Sqlite => {
                             let m: Vec<String> =
                                 words.iter().map(|w| format!("\"{w}\"*")).collect();
                             let ph = f.text(m.join(" "));
-                            f.push(format!(
-                                "r.id IN (SELECT rowid FROM report_fts WHERE report_fts MATCH {ph})"
-                            ));
+                            from = "report_fts f JOIN reports r ON r.id = f.rowid".into();
+                            f.push(format!("report_fts MATCH {ph}"));
                         }
                         Backend::Postgres => {
                             let m: Vec<String> = words.iter().map(|w| format!("{w}:*")).collect();
                             let ph = f.text(m.join(" & "));
-                            f.push(format!(
-                                "to_tsvector('simple', COALESCE(r.search_text, '')) @@ to_tsquery('simple', {ph})"
-                            ));
+                            f.push(format!("r.search_tsv @@ to_tsquery('simple', {ph})"));
                         }
                     }
                 }
             }
         }
         let (page, per_page, offset) = crate::paging(q.page, per_page);
-        let total = f
-            .scalar(format!("SELECT COUNT(*) FROM reports r{}", f.where_sql()))
+        let cap = crate::count_cap(offset, per_page);
+        let where_sql = f.where_sql();
+        let counted = f
+            .scalar(format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM {from}{where_sql} LIMIT {}) x",
+                cap + 1
+            ))
             .fetch_one(&self.pool)
             .await?;
         let order = if by_priority {
             "r.priority DESC, r.created_at DESC, r.id DESC"
+        } else if text_search && self.backend == Backend::Sqlite {
+            "f.rowid DESC"
         } else {
             "r.created_at DESC, r.id DESC"
         };
-        // The page's ids come from the indexes alone; only those rows are joined.
+        let outer_order = if by_priority {
+            order
+        } else if text_search && self.backend == Backend::Sqlite {
+            "r.id DESC"
+        } else {
+            "r.created_at DESC, r.id DESC"
+        };
+        // The page's ids come from the indexes alone; only those rows are joined. On
+        // PostgreSQL the matches of a word search are collected first (a MATERIALIZED CTE):
+        // otherwise the planner may walk the date index testing every row against the query.
+        let ids = match (text_search, self.backend) {
+            (true, Backend::Postgres) => format!(
+                "WITH m AS MATERIALIZED (SELECT r.id, r.created_at, r.priority FROM {from}{where_sql}) \
+                 SELECT r.id FROM m r ORDER BY {order} LIMIT {per_page} OFFSET {offset}"
+            ),
+            _ => format!(
+                "SELECT r.id FROM {from}{where_sql} ORDER BY {order} LIMIT {per_page} OFFSET {offset}"
+            ),
+        };
         let items = f
             .query_as::<ReportRow>(format!(
                 "SELECT r.id, r.tracking_code, r.category, r.status, r.source, r.priority, r.region_code, COALESCE(v.name, '') AS village_name, \
                  r.description, r.assigned_to, u.full_name AS assigned_name, r.created_at \
                  FROM reports r LEFT JOIN regions v ON v.code = r.region_code LEFT JOIN users u ON u.id = r.assigned_to \
-                 WHERE r.id IN (SELECT r.id FROM reports r{} ORDER BY {order} LIMIT {per_page} OFFSET {offset}) ORDER BY {order}",
-                f.where_sql()
+                 WHERE r.id IN ({ids}) ORDER BY {outer_order}"
             ))
             .fetch_all(&self.pool)
             .await?;
         Ok(Page {
             items,
-            total,
+            total: counted.min(cap),
             page,
             per_page,
+            more: counted > cap,
         })
     }
 

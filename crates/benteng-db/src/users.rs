@@ -572,6 +572,7 @@ impl Db {
             total,
             page,
             per_page,
+            more: false,
         })
     }
 

@@ -171,6 +171,7 @@ impl Db {
             total,
             page,
             per_page,
+            more: false,
         })
     }
 }

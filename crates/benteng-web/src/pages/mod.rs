@@ -219,6 +219,8 @@ pub struct Pager {
     pub page: i64,
     pub pages: i64,
     pub total: i64,
+    /// The total is a lower bound (the list counted only so far): "1.000+ data", no last page.
+    pub more: bool,
     pub prev: Option<String>,
     pub next: Option<String>,
 }
@@ -239,8 +241,9 @@ impl Pager {
             page: p.page,
             pages,
             total: p.total,
+            more: p.more,
             prev: (p.page > 1).then(|| link(p.page - 1)),
-            next: (p.page < pages).then(|| link(p.page + 1)),
+            next: (p.page < pages || p.more).then(|| link(p.page + 1)),
         }
     }
 }

@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use benteng_db::referrals::{ReferralInput, ReferralQuery, ReferralRow};
@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
             "/lapor",
             get(public_form).post(public_submit).layer(uploads),
         )
+        .route("/lapor/terkirim", get(public_received))
         .route("/lacak", get(track))
         .route("/laporan", get(list).post(create).layer(uploads))
         .route("/laporan/baru", get(new))
@@ -190,6 +191,15 @@ async fn form_page(
     } else {
         state.db.village_label(i.region_code.trim()).await?
     };
+    // The chosen village is shown first, checked; the search results must not list it again.
+    let choices: Vec<_> = if chosen_label.is_some() {
+        choices
+            .into_iter()
+            .filter(|c| c.0 != i.region_code.trim())
+            .collect()
+    } else {
+        choices
+    };
     let tr = &v.tr;
     let l = if public {
         Layout::new(v, "report-public-title").await?
@@ -242,6 +252,9 @@ async fn public_form(
     )
     .await
 }
+
+/// Session key of the tracking code shown at `/lapor/terkirim`.
+const SESSION_LAST_REPORT: &str = "last_report_code";
 
 #[derive(Template)]
 #[template(path = "report_received.html")]
@@ -304,10 +317,15 @@ async fn public_submit(
         .submit_public_report(&i, &f.files, &*state.store)
         .await
     {
-        Ok((_, code)) => html(&ReceivedPage {
-            l: Layout::new(&v, "report-received-title").await?,
-            code,
-        }),
+        // Post/redirect/get: reloading the confirmation must not send the report again. The
+        // code waits in the sender's session, so only they see it at `/lapor/terkirim`.
+        Ok((_, code)) => {
+            v.session
+                .insert(SESSION_LAST_REPORT, code)
+                .await
+                .map_err(WebError::session)?;
+            Ok(Redirect::to("/lapor/terkirim").into_response())
+        }
         Err(benteng_db::Error::Invalid(e)) => {
             form_page(
                 &state,
@@ -321,6 +339,23 @@ async fn public_submit(
             .await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The confirmation after the public form: the tracking code of the last report this browser
+/// sent. Reloading shows it again; without one the resident is sent to the form.
+async fn public_received(v: Viewer) -> Result<Response, WebError> {
+    let code: Option<String> = v
+        .session
+        .get(SESSION_LAST_REPORT)
+        .await
+        .map_err(WebError::session)?;
+    match code {
+        Some(code) => html(&ReceivedPage {
+            l: Layout::new(&v, "report-received-title").await?,
+            code,
+        }),
+        None => Ok(Redirect::to("/lapor").into_response()),
     }
 }
 
@@ -540,6 +575,7 @@ async fn list(
                 total: 0,
                 page: 1,
                 per_page: 25,
+                more: false,
             },
             e.0.first()
                 .map(|x| format!("{}: {}", x.field, auth.0.tr.t(x.code))),

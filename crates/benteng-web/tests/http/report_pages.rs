@@ -49,6 +49,12 @@ async fn public_submit(
         .send()
         .await
         .unwrap();
+    // A report that was taken answers with a redirect to the confirmation (post/redirect/get);
+    // the code is shown there, from the sender's session.
+    if r.status() == StatusCode::SEE_OTHER {
+        assert_eq!(r.headers()["location"], "/lapor/terkirim");
+        return app.get(c, "/lapor/terkirim").await;
+    }
     let s = r.status();
     (s, r.text().await.unwrap())
 }
@@ -83,6 +89,18 @@ async fn a_resident_reports_with_a_photo_and_follows_it_by_code() {
     .await;
     assert_eq!(status, StatusCode::OK, "{html}");
     let code = tracking_code(&html);
+    // Reloading the confirmation shows the same code and files nothing new; another browser
+    // has no confirmation to see and is sent to the form.
+    let (status, again) = app.get(&c, "/lapor/terkirim").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(tracking_code(&again), code);
+    let r = client()
+        .get(app.url("/lapor/terkirim"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/lapor");
 
     // Public status only: the description and the recruiter are not on the tracking page.
     let (status, page) = app
@@ -199,6 +217,17 @@ async fn the_public_form_refuses_forgery_spam_bad_files_and_bad_fields() {
         html.contains(">ada calo</textarea>"),
         "what was typed is kept"
     );
+    // No village chosen at all: the resident is asked to choose one, not told a code is wrong.
+    let (status, html) = public_submit(&app, &c, |t| {
+        report_form(
+            t,
+            &[("category", "iklan"), ("description", "iklan kerja palsu")],
+        )
+    })
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Pilih desa tempat kejadian"), "{html}");
+    assert!(!html.contains("Kode wilayah tidak valid"));
     // Nothing of that was stored.
     let officer = app.login("pimpasa.malang").await;
     let (_, queue) = app.get(&officer, "/laporan").await;
