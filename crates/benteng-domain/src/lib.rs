@@ -11,14 +11,17 @@
 //! - *kantong PMI*: a village that sends many migrant workers (Pekerja Migran Indonesia).
 
 pub mod field;
+pub mod nik;
 pub mod phone;
 pub mod policy;
 pub mod region;
 pub mod report;
 pub mod role;
+pub mod screening;
 pub mod values;
 
 pub use field::{FieldError, FieldErrors};
+pub use nik::{Nik, Sex};
 pub use phone::PhoneNumber;
 pub use policy::{can, Action, Actor};
 pub use region::{RegionCode, RegionLevel};

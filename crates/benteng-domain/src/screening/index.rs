@@ -1,0 +1,855 @@
+//! The in-memory watchlist index: a token dictionary with phonetic keys, posting lists of name
+//! records per phonetic key, a one-deletion neighbourhood of the keys for typos, and sorted
+//! lookup tables for birth dates, NIK halves and phone numbers.
+//!
+//! A search gathers candidates (rarest name keys first, common ones only raise candidates
+//! already found; plus everyone with the same birth date, a NIK within one digit, or the same
+//! phone), scores the best few hundred fully and returns the top ones with their reasons.
+
+use super::normalize::{normalize, phonetic, NameToken};
+use super::reason::{DateMatch, NamePart, NikMatch, PartRule, PhoneMatch, Reason};
+use super::score::{align, edit_cost, token_similarity, NameAlignment, Tok};
+use super::{Evidence, Hit, Query, WatchEntry};
+use crate::nik::{nik_digits, Nik, Sex};
+use crate::phone::PhoneNumber;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use time::Date;
+
+const NONE: u32 = u32::MAX;
+/// Name records scored fully per query (besides identifier and birth-date candidates).
+const SHORTLIST: usize = 256;
+/// A birth date shared by more entries than this is a placeholder (1 January …), not evidence.
+const MAX_SAME_DATE: usize = 2000;
+
+/// See the module documentation. Build once, search from many threads.
+pub struct Index {
+    // Dictionary of canonical tokens and their phonetic keys.
+    canon: Vec<Box<str>>,
+    canon_ids: HashMap<Box<str>, u32>,
+    canon_phon: Vec<u32>,
+    phon: Vec<Box<str>>,
+    phon_ids: HashMap<Box<str>, u32>,
+    /// Phonetic key and each of its one-letter deletions → phonetic ids.
+    deletes: HashMap<Box<str>, Vec<u32>>,
+    // Name records (a name or an alias of an entry).
+    name_entry: Vec<u32>,
+    name_tok_off: Vec<u32>,
+    name_toks: Vec<u32>,
+    name_patr: Vec<u8>,
+    name_text_off: Vec<u32>,
+    name_text: String,
+    // Postings: phonetic id → name records, as offsets into one array.
+    post_off: Vec<u32>,
+    post: Vec<u32>,
+    // Entries.
+    id_off: Vec<u32>,
+    id_text: String,
+    entry_name_off: Vec<u32>,
+    dob: Vec<i32>,
+    nik: Vec<u64>,
+    phone_off: Vec<u32>,
+    phones: Vec<u64>,
+    dob_idx: Vec<(i32, u32)>,
+    nik_head: Vec<(u32, u32)>,
+    nik_tail: Vec<(u32, u32)>,
+    phone_idx: Vec<(u32, u32)>,
+    distinctive_info: f32,
+    scratch: Mutex<Vec<Scratch>>,
+}
+
+#[derive(Default)]
+struct Scratch {
+    acc: Vec<f32>,
+    stamp: Vec<u32>,
+    epoch: u32,
+    touched: Vec<u32>,
+}
+
+/// A query token with its strings owned by the query.
+struct QTok {
+    canon: u32,
+    phon: u32,
+    canon_str: String,
+    phon_str: String,
+    raw: String,
+    weight: f32,
+}
+
+struct Candidate {
+    entry: u32,
+    record: u32,
+    name: f32,
+    info: f32,
+}
+
+impl Index {
+    /// Build the index. Entries without a usable name are still found by NIK or phone.
+    pub fn build(entries: impl IntoIterator<Item = WatchEntry>) -> Index {
+        let mut ix = Index {
+            canon: Vec::new(),
+            canon_ids: HashMap::new(),
+            canon_phon: Vec::new(),
+            phon: Vec::new(),
+            phon_ids: HashMap::new(),
+            deletes: HashMap::new(),
+            name_entry: Vec::new(),
+            name_tok_off: vec![0],
+            name_toks: Vec::new(),
+            name_patr: Vec::new(),
+            name_text_off: vec![0],
+            name_text: String::new(),
+            post_off: Vec::new(),
+            post: Vec::new(),
+            id_off: vec![0],
+            id_text: String::new(),
+            entry_name_off: vec![0],
+            dob: Vec::new(),
+            nik: Vec::new(),
+            phone_off: vec![0],
+            phones: Vec::new(),
+            dob_idx: Vec::new(),
+            nik_head: Vec::new(),
+            nik_tail: Vec::new(),
+            phone_idx: Vec::new(),
+            distinctive_info: 0.0,
+            scratch: Mutex::new(Vec::new()),
+        };
+        for e in entries {
+            ix.add(e);
+        }
+        ix.finish();
+        ix
+    }
+
+    fn add(&mut self, e: WatchEntry) {
+        let entry = self.dob.len() as u32;
+        self.id_text.push_str(&e.id);
+        self.id_off.push(self.id_text.len() as u32);
+        for name in &e.names {
+            let toks = normalize(name);
+            if toks.is_empty() {
+                continue;
+            }
+            let mut patr = u8::MAX;
+            for (i, t) in toks.iter().enumerate() {
+                if t.patronym && patr == u8::MAX {
+                    patr = i.min(254) as u8;
+                }
+                let id = self.intern(&t.canon);
+                self.name_toks.push(id);
+            }
+            self.name_entry.push(entry);
+            self.name_patr.push(patr);
+            self.name_tok_off.push(self.name_toks.len() as u32);
+            self.name_text.push_str(name);
+            self.name_text_off.push(self.name_text.len() as u32);
+        }
+        self.entry_name_off.push(self.name_entry.len() as u32);
+        let dob = e.birth_date.map_or(i32::MIN, |d| d.to_julian_day());
+        self.dob.push(dob);
+        if dob != i32::MIN {
+            self.dob_idx.push((dob, entry));
+        }
+        let nik = e
+            .nik
+            .as_deref()
+            .and_then(nik_digits)
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(0);
+        self.nik.push(nik);
+        if nik != 0 {
+            let (head, tail) = nik_halves(nik);
+            self.nik_head.push((head, entry));
+            self.nik_tail.push((tail, entry));
+        }
+        for p in &e.phones {
+            if let Some(n) = phone_number(p) {
+                self.phones.push(n);
+                self.phone_idx.push(((n % 1_000_000_000) as u32, entry));
+            }
+        }
+        self.phone_off.push(self.phones.len() as u32);
+    }
+
+    fn intern(&mut self, canon: &str) -> u32 {
+        if let Some(&id) = self.canon_ids.get(canon) {
+            return id;
+        }
+        let id = self.canon.len() as u32;
+        let key = phonetic(canon);
+        let pid = match self.phon_ids.get(key.as_str()) {
+            Some(&p) => p,
+            None => {
+                let p = self.phon.len() as u32;
+                self.phon.push(key.clone().into());
+                self.phon_ids.insert(key.into(), p);
+                p
+            }
+        };
+        self.canon.push(canon.into());
+        self.canon_ids.insert(canon.into(), id);
+        self.canon_phon.push(pid);
+        id
+    }
+
+    fn finish(&mut self) {
+        // Postings by phonetic key, each record listed once per key.
+        let np = self.phon.len();
+        let mut count = vec![0u32; np + 1];
+        let mut seen: Vec<u32> = Vec::new();
+        let records = self.name_entry.len();
+        for r in 0..records {
+            seen.clear();
+            for &t in self.record_toks(r) {
+                let p = self.canon_phon[t as usize];
+                if !seen.contains(&p) {
+                    seen.push(p);
+                    count[p as usize + 1] += 1;
+                }
+            }
+        }
+        for i in 1..=np {
+            count[i] += count[i - 1];
+        }
+        let mut fill = count.clone();
+        let mut post = vec![0u32; count[np] as usize];
+        for r in 0..records {
+            seen.clear();
+            for &t in self.record_toks(r) {
+                let p = self.canon_phon[t as usize];
+                if !seen.contains(&p) {
+                    seen.push(p);
+                    post[fill[p as usize] as usize] = r as u32;
+                    fill[p as usize] += 1;
+                }
+            }
+        }
+        self.post_off = count;
+        self.post = post;
+        for (pid, key) in self.phon.iter().enumerate() {
+            if key.len() < 3 {
+                continue;
+            }
+            for k in std::iter::once(key.to_string()).chain(deletions(key)) {
+                let v = self.deletes.entry(k.into()).or_default();
+                if !v.contains(&(pid as u32)) {
+                    v.push(pid as u32);
+                }
+            }
+        }
+        self.dob_idx.sort_unstable();
+        self.nik_head.sort_unstable();
+        self.nik_tail.sort_unstable();
+        self.phone_idx.sort_unstable();
+        self.distinctive_info = (records.max(1) as f32).ln() + 3.0;
+        for v in [
+            &mut self.name_entry,
+            &mut self.name_tok_off,
+            &mut self.name_toks,
+            &mut self.post,
+        ] {
+            v.shrink_to_fit();
+        }
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.dob.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.dob.is_empty()
+    }
+
+    /// The id of the entry at position `entry`.
+    pub fn entry_id(&self, entry: u32) -> &str {
+        let e = entry as usize;
+        &self.id_text[self.id_off[e] as usize..self.id_off[e + 1] as usize]
+    }
+
+    fn record_toks(&self, r: usize) -> &[u32] {
+        &self.name_toks[self.name_tok_off[r] as usize..self.name_tok_off[r + 1] as usize]
+    }
+
+    fn record_text(&self, r: usize) -> &str {
+        &self.name_text[self.name_text_off[r] as usize..self.name_text_off[r + 1] as usize]
+    }
+
+    fn df(&self, pid: u32) -> usize {
+        (self.post_off[pid as usize + 1] - self.post_off[pid as usize]) as usize
+    }
+
+    fn postings(&self, pid: u32) -> &[u32] {
+        &self.post[self.post_off[pid as usize] as usize..self.post_off[pid as usize + 1] as usize]
+    }
+
+    /// Rarity weight ln(N/df) of a phonetic key; unknown keys count as seen once.
+    fn idf(&self, pid: u32) -> f32 {
+        let n = self.name_entry.len().max(1) as f32;
+        let df = if pid == NONE { 1 } else { self.df(pid).max(1) };
+        (n / df as f32).ln().max(0.3)
+    }
+
+    fn query_tokens(&self, toks: &[NameToken]) -> Vec<QTok> {
+        toks.iter()
+            .map(|t| {
+                let canon = self
+                    .canon_ids
+                    .get(t.canon.as_str())
+                    .copied()
+                    .unwrap_or(NONE);
+                let phon_str = phonetic(&t.canon);
+                let phon = self
+                    .phon_ids
+                    .get(phon_str.as_str())
+                    .copied()
+                    .unwrap_or(NONE);
+                let mut weight = if t.canon.len() == 1 {
+                    1.0
+                } else {
+                    self.idf(phon)
+                };
+                if t.patronym {
+                    weight *= 0.5;
+                }
+                QTok {
+                    canon,
+                    phon,
+                    canon_str: t.canon.clone(),
+                    phon_str,
+                    raw: t.raw.clone(),
+                    weight,
+                }
+            })
+            .collect()
+    }
+
+    /// Phonetic ids within one edit of `key` (the typo neighbourhood), itself excluded.
+    fn neighbours(&self, key: &str, out: &mut Vec<u32>) {
+        for k in std::iter::once(key.to_string()).chain(deletions(key)) {
+            if let Some(ids) = self.deletes.get(k.as_str()) {
+                for &p in ids {
+                    let s = &self.phon[p as usize];
+                    if &**s != key
+                        && !out.contains(&p)
+                        && edit_cost(s.as_bytes(), key.as_bytes(), 1.0) <= 1.0
+                    {
+                        out.push(p);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Blocking keys of a query name: (phonetic id, weight).
+    fn blocking_keys(&self, q: &[QTok]) -> Vec<(u32, f32)> {
+        let mut keys: Vec<(u32, f32)> = Vec::new();
+        let push =
+            |keys: &mut Vec<(u32, f32)>, p: u32, w: f32| match keys.iter_mut().find(|k| k.0 == p) {
+                Some(k) => k.1 = k.1.max(w),
+                None => keys.push((p, w)),
+            };
+        let mut near = Vec::new();
+        for (i, t) in q.iter().enumerate() {
+            if t.canon_str.len() < 2 {
+                continue;
+            }
+            if t.phon != NONE {
+                push(&mut keys, t.phon, self.idf(t.phon));
+            }
+            if t.phon_str.len() >= 4 {
+                near.clear();
+                self.neighbours(&t.phon_str, &mut near);
+                for &p in near.iter().take(8) {
+                    push(&mut keys, p, 0.7 * self.idf(p));
+                }
+            }
+            let s = &t.phon_str;
+            if t.phon == NONE && s.len() >= 5 {
+                for k in 2..=s.len() - 2 {
+                    if let (Some(&a), Some(&b)) =
+                        (self.phon_ids.get(&s[..k]), self.phon_ids.get(&s[k..]))
+                    {
+                        push(&mut keys, a, 0.8 * self.idf(a));
+                        push(&mut keys, b, 0.8 * self.idf(b));
+                    }
+                }
+            }
+            if let Some(n) = q.get(i + 1) {
+                let joined = format!("{}{}", t.phon_str, n.phon_str);
+                if let Some(&p) = self.phon_ids.get(joined.as_str()) {
+                    push(&mut keys, p, 0.8 * self.idf(p));
+                }
+            }
+        }
+        keys
+    }
+
+    /// Name records sharing rare keys with the query, best first, at most `SHORTLIST`.
+    fn shortlist(&self, keys: &mut [(u32, f32)], sc: &mut Scratch) -> Vec<u32> {
+        let records = self.name_entry.len();
+        if sc.acc.len() != records {
+            sc.acc = vec![0.0; records];
+            sc.stamp = vec![0; records];
+            sc.epoch = 0;
+        }
+        sc.epoch = sc.epoch.wrapping_add(1);
+        if sc.epoch == 0 {
+            sc.stamp.iter_mut().for_each(|s| *s = 0);
+            sc.epoch = 1;
+        }
+        sc.touched.clear();
+        keys.sort_by_key(|k| self.df(k.0));
+        // Keys this common only raise candidates found through rarer keys.
+        let common = (records / 100).max(2000);
+        for &(p, w) in keys.iter() {
+            let list = self.postings(p);
+            if list.len() > common && !sc.touched.is_empty() {
+                if sc.touched.len() * 4 < list.len() {
+                    for &r in &sc.touched {
+                        let has = self
+                            .record_toks(r as usize)
+                            .iter()
+                            .any(|&t| self.canon_phon[t as usize] == p);
+                        if has {
+                            sc.acc[r as usize] += w;
+                        }
+                    }
+                } else {
+                    for &r in list {
+                        if sc.stamp[r as usize] == sc.epoch {
+                            sc.acc[r as usize] += w;
+                        }
+                    }
+                }
+                continue;
+            }
+            for &r in list {
+                let ri = r as usize;
+                if sc.stamp[ri] != sc.epoch {
+                    sc.stamp[ri] = sc.epoch;
+                    sc.acc[ri] = 0.0;
+                    sc.touched.push(r);
+                }
+                sc.acc[ri] += w;
+            }
+        }
+        let mut top = std::mem::take(&mut sc.touched);
+        if top.len() > SHORTLIST {
+            let acc = &sc.acc;
+            top.select_nth_unstable_by(SHORTLIST - 1, |a, b| {
+                acc[*b as usize].total_cmp(&acc[*a as usize])
+            });
+            top.truncate(SHORTLIST);
+        }
+        let out = top.clone();
+        sc.touched = top;
+        out
+    }
+
+    /// Entries found by birth date, NIK or phone, whatever their name.
+    fn identifier_candidates(&self, q: &Query, qnik: Option<u64>, qphones: &[u64]) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut dates: Vec<Date> = Vec::new();
+        if let Some(d) = q.birth_date {
+            dates.push(d);
+            if let Some(s) = swapped(d) {
+                dates.push(s);
+            }
+        } else if let Some(n) = q.nik.as_deref().and_then(|s| Nik::parse(s).ok()) {
+            // Without a birth date, the NIK's date in either century.
+            dates.extend([2099, 1999].iter().filter_map(|y| n.birth_date(*y)));
+        }
+        for d in dates {
+            let j = d.to_julian_day();
+            let range = range_of(&self.dob_idx, |k| k.cmp(&j));
+            if range.len() <= MAX_SAME_DATE {
+                out.extend(range.iter().map(|x| x.1));
+            }
+        }
+        if let Some(n) = qnik {
+            let (head, tail) = nik_halves(n);
+            for (table, key) in [(&self.nik_head, head), (&self.nik_tail, tail)] {
+                for &(_, e) in range_of(table, |k| k.cmp(&key)) {
+                    if nik_match(n, self.nik[e as usize]).is_some_and(|m| m != NikMatch::Mismatch) {
+                        out.push(e);
+                    }
+                }
+            }
+        }
+        for &p in qphones {
+            let key = (p % 1_000_000_000) as u32;
+            out.extend(
+                range_of(&self.phone_idx, |k| k.cmp(&key))
+                    .iter()
+                    .map(|x| x.1),
+            );
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn record_tok<'a>(&'a self, t: u32, patronym: bool) -> Tok<'a> {
+        let pid = self.canon_phon[t as usize];
+        let canon_str = &*self.canon[t as usize];
+        let mut weight = if canon_str.len() == 1 {
+            1.0
+        } else {
+            self.idf(pid)
+        };
+        if patronym {
+            weight *= 0.5;
+        }
+        Tok {
+            canon: t,
+            phon: pid,
+            phon_str: &self.phon[pid as usize],
+            canon_str,
+            weight,
+        }
+    }
+
+    fn record_tokens<'a>(&'a self, r: usize, out: &mut Vec<Tok<'a>>) {
+        out.clear();
+        let patr = self.name_patr[r] as usize;
+        for (i, &t) in self.record_toks(r).iter().enumerate() {
+            out.push(self.record_tok(t, i >= patr));
+        }
+    }
+
+    /// Search the watchlist; at most `top` hits, best first.
+    pub fn search(&self, q: &Query, top: usize) -> Vec<Hit> {
+        let qtoks = self.query_tokens(&normalize(&q.name));
+        let qnik_digits = q.nik.as_deref().and_then(nik_digits);
+        let qnik = qnik_digits.as_deref().and_then(|s| s.parse::<u64>().ok());
+        let qnik_parsed = q.nik.as_deref().and_then(|s| Nik::parse(s).ok());
+        let qphones: Vec<u64> = q.phones.iter().filter_map(|p| phone_number(p)).collect();
+        let mut keys = self.blocking_keys(&qtoks);
+        let mut sc = self
+            .scratch
+            .lock()
+            .map(|mut v| v.pop())
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let mut records = self.shortlist(&mut keys, &mut sc);
+        if let Ok(mut pool) = self.scratch.lock() {
+            pool.push(sc);
+        }
+        for e in self.identifier_candidates(q, qnik, &qphones) {
+            let (a, b) = (
+                self.entry_name_off[e as usize],
+                self.entry_name_off[e as usize + 1],
+            );
+            records.extend(a..b);
+        }
+        records.sort_unstable();
+        records.dedup();
+
+        let qt: Vec<Tok> = qtoks
+            .iter()
+            .map(|t| Tok {
+                canon: t.canon,
+                phon: t.phon,
+                phon_str: &t.phon_str,
+                canon_str: &t.canon_str,
+                weight: t.weight,
+            })
+            .collect();
+        let mut cache: HashMap<u64, (f32, PartRule)> = HashMap::with_capacity(256);
+        let mut wt: Vec<Tok> = Vec::with_capacity(8);
+        let mut cands: Vec<Candidate> = Vec::with_capacity(records.len());
+        for &r in &records {
+            let r = r as usize;
+            self.record_tokens(r, &mut wt);
+            let a = self.align_cached(&qt, &wt, &mut cache);
+            let info = a
+                .pairs
+                .iter()
+                .map(|p| {
+                    p.sim
+                        * (0..wt.len().min(15))
+                            .filter(|j| p.w & (1 << j) != 0)
+                            .map(|j| wt[j].weight)
+                            .sum::<f32>()
+                })
+                .sum();
+            cands.push(Candidate {
+                entry: self.name_entry[r],
+                record: r as u32,
+                name: a.score,
+                info,
+            });
+        }
+        // Best name per entry; entries found only by identifiers come with their first name.
+        cands.sort_by(|a, b| a.entry.cmp(&b.entry).then(b.name.total_cmp(&a.name)));
+        cands.dedup_by_key(|c| c.entry);
+        let qsex = q.sex.or(qnik_parsed.as_ref().map(Nik::sex));
+        let mut scored: Vec<(u8, f32, Evidence, &Candidate)> = cands
+            .iter()
+            .map(|c| {
+                let ev = self.evidence(c, q, qnik, qnik_parsed.as_ref(), qsex, &qphones);
+                (ev.score(), c.name, ev, c)
+            })
+            .collect();
+        scored.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(b.2.support().cmp(&a.2.support()))
+                .then(b.1.total_cmp(&a.1))
+                .then(a.3.entry.cmp(&b.3.entry))
+        });
+        scored.truncate(top);
+        scored
+            .into_iter()
+            .map(|(score, _, ev, c)| Hit {
+                entry: c.entry,
+                id: self.entry_id(c.entry).to_string(),
+                score,
+                alert: ev.alert(self.distinctive_info),
+                reasons: self.explain(c, &ev, &qtoks, &qt),
+            })
+            .collect()
+    }
+
+    fn align_cached(
+        &self,
+        qt: &[Tok],
+        wt: &[Tok],
+        cache: &mut HashMap<u64, (f32, PartRule)>,
+    ) -> NameAlignment {
+        let (nq, nw) = (qt.len(), wt.len());
+        align(qt, wt, |i, j| {
+            let last_w = j + 1 == nw;
+            let key = ((i as u64) << 33) | (u64::from(last_w) << 32) | u64::from(wt[j].canon);
+            *cache
+                .entry(key)
+                .or_insert_with(|| token_similarity(&qt[i], &wt[j], i + 1 == nq, last_w))
+        })
+    }
+
+    fn evidence(
+        &self,
+        c: &Candidate,
+        q: &Query,
+        qnik: Option<u64>,
+        qnik_parsed: Option<&Nik>,
+        qsex: Option<Sex>,
+        qphones: &[u64],
+    ) -> Evidence {
+        let e = c.entry as usize;
+        let dob = (self.dob[e] != i32::MIN)
+            .then(|| Date::from_julian_day(self.dob[e]).ok())
+            .flatten();
+        let enik = (self.nik[e] != 0).then_some(self.nik[e]);
+        let enik_parsed = enik.and_then(|n| Nik::parse(&format!("{n:016}")).ok());
+        let mut ev = Evidence {
+            name: c.name,
+            name_info: c.info,
+            ..Evidence::default()
+        };
+        if let (Some(a), Some(b)) = (q.birth_date, dob) {
+            ev.dob = Some(date_match(a, b));
+        } else if let (Some(n), Some(b)) = (qnik_parsed, dob) {
+            ev.nik_dob = n.birth_date(b.year() + 49).map(|d| date_match(d, b));
+        } else if let (Some(a), Some(n)) = (q.birth_date, enik_parsed.as_ref()) {
+            ev.nik_dob = n.birth_date(a.year() + 49).map(|d| date_match(a, d));
+        }
+        if let (Some(a), Some(b)) = (qnik, enik) {
+            ev.nik = nik_match(a, b);
+        }
+        let ephones = &self.phones[self.phone_off[e] as usize..self.phone_off[e + 1] as usize];
+        for &p in qphones {
+            for &x in ephones {
+                if p == x {
+                    ev.phone = Some(PhoneMatch::Exact);
+                } else if p % 1_000_000_000 == x % 1_000_000_000 && ev.phone.is_none() {
+                    ev.phone = Some(PhoneMatch::LastNine);
+                }
+            }
+        }
+        if let (Some(a), Some(b)) = (qsex, enik_parsed.as_ref().map(Nik::sex)) {
+            ev.sex_mismatch = a != b;
+        }
+        ev
+    }
+
+    fn explain(&self, c: &Candidate, ev: &Evidence, qtoks: &[QTok], qt: &[Tok]) -> Vec<Reason> {
+        let mut out = Vec::new();
+        let r = c.record as usize;
+        let mut wt = Vec::new();
+        self.record_tokens(r, &mut wt);
+        let mut cache = HashMap::new();
+        let a = self.align_cached(qt, &wt, &mut cache);
+        let text = self.record_text(r);
+        let wtoks = normalize(text);
+        let join = |m: u16, raws: &mut dyn Iterator<Item = &str>| -> String {
+            raws.enumerate()
+                .filter(|(i, _)| *i < 16 && m & (1 << i) != 0)
+                .map(|(_, s)| s)
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        if !a.pairs.is_empty() {
+            let mut parts: Vec<(u32, NamePart)> = a
+                .pairs
+                .iter()
+                .map(|p| {
+                    let query = join(p.q, &mut qtoks.iter().map(|t| t.raw.as_str()));
+                    let watch = join(p.w, &mut wtoks.iter().map(|t| t.raw.as_str()));
+                    let rule = refine(p.rule, &query, &watch);
+                    (p.q.trailing_zeros(), NamePart { query, watch, rule })
+                })
+                .collect();
+            parts.sort_by_key(|p| p.0);
+            let mut parts: Vec<NamePart> = parts.into_iter().map(|p| p.1).collect();
+            parts.dedup();
+            out.push(Reason::Name {
+                score: (c.name * 100.0).round().clamp(0.0, 100.0) as u8,
+                watch_name: text.to_string(),
+                parts,
+                reordered: a.reordered,
+                query_extra: mask_raws(a.unmatched_q, qtoks.iter().map(|t| t.raw.as_str())),
+                watch_extra: mask_raws(a.unmatched_w, wtoks.iter().map(|t| t.raw.as_str())),
+                common: c.info < self.distinctive_info,
+            });
+        }
+        if let Some(d) = ev.dob {
+            out.push(Reason::BirthDate(d));
+        }
+        if let Some(d) = ev.nik_dob {
+            out.push(Reason::NikBirthDate(d));
+        }
+        if let Some(n) = ev.nik {
+            out.push(Reason::Nik(n));
+        }
+        if let Some(p) = ev.phone {
+            out.push(Reason::Phone(p));
+        }
+        if ev.sex_mismatch {
+            out.push(Reason::SexMismatch);
+        }
+        out
+    }
+}
+
+fn mask_raws<'a>(m: u16, raws: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut v: Vec<String> = raws
+        .enumerate()
+        .filter(|(i, _)| *i < 16 && m & (1 << i) != 0)
+        .map(|(_, s)| s.to_string())
+        .collect();
+    v.dedup();
+    v
+}
+
+/// An exact canonical match written differently is a spelling or an abbreviation.
+fn refine(rule: PartRule, query: &str, watch: &str) -> PartRule {
+    if rule != PartRule::Exact || query == watch {
+        return rule;
+    }
+    let (short, long) = if query.len() <= watch.len() {
+        (query, watch)
+    } else {
+        (watch, query)
+    };
+    if short.len() <= 4 && long.len() >= short.len() + 2 {
+        PartRule::Abbreviation
+    } else {
+        PartRule::Spelling
+    }
+}
+
+fn range_of<K: Copy>(v: &[(K, u32)], cmp: impl Fn(&K) -> std::cmp::Ordering) -> &[(K, u32)] {
+    let lo = v.partition_point(|x| cmp(&x.0) == std::cmp::Ordering::Less);
+    let hi = lo + v[lo..].partition_point(|x| cmp(&x.0) != std::cmp::Ordering::Greater);
+    &v[lo..hi]
+}
+
+/// The first and last eight digits: a single-digit typo leaves one of them intact.
+fn nik_halves(n: u64) -> (u32, u32) {
+    ((n / 100_000_000) as u32, (n % 100_000_000) as u32)
+}
+
+fn nik_match(a: u64, b: u64) -> Option<NikMatch> {
+    if a == 0 || b == 0 {
+        return None;
+    }
+    if a == b {
+        return Some(NikMatch::Exact);
+    }
+    let digits = |mut n: u64| {
+        let mut d = [0u8; 16];
+        for x in d.iter_mut().rev() {
+            *x = (n % 10) as u8;
+            n /= 10;
+        }
+        d
+    };
+    let (da, db) = (digits(a), digits(b));
+    let mut diff = [0usize; 3];
+    let mut n = 0;
+    for i in 0..16 {
+        if da[i] != db[i] {
+            if n == 3 {
+                return Some(NikMatch::Mismatch);
+            }
+            diff[n] = i;
+            n += 1;
+        }
+    }
+    Some(match (n, diff[0], diff[1]) {
+        (1, _, _) => NikMatch::OneDigit,
+        (2, i, j) if j == i + 1 && da[i] == db[j] && da[j] == db[i] => NikMatch::Transposed,
+        _ => NikMatch::Mismatch,
+    })
+}
+
+/// A phone number as the digits of its E.164 form.
+fn phone_number(s: &str) -> Option<u64> {
+    PhoneNumber::parse(s).ok()?.as_str()[1..].parse().ok()
+}
+
+fn swapped(d: Date) -> Option<Date> {
+    let (m, day) = (u8::from(d.month()), d.day());
+    if m == day || day > 12 {
+        return None;
+    }
+    Date::from_calendar_date(d.year(), time::Month::try_from(day).ok()?, m).ok()
+}
+
+fn one_digit_apart(a: u32, b: u32, width: usize) -> bool {
+    let (x, y) = (format!("{a:0width$}"), format!("{b:0width$}"));
+    x.bytes().zip(y.bytes()).filter(|(p, q)| p != q).count() == 1
+}
+
+/// How two birth dates relate.
+pub(crate) fn date_match(a: Date, b: Date) -> DateMatch {
+    let (ay, am, ad) = (a.year(), u8::from(a.month()), a.day());
+    let (by, bm, bd) = (b.year(), u8::from(b.month()), b.day());
+    if a == b {
+        DateMatch::Exact
+    } else if ay == by && am == bd && ad == bm {
+        DateMatch::DayMonthSwapped
+    } else if am == bm && ad == bd && (ay - by).abs() == 1 {
+        DateMatch::YearOff
+    } else if (am == bm && ad == bd && one_digit_apart(ay as u32, by as u32, 4))
+        || (ay == by && am == bm && one_digit_apart(u32::from(ad), u32::from(bd), 2))
+        || (ay == by && ad == bd && one_digit_apart(u32::from(am), u32::from(bm), 2))
+    {
+        DateMatch::OneDigit
+    } else {
+        DateMatch::Mismatch
+    }
+}
+
+/// Every string with one letter removed.
+fn deletions(s: &str) -> impl Iterator<Item = String> + '_ {
+    (0..s.len()).map(move |i| {
+        let mut t = String::with_capacity(s.len() - 1);
+        t.push_str(&s[..i]);
+        t.push_str(&s[i + 1..]);
+        t
+    })
+}

@@ -1,0 +1,241 @@
+//! Golden tests: one per matching rule, each against a small watchlist of look-alikes.
+
+use super::*;
+use proptest::prelude::*;
+use time::macros::date;
+
+fn entry(id: &str, names: &[&str]) -> WatchEntry {
+    WatchEntry {
+        id: id.into(),
+        names: names.iter().map(|s| s.to_string()).collect(),
+        ..WatchEntry::default()
+    }
+}
+
+/// A watchlist where every target has namesakes and near namesakes around it.
+fn watchlist() -> Vec<WatchEntry> {
+    let mut v = vec![
+        entry("sukarno", &["Sukarno Wiryo"]),
+        entry("budi", &["Budi Santoso"]),
+        entry("budi2", &["Budi Susanto"]),
+        entry("ali", &["Muhammad Ali Imron"]),
+        entry("nur", &["Nur Hayati Lestari"]),
+        entry("dedi", &["Dedi Setiawan"]),
+        entry("sugi", &["Sugiarto Wibowo"]),
+        entry("siti-nj", &["Siti Nurjanah binti Abdul Rahman"]),
+        entry("ahmad", &["Ahmad bin Yusuf Hasibuan"]),
+        entry("lek", &["Maria Lekatompessy"]),
+        entry("alias", &["Yohanes Bria", "Anis Bria"]),
+        entry("widjaja", &["Tjahjo Widjaja"]),
+    ];
+    for (i, n) in [
+        "Siti Aminah",
+        "Siti Rahayu",
+        "Siti Lestari",
+        "Budi Hartono",
+        "Muhammad Rizki",
+        "Dewi Lestari",
+        "Sri Wahyuni",
+        "Agus Santoso",
+        "Nur Aini",
+        "Hayati Rahman",
+    ]
+    .iter()
+    .enumerate()
+    {
+        for k in 0..5 {
+            v.push(entry(&format!("f{i}-{k}"), &[n]));
+        }
+    }
+    v
+}
+
+fn top(ix: &Index, name: &str) -> Hit {
+    ix.search(
+        &Query {
+            name: name.into(),
+            ..Query::default()
+        },
+        5,
+    )
+    .into_iter()
+    .next()
+    .expect("a hit")
+}
+
+#[test]
+fn every_name_rule_finds_its_person() {
+    let ix = Index::build(watchlist());
+    for (query, id, code) in [
+        ("Soekarno Wirjo", "sukarno", "name:spelling"),
+        ("Santoso Budi", "budi", "name:reordered"),
+        ("H. Budi Santoso, S.Pd.", "budi", "name:exact"),
+        ("Moh. Ali Imron", "ali", "name:abbreviation"),
+        ("M Ali Imron", "ali", "name:abbreviation"),
+        ("Budi S.", "budi", "name:initial"),
+        ("Nurhayati Lestari", "nur", "name:split_join"),
+        ("Dedy Setyawan", "dedi", "name:phonetic"),
+        ("Sugiatro Wibowo", "sugi", "name:typo"),
+        ("Sugiarto Wibowa", "sugi", "name:typo"),
+        (
+            "SITI NURJANAH BINTI ABDUL RAHM",
+            "siti-nj",
+            "name:truncated",
+        ),
+        ("Siti Nurjanah", "siti-nj", "name:exact"),
+        ("Ahmad Yusuf Hasibuan", "ahmad", "name:exact"),
+        ("Anis Bria", "alias", "name:exact"),
+        ("Tjahjo Widjaya", "widjaja", "name:phonetic"),
+    ] {
+        let h = top(&ix, query);
+        assert_eq!(h.id, id, "{query}: {:?}", h);
+        assert!(h.codes().contains(code), "{query}: {}", h.codes());
+        assert!(h.score >= 75, "{query}: {}", h.score);
+    }
+}
+
+#[test]
+fn rare_words_count_more_than_common_ones() {
+    let ix = Index::build(watchlist());
+    // "Siti" is everywhere, "Lekatompessy" once: the rare surname wins.
+    assert_eq!(top(&ix, "Siti Lekatompessy").id, "lek");
+    let hits = ix.search(
+        &Query {
+            name: "Siti Aminah".into(),
+            ..Query::default()
+        },
+        10,
+    );
+    assert_eq!(hits[0].score, 100);
+    // A common name alone never alerts.
+    assert!(hits.iter().all(|h| !h.alert));
+    assert!(hits[0].codes().contains("name:common"));
+}
+
+#[test]
+fn identifiers_and_dates_alert() {
+    let mut list = watchlist();
+    list.push(WatchEntry {
+        id: "calo".into(),
+        names: vec!["Siti Aminah".into()],
+        birth_date: Some(date!(1990 - 08 - 12)),
+        nik: Some("3507115208900001".into()),
+        phones: vec!["0812-3456-7890".into()],
+    });
+    let ix = Index::build(list);
+    let q = |name: &str, dob, nik: Option<&str>, phone: Option<&str>| Query {
+        name: name.into(),
+        birth_date: dob,
+        nik: nik.map(Into::into),
+        phones: phone.into_iter().map(Into::into).collect(),
+        sex: None,
+    };
+    let first = |q: Query| ix.search(&q, 3).into_iter().next().unwrap();
+
+    let h = first(q("Siti Aminah", Some(date!(1990 - 08 - 12)), None, None));
+    assert_eq!((h.id.as_str(), h.alert), ("calo", true));
+    assert!(h.codes().contains("dob:exact"));
+
+    let h = first(q("Siti Aminah", Some(date!(1990 - 12 - 08)), None, None));
+    assert_eq!((h.id.as_str(), h.alert), ("calo", true), "{h:?}");
+    assert!(h.codes().contains("dob:swapped"));
+
+    // A namesake born another day: ranked, but no alert.
+    let h = first(q("Siti Aminah", Some(date!(1975 - 03 - 02)), None, None));
+    assert!(!h.alert, "{h:?}");
+
+    // Any name, the same NIK; one digit off; two digits swapped.
+    let h = first(q("Rina", None, Some("3507115208900001"), None));
+    assert_eq!((h.id.as_str(), h.alert), ("calo", true));
+    assert!(h.codes().contains("nik:exact"));
+    let h = first(q("Siti Aminah", None, Some("3507115208900007"), None));
+    assert_eq!((h.id.as_str(), h.alert), ("calo", true));
+    assert!(h.codes().contains("nik:typo1"), "{}", h.codes());
+    let h = first(q("Siti Aminah", None, Some("3507115208909001"), None));
+    assert!(h.codes().contains("nik:typo1"), "{}", h.codes());
+    let h = first(q("Siti Aminah", None, Some("3507115208900010"), None));
+    assert!(h.codes().contains("nik:transposed"), "{}", h.codes());
+
+    // The phone in another local form.
+    let h = first(q("Pak Joko", None, None, Some("+62 812 3456 7890")));
+    assert_eq!((h.id.as_str(), h.alert), ("calo", true));
+    assert!(h.codes().contains("phone:exact"));
+
+    // The query NIK's date against the entry's birth date; a man's NIK against hers.
+    let hits = ix.search(&q("Siti Aminah", None, Some("3507111208900002"), None), 10);
+    let h = hits.iter().find(|h| h.id == "calo").unwrap();
+    assert!(
+        h.score < hits[0].score,
+        "contradictions rank it below namesakes"
+    );
+    assert!(h.codes().contains("nik_dob:exact"), "{}", h.codes());
+    assert!(h.codes().contains("sex:mismatch"), "{}", h.codes());
+    assert!(h.codes().contains("nik:mismatch"), "{}", h.codes());
+    assert!(!h.alert);
+}
+
+#[test]
+fn reasons_name_the_parts() {
+    let ix = Index::build(watchlist());
+    let h = top(&ix, "Moch. Soekarno Wirjo");
+    let Reason::Name {
+        parts,
+        query_extra,
+        watch_name,
+        ..
+    } = &h.reasons[0]
+    else {
+        panic!("name reason first")
+    };
+    assert_eq!(watch_name, "Sukarno Wiryo");
+    assert_eq!(query_extra, &["moch".to_string()]);
+    assert_eq!(parts[0].query, "soekarno");
+    assert_eq!(parts[0].watch, "sukarno");
+    assert_eq!(parts[0].rule, PartRule::Spelling);
+    assert!(h.codes().contains("name:partial"));
+}
+
+#[test]
+fn index_is_shareable_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Index>();
+    let ix = std::sync::Arc::new(Index::build(watchlist()));
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let ix = ix.clone();
+            std::thread::spawn(move || top(&ix, "Budi Santoso").id)
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), "budi");
+    }
+}
+
+#[test]
+fn empty_index_and_empty_query() {
+    let ix = Index::build(Vec::new());
+    assert!(ix.is_empty());
+    assert!(ix.search(&Query::default(), 10).is_empty());
+    let ix = Index::build(watchlist());
+    assert!(ix.search(&Query::default(), 10).is_empty());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn a_name_matches_itself_with_the_top_score(
+        parts in proptest::collection::vec(
+            "(Siti|Muhammad|Nur|Sri|Budi|Ayu|Joko|Rahman|Lestari|Wati|Hayati|Putu|Made|Soe|tjah|dj|a|o|i)+",
+            1..4
+        )
+    ) {
+        let name = parts.join(" ");
+        let mut list = watchlist();
+        list.push(entry("me", &[&name]));
+        let ix = Index::build(list);
+        let hits = ix.search(&Query { name: name.clone(), ..Query::default() }, 50);
+        prop_assert!(!hits.is_empty());
+        prop_assert_eq!(hits[0].score, 100, "{:?}", hits[0]);
+        prop_assert!(hits.iter().any(|h| h.id == "me" && h.score == 100));
+    }
+}
