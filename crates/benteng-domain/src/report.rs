@@ -584,65 +584,15 @@ pub fn parse_tracking_code(input: &str) -> Result<String, &'static str> {
     Ok(format!("LP-{}-{}", &s[..5], &s[5..]))
 }
 
-/// Titles, honorifics and degrees that are not part of a name.
-const TITLES: &[&str] = &[
-    "h", "hj", "haji", "hajjah", "drs", "dra", "dr", "ir", "prof", "spd", "se", "sh", "mh", "sag",
-    "skm", "amd", "bpk", "bapak", "ibu", "sdr", "sdri", "pak", "bu", "mas", "mbak", "kh",
-];
-
-/// Spelling variants folded to one form (old Van Ophuijsen/Soewandi spellings and common
-/// abbreviations). A stop-gap until the screening matcher links by fuzzy name: two names link
-/// when their keys are equal.
-const TOKEN_FOLDS: &[(&str, &str)] = &[
-    ("muhammad", "muhamad"),
-    ("mohammad", "muhamad"),
-    ("mohamad", "muhamad"),
-    ("muhammed", "muhamad"),
-    ("moh", "muhamad"),
-    ("moch", "muhamad"),
-    ("mochammad", "muhamad"),
-    ("mochamad", "muhamad"),
-    ("muh", "muhamad"),
-    ("mhd", "muhamad"),
-    ("abd", "abdul"),
-    ("noor", "nur"),
-    ("st", "siti"),
-];
-
-/// The linking key of a person's name: lower case, titles and `bin`/`binti` dropped, old
-/// spellings folded (oe→u, dj→j, tj→c, nj→ny, sj→sy, ch→kh), abbreviations expanded, tokens
-/// sorted so word order does not matter. Empty when nothing usable is left.
+/// The linking key of a person's name: the screening normaliser's canonical tokens (titles,
+/// degrees and `bin`/`binti` dropped, old spellings modernised, abbreviations such as Moh.,
+/// St., Abd. expanded; see [`crate::screening::normalize`]), sorted so word order does not
+/// matter and deduplicated. Empty when nothing usable is left.
 pub fn name_key(name: &str) -> String {
-    let lower = name.to_lowercase();
-    // Degrees written after a comma ("Siti Aminah, S.Pd.") are cut off.
-    let main = lower.split(',').next().unwrap_or("");
-    let mut tokens: Vec<String> = main
-        .split(|c: char| c.is_whitespace() || c == '.' || c == '-' || c == '\'')
-        .map(|t| t.chars().filter(|c| c.is_alphabetic()).collect::<String>())
-        .filter(|t| !t.is_empty() && !TITLES.contains(&t.as_str()))
-        .filter(|t| t != "bin" && t != "binti")
-        .map(|t| {
-            let fold = |t: String| {
-                TOKEN_FOLDS
-                    .iter()
-                    .find(|(from, _)| *from == t)
-                    .map(|(_, to)| to.to_string())
-                    .unwrap_or(t)
-            };
-            let t = fold(t)
-                .replace("oe", "u")
-                .replace("dj", "j")
-                .replace("tj", "c")
-                .replace("nj", "ny")
-                .replace("sj", "sy")
-                .replace("ch", "kh");
-            fold(t)
-        })
+    let mut tokens: Vec<String> = crate::screening::normalize(name)
+        .into_iter()
+        .map(|t| t.canon)
         .collect();
-    // A lone "m" before other tokens is Muhammad.
-    if tokens.len() > 1 && tokens[0] == "m" {
-        tokens[0] = "muhamad".into();
-    }
     tokens.sort();
     tokens.dedup();
     tokens.join(" ")
