@@ -626,6 +626,10 @@ impl Db {
     /// the kabupaten/kota. Every export is audited; a non-anonymised one as a sensitive view.
     pub async fn export_cases(&self, ctx: &Ctx, anonymised: bool) -> Result<Vec<Value>> {
         ctx.require(Action::CaseExport, None)?;
+        // Who sees personal data masked on every page gets the anonymised export only (the
+        // Kanwil); names, NIKs and phones leave the system only with someone allowed to
+        // reveal them.
+        let anonymised = anonymised || !ctx.allows(Action::ReportSensitiveView, None);
         let mut f = Filter::default();
         f.scope(
             &ctx.actor.scope,
@@ -655,8 +659,13 @@ impl Db {
             .await?;
             out.push(htcds_record(c, &people, &services, &referrals, anonymised));
         }
+        // The export is placed where the Kanwil of the exporter can read the entry: its
+        // province, or the province of an officer's first regency.
         let place = match &ctx.actor.scope {
             benteng_domain::Scope::Province(p) => Some(p.clone()),
+            benteng_domain::Scope::Regencies(list) => list
+                .first()
+                .and_then(|r| r.ancestor(benteng_domain::RegionLevel::Provinsi)),
             _ => None,
         };
         audit::write(

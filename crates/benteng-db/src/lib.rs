@@ -22,6 +22,7 @@ pub mod referrals;
 mod region_index;
 pub mod regions;
 pub mod reports;
+pub mod screening;
 pub mod sessions;
 mod sql;
 pub mod storage;

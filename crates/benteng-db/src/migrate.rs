@@ -43,6 +43,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "report_search",
         include_str!("../migrations/0009_report_search.sql"),
     ),
+    (10, "screening", include_str!("../migrations/0010_screening.sql")),
+    (
+        11,
+        "link_indexes",
+        include_str!("../migrations/0011_link_indexes.sql"),
+    ),
 ];
 
 /// How many migrations the binary carries.

@@ -54,7 +54,13 @@ impl BlobStore for FsStore {
             let mut f = std::fs::File::create(&tmp)?;
             f.write_all(&bytes)?;
             f.sync_all()?;
-            std::fs::rename(&tmp, &path)
+            std::fs::rename(&tmp, &path)?;
+            // The rename itself must reach the disk before the report's row is committed,
+            // or a power cut could keep the row and lose the file.
+            if let Some(dir) = path.parent() {
+                std::fs::File::open(dir)?.sync_all()?;
+            }
+            Ok(())
         })
         .await
         .map_err(std::io::Error::other)?

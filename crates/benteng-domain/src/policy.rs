@@ -57,10 +57,18 @@ pub enum Action {
     CaseView,
     CaseManage,
     CaseExport,
+    /// Screen a passport applicant (the interviewer: a petugas with the pemeriksa flag).
+    ScreeningRun,
+    /// See screenings and their monthly figures (the office's own; the Kanwil its province's).
+    ScreeningView,
+    /// See the watchlist entries of one's area.
+    WatchlistView,
+    /// Flag people, import lists, end entries.
+    WatchlistManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 28] = [
         Action::RegionView,
         Action::OfficeView,
         Action::OfficeManage,
@@ -85,6 +93,10 @@ impl Action {
         Action::CaseView,
         Action::CaseManage,
         Action::CaseExport,
+        Action::ScreeningRun,
+        Action::ScreeningView,
+        Action::WatchlistView,
+        Action::WatchlistManage,
     ];
 }
 
@@ -109,6 +121,10 @@ fn role_allows(actor: &Actor, action: Action) -> bool {
         (Kanwil | Petugas, CaseView | CaseExport) => true,
         // Visits are the village mentor's work.
         (Petugas, VisitRecord) => actor.pimpasa,
+        // Screening is the passport interviewer's work; the office and the Kanwil follow it.
+        (Petugas, ScreeningRun) => actor.pemeriksa,
+        (Kanwil | Petugas, ScreeningView | WatchlistView) => true,
+        (Petugas, WatchlistManage) => true,
         _ => false,
     }
 }
@@ -183,6 +199,11 @@ mod tests {
             (CaseView, [true, true, true, true, false, false]),
             (CaseManage, [true, false, true, true, false, false]),
             (CaseExport, [true, true, true, true, false, false]),
+            // Neither petugas here is a pemeriksa; see `only_interviewers_screen`.
+            (ScreeningRun, [true, false, false, false, false, false]),
+            (ScreeningView, [true, true, true, true, false, false]),
+            (WatchlistView, [true, true, true, true, false, false]),
+            (WatchlistManage, [true, false, true, true, false, false]),
         ];
         assert_eq!(
             table.len(),
@@ -209,6 +230,17 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn only_interviewers_screen() {
+        let mut p = actor(Role::Petugas, false);
+        assert!(!can(&p, Action::ScreeningRun, None));
+        p.pemeriksa = true;
+        assert!(can(&p, Action::ScreeningRun, None));
+        let mut k = actor(Role::Kanwil, false);
+        k.pemeriksa = true;
+        assert!(!can(&k, Action::ScreeningRun, None), "the flag is for officers");
     }
 
     /// The place table: the same action on records in different places.

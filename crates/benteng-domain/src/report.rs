@@ -39,6 +39,7 @@ macro_rules! coded {
         }
     };
 }
+pub(crate) use coded;
 
 coded! {
     /// What a report is about (PRODUCT.md §4).

@@ -71,6 +71,8 @@ pub struct AppState {
     pub public_limiter: Arc<security::PublicLimiter>,
     pub store: Arc<dyn benteng_db::storage::BlobStore>,
     pub metrics: Arc<metrics::Metrics>,
+    /// The watchlist index for screening, shared by every request.
+    pub watch: Arc<benteng_db::screening::WatchCache>,
 }
 
 /// A bound, ready-to-run server.
@@ -99,10 +101,34 @@ impl Application {
                 idle_public.forget_idle();
             }
         });
+        // The watchlist index is built in the background at start (seconds at a million
+        // entries) and kept fresh once a minute; a screening before it is ready builds it.
+        let watch = Arc::new(benteng_db::screening::WatchCache::new());
+        {
+            let (watch, db) = (watch.clone(), db.clone());
+            tokio::spawn(async move {
+                match watch.rebuild(&db).await {
+                    Ok(b) => tracing::info!(
+                        entries = b.index.len(),
+                        ms = b.build_ms as u64,
+                        "watchlist index built"
+                    ),
+                    Err(e) => tracing::warn!(error = %e, "watchlist index build failed"),
+                }
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+                loop {
+                    tick.tick().await;
+                    if let Err(e) = watch.current(&db).await {
+                        tracing::warn!(error = %e, "watchlist index refresh failed");
+                    }
+                }
+            });
+        }
         let state = AppState {
             limiter,
             public_limiter,
             store,
+            watch,
             metrics: Arc::new(metrics::Metrics::new()),
             config: Arc::new(config),
             db,

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 mod reports;
+mod screening;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -53,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}", get(user).put(user_update))
         .route("/audit", get(audit))
         .merge(reports::routes())
+        .merge(screening::routes())
         .fallback(|| async { ApiError::NotFound })
 }
 
@@ -63,7 +65,7 @@ pub struct ApiJson<T>(pub T);
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Benteng API", version = "1", description = "Desa Binaan Imigrasi: regions, offices, agencies, desa binaan, users, audit; early-warning reports (public intake and tracking without a token), referrals, cases and their HTCDS export, notifications. Authenticate with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`."),
+    info(title = "Benteng API", version = "1", description = "Desa Binaan Imigrasi: regions, offices, agencies, desa binaan, users, audit; early-warning reports (public intake and tracking without a token), referrals, cases and their HTCDS export, notifications; passport screening against the watchlist. Authenticate with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`."),
     paths(token_create, token_revoke, me, regions, region, offices, office, office_create, office_update, office_area, office_area_end, agencies, agency, agency_create, agency_update,
           desa_list, desa_get, desa_create, desa_update, desa_officers, desa_contact_add, desa_contact_remove, visits, visit_create, users, user, user_create, user_update, audit,
           reports::public_report_create, reports::public_report_get, reports::reports, reports::report_create, reports::report_get,
@@ -72,10 +74,14 @@ pub struct ApiJson<T>(pub T);
           reports::referrals, reports::referral_get, reports::referral_answer, reports::referral_action, reports::case_open,
           reports::cases, reports::case_get, reports::case_update, reports::case_person_add, reports::case_service_add,
           reports::case_status, reports::cases_export, reports::notifications, reports::notification_read,
-          reports::notifications_read_all),
+          reports::notifications_read_all,
+          screening::screenings, screening::screening_create, screening::screening_get, screening::screening_decide,
+          screening::screening_stats, screening::screening_batch, screening::watchlist, screening::watch_create,
+          screening::watch_import, screening::watch_end),
     components(schemas(TokenRequest, TokenResponse, Created, Me, OfficersBody, Problem, FieldProblem,
           reports::PublicReportBody, reports::PublicReceipt, reports::CreatedReport, reports::IndicatorsBody, reports::PriorityBody,
-          reports::PriorityReasonBody, reports::AssigneeBody, reports::TextBody, reports::CaseOpenBody, reports::FileBytes)),
+          reports::PriorityReasonBody, reports::AssigneeBody, reports::TextBody, reports::CaseOpenBody, reports::FileBytes,
+          screening::RowsBody, screening::RowProblem)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;

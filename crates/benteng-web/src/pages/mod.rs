@@ -12,7 +12,9 @@ mod offices;
 mod referrals;
 mod regions;
 mod reports;
+mod screening;
 mod upload;
+mod watchlist;
 
 use crate::ctx::Viewer;
 use crate::error::WebError;
@@ -42,6 +44,8 @@ pub fn routes() -> Router<AppState> {
         .merge(referrals::routes())
         .merge(cases::routes())
         .merge(notifications::routes())
+        .merge(screening::routes())
+        .merge(watchlist::routes())
 }
 
 const FLASH: &str = "flash";
@@ -94,6 +98,7 @@ impl Layout {
             item("/laporan", "nav-reports", Action::ReportView);
             item("/rujukan", "nav-referrals", Action::ReferralView);
             item("/kasus", "nav-cases", Action::CaseView);
+            item("/skrining", "nav-screening", Action::ScreeningView);
             item("/desa-binaan", "nav-desa-binaan", Action::DesaBinaanView);
             item("/wilayah", "nav-regions", Action::RegionView);
             item("/kantor", "nav-offices", Action::OfficeView);

@@ -41,9 +41,13 @@ pub async fn read_form(
     let mut mp = mp.map_err(|_| WebError::BadRequest)?;
     let mut form = UploadForm::default();
     let mut count = 0usize;
+    // Our forms send `_csrf` first. A file before a valid token is refused before it is
+    // decoded, so a forged or foreign request cannot make the server re-encode images.
+    let mut verified = false;
     while let Some(field) = mp.next_field().await.map_err(|_| WebError::BadRequest)? {
         let name = field.name().unwrap_or("").to_string();
         match field.file_name().map(str::to_string) {
+            Some(_) if !verified => return Err(WebError::Csrf),
             Some(file_name) => {
                 let bytes = field.bytes().await.map_err(|_| WebError::BadRequest)?;
                 // An empty file input sends a part with no name and no bytes.
@@ -64,15 +68,87 @@ pub async fn read_form(
             }
             None => {
                 let text = field.text().await.map_err(|_| WebError::BadRequest)?;
+                if name == "_csrf" {
+                    verified = valid_token(&text, &v.csrf);
+                }
                 if form.fields.len() < 200 {
                     form.fields.push((name, text));
                 }
             }
         }
     }
-    let token = form.get("_csrf");
-    if !crate::security::same(token.as_bytes(), v.csrf.as_bytes()) || token.is_empty() {
+    if !verified || !valid_token(&form.get("_csrf"), &v.csrf) {
         return Err(WebError::Csrf);
     }
     Ok(form)
+}
+
+fn valid_token(token: &str, expected: &str) -> bool {
+    !token.is_empty() && crate::security::same(token.as_bytes(), expected.as_bytes())
+}
+
+/// The fields of a form with one data file, and the file (or why it was refused).
+pub struct DataForm {
+    pub fields: Vec<(String, String)>,
+    /// `Ok(None)`: no file chosen; `Err`: a Fluent id (too large).
+    pub file: Result<Option<Vec<u8>>, &'static str>,
+}
+
+impl DataForm {
+    pub fn get(&self, name: &str) -> String {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// A form with one CSV file (imports, batch screening): the fields and the file's bytes, at
+/// most `max_bytes`. The CSRF token must come before the file, as in [`read_form`].
+pub async fn read_csv_form(
+    v: &Viewer,
+    mp: Result<Multipart, MultipartRejection>,
+    max_bytes: usize,
+) -> Result<DataForm, WebError> {
+    let mut mp = mp.map_err(|_| WebError::BadRequest)?;
+    let mut fields = Vec::new();
+    let mut file = None;
+    let mut verified = false;
+    while let Some(mut field) = mp.next_field().await.map_err(|_| WebError::BadRequest)? {
+        let name = field.name().unwrap_or("").to_string();
+        if field.file_name().is_some() {
+            if !verified {
+                return Err(WebError::Csrf);
+            }
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(|_| WebError::BadRequest)? {
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() > max_bytes {
+                    return Ok(DataForm {
+                        fields,
+                        file: Err("err-file-too-large"),
+                    });
+                }
+            }
+            if !bytes.is_empty() {
+                file = Some(bytes);
+            }
+        } else {
+            let text = field.text().await.map_err(|_| WebError::BadRequest)?;
+            if name == "_csrf" {
+                verified = valid_token(&text, &v.csrf);
+            }
+            if fields.len() < 50 {
+                fields.push((name, text));
+            }
+        }
+    }
+    if !verified {
+        return Err(WebError::Csrf);
+    }
+    Ok(DataForm {
+        fields,
+        file: Ok(file),
+    })
 }

@@ -11,4 +11,5 @@ mod permissions;
 mod report_pages;
 mod reports_api;
 mod scope;
+mod screening;
 mod storage;

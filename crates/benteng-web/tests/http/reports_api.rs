@@ -1023,6 +1023,16 @@ async fn a_village_report_goes_through_triage_referral_and_case_to_the_export() 
             "{secret} in the anonymised export"
         );
     }
+    // The Kanwil sees personal data masked everywhere, so its export is anonymised even
+    // when it asks for names.
+    let kanwil = app.token("kanwil.jatim").await;
+    let (s, _, raw) = download(&app, &kanwil, "/api/v1/cases/export").await;
+    assert_eq!(s, StatusCode::OK);
+    let kanwil_text = String::from_utf8(raw).unwrap();
+    assert!(kanwil_text.contains("tppo_age_band_at_opening"));
+    for secret in ["Kusumawardani", "3507123456780001", "81277788899"] {
+        assert!(!kanwil_text.contains(secret), "{secret} in the Kanwil's export");
+    }
     let anon_records: Value = serde_json::from_str(&anon_text).unwrap();
     assert!(anon_text.contains("tppo_age_band_at_opening"));
     assert!(anon_records
@@ -1071,8 +1081,18 @@ async fn a_village_report_goes_through_triage_referral_and_case_to_the_export() 
         )
         .await;
     let exports = audit["items"].as_array().unwrap();
-    assert_eq!(exports.len(), 4, "{audit}");
+    assert_eq!(exports.len(), 5, "{audit}");
     assert_eq!(exports.iter().filter(|e| e["sensitive"] == 1).count(), 2);
+    // The Kanwil reads the officer's exports in its own audit log.
+    let (_, audit) = app
+        .api(
+            &kanwil,
+            Method::GET,
+            "/api/v1/audit?action=export&entity=case",
+            None,
+        )
+        .await;
+    assert_eq!(audit["items"].as_array().unwrap().len(), 5, "{audit}");
 }
 
 #[tokio::test]

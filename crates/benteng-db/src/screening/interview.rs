@@ -1,0 +1,810 @@
+//! The interview: screen an applicant, record the decision, list and count screenings.
+
+use super::WatchCache;
+use crate::audit::{self, Event};
+use crate::reports::{invalid, mask_nik};
+use crate::sql::{kab_and_prov, Filter};
+use crate::{Ctx, Db, Error, Page, Result};
+use benteng_domain::nik::{Nik, Sex};
+use benteng_domain::passport::{self, Applicant, Decision, Document, Level, Purpose};
+use benteng_domain::phone::PhoneNumber;
+use benteng_domain::screening::{Hit, Query, Reason};
+use benteng_domain::values::{date, format_date, optional_text, required_text};
+use benteng_domain::{Action, FieldErrors, RegionCode, RegionLevel, Role, Scope};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ScreeningInput {
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub name: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub nik: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub birth_date: String,
+    /// `L` (laki-laki) or `P` (perempuan), as in reports.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub sex: String,
+    /// The applicant's village (desa code).
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub region_code: String,
+    /// wisata, umrah, kunjungan_keluarga, bekerja, belajar, bisnis, berobat or lainnya.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub purpose: String,
+    /// Destination country, ISO 3166 alpha-2.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub destination: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub job: String,
+    /// Ticked when the job is domestic work for a household.
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub domestic_work: Option<String>,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub sponsor_name: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub sponsor_phone: String,
+    /// Codes of the documents shown (ktp_el, kk, akta_lahir, rekomendasi_disnaker, e_pmi,
+    /// perjanjian_kerja, tiket_pulang, surat_sponsor, surat_izin_keluarga).
+    #[serde(default)]
+    pub documents: Vec<String>,
+}
+
+/// A watchlist hit as stored with the screening and shown to the interviewer.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StoredHit {
+    /// `applicant` or `sponsor`.
+    pub who: String,
+    pub watch_id: String,
+    pub score: u8,
+    pub alert: bool,
+    /// Stable reason codes (`name:spelling`, `dob:exact`, …).
+    pub reasons: Vec<String>,
+    /// The watched name that matched.
+    pub name: String,
+    /// perekrut, berisiko, hilang, lainnya.
+    pub category: String,
+    /// `laporan`, `petugas` or `impor`.
+    pub source: String,
+    /// The report, when the entry comes from one and it is in the officer's scope.
+    pub report_id: Option<i64>,
+    pub tracking_code: Option<String>,
+    /// The entry's village name (or its kabupaten for reports outside the officer's area).
+    pub place: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ScreeningRow {
+    pub id: i64,
+    pub applicant_name: String,
+    pub nik: Option<String>,
+    pub birth_date: Option<String>,
+    pub sex: Option<String>,
+    pub region_code: Option<String>,
+    pub village_name: Option<String>,
+    pub purpose: String,
+    pub destination: Option<String>,
+    pub job: Option<String>,
+    pub domestic_work: i64,
+    pub sponsor_name: Option<String>,
+    pub sponsor_phone: Option<String>,
+    pub documents: String,
+    pub score: i64,
+    pub level: String,
+    pub findings: String,
+    pub hits: String,
+    pub decision: Option<String>,
+    pub decision_reason: Option<String>,
+    pub decided_at: Option<i64>,
+    pub office_id: Option<i64>,
+    pub office_name: Option<String>,
+    pub officer_name: Option<String>,
+    pub created_at: i64,
+}
+
+/// One finding as shown: its code, weight and the number its message takes.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StoredFinding {
+    pub code: String,
+    pub weight: u32,
+    pub arg: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ScreeningDetail {
+    #[serde(flatten)]
+    pub row: ScreeningRow,
+    pub finding_list: Vec<StoredFinding>,
+    pub hit_list: Vec<StoredHit>,
+    /// What the assessment suggests at this level.
+    pub suggestion: String,
+    pub can_decide: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ScreeningQuery {
+    /// Month as YYYY-MM.
+    pub month: Option<String>,
+    pub decision: Option<String>,
+    pub level: Option<String>,
+    pub page: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct DecisionInput {
+    /// lanjut, wawancara_lanjutan, tunda or tolak.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub decision: String,
+    /// Required for tunda and tolak.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub reason: String,
+}
+
+/// Screenings per month, and postponements and refusals per village.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ScreeningStats {
+    /// (YYYY-MM, screened, tunda, tolak), newest first.
+    pub months: Vec<(String, i64, i64, i64)>,
+    /// (desa code, village name, tunda, tolak), most first.
+    pub villages: Vec<(String, String, i64, i64)>,
+}
+
+impl Db {
+    /// Screen an applicant: validate, assess, store, audit. Returns the screening's id.
+    pub async fn screen_applicant(
+        &self,
+        ctx: &Ctx,
+        cache: &Arc<WatchCache>,
+        i: &ScreeningInput,
+    ) -> Result<i64> {
+        ctx.require(Action::ScreeningRun, None)?;
+        let mut e = FieldErrors::new();
+        let name = e.check("name", required_text(&i.name, 200));
+        // A NIK that is not valid is kept as typed (digits only) and flagged, never refused:
+        // the applicant's KTP is in front of the officer.
+        let nik_digits: Option<String> = {
+            let d: String = i.nik.chars().filter(char::is_ascii_digit).collect();
+            if i.nik.trim().is_empty() {
+                None
+            } else if d.is_empty() || d.len() > 16 {
+                e.add("nik", "err-nik-format");
+                None
+            } else {
+                Some(d)
+            }
+        };
+        let birth = match i.birth_date.trim() {
+            "" => None,
+            d => e.check("birth_date", date(d)),
+        };
+        let sex = match i.sex.trim() {
+            "" => None,
+            "l" | "L" => Some(Sex::Male),
+            "p" | "P" => Some(Sex::Female),
+            _ => {
+                e.add("sex", "err-invalid-choice");
+                None
+            }
+        };
+        let purpose = e.check("purpose", Purpose::parse(&i.purpose));
+        let destination = match i.destination.trim() {
+            "" => None,
+            d if d.len() == 2 && d.chars().all(|c| c.is_ascii_alphabetic()) => {
+                Some(d.to_uppercase())
+            }
+            _ => {
+                e.add("destination", "err-invalid-choice");
+                None
+            }
+        };
+        let job = e.check("job", optional_text(&i.job, 200)).flatten();
+        let sponsor_name = e
+            .check("sponsor_name", optional_text(&i.sponsor_name, 200))
+            .flatten();
+        let sponsor_phone = match i.sponsor_phone.trim() {
+            "" => None,
+            p => e
+                .check("sponsor_phone", PhoneNumber::parse(p))
+                .map(|p| p.as_str().to_string()),
+        };
+        let mut documents = Vec::new();
+        for d in &i.documents {
+            match Document::parse(d) {
+                Ok(d) if !documents.contains(&d) => documents.push(d),
+                Ok(_) => {}
+                Err(c) => e.add("documents", c),
+            }
+        }
+        let village = match i.region_code.trim() {
+            "" => None,
+            r => match RegionCode::parse(r) {
+                Ok(c) if c.level() == RegionLevel::Desa => {
+                    if self.region_by_code(c.as_str()).await?.is_some() {
+                        Some(c)
+                    } else {
+                        e.add("region_code", "err-region-unknown");
+                        None
+                    }
+                }
+                Ok(_) => {
+                    e.add("region_code", "err-region-need-desa");
+                    None
+                }
+                Err(c) => {
+                    e.add("region_code", c);
+                    None
+                }
+            },
+        };
+        let (Some(name), Some(purpose), true) = (name, purpose, e.is_empty()) else {
+            return Err(Error::Invalid(e));
+        };
+
+        // What Benteng knows.
+        let built = cache.current(self).await?;
+        let applicant_hits = built.index.search(
+            &Query {
+                name: name.clone(),
+                birth_date: birth,
+                nik: nik_digits.clone(),
+                phones: Vec::new(),
+                sex,
+            },
+            5,
+        );
+        let sponsor_hits = match (&sponsor_name, &sponsor_phone) {
+            (None, None) => Vec::new(),
+            _ => built.index.search(
+                &Query {
+                    name: sponsor_name.clone().unwrap_or_default(),
+                    phones: sponsor_phone.iter().cloned().collect(),
+                    ..Default::default()
+                },
+                5,
+            ),
+        };
+        let mut hits = Vec::new();
+        for (who, list) in [("applicant", &applicant_hits), ("sponsor", &sponsor_hits)] {
+            for h in list.iter().filter(|h| h.alert || h.score >= 60) {
+                if let Some(s) = self.describe_hit(ctx, who, h).await? {
+                    hits.push(s);
+                }
+            }
+        }
+        let recruiter = |h: &StoredHit| h.category == "perekrut";
+        let applicant_hit = hits
+            .iter()
+            .filter(|h| h.who == "applicant")
+            .map(|h| (h.score, h.alert))
+            .max();
+        let sponsor_name_hit = hits
+            .iter()
+            .filter(|h| h.who == "sponsor" && recruiter(h))
+            .filter(|h| h.reasons.iter().any(|r| r.starts_with("name:")))
+            .map(|h| (h.score, h.alert))
+            .max();
+        let sponsor_phone_hit = hits.iter().any(|h| {
+            h.who == "sponsor" && recruiter(h) && h.reasons.iter().any(|r| r.starts_with("phone:"))
+        });
+        let (village_reports_90d, kantong_pmi) = match &village {
+            Some(v) => {
+                let since = crate::now() - 90 * 86_400;
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM reports WHERE region_code = $1 AND created_at >= $2 AND status NOT IN ('ditolak', 'digabung')",
+                )
+                .bind(v.as_str())
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
+                let k: Option<i64> = sqlx::query_scalar(
+                    "SELECT MAX(kantong_pmi) FROM desa_binaan WHERE region_code = $1",
+                )
+                .bind(v.as_str())
+                .fetch_one(&self.pool)
+                .await?;
+                (n, k.unwrap_or(0) == 1)
+            }
+            None => (0, false),
+        };
+        let nik_region_known = match nik_digits.as_deref().map(Nik::parse) {
+            Some(Ok(n)) => Some(
+                self.region_by_code(n.region_code().as_str())
+                    .await?
+                    .is_some(),
+            ),
+            _ => None,
+        };
+        let applicant = Applicant {
+            nik: nik_digits.clone(),
+            birth_date: birth,
+            sex,
+            purpose: Some(purpose),
+            destination: destination.clone(),
+            domestic_work: crate::users::ticked(&i.domestic_work),
+            documents: documents.clone(),
+        };
+        let a = passport::assess(
+            &applicant,
+            &passport::Context {
+                today: Some(crate::today()),
+                nik_region_known,
+                applicant_hit,
+                sponsor_name_hit,
+                sponsor_phone_hit,
+                village_reports_90d,
+                kantong_pmi,
+            },
+        );
+        let findings: Vec<StoredFinding> = a
+            .findings
+            .iter()
+            .map(|f| StoredFinding {
+                code: f.code().into(),
+                weight: f.weight(),
+                arg: f.arg(),
+            })
+            .collect();
+        let (kab, _) = match &village {
+            Some(v) => kab_and_prov(v),
+            None => (None, String::new()),
+        };
+        let office_prov: Option<String> = match ctx.actor.office_id {
+            Some(o) => {
+                sqlx::query_scalar("SELECT province_code FROM offices WHERE id = $1")
+                    .bind(o)
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
+            None => None,
+        };
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO screenings (office_id, prov_code, region_code, kab_code, officer_id, applicant_name, nik, birth_date, sex, purpose, destination, job, domestic_work, \
+             sponsor_name, sponsor_phone, documents, score, level, findings, hits, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id",
+        )
+        .bind(ctx.actor.office_id)
+        .bind(office_prov)
+        .bind(village.as_ref().map(|v| v.as_str().to_string()))
+        .bind(kab)
+        .bind(ctx.actor.user_id)
+        .bind(&name)
+        .bind(&nik_digits)
+        .bind(birth.map(format_date))
+        .bind(sex.map(|s| if s == Sex::Male { "L" } else { "P" }))
+        .bind(purpose.as_str())
+        .bind(&destination)
+        .bind(&job)
+        .bind(i64::from(applicant.domestic_work))
+        .bind(&sponsor_name)
+        .bind(&sponsor_phone)
+        .bind(
+            documents
+                .iter()
+                .map(|d| d.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+        )
+        .bind(i64::from(a.score))
+        .bind(a.level.as_str())
+        .bind(serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into()))
+        .bind(serde_json::to_string(&hits).unwrap_or_else(|_| "[]".into()))
+        .bind(crate::now())
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "screen",
+                entity: "screening",
+                entity_id: Some(id.to_string()),
+                region: village.as_ref(),
+                sensitive: false,
+                detail: Some(format!("level={} hits={}", a.level.as_str(), hits.len())),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// What the interviewer may see of a hit. Report people outside the officer's area are
+    /// shown by name, kind and kabupaten only.
+    async fn describe_hit(&self, ctx: &Ctx, who: &str, h: &Hit) -> Result<Option<StoredHit>> {
+        let reasons: Vec<String> = h.reasons.iter().flat_map(Reason::codes).collect();
+        let watched_name = h
+            .reasons
+            .iter()
+            .find_map(|r| match r {
+                Reason::Name { watch_name, .. } => Some(watch_name.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let (kind, num) = h.id.split_at(1);
+        let Ok(num) = num.parse::<i64>() else {
+            return Ok(None);
+        };
+        let hit = match kind {
+            "w" => {
+                let row: Option<(String, String, String, Option<String>, Option<String>)> =
+                    sqlx::query_as(
+                        "SELECT w.name, w.category, w.source, v.name, w.region_code FROM watchlist w \
+                         LEFT JOIN regions v ON v.code = w.region_code WHERE w.id = $1",
+                    )
+                    .bind(num)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                let Some((name, category, source, place, _)) = row else {
+                    return Ok(None);
+                };
+                StoredHit {
+                    who: who.into(),
+                    watch_id: h.id.clone(),
+                    score: h.score,
+                    alert: h.alert,
+                    reasons,
+                    name: if watched_name.is_empty() {
+                        name
+                    } else {
+                        watched_name
+                    },
+                    category,
+                    source,
+                    report_id: None,
+                    tracking_code: None,
+                    place,
+                }
+            }
+            "p" => {
+                let row: Option<(String, String, i64, String, String, Option<String>, Option<String>)> =
+                    sqlx::query_as(
+                        "SELECT p.name, p.role, r.id, r.tracking_code, r.region_code, v.name, k.name FROM report_people p \
+                         JOIN reports r ON r.id = p.report_id LEFT JOIN regions v ON v.code = r.region_code \
+                         LEFT JOIN regions k ON k.code = r.kab_code WHERE p.id = $1",
+                    )
+                    .bind(num)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                let Some((name, role, report_id, code, region, village, kab)) = row else {
+                    return Ok(None);
+                };
+                let visible = RegionCode::parse(&region)
+                    .map(|r| ctx.allows(Action::ReportView, Some(&r)))
+                    .unwrap_or(false);
+                StoredHit {
+                    who: who.into(),
+                    watch_id: h.id.clone(),
+                    score: h.score,
+                    alert: h.alert,
+                    reasons,
+                    name,
+                    category: if role == "perekrut" {
+                        "perekrut".into()
+                    } else {
+                        "berisiko".into()
+                    },
+                    source: "laporan".into(),
+                    report_id: visible.then_some(report_id),
+                    tracking_code: visible.then_some(code),
+                    place: if visible { village } else { kab },
+                }
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(hit))
+    }
+
+    fn screening_filter(&self, ctx: &Ctx, f: &mut Filter) {
+        match (&ctx.actor.role, &ctx.actor.scope) {
+            (Role::Admin, _) | (_, Scope::All) => {}
+            (Role::Kanwil, Scope::Province(p)) => {
+                let ph = f.text(p.as_str());
+                f.push(format!("s.prov_code = {ph}"));
+            }
+            (Role::Petugas, _) => match ctx.actor.office_id {
+                Some(o) => {
+                    let ph = f.int(o);
+                    f.push(format!("s.office_id = {ph}"));
+                }
+                None => f.push("1 = 0".into()),
+            },
+            _ => f.push("1 = 0".into()),
+        }
+    }
+
+    pub async fn list_screenings(
+        &self,
+        ctx: &Ctx,
+        q: &ScreeningQuery,
+        per_page: i64,
+    ) -> Result<Page<ScreeningRow>> {
+        ctx.require(Action::ScreeningView, None)?;
+        let mut f = Filter::default();
+        self.screening_filter(ctx, &mut f);
+        if let Some(m) = q.month.as_deref().filter(|m| !m.trim().is_empty()) {
+            let (from, to) = month_range(m).ok_or_else(|| invalid("month", "err-month"))?;
+            let a = f.int(from);
+            let b = f.int(to);
+            f.push(format!("s.created_at >= {a} AND s.created_at < {b}"));
+        }
+        match q.decision.as_deref().map(str::trim) {
+            None | Some("") => {}
+            Some("belum") => f.push("s.decision IS NULL".into()),
+            Some(d) => {
+                let d = Decision::parse(d).map_err(|c| invalid("decision", c))?;
+                let ph = f.text(d.as_str());
+                f.push(format!("s.decision = {ph}"));
+            }
+        }
+        if let Some(l) = q.level.as_deref().filter(|l| !l.trim().is_empty()) {
+            let l = Level::parse(l).map_err(|c| invalid("level", c))?;
+            let ph = f.text(l.as_str());
+            f.push(format!("s.level = {ph}"));
+        }
+        let (page, per_page, offset) = crate::paging(q.page, per_page);
+        let total = f
+            .scalar(format!(
+                "SELECT COUNT(*) FROM screenings s{}",
+                f.where_sql()
+            ))
+            .fetch_one(&self.pool)
+            .await?;
+        let mut items = f
+            .query_as::<ScreeningRow>(format!(
+                "{SCREENING_SELECT}{} ORDER BY s.id DESC LIMIT {per_page} OFFSET {offset}",
+                f.where_sql()
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+        for s in &mut items {
+            mask_screening(s);
+        }
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+            more: false,
+        })
+    }
+
+    async fn screening_row(&self, ctx: &Ctx, id: i64) -> Result<ScreeningRow> {
+        ctx.require(Action::ScreeningView, None)?;
+        let mut f = Filter::default();
+        let ph = f.int(id);
+        f.push(format!("s.id = {ph}"));
+        self.screening_filter(ctx, &mut f);
+        let row = f
+            .query_as::<ScreeningRow>(format!("{SCREENING_SELECT}{}", f.where_sql()))
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(r) => Ok(r),
+            // Tell "not yours" from "not there", as the other modules do.
+            None => {
+                let exists: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM screenings WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Err(if exists.is_some() {
+                    Error::Forbidden
+                } else {
+                    Error::NotFound
+                })
+            }
+        }
+    }
+
+    /// One screening. The NIK and the sponsor's phone are shown to interviewers (who typed
+    /// them) and masked for everyone else; each unmasked view is audited.
+    pub async fn get_screening(&self, ctx: &Ctx, id: i64) -> Result<ScreeningDetail> {
+        let mut row = self.screening_row(ctx, id).await?;
+        let can_decide = ctx.allows(Action::ScreeningRun, None)
+            && (ctx.actor.role == Role::Admin || row.office_id == ctx.actor.office_id);
+        if can_decide {
+            audit::write(
+                &self.pool,
+                Some(ctx),
+                Event {
+                    action: "view_sensitive",
+                    entity: "screening",
+                    entity_id: Some(id.to_string()),
+                    region: row
+                        .region_code
+                        .as_deref()
+                        .and_then(|r| RegionCode::parse(r).ok())
+                        .as_ref(),
+                    sensitive: true,
+                    detail: Some("fields=nik,sponsor_phone".into()),
+                },
+            )
+            .await?;
+        } else {
+            mask_screening(&mut row);
+        }
+        let finding_list = serde_json::from_str(&row.findings).unwrap_or_default();
+        let hit_list = serde_json::from_str(&row.hits).unwrap_or_default();
+        let suggestion = Level::parse(&row.level)
+            .map(|l| l.suggestion().as_str())
+            .unwrap_or("lanjut")
+            .to_string();
+        Ok(ScreeningDetail {
+            row,
+            finding_list,
+            hit_list,
+            suggestion,
+            can_decide,
+        })
+    }
+
+    /// Record (or change) the interviewer's decision.
+    pub async fn decide_screening(&self, ctx: &Ctx, id: i64, i: &DecisionInput) -> Result<()> {
+        ctx.require(Action::ScreeningRun, None)?;
+        let row = self.screening_row(ctx, id).await?;
+        if ctx.actor.role != Role::Admin && row.office_id != ctx.actor.office_id {
+            return Err(Error::Forbidden);
+        }
+        let mut e = FieldErrors::new();
+        let d = e.check("decision", Decision::parse(&i.decision));
+        let reason = e.check("reason", optional_text(&i.reason, 1000)).flatten();
+        if let Some(d) = d {
+            if d.needs_reason() && reason.is_none() {
+                e.add("reason", "err-reason-required");
+            }
+        }
+        let (Some(d), true) = (d, e.is_empty()) else {
+            return Err(Error::Invalid(e));
+        };
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE screenings SET decision = $1, decision_reason = $2, decided_by = $3, decided_at = $4 WHERE id = $5",
+        )
+        .bind(d.as_str())
+        .bind(&reason)
+        .bind(ctx.actor.user_id)
+        .bind(crate::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "decide",
+                entity: "screening",
+                entity_id: Some(id.to_string()),
+                region: row
+                    .region_code
+                    .as_deref()
+                    .and_then(|r| RegionCode::parse(r).ok())
+                    .as_ref(),
+                sensitive: false,
+                detail: Some(format!("decision={}", d.as_str())),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Screenings per month (the last twelve) and postponements and refusals per village.
+    pub async fn screening_stats(&self, ctx: &Ctx) -> Result<ScreeningStats> {
+        ctx.require(Action::ScreeningView, None)?;
+        let mut f = Filter::default();
+        self.screening_filter(ctx, &mut f);
+        let since = crate::now() - 366 * 86_400;
+        let ph = f.int(since);
+        f.push(format!("s.created_at >= {ph}"));
+        let rows = f
+            .query_as::<(i64, Option<String>)>(format!(
+                "SELECT s.created_at, s.decision FROM screenings s{}",
+                f.where_sql()
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut months: std::collections::BTreeMap<String, (i64, i64, i64)> = Default::default();
+        for (at, decision) in rows {
+            let m = month_of(at);
+            let e = months.entry(m).or_default();
+            e.0 += 1;
+            match decision.as_deref() {
+                Some("tunda") => e.1 += 1,
+                Some("tolak") => e.2 += 1,
+                _ => {}
+            }
+        }
+        let villages = f
+            .query_as::<(String, String, i64, i64)>(format!(
+                "SELECT s.region_code, COALESCE(v.name, ''), \
+                 SUM(CASE WHEN s.decision = 'tunda' THEN 1 ELSE 0 END), \
+                 SUM(CASE WHEN s.decision = 'tolak' THEN 1 ELSE 0 END) \
+                 FROM screenings s JOIN regions v ON v.code = s.region_code{} AND s.decision IN ('tunda', 'tolak') \
+                 GROUP BY s.region_code, v.name ORDER BY COUNT(*) DESC, s.region_code LIMIT 50",
+                f.where_sql()
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(ScreeningStats {
+            months: months
+                .into_iter()
+                .rev()
+                .map(|(m, (a, b, c))| (m, a, b, c))
+                .collect(),
+            villages,
+        })
+    }
+
+    /// Screen a batch (the `benteng screen` CSV contract) in the web: an audit entry, no
+    /// stored screenings.
+    pub async fn audit_batch_screen(&self, ctx: &Ctx, rows: usize) -> Result<()> {
+        ctx.require(Action::ScreeningRun, None)?;
+        audit::write(
+            &self.pool,
+            Some(ctx),
+            Event {
+                action: "screen_batch",
+                entity: "screening",
+                entity_id: None,
+                region: None,
+                sensitive: false,
+                detail: Some(format!("rows={rows}")),
+            },
+        )
+        .await
+    }
+}
+
+const SCREENING_SELECT: &str = "SELECT s.id, s.applicant_name, s.nik, s.birth_date, s.sex, s.region_code, v.name AS village_name, \
+    s.purpose, s.destination, s.job, s.domestic_work, s.sponsor_name, s.sponsor_phone, s.documents, s.score, s.level, s.findings, s.hits, \
+    s.decision, s.decision_reason, s.decided_at, s.office_id, o.name AS office_name, u.full_name AS officer_name, s.created_at \
+    FROM screenings s LEFT JOIN regions v ON v.code = s.region_code LEFT JOIN offices o ON o.id = s.office_id \
+    LEFT JOIN users u ON u.id = s.officer_id";
+
+fn mask_screening(s: &mut ScreeningRow) {
+    s.nik = s.nik.as_deref().map(mask_nik);
+    s.sponsor_phone = s
+        .sponsor_phone
+        .as_deref()
+        .map(benteng_domain::phone::mask_phone);
+}
+
+/// `YYYY-MM` of an instant, in WIB.
+fn month_of(at: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(at)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC));
+    format!("{:04}-{:02}", t.year(), u8::from(t.month()))
+}
+
+/// The instants where month `YYYY-MM` (WIB) starts and the next one starts.
+fn month_range(m: &str) -> Option<(i64, i64)> {
+    let (y, mo) = m.trim().split_once('-')?;
+    let y: i32 = y.parse().ok()?;
+    let mo: u8 = mo.parse().ok()?;
+    let start = time::Date::from_calendar_date(y, time::Month::try_from(mo).ok()?, 1).ok()?;
+    let next = if mo == 12 {
+        time::Date::from_calendar_date(y + 1, time::Month::January, 1).ok()?
+    } else {
+        time::Date::from_calendar_date(y, time::Month::try_from(mo + 1).ok()?, 1).ok()?
+    };
+    let wib = time::UtcOffset::from_hms(7, 0, 0).ok()?;
+    Some((
+        start.midnight().assume_offset(wib).unix_timestamp(),
+        next.midnight().assume_offset(wib).unix_timestamp(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_are_wib() {
+        let (a, b) = month_range("2026-12").unwrap();
+        assert_eq!(month_of(a), "2026-12");
+        assert_eq!(month_of(b - 1), "2026-12");
+        assert_eq!(month_of(b), "2027-01");
+        assert!(month_range("2026-13").is_none() && month_range("x").is_none());
+    }
+}

@@ -1,0 +1,670 @@
+//! Screening: the watchlist and the passport-interview risk check (issue 4, PRODUCT.md §5).
+//!
+//! **The watchlist** has two parts. Officers' flags and imported lists live in `watchlist`.
+//! People named in reports (suspected recruiters; victims and people at risk, who include
+//! missing persons) are read straight from `report_people` of reports that were not rejected
+//! (`ditolak`) or merged (`digabung`), so a report's changes reach the watchlist without copying. Entry ids are
+//! `w<id>` and `p<id>` (a report person).
+//!
+//! **The index** ([`WatchCache`]) is built in memory from all active entries, nationwide:
+//! an applicant from Malang may be named in a report from Blitar. Details of a hit outside the
+//! officer's area are limited to the name, the kind and the office area it comes from; the
+//! report itself stays behind its own scope check. The cache rebuilds when the watchlist or
+//! the reports change: at once while the lists are small (under [`SYNC_REBUILD_LIMIT`]
+//! entries), otherwise in the background, so a screening may miss a change of the last
+//! minute on a very large installation (documented in docs/screening.md).
+//!
+//! **Screenings** keep what the interviewer entered, the findings and hits as they were, and
+//! the decision. The office sees its own; the Kanwil those of offices in its province.
+
+use crate::audit::{self, Event};
+use crate::reports::{invalid, mask_nik};
+use crate::sql::{kab_and_prov, Filter};
+use crate::{Ctx, Db, Error, Page, Result};
+use benteng_domain::nik::Nik;
+use benteng_domain::phone::PhoneNumber;
+use benteng_domain::screening::{Index, WatchEntry};
+use benteng_domain::values::{date, format_date, optional_text, required_text};
+use benteng_domain::{Action, FieldErrors, RegionCode, RegionLevel, Role, Scope};
+use serde::{Deserialize, Serialize};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
+
+pub mod batch;
+mod interview;
+pub use interview::*;
+
+/// Below this many entries the index is rebuilt before a screening when anything changed.
+pub const SYNC_REBUILD_LIMIT: usize = 50_000;
+
+/// Kinds of watchlist entries.
+pub const CATEGORIES: &[&str] = &["perekrut", "berisiko", "hilang", "lainnya"];
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct WatchInput {
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub name: String,
+    /// Other names, one per line (or separated by `;`).
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub aliases: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub birth_date: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub nik: String,
+    /// Phones, one per line (or separated by `;`), any local form.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub phones: String,
+    /// perekrut, berisiko, hilang or lainnya.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub category: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub note: String,
+    /// The person's village (desa code), optional.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub region_code: String,
+    /// Last day the entry counts (YYYY-MM-DD), optional.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub valid_until: String,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct WatchRow {
+    pub id: i64,
+    pub name: String,
+    pub aliases: String,
+    pub birth_date: Option<String>,
+    pub nik: Option<String>,
+    pub phones: String,
+    pub category: String,
+    pub source: String,
+    pub note: Option<String>,
+    pub region_code: Option<String>,
+    pub village_name: Option<String>,
+    pub valid_until: Option<String>,
+    pub active: i64,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct WatchQuery {
+    pub q: Option<String>,
+    pub category: Option<String>,
+    /// `1` to include ended entries.
+    pub all: Option<String>,
+    pub page: Option<i64>,
+}
+
+struct ValidWatch {
+    name: String,
+    aliases: String,
+    birth_date: Option<String>,
+    nik: Option<String>,
+    phones: String,
+    category: String,
+    note: Option<String>,
+    region: Option<RegionCode>,
+    valid_until: Option<String>,
+}
+
+pub(crate) fn split_list(s: &str) -> impl Iterator<Item = &str> {
+    s.split(['\n', ';'])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+}
+
+/// The in-memory index over the whole watchlist, shared by every request of a process.
+pub struct WatchCache {
+    built: RwLock<Option<Arc<Built>>>,
+    rebuilding: Mutex<bool>,
+}
+
+pub struct Built {
+    pub index: Index,
+    stamp: Stamp,
+    pub build_ms: u128,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, sqlx::FromRow)]
+struct Stamp {
+    watch_count: i64,
+    watch_updated: i64,
+    report_count: i64,
+    report_updated: i64,
+}
+
+impl Default for WatchCache {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl WatchCache {
+    pub fn new() -> WatchCache {
+        WatchCache {
+            built: RwLock::new(None),
+            rebuilding: Mutex::new(false),
+        }
+    }
+
+    fn get(&self) -> Option<Arc<Built>> {
+        self.built.read().ok().and_then(|g| g.clone())
+    }
+
+    fn set(&self, b: Arc<Built>) {
+        if let Ok(mut g) = self.built.write() {
+            *g = Some(b);
+        }
+    }
+
+    /// Build the index now (at startup, or when a caller must see every change).
+    pub async fn rebuild(&self, db: &Db) -> Result<Arc<Built>> {
+        let stamp = db.watch_stamp().await?;
+        let t = Instant::now();
+        let entries = db.watch_entries().await?;
+        let index = tokio::task::spawn_blocking(move || Index::build(entries))
+            .await
+            .map_err(|e| Error::Other(anyhow::anyhow!("index build: {e}")))?;
+        let b = Arc::new(Built {
+            index,
+            stamp,
+            build_ms: t.elapsed().as_millis(),
+        });
+        self.set(b.clone());
+        Ok(b)
+    }
+
+    /// The index for a screening: rebuilt first if the data changed and the lists are small,
+    /// otherwise the current one while a rebuild runs in the background.
+    pub async fn current(self: &Arc<Self>, db: &Db) -> Result<Arc<Built>> {
+        let Some(b) = self.get() else {
+            return self.rebuild(db).await;
+        };
+        let stamp = db.watch_stamp().await?;
+        if stamp == b.stamp {
+            return Ok(b);
+        }
+        if b.index.len() < SYNC_REBUILD_LIMIT {
+            return self.rebuild(db).await;
+        }
+        let start = match self.rebuilding.lock() {
+            Ok(mut r) if !*r => {
+                *r = true;
+                true
+            }
+            _ => false,
+        };
+        if start {
+            let (me, db) = (self.clone(), db.clone());
+            tokio::spawn(async move {
+                if let Err(e) = me.rebuild(&db).await {
+                    tracing::warn!(error = %e, "watchlist index rebuild failed");
+                }
+                if let Ok(mut r) = me.rebuilding.lock() {
+                    *r = false;
+                }
+            });
+        }
+        Ok(b)
+    }
+}
+
+impl Db {
+    async fn watch_stamp(&self) -> Result<Stamp> {
+        let (watch_count, watch_updated): (i64, Option<i64>) =
+            sqlx::query_as("SELECT COUNT(*), MAX(updated_at) FROM watchlist")
+                .fetch_one(&self.pool)
+                .await?;
+        let (report_count, report_updated): (i64, Option<i64>) =
+            sqlx::query_as("SELECT COUNT(*), MAX(updated_at) FROM reports")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(Stamp {
+            watch_count,
+            watch_updated: watch_updated.unwrap_or(0),
+            report_count,
+            report_updated: report_updated.unwrap_or(0),
+        })
+    }
+
+    /// Every active watchlist entry, officers' and imported ones first, then people named in
+    /// live reports (recruiters, victims and people at risk). Also used by `benteng screen`
+    /// without `--watchlist`.
+    pub async fn watch_entries(&self) -> Result<Vec<WatchEntry>> {
+        let today = format_date(crate::today());
+        let rows: Vec<(i64, String, String, Option<String>, Option<String>, String)> =
+            sqlx::query_as(
+                "SELECT id, name, aliases, birth_date, nik, phones FROM watchlist \
+                 WHERE active = 1 AND (valid_until IS NULL OR valid_until >= $1) ORDER BY id",
+            )
+            .bind(&today)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, name, aliases, birth, nik, phones) in rows {
+            let mut names = vec![name];
+            names.extend(split_list(&aliases).map(str::to_string));
+            out.push(WatchEntry {
+                id: format!("w{id}"),
+                names,
+                birth_date: birth.as_deref().and_then(|d| date(d).ok()),
+                nik,
+                phones: split_list(&phones).map(str::to_string).collect(),
+            });
+        }
+        let people: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT p.id, p.name, p.nik, p.phone FROM report_people p JOIN reports r ON r.id = p.report_id \
+             WHERE p.name IS NOT NULL AND p.name <> '' AND p.role IN ('perekrut', 'korban') \
+             AND r.status NOT IN ('ditolak', 'digabung') ORDER BY p.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        out.reserve(people.len());
+        for (id, name, nik, phone) in people {
+            out.push(WatchEntry {
+                id: format!("p{id}"),
+                names: vec![name],
+                birth_date: None,
+                nik,
+                phones: phone.into_iter().collect(),
+            });
+        }
+        Ok(out)
+    }
+
+    fn parse_watch(&self, i: &WatchInput, e: &mut FieldErrors) -> Option<ValidWatch> {
+        let name = e.check("name", required_text(&i.name, 200));
+        let aliases: Vec<&str> = split_list(&i.aliases).collect();
+        if aliases.len() > 20 || aliases.iter().any(|a| a.chars().count() > 200) {
+            e.add("aliases", "err-too-long");
+        }
+        let birth_date = match i.birth_date.trim() {
+            "" => None,
+            d => e.check("birth_date", date(d)).map(format_date),
+        };
+        let nik = match i.nik.trim() {
+            "" => None,
+            n => e
+                .check("nik", Nik::parse(n))
+                .map(|n| n.as_str().to_string()),
+        };
+        let mut phones = Vec::new();
+        for p in split_list(&i.phones) {
+            match PhoneNumber::parse(p) {
+                Ok(p) => phones.push(p.as_str().to_string()),
+                Err(c) => {
+                    e.add("phones", c);
+                    break;
+                }
+            }
+        }
+        let category = i.category.trim();
+        if category.is_empty() {
+            e.add("category", "err-required");
+        } else if !CATEGORIES.contains(&category) {
+            e.add("category", "err-invalid-choice");
+        }
+        let note = e.check("note", optional_text(&i.note, 1000)).flatten();
+        let region = match i.region_code.trim() {
+            "" => None,
+            r => match RegionCode::parse(r) {
+                Ok(c) if c.level() == RegionLevel::Desa => Some(c),
+                Ok(_) => {
+                    e.add("region_code", "err-region-need-desa");
+                    None
+                }
+                Err(c) => {
+                    e.add("region_code", c);
+                    None
+                }
+            },
+        };
+        let valid_until = match i.valid_until.trim() {
+            "" => None,
+            d => e.check("valid_until", date(d)).map(format_date),
+        };
+        Some(ValidWatch {
+            name: name?,
+            aliases: aliases.join("\n"),
+            birth_date,
+            nik,
+            phones: phones.join("\n"),
+            category: category.to_string(),
+            note,
+            region,
+            valid_until,
+        })
+    }
+
+    async fn insert_watch(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        ctx: &Ctx,
+        v: &ValidWatch,
+        source: &str,
+    ) -> Result<i64> {
+        let (kab, prov) = match &v.region {
+            Some(r) => {
+                let (k, p) = kab_and_prov(r);
+                (k, Some(p))
+            }
+            None => (None, None),
+        };
+        let now = crate::now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO watchlist (name, aliases, birth_date, nik, phones, category, source, note, region_code, kab_code, prov_code, valid_until, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+        )
+        .bind(&v.name)
+        .bind(&v.aliases)
+        .bind(&v.birth_date)
+        .bind(&v.nik)
+        .bind(&v.phones)
+        .bind(&v.category)
+        .bind(source)
+        .bind(&v.note)
+        .bind(v.region.as_ref().map(|r| r.as_str().to_string()))
+        .bind(kab)
+        .bind(prov)
+        .bind(&v.valid_until)
+        .bind(ctx.actor.user_id)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok(id)
+    }
+
+    async fn check_watch_place(
+        &self,
+        ctx: &Ctx,
+        v: &ValidWatch,
+        e: &mut FieldErrors,
+    ) -> Result<()> {
+        if let Some(r) = &v.region {
+            if self.region_by_code(r.as_str()).await?.is_none() {
+                e.add("region_code", "err-region-unknown");
+            } else if !ctx.allows(Action::WatchlistManage, Some(r)) {
+                e.add("region_code", "err-region-out-of-scope");
+            }
+        }
+        Ok(())
+    }
+
+    /// An officer flags a person.
+    pub async fn create_watch(&self, ctx: &Ctx, i: &WatchInput) -> Result<i64> {
+        ctx.require(Action::WatchlistManage, None)?;
+        let mut e = FieldErrors::new();
+        let v = self.parse_watch(i, &mut e);
+        if let Some(v) = &v {
+            self.check_watch_place(ctx, v, &mut e).await?;
+        }
+        let v = match v {
+            Some(v) if e.is_empty() => v,
+            _ => return Err(Error::Invalid(e)),
+        };
+        let mut tx = self.pool.begin().await?;
+        let id = self.insert_watch(&mut tx, ctx, &v, "petugas").await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "create",
+                entity: "watchlist",
+                entity_id: Some(id.to_string()),
+                region: v.region.as_ref(),
+                sensitive: false,
+                detail: Some(format!("category={}", v.category)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Import a CSV list (header `name,aliases,birth_date,nik,phones,category,note,region_code,valid_until`;
+    /// only `name` and `category` are required; extra columns are ignored). Every bad row is
+    /// reported with its line number. With `all_or_nothing`, one bad row imports nothing;
+    /// otherwise the good rows are imported.
+    pub async fn import_watch_csv(
+        &self,
+        ctx: &Ctx,
+        data: &[u8],
+        all_or_nothing: bool,
+    ) -> Result<ImportOutcome> {
+        ctx.require(Action::WatchlistManage, None)?;
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(data);
+        let headers = match rdr.headers() {
+            Ok(h) => h.clone(),
+            Err(_) => return Err(invalid("file", "err-csv-header")),
+        };
+        let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+        if col("name").is_none() || col("category").is_none() {
+            return Err(invalid("file", "err-csv-header"));
+        }
+        let cols = [
+            "name",
+            "aliases",
+            "birth_date",
+            "nik",
+            "phones",
+            "category",
+            "note",
+            "region_code",
+            "valid_until",
+        ]
+        .map(col);
+        let mut good = Vec::new();
+        let mut errors = Vec::new();
+        for (n, rec) in rdr.records().enumerate() {
+            let line = n as u64 + 2;
+            let rec = match rec {
+                Ok(r) => r,
+                Err(_) => {
+                    errors.push(RowError {
+                        line,
+                        field: "file".into(),
+                        code: "err-csv-row".into(),
+                    });
+                    continue;
+                }
+            };
+            if good.len() + errors.len() >= 100_000 {
+                errors.push(RowError {
+                    line,
+                    field: "file".into(),
+                    code: "err-csv-too-many".into(),
+                });
+                break;
+            }
+            let get = |i: usize| cols[i].and_then(|c| rec.get(c)).unwrap_or("").to_string();
+            let input = WatchInput {
+                name: get(0),
+                aliases: get(1),
+                birth_date: get(2),
+                nik: get(3),
+                phones: get(4),
+                category: get(5),
+                note: get(6),
+                region_code: get(7),
+                valid_until: get(8),
+            };
+            let mut e = FieldErrors::new();
+            let v = self.parse_watch(&input, &mut e);
+            if let Some(v) = &v {
+                self.check_watch_place(ctx, v, &mut e).await?;
+            }
+            match v {
+                Some(v) if e.is_empty() => good.push(v),
+                _ => errors.extend(e.0.iter().map(|x| RowError {
+                    line,
+                    field: x.field.to_string(),
+                    code: x.code.to_string(),
+                })),
+            }
+        }
+        if all_or_nothing && !errors.is_empty() {
+            return Ok(ImportOutcome {
+                imported: 0,
+                errors,
+            });
+        }
+        let mut tx = self.pool.begin().await?;
+        for v in &good {
+            self.insert_watch(&mut tx, ctx, v, "impor").await?;
+        }
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "import",
+                entity: "watchlist",
+                entity_id: None,
+                region: None,
+                sensitive: false,
+                detail: Some(format!("rows={} errors={}", good.len(), errors.len())),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ImportOutcome {
+            imported: good.len(),
+            errors,
+        })
+    }
+
+    /// Watchlist entries of the actor's area (and entries without a village, which every
+    /// officer may read: imported national lists).
+    pub async fn list_watch(
+        &self,
+        ctx: &Ctx,
+        q: &WatchQuery,
+        per_page: i64,
+    ) -> Result<Page<WatchRow>> {
+        ctx.require(Action::WatchlistView, None)?;
+        let mut f = Filter::default();
+        watch_scope(&mut f, &ctx.actor.scope);
+        if q.all.as_deref() != Some("1") {
+            f.push("w.active = 1".into());
+        }
+        if let Some(c) = q.category.as_deref().filter(|c| !c.trim().is_empty()) {
+            if !CATEGORIES.contains(&c.trim()) {
+                return Err(invalid("category", "err-invalid-choice"));
+            }
+            let ph = f.text(c.trim());
+            f.push(format!("w.category = {ph}"));
+        }
+        if let Some(text) = q.q.as_deref().filter(|s| !s.trim().is_empty()) {
+            let ph = f.text(crate::sql::like_pattern(text));
+            f.push(format!(
+                "(LOWER(w.name) LIKE {ph} OR LOWER(w.aliases) LIKE {ph})"
+            ));
+        }
+        let (page, per_page, offset) = crate::paging(q.page, per_page);
+        let total = f
+            .scalar(format!("SELECT COUNT(*) FROM watchlist w{}", f.where_sql()))
+            .fetch_one(&self.pool)
+            .await?;
+        let mut items = f
+            .query_as::<WatchRow>(format!(
+                "SELECT w.id, w.name, w.aliases, w.birth_date, w.nik, w.phones, w.category, w.source, w.note, \
+                 w.region_code, v.name AS village_name, w.valid_until, w.active, w.created_at \
+                 FROM watchlist w LEFT JOIN regions v ON v.code = w.region_code{} \
+                 ORDER BY w.id DESC LIMIT {per_page} OFFSET {offset}",
+                f.where_sql()
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+        for w in &mut items {
+            mask_watch(w);
+        }
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+            more: false,
+        })
+    }
+
+    /// End an entry (it stays for the record, no longer matched).
+    pub async fn end_watch(&self, ctx: &Ctx, id: i64) -> Result<()> {
+        ctx.require(Action::WatchlistManage, None)?;
+        let row: Option<(Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT region_code, prov_code FROM watchlist WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let (region, _) = row.ok_or(Error::NotFound)?;
+        let place = region.as_deref().and_then(|r| RegionCode::parse(r).ok());
+        // National entries (no village) are ended by admins only.
+        match &place {
+            Some(p) => ctx.require(Action::WatchlistManage, Some(p))?,
+            None if ctx.actor.role == Role::Admin => {}
+            None => return Err(Error::Forbidden),
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE watchlist SET active = 0, updated_at = $1 WHERE id = $2")
+            .bind(crate::now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "end",
+                entity: "watchlist",
+                entity_id: Some(id.to_string()),
+                region: place.as_ref(),
+                sensitive: false,
+                detail: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// One bad import row.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RowError {
+    pub line: u64,
+    pub field: String,
+    /// A Fluent message id.
+    pub code: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportOutcome {
+    pub imported: usize,
+    pub errors: Vec<RowError>,
+}
+
+fn watch_scope(f: &mut Filter, scope: &Scope) {
+    match scope {
+        Scope::All => {}
+        Scope::Province(p) => {
+            let ph = f.text(p.as_str());
+            f.push(format!("(w.prov_code = {ph} OR w.prov_code IS NULL)"));
+        }
+        Scope::Regencies(list) => {
+            let phs: Vec<String> = list.iter().map(|r| f.text(r.as_str())).collect();
+            f.push(format!(
+                "(w.kab_code IN ({}) OR w.kab_code IS NULL)",
+                phs.join(", ")
+            ));
+        }
+        Scope::Village(_) | Scope::Nothing => f.push("1 = 0".into()),
+    }
+}
+
+fn mask_watch(w: &mut WatchRow) {
+    w.nik = w.nik.as_deref().map(mask_nik);
+    w.phones = split_list(&w.phones)
+        .map(benteng_domain::phone::mask_phone)
+        .collect::<Vec<_>>()
+        .join("\n");
+}
