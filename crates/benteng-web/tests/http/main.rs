@@ -6,6 +6,7 @@ mod harness;
 
 mod api;
 mod auth;
+mod module_permissions;
 mod pages;
 mod permissions;
 mod report_pages;
