@@ -8,7 +8,7 @@
 
 use super::normalize::{normalize, phonetic, NameToken};
 use super::reason::{DateMatch, NamePart, NikMatch, PartRule, PhoneMatch, Reason};
-use super::score::{align, edit_cost, token_similarity, NameAlignment, Tok};
+use super::score::{align, edit_cost, token_similarity, NameAlignment, Tok, OPTIONAL_WORDS};
 use super::{Evidence, Hit, Query, WatchEntry};
 use crate::nik::{nik_digits, Nik, Sex};
 use crate::phone::PhoneNumber;
@@ -42,6 +42,8 @@ pub struct Index {
     // Postings: phonetic id → name records, as offsets into one array.
     post_off: Vec<u32>,
     post: Vec<u32>,
+    /// ln(N/df) per phonetic key.
+    phon_idf: Vec<f32>,
     // Entries.
     id_off: Vec<u32>,
     id_text: String,
@@ -101,6 +103,7 @@ impl Index {
             name_text: String::new(),
             post_off: Vec::new(),
             post: Vec::new(),
+            phon_idf: Vec::new(),
             id_off: vec![0],
             id_text: String::new(),
             entry_name_off: vec![0],
@@ -227,6 +230,10 @@ impl Index {
         }
         self.post_off = count;
         self.post = post;
+        let n = records.max(1) as f32;
+        self.phon_idf = (0..np as u32)
+            .map(|p| (n / self.df(p).max(1) as f32).ln().max(0.3))
+            .collect();
         for (pid, key) in self.phon.iter().enumerate() {
             if key.len() < 3 {
                 continue;
@@ -286,9 +293,10 @@ impl Index {
 
     /// Rarity weight ln(N/df) of a phonetic key; unknown keys count as seen once.
     fn idf(&self, pid: u32) -> f32 {
-        let n = self.name_entry.len().max(1) as f32;
-        let df = if pid == NONE { 1 } else { self.df(pid).max(1) };
-        (n / df as f32).ln().max(0.3)
+        match self.phon_idf.get(pid as usize) {
+            Some(w) => *w,
+            None => (self.name_entry.len().max(1) as f32).ln().max(0.3),
+        }
     }
 
     fn query_tokens(&self, toks: &[NameToken]) -> Vec<QTok> {
@@ -437,10 +445,14 @@ impl Index {
         }
         let mut top = std::mem::take(&mut sc.touched);
         if top.len() > SHORTLIST {
+            // Among equal overlaps, shorter names are closer to the query.
             let acc = &sc.acc;
-            top.select_nth_unstable_by(SHORTLIST - 1, |a, b| {
-                acc[*b as usize].total_cmp(&acc[*a as usize])
-            });
+            let off = &self.name_tok_off;
+            let key = |r: u32| {
+                let len = off[r as usize + 1] - off[r as usize];
+                acc[r as usize] - 0.01 * len as f32
+            };
+            top.select_nth_unstable_by(SHORTLIST - 1, |a, b| key(*b).total_cmp(&key(*a)));
             top.truncate(SHORTLIST);
         }
         let out = top.clone();
@@ -454,9 +466,9 @@ impl Index {
         let mut dates: Vec<Date> = Vec::new();
         if let Some(d) = q.birth_date {
             dates.push(d);
-            if let Some(s) = swapped(d) {
-                dates.push(s);
-            }
+            dates.extend(swapped(d));
+            dates.extend(d.replace_year(d.year() - 1).ok());
+            dates.extend(d.replace_year(d.year() + 1).ok());
         } else if let Some(n) = q.nik.as_deref().and_then(|s| Nik::parse(s).ok()) {
             // Without a birth date, the NIK's date in either century.
             dates.extend([2099, 1999].iter().filter_map(|y| n.birth_date(*y)));
@@ -508,6 +520,7 @@ impl Index {
             phon_str: &self.phon[pid as usize],
             canon_str,
             weight,
+            optional: OPTIONAL_WORDS.contains(&canon_str),
         }
     }
 
@@ -556,6 +569,7 @@ impl Index {
                 phon_str: &t.phon_str,
                 canon_str: &t.canon_str,
                 weight: t.weight,
+                optional: OPTIONAL_WORDS.contains(&t.canon_str.as_str()),
             })
             .collect();
         let mut cache: HashMap<u64, (f32, PartRule)> = HashMap::with_capacity(256);

@@ -15,7 +15,14 @@ pub(crate) struct Tok<'a> {
     pub canon_str: &'a str,
     /// Weight (rarity, already lowered for patronyms and initials).
     pub weight: f32,
+    /// A word people add or leave out freely (Muhammad, Siti, Nur …): missing it costs little.
+    pub optional: bool,
 }
+
+/// Words that are often added or left out of the same person's name.
+pub(crate) const OPTIONAL_WORDS: &[&str] = &[
+    "muhammad", "siti", "nur", "sri", "ahmad", "abdul", "i", "ni", "bin", "binti",
+];
 
 /// An aligned part: which query tokens (bit set) met which watch tokens, how well, by which rule.
 #[derive(Debug, Clone, Copy)]
@@ -277,6 +284,12 @@ fn weigh(
             .map(|i| toks[i].weight)
             .sum()
     };
+    let missing_weight = |toks: &[Tok], m: u16| -> f32 {
+        (0..toks.len().min(15))
+            .filter(|i| m & (1 << i) != 0)
+            .map(|i| toks[i].weight * if toks[i].optional { 0.3 } else { 1.0 })
+            .sum()
+    };
     let mut num = 0.0;
     let mut den = 0.0;
     for p in &pairs {
@@ -288,8 +301,8 @@ fn weigh(
     let all_w = if nw >= 16 { u16::MAX } else { (1u16 << nw) - 1 };
     let unmatched_q = all_q & !used_q;
     let unmatched_w = all_w & !used_w;
-    den += UNMATCHED_QUERY * mask_weight(q, unmatched_q)
-        + UNMATCHED_WATCH * mask_weight(w, unmatched_w);
+    den += UNMATCHED_QUERY * missing_weight(q, unmatched_q)
+        + UNMATCHED_WATCH * missing_weight(w, unmatched_w);
     let score = if den > 0.0 { num / den } else { 0.0 };
     // Reordered when the watch positions do not rise with the query positions.
     let mut order: Vec<(u16, u16)> = pairs
