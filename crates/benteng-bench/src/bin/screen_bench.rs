@@ -1,0 +1,223 @@
+//! `cargo run --release -p benteng-bench --bin screen-bench -- [ENTRIES] [POSITIVES] [DECOYS]`
+//!
+//! Builds the screening index over a synthetic watchlist of ENTRIES people (default 1,000,000;
+//! see `benteng_bench::screen_gen`), runs labelled queries one at a time on one thread and
+//! prints: build time, memory (RSS and peak from /proc/self/status), per-query p50/p99, and per
+//! variant family the recall@1/@10, name-level recall for name-only queries and the alert
+//! rate; for decoys the alert rate. Numbers, not assertions: they go to docs/performance.md.
+//! `BENTENG_BENCH_SEED` changes the seed (default 20260101).
+
+use benteng_bench::screen_gen::{queries, Family, Labelled, Names};
+use benteng_domain::screening::{canonical, Hit, Index};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+fn status_kb(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn pct(d: &mut [Duration], p: f64) -> f64 {
+    d.sort_unstable();
+    let i = ((d.len() as f64 - 1.0) * p).round() as usize;
+    d.get(i).map_or(0.0, |x| x.as_secs_f64() * 1000.0)
+}
+
+#[derive(Default)]
+struct Tally {
+    n: usize,
+    r1: usize,
+    r10: usize,
+    with_ids: usize,
+    with_ids_r10: usize,
+    name_only: usize,
+    name_only_name_r10: usize,
+    alerted: usize,
+}
+
+impl Tally {
+    fn row(&self, label: &str) {
+        let f = |a: usize, b: usize| {
+            if b == 0 {
+                "    –".to_string()
+            } else {
+                format!("{:5.3}", a as f64 / b as f64)
+            }
+        };
+        println!(
+            "| {label:<12} | {:>5} | {} | {} | {} | {} | {} |",
+            self.n,
+            f(self.r1, self.n),
+            f(self.r10, self.n),
+            f(self.with_ids_r10, self.with_ids),
+            f(self.name_only_name_r10, self.name_only),
+            f(self.alerted, self.n),
+        );
+    }
+    fn add(&mut self, o: &Tally) {
+        self.n += o.n;
+        self.r1 += o.r1;
+        self.r10 += o.r10;
+        self.with_ids += o.with_ids;
+        self.with_ids_r10 += o.with_ids_r10;
+        self.name_only += o.name_only;
+        self.name_only_name_r10 += o.name_only_name_r10;
+        self.alerted += o.alerted;
+    }
+}
+
+fn main() {
+    let args: Vec<u64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.replace('_', "").parse().ok())
+        .collect();
+    let n = args.first().copied().unwrap_or(1_000_000);
+    let positives = args.get(1).copied().unwrap_or(6_500) as usize;
+    let decoys = args.get(2).copied().unwrap_or(3_000) as usize;
+    let seed: u64 = std::env::var("BENTENG_BENCH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_260_101);
+    let names = Names::default();
+
+    let t = Instant::now();
+    let mut sink = 0usize;
+    for i in 0..n {
+        sink += names.entry(seed, i).names.len();
+    }
+    let gen_time = t.elapsed();
+    let rss_before = status_kb("VmRSS:");
+    let t = Instant::now();
+    let index = Index::build((0..n).map(|i| names.entry(seed, i)));
+    let build_time = t.elapsed();
+    let rss = status_kb("VmRSS:");
+    let hwm = status_kb("VmHWM:");
+    println!("# Screening benchmark: {n} entries ({sink} names), seed {seed}");
+    println!(
+        "generating the entries alone: {:.2} s; index build including generation: {:.2} s → build ≈ {:.2} s",
+        gen_time.as_secs_f64(),
+        build_time.as_secs_f64(),
+        (build_time.saturating_sub(gen_time)).as_secs_f64()
+    );
+    println!(
+        "memory: RSS {} MB after build ({} MB before), peak {} MB",
+        rss / 1024,
+        rss_before / 1024,
+        hwm / 1024
+    );
+
+    let qs: Vec<Labelled> = queries(&names, seed, n, positives, decoys);
+    for q in qs.iter().take(200) {
+        std::hint::black_box(index.search(&q.query, 10));
+    }
+    let mut times = Vec::with_capacity(qs.len());
+    let mut results: Vec<Vec<Hit>> = Vec::with_capacity(qs.len());
+    for q in &qs {
+        let t = Instant::now();
+        let hits = index.search(&q.query, 10);
+        times.push(t.elapsed());
+        results.push(hits);
+    }
+    let mut slow: Vec<(Duration, &str)> = times
+        .iter()
+        .zip(&qs)
+        .map(|(t, q)| (*t, q.query.name.as_str()))
+        .collect();
+    slow.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let slow: Vec<String> = slow
+        .iter()
+        .take(5)
+        .map(|(t, n)| format!("{n:?} {:.1} ms", t.as_secs_f64() * 1000.0))
+        .collect();
+    println!("slowest queries: {}", slow.join(", "));
+    let mut all = times.clone();
+    println!(
+        "latency per query ({} queries, top 10, one thread): p50 {:.3} ms, p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        qs.len(),
+        pct(&mut all, 0.5),
+        pct(&mut all, 0.9),
+        pct(&mut all, 0.99),
+        pct(&mut all, 1.0)
+    );
+
+    let mut fams: BTreeMap<Family, Tally> = BTreeMap::new();
+    // BENTENG_BENCH_SHOW=N prints the first N listed people who were not alerted.
+    let mut show: usize = std::env::var("BENTENG_BENCH_SHOW")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let (mut dec, mut dec_alert, mut near, mut near_alert) = (0, 0, 0, 0);
+    for (q, hits) in qs.iter().zip(&results) {
+        let any_alert = hits.iter().any(|h| h.alert);
+        let Some(truth) = q.truth else {
+            dec += 1;
+            dec_alert += usize::from(any_alert);
+            if q.near_miss {
+                near += 1;
+                near_alert += usize::from(any_alert);
+            }
+            continue;
+        };
+        let t = fams.entry(q.family.unwrap_or(Family::Exact)).or_default();
+        let pos = hits.iter().position(|h| u64::from(h.entry) == truth);
+        if show > 0 && !pos.is_some_and(|p| hits[p].alert) {
+            show -= 1;
+            let e = names.entry(seed, truth);
+            println!(
+                "MISS {:?} {:?} nik={:?} phones={:?}\n  truth {:?} {:?} nik={:?} phones={:?} at {pos:?}",
+                q.query.name, q.query.birth_date, q.query.nik, q.query.phones,
+                e.names, e.birth_date, e.nik, e.phones
+            );
+            for h in hits.iter().take(3) {
+                println!("  hit {} {} {} {}", h.id, h.score, h.alert, h.codes());
+            }
+        }
+        t.n += 1;
+        t.r1 += usize::from(pos == Some(0));
+        t.r10 += usize::from(pos.is_some());
+        t.alerted += usize::from(pos.is_some_and(|p| hits[p].alert));
+        let has_ids =
+            q.query.birth_date.is_some() || q.query.nik.is_some() || !q.query.phones.is_empty();
+        if has_ids {
+            t.with_ids += 1;
+            t.with_ids_r10 += usize::from(pos.is_some());
+        } else {
+            t.name_only += 1;
+            let p = names.person(seed, truth);
+            let want: Vec<String> = std::iter::once(&p.name)
+                .chain(p.alias.as_ref())
+                .map(|s| canonical(s))
+                .collect();
+            let right_name = pos.is_some()
+                || hits.iter().any(|h| {
+                    names
+                        .entry(seed, u64::from(h.entry))
+                        .names
+                        .iter()
+                        .any(|s| want.contains(&canonical(s)))
+                });
+            t.name_only_name_r10 += usize::from(right_name);
+        }
+    }
+    println!();
+    println!("| family       |     n |   R@1 |  R@10 | R@10 with DOB/NIK/phone | right name in top 10 (name only) | true entry alerted |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let mut total = Tally::default();
+    for (f, t) in &fams {
+        t.row(f.label());
+        total.add(t);
+    }
+    total.row("all listed");
+    println!();
+    println!(
+        "decoys: {dec}, alerted {:.3} (near namesakes: {near}, alerted {:.3}; others alerted {:.3})",
+        dec_alert as f64 / dec.max(1) as f64,
+        near_alert as f64 / near.max(1) as f64,
+        (dec_alert - near_alert) as f64 / (dec - near).max(1) as f64
+    );
+}

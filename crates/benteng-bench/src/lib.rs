@@ -1,0 +1,3 @@
+//! Data generators shared by the benchmark binaries.
+
+pub mod screen_gen;

@@ -1,0 +1,561 @@
+//! Synthetic Indonesian watchlists and labelled screening queries, deterministic from a seed.
+//!
+//! People are composed from the hand-compiled name lists in `data/` with rank-Zipf weights
+//! (1/(rank+10)): Javanese, Sundanese, Malay, Arabic-derived, Balinese (I/Ni + birth order),
+//! Batak and NTT family names, Sasak Lalu/Baiq, Muhammad/Siti/Sri/Nur prefixes, single names and
+//! bin/binti patronyms. A watchlist entry carries a birth date (70 %), a NIK (40 %) and a phone
+//! (50 %), sometimes an alias. Queries are variants of listed people in one *family* of
+//! variation each; three in four are passport applicants carrying the true person's birth date
+//! (95 %, one in ten written carelessly), NIK (85 %, one in seven with a one-digit typo) and
+//! phone (30 %, in a local format), the rest are names only. Decoys are people not on the
+//! list with the same mix of fields, a third of them namesakes or near namesakes of listed
+//! people.
+
+use benteng_domain::screening::{Query, WatchEntry};
+use time::{Date, Duration, Month};
+
+/// SplitMix64: small, fast, and the same on every platform and crate version.
+#[derive(Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+    pub fn chance(&mut self, p: f64) -> bool {
+        ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+    pub fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        &v[self.below(v.len() as u64) as usize]
+    }
+}
+
+/// A name list with cumulative Zipf weights.
+struct Zipf {
+    names: Vec<&'static str>,
+    cum: Vec<f64>,
+}
+
+impl Zipf {
+    fn new(text: &'static str) -> Self {
+        let names: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        let mut cum = Vec::with_capacity(names.len());
+        let mut s = 0.0;
+        for r in 0..names.len() {
+            s += 1.0 / (r as f64 + 10.0);
+            cum.push(s);
+        }
+        Zipf { names, cum }
+    }
+    fn draw(&self, r: &mut Rng) -> &'static str {
+        let x = (r.next_u64() >> 11) as f64 / (1u64 << 53) as f64 * self.cum[self.cum.len() - 1];
+        self.names[self
+            .cum
+            .partition_point(|c| *c < x)
+            .min(self.names.len() - 1)]
+    }
+}
+
+pub struct Names {
+    male: Zipf,
+    female: Zipf,
+    family: Zipf,
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        Names {
+            male: Zipf::new(include_str!("../data/names-male.txt")),
+            female: Zipf::new(include_str!("../data/names-female.txt")),
+            family: Zipf::new(include_str!("../data/names-family.txt")),
+        }
+    }
+}
+
+/// A synthetic person with everything a query may know about them.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub female: bool,
+    pub name: String,
+    pub alias: Option<String>,
+    pub birth: Date,
+    pub nik: String,
+    pub phone: String,
+}
+
+const BALI_ORDER: &[&str] = &[
+    "Wayan", "Putu", "Gede", "Made", "Kadek", "Nyoman", "Komang", "Ketut",
+];
+
+impl Names {
+    fn given(&self, female: bool, r: &mut Rng) -> &'static str {
+        if female {
+            self.female.draw(r)
+        } else {
+            self.male.draw(r)
+        }
+    }
+
+    pub fn person_name(&self, female: bool, r: &mut Rng) -> String {
+        let mut t: Vec<&str> = Vec::new();
+        let roll = r.below(100);
+        if roll < 8 {
+            t.push(self.given(female, r));
+        } else if roll < 13 {
+            t.push(if female { "Ni" } else { "I" });
+            t.push(*r.pick(BALI_ORDER));
+            t.push(self.given(female, r));
+        } else if roll < 15 {
+            t.push(if female { "Baiq" } else { "Lalu" });
+            t.push(self.given(female, r));
+        } else {
+            if roll < 28 {
+                let pre: &[&str] = if female {
+                    &["Siti", "Sri", "Nur", "Dewi"]
+                } else {
+                    &["Muhammad", "Muhammad", "Ahmad", "Abdul"]
+                };
+                t.push(*r.pick(pre));
+            }
+            t.push(self.given(female, r));
+            if r.chance(0.45) {
+                t.push(self.given(female, r));
+            }
+            if r.chance(0.45) {
+                t.push(self.family.draw(r));
+            }
+        }
+        if t.len() >= 2 && r.chance(0.05) {
+            t.push(if female { "binti" } else { "bin" });
+            t.push(self.male.draw(r));
+        }
+        t.join(" ")
+    }
+
+    /// Person `i` of the population with this seed (the same every time).
+    pub fn person(&self, seed: u64, i: u64) -> Person {
+        let mut r = Rng::new(seed ^ i.wrapping_mul(0xA076_1D64_78BD_642F));
+        let female = r.chance(0.5);
+        let name = self.person_name(female, &mut r);
+        let alias = r.chance(0.15).then(|| {
+            if r.chance(0.5) {
+                variant(Family::Spelling, &name, female, &mut r, self)
+            } else {
+                self.person_name(female, &mut r)
+            }
+        });
+        let birth = Date::from_calendar_date(1960, Month::January, 1).unwrap()
+            + Duration::days(r.below(46 * 365) as i64);
+        let kab = 1 + r.below(29);
+        let kec = 1 + r.below(33);
+        let day = birth.day() + if female { 40 } else { 0 };
+        let nik = format!(
+            "35{kab:02}{kec:02}{day:02}{:02}{:02}{:04}",
+            u8::from(birth.month()),
+            birth.year() % 100,
+            1 + r.below(3000)
+        );
+        let phone = format!(
+            "+628{}{:08}",
+            r.pick(&["11", "12", "13", "21", "22", "52", "53", "57", "77", "78", "95", "96"]),
+            r.below(100_000_000)
+        );
+        Person {
+            female,
+            name,
+            alias,
+            birth,
+            nik,
+            phone,
+        }
+    }
+
+    /// Watchlist entry `i`: which fields it carries is drawn from its own stream.
+    pub fn entry(&self, seed: u64, i: u64) -> WatchEntry {
+        let p = self.person(seed, i);
+        let mut r = Rng::new(seed ^ 0x5555 ^ i.wrapping_mul(0x2545_F491_4F6C_DD1D));
+        let mut names = vec![if r.chance(0.05) {
+            variant(Family::Title, &p.name, p.female, &mut r, self)
+        } else {
+            p.name.clone()
+        }];
+        names.extend(p.alias.clone());
+        WatchEntry {
+            id: format!("W{i}"),
+            names,
+            birth_date: r.chance(0.7).then_some(p.birth),
+            nik: r.chance(0.4).then(|| p.nik.clone()),
+            phones: if r.chance(0.5) {
+                vec![p.phone.clone()]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+/// How a query's name differs from the listed name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Family {
+    Exact,
+    Spelling,
+    Phonetic,
+    Reorder,
+    Title,
+    Abbrev,
+    SplitJoin,
+    Typo,
+    Truncation,
+    DropToken,
+    Patronym,
+    Muhammad,
+    Alias,
+}
+
+impl Family {
+    pub const ALL: &'static [Family] = &[
+        Family::Exact,
+        Family::Spelling,
+        Family::Phonetic,
+        Family::Reorder,
+        Family::Title,
+        Family::Abbrev,
+        Family::SplitJoin,
+        Family::Typo,
+        Family::Truncation,
+        Family::DropToken,
+        Family::Patronym,
+        Family::Muhammad,
+        Family::Alias,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            Family::Exact => "exact",
+            Family::Spelling => "spelling",
+            Family::Phonetic => "phonetic",
+            Family::Reorder => "reorder",
+            Family::Title => "title",
+            Family::Abbrev => "abbrev",
+            Family::SplitJoin => "split_join",
+            Family::Typo => "typo",
+            Family::Truncation => "truncation",
+            Family::DropToken => "drop_token",
+            Family::Patronym => "bin",
+            Family::Muhammad => "muhammad",
+            Family::Alias => "alias",
+        }
+    }
+}
+
+fn replace_first(name: &str, pairs: &[(&str, &str)], r: &mut Rng) -> Option<String> {
+    let lower = name.to_lowercase();
+    let found: Vec<&(&str, &str)> = pairs.iter().filter(|(a, _)| lower.contains(a)).collect();
+    if found.is_empty() {
+        return None;
+    }
+    let (a, b) = **r.pick(&found);
+    let at = lower.find(a)?;
+    let mut out = String::with_capacity(name.len() + 2);
+    out.push_str(&lower[..at]);
+    out.push_str(b);
+    out.push_str(&lower[at + a.len()..]);
+    Some(title_case(&out))
+}
+
+fn title_case(s: &str) -> String {
+    s.split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().chain(c).collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The name written in another way of `family`; the name itself when the family does not apply.
+pub fn variant(family: Family, name: &str, female: bool, r: &mut Rng, names: &Names) -> String {
+    let toks: Vec<&str> = name.split(' ').collect();
+    let n = toks.len();
+    let out = match family {
+        Family::Exact | Family::Alias => None,
+        Family::Spelling => replace_first(
+            name,
+            &[
+                ("u", "oe"),
+                ("j", "dj"),
+                ("c", "tj"),
+                ("y", "j"),
+                ("ny", "nj"),
+                ("sy", "sj"),
+                ("kh", "ch"),
+            ],
+            r,
+        ),
+        Family::Phonetic => replace_first(
+            name,
+            &[
+                ("i ", "y "),
+                ("ti", "ty"),
+                ("f", "v"),
+                ("f", "ph"),
+                ("ah", "a"),
+                ("ai", "ae"),
+                ("iy", "i"),
+                ("dy", "di"),
+                ("rizki", "rizky"),
+                ("rahmat", "rachmat"),
+                ("ahmad", "achmad"),
+                ("syam", "sam"),
+                ("k", "q"),
+                ("d", "dh"),
+                ("r", "rr"),
+            ],
+            r,
+        ),
+        Family::Reorder if n >= 2 => {
+            let k = 1 + r.below(n as u64 - 1) as usize;
+            Some([&toks[k..], &toks[..k]].concat().join(" "))
+        }
+        Family::Title => {
+            let pre = if female {
+                r.pick(&["Hj.", "Dra.", "Ibu", "Hj", ""])
+            } else {
+                r.pick(&["H.", "Drs.", "Ir.", "Bpk.", "H", "KH."])
+            };
+            let suf = r.pick(&["", ", S.Pd.", ", S.E.", " S.H.", ", A.Md.", ", M.Si."]);
+            Some(format!("{pre} {name}{suf}").trim().to_string())
+        }
+        Family::Abbrev => replace_first(
+            name,
+            &[
+                ("muhammad ", "M. "),
+                ("muhammad ", "Moh. "),
+                ("muhammad ", "Muh "),
+                ("siti ", "St. "),
+                ("abdul ", "Abd. "),
+                ("nur ", "Noor "),
+            ],
+            r,
+        )
+        .or_else(|| {
+            (n >= 2).then(|| {
+                let k = 1 + r.below(n as u64 - 1) as usize;
+                let mut t: Vec<String> = toks.iter().map(|s| s.to_string()).collect();
+                t[k] = format!("{}.", &t[k][..1]);
+                t.join(" ")
+            })
+        }),
+        Family::SplitJoin => {
+            if n >= 2 && r.chance(0.6) {
+                let k = r.below(n as u64 - 1) as usize;
+                let mut t: Vec<String> = toks.iter().map(|s| s.to_string()).collect();
+                let joined = format!("{}{}", t[k], t[k + 1].to_lowercase());
+                t.splice(k..k + 2, [joined]);
+                Some(t.join(" "))
+            } else {
+                toks.iter().position(|t| t.len() >= 7).map(|k| {
+                    let w = toks[k];
+                    let at = ["Nur", "Sri", "Dwi", "Tri", "Eka", "Puspita", "Kusuma"]
+                        .iter()
+                        .find(|p| w.starts_with(*p) && w.len() > p.len() + 2)
+                        .map_or(w.len() / 2, |p| p.len());
+                    let mut t: Vec<String> = toks.iter().map(|s| s.to_string()).collect();
+                    t[k] = format!("{} {}", &w[..at], title_case(&w[at..]));
+                    t.join(" ")
+                })
+            }
+        }
+        Family::Typo => {
+            let cands: Vec<usize> = (0..n).filter(|&k| toks[k].len() >= 4).collect();
+            (!cands.is_empty()).then(|| {
+                let k = *r.pick(&cands);
+                let mut w: Vec<u8> = toks[k].as_bytes().to_vec();
+                let p = 1 + r.below(w.len() as u64 - 1) as usize;
+                match r.below(4) {
+                    0 => w[p] = b'a' + r.below(26) as u8,
+                    1 => {
+                        w.remove(p);
+                    }
+                    2 => w.insert(p, b'a' + r.below(26) as u8),
+                    _ => {
+                        let last = w.len() - 1;
+                        w.swap(p - 1, p.min(last));
+                    }
+                }
+                let mut t: Vec<String> = toks.iter().map(|s| s.to_string()).collect();
+                t[k] = String::from_utf8(w).unwrap_or_default();
+                t.join(" ")
+            })
+        }
+        Family::Truncation => {
+            // A passport line: capitals, no punctuation, the last word cut short.
+            let up = name.to_uppercase();
+            let last = toks[n - 1];
+            (n >= 2 && last.len() >= 5).then(|| {
+                let keep = 3 + r.below(last.len() as u64 - 4) as usize;
+                up[..up.len() - last.len() + keep].to_string()
+            })
+        }
+        Family::DropToken if n >= 3 => {
+            let k = 1 + r.below(n as u64 - 1) as usize;
+            let mut t = toks.clone();
+            t.remove(k);
+            Some(t.join(" "))
+        }
+        Family::Patronym => {
+            if let Some(k) = toks.iter().position(|t| *t == "bin" || *t == "binti") {
+                Some(toks[..k].join(" "))
+            } else {
+                let father = names.male.draw(r);
+                Some(format!(
+                    "{name} {} {father}",
+                    if female { "binti" } else { "bin" }
+                ))
+            }
+        }
+        Family::Muhammad => {
+            if let Some(rest) = name.strip_prefix("Muhammad ") {
+                Some(rest.to_string())
+            } else if !female {
+                Some(format!(
+                    "{} {name}",
+                    r.pick(&["Muhammad", "M.", "Moh.", "Mochammad"])
+                ))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    };
+    out.unwrap_or_else(|| name.to_string())
+}
+
+/// A labelled query: the true entry index for listed people, `None` for decoys.
+pub struct Labelled {
+    pub query: Query,
+    pub truth: Option<u64>,
+    pub family: Option<Family>,
+    pub near_miss: bool,
+}
+
+/// A careless way of writing the same birth date.
+fn careless_date(d: Date, r: &mut Rng) -> Date {
+    let swapped = Month::try_from(d.day())
+        .ok()
+        .and_then(|m| Date::from_calendar_date(d.year(), m, u8::from(d.month())).ok());
+    match (r.below(2), swapped) {
+        (0, Some(s)) => s,
+        _ => d.replace_year(d.year() + 1).unwrap_or(d),
+    }
+}
+
+fn nik_typo(nik: &str, r: &mut Rng) -> String {
+    let mut b = nik.as_bytes().to_vec();
+    let p = 6 + r.below(10) as usize;
+    let old = b[p];
+    while b[p] == old {
+        b[p] = b'0' + r.below(10) as u8;
+    }
+    String::from_utf8(b).unwrap_or_default()
+}
+
+fn local_phone(e164: &str, r: &mut Rng) -> String {
+    let national = &e164[3..];
+    match r.below(4) {
+        0 => format!("0{national}"),
+        1 => format!("0{}-{}-{}", &national[..3], &national[3..7], &national[7..]),
+        2 => format!("62{national}"),
+        _ => format!("+62 {} {}", &national[..3], &national[3..]),
+    }
+}
+
+/// `positives` variants of listed people (families in turn) and `decoys` people not listed,
+/// for a watchlist of `n` entries generated with `seed`.
+pub fn queries(names: &Names, seed: u64, n: u64, positives: usize, decoys: usize) -> Vec<Labelled> {
+    let mut r = Rng::new(seed ^ 0xDEC0_DE5E_ED00_0001);
+    let mut out = Vec::with_capacity(positives + decoys);
+    // Three in four queries are passport applicants, who show a KTP: birth date and NIK
+    // nearly always (sometimes mistyped), a phone sometimes. The rest are names only (a
+    // sponsor or recruiter named in a tip, a batch list).
+    let with_fields = |p: &Person, r: &mut Rng, name: String| {
+        let applicant = r.chance(0.75);
+        let birth = (applicant && r.chance(0.95)).then(|| {
+            if r.chance(0.1) {
+                careless_date(p.birth, r)
+            } else {
+                p.birth
+            }
+        });
+        let nik = (applicant && r.chance(0.85)).then(|| {
+            if r.chance(0.15) {
+                nik_typo(&p.nik, r)
+            } else {
+                p.nik.clone()
+            }
+        });
+        let phones = if applicant && r.chance(0.3) {
+            vec![local_phone(&p.phone, r)]
+        } else {
+            Vec::new()
+        };
+        Query {
+            name,
+            birth_date: birth,
+            nik,
+            phones,
+            sex: None,
+        }
+    };
+    for k in 0..positives {
+        let fam = Family::ALL[k % Family::ALL.len()];
+        let i = r.below(n);
+        let p = names.person(seed, i);
+        let base = match (&fam, &p.alias) {
+            (Family::Alias, Some(a)) => a.clone(),
+            _ => p.name.clone(),
+        };
+        let name = variant(fam, &base, p.female, &mut r, names);
+        out.push(Labelled {
+            query: with_fields(&p, &mut r, name),
+            truth: Some(i),
+            family: Some(fam),
+            near_miss: false,
+        });
+    }
+    for k in 0..decoys {
+        // People from a population the watchlist never drew from.
+        let mut p = names.person(seed ^ 0xFFFF_0000_FFFF, k as u64);
+        let near_miss = k % 3 == 0;
+        if near_miss {
+            let listed = names.person(seed, r.below(n));
+            let fam = *r.pick(Family::ALL);
+            p.name = variant(fam, &listed.name, listed.female, &mut r, names);
+            p.female = listed.female;
+        }
+        let name = p.name.clone();
+        out.push(Labelled {
+            query: with_fields(&p, &mut r, name),
+            truth: None,
+            family: None,
+            near_miss,
+        });
+    }
+    out
+}
