@@ -1,6 +1,7 @@
 //! `benteng`: the one binary. `serve` runs the product; the other commands are for operators.
 
 mod config;
+mod screen;
 
 use anyhow::Context;
 use benteng_db::users::{random_password, UserInput};
@@ -50,6 +51,20 @@ enum Command {
     },
     /// Load the Kabupaten Malang demo set and print its logins.
     Demo,
+    /// Screen a CSV of people (id,name,birth_date,nik,phone) against a watchlist; writes
+    /// query_id,rank,watch_id,score,alert,reasons. Exit code 2 when rows were skipped.
+    Screen {
+        /// Watchlist CSV (id,name,birth_date,nik,phone). Without it: the database's watchlist.
+        #[arg(long)]
+        watchlist: Option<PathBuf>,
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long)]
+        output: PathBuf,
+        /// Hits per query.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -266,6 +281,25 @@ async fn main() -> anyhow::Result<()> {
                         println!("Kata sandi: {password}");
                     }
                 }
+            }
+            Ok(())
+        }
+        Command::Screen {
+            watchlist,
+            input,
+            output,
+            top,
+        } => {
+            let mut bad = Vec::new();
+            let entries = match watchlist {
+                Some(path) => screen::read_watchlist(&path, &mut bad)?,
+                None => {
+                    anyhow::bail!("--watchlist is required until the database watchlist is wired")
+                }
+            };
+            let code = screen::run(entries, bad, &input, &output, top)?;
+            if code != 0 {
+                std::process::exit(code);
             }
             Ok(())
         }
