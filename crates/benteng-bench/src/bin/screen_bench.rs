@@ -38,6 +38,9 @@ struct Tally {
     name_only: usize,
     name_only_name_r10: usize,
     alerted: usize,
+    /// The query and the entry share a birth date, NIK or phone field (values may differ).
+    shared: usize,
+    shared_alerted: usize,
 }
 
 impl Tally {
@@ -50,13 +53,14 @@ impl Tally {
             }
         };
         println!(
-            "| {label:<12} | {:>5} | {} | {} | {} | {} | {} |",
+            "| {label:<12} | {:>5} | {} | {} | {} | {} | {} | {} |",
             self.n,
             f(self.r1, self.n),
             f(self.r10, self.n),
             f(self.with_ids_r10, self.with_ids),
             f(self.name_only_name_r10, self.name_only),
             f(self.alerted, self.n),
+            f(self.shared_alerted, self.shared),
         );
     }
     fn add(&mut self, o: &Tally) {
@@ -68,6 +72,8 @@ impl Tally {
         self.name_only += o.name_only;
         self.name_only_name_r10 += o.name_only_name_r10;
         self.alerted += o.alerted;
+        self.shared += o.shared;
+        self.shared_alerted += o.shared_alerted;
     }
 }
 
@@ -146,15 +152,34 @@ fn main() {
     );
 
     let mut fams: BTreeMap<Family, Tally> = BTreeMap::new();
-    // BENTENG_BENCH_SHOW=N prints the first N listed people who were not alerted.
+    // BENTENG_BENCH_SHOW=N prints the first N listed people with a birth date, NIK or phone
+    // not found in the top 10, and the first N alerted decoys.
     let mut show: usize = std::env::var("BENTENG_BENCH_SHOW")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
+    let mut show_decoys = show;
     let (mut dec, mut dec_alert, mut near, mut near_alert) = (0, 0, 0, 0);
     for (q, hits) in qs.iter().zip(&results) {
         let any_alert = hits.iter().any(|h| h.alert);
         let Some(truth) = q.truth else {
+            if show_decoys > 0 && any_alert {
+                show_decoys -= 1;
+                let h = hits.iter().find(|h| h.alert).unwrap();
+                let e = names.entry(seed, u64::from(h.entry));
+                println!(
+                    "DECOY {:?} {:?} nik={:?}\n  alerted {} {:?} {:?} nik={:?} {} {}",
+                    q.query.name,
+                    q.query.birth_date,
+                    q.query.nik,
+                    h.id,
+                    e.names,
+                    e.birth_date,
+                    e.nik,
+                    h.score,
+                    h.codes()
+                );
+            }
             dec += 1;
             dec_alert += usize::from(any_alert);
             if q.near_miss {
@@ -165,7 +190,9 @@ fn main() {
         };
         let t = fams.entry(q.family.unwrap_or(Family::Exact)).or_default();
         let pos = hits.iter().position(|h| u64::from(h.entry) == truth);
-        if show > 0 && !pos.is_some_and(|p| hits[p].alert) {
+        let has_ids =
+            q.query.birth_date.is_some() || q.query.nik.is_some() || !q.query.phones.is_empty();
+        if show > 0 && pos.is_none() && has_ids {
             show -= 1;
             let e = names.entry(seed, truth);
             println!(
@@ -180,7 +207,23 @@ fn main() {
         t.n += 1;
         t.r1 += usize::from(pos == Some(0));
         t.r10 += usize::from(pos.is_some());
-        t.alerted += usize::from(pos.is_some_and(|p| hits[p].alert));
+        let alerted = pos.is_some_and(|p| hits[p].alert);
+        t.alerted += usize::from(alerted);
+        let e = names.entry(seed, truth);
+        let (qd, qn, qp) = (
+            q.query.birth_date.is_some(),
+            q.query.nik.is_some(),
+            !q.query.phones.is_empty(),
+        );
+        let (ed, en, ep) = (
+            e.birth_date.is_some(),
+            e.nik.is_some(),
+            !e.phones.is_empty(),
+        );
+        if ((qd || qn) && (ed || en)) || (qp && ep) {
+            t.shared += 1;
+            t.shared_alerted += usize::from(alerted);
+        }
         let has_ids =
             q.query.birth_date.is_some() || q.query.nik.is_some() || !q.query.phones.is_empty();
         if has_ids {
@@ -205,8 +248,8 @@ fn main() {
         }
     }
     println!();
-    println!("| family       |     n |   R@1 |  R@10 | R@10 with DOB/NIK/phone | right name in top 10 (name only) | true entry alerted |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("| family       |     n |   R@1 |  R@10 | R@10 with DOB/NIK/phone | right name in top 10 (name only) | true entry alerted | alerted where query and entry share a date/NIK/phone field |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     let mut total = Tally::default();
     for (f, t) in &fams {
         t.row(f.label());

@@ -13,12 +13,34 @@ use super::{Evidence, Hit, Query, WatchEntry};
 use crate::nik::{nik_digits, Nik, Sex};
 use crate::phone::PhoneNumber;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
 use time::Date;
 
 const NONE: u32 = u32::MAX;
+
+/// Multiply-shift hashing for the per-query cache of token similarities (keys are small
+/// integers; SipHash's protection against crafted keys is not needed here).
+#[derive(Default)]
+struct IntHasher(u64);
+
+impl Hasher for IntHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01B3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type SimCache = HashMap<u64, (f32, PartRule), BuildHasherDefault<IntHasher>>;
 /// Name records scored fully per query (besides identifier and birth-date candidates).
-const SHORTLIST: usize = 256;
+const SHORTLIST: usize = 160;
 /// A birth date shared by more entries than this is a placeholder (1 January …), not evidence.
 const MAX_SAME_DATE: usize = 2000;
 
@@ -28,9 +50,11 @@ pub struct Index {
     canon: Vec<Box<str>>,
     canon_ids: HashMap<Box<str>, u32>,
     canon_phon: Vec<u32>,
+    /// Canonical token ids sorted by their text (prefix lookup for cut-off names).
+    canon_sorted: Vec<u32>,
     phon: Vec<Box<str>>,
     phon_ids: HashMap<Box<str>, u32>,
-    /// Phonetic key and each of its one-letter deletions → phonetic ids.
+    /// Canonical token and each of its one-letter deletions → canonical ids.
     deletes: HashMap<Box<str>, Vec<u32>>,
     // Name records (a name or an alias of an entry).
     name_entry: Vec<u32>,
@@ -56,7 +80,8 @@ pub struct Index {
     nik_head: Vec<(u32, u32)>,
     nik_tail: Vec<(u32, u32)>,
     phone_idx: Vec<(u32, u32)>,
-    distinctive_info: f32,
+    /// ln of the number of name records.
+    ln_n: f32,
     scratch: Mutex<Vec<Scratch>>,
 }
 
@@ -76,6 +101,7 @@ struct QTok {
     phon_str: String,
     raw: String,
     weight: f32,
+    patronym: bool,
 }
 
 struct Candidate {
@@ -92,6 +118,7 @@ impl Index {
             canon: Vec::new(),
             canon_ids: HashMap::new(),
             canon_phon: Vec::new(),
+            canon_sorted: Vec::new(),
             phon: Vec::new(),
             phon_ids: HashMap::new(),
             deletes: HashMap::new(),
@@ -115,7 +142,7 @@ impl Index {
             nik_head: Vec::new(),
             nik_tail: Vec::new(),
             phone_idx: Vec::new(),
-            distinctive_info: 0.0,
+            ln_n: 0.0,
             scratch: Mutex::new(Vec::new()),
         };
         for e in entries {
@@ -161,6 +188,16 @@ impl Index {
             .and_then(|s| s.parse::<u64>().ok())
             .unwrap_or(0);
         self.nik.push(nik);
+        if nik != 0 && dob == i32::MIN {
+            // The NIK carries the birth date: found by date too, in either century.
+            if let Ok(n) = Nik::parse(&format!("{nik:016}")) {
+                for y in [1999, 2099] {
+                    if let Some(d) = n.birth_date(y) {
+                        self.dob_idx.push((d.to_julian_day(), entry));
+                    }
+                }
+            }
+        }
         if nik != 0 {
             let (head, tail) = nik_halves(nik);
             self.nik_head.push((head, entry));
@@ -234,22 +271,25 @@ impl Index {
         self.phon_idf = (0..np as u32)
             .map(|p| (n / self.df(p).max(1) as f32).ln().max(0.3))
             .collect();
-        for (pid, key) in self.phon.iter().enumerate() {
+        for (cid, key) in self.canon.iter().enumerate() {
             if key.len() < 3 {
                 continue;
             }
             for k in std::iter::once(key.to_string()).chain(deletions(key)) {
                 let v = self.deletes.entry(k.into()).or_default();
-                if !v.contains(&(pid as u32)) {
-                    v.push(pid as u32);
+                if !v.contains(&(cid as u32)) {
+                    v.push(cid as u32);
                 }
             }
         }
+        let mut sorted: Vec<u32> = (0..self.canon.len() as u32).collect();
+        sorted.sort_unstable_by(|a, b| self.canon[*a as usize].cmp(&self.canon[*b as usize]));
+        self.canon_sorted = sorted;
         self.dob_idx.sort_unstable();
         self.nik_head.sort_unstable();
         self.nik_tail.sort_unstable();
         self.phone_idx.sort_unstable();
-        self.distinctive_info = (records.max(1) as f32).ln() + 3.0;
+        self.ln_n = (records.max(1) as f32).ln();
         for v in [
             &mut self.name_entry,
             &mut self.name_tok_off,
@@ -328,17 +368,19 @@ impl Index {
                     phon_str,
                     raw: t.raw.clone(),
                     weight,
+                    patronym: t.patronym,
                 }
             })
             .collect()
     }
 
-    /// Phonetic ids within one edit of `key` (the typo neighbourhood), itself excluded.
+    /// Phonetic ids of the canonical words within one edit of `key` (the typo neighbourhood).
     fn neighbours(&self, key: &str, out: &mut Vec<u32>) {
         for k in std::iter::once(key.to_string()).chain(deletions(key)) {
             if let Some(ids) = self.deletes.get(k.as_str()) {
-                for &p in ids {
-                    let s = &self.phon[p as usize];
+                for &c in ids {
+                    let s = &self.canon[c as usize];
+                    let p = self.canon_phon[c as usize];
                     if &**s != key
                         && !out.contains(&p)
                         && edit_cost(s.as_bytes(), key.as_bytes(), 1.0) <= 1.0
@@ -350,14 +392,16 @@ impl Index {
         }
     }
 
-    /// Blocking keys of a query name: (phonetic id, weight).
-    fn blocking_keys(&self, q: &[QTok]) -> Vec<(u32, f32)> {
-        let mut keys: Vec<(u32, f32)> = Vec::new();
-        let push =
-            |keys: &mut Vec<(u32, f32)>, p: u32, w: f32| match keys.iter_mut().find(|k| k.0 == p) {
-                Some(k) => k.1 = k.1.max(w),
-                None => keys.push((p, w)),
-            };
+    /// Blocking keys of a query name: (phonetic id, weight, written so in the query).
+    fn blocking_keys(&self, q: &[QTok]) -> Vec<(u32, f32, bool)> {
+        let mut keys: Vec<(u32, f32, bool)> = Vec::new();
+        let push = |keys: &mut Vec<(u32, f32, bool)>, p: u32, w: f32| match keys
+            .iter_mut()
+            .find(|k| k.0 == p)
+        {
+            Some(k) => k.1 = k.1.max(w),
+            None => keys.push((p, w, false)),
+        };
         let mut near = Vec::new();
         for (i, t) in q.iter().enumerate() {
             if t.canon_str.len() < 2 {
@@ -365,10 +409,15 @@ impl Index {
             }
             if t.phon != NONE {
                 push(&mut keys, t.phon, self.idf(t.phon));
+                if let Some(k) = keys.iter_mut().find(|k| k.0 == t.phon) {
+                    k.2 = true;
+                }
             }
-            if t.phon_str.len() >= 4 {
+            // Typo neighbours only for words the list does not know or barely knows: the
+            // neighbours of a common word are other common words, noise for blocking.
+            if t.canon_str.len() >= 4 && (t.phon == NONE || self.df(t.phon) <= 20) {
                 near.clear();
-                self.neighbours(&t.phon_str, &mut near);
+                self.neighbours(&t.canon_str, &mut near);
                 for &p in near.iter().take(8) {
                     push(&mut keys, p, 0.7 * self.idf(p));
                 }
@@ -384,6 +433,20 @@ impl Index {
                     }
                 }
             }
+            // The last word of a long name cut short (passport line): words it begins.
+            if i + 1 == q.len() && i > 0 && t.canon == NONE && t.canon_str.len() >= 3 {
+                let pre = t.canon_str.as_str();
+                let from = self
+                    .canon_sorted
+                    .partition_point(|c| &*self.canon[*c as usize] < pre);
+                for &c in self.canon_sorted[from..].iter().take(12) {
+                    if !self.canon[c as usize].starts_with(pre) {
+                        break;
+                    }
+                    let p = self.canon_phon[c as usize];
+                    push(&mut keys, p, 0.8 * self.idf(p));
+                }
+            }
             if let Some(n) = q.get(i + 1) {
                 let joined = format!("{}{}", t.phon_str, n.phon_str);
                 if let Some(&p) = self.phon_ids.get(joined.as_str()) {
@@ -395,7 +458,7 @@ impl Index {
     }
 
     /// Name records sharing rare keys with the query, best first, at most `SHORTLIST`.
-    fn shortlist(&self, keys: &mut [(u32, f32)], sc: &mut Scratch) -> Vec<u32> {
+    fn shortlist(&self, keys: &mut [(u32, f32, bool)], sc: &mut Scratch) -> Vec<u32> {
         let records = self.name_entry.len();
         if sc.acc.len() != records {
             sc.acc = vec![0.0; records];
@@ -409,11 +472,13 @@ impl Index {
         }
         sc.touched.clear();
         keys.sort_by_key(|k| self.df(k.0));
-        // Keys this common only raise candidates found through rarer keys.
-        let common = (records / 100).max(2000);
-        for &(p, w) in keys.iter() {
+        // Keys this common only raise candidates found through rarer keys the query itself
+        // contains (candidates found through typo neighbours alone are not enough).
+        let common = (records / 200).max(2000);
+        let mut seeded = false;
+        for &(p, w, direct) in keys.iter() {
             let list = self.postings(p);
-            if list.len() > common && !sc.touched.is_empty() {
+            if list.len() > common && seeded {
                 if sc.touched.len() * 4 < list.len() {
                     for &r in &sc.touched {
                         let has = self
@@ -433,6 +498,7 @@ impl Index {
                 }
                 continue;
             }
+            seeded |= direct;
             for &r in list {
                 let ri = r as usize;
                 if sc.stamp[ri] != sc.epoch {
@@ -443,21 +509,23 @@ impl Index {
                 sc.acc[ri] += w;
             }
         }
-        let mut top = std::mem::take(&mut sc.touched);
-        if top.len() > SHORTLIST {
-            // Among equal overlaps, shorter names are closer to the query.
-            let acc = &sc.acc;
-            let off = &self.name_tok_off;
-            let key = |r: u32| {
-                let len = off[r as usize + 1] - off[r as usize];
-                acc[r as usize] - 0.01 * len as f32
-            };
-            top.select_nth_unstable_by(SHORTLIST - 1, |a, b| key(*b).total_cmp(&key(*a)));
-            top.truncate(SHORTLIST);
+        if sc.touched.len() <= SHORTLIST {
+            return sc.touched.clone();
         }
-        let out = top.clone();
-        sc.touched = top;
-        out
+        // Among equal overlaps, shorter names are closer to the query. Keys are computed once:
+        // comparing through the arrays would touch memory at random for every comparison.
+        let off = &self.name_tok_off;
+        let mut keyed: Vec<(f32, u32)> = sc
+            .touched
+            .iter()
+            .map(|&r| {
+                let len = off[r as usize + 1] - off[r as usize];
+                (sc.acc[r as usize] - 0.01 * len as f32, r)
+            })
+            .collect();
+        keyed.select_nth_unstable_by(SHORTLIST - 1, |a, b| b.0.total_cmp(&a.0));
+        keyed.truncate(SHORTLIST);
+        keyed.into_iter().map(|k| k.1).collect()
     }
 
     /// Entries found by birth date, NIK or phone, whatever their name.
@@ -520,7 +588,8 @@ impl Index {
             phon_str: &self.phon[pid as usize],
             canon_str,
             weight,
-            optional: OPTIONAL_WORDS.contains(&canon_str),
+            // A father's name is often left out on one side.
+            optional: patronym || OPTIONAL_WORDS.contains(&canon_str),
         }
     }
 
@@ -569,10 +638,10 @@ impl Index {
                 phon_str: &t.phon_str,
                 canon_str: &t.canon_str,
                 weight: t.weight,
-                optional: OPTIONAL_WORDS.contains(&t.canon_str.as_str()),
+                optional: t.patronym || OPTIONAL_WORDS.contains(&t.canon_str.as_str()),
             })
             .collect();
-        let mut cache: HashMap<u64, (f32, PartRule)> = HashMap::with_capacity(256);
+        let mut cache = SimCache::with_capacity_and_hasher(512, Default::default());
         let mut wt: Vec<Tok> = Vec::with_capacity(8);
         let mut cands: Vec<Candidate> = Vec::with_capacity(records.len());
         for &r in &records {
@@ -608,9 +677,14 @@ impl Index {
                 (ev.score(), c.name, ev, c)
             })
             .collect();
+        // Rank by score plus the support of identifiers and dates: a near name with the same
+        // birth date ranks above a namesake nobody can tell apart.
+        let rank =
+            |x: &(u8, f32, Evidence, &Candidate)| i32::from(x.0) + 2 * i32::from(x.2.support());
         scored.sort_by(|a, b| {
-            b.0.cmp(&a.0)
-                .then(b.2.support().cmp(&a.2.support()))
+            rank(b)
+                .cmp(&rank(a))
+                .then(b.0.cmp(&a.0))
                 .then(b.1.total_cmp(&a.1))
                 .then(a.3.entry.cmp(&b.3.entry))
         });
@@ -621,18 +695,13 @@ impl Index {
                 entry: c.entry,
                 id: self.entry_id(c.entry).to_string(),
                 score,
-                alert: ev.alert(self.distinctive_info),
+                alert: ev.alert(self.ln_n),
                 reasons: self.explain(c, &ev, &qtoks, &qt),
             })
             .collect()
     }
 
-    fn align_cached(
-        &self,
-        qt: &[Tok],
-        wt: &[Tok],
-        cache: &mut HashMap<u64, (f32, PartRule)>,
-    ) -> NameAlignment {
+    fn align_cached(&self, qt: &[Tok], wt: &[Tok], cache: &mut SimCache) -> NameAlignment {
         let (nq, nw) = (qt.len(), wt.len());
         align(qt, wt, |i, j| {
             let last_w = j + 1 == nw;
@@ -683,7 +752,9 @@ impl Index {
                 }
             }
         }
-        if let (Some(a), Some(b)) = (qsex, enik_parsed.as_ref().map(Nik::sex)) {
+        // A NIK one digit off may have its typo in the day field: its sex proves nothing.
+        let nik_typo = matches!(ev.nik, Some(NikMatch::OneDigit | NikMatch::Transposed));
+        if let (Some(a), Some(b), false) = (qsex, enik_parsed.as_ref().map(Nik::sex), nik_typo) {
             ev.sex_mismatch = a != b;
         }
         ev
@@ -694,7 +765,7 @@ impl Index {
         let r = c.record as usize;
         let mut wt = Vec::new();
         self.record_tokens(r, &mut wt);
-        let mut cache = HashMap::new();
+        let mut cache = SimCache::default();
         let a = self.align_cached(qt, &wt, &mut cache);
         let text = self.record_text(r);
         let wtoks = normalize(text);
@@ -726,7 +797,7 @@ impl Index {
                 reordered: a.reordered,
                 query_extra: mask_raws(a.unmatched_q, qtoks.iter().map(|t| t.raw.as_str())),
                 watch_extra: mask_raws(a.unmatched_w, wtoks.iter().map(|t| t.raw.as_str())),
-                common: c.info < self.distinctive_info,
+                common: !ev.distinctive(self.ln_n),
             });
         }
         if let Some(d) = ev.dob {

@@ -18,12 +18,16 @@
 //! 2. the NIK is one digit off (or two neighbours swapped) and the name is at least 0.6 alike
 //!    or a birth date fits; or
 //! 3. a phone number is the same; or
-//! 4. nothing contradicts (no different birth date, NIK or sex) and
-//!    a. the name is at least 0.80 alike and a birth date (or the NIK's date) is the same, or
-//!    at least 0.88 alike and a birth date is close (swapped, one digit, a year off); or
-//!    b. there is no birth date to compare, the name is at least 0.92 alike and it is
-//!    *distinctive*: the rarity of its matched words (Σ ln(N/df)) exceeds ln N + 3, i.e.
-//!    fewer than one in twenty random people would share it by chance.
+//! 4. nothing contradicts (no different birth date, NIK or sex) and, with N the number of
+//!    names on the list and *rarity* the Σ ln(N/df) of the matched words (so N·e^−rarity is
+//!    how many people on the list would share the name by chance):
+//!    a. the name is at least 0.80 alike, a birth date (or the NIK's date) is the same and
+//!    rarity ≥ ln N − 7 (fewer than ~1,100 namesakes: one of them sharing the birth date by
+//!    chance stays rare); or
+//!    b. the name is at least 0.88 alike, a birth date is close (swapped, one digit, a year
+//!    off) and rarity ≥ ln N − 3 (fewer than ~20 namesakes); or
+//!    c. there is no birth date to compare, the name is at least 0.92 alike and rarity ≥
+//!    ln N + 3: fewer than one in twenty random people would share it by chance.
 //!
 //! A common name alone (Siti Aminah, Muhammad Rizki) therefore never alerts: it needs a birth
 //! date, NIK or phone to back it.
@@ -151,8 +155,8 @@ impl Evidence {
         date(self.dob, 4) + date(self.nik_dob, 3) + nik + phone - 3 * i8::from(self.sex_mismatch)
     }
 
-    /// The alert rule of the module documentation. `distinctive_info` is ln N + 3.
-    pub(crate) fn alert(&self, distinctive_info: f32) -> bool {
+    /// The alert rule of the module documentation; `ln_n` is ln N.
+    pub(crate) fn alert(&self, ln_n: f32) -> bool {
         let nik_typo = matches!(self.nik, Some(NikMatch::OneDigit | NikMatch::Transposed));
         let date_fits = |d: Option<DateMatch>| d.is_some_and(DateMatch::fits);
         let date_exact = |d: Option<DateMatch>| d == Some(DateMatch::Exact);
@@ -169,16 +173,25 @@ impl Evidence {
         if contradicted {
             return false;
         }
-        if self.name >= 0.80 && (date_exact(self.dob) || date_exact(self.nik_dob)) {
+        let rarity = self.name_info;
+        if self.name >= 0.80
+            && (date_exact(self.dob) || date_exact(self.nik_dob))
+            && rarity >= ln_n - 7.0
+        {
             return true;
         }
-        if self.name >= 0.88 && (date_fits(self.dob) || date_fits(self.nik_dob)) {
+        if self.name >= 0.88
+            && (date_fits(self.dob) || date_fits(self.nik_dob))
+            && rarity >= ln_n - 3.0
+        {
             return true;
         }
-        self.dob.is_none()
-            && self.nik_dob.is_none()
-            && self.name >= 0.92
-            && self.name_info >= distinctive_info
+        self.dob.is_none() && self.nik_dob.is_none() && self.name >= 0.92 && rarity >= ln_n + 3.0
+    }
+
+    /// The name is rare enough to alert on its own (rule 4c).
+    pub(crate) fn distinctive(&self, ln_n: f32) -> bool {
+        self.name_info >= ln_n + 3.0
     }
 }
 

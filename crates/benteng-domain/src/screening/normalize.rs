@@ -206,18 +206,24 @@ fn fold_char(c: char) -> Option<char> {
     })
 }
 
-/// Old (Van Ophuijsen / Soewandi) spellings to EYD, in an order where no step recreates the
-/// pattern of an earlier one.
+/// Old (Van Ophuijsen / Soewandi) spellings to EYD, repeated until nothing changes ("ddj"
+/// becomes "dj" and then "j"). Every step removes a letter or a `j`/`c`, so it ends.
 pub(crate) fn modernize(t: &str) -> String {
-    if !t.contains(['o', 'j', 'c']) {
-        return t.to_string();
+    let mut s = t.to_string();
+    while s.contains(['o', 'j', 'c']) {
+        let next = s
+            .replace("oe", "u")
+            .replace("dj", "j")
+            .replace("tj", "c")
+            .replace("nj", "ny")
+            .replace("sj", "sy")
+            .replace("ch", "kh");
+        if next == s {
+            break;
+        }
+        s = next;
     }
-    t.replace("oe", "u")
-        .replace("dj", "j")
-        .replace("tj", "c")
-        .replace("nj", "ny")
-        .replace("sj", "sy")
-        .replace("ch", "kh")
+    s
 }
 
 fn strip_degrees(pieces: &mut Vec<Piece>) {

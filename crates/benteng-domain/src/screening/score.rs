@@ -73,41 +73,57 @@ fn indel_cost(s: &[u8], i: usize) -> f32 {
 }
 
 /// Weighted optimal-string-alignment distance; stops early and returns `f32::MAX` once every
-/// path costs more than `budget`.
+/// path costs more than `budget`. Three rolling rows on the stack: no allocation, no clearing.
 pub(crate) fn edit_cost(a: &[u8], b: &[u8], budget: f32) -> f32 {
     let (n, m) = (a.len(), b.len());
     if n > 40 || m > 40 {
         return f32::MAX;
     }
-    let mut d = [[0f32; 41]; 41];
-    for i in 1..=n {
-        d[i][0] = d[i - 1][0] + indel_cost(a, i - 1);
+    // Every edit costs at least 0.4 and changes the letter counts by at most one each way.
+    let mut bag = [0i8; 26];
+    for &c in a {
+        bag[(c.wrapping_sub(b'a') % 26) as usize] += 1;
     }
+    for &c in b {
+        bag[(c.wrapping_sub(b'a') % 26) as usize] -= 1;
+    }
+    let (pos, neg) = bag.iter().fold((0i32, 0i32), |(p, q), &x| {
+        (p + i32::from(x.max(0)), q - i32::from(x.min(0)))
+    });
+    if 0.4 * pos.max(neg) as f32 > budget {
+        return f32::MAX;
+    }
+    let mut prev2 = [0f32; 41];
+    let mut prev = [0f32; 41];
+    let mut cur = [0f32; 41];
     for j in 1..=m {
-        d[0][j] = d[0][j - 1] + indel_cost(b, j - 1);
+        prev[j] = prev[j - 1] + indel_cost(b, j - 1);
     }
     for i in 1..=n {
-        let mut row_min = f32::MAX;
+        cur[0] = prev[0] + indel_cost(a, i - 1);
+        let mut row_min = cur[0];
         for j in 1..=m {
             let sub = if a[i - 1] == b[j - 1] {
                 0.0
             } else {
                 confusable(a[i - 1], b[j - 1]).unwrap_or(1.0)
             };
-            let mut v = (d[i - 1][j - 1] + sub)
-                .min(d[i - 1][j] + indel_cost(a, i - 1))
-                .min(d[i][j - 1] + indel_cost(b, j - 1));
+            let mut v = (prev[j - 1] + sub)
+                .min(prev[j] + indel_cost(a, i - 1))
+                .min(cur[j - 1] + indel_cost(b, j - 1));
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1.0);
+                v = v.min(prev2[j - 2] + 1.0);
             }
-            d[i][j] = v;
+            cur[j] = v;
             row_min = row_min.min(v);
         }
         if row_min > budget {
             return f32::MAX;
         }
+        prev2 = prev;
+        prev = cur;
     }
-    d[n][m]
+    prev[m]
 }
 
 /// How many edits a token of this length may carry and still be the same name.
@@ -161,7 +177,15 @@ pub(crate) fn token_similarity(q: &Tok, w: &Tok, last_q: bool, last_w: bool) -> 
     {
         return (0.9, PartRule::Truncated);
     }
-    (typo_similarity(q.phon_str, w.phon_str), PartRule::Typo)
+    // Phonetic keys absorb spelling variants but can turn one slip into two edits
+    // ("hidaat" keys as "hidat"), so the written forms get a second chance.
+    let sim = typo_similarity(q.phon_str, w.phon_str);
+    let sim = if sim > 0.0 {
+        sim
+    } else {
+        typo_similarity(q.canon_str, w.canon_str)
+    };
+    (sim, PartRule::Typo)
 }
 
 /// Align a query name with a watch name. `sim(i, j)` gives the (cached) token similarity.
@@ -305,12 +329,13 @@ fn weigh(
         + UNMATCHED_WATCH * missing_weight(w, unmatched_w);
     let score = if den > 0.0 { num / den } else { 0.0 };
     // Reordered when the watch positions do not rise with the query positions.
-    let mut order: Vec<(u16, u16)> = pairs
-        .iter()
-        .map(|p| (p.q.trailing_zeros() as u16, p.w.trailing_zeros() as u16))
-        .collect();
-    order.sort_unstable();
-    let reordered = order.windows(2).any(|x| x[1].1 < x[0].1);
+    let mut order = [(0u16, 0u16); 16];
+    let k = pairs.len().min(16);
+    for (o, p) in order.iter_mut().zip(&pairs) {
+        *o = (p.q.trailing_zeros() as u16, p.w.trailing_zeros() as u16);
+    }
+    order[..k].sort_unstable();
+    let reordered = order[..k].windows(2).any(|x| x[1].1 < x[0].1);
     NameAlignment {
         score,
         pairs,

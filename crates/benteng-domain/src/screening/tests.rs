@@ -77,6 +77,8 @@ fn every_name_rule_finds_its_person() {
         ("Dedy Setyawan", "dedi", "name:phonetic"),
         ("Sugiatro Wibowo", "sugi", "name:typo"),
         ("Sugiarto Wibowa", "sugi", "name:typo"),
+        ("Sugiaarto Wibowo", "sugi", "name:phonetic"),
+        ("Sugiatro Wibowoo", "sugi", "name:typo"),
         (
             "SITI NURJANAH BINTI ABDUL RAHM",
             "siti-nj",
