@@ -290,14 +290,21 @@ async fn main() -> anyhow::Result<()> {
             output,
             top,
         } => {
-            let mut bad = Vec::new();
-            let entries = match watchlist {
-                Some(path) => screen::read_watchlist(&path, &mut bad)?,
+            let (entries, skipped) = match watchlist {
+                Some(path) => screen::read_watchlist(&path)?,
                 None => {
-                    anyhow::bail!("--watchlist is required until the database watchlist is wired")
+                    let db = open(&cfg).await?;
+                    let t = Instant::now();
+                    let entries = db.watch_entries().await?;
+                    eprintln!(
+                        "daftar pantau dari basis data: {} entri dibaca dalam {} ms",
+                        entries.len(),
+                        t.elapsed().as_millis()
+                    );
+                    (entries, 0)
                 }
             };
-            let code = screen::run(entries, bad, &input, &output, top)?;
+            let code = screen::run(entries, skipped, &input, &output, top)?;
             if code != 0 {
                 std::process::exit(code);
             }

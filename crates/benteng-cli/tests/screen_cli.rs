@@ -124,3 +124,52 @@ fn clean_files_exit_zero() {
         "{text}"
     );
 }
+
+#[test]
+fn without_a_watchlist_file_the_database_watchlist_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/benteng.db", dir.path().display());
+    let benteng = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_benteng"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("BENTENG_CONFIG")
+            .env("BENTENG_DATABASE_URL", &db)
+            .env("BENTENG_UPLOAD_DIR", dir.path().join("unggahan"))
+            .output()
+            .unwrap()
+    };
+    // The demo's village reports name a recruiter, Moch. Darto, with his phone.
+    let out = benteng(&["demo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let q = dir.path().join("q.csv");
+    let o = dir.path().join("o.csv");
+    std::fs::write(
+        &q,
+        "id,name,birth_date,nik,phone\nQ1,Darto,,,0812 3456 7890\n",
+    )
+    .unwrap();
+    let out = benteng(&[
+        "screen",
+        "--input",
+        q.to_str().unwrap(),
+        "--output",
+        o.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("daftar pantau dari basis data"), "{stderr}");
+    let text = std::fs::read_to_string(&o).unwrap();
+    let first: Vec<&str> = text.lines().nth(1).expect("a hit").split(',').collect();
+    assert_eq!(first[0], "Q1");
+    assert!(
+        first[2].starts_with('p'),
+        "a person named in a report: {text}"
+    );
+    assert_eq!(first[4], "true", "{text}");
+    assert!(first[5].contains("phone:exact"), "{text}");
+}

@@ -43,11 +43,20 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "report_search",
         include_str!("../migrations/0009_report_search.sql"),
     ),
-    (10, "screening", include_str!("../migrations/0010_screening.sql")),
+    (
+        10,
+        "screening",
+        include_str!("../migrations/0010_screening.sql"),
+    ),
     (
         11,
         "link_indexes",
         include_str!("../migrations/0011_link_indexes.sql"),
+    ),
+    (
+        12,
+        "name_keys",
+        include_str!("../migrations/0012_name_keys.sql"),
     ),
 ];
 
@@ -96,6 +105,30 @@ pub async fn run(db: &Db) -> anyhow::Result<usize> {
     result
 }
 
+/// Data changes SQL cannot express, run in the migration's own transaction after its SQL.
+async fn data_step(version: i64, tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> anyhow::Result<()> {
+    if version == 12 {
+        let rows: Vec<(i64, String, Option<String>)> =
+            sqlx::query_as("SELECT id, name, name_key FROM report_people WHERE name IS NOT NULL")
+                .fetch_all(&mut **tx)
+                .await?;
+        let mut changed = 0u64;
+        for (id, name, old) in rows {
+            let key = Some(benteng_domain::report::name_key(&name)).filter(|k| !k.is_empty());
+            if key != old {
+                sqlx::query("UPDATE report_people SET name_key = $1 WHERE id = $2")
+                    .bind(key)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                changed += 1;
+            }
+        }
+        tracing::info!(changed, "name keys of people in reports recomputed");
+    }
+    Ok(())
+}
+
 async fn apply(backend: Backend, conn: &mut sqlx::AnyConnection) -> anyhow::Result<usize> {
     conn.execute(
         "CREATE TABLE IF NOT EXISTS benteng_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
@@ -122,6 +155,9 @@ async fn apply(backend: Backend, conn: &mut sqlx::AnyConnection) -> anyhow::Resu
                 anyhow::anyhow!("migration {version} ({name}) failed at `{stmt}`: {e}")
             })?;
         }
+        data_step(*version, &mut tx).await.map_err(|e| {
+            anyhow::anyhow!("migration {version} ({name}) failed in its data step: {e}")
+        })?;
         sqlx::query(
             "INSERT INTO benteng_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
         )

@@ -240,7 +240,10 @@ mod tests {
         assert!(can(&p, Action::ScreeningRun, None));
         let mut k = actor(Role::Kanwil, false);
         k.pemeriksa = true;
-        assert!(!can(&k, Action::ScreeningRun, None), "the flag is for officers");
+        assert!(
+            !can(&k, Action::ScreeningRun, None),
+            "the flag is for officers"
+        );
     }
 
     /// The place table: the same action on records in different places.

@@ -79,6 +79,7 @@ pub struct AppState {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    watch: Arc<benteng_db::screening::WatchCache>,
 }
 
 impl Application {
@@ -128,7 +129,7 @@ impl Application {
             limiter,
             public_limiter,
             store,
-            watch,
+            watch: watch.clone(),
             metrics: Arc::new(metrics::Metrics::new()),
             config: Arc::new(config),
             db,
@@ -136,7 +137,13 @@ impl Application {
         Ok(Application {
             listener,
             router: router(state),
+            watch,
         })
+    }
+
+    /// The watchlist index this server screens against (built in the background at start).
+    pub fn watch(&self) -> Arc<benteng_db::screening::WatchCache> {
+        self.watch.clone()
     }
 
     pub fn local_addr(&self) -> SocketAddr {

@@ -2,8 +2,9 @@
 //! web's batch page and the API.
 //!
 //! - Watchlist and queries: header `id,name,birth_date,nik,phone` (`birth_date` YYYY-MM-DD; any
-//!   field but `id` and `name` may be empty; extra columns are ignored; columns are found by
-//!   name, so their order may differ).
+//!   field but `id` and `name` may be empty; several phones separated by `;`; extra columns are
+//!   ignored; columns are found by name, so their order may differ). Watchlist rows that
+//!   repeat an id add aliases, phones and missing fields to that entry ([`into_entries`]).
 //! - Results: header `query_id,rank,watch_id,score,alert,reasons`, up to `top` rows per
 //!   query, best first; `alert` is `true` or `false`; `reasons` `;`-separated codes.
 //! - A bad row (no id or name, a date that is not YYYY-MM-DD, a NIK that is not 16 digits, a
@@ -22,7 +23,7 @@ pub struct PersonRow {
     pub name: String,
     pub birth_date: Option<time::Date>,
     pub nik: Option<String>,
-    pub phone: Option<String>,
+    pub phones: Vec<String>,
 }
 
 /// Read a person CSV. Rows come back in file order; bad rows as errors with their line.
@@ -89,16 +90,19 @@ pub fn read_people(data: &[u8]) -> Result<(Vec<PersonRow>, Vec<RowError>), &'sta
                 }
             }
         };
-        let phone = match get(phone_col) {
-            "" => None,
-            p => match PhoneNumber::parse(p) {
-                Ok(p) => Some(p.as_str().to_string()),
+        let mut phones = Vec::new();
+        for p in get(phone_col)
+            .split(';')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            match PhoneNumber::parse(p) {
+                Ok(p) => phones.push(p.as_str().to_string()),
                 Err(c) => {
                     bad.get_or_insert(err(line, "phone", c));
-                    None
                 }
-            },
-        };
+            }
+        }
         match bad {
             Some(e) => errors.push(e),
             None => rows.push(PersonRow {
@@ -106,7 +110,7 @@ pub fn read_people(data: &[u8]) -> Result<(Vec<PersonRow>, Vec<RowError>), &'sta
                 name,
                 birth_date,
                 nik,
-                phone,
+                phones,
             }),
         }
     }
@@ -121,23 +125,47 @@ fn err(line: u64, field: &str, code: &str) -> RowError {
     }
 }
 
-impl PersonRow {
-    pub fn into_entry(self) -> WatchEntry {
-        WatchEntry {
-            id: self.id,
-            names: vec![self.name],
-            birth_date: self.birth_date,
-            nik: self.nik,
-            phones: self.phone.into_iter().collect(),
+/// Watchlist rows as entries; rows that repeat an id add aliases, phones and missing fields.
+pub fn into_entries(rows: Vec<PersonRow>) -> Vec<WatchEntry> {
+    let mut entries: Vec<WatchEntry> = Vec::with_capacity(rows.len());
+    let mut by_id: std::collections::HashMap<String, usize> = Default::default();
+    for r in rows {
+        match by_id.get(&r.id) {
+            Some(&i) => {
+                let e = &mut entries[i];
+                if !e.names.contains(&r.name) {
+                    e.names.push(r.name);
+                }
+                e.birth_date = e.birth_date.or(r.birth_date);
+                e.nik = e.nik.take().or(r.nik);
+                for p in r.phones {
+                    if !e.phones.contains(&p) {
+                        e.phones.push(p);
+                    }
+                }
+            }
+            None => {
+                by_id.insert(r.id.clone(), entries.len());
+                entries.push(WatchEntry {
+                    id: r.id,
+                    names: vec![r.name],
+                    birth_date: r.birth_date,
+                    nik: r.nik,
+                    phones: r.phones,
+                });
+            }
         }
     }
+    entries
+}
 
+impl PersonRow {
     pub fn query(&self) -> Query {
         Query {
             name: self.name.clone(),
             birth_date: self.birth_date,
             nik: self.nik.clone(),
-            phones: self.phone.iter().cloned().collect(),
+            phones: self.phones.clone(),
             sex: None,
         }
     }
@@ -205,17 +233,31 @@ mod tests {
             rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
             ["1", "5"]
         );
-        assert_eq!(rows[0].phone.as_deref(), Some("+6281234567890"));
+        assert_eq!(rows[0].phones, ["+6281234567890"]);
         let lines: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.field.as_str())).collect();
         assert_eq!(lines, [(3, "name"), (4, "nik"), (5, "birth_date")]);
         assert_eq!(read_people(b"nama,id\n").err(), Some("err-csv-header"));
     }
 
     #[test]
+    fn repeated_ids_become_aliases() {
+        let (rows, errors) = read_people(
+            b"id,name,birth_date,nik,phone\nw1,Darto,,,0812-3456-7890\nw2,Sri,,,\nw1,Cak To,1970-01-02,,0813 1111 2222;0812-3456-7890\n",
+        )
+        .unwrap();
+        assert!(errors.is_empty());
+        let e = into_entries(rows);
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].names, ["Darto", "Cak To"]);
+        assert_eq!(e[0].phones, ["+6281234567890", "+6281311112222"]);
+        assert!(e[0].birth_date.is_some());
+    }
+
+    #[test]
     fn results_follow_the_contract() {
         let (watch, _) =
             read_people(b"id,name,birth_date,nik,phone\nw1,Moch. Darto,,,081234567890\n").unwrap();
-        let index = Index::build(watch.into_iter().map(PersonRow::into_entry));
+        let index = Index::build(into_entries(watch));
         let (q, _) =
             read_people(b"id,name,birth_date,nik,phone\nq1,Muhammad Darto,,,+62 812-3456-7890\n")
                 .unwrap();

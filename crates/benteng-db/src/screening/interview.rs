@@ -426,15 +426,27 @@ impl Db {
         };
         let hit = match kind {
             "w" => {
-                let row: Option<(String, String, String, Option<String>, Option<String>)> =
-                    sqlx::query_as(
-                        "SELECT w.name, w.category, w.source, v.name, w.region_code FROM watchlist w \
-                         LEFT JOIN regions v ON v.code = w.region_code WHERE w.id = $1",
-                    )
-                    .bind(num)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                let Some((name, category, source, place, _)) = row else {
+                #[derive(sqlx::FromRow)]
+                struct Flag {
+                    name: String,
+                    category: String,
+                    source: String,
+                    place: Option<String>,
+                }
+                let row: Option<Flag> = sqlx::query_as(
+                    "SELECT w.name, w.category, w.source, v.name AS place FROM watchlist w \
+                     LEFT JOIN regions v ON v.code = w.region_code WHERE w.id = $1",
+                )
+                .bind(num)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(Flag {
+                    name,
+                    category,
+                    source,
+                    place,
+                }) = row
+                else {
                     return Ok(None);
                 };
                 StoredHit {
@@ -456,16 +468,35 @@ impl Db {
                 }
             }
             "p" => {
-                let row: Option<(String, String, i64, String, String, Option<String>, Option<String>)> =
-                    sqlx::query_as(
-                        "SELECT p.name, p.role, r.id, r.tracking_code, r.region_code, v.name, k.name FROM report_people p \
-                         JOIN reports r ON r.id = p.report_id LEFT JOIN regions v ON v.code = r.region_code \
-                         LEFT JOIN regions k ON k.code = r.kab_code WHERE p.id = $1",
-                    )
-                    .bind(num)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                let Some((name, role, report_id, code, region, village, kab)) = row else {
+                #[derive(sqlx::FromRow)]
+                struct Named {
+                    name: String,
+                    role: String,
+                    report_id: i64,
+                    code: String,
+                    region: String,
+                    village: Option<String>,
+                    kab: Option<String>,
+                }
+                let row: Option<Named> = sqlx::query_as(
+                    "SELECT p.name, p.role, r.id AS report_id, r.tracking_code AS code, r.region_code AS region, \
+                     v.name AS village, k.name AS kab FROM report_people p \
+                     JOIN reports r ON r.id = p.report_id LEFT JOIN regions v ON v.code = r.region_code \
+                     LEFT JOIN regions k ON k.code = r.kab_code WHERE p.id = $1",
+                )
+                .bind(num)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(Named {
+                    name,
+                    role,
+                    report_id,
+                    code,
+                    region,
+                    village,
+                    kab,
+                }) = row
+                else {
                     return Ok(None);
                 };
                 let visible = RegionCode::parse(&region)

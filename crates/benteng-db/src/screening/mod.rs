@@ -146,6 +146,11 @@ impl WatchCache {
         }
     }
 
+    /// The index as last built, if it was built yet.
+    pub fn built(&self) -> Option<Arc<Built>> {
+        self.get()
+    }
+
     fn get(&self) -> Option<Arc<Built>> {
         self.built.read().ok().and_then(|g| g.clone())
     }
@@ -231,24 +236,32 @@ impl Db {
     /// without `--watchlist`.
     pub async fn watch_entries(&self) -> Result<Vec<WatchEntry>> {
         let today = format_date(crate::today());
-        let rows: Vec<(i64, String, String, Option<String>, Option<String>, String)> =
-            sqlx::query_as(
-                "SELECT id, name, aliases, birth_date, nik, phones FROM watchlist \
-                 WHERE active = 1 AND (valid_until IS NULL OR valid_until >= $1) ORDER BY id",
-            )
-            .bind(&today)
-            .fetch_all(&self.pool)
-            .await?;
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            name: String,
+            aliases: String,
+            birth_date: Option<String>,
+            nik: Option<String>,
+            phones: String,
+        }
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, name, aliases, birth_date, nik, phones FROM watchlist \
+             WHERE active = 1 AND (valid_until IS NULL OR valid_until >= $1) ORDER BY id",
+        )
+        .bind(&today)
+        .fetch_all(&self.pool)
+        .await?;
         let mut out = Vec::with_capacity(rows.len());
-        for (id, name, aliases, birth, nik, phones) in rows {
-            let mut names = vec![name];
-            names.extend(split_list(&aliases).map(str::to_string));
+        for r in rows {
+            let mut names = vec![r.name];
+            names.extend(split_list(&r.aliases).map(str::to_string));
             out.push(WatchEntry {
-                id: format!("w{id}"),
+                id: format!("w{}", r.id),
                 names,
-                birth_date: birth.as_deref().and_then(|d| date(d).ok()),
-                nik,
-                phones: split_list(&phones).map(str::to_string).collect(),
+                birth_date: r.birth_date.as_deref().and_then(|d| date(d).ok()),
+                nik: r.nik,
+                phones: split_list(&r.phones).map(str::to_string).collect(),
             });
         }
         let people: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(

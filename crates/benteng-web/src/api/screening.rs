@@ -32,10 +32,7 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/screenings", get(screenings).post(screening_create))
         .route("/screenings/stats", get(screening_stats))
-        .route(
-            "/screenings/batch",
-            post(screening_batch).layer(csv_limit.clone()),
-        )
+        .route("/screenings/batch", post(screening_batch).layer(csv_limit))
         .route("/screenings/{id}", get(screening_get))
         .route("/screenings/{id}/decision", post(screening_decide))
         .route("/watchlist", get(watchlist).post(watch_create))

@@ -1031,7 +1031,10 @@ async fn a_village_report_goes_through_triage_referral_and_case_to_the_export() 
     let kanwil_text = String::from_utf8(raw).unwrap();
     assert!(kanwil_text.contains("tppo_age_band_at_opening"));
     for secret in ["Kusumawardani", "3507123456780001", "81277788899"] {
-        assert!(!kanwil_text.contains(secret), "{secret} in the Kanwil's export");
+        assert!(
+            !kanwil_text.contains(secret),
+            "{secret} in the Kanwil's export"
+        );
     }
     let anon_records: Value = serde_json::from_str(&anon_text).unwrap();
     assert!(anon_text.contains("tppo_age_band_at_opening"));

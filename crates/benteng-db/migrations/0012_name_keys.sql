@@ -1,0 +1,4 @@
+-- The name keys of people in reports are recomputed in Rust (migrate.rs, `data_step`): the key
+-- now comes from the screening normaliser (Muhammad/Moch./M. → muhammad, Achmad → ahmad,
+-- Abdurrahman → abdul rahman, K.H. dropped), and keys stored by older versions would no longer
+-- link to new reports about the same person.

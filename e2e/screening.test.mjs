@@ -1,0 +1,105 @@
+// Passport screening in headless Chromium, against one demo server started for this file.
+//
+//   the interviewer (pemeriksa.malang), on a phone with JavaScript off, screens an applicant
+//   whose sponsor is the recruiter of the demo's village reports → sees the risk with every
+//   reason and the report behind the hit → postpones with a reason → the month and the
+//   village are counted; a village mentor without the interviewer flag is refused.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newContext, login, weighPage } from './helpers.mjs';
+
+let server;
+let browser;
+let base;
+
+before(async () => {
+  server = await startServer();
+  base = server.url;
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+async function submit(page, button) {
+  const [res] = await Promise.all([page.waitForNavigation(), button.click()]);
+  return res;
+}
+
+test('an interviewer on a phone without JavaScript screens an applicant and postpones', async () => {
+  const ctx = await newContext(browser, { ...PHONE, javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  try {
+    await login(page, base, 'pemeriksa.malang', server.password('pemeriksa.malang'));
+    await page.goto(`${base}/skrining`);
+    await submit(page, page.locator('main a', { hasText: 'Skrining pemohon' }));
+    assert.equal(new URL(page.url()).pathname, '/skrining/baru');
+
+    await page.fill('#f-name', 'Rina Wulandari');
+    await page.fill('#f-birth', '2001-08-17');
+    await page.check('input[name=sex][value=P]');
+    // The village search inside the form keeps what was typed.
+    await page.fill('#f-cari', 'Sitiarjo');
+    await submit(page, page.getByRole('button', { name: 'Cari', exact: true }));
+    assert.equal(await page.inputValue('#f-name'), 'Rina Wulandari');
+    await page.check('input[name=region_code][value="35.07.04.2007"]');
+    await page.selectOption('#f-purpose', 'wisata');
+    await page.selectOption('#f-dest', 'MY');
+    await page.fill('#f-sponsor', 'M. Darto');
+    await page.fill('#f-sponsor-phone', '0812-3456-7890');
+    await page.check('input[name=documents][value=ktp_el]');
+    const res = await submit(page, page.getByRole('button', { name: 'Skrining', exact: true }).last());
+    assert.equal(res.status(), 200);
+    assert.match(new URL(page.url()).pathname, /^\/skrining\/\d+$/);
+    const detailUrl = page.url();
+
+    const risk = await page.locator('#risk').innerText();
+    assert.match(risk, /Risiko tinggi/);
+    const findings = await page.locator('#findings li').evaluateAll((els) => els.map((e) => e.dataset.code));
+    for (const code of ['sponsor_phone_recruiter', 'sponsor_name_recruiter', 'village_reports']) {
+      assert.ok(findings.includes(code), `${code} in ${findings}`);
+    }
+    const hit = page.locator('#hits li', { hasText: 'Darto' }).first();
+    assert.match(await hit.innerText(), /telepon sama/);
+    assert.ok(await hit.locator('a[href^="/laporan/"]').count() >= 1, 'the hit links the village report');
+
+    // Postpone: the reason is required, then the decision is shown.
+    await page.check('input[name=decision][value=tunda]');
+    await submit(page, page.getByRole('button', { name: 'Simpan', exact: true }));
+    assert.match(await page.locator('[role=alert]').first().innerText(), /./);
+    await page.check('input[name=decision][value=tunda]');
+    await page.fill('#f-reason', 'Sponsor adalah calo yang dilaporkan desa; rujuk ke Disnaker.');
+    await submit(page, page.getByRole('button', { name: 'Simpan', exact: true }));
+    assert.match(await page.locator('#decision').innerText(), /Ditunda: Sponsor adalah calo/);
+
+    await page.goto(`${base}/skrining`);
+    const village = await page.locator('#per-village').innerText();
+    assert.match(village, /Sitiarjo/);
+    const month = await page.locator('#per-month tbody tr').first().innerText();
+    assert.match(month, /\t1\t1\t0$/, `one screened, one postponed: "${month}"`);
+
+    const weight = await weighPage(ctx, detailUrl);
+    assert.ok(weight.transferred < 60 * 1024, `screening page ${weight.transferred} B`);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('a village mentor without the interviewer flag cannot open the screening form', async () => {
+  const ctx = await newContext(browser);
+  const page = await ctx.newPage();
+  try {
+    await login(page, base, 'pimpasa.malang', server.password('pimpasa.malang'));
+    const res = await page.goto(`${base}/skrining/baru`);
+    assert.equal(res.status(), 403);
+    await page.goto(`${base}/skrining`);
+    assert.equal(await page.locator('main a', { hasText: 'Skrining pemohon' }).count(), 0);
+  } finally {
+    await ctx.close();
+  }
+});
