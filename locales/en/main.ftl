@@ -602,6 +602,7 @@ referral-title = Referral
 referrals-title = Referrals
 report-add-info = Add information
 report-contact = Your contact
+report-files-kept = Keep the files already chosen
 report-find-village = Find the village
 report-history = History
 report-hotlines = Emergency: Police 110 · KP2MI migrant-worker hotline 0800-1000 (toll free).

@@ -599,6 +599,7 @@ referral-title = Rujukan
 referrals-title = Rujukan
 report-add-info = Tambah informasi
 report-contact = Kontak Anda
+report-files-kept = Tetap lampirkan berkas yang sudah dipilih
 report-find-village = Cari desa
 report-history = Riwayat
 report-hotlines = Darurat: Polisi 110 · Pengaduan PMI KP2MI 0800-1000 (bebas pulsa).

@@ -150,6 +150,30 @@ fn main() {
         pct(&mut all, 0.99),
         pct(&mut all, 1.0)
     );
+    // Batch screening as `benteng screen` and the web's batch page run it: 100,000 queries
+    // (the labelled ones, repeated) through `screening::batch::screen_all`, on every core.
+    let batch_rows: Vec<benteng_db::screening::batch::PersonRow> = (0..100_000)
+        .map(|i| {
+            let q = &qs[i % qs.len()].query;
+            benteng_db::screening::batch::PersonRow {
+                id: format!("Q{i}"),
+                name: q.name.clone(),
+                birth_date: q.birth_date,
+                nik: q.nik.clone(),
+                phones: q.phones.clone(),
+            }
+        })
+        .collect();
+    let t = Instant::now();
+    let out = benteng_db::screening::batch::screen_all(&index, &batch_rows, 10);
+    println!(
+        "batch: {} queries in {:.1} s on {} threads ({} result rows, {} KB of CSV)",
+        out.queries,
+        t.elapsed().as_secs_f64(),
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        out.csv.iter().filter(|b| **b == b'\n').count() - 1,
+        out.csv.len() / 1024
+    );
 
     let mut fams: BTreeMap<Family, Tally> = BTreeMap::new();
     // BENTENG_BENCH_SHOW=N prints the first N listed people with a birth date, NIK or phone

@@ -7,6 +7,7 @@ mod audit;
 mod cases;
 mod desa_binaan;
 mod home;
+mod kept_files;
 mod notifications;
 mod offices;
 mod referrals;

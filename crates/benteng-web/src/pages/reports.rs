@@ -101,6 +101,8 @@ struct FormPage {
     countries: Vec<(String, String)>,
     roles: Vec<(String, String)>,
     errors: Vec<(String, String)>,
+    /// Files chosen before this re-render, still attached (see `kept_files`).
+    kept: Vec<String>,
 }
 
 impl FormPage {
@@ -221,6 +223,7 @@ async fn form_page(
             chosen_label,
             cari,
             choices,
+            kept: super::kept_files::names(v).await?,
         },
     )
 }
@@ -236,6 +239,7 @@ async fn public_form(
     v: Viewer,
     Query(q): Query<FormQuery>,
 ) -> Result<Response, WebError> {
+    super::kept_files::clear(&v).await?;
     let i = ReportInput {
         region_code: q.desa.unwrap_or_default(),
         anonymous: Some("1".into()),
@@ -271,9 +275,16 @@ async fn public_submit(
     parts: axum::http::request::Parts,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
-    let f = read_form(&v, mp).await?;
+    let mut f = read_form(&v, mp).await?;
     let i = report_input(&f);
     let cari = f.get("cari");
+    let files = super::kept_files::merge(
+        &state,
+        &v,
+        std::mem::take(&mut f.files),
+        f.opt("keep_files").is_some(),
+    )
+    .await?;
     // "Cari desa" inside the form: show the choices, keep what was typed, save nothing.
     if f.opt("_cari").is_some() {
         return form_page(
@@ -314,12 +325,13 @@ async fn public_submit(
     }
     match state
         .db
-        .submit_public_report(&i, &f.files, &*state.store)
+        .submit_public_report(&i, &files, &*state.store)
         .await
     {
         // Post/redirect/get: reloading the confirmation must not send the report again. The
         // code waits in the sender's session, so only they see it at `/lapor/terkirim`.
         Ok((_, code)) => {
+            super::kept_files::clear(&v).await?;
             v.session
                 .insert(SESSION_LAST_REPORT, code)
                 .await
@@ -432,6 +444,7 @@ async fn new(
     Query(q): Query<FormQuery>,
 ) -> Result<Response, WebError> {
     auth.ctx().require(Action::ReportCreate, None)?;
+    super::kept_files::clear(&auth.0).await?;
     let i = ReportInput {
         region_code: q.desa.unwrap_or_default(),
         ..Default::default()
@@ -454,9 +467,16 @@ async fn create(
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
     auth.ctx().require(Action::ReportCreate, None)?;
-    let f = read_form(&auth.0, mp).await?;
+    let mut f = read_form(&auth.0, mp).await?;
     let i = report_input(&f);
     let cari = f.get("cari");
+    let files = super::kept_files::merge(
+        &state,
+        &auth.0,
+        std::mem::take(&mut f.files),
+        f.opt("keep_files").is_some(),
+    )
+    .await?;
     if f.opt("_cari").is_some() {
         return form_page(
             &state,
@@ -485,10 +505,11 @@ async fn create(
     }
     match state
         .db
-        .create_report(auth.ctx(), &i, &f.files, &*state.store)
+        .create_report(auth.ctx(), &i, &files, &*state.store)
         .await
     {
         Ok((id, _)) => {
+            super::kept_files::clear(&auth.0).await?;
             flash_redirect(&auth.0, "flash-report-saved", &format!("/laporan/{id}")).await
         }
         Err(benteng_db::Error::Invalid(e)) => {

@@ -259,6 +259,89 @@ async fn the_village_search_inside_the_form_keeps_what_was_typed() {
 }
 
 #[tokio::test]
+async fn a_photo_chosen_before_a_re_render_is_still_sent() {
+    let app = spawn().await;
+    let c = client();
+    // Each request posts the token of the page it came from, as a browser does (a new GET of
+    // /lapor starts a fresh form and forgets kept files).
+    let post = |token: String, fields: &[(&str, &str)], photo: Option<Part>| {
+        let c = c.clone();
+        let url = app.url("/lapor");
+        // The token first, as the form sends it: files before it are refused.
+        let mut form = report_form(&token, fields);
+        if let Some(p) = photo {
+            form = form.part("files", p);
+        }
+        async move {
+            let r = c.post(url).multipart(form).send().await.unwrap();
+            if r.status() == StatusCode::SEE_OTHER {
+                return (StatusCode::OK, String::new());
+            }
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (_, page) = app.get(&c, "/lapor").await;
+    let photo = || {
+        Part::bytes(PNG.to_vec())
+            .file_name("bukti.png")
+            .mime_str("image/png")
+            .unwrap()
+    };
+    // The resident attaches a photo but forgets the category: the form comes back with the
+    // photo listed as still attached.
+    let (status, html) = post(
+        csrf_of(&page),
+        &[
+            ("anonymous_shown", "1"),
+            ("description", "Calo datang lagi membawa brosur"),
+            ("region_code", SITIARJO),
+        ],
+        Some(photo()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(r#"id="kept-files""#), "{html}");
+    assert!(html.contains("bukti.png"));
+    // A village search in between keeps it too.
+    let (status, html) = post(
+        csrf_of(&html),
+        &[("keep_files", "1"), ("cari", "kalipare"), ("_cari", "1")],
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("bukti.png"), "{html}");
+    // The next submit, with the box still ticked and no new file, carries the photo.
+    let (status, html) = post(
+        csrf_of(&html),
+        &[
+            ("anonymous_shown", "1"),
+            ("anonymous", "1"),
+            ("category", "rekrutmen"),
+            ("description", "Calo datang lagi membawa brosur"),
+            ("region_code", SITIARJO),
+            ("keep_files", "1"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let (_, done) = app.get(&c, "/lapor/terkirim").await;
+    tracking_code(&done);
+    let officer = app.login("pimpasa.malang").await;
+    let (_, queue) = app.get(&officer, "/laporan").await;
+    let id = first_report_id(&queue);
+    let (_, detail) = app.get(&officer, &format!("/laporan/{id}")).await;
+    assert!(
+        detail.contains("/lampiran/"),
+        "the photo is attached: {detail}"
+    );
+    // A fresh form forgets it.
+    let (_, fresh) = app.get(&c, "/lapor").await;
+    assert!(!fresh.contains(r#"id="kept-files""#));
+}
+
+#[tokio::test]
 async fn the_public_form_is_rate_limited_per_address() {
     let app = spawn_with(benteng_web::WebConfig {
         public_reports_per_hour: 2,
