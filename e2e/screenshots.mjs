@@ -93,6 +93,28 @@ try {
   await Promise.all([p5.waitForNavigation(), p5.getByRole('button', { name: 'Catat tindakan', exact: true }).click()]);
   await p5.screenshot({ path: path.join(out, 'rujukan-mitra.png') });
   await police.close();
+
+  // Screening: the interviewer screens an applicant whose sponsor is the demo's reported
+  // recruiter, on a phone.
+  const interviewer = await newContext(browser, phone);
+  const p6 = await interviewer.newPage();
+  await login(p6, server.url, 'pemeriksa.malang', server.password('pemeriksa.malang'));
+  await p6.goto(`${server.url}/skrining/baru`);
+  await p6.fill('#f-name', 'Rina Wulandari');
+  await p6.fill('#f-birth', '2001-08-17');
+  await p6.check('input[name=sex][value=P]');
+  await p6.fill('#f-cari', 'Sitiarjo');
+  await Promise.all([p6.waitForNavigation(), p6.getByRole('button', { name: 'Cari', exact: true }).click()]);
+  await p6.check('input[name=region_code][value="35.07.04.2007"]');
+  await p6.selectOption('#f-purpose', 'wisata');
+  await p6.selectOption('#f-dest', 'MY');
+  await p6.fill('#f-sponsor', 'M. Darto');
+  await p6.fill('#f-sponsor-phone', '0812-3456-7890');
+  await p6.check('input[name=documents][value=ktp_el]');
+  await p6.screenshot({ path: path.join(out, 'skrining-form.png') });
+  await Promise.all([p6.waitForNavigation(), p6.getByRole('button', { name: 'Skrining', exact: true }).last().click()]);
+  await p6.screenshot({ path: path.join(out, 'skrining-hasil.png'), fullPage: true });
+  await interviewer.close();
   console.log(`screenshots written to ${out}`);
 } finally {
   await browser.close();
