@@ -410,6 +410,78 @@ impl Db {
         if let Some(second) = ids.get(1).copied() {
             self.open_case(&officer, second, "dugaan").await?;
         }
+        self.load_demo_p3mi().await?;
         Ok(ids.len())
+    }
+}
+
+impl Db {
+    /// Three fictional placement companies for the P3MI check (a valid licence, an expired
+    /// one, a revoked one). Names and numbers are made up; the real registry is imported by
+    /// an admin from the ministry's list.
+    async fn load_demo_p3mi(&self) -> Result<()> {
+        use crate::p3mi::P3miInput;
+        let Some(uid) = self.user_id_by_name("admin.demo").await? else {
+            return Ok(());
+        };
+        let Some((actor, _)) = self.actor(uid).await? else {
+            return Ok(());
+        };
+        let admin = Ctx {
+            actor,
+            ip: None,
+            request_id: Some("demo".into()),
+        };
+        let today = crate::today();
+        let years = |n: i32| {
+            today
+                .replace_year(today.year() + n)
+                .map(benteng_domain::values::format_date)
+                .unwrap_or_default()
+        };
+        let entries = [
+            (
+                "PT Contoh Karya Mandiri (demo)",
+                "DEMO.001/2023",
+                years(3),
+                None,
+                "MY,SG,HK,TW",
+            ),
+            (
+                "PT Contoh Lama Jaya (demo)",
+                "DEMO.002/2019",
+                years(-1),
+                None,
+                "SA,MY",
+            ),
+            (
+                "PT Contoh Dibekukan (demo)",
+                "DEMO.003/2022",
+                years(2),
+                Some("1".to_string()),
+                "HK",
+            ),
+        ];
+        for (name, licence, until, revoked, countries) in entries {
+            let r = self
+                .save_p3mi(
+                    &admin,
+                    None,
+                    &P3miInput {
+                        name: name.into(),
+                        licence_no: licence.into(),
+                        valid_until: until,
+                        revoked,
+                        countries: countries.into(),
+                        ..Default::default()
+                    },
+                )
+                .await;
+            match r {
+                Ok(_) | Err(Error::Conflict(..)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
 }

@@ -18,6 +18,7 @@ pub mod generate;
 mod migrate;
 pub mod offices;
 pub mod outbox;
+pub mod p3mi;
 pub mod referrals;
 mod region_index;
 pub mod regions;

@@ -58,6 +58,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "name_keys",
         include_str!("../migrations/0012_name_keys.sql"),
     ),
+    (13, "p3mi", include_str!("../migrations/0013_p3mi.sql")),
+    (
+        14,
+        "watch_stamp",
+        include_str!("../migrations/0014_watch_stamp.sql"),
+    ),
 ];
 
 /// How many migrations the binary carries.

@@ -576,7 +576,11 @@ impl Db {
             &PriorityInput {
                 category: Some(v.category),
                 indicators: &[],
-                minor: v.people.iter().any(|p| p.minor),
+                // Only a victim or person at risk who is a child raises the priority.
+                minor: v
+                    .people
+                    .iter()
+                    .any(|p| p.minor && p.role == PersonRole::Korban),
                 departure_soon: v.departure_soon,
                 recruiter_known: v.people.iter().any(|p| {
                     p.role == PersonRole::Perekrut && (p.name.is_some() || p.phone.is_some())
@@ -1076,28 +1080,50 @@ impl Db {
         // thousands of reports costs no more than one in three.
         const LINKS_PER_KEY: i64 = 50;
         let mut f = Filter::default();
+        let me = f.int(id);
+        // The actor's scope, applied inside each per-key subquery (so an officer of a small
+        // area still gets the newest links *in the area*) and again outside.
+        let before = f.clauses.len();
+        f.scope(
+            &ctx.actor.scope,
+            "s.region_code",
+            "s.kab_code",
+            "s.prov_code",
+        );
+        let sub_scope = if f.clauses.len() > before {
+            f.clauses
+                .pop()
+                .map(|c| format!(" AND {c}"))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
         let mut parts = Vec::new();
+        let mut matches = Vec::new();
         for (_, phone, key) in &people {
-            if let Some(p) = phone {
-                let ph = f.text(p.clone());
+            let mut per_key = |column: &str, value: &String, f: &mut Filter| {
+                let ph = f.text(value.clone());
+                matches.push(format!("p.{column} = {ph}"));
                 parts.push(format!(
-                    "SELECT * FROM (SELECT report_id FROM report_people WHERE phone = {ph} ORDER BY report_id DESC LIMIT {LINKS_PER_KEY}) a"
+                    "SELECT * FROM (SELECT q.report_id FROM report_people q JOIN reports s ON s.id = q.report_id \
+                     WHERE q.{column} = {ph} AND q.report_id <> {me}{sub_scope} ORDER BY q.report_id DESC LIMIT {LINKS_PER_KEY}) x{}",
+                    parts.len()
                 ));
+            };
+            if let Some(p) = phone {
+                per_key("phone", p, &mut f);
             }
             if let Some(k) = key.as_ref().filter(|k| name_key_links(k)) {
-                let ph = f.text(k.clone());
-                parts.push(format!(
-                    "SELECT * FROM (SELECT report_id FROM report_people WHERE name_key = {ph} ORDER BY report_id DESC LIMIT {LINKS_PER_KEY}) b"
-                ));
+                per_key("name_key", k, &mut f);
             }
         }
         if parts.is_empty() {
             return Ok(Vec::new());
         }
-        let me = f.int(id);
         let mut f2 = f;
         f2.push(format!("r.id IN ({})", parts.join(" UNION ")));
-        f2.push(format!("r.id <> {me}"));
+        // Only the people who match; the others of a linked report would fill the limit.
+        f2.push(format!("({})", matches.join(" OR ")));
         f2.scope(
             &ctx.actor.scope,
             "r.region_code",
@@ -1208,7 +1234,9 @@ impl Db {
             &PriorityInput {
                 category: Category::parse(&category).ok(),
                 indicators: &ind,
-                minor: valid.iter().any(|p| p.minor),
+                minor: valid
+                    .iter()
+                    .any(|p| p.minor && p.role == PersonRole::Korban),
                 departure_soon: departure_soon == 1,
                 recruiter_known: valid.iter().any(|p| {
                     p.role == PersonRole::Perekrut && (p.name.is_some() || p.phone.is_some())
@@ -1432,12 +1460,31 @@ impl Db {
             return Err(invalid("into", "err-merge-into-merged"));
         }
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE reports SET status = 'digabung', merged_into = $1, updated_at = $2 WHERE id = $3")
+        // Only if nobody changed its status meanwhile, as for every status change.
+        let n = sqlx::query("UPDATE reports SET status = 'digabung', merged_into = $1, updated_at = $2 WHERE id = $3 AND status = $4")
             .bind(target)
             .bind(crate::now())
             .bind(id)
+            .bind(from.as_str())
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(Error::Conflict("status", "err-changed-meanwhile"));
+        }
+        // The target must still be a live report: two merges at once (A into B, B into A)
+        // would otherwise leave both merged into each other.
+        let live = sqlx::query(
+            "UPDATE reports SET updated_at = $1 WHERE id = $2 AND status <> 'digabung'",
+        )
+        .bind(crate::now())
+        .bind(target)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if live == 0 {
+            return Err(Error::Conflict("into", "err-merge-into-merged"));
+        }
         add_event(
             &mut tx,
             id,

@@ -12,6 +12,7 @@
 
 pub mod field;
 pub mod nik;
+pub mod p3mi;
 pub mod passport;
 pub mod phone;
 pub mod policy;

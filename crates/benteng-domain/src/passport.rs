@@ -244,8 +244,9 @@ pub fn assess(a: &Applicant, c: &Context) -> Assessment {
         }
         None => {}
     }
-    // Without a NIK the declared birth date alone decides the age.
-    if nik.is_none() {
+    // Without a valid NIK the declared birth date alone decides the age (a mistyped NIK must
+    // not hide that the applicant is a child).
+    if !matches!(nik, Some(Ok(_))) {
         if let (Some(b), Some(today)) = (a.birth_date, today) {
             let age = age_on(b, today);
             if age < 18 {
@@ -392,7 +393,11 @@ mod tests {
             birth_date: Some(date!(2010 - 01 - 01)),
             ..Default::default()
         };
-        assert_eq!(codes(&assess(&bad, &ctx())), ["nik_invalid"]);
+        assert_eq!(
+            codes(&assess(&bad, &ctx())),
+            ["under_18", "nik_invalid"],
+            "a typo in the NIK does not hide a child"
+        );
         let no_nik = Applicant {
             birth_date: Some(date!(2010 - 01 - 01)),
             ..Default::default()

@@ -65,10 +65,12 @@ pub enum Action {
     WatchlistView,
     /// Flag people, import lists, end entries.
     WatchlistManage,
+    /// Keep the registry of licensed placement companies (P3MI); anyone may search it.
+    P3miManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::RegionView,
         Action::OfficeView,
         Action::OfficeManage,
@@ -97,6 +99,7 @@ impl Action {
         Action::ScreeningView,
         Action::WatchlistView,
         Action::WatchlistManage,
+        Action::P3miManage,
     ];
 }
 
@@ -204,6 +207,7 @@ mod tests {
             (ScreeningView, [true, true, true, true, false, false]),
             (WatchlistView, [true, true, true, true, false, false]),
             (WatchlistManage, [true, false, true, true, false, false]),
+            (P3miManage, [true, false, false, false, false, false]),
         ];
         assert_eq!(
             table.len(),

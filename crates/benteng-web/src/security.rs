@@ -47,9 +47,18 @@ impl PublicLimiter {
         }
     }
 
+    /// A public report from this address.
     pub fn check(&self, ip: Option<&str>) -> bool {
         self.by_ip
             .check_key(&ip.unwrap_or("unknown").to_string())
+            .is_ok()
+    }
+
+    /// A tracking-code look-up from this address: its own allowance of the same size, so a
+    /// resident who checks a report's status a few times can still file the next one.
+    pub fn check_lookup(&self, ip: Option<&str>) -> bool {
+        self.by_ip
+            .check_key(&format!("lacak:{}", ip.unwrap_or("unknown")))
             .is_ok()
     }
 

@@ -64,6 +64,9 @@ pub fn read_people(data: &[u8]) -> Result<(Vec<PersonRow>, Vec<RowError>), &'sta
             bad = Some(err(line, "id", "err-required"));
         } else if name.is_empty() {
             bad = Some(err(line, "name", "err-required"));
+        } else if name.chars().count() > 200 || id.chars().count() > 100 {
+            // The matcher's work grows with the square of a word's length.
+            bad = Some(err(line, "name", "err-too-long"));
         }
         let birth_date = match get(birth_col) {
             "" => None,

@@ -431,11 +431,14 @@ impl Db {
                     name: String,
                     category: String,
                     source: String,
-                    place: Option<String>,
+                    region: Option<String>,
+                    village: Option<String>,
+                    kab: Option<String>,
                 }
                 let row: Option<Flag> = sqlx::query_as(
-                    "SELECT w.name, w.category, w.source, v.name AS place FROM watchlist w \
-                     LEFT JOIN regions v ON v.code = w.region_code WHERE w.id = $1",
+                    "SELECT w.name, w.category, w.source, w.region_code AS region, v.name AS village, k.name AS kab \
+                     FROM watchlist w LEFT JOIN regions v ON v.code = w.region_code \
+                     LEFT JOIN regions k ON k.code = w.kab_code WHERE w.id = $1",
                 )
                 .bind(num)
                 .fetch_optional(&self.pool)
@@ -444,11 +447,19 @@ impl Db {
                     name,
                     category,
                     source,
-                    place,
+                    region,
+                    village,
+                    kab,
                 }) = row
                 else {
                     return Ok(None);
                 };
+                // The village only inside the officer's area, the kabupaten elsewhere.
+                let visible = region
+                    .as_deref()
+                    .and_then(|r| RegionCode::parse(r).ok())
+                    .is_some_and(|r| ctx.allows(Action::WatchlistView, Some(&r)));
+                let place = if visible { village } else { kab };
                 StoredHit {
                     who: who.into(),
                     watch_id: h.id.clone(),

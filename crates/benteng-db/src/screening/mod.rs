@@ -3,7 +3,8 @@
 //! **The watchlist** has two parts. Officers' flags and imported lists live in `watchlist`.
 //! People named in reports (suspected recruiters; victims and people at risk, who include
 //! missing persons) are read straight from `report_people` of reports that were not rejected
-//! (`ditolak`) or merged (`digabung`), so a report's changes reach the watchlist without copying. Entry ids are
+//! (`ditolak`) or merged (`digabung`) — public reports only once reviewed — so a report's
+//! changes reach the watchlist without copying. Entry ids are
 //! `w<id>` and `p<id>` (a report person).
 //!
 //! **The index** ([`WatchCache`]) is built in memory from all active entries, nationwide:
@@ -116,6 +117,9 @@ pub(crate) fn split_list(s: &str) -> impl Iterator<Item = &str> {
 pub struct WatchCache {
     built: RwLock<Option<Arc<Built>>>,
     rebuilding: Mutex<bool>,
+    /// One build at a time: requests that find the index stale wait for the running build
+    /// instead of starting their own.
+    build_lock: tokio::sync::Mutex<()>,
 }
 
 pub struct Built {
@@ -130,6 +134,8 @@ struct Stamp {
     watch_updated: i64,
     report_count: i64,
     report_updated: i64,
+    /// Entries end on their `valid_until` date: a new day rebuilds the index.
+    today: i64,
 }
 
 impl Default for WatchCache {
@@ -143,6 +149,7 @@ impl WatchCache {
         WatchCache {
             built: RwLock::new(None),
             rebuilding: Mutex::new(false),
+            build_lock: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -163,7 +170,12 @@ impl WatchCache {
 
     /// Build the index now (at startup, or when a caller must see every change).
     pub async fn rebuild(&self, db: &Db) -> Result<Arc<Built>> {
+        let _one = self.build_lock.lock().await;
         let stamp = db.watch_stamp().await?;
+        // Someone else built it while this one waited.
+        if let Some(b) = self.get().filter(|b| b.stamp == stamp) {
+            return Ok(b);
+        }
         let t = Instant::now();
         let entries = db.watch_entries().await?;
         let index = tokio::task::spawn_blocking(move || Index::build(entries))
@@ -219,21 +231,27 @@ impl Db {
             sqlx::query_as("SELECT COUNT(*), MAX(updated_at) FROM watchlist")
                 .fetch_one(&self.pool)
                 .await?;
-        let (report_count, report_updated): (i64, Option<i64>) =
-            sqlx::query_as("SELECT COUNT(*), MAX(updated_at) FROM reports")
-                .fetch_one(&self.pool)
-                .await?;
+        // Reports are never deleted, so the highest id stands for their number; both maxima
+        // are read from indexes (0014), not by scanning a million rows.
+        let (report_count, report_updated): (Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT (SELECT MAX(id) FROM reports), (SELECT MAX(updated_at) FROM reports)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         Ok(Stamp {
             watch_count,
             watch_updated: watch_updated.unwrap_or(0),
-            report_count,
+            report_count: report_count.unwrap_or(0),
             report_updated: report_updated.unwrap_or(0),
+            today: crate::today().to_julian_day() as i64,
         })
     }
 
     /// Every active watchlist entry, officers' and imported ones first, then people named in
-    /// live reports (recruiters, victims and people at risk). Also used by `benteng screen`
-    /// without `--watchlist`.
+    /// live reports (recruiters, victims and people at risk). An anonymous public report counts
+    /// only once an officer has looked at it (its status moved past `baru`): one unchecked
+    /// submission must not put a name before every passport interviewer. Also used by
+    /// `benteng screen` without `--watchlist`.
     pub async fn watch_entries(&self) -> Result<Vec<WatchEntry>> {
         let today = format_date(crate::today());
         #[derive(sqlx::FromRow)]
@@ -267,7 +285,7 @@ impl Db {
         let people: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
             "SELECT p.id, p.name, p.nik, p.phone FROM report_people p JOIN reports r ON r.id = p.report_id \
              WHERE p.name IS NOT NULL AND p.name <> '' AND p.role IN ('perekrut', 'korban') \
-             AND r.status NOT IN ('ditolak', 'digabung') ORDER BY p.id",
+             AND r.status NOT IN ('ditolak', 'digabung') AND NOT (r.status = 'baru' AND r.source = 'publik') ORDER BY p.id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -392,6 +410,11 @@ impl Db {
         v: &ValidWatch,
         e: &mut FieldErrors,
     ) -> Result<()> {
+        // Entries without a village are national (every officer reads them, only admins end
+        // them): only admins make them.
+        if v.region.is_none() && ctx.actor.role != Role::Admin {
+            e.add("region_code", "err-watch-village-required");
+        }
         if let Some(r) = &v.region {
             if self.region_by_code(r.as_str()).await?.is_none() {
                 e.add("region_code", "err-region-unknown");
@@ -452,7 +475,12 @@ impl Db {
             Ok(h) => h.clone(),
             Err(_) => return Err(invalid("file", "err-csv-header")),
         };
-        let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+        // Excel writes a byte-order mark before the first header.
+        let col = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
+        };
         if col("name").is_none() || col("category").is_none() {
             return Err(invalid("file", "err-csv-header"));
         }
@@ -470,11 +498,11 @@ impl Db {
         .map(col);
         let mut good = Vec::new();
         let mut errors = Vec::new();
-        for (n, rec) in rdr.records().enumerate() {
-            let line = n as u64 + 2;
+        for rec in rdr.records() {
             let rec = match rec {
                 Ok(r) => r,
-                Err(_) => {
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or(0);
                     errors.push(RowError {
                         line,
                         field: "file".into(),
@@ -483,6 +511,7 @@ impl Db {
                     continue;
                 }
             };
+            let line = rec.position().map(|p| p.line()).unwrap_or(0);
             if good.len() + errors.len() >= 100_000 {
                 errors.push(RowError {
                     line,

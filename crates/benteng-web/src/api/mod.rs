@@ -25,6 +25,7 @@ use benteng_domain::{RegionLevel, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
+mod p3mi;
 mod reports;
 mod screening;
 
@@ -55,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .route("/audit", get(audit))
         .merge(reports::routes())
         .merge(screening::routes())
+        .merge(p3mi::routes())
         .fallback(|| async { ApiError::NotFound })
 }
 
@@ -65,7 +67,7 @@ pub struct ApiJson<T>(pub T);
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Benteng API", version = "1", description = "Desa Binaan Imigrasi: regions, offices, agencies, desa binaan, users, audit; early-warning reports (public intake and tracking without a token), referrals, cases and their HTCDS export, notifications; passport screening against the watchlist. Authenticate with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`."),
+    info(title = "Benteng API", version = "1", description = "Desa Binaan Imigrasi: regions, offices, agencies, desa binaan, users, audit; early-warning reports (public intake and tracking without a token), referrals, cases and their HTCDS export, notifications; passport screening against the watchlist; the registry of licensed placement companies (P3MI). Authenticate with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`."),
     paths(token_create, token_revoke, me, regions, region, offices, office, office_create, office_update, office_area, office_area_end, agencies, agency, agency_create, agency_update,
           desa_list, desa_get, desa_create, desa_update, desa_officers, desa_contact_add, desa_contact_remove, visits, visit_create, users, user, user_create, user_update, audit,
           reports::public_report_create, reports::public_report_get, reports::reports, reports::report_create, reports::report_get,
@@ -77,7 +79,8 @@ pub struct ApiJson<T>(pub T);
           reports::notifications_read_all,
           screening::screenings, screening::screening_create, screening::screening_get, screening::screening_decide,
           screening::screening_stats, screening::screening_batch, screening::watchlist, screening::watch_create,
-          screening::watch_import, screening::watch_end),
+          screening::watch_import, screening::watch_end,
+          p3mi::p3mi_search, p3mi::p3mi_get, p3mi::p3mi_create, p3mi::p3mi_update, p3mi::p3mi_import),
     components(schemas(TokenRequest, TokenResponse, Created, Me, OfficersBody, Problem, FieldProblem,
           reports::PublicReportBody, reports::PublicReceipt, reports::CreatedReport, reports::IndicatorsBody, reports::PriorityBody,
           reports::PriorityReasonBody, reports::AssigneeBody, reports::TextBody, reports::CaseOpenBody, reports::FileBytes,

@@ -141,7 +141,7 @@ pub(super) async fn public_report_get(
     origin: Origin,
     Path(code): Path<String>,
 ) -> Result<Json<PublicReport>, ApiError> {
-    if !state.public_limiter.check(origin.ip.as_deref()) {
+    if !state.public_limiter.check_lookup(origin.ip.as_deref()) {
         return Err(ApiError::RateLimited);
     }
     Ok(Json(state.db.public_report(&code).await?))

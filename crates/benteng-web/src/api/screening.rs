@@ -277,24 +277,28 @@ pub(super) async fn watch_import(
     Query(p): Query<ImportParams>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let all_or_nothing = p.partial != Some(true);
-    let ImportOutcome { imported, errors } = state
+    let outcome = state
         .db
-        .import_watch_csv(&ctx, &body, all_or_nothing)
+        .import_watch_csv(&ctx, &body, p.partial != Some(true))
         .await?;
-    let status = if errors.is_empty() {
+    Ok(rows_response(&headers, outcome))
+}
+
+/// 200 when every row was imported; 422 with each bad line (in the caller's language).
+pub(super) fn rows_response(headers: &HeaderMap, outcome: ImportOutcome) -> Response {
+    let status = if outcome.errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok((
+    (
         status,
         Json(RowsBody {
-            imported,
-            errors: row_problems(&headers, errors),
+            imported: outcome.imported,
+            errors: row_problems(headers, outcome.errors),
         }),
     )
-        .into_response())
+        .into_response()
 }
 
 /// End an entry: kept for the record, no longer matched.

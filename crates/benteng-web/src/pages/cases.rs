@@ -219,11 +219,9 @@ async fn update(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    super::FormPairs(pairs): super::FormPairs,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(&body).map_err(|_| WebError::BadRequest)?;
     let get = |k: &str| {
         pairs
             .iter()

@@ -449,12 +449,10 @@ async fn set_officers(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    super::FormPairs(pairs): super::FormPairs,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     // Repeated `officer` fields: one per ticked box.
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(&body).map_err(|_| WebError::BadRequest)?;
     let ids: Vec<i64> = pairs
         .iter()
         .filter(|(k, _)| k == "officer")

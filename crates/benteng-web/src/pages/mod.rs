@@ -10,6 +10,7 @@ mod home;
 mod kept_files;
 mod notifications;
 mod offices;
+mod p3mi;
 mod referrals;
 mod regions;
 mod reports;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .merge(notifications::routes())
         .merge(screening::routes())
         .merge(watchlist::routes())
+        .merge(p3mi::routes())
 }
 
 const FLASH: &str = "flash";
@@ -332,4 +334,30 @@ pub fn parse_id(s: &str) -> Result<i64, WebError> {
         .ok()
         .filter(|n| *n > 0)
         .ok_or(WebError::NotFound)
+}
+
+/// The fields of an urlencoded form, repeated names kept (checkbox lists). Only
+/// `application/x-www-form-urlencoded` bodies are read: the CSRF middleware leaves multipart
+/// bodies to the upload reader, so a multipart body here could otherwise skip the token check.
+pub struct FormPairs(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for FormPairs {
+    type Rejection = WebError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, WebError> {
+        let urlencoded = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !urlencoded {
+            return Err(WebError::BadRequest);
+        }
+        let body = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| WebError::BadRequest)?;
+        serde_urlencoded::from_bytes(&body)
+            .map(FormPairs)
+            .map_err(|_| WebError::BadRequest)
+    }
 }

@@ -409,7 +409,7 @@ async fn track(
     let mut status = StatusCode::OK;
     if !kode.trim().is_empty() {
         let ip = client_ip(&parts, state.config.trust_proxy);
-        if !state.public_limiter.check(ip.as_deref()) {
+        if !state.public_limiter.check_lookup(ip.as_deref()) {
             error = Some(v.tr.t("err-rate-limited"));
             status = StatusCode::TOO_MANY_REQUESTS;
         } else {
@@ -841,11 +841,9 @@ async fn set_indicators(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    super::FormPairs(pairs): super::FormPairs,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(&body).map_err(|_| WebError::BadRequest)?;
     let codes: Vec<String> = pairs
         .into_iter()
         .filter(|(k, _)| k == "indikator")

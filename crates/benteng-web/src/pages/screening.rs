@@ -281,10 +281,8 @@ fn screening_input(pairs: &[(String, String)]) -> ScreeningInput {
 async fn create(
     State(state): State<AppState>,
     auth: Auth,
-    body: axum::body::Bytes,
+    super::FormPairs(pairs): super::FormPairs,
 ) -> Result<Response, WebError> {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(&body).map_err(|_| WebError::BadRequest)?;
     let i = screening_input(&pairs);
     let cari = pairs
         .iter()

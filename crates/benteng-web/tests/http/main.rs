@@ -7,6 +7,7 @@ mod harness;
 mod api;
 mod auth;
 mod module_permissions;
+mod p3mi;
 mod pages;
 mod permissions;
 mod report_pages;

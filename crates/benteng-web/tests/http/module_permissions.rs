@@ -110,7 +110,11 @@ async fn module_pages_and_writes_follow_the_policy() {
         ),
         (
             "/daftar-pantau".into(),
-            vec![("name", "Calo Uji"), ("category", "perekrut")],
+            vec![
+                ("name", "Calo Uji"),
+                ("category", "perekrut"),
+                ("region_code", KALIPARE),
+            ],
             [Y, N, Y, Y, N, N],
         ),
     ];
@@ -214,7 +218,7 @@ async fn screening_api_follows_the_policy() {
             (
                 Method::POST,
                 "/api/v1/watchlist".into(),
-                Some(json!({"name": "Calo", "category": "perekrut"})),
+                Some(json!({"name": "Calo", "category": "perekrut", "region_code": KALIPARE})),
                 [CR, FB, CR, CR, FB, FB],
             ),
             (

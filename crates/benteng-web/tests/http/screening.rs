@@ -337,7 +337,7 @@ async fn officers_flag_and_import_people_and_the_index_follows() {
     for f in ["category", "nik", "phones", "region_code"] {
         assert!(e.iter().any(|(x, _)| x == f), "{f}: {p}");
     }
-    let csv = "name,category,birth_date,phones\nBudi Santoso,perekrut,,0812 9999 0000\n,berisiko,,\nJoko,calo,,\nSri Wahyuni,hilang,1990-31-01,\n";
+    let csv = "name,category,birth_date,phones,region_code\nBudi Santoso,perekrut,,0812 9999 0000,35.07.11.2002\n,berisiko,,,35.07.11.2002\nJoko,calo,,,35.07.11.2002\nSri Wahyuni,hilang,1990-31-01,,35.07.11.2002\n";
     let import = |partial: bool| {
         client()
             .post(app.url(&format!(
@@ -424,22 +424,43 @@ async fn officers_flag_and_import_people_and_the_index_follows() {
             .await;
         assert_eq!(s.as_u16(), create, "{user} create");
     }
-    let budi = list["items"][0]["id"].as_i64().unwrap();
+    // An officer's entry needs a village; entries without one are national, made and ended
+    // by admins only.
+    let (s, p) = app
+        .api(
+            &officer,
+            Method::POST,
+            "/api/v1/watchlist",
+            Some(json!({"name": "Calo Nasional", "category": "perekrut"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(errors(&p).contains(&("region_code".into(), "err-watch-village-required".into())));
+    let admin = app.token("admin.demo").await;
+    let (s, b) = app
+        .api(
+            &admin,
+            Method::POST,
+            "/api/v1/watchlist",
+            Some(json!({"name": "Calo Nasional", "category": "perekrut"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let national = b["id"].as_i64().unwrap();
     let (s, _) = app
         .api(
             &officer,
             Method::POST,
-            &format!("/api/v1/watchlist/{budi}/end"),
+            &format!("/api/v1/watchlist/{national}/end"),
             None,
         )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let admin = app.token("admin.demo").await;
     let (s, _) = app
         .api(
             &admin,
             Method::POST,
-            &format!("/api/v1/watchlist/{budi}/end"),
+            &format!("/api/v1/watchlist/{national}/end"),
             None,
         )
         .await;

@@ -1,0 +1,409 @@
+//! The registry of licensed placement companies (P3MI). Public to read (anyone checks a
+//! company before paying it anything); kept by admins by hand or by CSV import, which updates
+//! an entry with the same licence number and adds the others.
+
+use crate::audit::{self, Event};
+use crate::screening::RowError;
+use crate::sql::{like_pattern, Filter};
+use crate::{on_unique, Ctx, Db, Error, Page, Result};
+use benteng_domain::p3mi::{countries, licence_no, LicenceStatus};
+use benteng_domain::values::{date, format_date, optional_text, required_text};
+use benteng_domain::{Action, FieldErrors, PhoneNumber};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct P3miInput {
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub name: String,
+    /// SIP3MI licence number.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub licence_no: String,
+    /// YYYY-MM-DD.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub licence_date: String,
+    /// Last day of validity, YYYY-MM-DD.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub valid_until: String,
+    /// Ticked when the ministry revoked or suspended the licence.
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub revoked: Option<String>,
+    /// Destination countries (ISO codes, separated by commas).
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub countries: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub address: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub phone: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct P3mi {
+    pub id: i64,
+    pub name: String,
+    pub licence_no: String,
+    pub licence_date: Option<String>,
+    pub valid_until: Option<String>,
+    pub revoked: i64,
+    /// ISO codes separated by commas.
+    pub countries: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub note: Option<String>,
+    /// aktif, kedaluwarsa or dicabut, today.
+    #[sqlx(default)]
+    pub status: String,
+}
+
+struct Valid {
+    name: String,
+    licence_no: String,
+    licence_date: Option<String>,
+    valid_until: Option<String>,
+    revoked: bool,
+    countries: String,
+    address: Option<String>,
+    phone: Option<String>,
+    note: Option<String>,
+}
+
+fn parse(i: &P3miInput, e: &mut FieldErrors) -> Option<Valid> {
+    let name = e.check("name", required_text(&i.name, 200));
+    let licence = e.check("licence_no", licence_no(&i.licence_no));
+    let licence_date = match i.licence_date.trim() {
+        "" => None,
+        d => e.check("licence_date", date(d)).map(format_date),
+    };
+    let valid_until = match i.valid_until.trim() {
+        "" => None,
+        d => e.check("valid_until", date(d)).map(format_date),
+    };
+    let list = e.check("countries", countries(&i.countries));
+    let address = e.check("address", optional_text(&i.address, 300)).flatten();
+    let phone = match i.phone.trim() {
+        "" => None,
+        p => e
+            .check("phone", PhoneNumber::parse(p))
+            .map(|p| p.as_str().to_string()),
+    };
+    let note = e.check("note", optional_text(&i.note, 1000)).flatten();
+    Some(Valid {
+        name: name?,
+        licence_no: licence?,
+        licence_date,
+        valid_until,
+        revoked: crate::users::ticked(&i.revoked),
+        countries: list?.join(","),
+        address,
+        phone,
+        note,
+    })
+}
+
+fn with_status(mut p: P3mi) -> P3mi {
+    let until = p.valid_until.as_deref().and_then(|d| date(d).ok());
+    p.status = LicenceStatus::on(until, p.revoked == 1, crate::today())
+        .as_str()
+        .to_string();
+    p
+}
+
+const SELECT: &str = "SELECT id, name, licence_no, licence_date, valid_until, revoked, countries, address, phone, note FROM p3mi";
+
+impl Db {
+    /// Search by part of the name or the licence number; anyone may (no actor).
+    pub async fn search_p3mi(&self, q: &str, page: Option<i64>) -> Result<Page<P3mi>> {
+        let mut f = Filter::default();
+        let q = q.trim();
+        if !q.is_empty() {
+            let name = f.text(like_pattern(q));
+            let licence: String = q
+                .split_whitespace()
+                .collect::<String>()
+                .to_uppercase()
+                .chars()
+                .filter(|c| !matches!(c, '%' | '_' | '\\'))
+                .collect();
+            let lic = f.text(format!("%{licence}%"));
+            f.push(format!(
+                "(name_search LIKE {name} OR licence_no LIKE {lic})"
+            ));
+        }
+        let (page, per_page, offset) = crate::paging(page, 25);
+        let total = f
+            .scalar(format!("SELECT COUNT(*) FROM p3mi{}", f.where_sql()))
+            .fetch_one(&self.pool)
+            .await?;
+        let items = f
+            .query_as::<P3mi>(format!(
+                "{SELECT}{} ORDER BY name_search, id LIMIT {per_page} OFFSET {offset}",
+                f.where_sql()
+            ))
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(with_status)
+            .collect();
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+            more: false,
+        })
+    }
+
+    pub async fn get_p3mi(&self, id: i64) -> Result<P3mi> {
+        sqlx::query_as::<_, P3mi>(
+            "SELECT id, name, licence_no, licence_date, valid_until, revoked, countries, address, phone, note FROM p3mi WHERE id = $1",
+        )
+        .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(with_status)
+            .ok_or(Error::NotFound)
+    }
+
+    async fn upsert_p3mi(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        v: &Valid,
+        id: Option<i64>,
+    ) -> Result<i64> {
+        let now = crate::now();
+        let existing: Option<i64> = match id {
+            Some(id) => Some(id),
+            None => {
+                sqlx::query_scalar("SELECT id FROM p3mi WHERE licence_no = $1")
+                    .bind(&v.licence_no)
+                    .fetch_optional(&mut **tx)
+                    .await?
+            }
+        };
+        match existing {
+            Some(id) => {
+                let n = sqlx::query(
+                    "UPDATE p3mi SET name = $1, name_search = $2, licence_no = $3, licence_date = $4, valid_until = $5, \
+                     revoked = $6, countries = $7, address = $8, phone = $9, note = $10, updated_at = $11 WHERE id = $12",
+                )
+                .bind(v.name.clone())
+                .bind(v.name.to_lowercase())
+                .bind(v.licence_no.clone())
+                .bind(v.licence_date.clone())
+                .bind(v.valid_until.clone())
+                .bind(i64::from(v.revoked))
+                .bind(v.countries.clone())
+                .bind(v.address.clone())
+                .bind(v.phone.clone())
+                .bind(v.note.clone())
+                .bind(now)
+                .bind(id)
+                .execute(&mut **tx)
+                .await
+                .map_err(|e| on_unique(e, "licence_no", "err-licence-taken"))?
+                .rows_affected();
+                if n == 0 {
+                    return Err(Error::NotFound);
+                }
+                Ok(id)
+            }
+            None => {
+                let row: (i64,) = sqlx::query_as(
+                    "INSERT INTO p3mi (name, name_search, licence_no, licence_date, valid_until, revoked, countries, address, phone, note, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+                )
+                .bind(v.name.clone())
+                .bind(v.name.to_lowercase())
+                .bind(v.licence_no.clone())
+                .bind(v.licence_date.clone())
+                .bind(v.valid_until.clone())
+                .bind(i64::from(v.revoked))
+                .bind(v.countries.clone())
+                .bind(v.address.clone())
+                .bind(v.phone.clone())
+                .bind(v.note.clone())
+                .bind(now)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(|e| on_unique(e, "licence_no", "err-licence-taken"))?;
+                Ok(row.0)
+            }
+        }
+    }
+
+    /// Add a company (admins), or change one (`id`).
+    pub async fn save_p3mi(&self, ctx: &Ctx, id: Option<i64>, i: &P3miInput) -> Result<i64> {
+        ctx.require(Action::P3miManage, None)?;
+        let mut e = FieldErrors::new();
+        let v = parse(i, &mut e);
+        let v = match v {
+            Some(v) if e.is_empty() => v,
+            _ => return Err(Error::Invalid(e)),
+        };
+        let mut tx = self.pool.begin().await?;
+        if id.is_none() {
+            let taken: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM p3mi WHERE licence_no = $1")
+                    .bind(&v.licence_no)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if taken.is_some() {
+                return Err(Error::Conflict("licence_no", "err-licence-taken"));
+            }
+        }
+        let new_id = self.upsert_p3mi(&mut tx, &v, id).await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: if id.is_some() { "update" } else { "create" },
+                entity: "p3mi",
+                entity_id: Some(new_id.to_string()),
+                region: None,
+                sensitive: false,
+                detail: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(new_id)
+    }
+
+    /// Import a CSV (header `name,licence_no,licence_date,valid_until,revoked,countries,address,phone,note`;
+    /// `name` and `licence_no` required; columns found by name). A row whose licence number is
+    /// already registered updates that entry. Every bad row is reported with its line; with
+    /// `all_or_nothing` one bad row imports nothing.
+    pub async fn import_p3mi_csv(
+        &self,
+        ctx: &Ctx,
+        data: &[u8],
+        all_or_nothing: bool,
+    ) -> Result<crate::screening::ImportOutcome> {
+        ctx.require(Action::P3miManage, None)?;
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(data);
+        let headers = rdr
+            .headers()
+            .map_err(|_| crate::reports::invalid("file", "err-csv-header"))?
+            .clone();
+        let col = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
+        };
+        if col("name").is_none() || col("licence_no").is_none() {
+            return Err(crate::reports::invalid("file", "err-csv-header"));
+        }
+        let cols = [
+            "name",
+            "licence_no",
+            "licence_date",
+            "valid_until",
+            "revoked",
+            "countries",
+            "address",
+            "phone",
+            "note",
+        ]
+        .map(col);
+        let mut good: Vec<(u64, Valid)> = Vec::new();
+        let mut errors = Vec::new();
+        let mut record = csv::StringRecord::new();
+        loop {
+            let line = rdr.position().line();
+            match rdr.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(_) => {
+                    errors.push(RowError {
+                        line,
+                        field: "file".into(),
+                        code: "err-csv-row".into(),
+                    });
+                    continue;
+                }
+            }
+            let line = record.position().map(|p| p.line()).unwrap_or(line);
+            if good.len() + errors.len() >= 20_000 {
+                errors.push(RowError {
+                    line,
+                    field: "file".into(),
+                    code: "err-csv-too-many".into(),
+                });
+                break;
+            }
+            let get = |i: usize| {
+                cols[i]
+                    .and_then(|c| record.get(c))
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let revoked = get(4);
+            let input = P3miInput {
+                name: get(0),
+                licence_no: get(1),
+                licence_date: get(2),
+                valid_until: get(3),
+                revoked: matches!(
+                    revoked.to_lowercase().as_str(),
+                    "1" | "ya" | "yes" | "true" | "dicabut"
+                )
+                .then(|| "1".to_string()),
+                countries: get(5),
+                address: get(6),
+                phone: get(7),
+                note: get(8),
+            };
+            let mut e = FieldErrors::new();
+            match parse(&input, &mut e) {
+                Some(v) if e.is_empty() => {
+                    if good.iter().any(|(_, g)| g.licence_no == v.licence_no) {
+                        errors.push(RowError {
+                            line,
+                            field: "licence_no".into(),
+                            code: "err-licence-twice".into(),
+                        });
+                    } else {
+                        good.push((line, v));
+                    }
+                }
+                _ => errors.extend(e.0.iter().map(|x| RowError {
+                    line,
+                    field: x.field.to_string(),
+                    code: x.code.to_string(),
+                })),
+            }
+        }
+        if all_or_nothing && !errors.is_empty() {
+            return Ok(crate::screening::ImportOutcome {
+                imported: 0,
+                errors,
+            });
+        }
+        let mut tx = self.pool.begin().await?;
+        for (_, v) in &good {
+            self.upsert_p3mi(&mut tx, v, None).await?;
+        }
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "import",
+                entity: "p3mi",
+                entity_id: None,
+                region: None,
+                sensitive: false,
+                detail: Some(format!("rows={} errors={}", good.len(), errors.len())),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(crate::screening::ImportOutcome {
+            imported: good.len(),
+            errors,
+        })
+    }
+}

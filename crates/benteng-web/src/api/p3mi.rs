@@ -1,0 +1,111 @@
+//! The P3MI registry over JSON: public search and detail (no token), and the admins' edits
+//! and CSV import.
+
+use super::{created, ApiJson, Problem};
+use crate::ctx::ApiCaller;
+use crate::error::ApiError;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use benteng_db::p3mi::{P3mi, P3miInput};
+use benteng_db::Page;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/public/p3mi", get(p3mi_search))
+        .route("/public/p3mi/{id}", get(p3mi_get))
+        .route("/p3mi", post(p3mi_create))
+        .route("/p3mi/{id}", put(p3mi_update))
+        .route(
+            "/p3mi/import",
+            post(p3mi_import).layer(DefaultBodyLimit::max(5 * 1024 * 1024)),
+        )
+}
+
+#[derive(Deserialize, IntoParams)]
+pub(super) struct SearchParams {
+    /// Part of the company name or of the licence number.
+    q: Option<String>,
+    page: Option<i64>,
+}
+
+/// Search the registry (no token needed). Each entry carries its licence status today.
+#[utoipa::path(get, path = "/api/v1/public/p3mi", params(SearchParams), security(()),
+    responses((status = 200, body = Page<P3mi>)))]
+pub(super) async fn p3mi_search(
+    State(state): State<AppState>,
+    Query(p): Query<SearchParams>,
+) -> Result<Json<Page<P3mi>>, ApiError> {
+    Ok(Json(
+        state
+            .db
+            .search_p3mi(p.q.as_deref().unwrap_or(""), p.page)
+            .await?,
+    ))
+}
+
+/// One company (no token needed).
+#[utoipa::path(get, path = "/api/v1/public/p3mi/{id}", params(("id" = i64, Path)), security(()),
+    responses((status = 200, body = P3mi), (status = 404, body = Problem)))]
+pub(super) async fn p3mi_get(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<P3mi>, ApiError> {
+    Ok(Json(state.db.get_p3mi(id).await?))
+}
+
+/// Add a company (admins).
+#[utoipa::path(post, path = "/api/v1/p3mi", request_body = P3miInput,
+    responses((status = 201, body = super::Created), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn p3mi_create(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiJson(i): ApiJson<P3miInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(state.db.save_p3mi(&ctx, None, &i).await?))
+}
+
+/// Change a company (admins).
+#[utoipa::path(put, path = "/api/v1/p3mi/{id}", params(("id" = i64, Path)), request_body = P3miInput,
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn p3mi_update(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<P3miInput>,
+) -> Result<StatusCode, ApiError> {
+    state.db.save_p3mi(&ctx, Some(id), &i).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams)]
+pub(super) struct ImportParams {
+    /// Import the good rows even when some are bad (default: nothing unless all are good).
+    partial: Option<bool>,
+}
+
+/// Import a CSV (`name,licence_no,licence_date,valid_until,revoked,countries,address,phone,note`);
+/// a known licence number updates its entry. 200 when every row was taken; 422 with each bad
+/// line otherwise.
+#[utoipa::path(post, path = "/api/v1/p3mi/import", params(ImportParams),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = super::screening::RowsBody), (status = 403, body = Problem), (status = 422, body = super::screening::RowsBody)))]
+pub(super) async fn p3mi_import(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    headers: HeaderMap,
+    Query(p): Query<ImportParams>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let outcome = state
+        .db
+        .import_p3mi_csv(&ctx, &body, p.partial != Some(true))
+        .await?;
+    Ok(super::screening::rows_response(&headers, outcome).into_response())
+}
