@@ -52,3 +52,58 @@ test('a resident finds a placement company by name or licence and sees whether i
     await ctx.close();
   }
 });
+
+test('a resident on a phone checks a job offer, sees why it is red and reports it without retyping', async () => {
+  const ctx = await newContext(browser, { ...PHONE, javaScriptEnabled: true });
+  const page = await ctx.newPage();
+  try {
+    await page.goto(`${server.url}/cek-tawaran`);
+    await page.fill('#o-company', 'PT Sukses Selalu Jaya');
+    await page.selectOption('#o-dest', 'MY');
+    await page.selectOption('#o-job', 'perkebunan');
+    await page.check('input[name=visa][value=turis]');
+    await page.fill('#o-fee', '15.000.000');
+    await page.check('input[name=contract][value=tidak]');
+    await page.fill('#o-age', '19');
+    await page.selectOption('#o-rec', 'calo');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Cek tawaran', exact: true }).tap()]);
+    assert.match(await page.locator('#verdict h2').innerText(), /Merah/);
+    const codes = await page.locator('#offer-reasons li').evaluateAll((els) => els.map((e) => e.dataset.code));
+    assert.deepEqual(codes.slice(0, 3).sort(), ['company_unregistered', 'fee_zero_cost_job', 'visit_visa_for_work']);
+    assert.match(await page.locator('#offer-reasons li').first().innerText(), /UU 18\/2017|SE Dirjen/);
+
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Laporkan tawaran ini', exact: true }).tap()]);
+    const description = await page.inputValue('#f-description');
+    assert.match(description, /PT Sukses Selalu Jaya/);
+    assert.match(description, /Merah/);
+    await page.fill('#f-cari', 'Sitiarjo');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Cari', exact: true }).tap()]);
+    assert.match(await page.inputValue('#f-description'), /PT Sukses Selalu Jaya/, 'the description survives the village search');
+    await page.check('input[name=region_code][value="35.07.04.2007"]');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Kirim laporan', exact: true }).tap()]);
+    assert.match(await page.locator('#tracking-code').innerText(), /^LP-/);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('a licensed company for a legal offer is green', async () => {
+  const ctx = await newContext(browser, PHONE);
+  const page = await ctx.newPage();
+  try {
+    await page.goto(`${server.url}/cek-tawaran`);
+    await page.fill('#o-company', 'DEMO.001/2023');
+    await page.selectOption('#o-dest', 'TW');
+    await page.selectOption('#o-job', 'pabrik');
+    await page.check('input[name=visa][value=kerja]');
+    await page.fill('#o-fee', '0');
+    await page.check('input[name=contract][value=ya]');
+    await page.fill('#o-age', '23');
+    await page.selectOption('#o-rec', 'disnaker');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Cek tawaran', exact: true }).click()]);
+    assert.match(await page.locator('#verdict h2').innerText(), /Hijau/);
+    assert.match(await page.locator('#verdict').innerText(), /PT Contoh Karya Mandiri/);
+  } finally {
+    await ctx.close();
+  }
+});

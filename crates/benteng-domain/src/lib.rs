@@ -12,6 +12,7 @@
 
 pub mod field;
 pub mod nik;
+pub mod offer;
 pub mod p3mi;
 pub mod passport;
 pub mod phone;

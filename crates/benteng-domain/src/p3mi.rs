@@ -1,5 +1,5 @@
 //! Licensed placement companies (*P3MI*, Perusahaan Penempatan Pekerja Migran Indonesia, UU
-//! 18/2017 Pasal 49–54): a company may recruit only with a valid SIP3MI licence, and place
+//! 18/2017 Pasal 49): a company may recruit only with a valid SIP3MI licence, and place
 //! workers only in the countries its placement permits (SIP2MI) cover. A licence past its end
 //! date is shown as expired without anyone editing the entry.
 

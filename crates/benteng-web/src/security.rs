@@ -54,6 +54,14 @@ impl PublicLimiter {
             .is_ok()
     }
 
+    /// Files kept across a re-render of the public form from this address (each keep writes
+    /// them to the upload directory), an allowance of its own.
+    pub fn check_keep(&self, ip: Option<&str>) -> bool {
+        self.by_ip
+            .check_key(&format!("simpan:{}", ip.unwrap_or("unknown")))
+            .is_ok()
+    }
+
     /// A tracking-code look-up from this address: its own allowance of the same size, so a
     /// resident who checks a report's status a few times can still file the next one.
     pub fn check_lookup(&self, ip: Option<&str>) -> bool {

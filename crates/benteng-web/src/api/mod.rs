@@ -80,11 +80,11 @@ pub struct ApiJson<T>(pub T);
           screening::screenings, screening::screening_create, screening::screening_get, screening::screening_decide,
           screening::screening_stats, screening::screening_batch, screening::watchlist, screening::watch_create,
           screening::watch_import, screening::watch_end,
-          p3mi::p3mi_search, p3mi::p3mi_get, p3mi::p3mi_create, p3mi::p3mi_update, p3mi::p3mi_import),
+          p3mi::p3mi_search, p3mi::p3mi_get, p3mi::p3mi_create, p3mi::p3mi_update, p3mi::p3mi_import, p3mi::offer_check),
     components(schemas(TokenRequest, TokenResponse, Created, Me, OfficersBody, Problem, FieldProblem,
           reports::PublicReportBody, reports::PublicReceipt, reports::CreatedReport, reports::IndicatorsBody, reports::PriorityBody,
           reports::PriorityReasonBody, reports::AssigneeBody, reports::TextBody, reports::CaseOpenBody, reports::FileBytes,
-          screening::RowsBody, screening::RowProblem)),
+          screening::RowsBody, screening::RowProblem, p3mi::OfferResult, p3mi::OfferReason)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;

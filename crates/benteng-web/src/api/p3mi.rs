@@ -20,6 +20,7 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/public/p3mi", get(p3mi_search))
         .route("/public/p3mi/{id}", get(p3mi_get))
+        .route("/public/offer-check", post(offer_check))
         .route("/p3mi", post(p3mi_create))
         .route("/p3mi/{id}", put(p3mi_update))
         .route(
@@ -108,4 +109,59 @@ pub(super) async fn p3mi_import(
         .import_p3mi_csv(&ctx, &body, p.partial != Some(true))
         .await?;
     Ok(super::screening::rows_response(&headers, outcome).into_response())
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct OfferReason {
+    code: &'static str,
+    /// merah or kuning.
+    level: &'static str,
+    legal: &'static str,
+    message: String,
+    next_step: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct OfferResult {
+    /// hijau, kuning or merah.
+    verdict: &'static str,
+    /// The registered company the name or licence matched.
+    company: Option<P3mi>,
+    reasons: Vec<OfferReason>,
+}
+
+/// Check a job offer (no token needed): the same questions and rules as `/cek-tawaran`
+/// (fields `company`, `destination`, `job`, `visa`, `fee`, `contract` = ya/tidak, `training`,
+/// `age`, `recruiter`; all optional). Messages in the caller's language.
+#[utoipa::path(post, path = "/api/v1/public/offer-check", security(()), request_body = crate::pages::offer::OfferForm,
+    responses((status = 200, body = OfferResult), (status = 422, body = Problem)))]
+pub(super) async fn offer_check(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(f): ApiJson<crate::pages::offer::OfferForm>,
+) -> Result<Json<OfferResult>, ApiError> {
+    let (answers, company) = crate::pages::offer::evaluate(&state, &f)
+        .await
+        .map_err(ApiError::Invalid)?;
+    let (verdict, rules) = benteng_domain::offer::check(&answers, benteng_db::today());
+    let lang = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::i18n::from_accept_language)
+        .unwrap_or("id");
+    let tr = crate::i18n::Tr::new(lang);
+    Ok(Json(OfferResult {
+        verdict: verdict.as_str(),
+        company,
+        reasons: rules
+            .iter()
+            .map(|r| OfferReason {
+                code: r.code,
+                level: r.level.as_str(),
+                legal: r.legal,
+                message: tr.t(&format!("offer-rule-{}", r.code)),
+                next_step: tr.t(&format!("offer-step-{}", r.code)),
+            })
+            .collect(),
+    }))
 }

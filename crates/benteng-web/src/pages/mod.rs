@@ -9,6 +9,7 @@ mod desa_binaan;
 mod home;
 mod kept_files;
 mod notifications;
+pub(crate) mod offer;
 mod offices;
 mod p3mi;
 mod referrals;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .merge(screening::routes())
         .merge(watchlist::routes())
         .merge(p3mi::routes())
+        .merge(offer::routes())
 }
 
 const FLASH: &str = "flash";

@@ -228,6 +228,25 @@ async fn form_page(
     )
 }
 
+/// The public report form, filled in by another page (the job-offer check).
+pub(super) async fn prefilled_public_form(
+    state: &AppState,
+    v: &Viewer,
+    i: ReportInput,
+) -> Result<Response, WebError> {
+    super::kept_files::clear(v).await?;
+    form_page(
+        state,
+        v,
+        true,
+        i,
+        String::new(),
+        &FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
 #[derive(Deserialize)]
 struct FormQuery {
     cari: Option<String>,
@@ -267,6 +286,18 @@ struct ReceivedPage {
     code: String,
 }
 
+/// Before the public form is shown again: keep its files, new ones within the address's
+/// allowance (a separate one, so searching for a village never uses up the reports).
+async fn keep_public(
+    state: &AppState,
+    v: &Viewer,
+    ip: Option<&str>,
+    m: &super::kept_files::Merged,
+) -> Result<(), WebError> {
+    let allow = !m.has_new() || state.public_limiter.check_keep(ip);
+    super::kept_files::keep(state, v, m, allow).await
+}
+
 /// The public form: rate limited per address, a honeypot field, files checked. The tracking
 /// code is shown only after the report is committed.
 async fn public_submit(
@@ -278,15 +309,17 @@ async fn public_submit(
     let mut f = read_form(&v, mp).await?;
     let i = report_input(&f);
     let cari = f.get("cari");
-    let files = super::kept_files::merge(
+    let merged = super::kept_files::merge(
         &state,
         &v,
         std::mem::take(&mut f.files),
         f.opt("keep_files").is_some(),
     )
     .await?;
+    let ip = client_ip(&parts, state.config.trust_proxy);
     // "Cari desa" inside the form: show the choices, keep what was typed, save nothing.
     if f.opt("_cari").is_some() {
+        keep_public(&state, &v, ip.as_deref(), &merged).await?;
         return form_page(
             &state,
             &v,
@@ -306,6 +339,11 @@ async fn public_submit(
         e.add("files", code);
     }
     if !e.is_empty() {
+        if e.get("website").is_some() {
+            super::kept_files::clear(&v).await?;
+        } else {
+            keep_public(&state, &v, ip.as_deref(), &merged).await?;
+        }
         return form_page(
             &state,
             &v,
@@ -317,15 +355,15 @@ async fn public_submit(
         )
         .await;
     }
-    let ip = client_ip(&parts, state.config.trust_proxy);
     if !state.public_limiter.check(ip.as_deref()) {
         let mut e = FieldErrors::new();
         e.add("description", "err-rate-limited");
+        super::kept_files::clear(&v).await?;
         return form_page(&state, &v, true, i, cari, &e, StatusCode::TOO_MANY_REQUESTS).await;
     }
     match state
         .db
-        .submit_public_report(&i, &files, &*state.store)
+        .submit_public_report(&i, &merged.files, &*state.store)
         .await
     {
         // Post/redirect/get: reloading the confirmation must not send the report again. The
@@ -339,6 +377,7 @@ async fn public_submit(
             Ok(Redirect::to("/lapor/terkirim").into_response())
         }
         Err(benteng_db::Error::Invalid(e)) => {
+            keep_public(&state, &v, ip.as_deref(), &merged).await?;
             form_page(
                 &state,
                 &v,
@@ -470,14 +509,16 @@ async fn create(
     let mut f = read_form(&auth.0, mp).await?;
     let i = report_input(&f);
     let cari = f.get("cari");
-    let files = super::kept_files::merge(
+    let merged = super::kept_files::merge(
         &state,
         &auth.0,
         std::mem::take(&mut f.files),
         f.opt("keep_files").is_some(),
     )
     .await?;
+    // Signed-in users keep files across a re-render without an address limit.
     if f.opt("_cari").is_some() {
+        super::kept_files::keep(&state, &auth.0, &merged, true).await?;
         return form_page(
             &state,
             &auth.0,
@@ -492,6 +533,7 @@ async fn create(
     if let Some(code) = f.file_error {
         let mut e = FieldErrors::new();
         e.add("files", code);
+        super::kept_files::keep(&state, &auth.0, &merged, true).await?;
         return form_page(
             &state,
             &auth.0,
@@ -505,7 +547,7 @@ async fn create(
     }
     match state
         .db
-        .create_report(auth.ctx(), &i, &files, &*state.store)
+        .create_report(auth.ctx(), &i, &merged.files, &*state.store)
         .await
     {
         Ok((id, _)) => {
@@ -513,6 +555,7 @@ async fn create(
             flash_redirect(&auth.0, "flash-report-saved", &format!("/laporan/{id}")).await
         }
         Err(benteng_db::Error::Invalid(e)) => {
+            super::kept_files::keep(&state, &auth.0, &merged, true).await?;
             form_page(
                 &state,
                 &auth.0,

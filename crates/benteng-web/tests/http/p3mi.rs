@@ -216,3 +216,127 @@ async fn admins_keep_the_registry_and_anyone_checks_a_company() {
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.text().await.unwrap().contains("1 perusahaan diimpor"));
 }
+
+#[tokio::test]
+async fn a_resident_checks_an_offer_and_reports_it_without_retyping() {
+    let app = spawn_roomy().await;
+    let admin = app.token("admin.demo").await;
+    let (s, _) = app
+        .api(
+            &admin,
+            Method::POST,
+            "/api/v1/p3mi",
+            Some(
+                json!({"name": "PT Contoh Karya Mandiri", "licence_no": "KEP.123/2023",
+                        "valid_until": "2099-02-28", "countries": "TW"}),
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+
+    // A legal offer through a licensed company is green; the same company for Malaysia is red.
+    let legal = json!({"company": "kep.123/2023", "destination": "TW", "job": "pabrik", "visa": "kerja",
+                       "fee": "0", "contract": "ya", "age": "24", "recruiter": "disnaker"});
+    let (s, r) = anon(
+        &app,
+        Method::POST,
+        "/api/v1/public/offer-check",
+        Some(legal),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["verdict"], "hijau", "{r}");
+    assert_eq!(r["company"]["name"], "PT Contoh Karya Mandiri");
+    let (_, r) = anon(
+        &app,
+        Method::POST,
+        "/api/v1/public/offer-check",
+        Some(json!({"company": "PT Contoh Karya Mandiri", "destination": "MY", "contract": "ya", "recruiter": "p3mi"})),
+    )
+    .await;
+    assert_eq!(r["verdict"], "merah");
+    assert_eq!(r["reasons"][0]["code"], "country_not_permitted", "{r}");
+    assert!(r["reasons"][0]["legal"]
+        .as_str()
+        .unwrap()
+        .contains("UU 18/2017"));
+    // Bad answers are named.
+    let (s, p) = anon(
+        &app,
+        Method::POST,
+        "/api/v1/public/offer-check",
+        Some(json!({"job": "astronot", "age": "dua puluh", "contract": "mungkin"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let e = errors(&p);
+    for (f, c) in [
+        ("job", "err-invalid-choice"),
+        ("age", "err-number"),
+        ("contract", "err-invalid-choice"),
+    ] {
+        assert!(e.contains(&(f.into(), c.into())), "{f}: {p}");
+    }
+
+    // On the page: an unknown company, a tourist visa, a fee for a zero-cost job, a calo.
+    let c = client();
+    let (_, form) = app.get(&c, "/cek-tawaran").await;
+    let token = csrf_of(&form);
+    let answers = [
+        ("company", "PT Tidak Ada Izinnya"),
+        ("destination", "MY"),
+        ("job", "perkebunan"),
+        ("visa", "turis"),
+        ("fee", "15.000.000"),
+        ("contract", "tidak"),
+        ("age", "19"),
+        ("recruiter", "calo"),
+    ];
+    let mut body: Vec<(&str, &str)> = vec![("_csrf", token.as_str())];
+    body.extend_from_slice(&answers);
+    let r = c
+        .post(app.url("/cek-tawaran"))
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Merah: jangan berangkat"), "{html}");
+    for code in [
+        "company_unregistered",
+        "visit_visa_for_work",
+        "fee_zero_cost_job",
+        "no_contract",
+        "recruited_informally",
+    ] {
+        assert!(html.contains(&format!("data-code=\"{code}\"")), "{code}");
+    }
+    // One click: the report form, filled in with the check.
+    let r = c
+        .post(app.url("/cek-tawaran/laporkan"))
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Hasil Cek Tawaran Kerja:"), "{html}");
+    assert!(html.contains("PT Tidak Ada Izinnya"));
+    assert!(
+        html.contains(r#"value="rekrutmen" checked"#),
+        "category chosen"
+    );
+    assert!(
+        html.contains(r#"<option value="MY" selected"#),
+        "destination kept"
+    );
+    // Without the token the report button is refused like every form.
+    let r = c
+        .post(app.url("/cek-tawaran/laporkan"))
+        .form(&answers)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}

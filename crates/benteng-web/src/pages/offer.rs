@@ -1,0 +1,334 @@
+//! Cek Tawaran Kerja (public, no account, works without JavaScript): a few questions about a job
+//! offer, a green/yellow/red verdict with each reason, its legal source and the next step, and
+//! one button that turns the check into a report on the public form, already filled in.
+
+use super::{html_status, Layout};
+use crate::ctx::Viewer;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use benteng_db::p3mi::P3mi;
+use benteng_db::reports::ReportInput;
+use benteng_domain::offer::{check, Answers, Company, Job, Recruiter, Rule, Verdict, Visa};
+use benteng_domain::FieldErrors;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cek-tawaran", get(form).post(run))
+        .route("/cek-tawaran/laporkan", post(to_report))
+}
+
+/// The form's fields, as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct OfferForm {
+    #[serde(default)]
+    pub company: String,
+    #[serde(default)]
+    pub destination: String,
+    #[serde(default)]
+    pub job: String,
+    #[serde(default)]
+    pub visa: String,
+    #[serde(default)]
+    pub fee: String,
+    #[serde(default)]
+    pub contract: String,
+    #[serde(default)]
+    pub training: Option<String>,
+    #[serde(default)]
+    pub age: String,
+    #[serde(default)]
+    pub recruiter: String,
+}
+
+/// The outcome shown under the form.
+pub struct Outcome {
+    pub verdict: Verdict,
+    pub rules: Vec<Rule>,
+    /// The registered company the name matched, if any.
+    pub company: Option<P3mi>,
+}
+
+/// Read the answers (every question may be skipped; what is given must be valid) and look the
+/// company up in the P3MI registry.
+pub async fn evaluate(
+    state: &AppState,
+    f: &OfferForm,
+) -> Result<(Answers, Option<P3mi>), FieldErrors> {
+    let mut e = FieldErrors::new();
+    let job = match f.job.trim() {
+        "" => None,
+        j => e.check("job", Job::parse(j)),
+    };
+    let visa = match f.visa.trim() {
+        "" => None,
+        v => e.check("visa", Visa::parse(v)),
+    };
+    let recruiter = match f.recruiter.trim() {
+        "" => None,
+        r => e.check("recruiter", Recruiter::parse(r)),
+    };
+    let destination = match f.destination.trim() {
+        "" => None,
+        d if d.len() == 2 && d.chars().all(|c| c.is_ascii_alphabetic()) => Some(d.to_uppercase()),
+        _ => {
+            e.add("destination", "err-invalid-choice");
+            None
+        }
+    };
+    let number = |v: &str, field: &'static str, max: i64, e: &mut FieldErrors| -> Option<i64> {
+        let digits: String = v
+            .chars()
+            .filter(|c| !matches!(c, '.' | ' ' | ','))
+            .collect();
+        match digits.as_str() {
+            "" => None,
+            d => match d.parse::<i64>() {
+                Ok(n) if (0..=max).contains(&n) => Some(n),
+                _ => {
+                    e.add(field, "err-number");
+                    None
+                }
+            },
+        }
+    };
+    let fee_rp = number(&f.fee, "fee", 10_000_000_000, &mut e);
+    let age = number(&f.age, "age", 120, &mut e);
+    let contract_seen = match f.contract.trim() {
+        "ya" => true,
+        "" | "tidak" => false,
+        _ => {
+            e.add("contract", "err-invalid-choice");
+            false
+        }
+    };
+    let name = Some(f.company.trim().to_string()).filter(|n| !n.is_empty());
+    if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
+        e.add("company", "err-too-long");
+    }
+    if !e.is_empty() {
+        return Err(e);
+    }
+    let (company, found) = match name {
+        None => (Some(Company::TidakTahu), None),
+        Some(n) => match state.db.search_p3mi(&n, None).await {
+            Ok(page) => match page.items.into_iter().next() {
+                None => (Some(Company::TidakTerdaftar), None),
+                Some(p) => {
+                    let c = match p.status.as_str() {
+                        "kedaluwarsa" => Company::Kedaluwarsa,
+                        "dicabut" => Company::Dicabut,
+                        _ if destination
+                            .as_ref()
+                            .is_some_and(|d| !p.countries.split(',').any(|c| c == d)) =>
+                        {
+                            Company::NegaraLain
+                        }
+                        _ => Company::Terdaftar,
+                    };
+                    (Some(c), Some(p))
+                }
+            },
+            Err(_) => (Some(Company::TidakTahu), None),
+        },
+    };
+    Ok((
+        Answers {
+            company,
+            destination,
+            job,
+            visa,
+            fee_rp,
+            contract_seen,
+            unofficial_training: f.training.is_some(),
+            age,
+            recruiter,
+        },
+        found,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "offer.html")]
+struct Page {
+    l: Layout,
+    f: OfferForm,
+    errors: Vec<(String, String)>,
+    outcome: Option<Outcome>,
+    destinations: Vec<(String, String)>,
+    jobs: Vec<(String, String)>,
+    visas: Vec<(String, String)>,
+    recruiters: Vec<(String, String)>,
+}
+
+impl Page {
+    fn err(&self, field: &str) -> Option<&String> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m)
+    }
+
+    fn t(&self, prefix: &str, code: &str) -> String {
+        self.l.tr.t(&format!("{prefix}-{code}"))
+    }
+
+    fn training(&self) -> bool {
+        self.f.training.is_some()
+    }
+
+    /// The answers again, for the "report this offer" button.
+    fn hidden(&self) -> Vec<(&'static str, String)> {
+        let f = &self.f;
+        vec![
+            ("company", f.company.clone()),
+            ("destination", f.destination.clone()),
+            ("job", f.job.clone()),
+            ("visa", f.visa.clone()),
+            ("fee", f.fee.clone()),
+            ("contract", f.contract.clone()),
+            ("age", f.age.clone()),
+            ("recruiter", f.recruiter.clone()),
+        ]
+    }
+}
+
+fn options<T: Copy + std::fmt::Display>(tr: &Tr, prefix: &str, all: &[T]) -> Vec<(String, String)> {
+    all.iter()
+        .map(|c| (c.to_string(), tr.t(&format!("{prefix}-{c}"))))
+        .collect()
+}
+
+async fn page(
+    v: &Viewer,
+    f: OfferForm,
+    errors: &FieldErrors,
+    outcome: Option<Outcome>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let tr = &v.tr;
+    html_status(
+        status,
+        &Page {
+            l: Layout::new(v, "offer-title").await?,
+            errors: errors
+                .0
+                .iter()
+                .map(|x| (x.field.to_string(), tr.t(x.code)))
+                .collect(),
+            destinations: super::screening::destinations(tr),
+            jobs: options(tr, "offer-job", Job::ALL),
+            visas: options(tr, "offer-visa", Visa::ALL),
+            recruiters: options(tr, "offer-recruiter", Recruiter::ALL),
+            f,
+            outcome,
+        },
+    )
+}
+
+async fn form(v: Viewer) -> Result<Response, WebError> {
+    page(
+        &v,
+        OfferForm::default(),
+        &FieldErrors::new(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn run(
+    State(state): State<AppState>,
+    v: Viewer,
+    Form(f): Form<OfferForm>,
+) -> Result<Response, WebError> {
+    match evaluate(&state, &f).await {
+        Ok((answers, company)) => {
+            let (verdict, rules) = check(&answers, benteng_db::today());
+            let outcome = Outcome {
+                verdict,
+                rules,
+                company,
+            };
+            page(&v, f, &FieldErrors::new(), Some(outcome), StatusCode::OK).await
+        }
+        Err(e) => page(&v, f, &e, None, StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
+}
+
+/// The check as the description of a report, in the resident's language.
+fn description(tr: &Tr, f: &OfferForm, verdict: Verdict, rules: &[Rule]) -> String {
+    let mut lines = vec![tr.t("offer-report-intro")];
+    let mut add = |key: &str, value: String| {
+        if !value.trim().is_empty() {
+            lines.push(format!("{}: {}", tr.t(key), value.trim()));
+        }
+    };
+    add("offer-q-company", f.company.clone());
+    add(
+        "offer-q-destination",
+        if f.destination.is_empty() {
+            String::new()
+        } else {
+            tr.t(&format!("country-{}", f.destination.to_lowercase()))
+        },
+    );
+    add(
+        "offer-q-job",
+        if f.job.is_empty() {
+            String::new()
+        } else {
+            tr.t(&format!("offer-job-{}", f.job))
+        },
+    );
+    add(
+        "offer-q-visa",
+        if f.visa.is_empty() {
+            String::new()
+        } else {
+            tr.t(&format!("offer-visa-{}", f.visa))
+        },
+    );
+    add("offer-q-fee", f.fee.clone());
+    add(
+        "offer-q-recruiter",
+        if f.recruiter.is_empty() {
+            String::new()
+        } else {
+            tr.t(&format!("offer-recruiter-{}", f.recruiter))
+        },
+    );
+    lines.push(format!(
+        "{}: {}",
+        tr.t("offer-verdict"),
+        tr.t(&format!("offer-verdict-{}", verdict.as_str()))
+    ));
+    for r in rules {
+        lines.push(format!("- {}", tr.t(&format!("offer-rule-{}", r.code))));
+    }
+    lines.join("\n")
+}
+
+/// "Laporkan tawaran ini": the public report form, filled in from the check.
+async fn to_report(
+    State(state): State<AppState>,
+    v: Viewer,
+    Form(f): Form<OfferForm>,
+) -> Result<Response, WebError> {
+    let (verdict, rules) = match evaluate(&state, &f).await {
+        Ok((answers, _)) => check(&answers, benteng_db::today()),
+        Err(e) => return page(&v, f, &e, None, StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    let input = ReportInput {
+        category: "rekrutmen".into(),
+        description: description(&v.tr, &f, verdict, &rules),
+        destination_country: f.destination.clone(),
+        anonymous: Some("1".into()),
+        ..Default::default()
+    };
+    super::reports::prefilled_public_form(&state, &v, input).await
+}
