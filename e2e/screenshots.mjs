@@ -115,6 +115,24 @@ try {
   await Promise.all([p6.waitForNavigation(), p6.getByRole('button', { name: 'Skrining', exact: true }).last().click()]);
   await p6.screenshot({ path: path.join(out, 'skrining-hasil.png'), fullPage: true });
   await interviewer.close();
+
+  // A resident checks a job offer on a phone.
+  const jobseeker = await newContext(browser, phone);
+  const p7 = await jobseeker.newPage();
+  await p7.goto(`${server.url}/cek-tawaran`);
+  await p7.fill('#o-company', 'PT Sukses Selalu Jaya');
+  await p7.selectOption('#o-dest', 'MY');
+  await p7.selectOption('#o-job', 'perkebunan');
+  await p7.check('input[name=visa][value=turis]');
+  await p7.fill('#o-fee', '15.000.000');
+  await p7.check('input[name=contract][value=tidak]');
+  await p7.fill('#o-age', '19');
+  await p7.selectOption('#o-rec', 'calo');
+  await Promise.all([p7.waitForNavigation(), p7.getByRole('button', { name: 'Cek tawaran', exact: true }).click()]);
+  await p7.screenshot({ path: path.join(out, 'cek-tawaran.png') });
+  await p7.goto(`${server.url}/cek-p3mi?q=contoh`);
+  await p7.screenshot({ path: path.join(out, 'cek-p3mi.png') });
+  await jobseeker.close();
   console.log(`screenshots written to ${out}`);
 } finally {
   await browser.close();

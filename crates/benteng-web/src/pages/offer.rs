@@ -109,7 +109,8 @@ pub async fn evaluate(
             false
         }
     };
-    let name = Some(f.company.trim().to_string()).filter(|n| !n.is_empty());
+    let name =
+        Some(f.company.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|n| !n.is_empty());
     if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
         e.add("company", "err-too-long");
     }
@@ -119,7 +120,9 @@ pub async fn evaluate(
     let (company, found) = match name {
         None => (Some(Company::TidakTahu), None),
         Some(n) => match state.db.search_p3mi(&n, None).await {
-            Ok(page) => match page.items.into_iter().next() {
+            // Only the same name or the same licence number counts: a company with a similar
+            // name is a different company (and a favourite trick of unlicensed recruiters).
+            Ok(page) => match page.items.into_iter().find(|p| same_company(p, &n)) {
                 None => (Some(Company::TidakTerdaftar), None),
                 Some(p) => {
                     let c = match p.status.as_str() {
@@ -153,6 +156,26 @@ pub async fn evaluate(
         },
         found,
     ))
+}
+
+/// Whether what the resident typed names this company: the same name (case and spacing
+/// aside, with or without "PT") or the same licence number.
+fn same_company(p: &P3mi, typed: &str) -> bool {
+    let norm = |s: &str| {
+        let words: Vec<String> = s
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let words: Vec<&str> = words
+            .iter()
+            .map(String::as_str)
+            .filter(|w| *w != "pt")
+            .collect();
+        words.join(" ")
+    };
+    let licence: String = typed.split_whitespace().collect::<String>().to_uppercase();
+    norm(&p.name) == norm(typed) || p.licence_no == licence
 }
 
 #[derive(Template)]

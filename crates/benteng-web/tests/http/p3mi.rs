@@ -278,6 +278,28 @@ async fn a_resident_checks_an_offer_and_reports_it_without_retyping() {
         assert!(e.contains(&(f.into(), c.into())), "{f}: {p}");
     }
 
+    // A similar name is not the registered company.
+    let (_, r) = anon(
+        &app,
+        Method::POST,
+        "/api/v1/public/offer-check",
+        Some(json!({"company": "PT Contoh Karya", "destination": "TW"})),
+    )
+    .await;
+    assert_eq!(r["verdict"], "merah", "{r}");
+    assert_eq!(r["reasons"][0]["code"], "company_unregistered");
+    let (_, r) = anon(
+        &app,
+        Method::POST,
+        "/api/v1/public/offer-check",
+        Some(json!({"company": "contoh karya  mandiri", "destination": "TW", "contract": "ya"})),
+    )
+    .await;
+    assert_eq!(
+        r["company"]["name"], "PT Contoh Karya Mandiri",
+        "the name without PT: {r}"
+    );
+
     // On the page: an unknown company, a tourist visa, a fee for a zero-cost job, a calo.
     let c = client();
     let (_, form) = app.get(&c, "/cek-tawaran").await;
