@@ -209,6 +209,34 @@ impl Db {
         .await?)
     }
 
+    /// A village (desa/kelurahan) code typed into a form: parsed, at village level and in the
+    /// region list, or an error on `field` (a Fluent id) and `None`.
+    pub(crate) async fn known_village(
+        &self,
+        input: &str,
+        field: &'static str,
+        e: &mut benteng_domain::FieldErrors,
+    ) -> Result<Option<RegionCode>> {
+        match RegionCode::parse(input) {
+            Ok(c) if c.level() == RegionLevel::Desa => {
+                if self.region_by_code(c.as_str()).await?.is_some() {
+                    Ok(Some(c))
+                } else {
+                    e.add(field, "err-region-unknown");
+                    Ok(None)
+                }
+            }
+            Ok(_) => {
+                e.add(field, "err-region-need-desa");
+                Ok(None)
+            }
+            Err(code) => {
+                e.add(field, code);
+                Ok(None)
+            }
+        }
+    }
+
     /// The region with its ancestors (province first is last in the list).
     pub(crate) async fn region_path_raw(&self, code: &str) -> Result<Option<RegionPath>> {
         let Some(region) = self.region_by_code(code).await? else {

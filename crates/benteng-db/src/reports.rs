@@ -415,24 +415,10 @@ impl Db {
                 e.add("region_code", "err-village-choose");
                 None
             }
-            None => match RegionCode::parse(&i.region_code) {
-                Ok(c) if c.level() == RegionLevel::Desa => {
-                    if self.region_by_code(c.as_str()).await?.is_some() {
-                        Some(c)
-                    } else {
-                        e.add("region_code", "err-region-unknown");
-                        None
-                    }
-                }
-                Ok(_) => {
-                    e.add("region_code", "err-region-need-desa");
-                    None
-                }
-                Err(code) => {
-                    e.add("region_code", code);
-                    None
-                }
-            },
+            None => {
+                self.known_village(&i.region_code, "region_code", &mut e)
+                    .await?
+            }
         };
         let places = e.check("places", optional_text(&i.places, 500)).flatten();
         let country = i.destination_country.trim().to_uppercase();

@@ -10,7 +10,7 @@ use benteng_domain::passport::{self, Applicant, Decision, Document, Level, Purpo
 use benteng_domain::phone::PhoneNumber;
 use benteng_domain::screening::{Hit, Query, Reason};
 use benteng_domain::values::{date, format_date, optional_text, required_text};
-use benteng_domain::{Action, FieldErrors, RegionCode, RegionLevel, Role, Scope};
+use benteng_domain::{Action, FieldErrors, RegionCode, Role, Scope};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -216,24 +216,7 @@ impl Db {
         }
         let village = match i.region_code.trim() {
             "" => None,
-            r => match RegionCode::parse(r) {
-                Ok(c) if c.level() == RegionLevel::Desa => {
-                    if self.region_by_code(c.as_str()).await?.is_some() {
-                        Some(c)
-                    } else {
-                        e.add("region_code", "err-region-unknown");
-                        None
-                    }
-                }
-                Ok(_) => {
-                    e.add("region_code", "err-region-need-desa");
-                    None
-                }
-                Err(c) => {
-                    e.add("region_code", c);
-                    None
-                }
-            },
+            r => self.known_village(r, "region_code", &mut e).await?,
         };
         let (Some(name), Some(purpose), true) = (name, purpose, e.is_empty()) else {
             return Err(Error::Invalid(e));
