@@ -12,6 +12,7 @@ pub mod agencies;
 pub mod audit;
 pub mod cases;
 mod credentials;
+mod csv_rows;
 pub mod demo;
 pub mod desa_binaan;
 pub mod generate;

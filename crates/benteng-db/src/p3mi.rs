@@ -281,81 +281,40 @@ impl Db {
         all_or_nothing: bool,
     ) -> Result<crate::screening::ImportOutcome> {
         ctx.require(Action::P3miManage, None)?;
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(data);
-        let headers = rdr
-            .headers()
-            .map_err(|_| crate::reports::invalid("file", "err-csv-header"))?
-            .clone();
-        let col = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
-        };
-        if col("name").is_none() || col("licence_no").is_none() {
-            return Err(crate::reports::invalid("file", "err-csv-header"));
-        }
-        let cols = [
-            "name",
-            "licence_no",
-            "licence_date",
-            "valid_until",
-            "revoked",
-            "countries",
-            "address",
-            "phone",
-            "note",
-        ]
-        .map(col);
+        let (rows, mut errors) = crate::csv_rows::read(
+            data,
+            &[
+                "name",
+                "licence_no",
+                "licence_date",
+                "valid_until",
+                "revoked",
+                "countries",
+                "address",
+                "phone",
+                "note",
+            ],
+            &["name", "licence_no"],
+            20_000,
+        )
+        .map_err(|c| crate::reports::invalid("file", c))?;
         let mut good: Vec<(u64, Valid)> = Vec::new();
-        let mut errors = Vec::new();
-        let mut record = csv::StringRecord::new();
-        loop {
-            let line = rdr.position().line();
-            match rdr.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(_) => {
-                    errors.push(RowError {
-                        line,
-                        field: "file".into(),
-                        code: "err-csv-row".into(),
-                    });
-                    continue;
-                }
-            }
-            let line = record.position().map(|p| p.line()).unwrap_or(line);
-            if good.len() + errors.len() >= 20_000 {
-                errors.push(RowError {
-                    line,
-                    field: "file".into(),
-                    code: "err-csv-too-many".into(),
-                });
-                break;
-            }
-            let get = |i: usize| {
-                cols[i]
-                    .and_then(|c| record.get(c))
-                    .unwrap_or("")
-                    .to_string()
-            };
-            let revoked = get(4);
+        for row in &rows {
+            let line = row.line;
             let input = P3miInput {
-                name: get(0),
-                licence_no: get(1),
-                licence_date: get(2),
-                valid_until: get(3),
+                name: row.get(0).into(),
+                licence_no: row.get(1).into(),
+                licence_date: row.get(2).into(),
+                valid_until: row.get(3).into(),
                 revoked: matches!(
-                    revoked.to_lowercase().as_str(),
+                    row.get(4).to_lowercase().as_str(),
                     "1" | "ya" | "yes" | "true" | "dicabut"
                 )
                 .then(|| "1".to_string()),
-                countries: get(5),
-                address: get(6),
-                phone: get(7),
-                note: get(8),
+                countries: row.get(5).into(),
+                address: row.get(6).into(),
+                phone: row.get(7).into(),
+                note: row.get(8).into(),
             };
             let mut e = FieldErrors::new();
             match parse(&input, &mut e) {
@@ -377,6 +336,7 @@ impl Db {
                 })),
             }
         }
+        errors.sort_by_key(|e| e.line);
         if all_or_nothing && !errors.is_empty() {
             return Ok(crate::screening::ImportOutcome {
                 imported: 0,

@@ -11,6 +11,7 @@
 //!   phone that is not a phone) is reported with its line number and skipped.
 
 use super::RowError;
+use crate::csv_rows::row_error as err;
 use benteng_domain::phone::PhoneNumber;
 use benteng_domain::screening::{Hit, Index, Query, WatchEntry};
 use benteng_domain::values::date;
@@ -28,38 +29,21 @@ pub struct PersonRow {
 
 /// Read a person CSV. Rows come back in file order; bad rows as errors with their line.
 pub fn read_people(data: &[u8]) -> Result<(Vec<PersonRow>, Vec<RowError>), &'static str> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(data);
-    let headers = rdr.headers().map_err(|_| "err-csv-header")?.clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
-    };
-    let (Some(id_col), Some(name_col)) = (col("id"), col("name")) else {
-        return Err("err-csv-header");
-    };
-    let (birth_col, nik_col, phone_col) = (col("birth_date"), col("nik"), col("phone"));
+    // No row limit here: the web and the API limit the file's size and rows themselves, and
+    // the command line takes files of any size.
+    let (records, mut errors) = crate::csv_rows::read(
+        data,
+        &["id", "name", "birth_date", "nik", "phone"],
+        &["id", "name"],
+        usize::MAX,
+    )?;
     let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = rdr.position().line();
-        match rdr.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(_) => {
-                errors.push(err(line, "file", "err-csv-row"));
-                continue;
-            }
-        }
-        let line = record.position().map(|p| p.line()).unwrap_or(line);
-        let get = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("").trim();
+    for record in &records {
+        let line = record.line;
+        let get = |i: usize| record.get(i).trim();
         let mut bad = None;
-        let id = get(Some(id_col)).to_string();
-        let name = get(Some(name_col)).to_string();
+        let id = get(0).to_string();
+        let name = get(1).to_string();
         if id.is_empty() {
             bad = Some(err(line, "id", "err-required"));
         } else if name.is_empty() {
@@ -68,7 +52,7 @@ pub fn read_people(data: &[u8]) -> Result<(Vec<PersonRow>, Vec<RowError>), &'sta
             // The matcher's work grows with the square of a word's length.
             bad = Some(err(line, "name", "err-too-long"));
         }
-        let birth_date = match get(birth_col) {
+        let birth_date = match get(2) {
             "" => None,
             d => match date(d) {
                 Ok(d) => Some(d),
@@ -78,7 +62,7 @@ pub fn read_people(data: &[u8]) -> Result<(Vec<PersonRow>, Vec<RowError>), &'sta
                 }
             },
         };
-        let nik = match get(nik_col) {
+        let nik = match get(3) {
             "" => None,
             n => {
                 let digits: String = n
@@ -94,11 +78,7 @@ pub fn read_people(data: &[u8]) -> Result<(Vec<PersonRow>, Vec<RowError>), &'sta
             }
         };
         let mut phones = Vec::new();
-        for p in get(phone_col)
-            .split(';')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
+        for p in get(4).split(';').map(str::trim).filter(|p| !p.is_empty()) {
             match PhoneNumber::parse(p) {
                 Ok(p) => phones.push(p.as_str().to_string()),
                 Err(c) => {
@@ -117,15 +97,8 @@ pub fn read_people(data: &[u8]) -> Result<(Vec<PersonRow>, Vec<RowError>), &'sta
             }),
         }
     }
+    errors.sort_by_key(|e| e.line);
     Ok((rows, errors))
-}
-
-fn err(line: u64, field: &str, code: &str) -> RowError {
-    RowError {
-        line,
-        field: field.into(),
-        code: code.into(),
-    }
 }
 
 /// Watchlist rows as entries; rows that repeat an id add aliases, phones and missing fields.

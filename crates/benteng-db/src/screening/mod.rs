@@ -467,70 +467,36 @@ impl Db {
         all_or_nothing: bool,
     ) -> Result<ImportOutcome> {
         ctx.require(Action::WatchlistManage, None)?;
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(data);
-        let headers = match rdr.headers() {
-            Ok(h) => h.clone(),
-            Err(_) => return Err(invalid("file", "err-csv-header")),
-        };
-        // Excel writes a byte-order mark before the first header.
-        let col = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
-        };
-        if col("name").is_none() || col("category").is_none() {
-            return Err(invalid("file", "err-csv-header"));
-        }
-        let cols = [
-            "name",
-            "aliases",
-            "birth_date",
-            "nik",
-            "phones",
-            "category",
-            "note",
-            "region_code",
-            "valid_until",
-        ]
-        .map(col);
+        let (rows, mut errors) = crate::csv_rows::read(
+            data,
+            &[
+                "name",
+                "aliases",
+                "birth_date",
+                "nik",
+                "phones",
+                "category",
+                "note",
+                "region_code",
+                "valid_until",
+            ],
+            &["name", "category"],
+            100_000,
+        )
+        .map_err(|c| invalid("file", c))?;
         let mut good = Vec::new();
-        let mut errors = Vec::new();
-        for rec in rdr.records() {
-            let rec = match rec {
-                Ok(r) => r,
-                Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(0);
-                    errors.push(RowError {
-                        line,
-                        field: "file".into(),
-                        code: "err-csv-row".into(),
-                    });
-                    continue;
-                }
-            };
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
-            if good.len() + errors.len() >= 100_000 {
-                errors.push(RowError {
-                    line,
-                    field: "file".into(),
-                    code: "err-csv-too-many".into(),
-                });
-                break;
-            }
-            let get = |i: usize| cols[i].and_then(|c| rec.get(c)).unwrap_or("").to_string();
+        for row in &rows {
+            let line = row.line;
             let input = WatchInput {
-                name: get(0),
-                aliases: get(1),
-                birth_date: get(2),
-                nik: get(3),
-                phones: get(4),
-                category: get(5),
-                note: get(6),
-                region_code: get(7),
-                valid_until: get(8),
+                name: row.get(0).into(),
+                aliases: row.get(1).into(),
+                birth_date: row.get(2).into(),
+                nik: row.get(3).into(),
+                phones: row.get(4).into(),
+                category: row.get(5).into(),
+                note: row.get(6).into(),
+                region_code: row.get(7).into(),
+                valid_until: row.get(8).into(),
             };
             let mut e = FieldErrors::new();
             let v = self.parse_watch(&input, &mut e);
@@ -546,6 +512,7 @@ impl Db {
                 })),
             }
         }
+        errors.sort_by_key(|e| e.line);
         if all_or_nothing && !errors.is_empty() {
             return Ok(ImportOutcome {
                 imported: 0,
