@@ -1,9 +1,14 @@
 // Safe migration in headless Chromium: a resident on a phone checks placement companies
-// (the demo's three fictional ones) without an account, with JavaScript off.
+// (the demo's three fictional ones) without an account, with JavaScript off; a village
+// official keeps the calon PMI register and prints the family permission letter.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newContext, weighPage } from './helpers.mjs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer, launchBrowser, newContext, weighPage, login } from './helpers.mjs';
 
 let server;
 let browser;
@@ -103,6 +108,74 @@ test('a licensed company for a legal offer is green', async () => {
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Cek tawaran', exact: true }).click()]);
     assert.match(await page.locator('#verdict h2').innerText(), /Hijau/);
     assert.match(await page.locator('#verdict').innerText(), /PT Contoh Karya Mandiri/);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('a village official records a resident, moves them through three steps and prints the permission letter', async () => {
+  const ctx = await newContext(browser, PHONE);
+  const page = await ctx.newPage();
+  try {
+    const base = server.url;
+    await login(page, base, 'desa.sitiarjo', server.password('desa.sitiarjo'));
+    await Promise.all([page.waitForNavigation(), page.locator('nav a', { hasText: 'Calon PMI' }).click()]);
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Catat calon PMI' }).click()]);
+    await page.fill('#f-name', 'Siti Aminah');
+    await page.fill('#f-nik', '3507045507900002');
+    await page.fill('#f-birth_place', 'Malang');
+    await page.fill('#f-birth_date', '1990-07-15');
+    await page.selectOption('#f-sex', 'p');
+    await page.selectOption('#f-destination', 'TW');
+    await page.fill('#f-job', 'Perawat lansia');
+    await page.selectOption('#f-scheme', 'p3mi');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Simpan' }).click()]);
+    assert.equal(await page.locator('h1').innerText(), 'Siti Aminah');
+    assert.equal(await page.locator('[id^="flag-"]').count(), 0, 'a consistent NIK is not flagged');
+
+    // Three steps, each through its own small form (details/summary: no JavaScript needed).
+    for (const code of ['daftar_disnaker', 'kesehatan', 'bpjs']) {
+      const item = page.locator(`#langkah-${code}`);
+      await item.locator('summary').click();
+      await item.locator('select[name="status"]').selectOption('selesai');
+      await Promise.all([page.waitForNavigation(), item.getByRole('button', { name: 'Simpan' }).click()]);
+      assert.equal(await page.locator(`#langkah-${code} [data-step-status]`).getAttribute('data-step-status'), 'selesai', code);
+    }
+    assert.match(await page.locator('#langkah h2, h2#langkah').first().innerText(), /3\/12/);
+
+    // The family permission letter: issued from the register entry, then printed.
+    await page.locator('#surat ~ details summary').click();
+    await page.selectOption('#l-kind', 'suami_istri');
+    await page.fill('#l-giver_name', 'Slamet Riyadi');
+    await page.fill('#l-relation', 'suami');
+    await page.fill('#l-head_name', 'Bambang Sutejo');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Terbitkan surat' }).click()]);
+    const letter = await page.locator('#letters li').first().innerText();
+    assert.match(letter, /^001\/SIK\/35\.07\.04\.2007\/\d{4}/);
+    assert.equal(await page.locator('#langkah-izin_keluarga [data-step-status]').getAttribute('data-step-status'), 'selesai');
+    const href = await page.locator('a.letter-pdf').first().getAttribute('href');
+    const pdf = await page.request.get(`${base}${href}`);
+    assert.equal(pdf.status(), 200);
+    assert.equal(pdf.headers()['content-type'], 'application/pdf');
+    const bytes = await pdf.body();
+    assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+    const file = path.join(tmpdir(), `benteng-letter-${process.pid}.pdf`);
+    writeFileSync(file, bytes);
+    const text = execFileSync('pdftotext', [file, '-']).toString().replace(/\s+/g, ' ');
+    rmSync(file);
+    for (const want of ['SURAT IZIN SUAMI/ISTRI', 'Siti Aminah', 'Slamet Riyadi', 'Taiwan', 'Bambang Sutejo']) {
+      assert.ok(text.includes(want), `${want} missing in the PDF: ${text}`);
+    }
+
+    // Leaving now, with steps open, flags the resident in the list.
+    await page.selectOption('#f-status', 'berangkat');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Ubah status' }).click()]);
+    assert.match(await page.locator('#nonprocedural').innerText(), /tanpa prosedur/);
+    await page.goto(`${base}/calon-pmi?flag=1`);
+    assert.match(await page.locator('#migrants').innerText(), /Siti Aminah/);
+
+    const w = await weighPage(ctx, `${base}/calon-pmi`);
+    assert.ok(w.transferred < 60 * 1024, `${w.transferred} B`);
   } finally {
     await ctx.close();
   }

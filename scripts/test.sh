@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benteng's one test command (named in the README, called by .ci/run):
-#   1. unit and HTTP tests on embedded SQLite,
+#   1. unit and HTTP tests on embedded SQLite (poppler-utils installed here for the PDF tests),
 #   2. the HTTP tests again on a real PostgreSQL (started here if it is down),
 #   3. browser tests in headless Debian Chromium driven by playwright-core (installed here).
 # Set BENTENG_SKIP_PG=1 or BENTENG_SKIP_E2E=1 to leave a part out while developing.
@@ -33,7 +33,15 @@ ensure_browser() {
   fi
 }
 
+# The PDF tests read their documents back with poppler's pdftotext/pdffonts.
+ensure_poppler() {
+  if ! command -v pdftotext >/dev/null; then
+    as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
+  fi
+}
+
 echo "== 1/3 unit and HTTP tests on SQLite"
+ensure_poppler
 cargo test --workspace
 
 if [ "${BENTENG_SKIP_PG:-0}" != 1 ]; then

@@ -411,6 +411,7 @@ impl Db {
             self.open_case(&officer, second, "dugaan").await?;
         }
         self.load_demo_p3mi().await?;
+        self.load_demo_migrants().await?;
         Ok(ids.len())
     }
 }
@@ -482,6 +483,117 @@ impl Db {
                 Err(e) => return Err(e),
             }
         }
+        Ok(())
+    }
+}
+
+impl Db {
+    /// Three fictional residents in Sitiarjo's calon PMI register: one planning, one half way
+    /// through the steps with a licensed company, one who left without them (flagged).
+    async fn load_demo_migrants(&self) -> Result<()> {
+        use crate::migrants::{MigrantInput, StatusInput, StepInput};
+        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM migrants")
+            .fetch_one(&self.pool)
+            .await?;
+        if existing > 0 {
+            return Ok(());
+        }
+        let Some(uid) = self.user_id_by_name("desa.sitiarjo").await? else {
+            return Ok(());
+        };
+        let Some((actor, _)) = self.actor(uid).await? else {
+            return Ok(());
+        };
+        let desa = Ctx {
+            actor,
+            ip: None,
+            request_id: Some("demo".into()),
+        };
+        let p3mi: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM p3mi WHERE licence_no = 'DEMO.001/2023'")
+                .fetch_optional(&self.pool)
+                .await?;
+        let person = |name: &str, nik: &str, birth: &str, dest: &str, job: &str, scheme: &str| {
+            MigrantInput {
+                name: name.into(),
+                nik: nik.into(),
+                birth_place: "Malang".into(),
+                birth_date: birth.into(),
+                sex: if nik.as_bytes().get(6).is_some_and(|d| *d >= b'4') {
+                    "p".into()
+                } else {
+                    "l".into()
+                },
+                address: "Dusun Krajan, Sitiarjo (contoh)".into(),
+                destination: dest.into(),
+                job: job.into(),
+                scheme: scheme.into(),
+                ..Default::default()
+            }
+        };
+        let (_, _) = self
+            .create_migrant(
+                &desa,
+                &person(
+                    "Rina Wulandari (contoh)",
+                    "3507044803990001",
+                    "1999-03-08",
+                    "HK",
+                    "Pengasuh anak",
+                    "belum_tahu",
+                ),
+            )
+            .await?;
+        let mut second = person(
+            "Dewi Anggraini (contoh)",
+            "3507045011960002",
+            "1996-11-10",
+            "TW",
+            "Perawat lansia",
+            "p3mi",
+        );
+        second.p3mi_id = p3mi.map(|p| p.to_string()).unwrap_or_default();
+        let (id, _) = self.create_migrant(&desa, &second).await?;
+        for step in [
+            "daftar_disnaker",
+            "kesehatan",
+            "bpjs",
+            "sertifikat_kompetensi",
+        ] {
+            let i = StepInput {
+                step: step.into(),
+                status: "selesai".into(),
+                ..Default::default()
+            };
+            self.set_migrant_step(&desa, id, &i, None).await?;
+        }
+        let status = |s: &str, date: &str| StatusInput {
+            status: s.into(),
+            date: date.into(),
+            note: String::new(),
+        };
+        self.set_migrant_status(&desa, id, &status("proses", ""))
+            .await?;
+        let (id, _) = self
+            .create_migrant(
+                &desa,
+                &person(
+                    "Agus Setiawan (contoh)",
+                    "3507041505950003",
+                    "1995-05-15",
+                    "MY",
+                    "Pekerja kebun sawit",
+                    "belum_tahu",
+                ),
+            )
+            .await?;
+        let today = crate::today();
+        let left = today
+            .checked_sub(time::Duration::days(40))
+            .map(benteng_domain::values::format_date)
+            .unwrap_or_default();
+        self.set_migrant_status(&desa, id, &status("berangkat", &left))
+            .await?;
         Ok(())
     }
 }

@@ -16,6 +16,8 @@ mod csv_rows;
 pub mod demo;
 pub mod desa_binaan;
 pub mod generate;
+pub mod guide;
+pub mod migrants;
 mod migrate;
 pub mod offices;
 pub mod outbox;

@@ -64,6 +64,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "watch_stamp",
         include_str!("../migrations/0014_watch_stamp.sql"),
     ),
+    (
+        15,
+        "migrants",
+        include_str!("../migrations/0015_migrants.sql"),
+    ),
+    (16, "guide", include_str!("../migrations/0016_guide.sql")),
 ];
 
 /// How many migrations the binary carries.
@@ -131,6 +137,51 @@ async fn data_step(version: i64, tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> a
             }
         }
         tracing::info!(changed, "name keys of people in reports recomputed");
+    }
+    if version == 15 {
+        for (i, (code, label, legal, from)) in
+            benteng_domain::migrant::DEFAULT_STEPS.iter().enumerate()
+        {
+            sqlx::query(
+                "INSERT INTO checklist_steps (code, position, label, legal, effective_from, required, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6)",
+            )
+            .bind(*code)
+            .bind(i as i64 + 1)
+            .bind(*label)
+            .bind(*legal)
+            .bind(benteng_domain::values::format_date(*from))
+            .bind(crate::now())
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    if version == 16 {
+        let now = crate::now();
+        for (i, (slug, text)) in crate::guide::INITIAL.iter().enumerate() {
+            let (title, sources, body) = crate::guide::parse_file(text)
+                .ok_or_else(|| anyhow::anyhow!("guide page {slug} does not parse"))?;
+            sqlx::query(
+                "INSERT INTO guide_pages (slug, position, title, body, sources, version, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6)",
+            )
+            .bind(*slug)
+            .bind(i as i64 + 1)
+            .bind(title.clone())
+            .bind(body.clone())
+            .bind(sources.clone())
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO guide_versions (slug, version, title, body, sources, note, edited_at) VALUES ($1, 1, $2, $3, $4, 'Isi awal Benteng', $5)",
+            )
+            .bind(*slug)
+            .bind(title)
+            .bind(body)
+            .bind(sources)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+        }
     }
     Ok(())
 }

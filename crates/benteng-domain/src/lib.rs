@@ -11,6 +11,7 @@
 //! - *kantong PMI*: a village that sends many migrant workers (Pekerja Migran Indonesia).
 
 pub mod field;
+pub mod migrant;
 pub mod nik;
 pub mod offer;
 pub mod p3mi;

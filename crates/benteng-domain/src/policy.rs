@@ -67,10 +67,21 @@ pub enum Action {
     WatchlistManage,
     /// Keep the registry of licensed placement companies (P3MI); anyone may search it.
     P3miManage,
+    /// See the calon PMI register of one's area (partner agencies: Disnaker and BP3MI only,
+    /// checked in the data layer).
+    MigrantView,
+    /// Keep the village's register and issue the family permission letter.
+    MigrantManage,
+    /// Mark a resident's checklist step as verified (Disnaker and BP3MI).
+    MigrantVerify,
+    /// See a registered resident's NIK and phone unmasked (each view audited).
+    MigrantSensitiveView,
+    /// Edit the public guide to legal migration and the checklist steps.
+    GuideManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 34] = [
         Action::RegionView,
         Action::OfficeView,
         Action::OfficeManage,
@@ -100,6 +111,11 @@ impl Action {
         Action::WatchlistView,
         Action::WatchlistManage,
         Action::P3miManage,
+        Action::MigrantView,
+        Action::MigrantManage,
+        Action::MigrantVerify,
+        Action::MigrantSensitiveView,
+        Action::GuideManage,
     ];
 }
 
@@ -128,6 +144,12 @@ fn role_allows(actor: &Actor, action: Action) -> bool {
         (Petugas, ScreeningRun) => actor.pemeriksa,
         (Kanwil | Petugas, ScreeningView | WatchlistView) => true,
         (Petugas, WatchlistManage) => true,
+        // The calon PMI register is the village's; officers, the Kanwil and the labour
+        // agencies follow it, and Disnaker/BP3MI verify its steps.
+        (Kanwil | Petugas | Mitra | Desa, MigrantView) => true,
+        (Desa, MigrantManage) => true,
+        (Mitra, MigrantVerify) => true,
+        (Petugas | Mitra | Desa, MigrantSensitiveView) => true,
         _ => false,
     }
 }
@@ -208,6 +230,11 @@ mod tests {
             (WatchlistView, [true, true, true, true, false, false]),
             (WatchlistManage, [true, false, true, true, false, false]),
             (P3miManage, [true, false, false, false, false, false]),
+            (MigrantView, [true, true, true, true, true, true]),
+            (MigrantManage, [true, false, false, false, false, true]),
+            (MigrantVerify, [true, false, false, false, true, false]),
+            (MigrantSensitiveView, [true, false, true, true, true, true]),
+            (GuideManage, [true, false, false, false, false, false]),
         ];
         assert_eq!(
             table.len(),

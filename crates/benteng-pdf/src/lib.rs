@@ -15,8 +15,8 @@
 use serde::Serialize;
 use std::sync::OnceLock;
 use typst::foundations::{Dict, Str, Value};
-use typst_layout::PagedDocument;
 use typst_as_lib::TypstEngine;
+use typst_layout::PagedDocument;
 
 static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
@@ -39,10 +39,7 @@ fn engine() -> &'static TypstEngine {
         TypstEngine::builder()
             .fonts([REGULAR, BOLD])
             .with_static_source_file_resolver([
-                (
-                    "common.typ",
-                    include_str!("../templates/common.typ"),
-                ),
+                ("common.typ", include_str!("../templates/common.typ")),
                 (LETTER, include_str!("../templates/permission_letter.typ")),
             ])
             .build()

@@ -41,7 +41,10 @@ fn poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
         std::process::id(),
         std::thread::current().id()
     ));
-    std::fs::File::create(&path).unwrap().write_all(pdf).unwrap();
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(pdf)
+        .unwrap();
     let mut cmd = Command::new(tool);
     cmd.args(args).arg(&path);
     if tool == "pdftotext" {
@@ -51,7 +54,11 @@ fn poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
         .output()
         .unwrap_or_else(|e| panic!("{tool} is needed (apt-get install poppler-utils): {e}"));
     let _ = std::fs::remove_file(&path);
-    assert!(out.status.success(), "{tool}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -85,7 +92,10 @@ fn letter_text_is_in_the_pdf() {
         "name not literal in:\n{text}"
     );
     // An empty field prints a dash rather than nothing.
-    assert!(flat.contains("Tempat/tanggal lahir : --") || flat.contains("lahir : –"), "{text}");
+    assert!(
+        flat.contains("Tempat/tanggal lahir : --") || flat.contains("lahir : –"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -104,7 +114,10 @@ fn fonts_are_embedded_and_the_page_is_a4() {
         assert!(cols.contains(&"yes"), "not embedded: {l}");
     }
     let info = poppler("pdfinfo", &pdf, &[]);
-    assert!(info.contains("595.") && info.contains("841."), "not A4: {info}");
+    assert!(
+        info.contains("595.") && info.contains("841."),
+        "not A4: {info}"
+    );
     let pages = info
         .lines()
         .find_map(|l| l.strip_prefix("Pages:"))

@@ -10,8 +10,10 @@ mod error;
 mod i18n;
 mod metrics;
 mod pages;
+mod pdf;
 mod security;
 mod session_store;
+mod xlsx;
 
 use axum::Router;
 use benteng_db::Db;

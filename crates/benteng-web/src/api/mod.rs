@@ -25,6 +25,7 @@ use benteng_domain::{RegionLevel, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
+mod migrants;
 mod p3mi;
 mod reports;
 mod screening;
@@ -57,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(screening::routes())
         .merge(p3mi::routes())
+        .merge(migrants::routes())
         .fallback(|| async { ApiError::NotFound })
 }
 
@@ -67,7 +69,7 @@ pub struct ApiJson<T>(pub T);
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Benteng API", version = "1", description = "Desa Binaan Imigrasi: regions, offices, agencies, desa binaan, users, audit; early-warning reports (public intake and tracking without a token), referrals, cases and their HTCDS export, notifications; passport screening against the watchlist; the registry of licensed placement companies (P3MI). Authenticate with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`."),
+    info(title = "Benteng API", version = "1", description = "Desa Binaan Imigrasi: regions, offices, agencies, desa binaan, users, audit; early-warning reports (public intake and tracking without a token), referrals, cases and their HTCDS export, notifications; passport screening against the watchlist; the registry of licensed placement companies (P3MI); the villages' calon PMI register with its legal checklist and family permission letters. Authenticate with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`."),
     paths(token_create, token_revoke, me, regions, region, offices, office, office_create, office_update, office_area, office_area_end, agencies, agency, agency_create, agency_update,
           desa_list, desa_get, desa_create, desa_update, desa_officers, desa_contact_add, desa_contact_remove, visits, visit_create, users, user, user_create, user_update, audit,
           reports::public_report_create, reports::public_report_get, reports::reports, reports::report_create, reports::report_get,
@@ -80,11 +82,15 @@ pub struct ApiJson<T>(pub T);
           screening::screenings, screening::screening_create, screening::screening_get, screening::screening_decide,
           screening::screening_stats, screening::screening_batch, screening::watchlist, screening::watch_create,
           screening::watch_import, screening::watch_end,
-          p3mi::p3mi_search, p3mi::p3mi_get, p3mi::p3mi_create, p3mi::p3mi_update, p3mi::p3mi_import, p3mi::offer_check),
+          p3mi::p3mi_search, p3mi::p3mi_get, p3mi::p3mi_create, p3mi::p3mi_update, p3mi::p3mi_import, p3mi::offer_check,
+          migrants::migrants, migrants::migrant_create, migrants::migrant_get, migrants::migrant_update, migrants::migrant_step,
+          migrants::migrant_verify, migrants::migrant_status, migrants::migrant_letter, migrants::migrant_figures, migrants::migrant_import,
+          migrants::guide_pages, migrants::guide_page, migrants::guide_update),
     components(schemas(TokenRequest, TokenResponse, Created, Me, OfficersBody, Problem, FieldProblem,
           reports::PublicReportBody, reports::PublicReceipt, reports::CreatedReport, reports::IndicatorsBody, reports::PriorityBody,
           reports::PriorityReasonBody, reports::AssigneeBody, reports::TextBody, reports::CaseOpenBody, reports::FileBytes,
-          screening::RowsBody, screening::RowProblem, p3mi::OfferResult, p3mi::OfferReason)),
+          screening::RowsBody, screening::RowProblem, p3mi::OfferResult, p3mi::OfferReason,
+          migrants::MigrantCreated, migrants::StatusResult, migrants::GuideSaved)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;

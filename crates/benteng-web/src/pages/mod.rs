@@ -6,8 +6,10 @@ mod admin;
 mod audit;
 mod cases;
 mod desa_binaan;
+mod guide;
 mod home;
 mod kept_files;
+mod migrants;
 mod notifications;
 pub(crate) mod offer;
 mod offices;
@@ -51,6 +53,8 @@ pub fn routes() -> Router<AppState> {
         .merge(watchlist::routes())
         .merge(p3mi::routes())
         .merge(offer::routes())
+        .merge(migrants::routes())
+        .merge(guide::routes())
 }
 
 const FLASH: &str = "flash";
@@ -104,6 +108,7 @@ impl Layout {
             item("/rujukan", "nav-referrals", Action::ReferralView);
             item("/kasus", "nav-cases", Action::CaseView);
             item("/skrining", "nav-screening", Action::ScreeningView);
+            item("/calon-pmi", "nav-migrants", Action::MigrantView);
             item("/desa-binaan", "nav-desa-binaan", Action::DesaBinaanView);
             item("/wilayah", "nav-regions", Action::RegionView);
             item("/kantor", "nav-offices", Action::OfficeView);

@@ -6,6 +6,7 @@ mod harness;
 
 mod api;
 mod auth;
+mod migrants;
 mod module_permissions;
 mod p3mi;
 mod pages;

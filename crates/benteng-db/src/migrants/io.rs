@@ -1,0 +1,302 @@
+//! Figures, export (CSV; the web crate writes XLSX from the same rows) and CSV import.
+
+use super::*;
+
+impl Db {
+    /// Calon PMI per village and status in the actor's scope (the 200 villages with the most
+    /// residents registered), and departures with and without the procedure.
+    pub async fn migrant_figures(&self, ctx: &Ctx) -> Result<MigrantFigures> {
+        let scope = self.migrant_scope(ctx).await?;
+        let mut f = Filter::default();
+        f.scope(&scope, "m.village_code", "m.kab_code", "m.prov_code");
+        let rows: Vec<(String, Option<String>, String, i64, i64)> = f
+            .query_as(format!(
+                "SELECT m.village_code, v.name, m.status, m.nonprocedural, COUNT(*) FROM migrants m \
+                 LEFT JOIN regions v ON v.code = m.village_code{} \
+                 GROUP BY m.village_code, v.name, m.status, m.nonprocedural",
+                f.where_sql()
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut villages: Vec<VillageFigures> = Vec::new();
+        let mut total = VillageFigures {
+            by_status: vec![0; MigrantStatus::ALL.len()],
+            ..Default::default()
+        };
+        for (code, name, status, nonproc, n) in rows {
+            let Ok(st) = MigrantStatus::parse(&status) else {
+                continue;
+            };
+            let i = MigrantStatus::ALL
+                .iter()
+                .position(|s| *s == st)
+                .unwrap_or(0);
+            let pos = match villages.iter().position(|v| v.village_code == code) {
+                Some(p) => p,
+                None => {
+                    villages.push(VillageFigures {
+                        village_code: code.clone(),
+                        village_name: name.unwrap_or_default(),
+                        by_status: vec![0; MigrantStatus::ALL.len()],
+                        ..Default::default()
+                    });
+                    villages.len() - 1
+                }
+            };
+            for v in [&mut villages[pos], &mut total] {
+                v.by_status[i] += n;
+                if nonproc == 1 {
+                    v.departed_nonprocedural += n;
+                } else if st.has_left() {
+                    v.departed_procedural += n;
+                }
+            }
+        }
+        villages.sort_by(|a, b| {
+            b.total()
+                .cmp(&a.total())
+                .then(a.village_code.cmp(&b.village_code))
+        });
+        villages.truncate(200);
+        Ok(MigrantFigures { villages, total })
+    }
+
+    /// Every resident matching the filter (up to 50,000), for CSV/XLSX export. NIK and phone
+    /// in full only for roles that may see them; the export is audited with its row count.
+    pub async fn export_migrants(&self, ctx: &Ctx, f: &MigrantFilter) -> Result<Vec<Migrant>> {
+        let (filter, _) = self.migrant_filter(ctx, f).await?;
+        let full = ctx.allows(Action::MigrantSensitiveView, None)
+            && (ctx.actor.role != Role::Mitra || self.labour_agency(ctx).await?);
+        let mut items: Vec<Migrant> = filter
+            .query_as(format!(
+                "{SELECT}{} ORDER BY m.village_code, m.name_search, m.id LIMIT 50000",
+                filter.where_sql()
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+        if !full {
+            items.iter_mut().for_each(Migrant::mask);
+        }
+        audit::write(
+            &self.pool,
+            Some(ctx),
+            Event {
+                action: "export",
+                entity: "migrant",
+                sensitive: full,
+                detail: Some(format!("rows={} full={full}", items.len())),
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok(items)
+    }
+
+    /// Import residents from CSV (columns by name: name, nik, birth_place, birth_date, sex,
+    /// phone, address, village, destination, job, scheme, note). A desa user's rows go to
+    /// their village. A NIK already registered in the same village is a bad row. With
+    /// `all_or_nothing` one bad row stops the import.
+    pub async fn import_migrants_csv(
+        &self,
+        ctx: &Ctx,
+        data: &[u8],
+        all_or_nothing: bool,
+    ) -> Result<ImportOutcome> {
+        ctx.require(Action::MigrantManage, None)?;
+        let columns = [
+            "name",
+            "nik",
+            "birth_place",
+            "birth_date",
+            "sex",
+            "phone",
+            "address",
+            "village",
+            "destination",
+            "job",
+            "scheme",
+            "note",
+        ];
+        let (rows, mut errors) =
+            csv_rows::read(data, &columns, &["name"], 5_000).map_err(|c| invalid("file", c))?;
+        let mut good: Vec<(u64, Valid, String)> = Vec::new();
+        for row in &rows {
+            // Undo the apostrophe `safe_cell` puts before +62… when a file is re-imported.
+            let g = |i: usize| -> String {
+                let v = row.get(i);
+                match v.strip_prefix('\'') {
+                    Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_string(),
+                    _ => v.to_string(),
+                }
+            };
+            let input = MigrantInput {
+                name: g(0),
+                nik: g(1),
+                birth_place: g(2),
+                birth_date: g(3),
+                sex: g(4),
+                phone: g(5),
+                address: g(6),
+                village: g(7),
+                destination: g(8),
+                job: g(9),
+                scheme: g(10),
+                p3mi_id: String::new(),
+                note: g(11),
+            };
+            match self.parse_migrant(ctx, &input).await {
+                Ok(v) => {
+                    let dup_in_file = v.nik.is_some()
+                        && good
+                            .iter()
+                            .any(|(_, g, _)| g.nik == v.nik && g.village == v.village);
+                    let dup_in_db = match &v.nik {
+                        Some(n) => sqlx::query_scalar::<_, i64>(
+                            "SELECT id FROM migrants WHERE nik = $1 AND village_code = $2",
+                        )
+                        .bind(n.as_str().to_string())
+                        .bind(v.village.as_str().to_string())
+                        .fetch_optional(&self.pool)
+                        .await?
+                        .is_some(),
+                        None => false,
+                    };
+                    if dup_in_file || dup_in_db {
+                        errors.push(RowError {
+                            line: row.line,
+                            field: "nik".into(),
+                            code: "err-migrant-exists".into(),
+                        });
+                    } else {
+                        let flags = self.person_flags(&v).await?;
+                        good.push((row.line, v, flags));
+                    }
+                }
+                Err(Error::Invalid(e)) => errors.extend(e.0.iter().map(|x| RowError {
+                    line: row.line,
+                    field: x.field.to_string(),
+                    code: x.code.to_string(),
+                })),
+                Err(other) => return Err(other),
+            }
+        }
+        errors.sort_by_key(|e| e.line);
+        if all_or_nothing && !errors.is_empty() {
+            return Ok(ImportOutcome {
+                imported: 0,
+                errors,
+            });
+        }
+        let mut tx = self.begin().await?;
+        for (_, v, flags) in &good {
+            insert_migrant(
+                &mut tx,
+                ctx,
+                v,
+                flags,
+                MigrantStatus::Rencana,
+                Some("import"),
+            )
+            .await?;
+        }
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "import",
+                entity: "migrant",
+                detail: Some(format!("rows={} errors={}", good.len(), errors.len())),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ImportOutcome {
+            imported: good.len(),
+            errors,
+        })
+    }
+}
+
+/// Columns of the export (the import reads the ones it knows by name, so an exported file
+/// can be edited and imported into another village's register).
+pub const EXPORT_COLUMNS: [&str; 20] = [
+    "id",
+    "village",
+    "village_name",
+    "name",
+    "nik",
+    "nik_flags",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "phone",
+    "address",
+    "destination",
+    "job",
+    "scheme",
+    "p3mi",
+    "status",
+    "departure_date",
+    "return_date",
+    "nonprocedural",
+    "note",
+];
+
+/// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a
+/// leading apostrophe: an exported register must not carry code into someone's Excel.
+pub fn safe_cell(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+/// The export as rows of text, in [`EXPORT_COLUMNS`] order.
+pub fn export_rows(items: &[Migrant]) -> Vec<Vec<String>> {
+    let o = |s: &Option<String>| s.clone().unwrap_or_default();
+    items
+        .iter()
+        .map(|m| {
+            vec![
+                m.id.to_string(),
+                m.village_code.clone(),
+                o(&m.village_name),
+                m.name.clone(),
+                o(&m.nik),
+                m.nik_flags.clone(),
+                o(&m.birth_place),
+                o(&m.birth_date),
+                o(&m.sex),
+                o(&m.phone),
+                o(&m.address),
+                o(&m.destination),
+                o(&m.job),
+                m.scheme.clone(),
+                o(&m.p3mi_name),
+                m.status.clone(),
+                o(&m.departure_date),
+                o(&m.return_date),
+                m.nonprocedural.to_string(),
+                o(&m.note),
+            ]
+            .into_iter()
+            .map(|c| safe_cell(&c))
+            .collect()
+        })
+        .collect()
+}
+
+/// The export as CSV (UTF-8, comma separated, header row).
+pub fn migrants_csv(items: &[Migrant]) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(EXPORT_COLUMNS)
+        .map_err(|e| Error::Other(e.into()))?;
+    for row in export_rows(items) {
+        w.write_record(&row).map_err(|e| Error::Other(e.into()))?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::Other(anyhow::anyhow!("{e}")))?;
+    String::from_utf8(bytes).map_err(|e| Error::Other(e.into()))
+}

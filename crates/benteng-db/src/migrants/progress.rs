@@ -1,0 +1,534 @@
+//! Progress on the legal checklist: the checklist itself (and its editing by admins), each
+//! resident's steps with their evidence files, verification by Disnaker/BP3MI, and status
+//! changes.
+
+use super::*;
+
+impl Db {
+    /// The checklist, in order (steps no longer in force included).
+    pub async fn checklist(&self) -> Result<Vec<Step>> {
+        let rows: Vec<StepRecord> = sqlx::query_as(
+            "SELECT code, position, label, legal, effective_from, effective_until, required FROM checklist_steps ORDER BY position, code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().filter_map(|r| Some(r.step()?.0)).collect())
+    }
+
+    pub(super) async fn step_rows(&self, id: i64, m: &Migrant) -> Result<Vec<StepRow>> {
+        #[derive(sqlx::FromRow)]
+        struct Progress {
+            step: String,
+            status: String,
+            done_on: Option<String>,
+            note: Option<String>,
+            file_name: Option<String>,
+            verified_by: Option<String>,
+            verified_at: Option<i64>,
+        }
+        let progress: Vec<Progress> = sqlx::query_as(
+            "SELECT s.step, s.status, s.done_on, s.note, s.file_name, u.username AS verified_by, s.verified_at \
+             FROM migrant_steps s LEFT JOIN users u ON u.id = s.verified_by WHERE s.migrant_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let steps = self.checklist().await?;
+        let today = crate::today();
+        let pairs: Vec<(Step, Option<StepStatus>)> = steps
+            .iter()
+            .map(|s| {
+                let st = progress
+                    .iter()
+                    .find(|p| p.step == s.code)
+                    .and_then(|p| StepStatus::parse(&p.status).ok());
+                (s.clone(), st)
+            })
+            .collect();
+        let status = MigrantStatus::parse(&m.status).unwrap_or(MigrantStatus::Rencana);
+        let departed = m.departure_date.as_deref().and_then(|d| date(d).ok());
+        let missing: Vec<String> = missing_steps(status, departed, today, &pairs)
+            .into_iter()
+            .map(|s| s.code.clone())
+            .collect();
+        Ok(steps
+            .into_iter()
+            .filter(|s| {
+                s.in_force(departed.unwrap_or(today)) || progress.iter().any(|p| p.step == s.code)
+            })
+            .map(|s| {
+                let p = progress.iter().find(|p| p.step == s.code);
+                StepRow {
+                    in_force: s.in_force(today),
+                    missing: missing.contains(&s.code),
+                    status: p.map_or("belum".into(), |p| p.status.clone()),
+                    done_on: p.and_then(|p| p.done_on.clone()),
+                    note: p.and_then(|p| p.note.clone()),
+                    file_name: p.and_then(|p| p.file_name.clone()),
+                    verified_by: p.and_then(|p| p.verified_by.clone()),
+                    verified_at: p.and_then(|p| p.verified_at),
+                    code: s.code,
+                    label: s.label,
+                    legal: s.legal,
+                    required: s.required,
+                }
+            })
+            .collect())
+    }
+
+    /// Record progress on one checklist step, with an optional evidence file (stored before
+    /// the row that points to it). Changing a verified step clears the verification.
+    pub async fn set_migrant_step(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        i: &StepInput,
+        file: Option<(&CleanFile, &dyn BlobStore)>,
+    ) -> Result<()> {
+        let place = self.migrant_place(ctx, id).await?;
+        ctx.require(Action::MigrantManage, Some(&place))?;
+        let mut e = FieldErrors::new();
+        let steps = self.checklist().await?;
+        let step = steps.iter().find(|s| s.code == i.step.trim());
+        if step.is_none() {
+            e.add("step", "err-invalid-choice");
+        }
+        let status = e.check("status", StepStatus::parse(&i.status));
+        let note = e.check("note", optional_text(&i.note, 1000)).flatten();
+        if status == Some(StepStatus::TidakPerlu) && note.is_none() {
+            e.add("note", "err-note-required");
+        }
+        let today = crate::today();
+        let done_on = match i.done_on.trim() {
+            "" if status.is_some_and(StepStatus::settled) => Some(today),
+            "" => None,
+            d => match date(d) {
+                Ok(d) if d > today => {
+                    e.add("done_on", "err-date-future");
+                    None
+                }
+                Ok(d) => Some(d),
+                Err(c) => {
+                    e.add("done_on", c);
+                    None
+                }
+            },
+        };
+        let (Some(step), Some(status)) = (step, status) else {
+            return Err(Error::Invalid(e));
+        };
+        if !e.is_empty() {
+            return Err(Error::Invalid(e));
+        }
+        let key = match file {
+            Some((f, store)) => {
+                let key = new_key(f);
+                store
+                    .put(&key, &f.bytes)
+                    .await
+                    .map_err(|e| Error::Other(anyhow::anyhow!("storing an upload failed: {e}")))?;
+                Some(key)
+            }
+            None => None,
+        };
+        let now = crate::now();
+        let mut tx = self.begin().await?;
+        let n = sqlx::query(
+            "UPDATE migrant_steps SET status = $1, done_on = $2, note = $3, verified_by = NULL, verified_at = NULL, \
+             updated_by = $4, updated_at = $5 WHERE migrant_id = $6 AND step = $7",
+        )
+        .bind(status.as_str())
+        .bind(done_on.map(format_date))
+        .bind(note.clone())
+        .bind(ctx.actor.user_id)
+        .bind(now)
+        .bind(id)
+        .bind(step.code.clone())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            sqlx::query(
+                "INSERT INTO migrant_steps (migrant_id, step, status, done_on, note, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(step.code.clone())
+            .bind(status.as_str())
+            .bind(done_on.map(format_date))
+            .bind(note.clone())
+            .bind(ctx.actor.user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let (Some(key), Some((f, _))) = (key, file) {
+            sqlx::query(
+                "UPDATE migrant_steps SET storage_key = $1, content_type = $2, file_name = $3 WHERE migrant_id = $4 AND step = $5",
+            )
+            .bind(key)
+            .bind(f.content_type)
+            .bind(f.file_name.clone())
+            .bind(id)
+            .bind(step.code.clone())
+            .execute(&mut *tx)
+            .await?;
+        }
+        event(
+            &mut tx,
+            ctx,
+            id,
+            "step",
+            Some(format!("{}={}", step.code, status.as_str())),
+            note,
+        )
+        .await?;
+        recompute(&mut tx, id).await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "step",
+                entity: "migrant",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: Some(format!("{}={}", step.code, status.as_str())),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The evidence file of a step; each download is a sensitive view.
+    pub async fn migrant_step_file(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        step: &str,
+        store: &dyn BlobStore,
+    ) -> Result<(String, String, Vec<u8>)> {
+        let place = self.migrant_place(ctx, id).await?;
+        if !self
+            .migrant_allows(ctx, Action::MigrantSensitiveView, &place)
+            .await?
+        {
+            return Err(Error::Forbidden);
+        }
+        let row: Option<(Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT storage_key, content_type, file_name FROM migrant_steps WHERE migrant_id = $1 AND step = $2",
+        )
+        .bind(id)
+        .bind(step.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((Some(key), Some(ct), Some(name))) = row else {
+            return Err(Error::NotFound);
+        };
+        let bytes = store
+            .get(&key)
+            .await
+            .map_err(|e| Error::Other(anyhow::anyhow!("reading an upload failed: {e}")))?
+            .ok_or(Error::NotFound)?;
+        audit::write(
+            &self.pool,
+            Some(ctx),
+            Event {
+                action: "view_sensitive",
+                entity: "migrant",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                sensitive: true,
+                detail: Some(format!("file={step}")),
+            },
+        )
+        .await?;
+        Ok((ct, name, bytes))
+    }
+
+    /// Disnaker or BP3MI confirm a settled step.
+    pub async fn verify_migrant_step(&self, ctx: &Ctx, id: i64, step: &str) -> Result<()> {
+        let place = self.migrant_place(ctx, id).await?;
+        if !self
+            .migrant_allows(ctx, Action::MigrantVerify, &place)
+            .await?
+        {
+            return Err(Error::Forbidden);
+        }
+        let status: Option<String> = sqlx::query_scalar(
+            "SELECT status FROM migrant_steps WHERE migrant_id = $1 AND step = $2",
+        )
+        .bind(id)
+        .bind(step.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        if status.as_deref() != Some(StepStatus::Selesai.as_str()) {
+            return Err(invalid("step", "err-step-not-done"));
+        }
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE migrant_steps SET verified_by = $1, verified_at = $2 WHERE migrant_id = $3 AND step = $4",
+        )
+        .bind(ctx.actor.user_id)
+        .bind(crate::now())
+        .bind(id)
+        .bind(step.to_string())
+        .execute(&mut *tx)
+        .await?;
+        event(&mut tx, ctx, id, "verify", Some(step.to_string()), None).await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "verify",
+                entity: "migrant",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: Some(format!("step={step}")),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Move a resident along planning → in process → departed → abroad → returned, or to
+    /// "bermasalah". Returns whether the resident is now flagged as having left without the
+    /// procedure.
+    pub async fn set_migrant_status(&self, ctx: &Ctx, id: i64, i: &StatusInput) -> Result<bool> {
+        let place = self.migrant_place(ctx, id).await?;
+        ctx.require(Action::MigrantManage, Some(&place))?;
+        let mut e = FieldErrors::new();
+        let to = e.check("status", MigrantStatus::parse(&i.status));
+        let note = e.check("note", optional_text(&i.note, 1000)).flatten();
+        let today = crate::today();
+        let day = match i.date.trim() {
+            "" => None,
+            d => match date(d) {
+                Ok(d) if d > today => {
+                    e.add("date", "err-date-future");
+                    None
+                }
+                Ok(d) => Some(d),
+                Err(c) => {
+                    e.add("date", c);
+                    None
+                }
+            },
+        };
+        let (from, departure, ret): (String, Option<String>, Option<String>) = sqlx::query_as(
+            "SELECT status, departure_date, return_date FROM migrants WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let from = MigrantStatus::parse(&from).unwrap_or(MigrantStatus::Rencana);
+        if let Some(to) = to {
+            if MigrantStatus::needs_note(from, to) && note.is_none() {
+                e.add("note", "err-note-required");
+            }
+        }
+        let Some(to) = to.filter(|_| e.is_empty()) else {
+            return Err(Error::Invalid(e));
+        };
+        let (departure, ret) = match to {
+            MigrantStatus::Berangkat | MigrantStatus::LuarNegeri => (
+                day.map(format_date)
+                    .or(departure)
+                    .or_else(|| Some(format_date(today))),
+                ret,
+            ),
+            MigrantStatus::Pulang => (
+                departure,
+                day.map(format_date).or_else(|| Some(format_date(today))),
+            ),
+            _ => (departure, ret),
+        };
+        if let (Some(d), Some(r)) = (&departure, &ret) {
+            if r < d && to == MigrantStatus::Pulang {
+                return Err(invalid("date", "err-return-before-departure"));
+            }
+        }
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE migrants SET status = $1, departure_date = $2, return_date = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(to.as_str())
+        .bind(departure)
+        .bind(ret)
+        .bind(crate::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        event(
+            &mut tx,
+            ctx,
+            id,
+            "status",
+            Some(format!("{}>{}", from.as_str(), to.as_str())),
+            note,
+        )
+        .await?;
+        let flagged = recompute(&mut tx, id).await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "status",
+                entity: "migrant",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: Some(format!("{}>{}", from.as_str(), to.as_str())),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(flagged)
+    }
+}
+
+/// A checklist step as an admin edits it.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct StepDefInput {
+    /// Only for a new step: lower-case letters and `_`, 2–40 characters; never changes.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub code: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub label: String,
+    /// The legal source of the step.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub legal: String,
+    /// YYYY-MM-DD.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub effective_from: String,
+    /// YYYY-MM-DD; empty while it applies.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub effective_until: String,
+    /// Ticked: must be settled before leaving.
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub required: Option<String>,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub position: String,
+}
+
+impl Db {
+    /// Add (`code` None) or change a checklist step (admins), then recompute the
+    /// "left without the procedure" flag of every resident who has left, since the rule they
+    /// are measured against changed.
+    pub async fn save_checklist_step(
+        &self,
+        ctx: &Ctx,
+        code: Option<&str>,
+        i: &StepDefInput,
+    ) -> Result<String> {
+        ctx.require(Action::GuideManage, None)?;
+        let mut e = FieldErrors::new();
+        let code = match code {
+            Some(c) => {
+                let known: Option<String> =
+                    sqlx::query_scalar("SELECT code FROM checklist_steps WHERE code = $1")
+                        .bind(c.to_string())
+                        .fetch_optional(&self.pool)
+                        .await?;
+                known.ok_or(Error::NotFound)?
+            }
+            None => {
+                let c = i.code.trim().to_string();
+                let ok = (2..=40).contains(&c.len())
+                    && c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+                if !ok {
+                    e.add("code", "err-step-code");
+                }
+                c
+            }
+        };
+        let label = e.check("label", required_text(&i.label, 200));
+        let legal = e.check("legal", required_text(&i.legal, 300));
+        let from = e.check("effective_from", date(i.effective_from.trim()));
+        let until = match i.effective_until.trim() {
+            "" => None,
+            d => e.check("effective_until", date(d)),
+        };
+        if let (Some(f), Some(u)) = (from, until) {
+            if u <= f {
+                e.add("effective_until", "err-until-before-from");
+            }
+        }
+        let position = match i.position.trim() {
+            "" => Some(99),
+            p => match p.parse::<i64>() {
+                Ok(n) if (1..=999).contains(&n) => Some(n),
+                _ => {
+                    e.add("position", "err-number");
+                    None
+                }
+            },
+        };
+        let (Some(label), Some(legal), Some(from), Some(position)) = (label, legal, from, position)
+        else {
+            return Err(Error::Invalid(e));
+        };
+        if !e.is_empty() {
+            return Err(Error::Invalid(e));
+        }
+        let required = i64::from(crate::users::ticked(&i.required));
+        let now = crate::now();
+        let mut tx = self.begin().await?;
+        let n = sqlx::query(
+            "UPDATE checklist_steps SET label = $1, legal = $2, effective_from = $3, effective_until = $4, required = $5, \
+             position = $6, updated_at = $7 WHERE code = $8",
+        )
+        .bind(label.clone())
+        .bind(legal.clone())
+        .bind(format_date(from))
+        .bind(until.map(format_date))
+        .bind(required)
+        .bind(position)
+        .bind(now)
+        .bind(code.clone())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            sqlx::query(
+                "INSERT INTO checklist_steps (code, position, label, legal, effective_from, effective_until, required, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(code.clone())
+            .bind(position)
+            .bind(label)
+            .bind(legal)
+            .bind(format_date(from))
+            .bind(until.map(format_date))
+            .bind(required)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| crate::on_unique(e, "code", "err-step-code-taken"))?;
+        }
+        let left: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM migrants WHERE status IN ('berangkat', 'luar_negeri', 'pulang', 'bermasalah')",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for id in &left {
+            recompute(&mut tx, *id).await?;
+        }
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "update",
+                entity: "checklist_step",
+                entity_id: Some(code.clone()),
+                detail: Some(format!("recomputed={}", left.len())),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(code)
+    }
+}

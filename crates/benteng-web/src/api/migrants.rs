@@ -1,0 +1,271 @@
+//! The calon PMI register over JSON: the same data-layer calls, permissions and validation as
+//! the pages (`/calon-pmi`).
+
+use super::{created, ApiJson, Problem};
+use crate::ctx::ApiCaller;
+use crate::error::ApiError;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use benteng_db::guide::{GuideInput, GuidePage};
+use benteng_db::migrants::{
+    LetterInput, Migrant, MigrantDetail, MigrantFigures, MigrantFilter, MigrantInput, StatusInput,
+    StepInput,
+};
+use benteng_db::Page;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/migrants", get(migrants).post(migrant_create))
+        .route("/migrants/figures", get(migrant_figures))
+        .route(
+            "/migrants/import",
+            post(migrant_import).layer(DefaultBodyLimit::max(2 * 1024 * 1024)),
+        )
+        .route("/migrants/{id}", get(migrant_get).put(migrant_update))
+        .route("/migrants/{id}/steps", post(migrant_step))
+        .route("/migrants/{id}/steps/{step}/verify", post(migrant_verify))
+        .route("/migrants/{id}/status", post(migrant_status))
+        .route("/migrants/{id}/letters", post(migrant_letter))
+        .route("/public/guide", get(guide_pages))
+        .route("/public/guide/{slug}", get(guide_page))
+        .route("/guide/{slug}", axum::routing::put(guide_update))
+}
+
+/// The safe-migration guide: every page with its Markdown text and legal sources (no token).
+#[utoipa::path(get, path = "/api/v1/public/guide", security(()),
+    responses((status = 200, body = Vec<GuidePage>)))]
+pub(super) async fn guide_pages(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<GuidePage>>, ApiError> {
+    Ok(Json(state.db.guide_pages().await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub(super) struct GuideParams {
+    /// An earlier version.
+    version: Option<i64>,
+}
+
+/// One guide page, current or an earlier version (no token).
+#[utoipa::path(get, path = "/api/v1/public/guide/{slug}", params(("slug" = String, Path), GuideParams), security(()),
+    responses((status = 200, body = GuidePage), (status = 404, body = Problem)))]
+pub(super) async fn guide_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(p): Query<GuideParams>,
+) -> Result<Json<GuidePage>, ApiError> {
+    Ok(Json(state.db.guide_page(&slug, p.version).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct GuideSaved {
+    version: i64,
+}
+
+/// Save a new version of a guide page (admins); `base_version` guards against overwriting
+/// someone else's change.
+#[utoipa::path(put, path = "/api/v1/guide/{slug}", params(("slug" = String, Path)), request_body = GuideInput,
+    responses((status = 200, body = GuideSaved), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn guide_update(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(slug): Path<String>,
+    ApiJson(i): ApiJson<GuideInput>,
+) -> Result<Json<GuideSaved>, ApiError> {
+    let version = state.db.save_guide_page(&ctx, &slug, &i).await?;
+    Ok(Json(GuideSaved { version }))
+}
+
+/// The register in the caller's scope (NIK and phone masked), newest change first.
+#[utoipa::path(get, path = "/api/v1/migrants", params(MigrantFilter),
+    responses((status = 200, body = Page<Migrant>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn migrants(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Query(f): Query<MigrantFilter>,
+) -> Result<Json<Page<Migrant>>, ApiError> {
+    Ok(Json(state.db.list_migrants(&ctx, &f).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct MigrantCreated {
+    id: i64,
+    /// What the NIK check found (`nik:dob_mismatch`, `age:under_18`, …): flags, not refusals.
+    flags: Vec<String>,
+}
+
+/// Register a resident (desa users for their own village; admins anywhere).
+#[utoipa::path(post, path = "/api/v1/migrants", request_body = MigrantInput,
+    responses((status = 201, body = MigrantCreated), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn migrant_create(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiJson(i): ApiJson<MigrantInput>,
+) -> Result<Response, ApiError> {
+    let (id, flags) = state.db.create_migrant(&ctx, &i).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(MigrantCreated {
+            id,
+            flags: split(&flags),
+        }),
+    )
+        .into_response())
+}
+
+fn split(flags: &str) -> Vec<String> {
+    flags
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[derive(Deserialize, IntoParams)]
+pub(super) struct GetParams {
+    /// `true`: NIK and phone in full (roles that may; audited as a sensitive view).
+    reveal: Option<bool>,
+}
+
+/// One resident with the checklist, letters and history.
+#[utoipa::path(get, path = "/api/v1/migrants/{id}", params(("id" = i64, Path), GetParams),
+    responses((status = 200, body = MigrantDetail), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(super) async fn migrant_get(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    Query(p): Query<GetParams>,
+) -> Result<Json<MigrantDetail>, ApiError> {
+    Ok(Json(
+        state
+            .db
+            .get_migrant(&ctx, id, p.reveal == Some(true))
+            .await?,
+    ))
+}
+
+/// Change a resident's particulars.
+#[utoipa::path(put, path = "/api/v1/migrants/{id}", params(("id" = i64, Path)), request_body = MigrantInput,
+    responses((status = 200, body = MigrantCreated), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn migrant_update(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<MigrantInput>,
+) -> Result<Json<MigrantCreated>, ApiError> {
+    let flags = state.db.update_migrant(&ctx, id, &i).await?;
+    Ok(Json(MigrantCreated {
+        id,
+        flags: split(&flags),
+    }))
+}
+
+/// Record progress on a checklist step (no file here; files go through the page form).
+#[utoipa::path(post, path = "/api/v1/migrants/{id}/steps", params(("id" = i64, Path)), request_body = StepInput,
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn migrant_step(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<StepInput>,
+) -> Result<StatusCode, ApiError> {
+    state.db.set_migrant_step(&ctx, id, &i, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Disnaker or BP3MI verify a step that is done.
+#[utoipa::path(post, path = "/api/v1/migrants/{id}/steps/{step}/verify", params(("id" = i64, Path), ("step" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn migrant_verify(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path((id, step)): Path<(i64, String)>,
+) -> Result<StatusCode, ApiError> {
+    state.db.verify_migrant_step(&ctx, id, &step).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct StatusResult {
+    /// The resident left without settling every required step.
+    nonprocedural: bool,
+}
+
+/// Move a resident to another status.
+#[utoipa::path(post, path = "/api/v1/migrants/{id}/status", params(("id" = i64, Path)), request_body = StatusInput,
+    responses((status = 200, body = StatusResult), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn migrant_status(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<StatusInput>,
+) -> Result<Json<StatusResult>, ApiError> {
+    let nonprocedural = state.db.set_migrant_status(&ctx, id, &i).await?;
+    Ok(Json(StatusResult { nonprocedural }))
+}
+
+/// Issue a numbered family permission letter; its PDF is at
+/// `/calon-pmi/{id}/surat/{letter}.pdf` (signed-in page).
+#[utoipa::path(post, path = "/api/v1/migrants/{id}/letters", params(("id" = i64, Path)), request_body = LetterInput,
+    responses((status = 201, body = super::Created), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn migrant_letter(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<LetterInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(state.db.issue_letter(&ctx, id, &i).await?))
+}
+
+/// Residents per village and status, and departures with and without the procedure.
+#[utoipa::path(get, path = "/api/v1/migrants/figures",
+    responses((status = 200, body = MigrantFigures), (status = 403, body = Problem)))]
+pub(super) async fn migrant_figures(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+) -> Result<Json<MigrantFigures>, ApiError> {
+    Ok(Json(state.db.migrant_figures(&ctx).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub(super) struct ImportParams {
+    /// Import the good rows even when some are bad (default: nothing unless all are good).
+    partial: Option<bool>,
+}
+
+/// Import residents from CSV (`name,nik,birth_place,birth_date,sex,phone,address,village,
+/// destination,job,scheme,note`) or an XLSX file with those columns on its first sheet. 200
+/// when every row was taken; 422 with each bad line.
+#[utoipa::path(post, path = "/api/v1/migrants/import", params(ImportParams),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = super::screening::RowsBody), (status = 403, body = Problem), (status = 422, body = super::screening::RowsBody)))]
+pub(super) async fn migrant_import(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    headers: HeaderMap,
+    Query(p): Query<ImportParams>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    // An XLSX body (a zip: "PK") is read from its first sheet.
+    let data = if body.starts_with(b"PK") {
+        crate::xlsx::first_sheet_as_csv(&body).map_err(|code| {
+            let mut e = benteng_domain::FieldErrors::new();
+            e.add("file", code);
+            ApiError::Invalid(e)
+        })?
+    } else {
+        body.to_vec()
+    };
+    let outcome = state
+        .db
+        .import_migrants_csv(&ctx, &data, p.partial != Some(true))
+        .await?;
+    Ok(super::screening::rows_response(&headers, outcome).into_response())
+}

@@ -1,0 +1,365 @@
+//! A resident's page and the forms on it: checklist steps (with evidence files), verification,
+//! status, the family permission letter and its PDF.
+
+use super::*;
+
+#[derive(Deserialize, Default)]
+pub(super) struct ShowQuery {
+    tampilkan: Option<String>,
+}
+
+/// Which form on the detail page failed, and why.
+#[derive(Default)]
+struct Problems {
+    /// "step:<code>", "status" or "letter".
+    form: String,
+    errors: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "migrant.html")]
+struct ShowPage {
+    l: Layout,
+    d: MigrantDetail,
+    statuses: Vec<(String, String)>,
+    step_statuses: Vec<(String, String)>,
+    letter_kinds: Vec<(String, String)>,
+    problems: Problems,
+    /// Values of the letter form when it failed.
+    letter_input: LetterInput,
+}
+
+impl ShowPage {
+    fn t(&self, prefix: &str, code: &str) -> String {
+        self.l.tr.t(&format!("{prefix}-{code}"))
+    }
+
+    fn country(&self) -> String {
+        self.d
+            .migrant
+            .destination
+            .as_deref()
+            .map(|c| self.l.tr.t(&format!("country-{}", c.to_lowercase())))
+            .unwrap_or_else(|| "—".into())
+    }
+
+    fn flag_text(&self, f: &str) -> String {
+        self.l.tr.t(&format!("flag-{}", f.replace([':', '_'], "-")))
+    }
+
+    fn err(&self, form: &str, field: &str) -> Option<&String> {
+        if self.problems.form != form {
+            return None;
+        }
+        self.problems
+            .errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m)
+    }
+
+    fn step_err(&self, code: &str, field: &str) -> Option<&String> {
+        self.err(&format!("step:{code}"), field)
+    }
+
+    fn step_failed(&self, code: &str) -> bool {
+        self.failed(&format!("step:{code}"))
+    }
+
+    fn failed(&self, form: &str) -> bool {
+        self.problems.form == form
+    }
+
+    fn missing_count(&self) -> usize {
+        self.d.steps.iter().filter(|s| s.missing).count()
+    }
+
+    fn done_count(&self) -> usize {
+        self.d
+            .steps
+            .iter()
+            .filter(|s| matches!(s.status.as_str(), "selesai" | "tidak_perlu"))
+            .count()
+    }
+}
+
+async fn show_page(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    reveal: bool,
+    problems: Problems,
+    letter_input: LetterInput,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let d = state.db.get_migrant(auth.ctx(), id, reveal).await?;
+    let tr = &auth.0.tr;
+    let mut l = Layout::new(&auth.0, "migrants-title").await?;
+    l.title = d.migrant.name.clone();
+    html_status(
+        status,
+        &ShowPage {
+            l,
+            d,
+            statuses: status_options(tr),
+            step_statuses: StepStatus::ALL
+                .iter()
+                .map(|s| (s.as_str().to_string(), tr.t(&format!("step-status-{s}"))))
+                .collect(),
+            letter_kinds: LetterKind::ALL
+                .iter()
+                .map(|k| (k.as_str().to_string(), tr.t(&format!("letter-kind-{k}"))))
+                .collect(),
+            problems,
+            letter_input,
+        },
+    )
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, WebError> {
+    let reveal = q.tampilkan.as_deref() == Some("1");
+    show_page(
+        &state,
+        &auth,
+        parse_id(&id)?,
+        reveal,
+        Problems::default(),
+        LetterInput::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn problems(tr: &Tr, form: String, e: &FieldErrors) -> Problems {
+    Problems {
+        form,
+        errors: e
+            .0
+            .iter()
+            .map(|x| (x.field.to_string(), tr.t(x.code)))
+            .collect(),
+    }
+}
+
+/// A step's progress (multipart: the form may carry an evidence file).
+pub(super) async fn step(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    let form = read_form(&auth.0, mp).await?;
+    let i = StepInput {
+        step: form.get("step"),
+        status: form.get("status"),
+        done_on: form.get("done_on"),
+        note: form.get("note"),
+    };
+    let which = format!("step:{}", i.step);
+    if let Some(code) = form.file_error {
+        let mut e = FieldErrors::new();
+        e.add("file", code);
+        return show_page(
+            &state,
+            &auth,
+            id,
+            false,
+            problems(&auth.0.tr, which, &e),
+            LetterInput::default(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    match state
+        .db
+        .set_migrant_step(
+            auth.ctx(),
+            id,
+            &i,
+            form.files.first().map(|f| (f, &*state.store)),
+        )
+        .await
+    {
+        Ok(()) => {
+            flash_redirect(
+                &auth.0,
+                "flash-saved",
+                &format!("/calon-pmi/{id}#langkah-{}", i.step),
+            )
+            .await
+        }
+        Err(e) => {
+            let (status, e) = crate::pages::form_errors(e)?;
+            show_page(
+                &state,
+                &auth,
+                id,
+                false,
+                problems(&auth.0.tr, which, &e),
+                LetterInput::default(),
+                status,
+            )
+            .await
+        }
+    }
+}
+
+pub(super) async fn verify(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, step)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    match state.db.verify_migrant_step(auth.ctx(), id, &step).await {
+        Ok(()) => {
+            flash_redirect(
+                &auth.0,
+                "flash-verified",
+                &format!("/calon-pmi/{id}#langkah-{step}"),
+            )
+            .await
+        }
+        Err(e) => {
+            let (status, e) = crate::pages::form_errors(e)?;
+            show_page(
+                &state,
+                &auth,
+                id,
+                false,
+                problems(&auth.0.tr, format!("step:{step}"), &e),
+                LetterInput::default(),
+                status,
+            )
+            .await
+        }
+    }
+}
+
+pub(super) async fn step_file(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, step)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    let (ct, name, bytes) = state
+        .db
+        .migrant_step_file(auth.ctx(), id, &step, &*state.store)
+        .await?;
+    let name: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, ct),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub(super) async fn status(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(i): Form<StatusInput>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    match state.db.set_migrant_status(auth.ctx(), id, &i).await {
+        Ok(flagged) => {
+            let key = if flagged {
+                "flash-migrant-nonprocedural"
+            } else {
+                "flash-saved"
+            };
+            flash_redirect(&auth.0, key, &format!("/calon-pmi/{id}")).await
+        }
+        Err(e) => {
+            let (status, e) = crate::pages::form_errors(e)?;
+            show_page(
+                &state,
+                &auth,
+                id,
+                false,
+                problems(&auth.0.tr, "status".into(), &e),
+                LetterInput::default(),
+                status,
+            )
+            .await
+        }
+    }
+}
+
+pub(super) async fn letter(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(i): Form<LetterInput>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    match state.db.issue_letter(auth.ctx(), id, &i).await {
+        Ok(_) => {
+            flash_redirect(
+                &auth.0,
+                "flash-letter-issued",
+                &format!("/calon-pmi/{id}#surat"),
+            )
+            .await
+        }
+        Err(e) => {
+            let (status, e) = crate::pages::form_errors(e)?;
+            show_page(
+                &state,
+                &auth,
+                id,
+                false,
+                problems(&auth.0.tr, "letter".into(), &e),
+                i,
+                status,
+            )
+            .await
+        }
+    }
+}
+
+/// The letter as PDF, typeset on a blocking thread.
+pub(super) async fn letter_pdf(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, letter)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    let letter_id = parse_id(letter.trim_end_matches(".pdf"))?;
+    let d = state.db.letter_data(auth.ctx(), id, letter_id).await?;
+    let tr = auth.0.tr.clone();
+    let file = format!("{}.pdf", d.number.replace('/', "-"));
+    let pdf = tokio::task::spawn_blocking(move || {
+        benteng_pdf::permission_letter(&crate::pdf::permission_letter(&tr, &d))
+    })
+    .await
+    .map_err(|e| WebError::internal(e.to_string()))?
+    .map_err(|e| WebError::internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{file}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        pdf,
+    )
+        .into_response())
+}
