@@ -132,7 +132,20 @@ try {
   await p7.screenshot({ path: path.join(out, 'cek-tawaran.png') });
   await p7.goto(`${server.url}/cek-p3mi?q=contoh`);
   await p7.screenshot({ path: path.join(out, 'cek-p3mi.png') });
+  await p7.goto(`${server.url}/panduan/dokumen`);
+  await p7.screenshot({ path: path.join(out, 'panduan.png') });
   await jobseeker.close();
+
+  // The village keeps its calon PMI register (demo residents) on a phone.
+  const village = await newContext(browser, phone);
+  const p8 = await village.newPage();
+  await login(p8, server.url, 'desa.sitiarjo', server.password('desa.sitiarjo'));
+  await p8.goto(`${server.url}/calon-pmi`);
+  await p8.screenshot({ path: path.join(out, 'calon-pmi-list.png') });
+  const dewi = await p8.locator('#migrants a', { hasText: 'Dewi' }).getAttribute('href');
+  await p8.goto(`${server.url}${dewi}`);
+  await p8.screenshot({ path: path.join(out, 'calon-pmi-detail.png'), fullPage: true });
+  await village.close();
   console.log(`screenshots written to ${out}`);
 } finally {
   await browser.close();

@@ -20,6 +20,7 @@ const OPTIONS: &[&str] = &[
     "log_level",
     "upload_dir",
     "public_reports_per_hour",
+    "rules_file",
 ];
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -36,6 +37,9 @@ pub struct Config {
     pub log_level: String,
     pub upload_dir: String,
     pub public_reports_per_hour: u32,
+    /// A rules file replacing the shipped rule sets (job-offer rules, moratorium countries,
+    /// zero-cost occupations); empty: the shipped ones.
+    pub rules_file: String,
     /// Weights of the report priority score (a TOML table; not settable from the environment).
     pub priority: benteng_domain::report::PriorityWeights,
 }
@@ -54,6 +58,7 @@ impl Default for Config {
             log_level: "info".into(),
             upload_dir: "benteng-data/uploads".into(),
             public_reports_per_hour: 10,
+            rules_file: String::new(),
             priority: Default::default(),
         }
     }
@@ -72,6 +77,7 @@ impl std::fmt::Debug for Config {
             .field("api_token_hours", &self.api_token_hours)
             .field("upload_dir", &self.upload_dir)
             .field("public_reports_per_hour", &self.public_reports_per_hour)
+            .field("rules_file", &self.rules_file)
             .finish()
     }
 }

@@ -151,6 +151,17 @@ async fn open(cfg: &Config) -> anyhow::Result<Db> {
         .await
         .with_context(|| format!("connecting to {}", cfg.redacted_url()))?;
     let db = db.with_priority_weights(cfg.priority.clone());
+    let db = match cfg.rules_file.trim() {
+        "" => db,
+        path => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the rules file {path}"))?;
+            let rules = benteng_domain::rules::RuleSet::parse(&text)
+                .map_err(|e| anyhow::anyhow!("rules file {path}: {e}"))?;
+            tracing::info!(path, offer_rules = rules.offer.len(), "rules file loaded");
+            db.with_rules(rules)
+        }
+    };
     let n = db.migrate().await?;
     if n > 0 {
         tracing::info!(applied = n, "database migrated");

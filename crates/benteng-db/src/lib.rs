@@ -58,6 +58,8 @@ pub struct Db {
     pub(crate) regions: std::sync::Arc<region_index::Slot>,
     /// Weights of the report priority score (configuration `[priority]`).
     pub(crate) weights: std::sync::Arc<benteng_domain::report::PriorityWeights>,
+    /// Rule sets that follow the law (configuration `rules_file`; the shipped ones otherwise).
+    pub(crate) rules: std::sync::Arc<benteng_domain::rules::RuleSet>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -234,7 +236,19 @@ impl Db {
             backend,
             regions: Default::default(),
             weights: Default::default(),
+            rules: std::sync::Arc::new(benteng_domain::rules::RuleSet::builtin().clone()),
         })
+    }
+
+    /// Use this rule set from now on (set once at start from the configuration).
+    pub fn with_rules(mut self, rules: benteng_domain::rules::RuleSet) -> Db {
+        self.rules = std::sync::Arc::new(rules);
+        self
+    }
+
+    /// The rule set in force.
+    pub fn rules(&self) -> &benteng_domain::rules::RuleSet {
+        &self.rules
     }
 
     /// Use these priority weights from now on (set once at start from the configuration).

@@ -21,6 +21,7 @@ pub mod policy;
 pub mod region;
 pub mod report;
 pub mod role;
+pub mod rules;
 pub mod screening;
 pub mod values;
 

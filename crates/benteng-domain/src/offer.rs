@@ -1,15 +1,15 @@
 //! Cek Tawaran Kerja: a resident answers a few questions about a job offer abroad and gets a
 //! green, yellow or red verdict, each reason with its legal source and the next step.
 //!
-//! The rules are data ([`RULES`]): a code, a level, the legal reference and the date from which
-//! it applies, so that a change of law is a change of this table (and its test), not of the
-//! logic. What each code tests is in [`applies`]. A rule whose `effective_from` is after the
-//! check's date is skipped.
+//! The rules are data ([`crate::rules::RuleSet`], shipped in `rules/default.toml` and
+//! replaceable by the operator): a code, a level, the legal reference and the days on which it
+//! applies, so that a change of law is a change of that file, not of the logic. What each code
+//! tests is in [`applies`] (the codes are [`RULE_CODES`]). A rule not in force on the check's
+//! date is skipped.
 
-use crate::passport::MORATORIUM;
 use crate::report::coded;
+use crate::rules::{OfferRule, RuleSet};
 use serde::{Deserialize, Serialize};
-use time::macros::date;
 use time::Date;
 
 coded! {
@@ -65,14 +65,6 @@ coded! {
     }
 }
 
-impl Job {
-    /// Occupations placed without placement costs (Peraturan BP2MI 9/2020: housekeeper,
-    /// carers, cook, driver, gardener, cleaner, farm/plantation worker, fishing-vessel crew).
-    pub fn zero_cost(self) -> bool {
-        matches!(self, Job::Prt | Job::Perawat | Job::Perkebunan | Job::Kapal)
-    }
-}
-
 /// The resident's answers.
 #[derive(Debug, Clone, Default)]
 pub struct Answers {
@@ -108,110 +100,41 @@ impl Verdict {
     }
 }
 
-/// One rule: its code (message ids `offer-rule-<code>` and `offer-step-<code>`), the level it
-/// raises, its legal source and the date from which it applies.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Rule {
-    pub code: &'static str,
-    pub level: Verdict,
-    pub legal: &'static str,
-    pub effective_from: Date,
-}
-
-/// The rule set. Sources: UU 18/2017 on the protection of Indonesian migrant workers (Pasal 5
-/// requirements, Pasal 13 documents, Pasal 30 no placement costs, Pasal 49 who may place),
-/// Peraturan BP2MI 9/2020 (zero-cost occupations), Kepmenaker 260/2015 (Middle-East
-/// moratorium), SE Dirjen Imigrasi IMI-0277.GR.02.06/2017 (work needs the Disnaker passport
-/// recommendation; no working on a visit visa), UU 21/2007 (TPPO).
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "company_unregistered",
-        level: Verdict::Merah,
-        legal: "UU 18/2017 Pasal 49",
-        effective_from: date!(2017 - 11 - 22),
-    },
-    Rule {
-        code: "licence_not_valid",
-        level: Verdict::Merah,
-        legal: "UU 18/2017 Pasal 49",
-        effective_from: date!(2017 - 11 - 22),
-    },
-    Rule {
-        code: "country_not_permitted",
-        level: Verdict::Merah,
-        legal: "UU 18/2017 Pasal 49; izin penempatan (SIP2MI) per negara tujuan",
-        effective_from: date!(2017 - 11 - 22),
-    },
-    Rule {
-        code: "visit_visa_for_work",
-        level: Verdict::Merah,
-        legal: "UU 18/2017 Pasal 13; SE Dirjen Imigrasi IMI-0277.GR.02.06/2017",
-        effective_from: date!(2017 - 02 - 24),
-    },
-    Rule {
-        code: "domestic_moratorium",
-        level: Verdict::Merah,
-        legal: "Kepmenaker 260/2015",
-        effective_from: date!(2015 - 07 - 01),
-    },
-    Rule {
-        code: "under_age",
-        level: Verdict::Merah,
-        legal: "UU 18/2017 Pasal 5",
-        effective_from: date!(2017 - 11 - 22),
-    },
-    Rule {
-        code: "fee_zero_cost_job",
-        level: Verdict::Merah,
-        legal: "UU 18/2017 Pasal 30; Peraturan BP2MI 9/2020",
-        effective_from: date!(2021 - 07 - 15),
-    },
-    Rule {
-        code: "fee_asked",
-        level: Verdict::Kuning,
-        legal: "UU 18/2017 Pasal 30; Peraturan BP2MI 2/2020 Pasal 3",
-        effective_from: date!(2017 - 11 - 22),
-    },
-    Rule {
-        code: "no_contract",
-        level: Verdict::Kuning,
-        legal: "UU 18/2017 Pasal 13",
-        effective_from: date!(2017 - 11 - 22),
-    },
-    Rule {
-        code: "unofficial_training",
-        level: Verdict::Kuning,
-        legal: "UU 18/2017 Pasal 13 huruf c (sertifikat kompetensi dari lembaga resmi)",
-        effective_from: date!(2017 - 11 - 22),
-    },
-    Rule {
-        code: "recruited_informally",
-        level: Verdict::Kuning,
-        legal: "UU 18/2017 (informasi dan pendaftaran calon PMI lewat Disnaker/LTSA)",
-        effective_from: date!(2017 - 11 - 22),
-    },
-    Rule {
-        code: "company_unknown",
-        level: Verdict::Kuning,
-        legal: "UU 18/2017 Pasal 49",
-        effective_from: date!(2017 - 11 - 22),
-    },
+/// What the offer rules can test; each rule in the rule set names one of these (message ids
+/// `offer-rule-<code>` and `offer-step-<code>`).
+pub const RULE_CODES: &[&str] = &[
+    "company_unregistered",
+    "licence_not_valid",
+    "country_not_permitted",
+    "visit_visa_for_work",
+    "domestic_moratorium",
+    "under_age",
+    "fee_zero_cost_job",
+    "fee_asked",
+    "no_contract",
+    "unofficial_training",
+    "recruited_informally",
+    "company_unknown",
 ];
 
 /// Whether the rule `code` applies to these answers.
-fn applies(code: &str, a: &Answers) -> bool {
+fn applies(code: &str, a: &Answers, rules: &RuleSet, day: Date) -> bool {
     let dest = a.destination.as_deref().map(str::to_uppercase);
+    let zero_cost = a.job.is_some_and(|j| rules.zero_cost(j, day));
     match code {
         "company_unregistered" => a.company == Some(Company::TidakTerdaftar),
         "licence_not_valid" => matches!(a.company, Some(Company::Kedaluwarsa | Company::Dicabut)),
         "country_not_permitted" => a.company == Some(Company::NegaraLain),
         "visit_visa_for_work" => matches!(a.visa, Some(Visa::Turis | Visa::Umrah)),
         "domestic_moratorium" => {
-            a.job == Some(Job::Prt) && dest.as_deref().is_some_and(|d| MORATORIUM.contains(&d))
+            a.job == Some(Job::Prt)
+                && dest
+                    .as_deref()
+                    .is_some_and(|d| rules.moratorium(d, day).is_some())
         }
         "under_age" => a.age.is_some_and(|x| x < 18),
-        "fee_zero_cost_job" => a.job.is_some_and(Job::zero_cost) && a.fee_rp.is_some_and(|f| f > 0),
-        "fee_asked" => !a.job.is_some_and(Job::zero_cost) && a.fee_rp.is_some_and(|f| f > 0),
+        "fee_zero_cost_job" => zero_cost && a.fee_rp.is_some_and(|f| f > 0),
+        "fee_asked" => !zero_cost && a.fee_rp.is_some_and(|f| f > 0),
         "no_contract" => !a.contract_seen,
         "unofficial_training" => a.unofficial_training,
         "recruited_informally" => {
@@ -225,13 +148,13 @@ fn applies(code: &str, a: &Answers) -> bool {
     }
 }
 
-/// The check: the rules that apply on `today`, strongest first, and the verdict (the
+/// The check: the rules in force on `today` that apply, strongest first, and the verdict (the
 /// strongest level, green when none applies).
-pub fn check(a: &Answers, today: Date) -> (Verdict, Vec<Rule>) {
-    let mut hits: Vec<Rule> = RULES
-        .iter()
-        .filter(|r| r.effective_from <= today && applies(r.code, a))
-        .copied()
+pub fn check(a: &Answers, rules: &RuleSet, today: Date) -> (Verdict, Vec<OfferRule>) {
+    let mut hits: Vec<OfferRule> = rules
+        .offer_rules(today)
+        .filter(|r| applies(&r.code, a, rules, today))
+        .cloned()
         .collect();
     hits.sort_by_key(|r| std::cmp::Reverse(r.level));
     let verdict = hits.first().map_or(Verdict::Hijau, |r| r.level);
@@ -241,6 +164,7 @@ pub fn check(a: &Answers, today: Date) -> (Verdict, Vec<Rule>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::macros::date;
 
     const TODAY: Date = date!(2026 - 11 - 29);
 
@@ -259,9 +183,9 @@ mod tests {
         }
     }
 
-    fn codes(a: &Answers) -> (Verdict, Vec<&'static str>) {
-        let (v, hits) = check(a, TODAY);
-        (v, hits.iter().map(|r| r.code).collect())
+    fn codes(a: &Answers) -> (Verdict, Vec<String>) {
+        let (v, hits) = check(a, RuleSet::builtin(), TODAY);
+        (v, hits.into_iter().map(|r| r.code).collect())
     }
 
     #[test]
@@ -384,7 +308,11 @@ mod tests {
         for (code, a) in cases {
             let (v, hits) = codes(&a);
             assert_eq!(hits, vec![code], "{code}");
-            let rule = RULES.iter().find(|r| r.code == code).unwrap();
+            let rule = RuleSet::builtin()
+                .offer
+                .iter()
+                .find(|r| r.code == code)
+                .unwrap();
             assert_eq!(v, rule.level, "{code}");
         }
     }
@@ -410,19 +338,51 @@ mod tests {
             fee_rp: Some(1),
             ..legal()
         };
-        let (_, before) = check(&a, date!(2021 - 07 - 14));
+        let rules = RuleSet::builtin();
+        let (_, before) = check(&a, rules, date!(2021 - 07 - 14));
         assert!(before.iter().all(|r| r.code != "fee_zero_cost_job"));
-        let (_, after) = check(&a, date!(2021 - 07 - 15));
+        let (_, after) = check(&a, rules, date!(2021 - 07 - 15));
         assert!(after.iter().any(|r| r.code == "fee_zero_cost_job"));
     }
 
     #[test]
     fn every_rule_has_a_source_and_a_test() {
-        for r in RULES {
-            assert!(!r.legal.is_empty(), "{}", r.code);
-            let a = Answers::default();
-            let _ = applies(r.code, &a);
+        let rules = RuleSet::builtin();
+        for r in &rules.offer {
+            assert!(!r.validity.legal.is_empty(), "{}", r.code);
         }
-        assert!(!applies("unknown_rule", &legal()));
+        assert!(!applies("unknown_rule", &legal(), rules, TODAY));
+    }
+
+    #[test]
+    fn a_rule_set_from_the_operator_changes_the_verdict() {
+        // The ministry lifts the moratorium for Saudi Arabia: domestic work there is no longer
+        // red by that rule; a rule set to yellow shows yellow.
+        let text = include_str!("../rules/default.toml")
+            .replace("\"DZ\", \"SA\", ", "\"DZ\", ")
+            .replace(
+                "code = \"no_contract\"\nlevel = \"kuning\"",
+                "code = \"no_contract\"\nlevel = \"merah\"",
+            );
+        let rules = RuleSet::parse(&text).unwrap();
+        let a = Answers {
+            job: Some(Job::Prt),
+            destination: Some("SA".into()),
+            fee_rp: None,
+            ..legal()
+        };
+        let (_, builtin) = check(&a, RuleSet::builtin(), TODAY);
+        assert!(builtin.iter().any(|r| r.code == "domestic_moratorium"));
+        let (v, hits) = check(&a, &rules, TODAY);
+        assert_eq!(v, Verdict::Hijau, "{hits:?}");
+        let (v, _) = check(
+            &Answers {
+                contract_seen: false,
+                ..legal()
+            },
+            &rules,
+            TODAY,
+        );
+        assert_eq!(v, Verdict::Merah);
     }
 }

@@ -78,14 +78,6 @@ impl Decision {
     }
 }
 
-/// Middle-East countries where placement with individual employers (domestic work) is
-/// prohibited by Kepmenaker 260/2015 (ISO codes; the 21 named in the sources, the SPSK pilot
-/// in Saudi Arabia does not lift it for applicants placed outside that channel).
-pub const MORATORIUM: &[&str] = &[
-    "DZ", "SA", "BH", "IQ", "IR", "KW", "LB", "LY", "MA", "MR", "EG", "OM", "PK", "PS", "QA", "SS",
-    "SY", "TN", "AE", "YE", "JO",
-];
-
 /// The main destinations of Indonesian migrant workers (BP2MI placement data), where a
 /// tourist or umrah trip by a young resident of a kantong PMI village deserves a question.
 pub const PLACEMENT_COUNTRIES: &[&str] = &["MY", "SA", "TW", "HK", "SG", "KR", "JP", "AE", "QA"];
@@ -120,6 +112,8 @@ pub struct Context {
     pub village_reports_90d: i64,
     /// The village is a known sender of migrant workers (kantong PMI).
     pub kantong_pmi: bool,
+    /// The rule set in force (moratorium countries); `None` uses the shipped one.
+    pub rules: Option<std::sync::Arc<crate::rules::RuleSet>>,
 }
 
 /// One reason in the assessment, with its weight. Rendered by the web in the user's language
@@ -261,8 +255,12 @@ pub fn assess(a: &Applicant, c: &Context) -> Assessment {
     {
         f.push(Finding::WorkWithoutRecommendation);
     }
-    if let Some(d) = &dest {
-        if a.domestic_work && MORATORIUM.contains(&d.as_str()) {
+    let rules = c
+        .rules
+        .as_deref()
+        .unwrap_or_else(|| crate::rules::RuleSet::builtin());
+    if let (Some(d), Some(day)) = (&dest, today) {
+        if a.domestic_work && rules.moratorium(d, day).is_some() {
             f.push(Finding::DomesticMoratorium { country: d.clone() });
         }
     }

@@ -315,6 +315,7 @@ impl Db {
                 sponsor_phone_hit,
                 village_reports_90d,
                 kantong_pmi,
+                rules: Some(self.rules.clone()),
             },
         );
         let findings: Vec<StoredFinding> = a

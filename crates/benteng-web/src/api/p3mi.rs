@@ -113,10 +113,10 @@ pub(super) async fn p3mi_import(
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub(super) struct OfferReason {
-    code: &'static str,
+    code: String,
     /// merah or kuning.
     level: &'static str,
-    legal: &'static str,
+    legal: String,
     message: String,
     next_step: String,
 }
@@ -143,7 +143,8 @@ pub(super) async fn offer_check(
     let (answers, company) = crate::pages::offer::evaluate(&state, &f)
         .await
         .map_err(ApiError::Invalid)?;
-    let (verdict, rules) = benteng_domain::offer::check(&answers, benteng_db::today());
+    let (verdict, rules) =
+        benteng_domain::offer::check(&answers, state.db.rules(), benteng_db::today());
     let lang = headers
         .get(axum::http::header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
@@ -154,13 +155,13 @@ pub(super) async fn offer_check(
         verdict: verdict.as_str(),
         company,
         reasons: rules
-            .iter()
+            .into_iter()
             .map(|r| OfferReason {
-                code: r.code,
-                level: r.level.as_str(),
-                legal: r.legal,
                 message: tr.t(&format!("offer-rule-{}", r.code)),
                 next_step: tr.t(&format!("offer-step-{}", r.code)),
+                level: r.level.as_str(),
+                legal: r.validity.legal,
+                code: r.code,
             })
             .collect(),
     }))

@@ -15,7 +15,8 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use benteng_db::p3mi::P3mi;
 use benteng_db::reports::ReportInput;
-use benteng_domain::offer::{check, Answers, Company, Job, Recruiter, Rule, Verdict, Visa};
+use benteng_domain::offer::{check, Answers, Company, Job, Recruiter, Verdict, Visa};
+use benteng_domain::rules::{OfferRule, RuleSet};
 use benteng_domain::FieldErrors;
 use serde::Deserialize;
 
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/cek-tawaran", get(form).post(run))
         .route("/cek-tawaran/laporkan", post(to_report))
+        .route("/cek-tawaran/aturan", get(rules_page))
 }
 
 /// The form's fields, as typed.
@@ -51,7 +53,7 @@ pub struct OfferForm {
 /// The outcome shown under the form.
 pub struct Outcome {
     pub verdict: Verdict,
-    pub rules: Vec<Rule>,
+    pub rules: Vec<OfferRule>,
     /// The registered company the name matched, if any.
     pub company: Option<P3mi>,
 }
@@ -228,6 +230,7 @@ fn options<T: Copy + std::fmt::Display>(tr: &Tr, prefix: &str, all: &[T]) -> Vec
 
 async fn page(
     v: &Viewer,
+    rules: &RuleSet,
     f: OfferForm,
     errors: &FieldErrors,
     outcome: Option<Outcome>,
@@ -243,7 +246,7 @@ async fn page(
                 .iter()
                 .map(|x| (x.field.to_string(), tr.t(x.code)))
                 .collect(),
-            destinations: super::screening::destinations(tr),
+            destinations: super::screening::destinations(tr, rules),
             jobs: options(tr, "offer-job", Job::ALL),
             visas: options(tr, "offer-visa", Visa::ALL),
             recruiters: options(tr, "offer-recruiter", Recruiter::ALL),
@@ -253,9 +256,10 @@ async fn page(
     )
 }
 
-async fn form(v: Viewer) -> Result<Response, WebError> {
+async fn form(State(state): State<AppState>, v: Viewer) -> Result<Response, WebError> {
     page(
         &v,
+        state.db.rules(),
         OfferForm::default(),
         &FieldErrors::new(),
         None,
@@ -271,20 +275,38 @@ async fn run(
 ) -> Result<Response, WebError> {
     match evaluate(&state, &f).await {
         Ok((answers, company)) => {
-            let (verdict, rules) = check(&answers, benteng_db::today());
+            let (verdict, rules) = check(&answers, state.db.rules(), benteng_db::today());
             let outcome = Outcome {
                 verdict,
                 rules,
                 company,
             };
-            page(&v, f, &FieldErrors::new(), Some(outcome), StatusCode::OK).await
+            page(
+                &v,
+                state.db.rules(),
+                f,
+                &FieldErrors::new(),
+                Some(outcome),
+                StatusCode::OK,
+            )
+            .await
         }
-        Err(e) => page(&v, f, &e, None, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => {
+            page(
+                &v,
+                state.db.rules(),
+                f,
+                &e,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
     }
 }
 
 /// The check as the description of a report, in the resident's language.
-fn description(tr: &Tr, f: &OfferForm, verdict: Verdict, rules: &[Rule]) -> String {
+fn description(tr: &Tr, f: &OfferForm, verdict: Verdict, rules: &[OfferRule]) -> String {
     let mut lines = vec![tr.t("offer-report-intro")];
     let mut add = |key: &str, value: String| {
         if !value.trim().is_empty() {
@@ -343,8 +365,18 @@ async fn to_report(
     Form(f): Form<OfferForm>,
 ) -> Result<Response, WebError> {
     let (verdict, rules) = match evaluate(&state, &f).await {
-        Ok((answers, _)) => check(&answers, benteng_db::today()),
-        Err(e) => return page(&v, f, &e, None, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Ok((answers, _)) => check(&answers, state.db.rules(), benteng_db::today()),
+        Err(e) => {
+            return page(
+                &v,
+                state.db.rules(),
+                f,
+                &e,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
     };
     let input = ReportInput {
         category: "rekrutmen".into(),
@@ -354,4 +386,81 @@ async fn to_report(
         ..Default::default()
     };
     super::reports::prefilled_public_form(&state, &v, input).await
+}
+
+/// One line of the rules page: what, how strongly, on which source, from when to when.
+pub struct RuleLine {
+    pub text: String,
+    pub level: &'static str,
+    pub legal: String,
+    pub from: String,
+    pub until: Option<String>,
+    pub in_force: bool,
+}
+
+#[derive(Template)]
+#[template(path = "offer_rules.html")]
+struct RulesPage {
+    l: Layout,
+    lines: Vec<RuleLine>,
+}
+
+/// The rule set behind the check, in force or not, with its sources (public): residents and
+/// officers can see why the check says what it says.
+async fn rules_page(State(state): State<AppState>, v: Viewer) -> Result<Response, WebError> {
+    let tr = &v.tr;
+    let rules = state.db.rules();
+    let today = benteng_db::today();
+    let date = benteng_domain::values::format_date;
+    let line =
+        |text: String, level: &'static str, val: &benteng_domain::rules::Validity| RuleLine {
+            text,
+            level,
+            legal: val.legal.clone(),
+            from: date(val.effective_from),
+            until: val.effective_until.map(date),
+            in_force: val.in_force(today),
+        };
+    let mut lines: Vec<RuleLine> = rules
+        .offer
+        .iter()
+        .map(|r| {
+            line(
+                tr.t(&format!("offer-rule-{}", r.code)),
+                r.level.as_str(),
+                &r.validity,
+            )
+        })
+        .collect();
+    for m in &rules.moratorium {
+        let names: Vec<String> = m
+            .codes
+            .iter()
+            .map(|c| tr.t(&format!("country-{}", c.to_lowercase())))
+            .collect();
+        lines.push(line(
+            tr.t1("rules-moratorium", "countries", names.join(", ")),
+            "merah",
+            &m.validity,
+        ));
+    }
+    for z in &rules.zero_cost {
+        let names: Vec<String> = z
+            .codes
+            .iter()
+            .map(|c| tr.t(&format!("offer-job-{c}")))
+            .collect();
+        lines.push(line(
+            tr.t1("rules-zero-cost", "jobs", names.join(", ")),
+            "merah",
+            &z.validity,
+        ));
+    }
+    html_status(
+        StatusCode::OK,
+        &RulesPage {
+            l: Layout::new(&v, "rules-title").await?,
+            lines,
+        },
+    )
 }

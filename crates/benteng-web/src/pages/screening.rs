@@ -19,8 +19,9 @@ use benteng_db::screening::{
     DecisionInput, RowError, ScreeningDetail, ScreeningInput, ScreeningQuery, ScreeningRow,
     ScreeningStats,
 };
-use benteng_domain::passport::{Decision, Document, Level, Purpose, MORATORIUM};
+use benteng_domain::passport::{Decision, Document, Level, Purpose};
 use benteng_domain::report::COUNTRIES;
+use benteng_domain::rules::RuleSet;
 use benteng_domain::{Action, FieldErrors};
 use serde::Deserialize;
 
@@ -44,10 +45,10 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Every destination the form offers: the usual ones and the moratorium countries.
-pub(super) fn destinations(tr: &Tr) -> Vec<(String, String)> {
+pub(super) fn destinations(tr: &Tr, rules: &RuleSet) -> Vec<(String, String)> {
     let mut codes: Vec<&str> = COUNTRIES.to_vec();
-    for c in MORATORIUM {
-        if !codes.contains(c) {
+    for c in rules.moratorium_countries(benteng_db::today()) {
+        if !codes.contains(&c) {
             codes.push(c);
         }
     }
@@ -227,7 +228,7 @@ async fn form_page(
                 .collect(),
             purposes: coded(tr, "purpose", Purpose::ALL),
             documents: coded(tr, "document", Document::ALL),
-            destinations: destinations(tr),
+            destinations: destinations(tr, state.db.rules()),
             l: Layout::new(&auth.0, "screening-new-title").await?,
             i,
             cari,

@@ -709,6 +709,18 @@ async fn the_guide_is_public_and_versioned_and_only_admins_edit_it() {
     );
     let (s, _) = app.get(&anon, "/panduan/tidak-ada").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+    // The rules behind the job-offer check, with their sources and dates.
+    let (s, html) = app.get(&anon, "/cek-tawaran/aturan").await;
+    assert_eq!(s, StatusCode::OK);
+    for want in [
+        "Kepmenaker 260/2015",
+        "Arab Saudi",
+        "Peraturan BP2MI 9/2020",
+        "Pekerja rumah tangga",
+        "2021-07-15",
+    ] {
+        assert!(html.contains(want), "{want}");
+    }
     let r = anon
         .get(app.url("/api/v1/public/guide"))
         .send()
