@@ -1002,3 +1002,4 @@ rules-intro = Every rule with its legal basis and the dates it applies. When a r
 rules-not-in-force = not in force today
 rules-moratorium = Placement of domestic workers is prohibited in: { $countries }
 rules-zero-cost = No placement costs for: { $jobs }
+migrant-evidence-kept = evidence on file

@@ -999,3 +999,4 @@ rules-intro = Setiap aturan dengan dasar hukum dan tanggal berlakunya. Bila atur
 rules-not-in-force = tidak berlaku hari ini
 rules-moratorium = Penempatan pekerja rumah tangga dilarang ke: { $countries }
 rules-zero-cost = Tanpa biaya penempatan untuk: { $jobs }
+migrant-evidence-kept = bukti tersimpan

@@ -28,6 +28,11 @@ async fn main() -> Result<()> {
         .ok()
         .and_then(|s| s.replace('_', "").parse().ok())
         .unwrap_or(0);
+    // BENTENG_BENCH_MIGRANTS=200000 adds that many calon PMI and measures the register pages.
+    let migrants: usize = std::env::var("BENTENG_BENCH_MIGRANTS")
+        .ok()
+        .and_then(|s| s.replace('_', "").parse().ok())
+        .unwrap_or(0);
     let dir = tempfile::tempdir()?;
     let url = std::env::var("BENTENG_BENCH_DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.path().display()));
@@ -87,6 +92,17 @@ async fn main() -> Result<()> {
             "seed: all villages enrolled with visits in {} s",
             t.elapsed().as_secs()
         );
+        if migrants > 0 {
+            let t = Instant::now();
+            let g = db.generate_migrants(migrants, SEED).await?;
+            println!(
+                "calon PMI: {} residents, {} settled steps, {} left without the procedure, in {:.0} s",
+                g.migrants,
+                g.steps,
+                g.nonprocedural,
+                t.elapsed().as_secs_f64()
+            );
+        }
         if reports > 0 {
             let t = Instant::now();
             let g = db.generate_reports(reports, SEED).await?;
@@ -190,6 +206,63 @@ async fn main() -> Result<()> {
     if let Some(g) = generated {
         bench_reports(&db, &base, &g, clients, seconds, &password).await?;
     }
+    if migrants > 0 || std::env::var("BENTENG_BENCH_ONLY_MIGRANTS").is_ok_and(|v| v == "1") {
+        bench_migrants(&db, &base, clients, seconds, &password).await?;
+    }
+    Ok(())
+}
+
+/// The calon PMI register pages, and the family permission letter as PDF.
+async fn bench_migrants(
+    db: &Db,
+    base: &str,
+    clients: usize,
+    seconds: u64,
+    password: &dyn Fn(&str) -> String,
+) -> Result<()> {
+    // And a resident of the officer's area (Kabupaten Malang) for the detail page.
+    let (total, id) = db.migrant_bench_sample().await?;
+    for user in ["pimpasa.malang", "kanwil.jatim"] {
+        println!("\n== calon PMI ({total} in the register), {user}: {clients} clients, {seconds} s per page");
+        let sessions = Arc::new(logins(base, user, &password(user), clients).await?);
+        header();
+        for (name, path) in [
+            ("register list p1", "/calon-pmi".to_string()),
+            ("register list p40", "/calon-pmi?hal=40".to_string()),
+            ("left without procedure", "/calon-pmi?flag=1".to_string()),
+            ("status abroad", "/calon-pmi?status=luar_negeri".to_string()),
+            ("name search", "/calon-pmi?q=siti".to_string()),
+            ("resident page", format!("/calon-pmi/{id}")),
+            ("figures (dashboard)", "/calon-pmi/angka".to_string()),
+        ] {
+            measure(base, name, &[path], &sessions, seconds).await?;
+        }
+    }
+    // The letter: typeset on a blocking thread per request, as the page does.
+    let letter = benteng_pdf::PermissionLetter {
+        title: "SURAT IZIN SUAMI/ISTRI".into(),
+        number: "001/SIK/35.07.04.2007/2026".into(),
+        village: "Sitiarjo".into(),
+        district: "Sumbermanjing Wetan".into(),
+        regency: "Kabupaten Malang".into(),
+        province: "Jawa Timur".into(),
+        ..Default::default()
+    };
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let pdf = benteng_pdf::permission_letter(&letter)?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        anyhow::ensure!(pdf.starts_with(b"%PDF"), "not a PDF");
+    }
+    let first = times[0];
+    let mut rest = times[1..].to_vec();
+    rest.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "\npermission letter PDF: first {first:.0} ms (fonts and templates loaded), then p50 {:.1} ms, max {:.1} ms",
+        rest[rest.len() / 2],
+        rest[rest.len() - 1]
+    );
     Ok(())
 }
 

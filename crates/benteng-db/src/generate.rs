@@ -55,10 +55,10 @@ pub struct GenerateReport {
 }
 
 /// SplitMix64: small, fast and the same on every platform and version.
-struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64) -> Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
         let mut r = Rng(seed ^ 0x9E37_79B9_7F4A_7C15);
         r.next();
         r
@@ -73,19 +73,19 @@ impl Rng {
     }
 
     /// Uniform in `0..n` (n > 0).
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         ((self.next() as u128 * n as u128) >> 64) as u64
     }
 
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+    pub(crate) fn range(&mut self, lo: i64, hi: i64) -> i64 {
         lo + self.below((hi - lo + 1) as u64) as i64
     }
 
-    fn chance(&mut self, p: f64) -> bool {
+    pub(crate) fn chance(&mut self, p: f64) -> bool {
         ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
     }
 
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.below(xs.len() as u64) as usize]
     }
 
@@ -540,7 +540,7 @@ struct Gen {
     seen: HashMap<String, i64>,
 }
 
-fn person_name(r: &mut Rng, female: bool) -> String {
+pub(crate) fn person_name(r: &mut Rng, female: bool) -> String {
     let x = r.below(100);
     if x < 30 {
         return r.pick(MONONYMS).to_string();
@@ -558,7 +558,7 @@ fn person_name(r: &mut Rng, female: bool) -> String {
 }
 
 /// An Indonesian mobile number, `+628xx` and eight digits.
-fn phone(r: &mut Rng) -> String {
+pub(crate) fn phone(r: &mut Rng) -> String {
     const OPERATORS: &[&str] = &[
         "11", "12", "13", "21", "22", "23", "51", "52", "53", "55", "56", "57", "58", "77", "78",
         "81", "82", "83", "95", "96", "97", "98",
@@ -603,7 +603,7 @@ fn code_for(counter: u64, seed: u64) -> String {
 }
 
 /// A text literal for SQL: single quotes doubled (standard strings on both backends).
-fn lit(s: &str) -> String {
+pub(crate) fn lit(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('\'');
     for c in s.chars().filter(|c| *c != '\0') {

@@ -81,8 +81,8 @@ pub struct GuideInput {
     /// Why the page changed (e.g. the new regulation).
     #[serde(default, deserialize_with = "crate::de::loose")]
     pub note: String,
-    /// The version the editor started from; a save on top of someone else's newer version is
-    /// refused instead of silently overwriting it.
+    /// The version the editor started from (required); a save on top of someone else's newer
+    /// version is refused instead of silently overwriting it.
     #[serde(default, deserialize_with = "crate::de::loose")]
     pub base_version: String,
 }
@@ -137,10 +137,10 @@ impl Db {
         let body = e.check("body", required_text(&i.body, 50_000));
         let sources = e.check("sources", required_text(&i.sources, 5_000));
         let note = e.check("note", optional_text(&i.note, 500)).flatten();
-        if let Ok(base) = i.base_version.trim().parse::<i64>() {
-            if base != current.version {
-                e.add("body", "err-guide-changed");
-            }
+        match i.base_version.trim().parse::<i64>() {
+            Ok(base) if base == current.version => {}
+            Ok(_) => e.add("body", "err-guide-changed"),
+            Err(_) => e.add("base_version", "err-required"),
         }
         let (Some(title), Some(body), Some(sources)) = (title, body, sources) else {
             return Err(Error::Invalid(e));

@@ -16,6 +16,7 @@ mod csv_rows;
 pub mod demo;
 pub mod desa_binaan;
 pub mod generate;
+pub mod generate_migrants;
 pub mod guide;
 pub mod migrants;
 mod migrate;

@@ -70,6 +70,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0015_migrants.sql"),
     ),
     (16, "guide", include_str!("../migrations/0016_guide.sql")),
+    (
+        17,
+        "migrant_indexes",
+        include_str!("../migrations/0017_migrant_indexes.sql"),
+    ),
 ];
 
 /// How many migrations the binary carries.

@@ -33,47 +33,78 @@ pub fn migrants(items: &[Migrant]) -> Result<Vec<u8>, WebError> {
     sheet("Calon PMI", &EXPORT_COLUMNS, &export_rows(items))
 }
 
+/// Rows and columns read from an uploaded sheet; anything beyond is ignored (the register
+/// import takes at most 5,000 rows and knows 12 columns).
+const MAX_ROWS: u32 = 5_002;
+const MAX_COLS: u32 = 60;
+
 /// The first sheet of an uploaded XLSX file as CSV bytes, so that one reader (line numbers,
-/// columns by name, row limit) serves both formats. Dates become `YYYY-MM-DD`; whole numbers
-/// lose the `.0` a spreadsheet gives them (a NIK typed as a number stays 16 digits). The
-/// error is a Fluent message id.
+/// columns by name, row limit) serves both formats. Cells are streamed and only the first
+/// rows and columns are kept, so a file that claims a huge sheet cannot make the server
+/// allocate it. Dates become `YYYY-MM-DD`; whole numbers lose the `.0` a spreadsheet gives
+/// them (a NIK typed as a number stays 16 digits). The error is a Fluent message id. Blocking:
+/// call it from `spawn_blocking`.
 pub fn first_sheet_as_csv(bytes: &[u8]) -> Result<Vec<u8>, &'static str> {
-    use calamine::{Data, Reader, Xlsx};
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|_| "err-xlsx-unreadable")?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or("err-xlsx-unreadable")?
-        .map_err(|_| "err-xlsx-unreadable")?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for row in range.rows() {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| match c {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{}", *f as i64),
-                Data::Float(f) => f.to_string(),
-                Data::Int(i) => i.to_string(),
-                Data::Bool(b) => {
-                    if *b {
-                        "1".into()
-                    } else {
-                        String::new()
-                    }
+    use calamine::{DataRef, Reader, Xlsx};
+    let unreadable = |_| "err-xlsx-unreadable";
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(unreadable)?;
+    let first = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or("err-xlsx-unreadable")?;
+    let mut cells = book.worksheet_cells_reader(&first).map_err(unreadable)?;
+    let mut grid: Vec<Vec<String>> = Vec::new();
+    while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+        let (row, col) = cell.get_position();
+        if row >= MAX_ROWS {
+            break;
+        }
+        if col >= MAX_COLS {
+            continue;
+        }
+        let text = match cell.get_value() {
+            DataRef::Empty | DataRef::Error(_) => continue,
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+            DataRef::SharedString(s) => s.to_string(),
+            DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{}", *f as i64),
+            DataRef::Float(f) => f.to_string(),
+            DataRef::Int(i) => i.to_string(),
+            DataRef::Bool(b) => {
+                if *b {
+                    "1".into()
+                } else {
+                    String::new()
                 }
-                Data::DateTime(d) => serial_date(d.as_f64()),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => s.chars().take(10).collect(),
-                Data::Error(_) => String::new(),
-            })
-            .collect();
-        w.write_record(&cells).map_err(|_| "err-xlsx-unreadable")?;
+            }
+            DataRef::DateTime(d) => serial_date(d.as_f64()),
+        };
+        let (row, col) = (row as usize, col as usize);
+        if grid.len() <= row {
+            grid.resize_with(row + 1, Vec::new);
+        }
+        let r = &mut grid[row];
+        if r.len() <= col {
+            r.resize(col + 1, String::new());
+        }
+        r[col] = text;
+    }
+    let width = grid.iter().map(Vec::len).max().unwrap_or(0);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for mut row in grid {
+        row.resize(width, String::new());
+        w.write_record(&row).map_err(|_| "err-xlsx-unreadable")?;
     }
     w.into_inner().map_err(|_| "err-xlsx-unreadable")
 }
 
-/// A spreadsheet date serial (days since 1899-12-30) as `YYYY-MM-DD`.
+/// A spreadsheet date serial (days since 1899-12-30) as `YYYY-MM-DD`; empty when it is not a
+/// day between the years 1900 and 9999.
 fn serial_date(serial: f64) -> String {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return String::new();
+    }
     let epoch = time::macros::date!(1899 - 12 - 30);
     match epoch.checked_add(time::Duration::days(serial.floor() as i64)) {
         Some(d) => benteng_domain::values::format_date(d),
@@ -110,5 +141,21 @@ mod tests {
             first_sheet_as_csv(b"name,nik\n"),
             Err("err-xlsx-unreadable")
         );
+    }
+
+    #[test]
+    fn a_sheet_that_claims_to_be_huge_is_read_within_bounds() {
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(0, 0, "name").unwrap();
+        ws.write_string(1, 0, "Siti").unwrap();
+        // The last cell of a sheet: a full grid would be 17 billion cells.
+        ws.write_string(1_048_575, 16_383, "jauh").unwrap();
+        // A "date" far beyond the calendar reads as empty, not as a crash.
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        ws.write_number_with_format(2, 0, 1e300, &date).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let csv = String::from_utf8(first_sheet_as_csv(&bytes).unwrap()).unwrap();
+        assert_eq!(csv, "name\nSiti\n\"\"\n");
     }
 }

@@ -9,40 +9,34 @@ impl Db {
         let scope = self.migrant_scope(ctx).await?;
         let mut f = Filter::default();
         f.scope(&scope, "m.village_code", "m.kab_code", "m.prov_code");
-        let rows: Vec<(String, Option<String>, String, i64, i64)> = f
+        // Counted from the figures indexes alone; names are looked up for the villages shown.
+        let rows: Vec<(String, String, i64, i64)> = f
             .query_as(format!(
-                "SELECT m.village_code, v.name, m.status, m.nonprocedural, COUNT(*) FROM migrants m \
-                 LEFT JOIN regions v ON v.code = m.village_code{} \
-                 GROUP BY m.village_code, v.name, m.status, m.nonprocedural",
+                "SELECT m.village_code, m.status, m.nonprocedural, COUNT(*) FROM migrants m{} \
+                 GROUP BY m.village_code, m.status, m.nonprocedural",
                 f.where_sql()
             ))
             .fetch_all(&self.pool)
             .await?;
         let mut villages: Vec<VillageFigures> = Vec::new();
+        let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         let mut total = VillageFigures {
             by_status: vec![0; MigrantStatus::ALL.len()],
             ..Default::default()
         };
-        for (code, name, status, nonproc, n) in rows {
-            let Ok(st) = MigrantStatus::parse(&status) else {
+        for (code, status, nonproc, n) in rows {
+            let Some(i) = MigrantStatus::ALL.iter().position(|s| s.as_str() == status) else {
                 continue;
             };
-            let i = MigrantStatus::ALL
-                .iter()
-                .position(|s| *s == st)
-                .unwrap_or(0);
-            let pos = match villages.iter().position(|v| v.village_code == code) {
-                Some(p) => p,
-                None => {
-                    villages.push(VillageFigures {
-                        village_code: code.clone(),
-                        village_name: name.unwrap_or_default(),
-                        by_status: vec![0; MigrantStatus::ALL.len()],
-                        ..Default::default()
-                    });
-                    villages.len() - 1
-                }
-            };
+            let st = MigrantStatus::ALL[i];
+            let pos = *at.entry(code.clone()).or_insert_with(|| {
+                villages.push(VillageFigures {
+                    village_code: code,
+                    by_status: vec![0; MigrantStatus::ALL.len()],
+                    ..Default::default()
+                });
+                villages.len() - 1
+            });
             for v in [&mut villages[pos], &mut total] {
                 v.by_status[i] += n;
                 if nonproc == 1 {
@@ -58,6 +52,24 @@ impl Db {
                 .then(a.village_code.cmp(&b.village_code))
         });
         villages.truncate(200);
+        if !villages.is_empty() {
+            let mut names = Filter::default();
+            let ps: Vec<String> = villages
+                .iter()
+                .map(|v| names.text(v.village_code.clone()))
+                .collect();
+            let found: Vec<(String, String)> = names
+                .query_as(format!(
+                    "SELECT code, name FROM regions WHERE code IN ({})",
+                    ps.join(", ")
+                ))
+                .fetch_all(&self.pool)
+                .await?;
+            let found: std::collections::HashMap<String, String> = found.into_iter().collect();
+            for v in &mut villages {
+                v.village_name = found.get(&v.village_code).cloned().unwrap_or_default();
+            }
+        }
         Ok(MigrantFigures { villages, total })
     }
 

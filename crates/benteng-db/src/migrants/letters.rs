@@ -90,15 +90,13 @@ impl Db {
                     .fetch_optional(&mut *tx)
                     .await?;
             if !settled && has_step.is_some() {
-                sqlx::query(
-                    "DELETE FROM migrant_steps WHERE migrant_id = $1 AND step = 'izin_keluarga'",
-                )
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+                // Keeps an evidence file uploaded earlier; a step not yet settled has no
+                // verification to keep.
                 sqlx::query(
                     "INSERT INTO migrant_steps (migrant_id, step, status, done_on, note, updated_by, updated_at) \
-                     VALUES ($1, 'izin_keluarga', 'selesai', $2, $3, $4, $5)",
+                     VALUES ($1, 'izin_keluarga', 'selesai', $2, $3, $4, $5) \
+                     ON CONFLICT (migrant_id, step) DO UPDATE SET status = excluded.status, done_on = excluded.done_on, \
+                     note = excluded.note, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
                 )
                 .bind(id)
                 .bind(format_date(today))

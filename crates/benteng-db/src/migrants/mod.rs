@@ -116,9 +116,16 @@ impl Migrant {
             .collect()
     }
 
+    /// Hide what identifies the person beyond the name: the NIK after its region part, the
+    /// phone's middle, and the day and month of birth (which with the region part would give
+    /// back most of the NIK).
     fn mask(&mut self) {
         self.nik = self.nik.as_deref().map(crate::reports::mask_nik);
         self.phone = self.phone.as_deref().map(benteng_domain::phone::mask_phone);
+        self.birth_date = self
+            .birth_date
+            .as_deref()
+            .map(|d| format!("{}-••-••", d.get(..4).unwrap_or("")));
     }
 }
 
@@ -187,7 +194,8 @@ pub struct MigrantFilter {
     /// `1`: only residents who left without the procedure. `nik`: only flagged NIKs.
     #[serde(default)]
     pub flag: Option<String>,
-    #[serde(default)]
+    /// Page number (`hal` on the pages, like every list there).
+    #[serde(default, alias = "hal")]
     pub page: Option<i64>,
 }
 
@@ -744,6 +752,29 @@ async fn event(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Recompute the "left without the procedure" flag of every resident in one statement, after
+/// the checklist changed: the same rule as [`missing_steps`] (a required step in force on the
+/// departure day, or today without one, not settled), in SQL so that a province's register is
+/// done in one pass. Dates are ISO text, so they compare as text. Returns the rows updated.
+async fn recompute_all(tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Result<u64> {
+    let n = sqlx::query(
+        "UPDATE migrants SET nonprocedural = CASE WHEN \
+           (status IN ('berangkat', 'luar_negeri', 'pulang') OR (status = 'bermasalah' AND departure_date IS NOT NULL)) \
+           AND EXISTS (SELECT 1 FROM checklist_steps c WHERE c.required = 1 \
+             AND c.effective_from <= COALESCE(migrants.departure_date, $1) \
+             AND (c.effective_until IS NULL OR COALESCE(migrants.departure_date, $1) < c.effective_until) \
+             AND NOT EXISTS (SELECT 1 FROM migrant_steps s WHERE s.migrant_id = migrants.id AND s.step = c.code \
+               AND s.status IN ('selesai', 'tidak_perlu'))) \
+         THEN 1 ELSE 0 END \
+         WHERE status IN ('berangkat', 'luar_negeri', 'pulang', 'bermasalah')",
+    )
+    .bind(format_date(crate::today()))
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n)
 }
 
 /// A checklist row as stored, with one resident's status of it when joined.

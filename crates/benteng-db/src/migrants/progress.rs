@@ -133,34 +133,24 @@ impl Db {
         };
         let now = crate::now();
         let mut tx = self.begin().await?;
-        let n = sqlx::query(
-            "UPDATE migrant_steps SET status = $1, done_on = $2, note = $3, verified_by = NULL, verified_at = NULL, \
-             updated_by = $4, updated_at = $5 WHERE migrant_id = $6 AND step = $7",
+        // One statement for the first save and later ones, so two saves at once cannot both
+        // try to insert the row.
+        sqlx::query(
+            "INSERT INTO migrant_steps (migrant_id, step, status, done_on, note, updated_by, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (migrant_id, step) DO UPDATE SET status = excluded.status, done_on = excluded.done_on, \
+             note = excluded.note, verified_by = NULL, verified_at = NULL, updated_by = excluded.updated_by, \
+             updated_at = excluded.updated_at",
         )
+        .bind(id)
+        .bind(step.code.clone())
         .bind(status.as_str())
         .bind(done_on.map(format_date))
         .bind(note.clone())
         .bind(ctx.actor.user_id)
         .bind(now)
-        .bind(id)
-        .bind(step.code.clone())
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            sqlx::query(
-                "INSERT INTO migrant_steps (migrant_id, step, status, done_on, note, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(id)
-            .bind(step.code.clone())
-            .bind(status.as_str())
-            .bind(done_on.map(format_date))
-            .bind(note.clone())
-            .bind(ctx.actor.user_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
+        .await?;
         if let (Some(key), Some((f, _))) = (key, file) {
             sqlx::query(
                 "UPDATE migrant_steps SET storage_key = $1, content_type = $2, file_name = $3 WHERE migrant_id = $4 AND step = $5",
@@ -255,26 +245,21 @@ impl Db {
         {
             return Err(Error::Forbidden);
         }
-        let status: Option<String> = sqlx::query_scalar(
-            "SELECT status FROM migrant_steps WHERE migrant_id = $1 AND step = $2",
-        )
-        .bind(id)
-        .bind(step.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
-        if status.as_deref() != Some(StepStatus::Selesai.as_str()) {
-            return Err(invalid("step", "err-step-not-done"));
-        }
+        // Only a step that is done, checked in the same statement that marks it.
         let mut tx = self.begin().await?;
-        sqlx::query(
-            "UPDATE migrant_steps SET verified_by = $1, verified_at = $2 WHERE migrant_id = $3 AND step = $4",
+        let n = sqlx::query(
+            "UPDATE migrant_steps SET verified_by = $1, verified_at = $2 WHERE migrant_id = $3 AND step = $4 AND status = 'selesai'",
         )
         .bind(ctx.actor.user_id)
         .bind(crate::now())
         .bind(id)
         .bind(step.to_string())
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(invalid("step", "err-step-not-done"));
+        }
         event(&mut tx, ctx, id, "verify", Some(step.to_string()), None).await?;
         audit::write(
             &mut *tx,
@@ -332,18 +317,21 @@ impl Db {
         let Some(to) = to.filter(|_| e.is_empty()) else {
             return Err(Error::Invalid(e));
         };
+        // Back to planning or in process is a correction (the resident has not left): the
+        // dates go. Leaving again after a return starts a new departure.
+        let given = day.map(format_date);
         let (departure, ret) = match to {
-            MigrantStatus::Berangkat | MigrantStatus::LuarNegeri => (
-                day.map(format_date)
-                    .or(departure)
-                    .or_else(|| Some(format_date(today))),
-                ret,
-            ),
-            MigrantStatus::Pulang => (
-                departure,
-                day.map(format_date).or_else(|| Some(format_date(today))),
-            ),
-            _ => (departure, ret),
+            MigrantStatus::Rencana | MigrantStatus::Proses => (None, None),
+            MigrantStatus::Berangkat | MigrantStatus::LuarNegeri => {
+                let kept = if from == MigrantStatus::Pulang {
+                    None
+                } else {
+                    departure
+                };
+                (given.or(kept).or_else(|| Some(format_date(today))), None)
+            }
+            MigrantStatus::Pulang => (departure, given.or_else(|| Some(format_date(today)))),
+            MigrantStatus::Bermasalah => (departure, ret),
         };
         if let (Some(d), Some(r)) = (&departure, &ret) {
             if r < d && to == MigrantStatus::Pulang {
@@ -425,6 +413,7 @@ impl Db {
     ) -> Result<String> {
         ctx.require(Action::GuideManage, None)?;
         let mut e = FieldErrors::new();
+        let creating = code.is_none();
         let code = match code {
             Some(c) => {
                 let known: Option<String> =
@@ -476,22 +465,7 @@ impl Db {
         let required = i64::from(crate::users::ticked(&i.required));
         let now = crate::now();
         let mut tx = self.begin().await?;
-        let n = sqlx::query(
-            "UPDATE checklist_steps SET label = $1, legal = $2, effective_from = $3, effective_until = $4, required = $5, \
-             position = $6, updated_at = $7 WHERE code = $8",
-        )
-        .bind(label.clone())
-        .bind(legal.clone())
-        .bind(format_date(from))
-        .bind(until.map(format_date))
-        .bind(required)
-        .bind(position)
-        .bind(now)
-        .bind(code.clone())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
+        if creating {
             sqlx::query(
                 "INSERT INTO checklist_steps (code, position, label, legal, effective_from, effective_until, required, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -507,15 +481,23 @@ impl Db {
             .execute(&mut *tx)
             .await
             .map_err(|e| crate::on_unique(e, "code", "err-step-code-taken"))?;
+        } else {
+            sqlx::query(
+                "UPDATE checklist_steps SET label = $1, legal = $2, effective_from = $3, effective_until = $4, required = $5, \
+                 position = $6, updated_at = $7 WHERE code = $8",
+            )
+            .bind(label)
+            .bind(legal)
+            .bind(format_date(from))
+            .bind(until.map(format_date))
+            .bind(required)
+            .bind(position)
+            .bind(now)
+            .bind(code.clone())
+            .execute(&mut *tx)
+            .await?;
         }
-        let left: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM migrants WHERE status IN ('berangkat', 'luar_negeri', 'pulang', 'bermasalah')",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
-        for id in &left {
-            recompute(&mut tx, *id).await?;
-        }
+        let recomputed = recompute_all(&mut tx).await?;
         audit::write(
             &mut *tx,
             Some(ctx),
@@ -523,7 +505,7 @@ impl Db {
                 action: "update",
                 entity: "checklist_step",
                 entity_id: Some(code.clone()),
-                detail: Some(format!("recomputed={}", left.len())),
+                detail: Some(format!("recomputed={recomputed}")),
                 ..Default::default()
             },
         )

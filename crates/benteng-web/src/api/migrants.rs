@@ -253,13 +253,17 @@ pub(super) async fn migrant_import(
     Query(p): Query<ImportParams>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    // An XLSX body (a zip: "PK") is read from its first sheet.
+    ctx.require(benteng_domain::Action::MigrantManage, None)?;
+    // An XLSX body (a zip: "PK") is read from its first sheet, off the async workers.
     let data = if body.starts_with(b"PK") {
-        crate::xlsx::first_sheet_as_csv(&body).map_err(|code| {
-            let mut e = benteng_domain::FieldErrors::new();
-            e.add("file", code);
-            ApiError::Invalid(e)
-        })?
+        tokio::task::spawn_blocking(move || crate::xlsx::first_sheet_as_csv(&body))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?
+            .map_err(|code| {
+                let mut e = benteng_domain::FieldErrors::new();
+                e.add("file", code);
+                ApiError::Invalid(e)
+            })?
     } else {
         body.to_vec()
     };

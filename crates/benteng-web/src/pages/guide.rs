@@ -135,6 +135,8 @@ struct HistoryPage {
     l: Layout,
     slug: String,
     versions: Vec<GuideVersion>,
+    /// Editors' usernames are shown to signed-in users only.
+    signed_in: bool,
 }
 
 async fn history(
@@ -148,6 +150,7 @@ async fn history(
     html(&HistoryPage {
         l,
         versions: state.db.guide_versions(&slug).await?,
+        signed_in: v.ctx.is_some(),
         slug,
     })
 }

@@ -192,10 +192,15 @@ pub(super) async fn import(
         Ok(None) => fail(tr.t("err-file-required"), StatusCode::UNPROCESSABLE_ENTITY),
         Err(code) => fail(tr.t(code), StatusCode::PAYLOAD_TOO_LARGE),
         // An XLSX file (a zip: "PK") is read as CSV from its first sheet.
-        Ok(Some(data)) if data.starts_with(b"PK") => match crate::xlsx::first_sheet_as_csv(&data) {
-            Ok(csv) => import_rows(&state, &auth, &csv, all_or_nothing).await?,
-            Err(code) => fail(tr.t(code), StatusCode::UNPROCESSABLE_ENTITY),
-        },
+        Ok(Some(data)) if data.starts_with(b"PK") => {
+            match tokio::task::spawn_blocking(move || crate::xlsx::first_sheet_as_csv(&data))
+                .await
+                .map_err(|e| WebError::internal(e.to_string()))?
+            {
+                Ok(csv) => import_rows(&state, &auth, &csv, all_or_nothing).await?,
+                Err(code) => fail(tr.t(code), StatusCode::UNPROCESSABLE_ENTITY),
+            }
+        }
         Ok(Some(data)) => import_rows(&state, &auth, &data, all_or_nothing).await?,
     };
     list_page(
