@@ -1003,3 +1003,4 @@ rules-not-in-force = not in force today
 rules-moratorium = Placement of domestic workers is prohibited in: { $countries }
 rules-zero-cost = No placement costs for: { $jobs }
 migrant-evidence-kept = evidence on file
+migrant-figures-as-of = Counted { $time }; refreshed at most every minute.

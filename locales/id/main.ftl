@@ -1000,3 +1000,4 @@ rules-not-in-force = tidak berlaku hari ini
 rules-moratorium = Penempatan pekerja rumah tangga dilarang ke: { $countries }
 rules-zero-cost = Tanpa biaya penempatan untuk: { $jobs }
 migrant-evidence-kept = bukti tersimpan
+migrant-figures-as-of = Dihitung { $time }; diperbarui paling lama tiap menit.

@@ -61,6 +61,8 @@ pub struct Db {
     pub(crate) weights: std::sync::Arc<benteng_domain::report::PriorityWeights>,
     /// Rule sets that follow the law (configuration `rules_file`; the shipped ones otherwise).
     pub(crate) rules: std::sync::Arc<benteng_domain::rules::RuleSet>,
+    /// Register figures per scope, kept for a minute (see `migrants::io`).
+    pub(crate) figures: migrants::FiguresCache,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -238,6 +240,7 @@ impl Db {
             regions: Default::default(),
             weights: Default::default(),
             rules: std::sync::Arc::new(benteng_domain::rules::RuleSet::builtin().clone()),
+            figures: Default::default(),
         })
     }
 

@@ -2,11 +2,49 @@
 
 use super::*;
 
+/// Figures per scope, counted at most once a minute per process: counting a province's
+/// register takes tens of milliseconds, and a dashboard opened by many officers at once would
+/// otherwise count it for each of them. A change shows in the figures within a minute.
+#[derive(Debug, Clone, Default)]
+pub struct FiguresCache(
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, MigrantFigures>>>,
+    /// One count at a time: when many officers open the dashboard at once, the first counts
+    /// and the others wait for its result instead of all counting together.
+    std::sync::Arc<tokio::sync::Mutex<()>>,
+);
+
+const FIGURES_SECS: i64 = 60;
+
+impl FiguresCache {
+    fn get(&self, key: &str, now: i64) -> Option<MigrantFigures> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(key)
+            .filter(|f| now - f.counted_at < FIGURES_SECS)
+            .cloned()
+    }
+
+    fn put(&self, key: String, f: MigrantFigures) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        // Scopes are few (one per office, province or village); drop old ones anyway.
+        map.retain(|_, v| f.counted_at - v.counted_at < FIGURES_SECS);
+        map.insert(key, f);
+    }
+}
+
 impl Db {
     /// Calon PMI per village and status in the actor's scope (the 200 villages with the most
     /// residents registered), and departures with and without the procedure.
     pub async fn migrant_figures(&self, ctx: &Ctx) -> Result<MigrantFigures> {
         let scope = self.migrant_scope(ctx).await?;
+        let key = format!("{scope:?}");
+        let now = crate::now();
+        if let Some(f) = self.figures.get(&key, now) {
+            return Ok(f);
+        }
+        let _counting = self.figures.1.lock().await;
+        if let Some(f) = self.figures.get(&key, crate::now()) {
+            return Ok(f);
+        }
         let mut f = Filter::default();
         f.scope(&scope, "m.village_code", "m.kab_code", "m.prov_code");
         // Counted from the figures indexes alone; names are looked up for the villages shown.
@@ -70,7 +108,13 @@ impl Db {
                 v.village_name = found.get(&v.village_code).cloned().unwrap_or_default();
             }
         }
-        Ok(MigrantFigures { villages, total })
+        let figures = MigrantFigures {
+            villages,
+            total,
+            counted_at: now,
+        };
+        self.figures.put(key, figures.clone());
+        Ok(figures)
     }
 
     /// Every resident matching the filter (up to 50,000), for CSV/XLSX export. NIK and phone

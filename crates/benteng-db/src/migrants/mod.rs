@@ -32,7 +32,7 @@ mod io;
 mod letters;
 mod progress;
 
-pub use io::{export_rows, migrants_csv, safe_cell, EXPORT_COLUMNS};
+pub use io::{export_rows, migrants_csv, safe_cell, FiguresCache, EXPORT_COLUMNS};
 pub use progress::StepDefInput;
 
 fn invalid(field: &'static str, code: &'static str) -> Error {
@@ -280,6 +280,8 @@ pub struct LetterData {
 pub struct MigrantFigures {
     pub villages: Vec<VillageFigures>,
     pub total: VillageFigures,
+    /// When the figures were counted (Unix seconds); they are kept for a minute.
+    pub counted_at: i64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
@@ -573,24 +575,55 @@ impl Db {
     /// The register of the actor's area, newest change first.
     pub async fn list_migrants(&self, ctx: &Ctx, f: &MigrantFilter) -> Result<Page<Migrant>> {
         let (page, per_page, offset) = crate::paging(f.page, 25);
-        let (filter, _) = self.migrant_filter(ctx, f).await?;
+        let (filter, scope) = self.migrant_filter(ctx, f).await?;
+        // A name search counts only a little past the page: "Siti" matches thousands, and
+        // counting them all cost more than the page itself (the pager then offers "next").
+        let cap = if f.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+            offset + 2 * per_page
+        } else {
+            crate::count_cap(offset, per_page)
+        };
         let total = filter
             .scalar(format!(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM migrants m{} LIMIT {}) c",
+                "SELECT COUNT(*) FROM (SELECT 1 FROM migrants m{} LIMIT {cap}) c",
                 filter.where_sql(),
-                crate::count_cap(offset, per_page)
             ))
             .fetch_one(&self.pool)
             .await?;
-        let mut items: Vec<Migrant> = filter
-            .query_as(format!(
+        let sql = match &scope {
+            // An office's area of several regencies: the newest rows of each regency, read
+            // in order from (kab_code, updated_at), then merged. One query over the whole area
+            // made the planners sort every row of the area when a filter was added (130 ms
+            // at 200,000 residents on SQLite). Branches reuse the placeholders: `$1…$k` are
+            // the regencies (the scope clause comes first), the rest are the filters.
+            Scope::Regencies(list) if list.len() > 1 => {
+                let rest: String = filter.clauses[1..]
+                    .iter()
+                    .map(|c| format!(" AND {c}"))
+                    .collect();
+                let branches: Vec<String> = (1..=list.len())
+                    .map(|i| {
+                        format!(
+                            "SELECT id, updated_at FROM (SELECT m.id, m.updated_at FROM migrants m \
+                             WHERE m.kab_code = ${i}{rest} ORDER BY m.updated_at DESC, m.id DESC LIMIT {}) b{i}",
+                            offset + per_page
+                        )
+                    })
+                    .collect();
+                format!(
+                    "{SELECT} WHERE m.id IN (SELECT id FROM ({}) u ORDER BY updated_at DESC, id DESC \
+                     LIMIT {per_page} OFFSET {offset}) ORDER BY m.updated_at DESC, m.id DESC",
+                    branches.join(" UNION ALL ")
+                )
+            }
+            _ => format!(
                 "{SELECT}{} ORDER BY m.updated_at DESC, m.id DESC LIMIT {per_page} OFFSET {offset}",
                 filter.where_sql()
-            ))
-            .fetch_all(&self.pool)
-            .await?;
+            ),
+        };
+        let mut items: Vec<Migrant> = filter.query_as(sql).fetch_all(&self.pool).await?;
         items.iter_mut().for_each(Migrant::mask);
-        let more = total >= crate::count_cap(offset, per_page);
+        let more = total >= cap;
         Ok(Page {
             items,
             total,
