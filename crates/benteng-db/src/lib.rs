@@ -15,6 +15,7 @@ mod credentials;
 mod csv_rows;
 pub mod demo;
 pub mod desa_binaan;
+pub mod events;
 pub mod generate;
 pub mod generate_migrants;
 pub mod guide;

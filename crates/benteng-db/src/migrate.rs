@@ -75,6 +75,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "migrant_indexes",
         include_str!("../migrations/0017_migrant_indexes.sql"),
     ),
+    (18, "events", include_str!("../migrations/0018_events.sql")),
 ];
 
 /// How many migrations the binary carries.

@@ -78,10 +78,14 @@ pub enum Action {
     MigrantSensitiveView,
     /// Edit the public guide to legal migration and the checklist steps.
     GuideManage,
+    /// See awareness events of one's area with their attendance.
+    EventView,
+    /// Plan events, record attendance (officers, the Kanwil).
+    EventManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 36] = [
         Action::RegionView,
         Action::OfficeView,
         Action::OfficeManage,
@@ -116,6 +120,8 @@ impl Action {
         Action::MigrantVerify,
         Action::MigrantSensitiveView,
         Action::GuideManage,
+        Action::EventView,
+        Action::EventManage,
     ];
 }
 
@@ -150,6 +156,10 @@ fn role_allows(actor: &Actor, action: Action) -> bool {
         (Desa, MigrantManage) => true,
         (Mitra, MigrantVerify) => true,
         (Petugas | Mitra | Desa, MigrantSensitiveView) => true,
+        // Awareness events: officers and the Kanwil run them; villages and partner agencies
+        // (their speakers) follow them.
+        (_, EventView) => true,
+        (Kanwil | Petugas, EventManage) => true,
         _ => false,
     }
 }
@@ -235,6 +245,8 @@ mod tests {
             (MigrantVerify, [true, false, false, false, true, false]),
             (MigrantSensitiveView, [true, false, true, true, true, true]),
             (GuideManage, [true, false, false, false, false, false]),
+            (EventView, [true, true, true, true, true, true]),
+            (EventManage, [true, true, true, true, false, false]),
         ];
         assert_eq!(
             table.len(),

@@ -25,6 +25,7 @@ use benteng_domain::{RegionLevel, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
+mod events;
 mod migrants;
 mod p3mi;
 mod reports;
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .merge(screening::routes())
         .merge(p3mi::routes())
         .merge(migrants::routes())
+        .merge(events::routes())
         .fallback(|| async { ApiError::NotFound })
 }
 
@@ -85,12 +87,14 @@ pub struct ApiJson<T>(pub T);
           p3mi::p3mi_search, p3mi::p3mi_get, p3mi::p3mi_create, p3mi::p3mi_update, p3mi::p3mi_import, p3mi::offer_check,
           migrants::migrants, migrants::migrant_create, migrants::migrant_get, migrants::migrant_update, migrants::migrant_step,
           migrants::migrant_verify, migrants::migrant_status, migrants::migrant_letter, migrants::migrant_figures, migrants::migrant_import,
-          migrants::guide_pages, migrants::guide_page, migrants::guide_update),
+          migrants::guide_pages, migrants::guide_page, migrants::guide_update,
+          events::events, events::event_create, events::event_get, events::event_update, events::event_attendee,
+          events::checkin_event, events::checkin),
     components(schemas(TokenRequest, TokenResponse, Created, Me, OfficersBody, Problem, FieldProblem,
           reports::PublicReportBody, reports::PublicReceipt, reports::CreatedReport, reports::IndicatorsBody, reports::PriorityBody,
           reports::PriorityReasonBody, reports::AssigneeBody, reports::TextBody, reports::CaseOpenBody, reports::FileBytes,
           screening::RowsBody, screening::RowProblem, p3mi::OfferResult, p3mi::OfferReason,
-          migrants::MigrantCreated, migrants::StatusResult, migrants::GuideSaved)),
+          migrants::MigrantCreated, migrants::StatusResult, migrants::GuideSaved, events::CheckinResult)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;

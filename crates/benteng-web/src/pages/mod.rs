@@ -6,6 +6,7 @@ mod admin;
 mod audit;
 mod cases;
 mod desa_binaan;
+mod events;
 mod guide;
 mod home;
 mod kept_files;
@@ -55,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .merge(offer::routes())
         .merge(migrants::routes())
         .merge(guide::routes())
+        .merge(events::routes())
 }
 
 const FLASH: &str = "flash";
@@ -109,6 +111,7 @@ impl Layout {
             item("/kasus", "nav-cases", Action::CaseView);
             item("/skrining", "nav-screening", Action::ScreeningView);
             item("/calon-pmi", "nav-migrants", Action::MigrantView);
+            item("/sosialisasi", "nav-events", Action::EventView);
             item("/desa-binaan", "nav-desa-binaan", Action::DesaBinaanView);
             item("/wilayah", "nav-regions", Action::RegionView);
             item("/kantor", "nav-offices", Action::OfficeView);

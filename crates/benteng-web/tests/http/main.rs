@@ -6,6 +6,7 @@ mod harness;
 
 mod api;
 mod auth;
+mod events;
 mod migrants;
 mod module_permissions;
 mod p3mi;

@@ -1,0 +1,675 @@
+//! Awareness events (sosialisasi): an officer plans one (title, time in WIB/WITA/WIT, venue,
+//! the place it belongs to, invited desa binaan, agenda, speakers); participants check in
+//! with the event's short code (or its QR code) on their own phone, or an officer ticks them;
+//! the event shows attendance by village, sex and role.
+//!
+//! Decisions:
+//! - An event belongs to a place (a desa or kabupaten/kota in the planner's scope) and is seen
+//!   by everyone whose scope touches it; officers and the Kanwil manage it.
+//! - A second check-in of the same person (same name, same village) is harmless: it answers
+//!   "already recorded" and stores nothing. A code belongs to one event for good.
+//! - Participants' names are personal data of a public meeting; no NIK or phone is asked.
+
+use crate::audit::{self, Event as AuditEvent};
+use crate::sql::{kab_and_prov, Filter};
+use crate::{Ctx, Db, Error, Page, Result};
+use benteng_domain::event::{name_key, parse_code, AttendeeRole, Zone, CODE_ALPHABET, CODE_LEN};
+use benteng_domain::values::{date, optional_text, required_text};
+use benteng_domain::{Action, FieldErrors, RegionCode};
+use serde::{Deserialize, Serialize};
+use time::macros::format_description;
+
+/// Most invited villages and speakers per event.
+const MAX_VILLAGES: usize = 100;
+const MAX_SPEAKERS: usize = 20;
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct EventInput {
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub title: String,
+    /// YYYY-MM-DD.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub date: String,
+    /// HH:MM, local time in `zone`.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub time: String,
+    /// WIB, WITA or WIT; empty: the zone of the place's province.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub zone: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub venue: String,
+    /// Desa or kabupaten/kota code of where it happens.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub region: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub agenda: String,
+    /// One speaker per line: `name; agency; topic`.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub speakers: String,
+    /// Desa codes of the invited villages, separated by commas or lines.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub villages: String,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct EventRow {
+    pub id: i64,
+    pub title: String,
+    pub starts_at: i64,
+    pub zone: String,
+    pub venue: String,
+    pub region_code: String,
+    #[sqlx(default)]
+    pub region_name: Option<String>,
+    pub agenda: Option<String>,
+    pub checkin_code: String,
+    #[sqlx(default)]
+    pub attendees: i64,
+}
+
+impl EventRow {
+    /// "17-09-2024 08:30 WIB".
+    pub fn when(&self) -> String {
+        let zone = Zone::parse(&self.zone).unwrap_or(Zone::Wib);
+        zone.local(self.starts_at)
+            .and_then(|t| {
+                t.format(format_description!("[day]-[month]-[year] [hour]:[minute]"))
+                    .ok()
+            })
+            .map(|t| format!("{t} {}", zone.as_str()))
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Speaker {
+    pub name: String,
+    pub agency: Option<String>,
+    pub topic: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Attendee {
+    pub name: String,
+    pub village_code: String,
+    #[sqlx(default)]
+    pub village_name: Option<String>,
+    pub sex: Option<String>,
+    pub role: String,
+    pub via: String,
+    pub checked_in_at: i64,
+}
+
+/// Attendance of one village (or "other" for `village_code` empty).
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct AttendanceRow {
+    pub village_code: String,
+    pub village_name: String,
+    pub male: i64,
+    pub female: i64,
+    pub unknown_sex: i64,
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EventDetail {
+    pub event: EventRow,
+    pub speakers: Vec<Speaker>,
+    /// The invited villages.
+    pub villages: Vec<Named>,
+    pub attendees: Vec<Attendee>,
+    pub by_village: Vec<AttendanceRow>,
+    pub total: AttendanceRow,
+    /// Every role with its count.
+    pub by_role: Vec<RoleCount>,
+    pub can_manage: bool,
+}
+
+/// A village by code and name.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Named {
+    pub code: String,
+    pub name: String,
+}
+
+/// How many attended in one role.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RoleCount {
+    pub role: String,
+    pub n: i64,
+}
+
+/// What the public check-in page shows.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublicEvent {
+    pub title: String,
+    pub when: String,
+    pub venue: String,
+    pub code: String,
+    pub villages: Vec<Named>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct CheckinInput {
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub name: String,
+    /// One of the invited villages, or empty ("from elsewhere").
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub village: String,
+    /// `l` or `p`, optional.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub sex: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub role: String,
+}
+
+struct Valid {
+    title: String,
+    starts_at: i64,
+    zone: Zone,
+    venue: String,
+    region: RegionCode,
+    agenda: Option<String>,
+    speakers: Vec<(String, Option<String>, Option<String>)>,
+    villages: Vec<RegionCode>,
+}
+
+fn random_code() -> String {
+    use rand::Rng;
+    let mut r = rand::rng();
+    (0..CODE_LEN)
+        .map(|_| CODE_ALPHABET[r.random_range(0..CODE_ALPHABET.len())] as char)
+        .collect()
+}
+
+const SELECT: &str = "SELECT e.id, e.title, e.starts_at, e.zone, e.venue, e.region_code, r.name AS region_name, e.agenda, \
+    e.checkin_code, (SELECT COUNT(*) FROM event_attendees a WHERE a.event_id = e.id) AS attendees \
+    FROM events e LEFT JOIN regions r ON r.code = e.region_code";
+
+impl Db {
+    async fn parse_event(&self, ctx: &Ctx, i: &EventInput) -> Result<Valid> {
+        let mut e = FieldErrors::new();
+        let title = e.check("title", required_text(&i.title, 200));
+        let day = e.check("date", date(&i.date));
+        let time = match time::Time::parse(i.time.trim(), format_description!("[hour]:[minute]")) {
+            Ok(t) => Some(t),
+            Err(_) if i.time.trim().is_empty() => {
+                e.add("time", "err-required");
+                None
+            }
+            Err(_) => {
+                e.add("time", "err-bad-time");
+                None
+            }
+        };
+        let venue = e.check("venue", required_text(&i.venue, 300));
+        let region = match RegionCode::parse(&i.region) {
+            Ok(c) if self.region_by_code(c.as_str()).await?.is_some() => {
+                if ctx.allows(Action::EventManage, Some(&c)) {
+                    Some(c)
+                } else {
+                    e.add("region", "err-region-out-of-scope");
+                    None
+                }
+            }
+            Ok(_) => {
+                e.add("region", "err-region-unknown");
+                None
+            }
+            Err(c) => {
+                e.add("region", c);
+                None
+            }
+        };
+        let zone = match i.zone.trim() {
+            "" => region.as_ref().map(|r| Zone::of_province(r.as_str())),
+            z => e.check("zone", Zone::parse(z)),
+        };
+        let agenda = e.check("agenda", optional_text(&i.agenda, 5000)).flatten();
+        let mut speakers = Vec::new();
+        for line in i.speakers.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let mut parts = line.split(';').map(str::trim);
+            let name = parts.next().unwrap_or("").to_string();
+            let agency = parts.next().filter(|s| !s.is_empty()).map(str::to_string);
+            let topic = parts.next().filter(|s| !s.is_empty()).map(str::to_string);
+            if name.is_empty() || name.chars().count() > 200 || line.chars().count() > 600 {
+                e.add("speakers", "err-speaker-line");
+                break;
+            }
+            speakers.push((name, agency, topic));
+        }
+        if speakers.len() > MAX_SPEAKERS {
+            e.add("speakers", "err-too-many");
+        }
+        let mut villages = Vec::new();
+        for code in i
+            .villages
+            .split([',', ';', '\n', ' '])
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            match self.known_village(code, "villages", &mut e).await? {
+                Some(v) if !villages.contains(&v) => villages.push(v),
+                _ => {}
+            }
+        }
+        if villages.len() > MAX_VILLAGES {
+            e.add("villages", "err-too-many");
+        }
+        match (title, day, time, venue, region, zone) {
+            (Some(title), Some(day), Some(time), Some(venue), Some(region), Some(zone))
+                if e.is_empty() =>
+            {
+                Ok(Valid {
+                    title,
+                    starts_at: zone.to_unix(time::PrimitiveDateTime::new(day, time)),
+                    zone,
+                    venue,
+                    region,
+                    agenda,
+                    speakers,
+                    villages,
+                })
+            }
+            _ => Err(Error::Invalid(e)),
+        }
+    }
+
+    /// Plan an event (officers and the Kanwil, in their scope). Returns the id.
+    pub async fn create_event(&self, ctx: &Ctx, i: &EventInput) -> Result<i64> {
+        ctx.require(Action::EventManage, None)?;
+        let v = self.parse_event(ctx, i).await?;
+        let (kab, prov) = kab_and_prov(&v.region);
+        let now = crate::now();
+        // A fresh code; the unique index settles the (rare) collision by trying again.
+        for _ in 0..8 {
+            let mut tx = self.begin().await?;
+            let inserted: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
+                "INSERT INTO events (office_id, region_code, kab_code, prov_code, title, starts_at, zone, venue, agenda, \
+                 checkin_code, created_by, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+            )
+            .bind(ctx.actor.office_id)
+            .bind(v.region.as_str().to_string())
+            .bind(kab.clone())
+            .bind(prov.clone())
+            .bind(v.title.clone())
+            .bind(v.starts_at)
+            .bind(v.zone.as_str())
+            .bind(v.venue.clone())
+            .bind(v.agenda.clone())
+            .bind(random_code())
+            .bind(ctx.actor.user_id)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await;
+            let id = match inserted {
+                Ok((id,)) => id,
+                Err(sqlx::Error::Database(d)) if d.is_unique_violation() => continue,
+                Err(e) => return Err(e.into()),
+            };
+            write_parts(&mut tx, id, &v).await?;
+            audit::write(
+                &mut *tx,
+                Some(ctx),
+                AuditEvent {
+                    action: "create",
+                    entity: "event",
+                    entity_id: Some(id.to_string()),
+                    region: Some(&v.region),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(id);
+        }
+        Err(Error::Conflict("title", "err-try-again"))
+    }
+
+    /// Change an event's plan (its check-in code stays).
+    pub async fn update_event(&self, ctx: &Ctx, id: i64, i: &EventInput) -> Result<()> {
+        let place = self.event_place(ctx, id).await?;
+        ctx.require(Action::EventManage, Some(&place))?;
+        let v = self.parse_event(ctx, i).await?;
+        let (kab, prov) = kab_and_prov(&v.region);
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE events SET region_code = $1, kab_code = $2, prov_code = $3, title = $4, starts_at = $5, zone = $6, \
+             venue = $7, agenda = $8, updated_at = $9 WHERE id = $10",
+        )
+        .bind(v.region.as_str().to_string())
+        .bind(kab)
+        .bind(prov)
+        .bind(v.title.clone())
+        .bind(v.starts_at)
+        .bind(v.zone.as_str())
+        .bind(v.venue.clone())
+        .bind(v.agenda.clone())
+        .bind(crate::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM event_speakers WHERE event_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM event_villages WHERE event_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        write_parts(&mut tx, id, &v).await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            AuditEvent {
+                action: "update",
+                entity: "event",
+                entity_id: Some(id.to_string()),
+                region: Some(&v.region),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn event_place(&self, ctx: &Ctx, id: i64) -> Result<RegionCode> {
+        ctx.require(Action::EventView, None)?;
+        let code: String = sqlx::query_scalar("SELECT region_code FROM events WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let place = RegionCode::parse(&code).map_err(|_| Error::NotFound)?;
+        ctx.require(Action::EventView, Some(&place))?;
+        Ok(place)
+    }
+
+    /// Events of the actor's area, the next ones first, then the past ones (newest first).
+    pub async fn list_events(&self, ctx: &Ctx, page: Option<i64>) -> Result<Page<EventRow>> {
+        ctx.require(Action::EventView, None)?;
+        let mut f = Filter::default();
+        // An event in a regency is seen from its villages too: a desa user's scope is their
+        // village, so events of their kabupaten/kota or of their own village are shown.
+        match &ctx.actor.scope {
+            benteng_domain::Scope::Village(v) => {
+                let own = f.text(v.as_str());
+                let (kab, _) = kab_and_prov(v);
+                let kab = f.text(kab.unwrap_or_default());
+                f.push(format!(
+                    "(e.region_code = {own} OR e.region_code = {kab} OR e.id IN (SELECT event_id FROM event_villages WHERE village_code = {own}))"
+                ));
+            }
+            scope => f.scope(scope, "e.region_code", "e.kab_code", "e.prov_code"),
+        }
+        let (page, per_page, offset) = crate::paging(page, 25);
+        let total = f
+            .scalar(format!("SELECT COUNT(*) FROM events e{}", f.where_sql()))
+            .fetch_one(&self.pool)
+            .await?;
+        let now = f.int(crate::now() - 6 * 3600);
+        let items = f
+            .query_as::<EventRow>(format!(
+                "{SELECT}{} ORDER BY CASE WHEN e.starts_at >= {now} THEN 0 ELSE 1 END, \
+                 CASE WHEN e.starts_at >= {now} THEN e.starts_at ELSE -e.starts_at END, e.id \
+                 LIMIT {per_page} OFFSET {offset}",
+                f.where_sql()
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+            more: false,
+        })
+    }
+
+    /// One event with its speakers, villages and attendance.
+    pub async fn get_event(&self, ctx: &Ctx, id: i64) -> Result<EventDetail> {
+        let place = self.event_place_for_viewer(ctx, id).await?;
+        let event =
+            sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(format!("{SELECT} WHERE e.id = $1")))
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?;
+        let speakers = sqlx::query_as::<_, Speaker>(
+            "SELECT name, agency, topic FROM event_speakers WHERE event_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let villages = self.event_villages(id).await?;
+        let attendees = sqlx::query_as::<_, Attendee>(
+            "SELECT a.name, a.village_code, r.name AS village_name, a.sex, a.role, a.via, a.checked_in_at \
+             FROM event_attendees a LEFT JOIN regions r ON r.code = a.village_code \
+             WHERE a.event_id = $1 ORDER BY a.checked_in_at, a.id LIMIT 2000",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_village: Vec<AttendanceRow> = Vec::new();
+        let mut total = AttendanceRow::default();
+        let mut by_role: Vec<RoleCount> = AttendeeRole::ALL
+            .iter()
+            .map(|r| RoleCount {
+                role: r.as_str().to_string(),
+                n: 0,
+            })
+            .collect();
+        for a in &attendees {
+            let pos = match by_village
+                .iter()
+                .position(|v| v.village_code == a.village_code)
+            {
+                Some(p) => p,
+                None => {
+                    by_village.push(AttendanceRow {
+                        village_code: a.village_code.clone(),
+                        village_name: a.village_name.clone().unwrap_or_default(),
+                        ..Default::default()
+                    });
+                    by_village.len() - 1
+                }
+            };
+            for row in [&mut by_village[pos], &mut total] {
+                match a.sex.as_deref() {
+                    Some("l") => row.male += 1,
+                    Some("p") => row.female += 1,
+                    _ => row.unknown_sex += 1,
+                }
+                row.total += 1;
+            }
+            if let Some(r) = by_role.iter_mut().find(|r| r.role == a.role) {
+                r.n += 1;
+            }
+        }
+        by_village.sort_by(|a, b| {
+            b.total
+                .cmp(&a.total)
+                .then(a.village_name.cmp(&b.village_name))
+        });
+        Ok(EventDetail {
+            can_manage: ctx.allows(Action::EventManage, Some(&place)),
+            event,
+            speakers,
+            villages,
+            attendees,
+            by_village,
+            total,
+            by_role,
+        })
+    }
+
+    /// The place of an event, for viewers: a desa user sees the events of their regency and
+    /// those their village is invited to.
+    async fn event_place_for_viewer(&self, ctx: &Ctx, id: i64) -> Result<RegionCode> {
+        match self.event_place(ctx, id).await {
+            Err(Error::Forbidden) => {
+                if let benteng_domain::Scope::Village(v) = &ctx.actor.scope {
+                    let (kab, _) = kab_and_prov(v);
+                    let hit: Option<i64> = sqlx::query_scalar(
+                        "SELECT e.id FROM events e WHERE e.id = $1 AND (e.region_code = $2 OR EXISTS \
+                         (SELECT 1 FROM event_villages x WHERE x.event_id = e.id AND x.village_code = $3))",
+                    )
+                    .bind(id)
+                    .bind(kab.unwrap_or_default())
+                    .bind(v.as_str().to_string())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    if hit.is_some() {
+                        return Ok(v.clone());
+                    }
+                }
+                Err(Error::Forbidden)
+            }
+            other => other,
+        }
+    }
+
+    async fn event_villages(&self, id: i64) -> Result<Vec<Named>> {
+        Ok(sqlx::query_as(
+            "SELECT v.village_code AS code, COALESCE(r.name, v.village_code) AS name FROM event_villages v \
+             LEFT JOIN regions r ON r.code = v.village_code WHERE v.event_id = $1 ORDER BY r.name",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The event behind a check-in code (public).
+    pub async fn event_by_code(&self, code: &str) -> Result<(i64, PublicEvent)> {
+        let code = parse_code(code).map_err(|c| crate::reports::invalid("code", c))?;
+        let row = sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE e.checkin_code = $1"
+        )))
+        .bind(code.clone())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| crate::reports::invalid("code", "err-checkin-unknown"))?;
+        let villages = self.event_villages(row.id).await?;
+        Ok((
+            row.id,
+            PublicEvent {
+                when: row.when(),
+                title: row.title,
+                venue: row.venue,
+                code,
+                villages,
+            },
+        ))
+    }
+
+    /// A participant checks in with the event's code (public). Returns false when the same
+    /// person (name and village) was already recorded.
+    pub async fn check_in(&self, code: &str, i: &CheckinInput) -> Result<bool> {
+        let (id, event) = self.event_by_code(code).await?;
+        self.record_attendee(None, id, &event.villages, i, "kode")
+            .await
+    }
+
+    /// An officer ticks a participant at the door.
+    pub async fn add_attendee(&self, ctx: &Ctx, id: i64, i: &CheckinInput) -> Result<bool> {
+        let place = self.event_place(ctx, id).await?;
+        ctx.require(Action::EventManage, Some(&place))?;
+        let villages = self.event_villages(id).await?;
+        self.record_attendee(Some(ctx), id, &villages, i, "petugas")
+            .await
+    }
+
+    async fn record_attendee(
+        &self,
+        ctx: Option<&Ctx>,
+        id: i64,
+        villages: &[Named],
+        i: &CheckinInput,
+        via: &str,
+    ) -> Result<bool> {
+        let mut e = FieldErrors::new();
+        let name = e.check("name", required_text(&i.name, 200));
+        let village = i.village.trim();
+        if !village.is_empty() && !villages.iter().any(|v| v.code == village) {
+            e.add("village", "err-invalid-choice");
+        }
+        let sex = match i.sex.trim() {
+            "" => None,
+            s @ ("l" | "p") => Some(s.to_string()),
+            _ => {
+                e.add("sex", "err-invalid-choice");
+                None
+            }
+        };
+        let role = match i.role.trim() {
+            "" => Some(AttendeeRole::Warga),
+            r => e.check("role", AttendeeRole::parse(r)),
+        };
+        let (Some(name), Some(role)) = (name, role) else {
+            return Err(Error::Invalid(e));
+        };
+        if !e.is_empty() {
+            return Err(Error::Invalid(e));
+        }
+        let mut tx = self.begin().await?;
+        let n = sqlx::query(
+            "INSERT INTO event_attendees (event_id, name, name_key, village_code, sex, role, via, checked_in_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id, name_key, village_code) DO NOTHING",
+        )
+        .bind(id)
+        .bind(name.clone())
+        .bind(name_key(&name))
+        .bind(village.to_string())
+        .bind(sex)
+        .bind(role.as_str())
+        .bind(via.to_string())
+        .bind(crate::now())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n > 0 {
+            audit::write(
+                &mut *tx,
+                ctx,
+                AuditEvent {
+                    action: "check_in",
+                    entity: "event",
+                    entity_id: Some(id.to_string()),
+                    detail: Some(format!("via={via}")),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(n > 0)
+    }
+}
+
+async fn write_parts(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: i64,
+    v: &Valid,
+) -> Result<()> {
+    for (pos, (name, agency, topic)) in v.speakers.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO event_speakers (event_id, position, name, agency, topic) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(pos as i64 + 1)
+        .bind(name.clone())
+        .bind(agency.clone())
+        .bind(topic.clone())
+        .execute(&mut **tx)
+        .await?;
+    }
+    for village in &v.villages {
+        sqlx::query("INSERT INTO event_villages (event_id, village_code) VALUES ($1, $2)")
+            .bind(id)
+            .bind(village.as_str().to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
