@@ -76,6 +76,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0017_migrant_indexes.sql"),
     ),
     (18, "events", include_str!("../migrations/0018_events.sql")),
+    (
+        19,
+        "event_questions",
+        include_str!("../migrations/0019_event_questions.sql"),
+    ),
 ];
 
 /// How many migrations the binary carries.

@@ -13,7 +13,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use benteng_db::events::{CheckinInput, EventDetail, EventInput, EventRow, PublicEvent};
+use benteng_db::events::{
+    CheckinInput, EventDetail, EventInput, EventRow, FaqEntry, PublicEvent, QuestionInput,
+};
 use benteng_domain::event::{AttendeeRole, Zone};
 use benteng_domain::{Action, FieldErrors};
 use serde::Deserialize;
@@ -28,6 +30,12 @@ pub fn routes() -> Router<AppState> {
             "/sosialisasi/{id}/hadir",
             axum::routing::post(tick_attendee),
         )
+        .route("/sosialisasi/{id}/tanya", axum::routing::post(add_question))
+        .route(
+            "/sosialisasi/{id}/tanya/{q}/terbit",
+            axum::routing::post(publish_question),
+        )
+        .route("/faq", get(faq))
         .route("/hadir", get(checkin_start))
         .route("/hadir/{code}", get(checkin_form).post(checkin))
 }
@@ -352,6 +360,75 @@ async fn tick_attendee(
             show_page(&state, &auth, &headers, id, &e, status).await
         }
     }
+}
+
+/// A question asked during the session, with its answer.
+async fn add_question(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(i): Form<QuestionInput>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    match state.db.add_question(auth.ctx(), id, &i).await {
+        Ok(_) => flash_redirect(&auth.0, "flash-saved", &format!("/sosialisasi/{id}#tanya")).await,
+        Err(e) => {
+            let (status, e) = super::form_errors(e)?;
+            show_page(&state, &auth, &headers, id, &e, status).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct PublishForm {
+    /// `1` publishes, anything else takes the answer back.
+    #[serde(default)]
+    publish: String,
+}
+
+async fn publish_question(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path((id, q)): Path<(String, String)>,
+    Form(f): Form<PublishForm>,
+) -> Result<Response, WebError> {
+    let (id, q) = (parse_id(&id)?, parse_id(&q)?);
+    match state
+        .db
+        .publish_question(auth.ctx(), id, q, f.publish == "1")
+        .await
+    {
+        Ok(()) => flash_redirect(&auth.0, "flash-saved", &format!("/sosialisasi/{id}#tanya")).await,
+        Err(e) => {
+            let (status, e) = super::form_errors(e)?;
+            show_page(&state, &auth, &headers, id, &e, status).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "faq.html")]
+struct FaqPage {
+    l: Layout,
+    rows: Vec<FaqEntry>,
+    pager: Pager,
+}
+
+/// The public FAQ: answers given at awareness events and published by the officers.
+async fn faq(
+    State(state): State<AppState>,
+    v: Viewer,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let page = state.db.faq(q.hal).await?;
+    let pager = Pager::new(&page, "/faq", &[]);
+    html(&FaqPage {
+        l: Layout::new(&v, "faq-title").await?,
+        rows: page.items,
+        pager,
+    })
 }
 
 // ------------------------------------------------------------ public check-in

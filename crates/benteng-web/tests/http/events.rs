@@ -277,3 +277,103 @@ async fn the_event_api_follows_the_same_rules() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     assert!(b.to_string().contains("err-region-out-of-scope"));
 }
+
+#[tokio::test]
+async fn questions_are_recorded_and_answers_published_to_the_public_faq() {
+    let app = spawn_roomy().await;
+    let officer = app.login("pimpasa.malang").await;
+    let (_, _, at) = plan(&app, &officer, "Sosialisasi tanya jawab", "35.07").await;
+    let at = at.unwrap();
+    // A question without text is refused; one without an answer yet is kept.
+    let (s, html, _) = app
+        .post_form(&officer, &at, &format!("{at}/tanya"), &[("question", " ")])
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Wajib diisi"));
+    for (q, a) in [
+        ("Apakah calo boleh memberangkatkan?", ""),
+        (
+            "Berapa biaya menjadi PRT di Taiwan?",
+            "Pengurus rumah tangga termasuk jabatan tanpa biaya penempatan.",
+        ),
+    ] {
+        let (s, _, _) = app
+            .post_form(
+                &officer,
+                &at,
+                &format!("{at}/tanya"),
+                &[
+                    ("question", q),
+                    ("asked_by", "Bu Sri"),
+                    ("village", SITIARJO),
+                    ("answer", a),
+                    ("answered_by", "BP3MI Jawa Timur"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+    }
+    let (_, html) = app.get(&officer, &at).await;
+    let ids: Vec<String> = regex_lite::Regex::new(r#"/tanya/(\d+)/terbit"#)
+        .unwrap()
+        .captures_iter(&html)
+        .map(|c| c[1].to_string())
+        .collect();
+    assert_eq!(ids.len(), 1, "only the answered question can be published");
+    // Publish it; the unanswered one cannot be published.
+    let (s, _, _) = app
+        .post_form(
+            &officer,
+            &at,
+            &format!("{at}/tanya/{}/terbit", ids[0]),
+            &[("publish", "1")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let other: i64 = ids[0].parse::<i64>().unwrap() - 1;
+    let (s, html, _) = app
+        .post_form(
+            &officer,
+            &at,
+            &format!("{at}/tanya/{other}/terbit"),
+            &[("publish", "1")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Tulis jawabannya dulu"));
+    // The public FAQ shows the answer, never who asked.
+    let (s, faq) = app.get(&client(), "/faq").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        faq.contains("Berapa biaya menjadi PRT di Taiwan?")
+            && faq.contains("tanpa biaya penempatan")
+    );
+    assert!(!faq.contains("Bu Sri") && !faq.contains("calo boleh"));
+    // Only officers record and publish.
+    let village = app.login("desa.sitiarjo").await;
+    let (s, _, _) = app
+        .post_form(&village, &at, &format!("{at}/tanya"), &[("question", "x")])
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = app
+        .post_form(
+            &village,
+            &at,
+            &format!("{at}/tanya/{}/terbit", ids[0]),
+            &[("publish", "0")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Taken back, it leaves the FAQ.
+    let (s, _, _) = app
+        .post_form(
+            &officer,
+            &at,
+            &format!("{at}/tanya/{}/terbit", ids[0]),
+            &[("publish", "0")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, faq) = app.get(&client(), "/faq").await;
+    assert!(faq.contains("faq-none"));
+}
