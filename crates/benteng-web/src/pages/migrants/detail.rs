@@ -146,6 +146,29 @@ fn problems(tr: &Tr, form: String, e: &FieldErrors) -> Problems {
     }
 }
 
+/// A form on the resident's page failed: the page again, that form open with its errors
+/// (anything but invalid input or a conflict is passed on as it is).
+async fn form_failed(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    form: String,
+    letter_input: LetterInput,
+    e: benteng_db::Error,
+) -> Result<Response, WebError> {
+    let (status, e) = crate::pages::form_errors(e)?;
+    show_page(
+        state,
+        auth,
+        id,
+        false,
+        problems(&auth.0.tr, form, &e),
+        letter_input,
+        status,
+    )
+    .await
+}
+
 /// A step's progress (multipart: the form may carry an evidence file).
 pub(super) async fn step(
     State(state): State<AppState>,
@@ -194,19 +217,7 @@ pub(super) async fn step(
             )
             .await
         }
-        Err(e) => {
-            let (status, e) = crate::pages::form_errors(e)?;
-            show_page(
-                &state,
-                &auth,
-                id,
-                false,
-                problems(&auth.0.tr, which, &e),
-                LetterInput::default(),
-                status,
-            )
-            .await
-        }
+        Err(e) => form_failed(&state, &auth, id, which, LetterInput::default(), e).await,
     }
 }
 
@@ -226,15 +237,13 @@ pub(super) async fn verify(
             .await
         }
         Err(e) => {
-            let (status, e) = crate::pages::form_errors(e)?;
-            show_page(
+            form_failed(
                 &state,
                 &auth,
                 id,
-                false,
-                problems(&auth.0.tr, format!("step:{step}"), &e),
+                format!("step:{step}"),
                 LetterInput::default(),
-                status,
+                e,
             )
             .await
         }
@@ -286,15 +295,13 @@ pub(super) async fn status(
             flash_redirect(&auth.0, key, &format!("/calon-pmi/{id}")).await
         }
         Err(e) => {
-            let (status, e) = crate::pages::form_errors(e)?;
-            show_page(
+            form_failed(
                 &state,
                 &auth,
                 id,
-                false,
-                problems(&auth.0.tr, "status".into(), &e),
+                "status".into(),
                 LetterInput::default(),
-                status,
+                e,
             )
             .await
         }
@@ -317,19 +324,7 @@ pub(super) async fn letter(
             )
             .await
         }
-        Err(e) => {
-            let (status, e) = crate::pages::form_errors(e)?;
-            show_page(
-                &state,
-                &auth,
-                id,
-                false,
-                problems(&auth.0.tr, "letter".into(), &e),
-                i,
-                status,
-            )
-            .await
-        }
+        Err(e) => form_failed(&state, &auth, id, "letter".into(), i, e).await,
     }
 }
 

@@ -1,0 +1,168 @@
+//! Questions asked at an event and their answers; an answer published to the public FAQ
+//! (never with who asked it).
+
+use super::*;
+
+/// A question asked at an event, with its answer.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Question {
+    pub id: i64,
+    pub asked_by: Option<String>,
+    pub village_code: String,
+    #[sqlx(default)]
+    pub village_name: Option<String>,
+    pub question: String,
+    pub answer: Option<String>,
+    pub answered_by: Option<String>,
+    pub published: i64,
+}
+
+/// An answer published to the public FAQ.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct FaqEntry {
+    pub id: i64,
+    pub question: String,
+    pub answer: String,
+    pub answered_by: Option<String>,
+    pub published_at: i64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct QuestionInput {
+    /// Who asked (optional; a first name is enough).
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub asked_by: String,
+    /// One of the invited villages, or empty.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub village: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub question: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub answer: String,
+    /// The agency that answered.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub answered_by: String,
+}
+
+impl Db {
+    /// Record a question asked at the event and, when given, its answer (officers).
+    pub async fn add_question(&self, ctx: &Ctx, id: i64, i: &QuestionInput) -> Result<i64> {
+        let place = self.event_place(ctx, id).await?;
+        ctx.require(Action::EventManage, Some(&place))?;
+        let villages = self.event_villages(id).await?;
+        let mut e = FieldErrors::new();
+        let asked_by = e
+            .check("asked_by", optional_text(&i.asked_by, 100))
+            .flatten();
+        let village = i.village.trim();
+        if !village.is_empty() && !villages.iter().any(|v| v.code == village) {
+            e.add("village", "err-invalid-choice");
+        }
+        let question = e.check("question", required_text(&i.question, 2000));
+        let answer = e.check("answer", optional_text(&i.answer, 5000)).flatten();
+        let answered_by = e
+            .check("answered_by", optional_text(&i.answered_by, 200))
+            .flatten();
+        let Some(question) = question.filter(|_| e.is_empty()) else {
+            return Err(Error::Invalid(e));
+        };
+        let mut tx = self.begin().await?;
+        let (qid,): (i64,) = sqlx::query_as(
+            "INSERT INTO event_questions (event_id, asked_by, village_code, question, answer, answered_by, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(id)
+        .bind(asked_by)
+        .bind(village.to_string())
+        .bind(question)
+        .bind(answer)
+        .bind(answered_by)
+        .bind(ctx.actor.user_id)
+        .bind(crate::now())
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            AuditEvent {
+                action: "question",
+                entity: "event",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(qid)
+    }
+
+    /// Publish an answered question to the public FAQ, or take it back (officers). The asker's
+    /// name and village are never published.
+    pub async fn publish_question(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        question: i64,
+        publish: bool,
+    ) -> Result<()> {
+        let place = self.event_place(ctx, id).await?;
+        ctx.require(Action::EventManage, Some(&place))?;
+        let answer: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT answer FROM event_questions WHERE id = $1 AND event_id = $2",
+        )
+        .bind(question)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(answer) = answer else {
+            return Err(Error::NotFound);
+        };
+        if publish && answer.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            return Err(crate::reports::invalid("answer", "err-answer-first"));
+        }
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE event_questions SET published = $1, published_at = $2 WHERE id = $3")
+            .bind(i64::from(publish))
+            .bind(publish.then(crate::now))
+            .bind(question)
+            .execute(&mut *tx)
+            .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            AuditEvent {
+                action: if publish { "publish" } else { "unpublish" },
+                entity: "event_question",
+                entity_id: Some(question.to_string()),
+                region: Some(&place),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The public FAQ: published answers, newest first (no account).
+    pub async fn faq(&self, page: Option<i64>) -> Result<Page<FaqEntry>> {
+        let (page, per_page, offset) = crate::paging(page, 25);
+        let total: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM event_questions WHERE published = 1")
+                .fetch_one(&self.pool)
+                .await?;
+        let items = sqlx::query_as::<_, FaqEntry>(sqlx::AssertSqlSafe(format!(
+            "SELECT id, question, answer, answered_by, published_at FROM event_questions \
+             WHERE published = 1 AND answer IS NOT NULL ORDER BY published_at DESC, id DESC LIMIT {per_page} OFFSET {offset}"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+            more: false,
+        })
+    }
+}
