@@ -3,6 +3,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startServer, launchBrowser, newContext, login, weighPage } from './helpers.mjs';
 
 let server;
@@ -63,5 +67,99 @@ test('a resident checks in with the short code on a phone and the officer sees i
   } finally {
     await officerCtx.close();
     await phoneCtx.close();
+  }
+});
+
+/** The event's date a month ahead, as the date input wants it. */
+function monthAhead() {
+  const d = new Date(Date.now() + 30 * 24 * 3600 * 1000);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Answer every question of the quiz page: the first `right` ones by `pick`. */
+async function answerAll(page, pick) {
+  const sets = page.locator('form.quiz fieldset');
+  const n = await sets.count();
+  for (let i = 0; i < n; i++) {
+    const radios = sets.nth(i).locator('input[type=radio]');
+    await radios.nth(pick(i, await radios.count())).check();
+  }
+  return n;
+}
+
+test('pre-test and post-test on a phone, then the activity report PDF', async () => {
+  const officerCtx = await newContext(browser, { viewport: { width: 1280, height: 900 } });
+  const officer = await officerCtx.newPage();
+  const phoneCtx = await newContext(browser, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, javaScriptEnabled: false });
+  const phone = await phoneCtx.newPage();
+  const dir = mkdtempSync(path.join(tmpdir(), 'benteng-pdf-'));
+  try {
+    const base = server.url;
+    await login(officer, base, 'pimpasa.malang', server.password('pimpasa.malang'));
+    await officer.goto(`${base}/sosialisasi/baru`);
+    await officer.fill('#f-title', 'Sosialisasi Pencegahan TPPO Kepanjen');
+    await officer.fill('#f-date', monthAhead());
+    await officer.fill('#f-time', '08:30');
+    await officer.fill('#f-venue', 'Hotel di Kepanjen');
+    await officer.fill('#f-region', '35.07');
+    await officer.fill('#f-villages', '35.07.04.2007');
+    await Promise.all([officer.waitForNavigation(), officer.getByRole('button', { name: 'Simpan' }).click()]);
+    const eventUrl = officer.url();
+    const code = (await officer.locator('#checkin-code').innerText()).trim();
+
+    // Check in with the short code, then the pre-test: half right.
+    await phone.goto(`${base}/hadir`);
+    await phone.fill('#c-code', code);
+    await Promise.all([phone.waitForNavigation(), phone.getByRole('button', { name: 'Lanjut' }).click()]);
+    await phone.fill('#c-name', 'Siti Aminah');
+    await phone.selectOption('#c-village', '35.07.04.2007');
+    await phone.selectOption('#c-sex', 'p');
+    await Promise.all([phone.waitForNavigation(), phone.getByRole('button', { name: 'Saya hadir' }).click()]);
+    await Promise.all([phone.waitForNavigation(), phone.locator('#quiz-link').click()]);
+    const quizUrl = phone.url();
+    assert.equal(await phone.locator('#quiz-kind').innerText(), 'Pre-test');
+    // Every wrong option is the one after the right one; the page does not know which is
+    // right, so the test answers option 0 everywhere and reads the score back.
+    const n = await answerAll(phone, () => 0);
+    await Promise.all([phone.waitForNavigation(), phone.getByRole('button', { name: 'Kirim jawaban' }).click()]);
+    const pre = (await phone.locator('#quiz-done').innerText()).match(/(\d+) dari (\d+) benar/);
+    assert.ok(pre, 'the pre-test score is shown');
+    assert.equal(Number(pre[2]), n);
+    assert.match(await phone.locator('#quiz-wait').innerText(), /Post-test dibuka/);
+    const w = await weighPage(phoneCtx, quizUrl);
+    assert.ok(w.transferred < 60 * 1024, `${w.transferred} B`);
+
+    // The officer opens the post-test; the participant reloads and takes it.
+    await officer.goto(eventUrl);
+    await Promise.all([officer.waitForNavigation(), officer.getByRole('button', { name: /Post-test dibuka/ }).click()]);
+    await phone.goto(quizUrl);
+    assert.equal(await phone.locator('#quiz-kind').innerText(), 'Post-test');
+    // This time the last option everywhere: a different score, so a gain or a loss shows.
+    await answerAll(phone, (_, count) => count - 1);
+    await Promise.all([phone.waitForNavigation(), phone.getByRole('button', { name: 'Kirim jawaban' }).click()]);
+    const post = (await phone.locator('#quiz-done').innerText()).match(/(\d+) dari (\d+) benar/);
+    const gain = (100 * (Number(post[1]) - Number(pre[1]))) / n;
+    const gainText = `${gain >= 0 ? '+' : '-'}${Math.abs(gain).toFixed(1).replace('.', ',')}`;
+
+    await officer.goto(eventUrl);
+    assert.equal(await officer.locator('#quiz-gain').innerText(), gainText);
+    assert.equal(await officer.locator('.chart svg').count(), 1, 'the chart is on the page');
+    // The download form is a plain GET; fetch what it would fetch, with the officer's cookies
+    // (headless Chromium hands PDFs to the download manager).
+    await officer.fill('#s-nama', 'Anggoro Widjanarko');
+    const action = await officer.locator('#laporan + form').getAttribute('action');
+    const download = await officerCtx.request.get(`${base}${action}?nama=Anggoro+Widjanarko`);
+    assert.equal(download.status(), 200);
+    assert.equal(download.headers()['content-type'], 'application/pdf');
+    const file = path.join(dir, 'laporan.pdf');
+    writeFileSync(file, await download.body());
+    const text = execFileSync('pdftotext', [file, '-']).toString().split(/\s+/).join(' ');
+    for (const want of ['Sosialisasi Pencegahan TPPO Kepanjen', 'Peserta hadir: 1 orang (laki-laki 0, perempuan 1)', gainText, 'Anggoro Widjanarko']) {
+      assert.ok(text.includes(want), `${want} in ${text}`);
+    }
+  } finally {
+    await officerCtx.close();
+    await phoneCtx.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

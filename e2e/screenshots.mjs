@@ -146,6 +146,53 @@ try {
   await p8.goto(`${server.url}${dewi}`);
   await p8.screenshot({ path: path.join(out, 'calon-pmi-detail.png'), fullPage: true });
   await village.close();
+
+  // An event: a participant's pre-test on a phone, then the officer's page with the gain.
+  const office = await newContext(browser, { viewport: { width: 1024, height: 900 }, deviceScaleFactor: 1 });
+  const p9 = await office.newPage();
+  await login(p9, server.url, 'pimpasa.malang', server.password('pimpasa.malang'));
+  await p9.goto(`${server.url}/sosialisasi/baru`);
+  const day = new Date(Date.now() + 14 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  await p9.fill('#f-title', 'Sosialisasi Pencegahan TPPO Desa Binaan');
+  await p9.fill('#f-date', day);
+  await p9.fill('#f-time', '08:30');
+  await p9.fill('#f-venue', 'Balai Desa Sitiarjo');
+  await p9.fill('#f-region', '35.07');
+  await p9.fill('#f-villages', '35.07.04.2007, 35.07.11.2002');
+  await p9.fill('#f-speakers', 'Budi Santoso; Disnaker Kabupaten Malang; Prosedur penempatan PMI');
+  await Promise.all([p9.waitForNavigation(), p9.getByRole('button', { name: 'Simpan' }).click()]);
+  const eventUrl = p9.url();
+  const code = (await p9.locator('#checkin-code').innerText()).trim();
+  const people = [['Siti Aminah', '35.07.04.2007', 'p'], ['Slamet', '35.07.04.2007', 'l'], ['Dewi', '35.07.11.2002', 'p']];
+  const links = [];
+  const participant = await newContext(browser, { ...phone, javaScriptEnabled: false });
+  const p10 = await participant.newPage();
+  for (const [name, desa, sex] of people) {
+    await p10.goto(`${server.url}/hadir/${code}`);
+    await p10.fill('#c-name', name);
+    await p10.selectOption('#c-village', desa);
+    await p10.selectOption('#c-sex', sex);
+    await Promise.all([p10.waitForNavigation(), p10.getByRole('button', { name: 'Saya hadir' }).click()]);
+    links.push(await p10.locator('#quiz-link').getAttribute('href'));
+  }
+  const take = async (link, pick) => {
+    await p10.goto(`${server.url}${link}`);
+    const sets = p10.locator('form.quiz fieldset');
+    const n = await sets.count();
+    for (let i = 0; i < n; i++) await sets.nth(i).locator('input[type=radio]').nth(pick(i)).check();
+    await Promise.all([p10.waitForNavigation(), p10.getByRole('button', { name: 'Kirim jawaban' }).click()]);
+  };
+  await p10.goto(`${server.url}${links[0]}`);
+  await p10.screenshot({ path: path.join(out, 'kuis-peserta.png') });
+  for (const l of links) await take(l, (i) => (i % 3 === 0 ? 0 : 1));
+  await p9.goto(eventUrl);
+  await Promise.all([p9.waitForNavigation(), p9.getByRole('button', { name: /Post-test dibuka/ }).click()]);
+  for (const l of links) await take(l, () => 0);
+  await p9.goto(`${eventUrl}#kuis`);
+  await p9.locator('#kuis').scrollIntoViewIfNeeded();
+  await p9.screenshot({ path: path.join(out, 'sosialisasi-kuis.png') });
+  await participant.close();
+  await office.close();
   console.log(`screenshots written to ${out}`);
 } finally {
   await browser.close();

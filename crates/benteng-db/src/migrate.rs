@@ -81,6 +81,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "event_questions",
         include_str!("../migrations/0019_event_questions.sql"),
     ),
+    (
+        20,
+        "event_quiz",
+        include_str!("../migrations/0020_event_quiz.sql"),
+    ),
 ];
 
 /// How many migrations the binary carries.
@@ -190,6 +195,21 @@ async fn data_step(version: i64, tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> a
             .bind(body)
             .bind(sources)
             .bind(now)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    if version == 20 {
+        for (topic, question, options, correct, source) in benteng_domain::quiz::INITIAL_BANK {
+            sqlx::query(
+                "INSERT INTO quiz_questions (topic, question, options, correct, source, active, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6)",
+            )
+            .bind(*topic)
+            .bind(*question)
+            .bind(options.join("\n"))
+            .bind(*correct as i64)
+            .bind(*source)
+            .bind(crate::now())
             .execute(&mut **tx)
             .await?;
         }

@@ -1693,7 +1693,7 @@ pub(crate) fn mask_people(people: &mut [Person]) {
     }
 }
 
-pub(crate) fn invalid(field: &'static str, code: &'static str) -> Error {
+pub fn invalid(field: &'static str, code: &'static str) -> Error {
     Error::Invalid(FieldErrors(vec![benteng_domain::FieldError {
         field,
         code,

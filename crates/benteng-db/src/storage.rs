@@ -98,19 +98,7 @@ pub fn clean_upload(file_name: &str, bytes: &[u8]) -> Result<CleanFile, &'static
         return Err("err-file-too-large");
     }
     let kind = infer::get(bytes).map(|k| k.mime_type());
-    let name: String = file_name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>'))
-        .take(100)
-        .collect();
-    let name = if name.trim().is_empty() {
-        "lampiran".to_string()
-    } else {
-        name
-    };
+    let name = safe_name(file_name);
     match kind {
         Some("application/pdf") => Ok(CleanFile {
             file_name: name,
@@ -149,6 +137,63 @@ pub fn clean_upload(file_name: &str, bytes: &[u8]) -> Result<CleanFile, &'static
         }
         _ => Err("err-file-type"),
     }
+}
+
+/// The last part of an uploaded file's name, without control characters or quotes, at most
+/// 100 characters ("lampiran" when nothing is left).
+fn safe_name(file_name: &str) -> String {
+    let name: String = file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>'))
+        .take(100)
+        .collect();
+    if name.trim().is_empty() {
+        "lampiran".to_string()
+    } else {
+        name
+    }
+}
+
+/// Largest speaker's material (slides are often large).
+pub const MAX_MATERIAL_BYTES: usize = 20 * 1024 * 1024;
+
+/// Check a speaker's material: a PDF, PowerPoint (PPTX) or OpenDocument (ODP) presentation up
+/// to [`MAX_MATERIAL_BYTES`], kept as uploaded; or an image, cleaned like any upload.
+pub fn clean_material(file_name: &str, bytes: &[u8]) -> Result<CleanFile, &'static str> {
+    if bytes.len() > MAX_MATERIAL_BYTES {
+        return Err("err-file-too-large");
+    }
+    let kept = |content_type: &'static str, extension: &'static str| CleanFile {
+        file_name: safe_name(file_name),
+        content_type,
+        extension,
+        bytes: bytes.to_vec(),
+    };
+    match infer::get(bytes).map(|k| k.mime_type()) {
+        Some("application/pdf") => Ok(kept("application/pdf", "pdf")),
+        Some(m @ "application/vnd.openxmlformats-officedocument.presentationml.presentation") => {
+            Ok(kept(m, "pptx"))
+        }
+        Some(m @ "application/vnd.oasis.opendocument.presentation") => Ok(kept(m, "odp")),
+        _ => clean_upload(file_name, bytes),
+    }
+}
+
+/// A stored photo made small for printing (at most `max_side` pixels, JPEG), so a report with a
+/// dozen phone photos stays a file one can e-mail. `None` when the bytes are no image.
+pub fn print_size(bytes: &[u8], max_side: u32) -> Option<Vec<u8>> {
+    let mut img = image::load_from_memory(bytes).ok()?;
+    if img.width() > max_side || img.height() > max_side {
+        img = img.resize(max_side, max_side, image::imageops::FilterType::Triangle);
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    let rgb = img.to_rgb8();
+    let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80);
+    enc.encode_image(&rgb).ok()?;
+    Some(out.into_inner())
 }
 
 /// A fresh storage key for a cleaned file.
@@ -197,6 +242,30 @@ mod tests {
         assert_eq!(
             clean_upload("x.html", b"<html><script>alert(1)</script>").unwrap_err(),
             "err-file-type"
+        );
+        let big = image::RgbImage::from_fn(1600, 900, |x, y| image::Rgb([x as u8, y as u8, 90]));
+        let mut png = std::io::Cursor::new(Vec::new());
+        big.write_to(&mut png, image::ImageFormat::Png).unwrap();
+        let small = print_size(&png.into_inner(), 800).unwrap();
+        let back = image::load_from_memory(&small).unwrap();
+        assert_eq!((back.width(), back.height()), (800, 450), "scaled, proportions kept");
+        assert!(print_size(b"%PDF-1.4", 800).is_none());
+        let slides = clean_material("materi.pdf", b"%PDF-1.4\n%test\n").unwrap();
+        assert_eq!(slides.extension, "pdf");
+        assert_eq!(
+            clean_material("catatan.txt", b"bukan dokumen").unwrap_err(),
+            "err-file-type"
+        );
+        let mut large = b"%PDF-1.4\n".to_vec();
+        large.resize(MAX_FILE_BYTES + 10, b' ');
+        assert!(
+            clean_material("besar.pdf", &large).is_ok(),
+            "slides may exceed 5 MB"
+        );
+        large.resize(MAX_MATERIAL_BYTES + 1, b' ');
+        assert_eq!(
+            clean_material("besar.pdf", &large).unwrap_err(),
+            "err-file-too-large"
         );
         let pdf = clean_upload("../../etc/surat.pdf", b"%PDF-1.4\n%test\n").unwrap();
         assert_eq!(pdf.content_type, "application/pdf");

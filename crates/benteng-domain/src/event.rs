@@ -55,6 +55,16 @@ impl Zone {
 }
 
 coded! {
+    /// A file attached to an event.
+    EventFileKind {
+        /// A speaker's material (slides), downloadable by participants.
+        Materi = "materi",
+        /// A photo of the event (officers and the activity report only).
+        Foto = "foto",
+    }
+}
+
+coded! {
     /// Who a participant is, for the attendance table of the activity report.
     AttendeeRole {
         Warga = "warga",

@@ -19,6 +19,7 @@ pub mod p3mi;
 pub mod passport;
 pub mod phone;
 pub mod policy;
+pub mod quiz;
 pub mod region;
 pub mod report;
 pub mod role;

@@ -82,10 +82,12 @@ pub enum Action {
     EventView,
     /// Plan events, record attendance (officers, the Kanwil).
     EventManage,
+    /// Edit the quiz question bank shared by every event (admins and the Kanwil).
+    QuizBankManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Action::RegionView,
         Action::OfficeView,
         Action::OfficeManage,
@@ -122,6 +124,7 @@ impl Action {
         Action::GuideManage,
         Action::EventView,
         Action::EventManage,
+        Action::QuizBankManage,
     ];
 }
 
@@ -160,6 +163,7 @@ fn role_allows(actor: &Actor, action: Action) -> bool {
         // (their speakers) follow them.
         (_, EventView) => true,
         (Kanwil | Petugas, EventManage) => true,
+        (Kanwil, QuizBankManage) => true,
         _ => false,
     }
 }
@@ -247,6 +251,7 @@ mod tests {
             (GuideManage, [true, false, false, false, false, false]),
             (EventView, [true, true, true, true, true, true]),
             (EventManage, [true, true, true, true, false, false]),
+            (QuizBankManage, [true, true, false, false, false, false]),
         ];
         assert_eq!(
             table.len(),

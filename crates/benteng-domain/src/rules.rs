@@ -50,6 +50,8 @@ pub struct RuleSet {
     pub offer: Vec<OfferRule>,
     pub moratorium: Vec<CodeList>,
     pub zero_cost: Vec<CodeList>,
+    /// The programme's legal basis, printed under "Dasar" in activity reports.
+    pub programme_basis: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -61,6 +63,8 @@ struct RawFile {
     moratorium: Vec<RawCountries>,
     #[serde(default)]
     zero_cost: Vec<RawJobs>,
+    #[serde(default)]
+    programme_basis: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -200,10 +204,20 @@ impl RuleSet {
                 )?,
             });
         }
+        let programme_basis: Vec<String> = raw
+            .programme_basis
+            .iter()
+            .map(|b| b.trim().to_string())
+            .filter(|b| !b.is_empty())
+            .collect();
+        if programme_basis.iter().any(|b| b.chars().count() > 500) {
+            return Err("programme_basis: an entry is longer than 500 characters".into());
+        }
         Ok(RuleSet {
             offer,
             moratorium,
             zero_cost,
+            programme_basis,
         })
     }
 
@@ -246,6 +260,11 @@ mod tests {
     #[test]
     fn the_shipped_rules_parse_and_cover_every_offer_rule() {
         let r = RuleSet::parse(DEFAULT).unwrap();
+        assert!(
+            r.programme_basis.len() >= 3,
+            "the activity report's legal basis"
+        );
+        assert!(r.programme_basis[1].contains("Perdagangan Orang"));
         for code in RULE_CODES {
             assert!(r.offer.iter().any(|o| o.code == *code), "{code} missing");
         }

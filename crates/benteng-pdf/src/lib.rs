@@ -1,5 +1,5 @@
-//! PDF documents typeset with Typst: the family permission letter now, the activity report
-//! later. A crate of its own because Typst takes minutes to build and rarely changes, so
+//! PDF documents typeset with Typst (the family permission letter, the activity report of an
+//! awareness event) and the SVG charts used both in pages and in those documents. A crate of its own because Typst takes minutes to build and rarely changes, so
 //! editing a page recompiles nothing here.
 //!
 //! Each document is a Typst template (in `templates/`, embedded) and a serde struct. The struct
@@ -14,14 +14,23 @@
 
 use serde::Serialize;
 use std::sync::OnceLock;
-use typst::foundations::{Dict, Str, Value};
+use typst::foundations::{Bytes, Dict, Str, Value};
 use typst_as_lib::TypstEngine;
 use typst_layout::PagedDocument;
 
 static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 
+pub mod charts;
+mod report;
+
+pub use report::{
+    activity_report, ActivityReport, ReportAttendance, ReportFollowUp, ReportQuestion, ReportQuiz,
+    ReportSpeaker,
+};
+
 const LETTER: &str = "permission_letter.typ";
+const ACTIVITY: &str = "activity_report.typ";
 
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
@@ -41,6 +50,7 @@ fn engine() -> &'static TypstEngine {
             .with_static_source_file_resolver([
                 ("common.typ", include_str!("../templates/common.typ")),
                 (LETTER, include_str!("../templates/permission_letter.typ")),
+                (ACTIVITY, include_str!("../templates/activity_report.typ")),
             ])
             .build()
     })
@@ -48,9 +58,23 @@ fn engine() -> &'static TypstEngine {
 
 /// Typeset `template` with `data` and export it as PDF.
 fn render(template: &str, data: &impl Serialize) -> Result<Vec<u8>, PdfError> {
+    render_with(template, data, Vec::new())
+}
+
+/// Typeset `template` with `data` and binary inputs (images: `sys.inputs.<name>` as bytes).
+fn render_with(
+    template: &str,
+    data: &impl Serialize,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<Vec<u8>, PdfError> {
     let json = serde_json::to_string(data)?;
     let inputs: Dict = [(Str::from("data"), Value::Str(Str::from(json)))]
         .into_iter()
+        .chain(
+            files
+                .into_iter()
+                .map(|(k, v)| (Str::from(k), Value::Bytes(Bytes::new(v)))),
+        )
         .collect();
     let doc: PagedDocument = engine()
         .compile_with_input(template, inputs)

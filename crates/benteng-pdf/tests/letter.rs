@@ -1,9 +1,10 @@
 //! The letter's text, read back from the PDF with poppler's `pdftotext` (and its fonts with
 //! `pdffonts`): not only that a file came out. `.ci/run` installs poppler-utils.
 
+mod poppler;
+
 use benteng_pdf::{permission_letter, LetterPerson, PermissionLetter};
-use std::io::Write;
-use std::process::Command;
+use poppler::poppler;
 
 fn letter() -> PermissionLetter {
     PermissionLetter {
@@ -33,33 +34,6 @@ fn letter() -> PermissionLetter {
         head_name: "Bambang Sutejo".into(),
         legal_basis: "UU 18/2017 Pasal 13 huruf b".into(),
     }
-}
-
-fn poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
-    let path = std::env::temp_dir().join(format!(
-        "benteng-pdf-{tool}-{}-{:?}.pdf",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    std::fs::File::create(&path)
-        .unwrap()
-        .write_all(pdf)
-        .unwrap();
-    let mut cmd = Command::new(tool);
-    cmd.args(args).arg(&path);
-    if tool == "pdftotext" {
-        cmd.arg("-");
-    }
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("{tool} is needed (apt-get install poppler-utils): {e}"));
-    let _ = std::fs::remove_file(&path);
-    assert!(
-        out.status.success(),
-        "{tool}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]

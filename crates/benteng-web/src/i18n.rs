@@ -71,6 +71,27 @@ impl Tr {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// The message `key` with two variables.
+    pub fn t2(
+        &self,
+        key: &str,
+        a: &'static str,
+        av: impl ToString,
+        b: &'static str,
+        bv: impl ToString,
+    ) -> String {
+        let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
+        for (name, v) in [(a, av.to_string()), (b, bv.to_string())] {
+            match v.parse::<i64>() {
+                Ok(n) => args.insert(Cow::Borrowed(name), FluentValue::from(n)),
+                Err(_) => args.insert(Cow::Borrowed(name), FluentValue::from(v)),
+            };
+        }
+        LOCALES
+            .try_lookup_with_args(&self.id, key, &args)
+            .unwrap_or_else(|| key.to_string())
+    }
+
     /// Format a Unix time as a date and time in WIB, the programme's home zone.
     pub fn datetime(&self, unix: &i64) -> String {
         let wib = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);

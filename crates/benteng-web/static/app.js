@@ -12,3 +12,12 @@ document.addEventListener("submit", function (e) {
     f.dataset.sent = "1";
   }
 });
+// Check-in: the code is typed in capitals and sent as soon as it is complete.
+(function () {
+  var code = document.getElementById("c-code");
+  if (code) code.addEventListener("input", function () {
+    var v = code.value.toUpperCase().replace(/[^0-9A-Z]/g, "");
+    code.value = v;
+    if (v.length === 6) code.form.submit();
+  });
+})();

@@ -19,9 +19,16 @@ use benteng_domain::{Action, FieldErrors, RegionCode};
 use serde::{Deserialize, Serialize};
 use time::macros::format_description;
 
+mod extras;
 mod questions;
+mod quiz;
 
+pub use extras::{EventFile, FileKind, FollowUp, FollowUpInput, Registration, UpcomingEvent};
 pub use questions::{FaqEntry, Question, QuestionInput};
+pub use quiz::{
+    BankRow, GainRow, ParticipantQuiz, QuestionResult, QuizItem, QuizResults, Submitted, Taken,
+    VillageResult,
+};
 
 /// Most invited villages and speakers per event.
 const MAX_VILLAGES: usize = 100;
@@ -69,6 +76,8 @@ pub struct EventRow {
     pub checkin_code: String,
     #[sqlx(default)]
     pub attendees: i64,
+    /// Which test is open: `pre`, `post` or `closed`.
+    pub quiz_stage: String,
 }
 
 impl EventRow {
@@ -127,7 +136,15 @@ pub struct EventDetail {
     /// Every role with its count.
     pub by_role: Vec<RoleCount>,
     pub questions: Vec<Question>,
+    pub followups: Vec<FollowUp>,
+    pub materials: Vec<EventFile>,
+    /// Photos: officers and the Kanwil only (they show residents' faces).
+    pub photos: Vec<EventFile>,
+    /// Who registered ahead (officers only).
+    pub registrations: Vec<extras::Registration>,
     pub can_manage: bool,
+    /// Names of participants are limited to the viewer's village (desa users).
+    pub own_village_only: bool,
 }
 
 /// A village by code and name.
@@ -188,7 +205,7 @@ fn random_code() -> String {
 }
 
 const SELECT: &str = "SELECT e.id, e.title, e.starts_at, e.zone, e.venue, e.region_code, r.name AS region_name, e.agenda, \
-    e.checkin_code, (SELECT COUNT(*) FROM event_attendees a WHERE a.event_id = e.id) AS attendees \
+    e.checkin_code, (SELECT COUNT(*) FROM event_attendees a WHERE a.event_id = e.id) AS attendees, e.quiz_stage \
     FROM events e LEFT JOIN regions r ON r.code = e.region_code";
 
 impl Db {
@@ -441,12 +458,7 @@ impl Db {
                 .bind(id)
                 .fetch_one(&self.pool)
                 .await?;
-        let speakers = sqlx::query_as::<_, Speaker>(
-            "SELECT name, agency, topic FROM event_speakers WHERE event_id = $1 ORDER BY position",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
+        let speakers = self.speakers(id).await?;
         let villages = self.event_villages(id).await?;
         let attendees = sqlx::query_as::<_, Attendee>(
             "SELECT a.name, a.village_code, r.name AS village_name, a.sex, a.role, a.via, a.checked_in_at \
@@ -497,6 +509,22 @@ impl Db {
                 .cmp(&a.total)
                 .then(a.village_name.cmp(&b.village_name))
         });
+        // A desa user sees the counts of every village but the names of their own village's
+        // participants only; partner agencies and the police see counts only.
+        let own = match &ctx.actor.scope {
+            benteng_domain::Scope::Village(v) => Some(v.as_str().to_string()),
+            _ => None,
+        };
+        let attendees = match (&own, ctx.allows(Action::EventManage, None)) {
+            (Some(v), _) => attendees
+                .into_iter()
+                .filter(|a| a.village_code == *v)
+                .collect(),
+            (None, true) => attendees,
+            (None, false) => Vec::new(),
+        };
+        let can_manage = ctx.allows(Action::EventManage, Some(&place));
+        let staff = can_manage || ctx.allows(Action::EventManage, None);
         let questions = sqlx::query_as::<_, Question>(
             "SELECT q.id, q.asked_by, q.village_code, r.name AS village_name, q.question, q.answer, q.answered_by, q.published \
              FROM event_questions q LEFT JOIN regions r ON r.code = q.village_code WHERE q.event_id = $1 ORDER BY q.id LIMIT 500",
@@ -506,7 +534,20 @@ impl Db {
         .await?;
         Ok(EventDetail {
             questions,
-            can_manage: ctx.allows(Action::EventManage, Some(&place)),
+            followups: self.followups(id).await?,
+            materials: self.event_files(id, Some(FileKind::Materi)).await?,
+            photos: if staff {
+                self.event_files(id, Some(FileKind::Foto)).await?
+            } else {
+                Vec::new()
+            },
+            registrations: if staff {
+                self.registrations(id).await?
+            } else {
+                Vec::new()
+            },
+            can_manage,
+            own_village_only: own.is_some(),
             event,
             speakers,
             villages,
@@ -543,6 +584,15 @@ impl Db {
         }
     }
 
+    async fn speakers(&self, id: i64) -> Result<Vec<Speaker>> {
+        Ok(sqlx::query_as(
+            "SELECT name, agency, topic FROM event_speakers WHERE event_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn event_villages(&self, id: i64) -> Result<Vec<Named>> {
         Ok(sqlx::query_as(
             "SELECT v.village_code AS code, COALESCE(r.name, v.village_code) AS name FROM event_villages v \
@@ -576,9 +626,10 @@ impl Db {
         ))
     }
 
-    /// A participant checks in with the event's code (public). Returns false when the same
-    /// person (name and village) was already recorded.
-    pub async fn check_in(&self, code: &str, i: &CheckinInput) -> Result<bool> {
+    /// A participant checks in with the event's code (public). `recorded_now` is false when
+    /// the same person (name and village) was already recorded; either way the answer carries
+    /// the participant's quiz token.
+    pub async fn check_in(&self, code: &str, i: &CheckinInput) -> Result<CheckedIn> {
         let (id, event) = self.event_by_code(code).await?;
         self.record_attendee(None, id, &event.villages, i, "kode")
             .await
@@ -589,8 +640,10 @@ impl Db {
         let place = self.event_place(ctx, id).await?;
         ctx.require(Action::EventManage, Some(&place))?;
         let villages = self.event_villages(id).await?;
-        self.record_attendee(Some(ctx), id, &villages, i, "petugas")
-            .await
+        Ok(self
+            .record_attendee(Some(ctx), id, &villages, i, "petugas")
+            .await?
+            .recorded_now)
     }
 
     async fn record_attendee(
@@ -600,47 +653,45 @@ impl Db {
         villages: &[Named],
         i: &CheckinInput,
         via: &str,
-    ) -> Result<bool> {
-        let mut e = FieldErrors::new();
-        let name = e.check("name", required_text(&i.name, 200));
-        let village = i.village.trim();
-        if !village.is_empty() && !villages.iter().any(|v| v.code == village) {
-            e.add("village", "err-invalid-choice");
-        }
-        let sex = match i.sex.trim() {
-            "" => None,
-            s @ ("l" | "p") => Some(s.to_string()),
-            _ => {
-                e.add("sex", "err-invalid-choice");
-                None
-            }
-        };
-        let role = match i.role.trim() {
-            "" => Some(AttendeeRole::Warga),
-            r => e.check("role", AttendeeRole::parse(r)),
-        };
-        let (Some(name), Some(role)) = (name, role) else {
-            return Err(Error::Invalid(e));
-        };
-        if !e.is_empty() {
-            return Err(Error::Invalid(e));
-        }
+    ) -> Result<CheckedIn> {
+        let (name, village, sex, role) = extras::parse_person(villages, i)?;
+        let village = village.as_str();
+        let key = name_key(&name);
         let mut tx = self.begin().await?;
         let n = sqlx::query(
-            "INSERT INTO event_attendees (event_id, name, name_key, village_code, sex, role, via, checked_in_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id, name_key, village_code) DO NOTHING",
+            "INSERT INTO event_attendees (event_id, name, name_key, village_code, sex, role, via, checked_in_at, token) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (event_id, name_key, village_code) DO NOTHING",
         )
         .bind(id)
         .bind(name.clone())
-        .bind(name_key(&name))
+        .bind(key.clone())
         .bind(village.to_string())
         .bind(sex)
         .bind(role.as_str())
         .bind(via.to_string())
         .bind(crate::now())
+        .bind(quiz_token())
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        // Rows from before quiz links get theirs on the next check-in.
+        sqlx::query(
+            "UPDATE event_attendees SET token = $1 WHERE event_id = $2 AND name_key = $3 AND village_code = $4 AND token IS NULL",
+        )
+        .bind(quiz_token())
+        .bind(id)
+        .bind(key.clone())
+        .bind(village.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let token: String = sqlx::query_scalar(
+            "SELECT token FROM event_attendees WHERE event_id = $1 AND name_key = $2 AND village_code = $3",
+        )
+        .bind(id)
+        .bind(key)
+        .bind(village.to_string())
+        .fetch_one(&mut *tx)
+        .await?;
         if n > 0 {
             audit::write(
                 &mut *tx,
@@ -656,8 +707,27 @@ impl Db {
             .await?;
         }
         tx.commit().await?;
-        Ok(n > 0)
+        Ok(CheckedIn {
+            recorded_now: n > 0,
+            token,
+        })
     }
+}
+
+/// The answer to a check-in.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CheckedIn {
+    /// False when the same person had checked in before (nothing was added).
+    pub recorded_now: bool,
+    /// The participant's quiz link token (`/hadir/{code}/kuis/{token}`).
+    pub token: String,
+}
+
+/// A participant's quiz token: 16 random bytes as lowercase hex.
+fn quiz_token() -> String {
+    use rand::Rng;
+    let bytes: [u8; 16] = rand::rng().random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 async fn write_parts(

@@ -9,8 +9,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use benteng_db::events::{CheckinInput, EventDetail, EventInput, EventRow, PublicEvent};
+use benteng_db::events::{
+    BankRow, CheckedIn, CheckinInput, EventDetail, EventInput, EventRow, FollowUpInput,
+    ParticipantQuiz, PublicEvent, QuizResults, Submitted, UpcomingEvent,
+};
 use benteng_db::Page;
+use benteng_domain::quiz::BankInput;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -19,7 +23,16 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/events", get(events).post(event_create))
         .route("/events/{id}", get(event_get).put(event_update))
         .route("/events/{id}/attendees", post(event_attendee))
+        .route("/events/{id}/quiz", get(quiz_results).put(quiz_stage))
+        .route("/events/{id}/followups", post(followup_create))
+        .route("/quiz/bank", get(bank).post(bank_create))
+        .route("/quiz/bank/{id}", axum::routing::put(bank_update))
         .route("/public/checkin/{code}", get(checkin_event).post(checkin))
+        .route(
+            "/public/quiz/{code}/{token}",
+            get(participant_quiz).post(quiz_submit),
+        )
+        .route("/public/events", get(upcoming))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -107,18 +120,198 @@ pub(super) async fn checkin_event(
     Ok(Json(state.db.event_by_code(&code).await?.1))
 }
 
-/// Check in with the event's code (no token).
+/// Check in with the event's code (no token). The answer carries the participant's quiz token.
 #[utoipa::path(post, path = "/api/v1/public/checkin/{code}", params(("code" = String, Path)), security(()), request_body = CheckinInput,
-    responses((status = 200, body = CheckinResult), (status = 422, body = Problem), (status = 429, body = Problem)))]
+    responses((status = 200, body = CheckedIn), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub(super) async fn checkin(
     State(state): State<AppState>,
     origin: Origin,
     Path(code): Path<String>,
     ApiJson(i): ApiJson<CheckinInput>,
-) -> Result<Json<CheckinResult>, ApiError> {
+) -> Result<Json<CheckedIn>, ApiError> {
     if !state.public_limiter.check(origin.ip.as_deref()) {
         return Err(ApiError::RateLimited);
     }
-    let recorded_now = state.db.check_in(&code, &i).await?;
-    Ok(Json(CheckinResult { recorded_now }))
+    Ok(Json(state.db.check_in(&code, &i).await?))
+}
+
+/// Pre-test and post-test results: overall, per question, per village (a desa user: their
+/// village only).
+#[utoipa::path(get, path = "/api/v1/events/{id}/quiz", params(("id" = i64, Path)),
+    responses((status = 200, body = QuizResults), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub(super) async fn quiz_results(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<QuizResults>, ApiError> {
+    Ok(Json(state.db.quiz_results(&ctx, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(super) struct StageInput {
+    /// `pre`, `post` or `closed`.
+    #[serde(default)]
+    stage: String,
+}
+
+/// Open the post-test or close the quiz (officers).
+#[utoipa::path(put, path = "/api/v1/events/{id}/quiz", params(("id" = i64, Path)), request_body = StageInput,
+    responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn quiz_stage(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<StageInput>,
+) -> Result<StatusCode, ApiError> {
+    state.db.set_quiz_stage(&ctx, id, &i.stage).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Add a follow-up action with its owner and due date (officers).
+#[utoipa::path(post, path = "/api/v1/events/{id}/followups", params(("id" = i64, Path)), request_body = FollowUpInput,
+    responses((status = 201, body = super::Created), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn followup_create(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    ApiJson(i): ApiJson<FollowUpInput>,
+) -> Result<axum::response::Response, ApiError> {
+    Ok(created(state.db.add_followup(&ctx, id, &i).await?))
+}
+
+/// The quiz question bank (officers, the Kanwil, admins).
+#[utoipa::path(get, path = "/api/v1/quiz/bank",
+    responses((status = 200, body = Vec<BankRow>), (status = 403, body = Problem)))]
+pub(super) async fn bank(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+) -> Result<Json<Vec<BankRow>>, ApiError> {
+    Ok(Json(state.db.quiz_bank(&ctx).await?))
+}
+
+/// A bank question as JSON: `options` one per line, `correct` the 1-based number of the right
+/// option, `active` "1" to ask it.
+#[derive(Deserialize, ToSchema)]
+pub(super) struct BankJson {
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    question: String,
+    #[serde(default)]
+    options: String,
+    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    correct: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    active: String,
+}
+
+impl From<BankJson> for BankInput {
+    fn from(b: BankJson) -> BankInput {
+        BankInput {
+            topic: b.topic,
+            question: b.question,
+            options: b.options,
+            correct: b.correct,
+            source: b.source,
+            active: b.active,
+        }
+    }
+}
+
+/// Add a bank question (admins and the Kanwil).
+#[utoipa::path(post, path = "/api/v1/quiz/bank", request_body = BankJson,
+    responses((status = 201, body = super::Created), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn bank_create(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiJson(b): ApiJson<BankJson>,
+) -> Result<axum::response::Response, ApiError> {
+    Ok(created(
+        state.db.save_quiz_question(&ctx, None, &b.into()).await?,
+    ))
+}
+
+/// Change a bank question (admins and the Kanwil).
+#[utoipa::path(put, path = "/api/v1/quiz/bank/{id}", params(("id" = i64, Path)), request_body = BankJson,
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn bank_update(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<BankJson>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .db
+        .save_quiz_question(&ctx, Some(id), &b.into())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A participant's quiz by their link (no token; the link is the credential).
+#[utoipa::path(get, path = "/api/v1/public/quiz/{code}/{token}", params(("code" = String, Path), ("token" = String, Path)), security(()),
+    responses((status = 200, body = ParticipantQuiz), (status = 404, body = Problem)))]
+pub(super) async fn participant_quiz(
+    State(state): State<AppState>,
+    Path((code, token)): Path<(String, String)>,
+) -> Result<Json<ParticipantQuiz>, ApiError> {
+    Ok(Json(state.db.participant_quiz(&code, &token).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(super) struct AnswersInput {
+    /// `pre` or `post`: the test open now.
+    #[serde(default)]
+    kind: String,
+    /// The 0-based option chosen for each question, in order.
+    #[serde(default)]
+    answers: Vec<Option<usize>>,
+}
+
+/// Submit a test once; a second submission changes nothing (`recorded_now` false).
+#[utoipa::path(post, path = "/api/v1/public/quiz/{code}/{token}", params(("code" = String, Path), ("token" = String, Path)), security(()), request_body = AnswersInput,
+    responses((status = 200, body = Submitted), (status = 404, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub(super) async fn quiz_submit(
+    State(state): State<AppState>,
+    origin: Origin,
+    Path((code, token)): Path<(String, String)>,
+    ApiJson(a): ApiJson<AnswersInput>,
+) -> Result<Json<Submitted>, ApiError> {
+    if !state.public_limiter.check(origin.ip.as_deref()) {
+        return Err(ApiError::RateLimited);
+    }
+    if a.answers.len() > 64 {
+        return Err(benteng_db::reports::invalid("answers", "err-too-many").into());
+    }
+    Ok(Json(
+        state
+            .db
+            .submit_quiz(&code, &token, &a.kind, &a.answers)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub(super) struct UpcomingParams {
+    page: Option<i64>,
+    /// A desa code: events held in it, in its kabupaten/kota, or inviting it.
+    desa: Option<String>,
+}
+
+/// Upcoming events (no token).
+#[utoipa::path(get, path = "/api/v1/public/events", params(UpcomingParams), security(()),
+    responses((status = 200, body = Page<UpcomingEvent>)))]
+pub(super) async fn upcoming(
+    State(state): State<AppState>,
+    Query(p): Query<UpcomingParams>,
+) -> Result<Json<Page<UpcomingEvent>>, ApiError> {
+    let desa = match p.desa.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => Some(
+            benteng_domain::RegionCode::parse(d)
+                .map_err(|c| ApiError::from(benteng_db::reports::invalid("desa", c)))?,
+        ),
+        None => None,
+    };
+    Ok(Json(state.db.upcoming_events(desa.as_ref(), p.page).await?))
 }

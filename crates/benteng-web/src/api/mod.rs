@@ -89,12 +89,15 @@ pub struct ApiJson<T>(pub T);
           migrants::migrant_verify, migrants::migrant_status, migrants::migrant_letter, migrants::migrant_figures, migrants::migrant_import,
           migrants::guide_pages, migrants::guide_page, migrants::guide_update,
           events::events, events::event_create, events::event_get, events::event_update, events::event_attendee,
-          events::checkin_event, events::checkin),
+          events::checkin_event, events::checkin, events::quiz_results, events::quiz_stage,
+          events::followup_create, events::bank, events::bank_create, events::bank_update,
+          events::participant_quiz, events::quiz_submit, events::upcoming),
     components(schemas(TokenRequest, TokenResponse, Created, Me, OfficersBody, Problem, FieldProblem,
           reports::PublicReportBody, reports::PublicReceipt, reports::CreatedReport, reports::IndicatorsBody, reports::PriorityBody,
           reports::PriorityReasonBody, reports::AssigneeBody, reports::TextBody, reports::CaseOpenBody, reports::FileBytes,
           screening::RowsBody, screening::RowProblem, p3mi::OfferResult, p3mi::OfferReason,
-          migrants::MigrantCreated, migrants::StatusResult, migrants::GuideSaved, events::CheckinResult)),
+          migrants::MigrantCreated, migrants::StatusResult, migrants::GuideSaved, events::CheckinResult,
+          events::StageInput, events::BankJson, events::AnswersInput)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;

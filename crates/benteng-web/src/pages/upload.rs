@@ -92,6 +92,8 @@ pub struct DataForm {
     pub fields: Vec<(String, String)>,
     /// `Ok(None)`: no file chosen; `Err`: a Fluent id (too large).
     pub file: Result<Option<Vec<u8>>, &'static str>,
+    /// The chosen file's name as the browser sent it (unchecked; clean it before use).
+    pub file_name: String,
 }
 
 impl DataForm {
@@ -114,13 +116,15 @@ pub async fn read_csv_form(
     let mut mp = mp.map_err(|_| WebError::BadRequest)?;
     let mut fields = Vec::new();
     let mut file = None;
+    let mut file_name = String::new();
     let mut verified = false;
     while let Some(mut field) = mp.next_field().await.map_err(|_| WebError::BadRequest)? {
         let name = field.name().unwrap_or("").to_string();
-        if field.file_name().is_some() {
+        if let Some(sent) = field.file_name() {
             if !verified {
                 return Err(WebError::Csrf);
             }
+            file_name = sent.chars().take(300).collect();
             let mut bytes = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(|_| WebError::BadRequest)? {
                 bytes.extend_from_slice(&chunk);
@@ -128,6 +132,7 @@ pub async fn read_csv_form(
                     return Ok(DataForm {
                         fields,
                         file: Err("err-file-too-large"),
+                        file_name,
                     });
                 }
             }
@@ -150,5 +155,6 @@ pub async fn read_csv_form(
     Ok(DataForm {
         fields,
         file: Ok(file),
+        file_name,
     })
 }

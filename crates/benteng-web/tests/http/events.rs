@@ -7,10 +7,10 @@ use crate::harness::*;
 use crate::reports_api::spawn_roomy;
 use reqwest::StatusCode;
 
-const SITIARJO: &str = "35.07.04.2007";
-const KALIPARE: &str = "35.07.11.2002";
+pub(crate) const SITIARJO: &str = "35.07.04.2007";
+pub(crate) const KALIPARE: &str = "35.07.11.2002";
 
-async fn plan(
+pub(crate) async fn plan(
     app: &TestApp,
     c: &reqwest::Client,
     title: &str,
@@ -37,7 +37,7 @@ async fn plan(
     .await
 }
 
-fn code_of(html: &str) -> String {
+pub(crate) fn code_of(html: &str) -> String {
     regex_lite::Regex::new(r#"id="checkin-code">([0-9A-Z]{6})<"#)
         .unwrap()
         .captures(html)

@@ -6,6 +6,7 @@ mod harness;
 
 mod api;
 mod auth;
+mod event_quiz;
 mod events;
 mod migrants;
 mod module_permissions;

@@ -47,7 +47,7 @@ fn step_of<'a>(detail: &'a Value, code: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no step {code} in {detail}"))
 }
 
-fn pdf_text(pdf: &[u8]) -> String {
+pub(crate) fn pdf_text(pdf: &[u8]) -> String {
     let path = std::env::temp_dir().join(format!("benteng-letter-{}.pdf", std::process::id()));
     std::fs::write(&path, pdf).unwrap();
     let out = std::process::Command::new("pdftotext")

@@ -1,43 +1,127 @@
-//! Sosialisasi pages: the events of one's area, planning one, an event's page with its QR code
-//! and attendance, and the public check-in (`/hadir`) participants open on their own phone by
-//! scanning the QR code or typing the short code. Everything works without JavaScript.
+//! Sosialisasi pages: the events of one's area, planning one, an event's page with its QR code,
+//! attendance, questions, quiz results, materials, photos and follow-ups. Participants' pages
+//! are in [`participant`], the public ones in [`public`], the officer's forms in [`manage`],
+//! the activity report in [`report`]. Everything works without JavaScript.
 
 use super::{flash_redirect, html, html_status, parse_id, Field, Layout, Pager};
-use crate::ctx::{client_ip, Auth, Viewer};
+use crate::ctx::Auth;
 use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use benteng_db::events::{
-    CheckinInput, EventDetail, EventInput, EventRow, FaqEntry, PublicEvent, QuestionInput,
+    CheckinInput, EventDetail, EventInput, EventRow, QuestionInput, QuizResults,
 };
 use benteng_domain::event::{AttendeeRole, Zone};
 use benteng_domain::{Action, FieldErrors};
 use serde::Deserialize;
 
+mod manage;
+mod participant;
+mod public;
+mod report;
+
 pub fn routes() -> Router<AppState> {
+    let uploads = DefaultBodyLimit::max(crate::security::UPLOAD_LIMIT);
     Router::new()
         .route("/sosialisasi", get(list).post(create))
         .route("/sosialisasi/baru", get(new))
+        .route(
+            "/sosialisasi/kuis",
+            get(manage::bank).post(manage::bank_create),
+        )
+        .route("/sosialisasi/kuis/baru", get(manage::bank_new))
+        .route(
+            "/sosialisasi/kuis/{q}",
+            get(manage::bank_edit).post(manage::bank_update),
+        )
         .route("/sosialisasi/{id}", get(show).post(update))
         .route("/sosialisasi/{id}/ubah", get(edit))
+        .route("/sosialisasi/{id}/hadir", post(tick_attendee))
+        .route("/sosialisasi/{id}/tanya", post(add_question))
+        .route("/sosialisasi/{id}/tanya/{q}/terbit", post(publish_question))
+        .route("/sosialisasi/{id}/kuis", post(manage::stage))
         .route(
-            "/sosialisasi/{id}/hadir",
-            axum::routing::post(tick_attendee),
+            "/sosialisasi/{id}/tindak-lanjut",
+            post(manage::add_followup),
         )
-        .route("/sosialisasi/{id}/tanya", axum::routing::post(add_question))
         .route(
-            "/sosialisasi/{id}/tanya/{q}/terbit",
-            axum::routing::post(publish_question),
+            "/sosialisasi/{id}/tindak-lanjut/{f}",
+            post(manage::followup_done),
         )
-        .route("/faq", get(faq))
-        .route("/hadir", get(checkin_start))
-        .route("/hadir/{code}", get(checkin_form).post(checkin))
+        .route(
+            "/sosialisasi/{id}/berkas",
+            post(manage::upload).layer(uploads),
+        )
+        .route("/sosialisasi/{id}/berkas/{f}", get(manage::download))
+        .route("/sosialisasi/{id}/laporan.pdf", get(report::pdf))
+        .route("/faq", get(public::faq))
+        .route("/kegiatan", get(public::upcoming))
+        .route("/kegiatan/{id}", get(public::event).post(public::register))
+        .route("/hadir", get(participant::checkin_start))
+        .route(
+            "/hadir/{code}",
+            get(participant::checkin_form).post(participant::checkin),
+        )
+        .route(
+            "/hadir/{code}/kuis/{token}",
+            get(participant::quiz).post(participant::quiz_submit),
+        )
+        .route("/hadir/{code}/materi/{f}", get(participant::material))
+}
+
+/// Field errors as (field, translated message) pairs for the templates.
+fn messages(tr: &Tr, e: &FieldErrors) -> Vec<(String, String)> {
+    e.0.iter()
+        .map(|x| (x.field.to_string(), tr.t(x.code)))
+        .collect()
+}
+
+/// A stored file as a download (the name reduced to safe characters).
+fn file_response(name: &str, content_type: String, bytes: Vec<u8>) -> Response {
+    let safe: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    let safe = if safe.is_empty() {
+        "berkas".to_string()
+    } else {
+        safe
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The knowledge-gain chart of `r` as SVG ("S1", "S2"… under the bars).
+fn gain_chart(tr: &Tr, r: &QuizResults) -> String {
+    if r.overall.pre_n + r.overall.post_n == 0 {
+        return String::new();
+    }
+    let bars: Vec<benteng_pdf::charts::GainBar> = r
+        .questions
+        .iter()
+        .map(|q| benteng_pdf::charts::GainBar {
+            label: format!("S{}", q.position),
+            pre: q.figures.pre_pct,
+            post: q.figures.post_pct,
+        })
+        .collect();
+    benteng_pdf::charts::gain_chart(&bars, (&tr.t("quiz-kind-pre"), &tr.t("quiz-kind-post")))
 }
 
 fn roles(tr: &Tr) -> Vec<(String, String)> {
@@ -238,6 +322,11 @@ async fn update(
 struct ShowPage {
     l: Layout,
     d: EventDetail,
+    quiz: QuizResults,
+    /// The knowledge-gain chart (SVG), empty before anyone took a test.
+    chart: String,
+    stages: Vec<(String, String)>,
+    today: String,
     /// The check-in address as a QR code (inline SVG) and as text.
     qr_svg: String,
     checkin_url: String,
@@ -286,7 +375,7 @@ fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
-async fn show_page(
+pub(super) async fn show_page(
     state: &AppState,
     auth: &Auth,
     headers: &HeaderMap,
@@ -295,6 +384,7 @@ async fn show_page(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let d = state.db.get_event(auth.ctx(), id).await?;
+    let quiz = state.db.quiz_results(auth.ctx(), id).await?;
     let checkin_url = format!(
         "{}/hadir/{}",
         base_url(state, headers),
@@ -306,15 +396,18 @@ async fn show_page(
     html_status(
         status,
         &ShowPage {
+            chart: gain_chart(tr, &quiz),
+            quiz,
+            stages: benteng_domain::quiz::QuizStage::ALL
+                .iter()
+                .map(|s| (s.as_str().to_string(), tr.t(&format!("quiz-stage-{s}"))))
+                .collect(),
+            today: benteng_domain::values::format_date(benteng_db::today()),
             l,
             qr_svg: qr_svg(&checkin_url),
             checkin_url,
             roles: roles(tr),
-            errors: e
-                .0
-                .iter()
-                .map(|x| (x.field.to_string(), tr.t(x.code)))
-                .collect(),
+            errors: messages(tr, e),
             d,
         },
     )
@@ -404,210 +497,6 @@ async fn publish_question(
         Err(e) => {
             let (status, e) = super::form_errors(e)?;
             show_page(&state, &auth, &headers, id, &e, status).await
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "faq.html")]
-struct FaqPage {
-    l: Layout,
-    rows: Vec<FaqEntry>,
-    pager: Pager,
-}
-
-/// The public FAQ: answers given at awareness events and published by the officers.
-async fn faq(
-    State(state): State<AppState>,
-    v: Viewer,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, WebError> {
-    let page = state.db.faq(q.hal).await?;
-    let pager = Pager::new(&page, "/faq", &[]);
-    html(&FaqPage {
-        l: Layout::new(&v, "faq-title").await?,
-        rows: page.items,
-        pager,
-    })
-}
-
-// ------------------------------------------------------------ public check-in
-
-#[derive(Deserialize, Default)]
-struct StartQuery {
-    kode: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "checkin.html")]
-struct CheckinPage {
-    l: Layout,
-    /// None: the page asks for the code.
-    event: Option<PublicEvent>,
-    i: CheckinInput,
-    roles: Vec<(String, String)>,
-    errors: Vec<(String, String)>,
-    /// Some(true): recorded now; Some(false): was already recorded.
-    done: Option<bool>,
-}
-
-impl CheckinPage {
-    fn err(&self, field: &str) -> Option<&String> {
-        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m)
-    }
-}
-
-async fn checkin_render(
-    v: &Viewer,
-    event: Option<PublicEvent>,
-    i: CheckinInput,
-    e: &FieldErrors,
-    done: Option<bool>,
-    status: StatusCode,
-) -> Result<Response, WebError> {
-    let tr = &v.tr;
-    html_status(
-        status,
-        &CheckinPage {
-            l: Layout::new(v, "checkin-title").await?,
-            event,
-            i,
-            roles: roles(tr),
-            errors: e
-                .0
-                .iter()
-                .map(|x| (x.field.to_string(), tr.t(x.code)))
-                .collect(),
-            done,
-        },
-    )
-}
-
-/// `/hadir`: type the code (or arrive with `?kode=`), then on to the event's form.
-async fn checkin_start(
-    State(state): State<AppState>,
-    v: Viewer,
-    parts: axum::http::request::Parts,
-    Query(q): Query<StartQuery>,
-) -> Result<Response, WebError> {
-    let kode = q.kode.unwrap_or_default();
-    if kode.trim().is_empty() {
-        return checkin_render(
-            &v,
-            None,
-            CheckinInput::default(),
-            &FieldErrors::new(),
-            None,
-            StatusCode::OK,
-        )
-        .await;
-    }
-    // Codes are short: looking them up is rate limited like tracking codes.
-    let ip = client_ip(&parts, state.config.trust_proxy);
-    if !state.public_limiter.check_lookup(ip.as_deref()) {
-        let mut e = FieldErrors::new();
-        e.add("code", "err-rate-limited");
-        return checkin_render(
-            &v,
-            None,
-            CheckinInput::default(),
-            &e,
-            None,
-            StatusCode::TOO_MANY_REQUESTS,
-        )
-        .await;
-    }
-    match state.db.event_by_code(&kode).await {
-        Ok((_, event)) => Ok(Redirect::to(&format!("/hadir/{}", event.code)).into_response()),
-        Err(e) => {
-            let (status, e) = super::form_errors(e)?;
-            checkin_render(&v, None, CheckinInput::default(), &e, None, status).await
-        }
-    }
-}
-
-async fn checkin_form(
-    State(state): State<AppState>,
-    v: Viewer,
-    parts: axum::http::request::Parts,
-    Path(code): Path<String>,
-) -> Result<Response, WebError> {
-    let ip = client_ip(&parts, state.config.trust_proxy);
-    if !state.public_limiter.check_lookup(ip.as_deref()) {
-        let mut e = FieldErrors::new();
-        e.add("code", "err-rate-limited");
-        return checkin_render(
-            &v,
-            None,
-            CheckinInput::default(),
-            &e,
-            None,
-            StatusCode::TOO_MANY_REQUESTS,
-        )
-        .await;
-    }
-    match state.db.event_by_code(&code).await {
-        Ok((_, event)) => {
-            checkin_render(
-                &v,
-                Some(event),
-                CheckinInput::default(),
-                &FieldErrors::new(),
-                None,
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(e) => {
-            let (_, e) = super::form_errors(e)?;
-            checkin_render(
-                &v,
-                None,
-                CheckinInput::default(),
-                &e,
-                None,
-                StatusCode::NOT_FOUND,
-            )
-            .await
-        }
-    }
-}
-
-async fn checkin(
-    State(state): State<AppState>,
-    v: Viewer,
-    parts: axum::http::request::Parts,
-    Path(code): Path<String>,
-    Form(i): Form<CheckinInput>,
-) -> Result<Response, WebError> {
-    let ip = client_ip(&parts, state.config.trust_proxy);
-    let event = match state.db.event_by_code(&code).await {
-        Ok((_, e)) => e,
-        Err(e) => {
-            let (_, e) = super::form_errors(e)?;
-            return checkin_render(&v, None, i, &e, None, StatusCode::NOT_FOUND).await;
-        }
-    };
-    if !state.public_limiter.check(ip.as_deref()) {
-        let mut e = FieldErrors::new();
-        e.add("name", "err-rate-limited");
-        return checkin_render(&v, Some(event), i, &e, None, StatusCode::TOO_MANY_REQUESTS).await;
-    }
-    match state.db.check_in(&code, &i).await {
-        Ok(new) => {
-            checkin_render(
-                &v,
-                Some(event),
-                CheckinInput::default(),
-                &FieldErrors::new(),
-                Some(new),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(e) => {
-            let (status, e) = super::form_errors(e)?;
-            checkin_render(&v, Some(event), i, &e, None, status).await
         }
     }
 }
