@@ -162,13 +162,13 @@ try {
   await p9.fill('#f-speakers', 'Budi Santoso; Disnaker Kabupaten Malang; Prosedur penempatan PMI');
   await Promise.all([p9.waitForNavigation(), p9.getByRole('button', { name: 'Simpan' }).click()]);
   const eventUrl = p9.url();
-  const code = (await p9.locator('#checkin-code').innerText()).trim();
+  const eventCode = (await p9.locator('#checkin-code').innerText()).trim();
   const people = [['Siti Aminah', '35.07.04.2007', 'p'], ['Slamet', '35.07.04.2007', 'l'], ['Dewi', '35.07.11.2002', 'p']];
   const links = [];
   const participant = await newContext(browser, { ...phone, javaScriptEnabled: false });
   const p10 = await participant.newPage();
   for (const [name, desa, sex] of people) {
-    await p10.goto(`${server.url}/hadir/${code}`);
+    await p10.goto(`${server.url}/hadir/${eventCode}`);
     await p10.fill('#c-name', name);
     await p10.selectOption('#c-village', desa);
     await p10.selectOption('#c-sex', sex);
@@ -188,7 +188,8 @@ try {
   await p9.goto(eventUrl);
   await Promise.all([p9.waitForNavigation(), p9.getByRole('button', { name: /Post-test dibuka/ }).click()]);
   for (const l of links) await take(l, () => 0);
-  await p9.goto(`${eventUrl}#kuis`);
+  // The page is already at this address (with #kuis): load it again for the new results.
+  await p9.reload();
   await p9.locator('#kuis').scrollIntoViewIfNeeded();
   await p9.screenshot({ path: path.join(out, 'sosialisasi-kuis.png') });
   await participant.close();
