@@ -248,7 +248,11 @@ mod tests {
         big.write_to(&mut png, image::ImageFormat::Png).unwrap();
         let small = print_size(&png.into_inner(), 800).unwrap();
         let back = image::load_from_memory(&small).unwrap();
-        assert_eq!((back.width(), back.height()), (800, 450), "scaled, proportions kept");
+        assert_eq!(
+            (back.width(), back.height()),
+            (800, 450),
+            "scaled, proportions kept"
+        );
         assert!(print_size(b"%PDF-1.4", 800).is_none());
         let slides = clean_material("materi.pdf", b"%PDF-1.4\n%test\n").unwrap();
         assert_eq!(slides.extension, "pdf");

@@ -321,9 +321,10 @@ impl Db {
         {
             let (_, _, bytes) = self.read_event_file(id, f.id, None, store).await?;
             // Scaling takes tens of milliseconds per photo: off the async threads.
-            let small = tokio::task::spawn_blocking(move || crate::storage::print_size(&bytes, 1200))
-                .await
-                .map_err(|e| Error::Other(anyhow::anyhow!("scaling a photo failed: {e}")))?;
+            let small =
+                tokio::task::spawn_blocking(move || crate::storage::print_size(&bytes, 1200))
+                    .await
+                    .map_err(|e| Error::Other(anyhow::anyhow!("scaling a photo failed: {e}")))?;
             if let Some(small) = small {
                 photos.push((f.caption.unwrap_or_default(), small));
             }

@@ -665,7 +665,10 @@ async fn event_pages_follow_the_policy_for_every_role() {
     for (path, _) in &pages {
         let r = anon.get(app.url(path)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
-        assert!(r.headers()["location"].to_str().unwrap().starts_with("/masuk"));
+        assert!(r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/masuk"));
     }
     for path in ["/kegiatan", "/faq", "/hadir"] {
         let (s, _) = app.get(&anon, path).await;
