@@ -57,7 +57,9 @@ fi
 if [ "${BENTENG_SKIP_E2E:-0}" != 1 ]; then
   echo "== 3/3 browser tests (Chromium)"
   ensure_browser
-  cargo build -p benteng-cli
+  # `cargo test --workspace` above built the binary (the CLI's tests run it); building it on
+  # its own would rebuild many dependencies with other features (minutes on a cold machine).
+  [ -x "$TARGET/debug/benteng" ] || cargo build -p benteng-cli
   export BENTENG_BIN
   BENTENG_BIN="$(cd "$TARGET" && pwd)/debug/benteng"
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error && node --test --test-concurrency=1)

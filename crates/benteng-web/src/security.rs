@@ -30,9 +30,15 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// ([`benteng_db::storage::MAX_FILE_BYTES`]).
 pub const UPLOAD_LIMIT: usize = 26 * 1024 * 1024;
 
+/// Check-ins, quiz answers and registrations per address and event in an hour. A whole
+/// village may reach the server from one address (the venue's Wi-Fi, a mobile carrier's NAT),
+/// so this is far above the public report form's allowance; it only stops a flood.
+pub const EVENT_ACTIONS_PER_HOUR: u32 = 1000;
+
 /// A rate limit per client address for public forms (reports), counted in this process.
 pub struct PublicLimiter {
     by_ip: DefaultKeyedRateLimiter<String>,
+    by_event: DefaultKeyedRateLimiter<String>,
 }
 
 impl PublicLimiter {
@@ -42,9 +48,19 @@ impl PublicLimiter {
         let q = Quota::with_period(Duration::from_secs(3600) / n.get())
             .unwrap_or_else(|| Quota::per_hour(n))
             .allow_burst(n);
+        let e = NonZeroU32::new(EVENT_ACTIONS_PER_HOUR).unwrap_or(NonZeroU32::MIN);
         PublicLimiter {
             by_ip: RateLimiter::keyed(q),
+            by_event: RateLimiter::keyed(Quota::per_hour(e).allow_burst(e)),
         }
+    }
+
+    /// A check-in, quiz answer or registration for one event (`event` names it) from this
+    /// address.
+    pub fn check_event(&self, ip: Option<&str>, event: &str) -> bool {
+        self.by_event
+            .check_key(&format!("{event}:{}", ip.unwrap_or("unknown")))
+            .is_ok()
     }
 
     /// A public report from this address.
@@ -73,6 +89,8 @@ impl PublicLimiter {
     pub fn forget_idle(&self) {
         self.by_ip.retain_recent();
         self.by_ip.shrink_to_fit();
+        self.by_event.retain_recent();
+        self.by_event.shrink_to_fit();
     }
 }
 

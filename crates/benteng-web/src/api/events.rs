@@ -113,11 +113,7 @@ pub(super) async fn checkin_event(
     origin: Origin,
     Path(code): Path<String>,
 ) -> Result<Json<PublicEvent>, ApiError> {
-    // Codes are short: looking them up is rate limited like tracking codes.
-    if !state.public_limiter.check_lookup(origin.ip.as_deref()) {
-        return Err(ApiError::RateLimited);
-    }
-    Ok(Json(state.db.event_by_code(&code).await?.1))
+    Ok(Json(known_code(&state, &origin, &code).await?))
 }
 
 /// Check in with the event's code (no token). The answer carries the participant's quiz token.
@@ -129,10 +125,30 @@ pub(super) async fn checkin(
     Path(code): Path<String>,
     ApiJson(i): ApiJson<CheckinInput>,
 ) -> Result<Json<CheckedIn>, ApiError> {
-    if !state.public_limiter.check(origin.ip.as_deref()) {
+    let event = known_code(&state, &origin, &code).await?;
+    if !state
+        .public_limiter
+        .check_event(origin.ip.as_deref(), &event.code)
+    {
         return Err(ApiError::RateLimited);
     }
     Ok(Json(state.db.check_in(&code, &i).await?))
+}
+
+/// The event behind a code; only unknown codes count against the address's look-up allowance
+/// (see `pages::events::participant`).
+async fn known_code(
+    state: &AppState,
+    origin: &Origin,
+    code: &str,
+) -> Result<PublicEvent, ApiError> {
+    match state.db.event_by_code(code).await {
+        Ok((_, e)) => Ok(e),
+        Err(_) if !state.public_limiter.check_lookup(origin.ip.as_deref()) => {
+            Err(ApiError::RateLimited)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Pre-test and post-test results: overall, per question, per village (a desa user: their
@@ -278,7 +294,10 @@ pub(super) async fn quiz_submit(
     Path((code, token)): Path<(String, String)>,
     ApiJson(a): ApiJson<AnswersInput>,
 ) -> Result<Json<Submitted>, ApiError> {
-    if !state.public_limiter.check(origin.ip.as_deref()) {
+    if !state.public_limiter.check_event(
+        origin.ip.as_deref(),
+        &code.chars().take(12).collect::<String>(),
+    ) {
         return Err(ApiError::RateLimited);
     }
     if a.answers.len() > 64 {

@@ -675,3 +675,33 @@ async fn event_pages_follow_the_policy_for_every_role() {
         assert_eq!(s, StatusCode::OK, "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_village_behind_one_address_checks_in_while_guessing_codes_is_stopped() {
+    // The public report form allows 2 an hour per address here; an event's participants all
+    // come from 127.0.0.1, as from a venue's Wi-Fi or a mobile carrier's NAT.
+    let app = spawn_with(benteng_web::WebConfig {
+        public_reports_per_hour: 2,
+        ..Default::default()
+    })
+    .await;
+    let officer = app.login("pimpasa.malang").await;
+    let (at, _) = plan_ahead(&app, &officer, "Sosialisasi satu alamat").await;
+    let (_, html) = app.get(&officer, &at).await;
+    let code = code_of(&html);
+    for i in 0..12 {
+        let link = check_in(&app, &code, &format!("Peserta {i}"), SITIARJO).await;
+        let (s, html) = submit(&app, &link, &answers("pre", i % 8)).await;
+        assert_eq!(s, StatusCode::OK, "participant {i}: {html}");
+    }
+    // Guessing: unknown codes count, and soon the address is refused.
+    let mut refused = false;
+    for guess in ["AAAAAA", "BBBBBB", "CCCCCC", "DDDDDD"] {
+        let (s, _) = app.get(&client(), &format!("/hadir/{guess}")).await;
+        assert!(s == StatusCode::NOT_FOUND || s == StatusCode::TOO_MANY_REQUESTS);
+        refused |= s == StatusCode::TOO_MANY_REQUESTS;
+    }
+    assert!(refused, "guessing codes is rate limited");
+    // The real code still works for the next participant.
+    check_in(&app, &code, "Peserta terakhir", SITIARJO).await;
+}

@@ -102,26 +102,34 @@ pub(super) async fn checkin_start(
         )
         .await;
     }
-    // Codes are short: looking them up is rate limited like tracking codes.
     let ip = client_ip(&parts, state.config.trust_proxy);
-    if !state.public_limiter.check_lookup(ip.as_deref()) {
-        let mut e = FieldErrors::new();
-        e.add("code", "err-rate-limited");
-        return checkin_render(
-            &v,
-            None,
-            CheckinInput::default(),
-            &e,
-            None,
-            StatusCode::TOO_MANY_REQUESTS,
-        )
-        .await;
-    }
-    match state.db.event_by_code(&kode).await {
-        Ok((_, event)) => Ok(Redirect::to(&format!("/hadir/{}", event.code)).into_response()),
-        Err(e) => {
-            let (status, e) = crate::pages::form_errors(e)?;
+    match lookup(&state, ip.as_deref(), &kode).await? {
+        Ok(event) => Ok(Redirect::to(&format!("/hadir/{}", event.code)).into_response()),
+        Err((status, e)) => {
             checkin_render(&v, None, CheckinInput::default(), &e, None, status).await
+        }
+    }
+}
+
+/// The event behind a code. Only unknown codes count against the address's look-up allowance
+/// (that is what guessing codes looks like); a known code never does, because a whole village
+/// may reach the server from one address (the venue's Wi-Fi, a mobile carrier's NAT).
+async fn lookup(
+    state: &AppState,
+    ip: Option<&str>,
+    code: &str,
+) -> Result<Result<PublicEvent, (StatusCode, FieldErrors)>, WebError> {
+    match state.db.event_by_code(code).await {
+        Ok((_, event)) => Ok(Ok(event)),
+        Err(err) => {
+            let (status, e) = crate::pages::form_errors(err)?;
+            if state.public_limiter.check_lookup(ip) {
+                Ok(Err((status, e)))
+            } else {
+                let mut e = FieldErrors::new();
+                e.add("code", "err-rate-limited");
+                Ok(Err((StatusCode::TOO_MANY_REQUESTS, e)))
+            }
         }
     }
 }
@@ -133,21 +141,8 @@ pub(super) async fn checkin_form(
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     let ip = client_ip(&parts, state.config.trust_proxy);
-    if !state.public_limiter.check_lookup(ip.as_deref()) {
-        let mut e = FieldErrors::new();
-        e.add("code", "err-rate-limited");
-        return checkin_render(
-            &v,
-            None,
-            CheckinInput::default(),
-            &e,
-            None,
-            StatusCode::TOO_MANY_REQUESTS,
-        )
-        .await;
-    }
-    match state.db.event_by_code(&code).await {
-        Ok((_, event)) => {
+    match lookup(&state, ip.as_deref(), &code).await? {
+        Ok(event) => {
             checkin_render(
                 &v,
                 Some(event),
@@ -158,17 +153,13 @@ pub(super) async fn checkin_form(
             )
             .await
         }
-        Err(e) => {
-            let (_, e) = crate::pages::form_errors(e)?;
-            checkin_render(
-                &v,
-                None,
-                CheckinInput::default(),
-                &e,
-                None,
-                StatusCode::NOT_FOUND,
-            )
-            .await
+        Err((status, e)) => {
+            let status = if status == StatusCode::TOO_MANY_REQUESTS {
+                status
+            } else {
+                StatusCode::NOT_FOUND
+            };
+            checkin_render(&v, None, CheckinInput::default(), &e, None, status).await
         }
     }
 }
@@ -181,14 +172,18 @@ pub(super) async fn checkin(
     Form(i): Form<CheckinInput>,
 ) -> Result<Response, WebError> {
     let ip = client_ip(&parts, state.config.trust_proxy);
-    let event = match state.db.event_by_code(&code).await {
-        Ok((_, e)) => e,
-        Err(e) => {
-            let (_, e) = crate::pages::form_errors(e)?;
-            return checkin_render(&v, None, i, &e, None, StatusCode::NOT_FOUND).await;
+    let event = match lookup(&state, ip.as_deref(), &code).await? {
+        Ok(e) => e,
+        Err((status, e)) => {
+            let status = if status == StatusCode::TOO_MANY_REQUESTS {
+                status
+            } else {
+                StatusCode::NOT_FOUND
+            };
+            return checkin_render(&v, None, i, &e, None, status).await;
         }
     };
-    if !state.public_limiter.check(ip.as_deref()) {
+    if !state.public_limiter.check_event(ip.as_deref(), &event.code) {
         let mut e = FieldErrors::new();
         e.add("name", "err-rate-limited");
         return checkin_render(&v, Some(event), i, &e, None, StatusCode::TOO_MANY_REQUESTS).await;
@@ -306,7 +301,8 @@ pub(super) async fn quiz_submit(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let ip = client_ip(&parts, state.config.trust_proxy);
-    if !state.public_limiter.check(ip.as_deref()) {
+    let key: String = code.chars().take(12).collect();
+    if !state.public_limiter.check_event(ip.as_deref(), &key) {
         return quiz_render(
             &state,
             &v,

@@ -163,7 +163,7 @@ pub(super) async fn event(
     .await
 }
 
-/// Register ahead (rate limited per address like the other public forms).
+/// Register ahead (rate limited per address and event: a village may share one address).
 pub(super) async fn register(
     State(state): State<AppState>,
     v: Viewer,
@@ -173,7 +173,10 @@ pub(super) async fn register(
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     let ip = client_ip(&parts, state.config.trust_proxy);
-    if !state.public_limiter.check(ip.as_deref()) {
+    if !state
+        .public_limiter
+        .check_event(ip.as_deref(), &format!("daftar-{id}"))
+    {
         let mut e = FieldErrors::new();
         e.add("name", "err-rate-limited");
         return event_page(&state, &v, id, i, &e, None, StatusCode::TOO_MANY_REQUESTS).await;
