@@ -144,6 +144,8 @@ test('pre-test and post-test on a phone, then the activity report PDF', async ()
     await officer.goto(eventUrl);
     assert.equal(await officer.locator('#quiz-gain').innerText(), gainText);
     assert.equal(await officer.locator('.chart svg').count(), 1, 'the chart is on the page');
+    const ew = await weighPage(officerCtx, eventUrl);
+    assert.ok(ew.transferred < 60 * 1024, `event page with QR code and chart: ${ew.transferred} B`);
     // The download form is a plain GET; fetch what it would fetch, with the officer's cookies
     // (headless Chromium hands PDFs to the download manager).
     await officer.fill('#s-nama', 'Anggoro Widjanarko');
