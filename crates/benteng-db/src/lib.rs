@@ -13,6 +13,7 @@ pub mod audit;
 pub mod cases;
 mod credentials;
 mod csv_rows;
+pub mod delivery;
 pub mod demo;
 pub mod desa_binaan;
 pub mod events;

@@ -86,6 +86,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "event_quiz",
         include_str!("../migrations/0020_event_quiz.sql"),
     ),
+    (
+        21,
+        "delivery",
+        include_str!("../migrations/0021_delivery.sql"),
+    ),
 ];
 
 /// How many migrations the binary carries.

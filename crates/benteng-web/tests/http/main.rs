@@ -6,6 +6,7 @@ mod harness;
 
 mod api;
 mod auth;
+mod delivery;
 mod event_quiz;
 mod events;
 mod migrants;
