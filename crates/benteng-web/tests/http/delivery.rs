@@ -78,7 +78,7 @@ async fn two_workers_deliver_each_of_ten_thousand_rows_exactly_once() {
     for w in workers {
         per_worker.push(w.await.unwrap());
     }
-    let delivered = delivered.lock().unwrap();
+    let delivered = std::mem::take(&mut *delivered.lock().unwrap());
     assert_eq!(delivered.len(), 10_000, "every row delivered");
     let twice: Vec<_> = delivered.iter().filter(|(_, w)| w.len() != 1).collect();
     assert!(twice.is_empty(), "delivered more than once: {twice:?}");
