@@ -339,6 +339,31 @@ pub fn form_errors(e: benteng_db::Error) -> Result<(StatusCode, FieldErrors), We
 }
 
 /// Parse an id from the path, answering 404 for anything that is not a positive number.
+/// A stored file as a download: the name reduced to safe characters, never cached.
+pub fn file_response(name: &str, content_type: String, bytes: Vec<u8>) -> Response {
+    let safe: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    let safe = if safe.is_empty() {
+        "berkas".to_string()
+    } else {
+        safe
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 pub fn parse_id(s: &str) -> Result<i64, WebError> {
     s.parse::<i64>()
         .ok()

@@ -1,9 +1,10 @@
 //! The officer's forms around an event (open the post-test, follow-ups, materials and photos)
 //! and the quiz question bank admins and the Kanwil edit.
 
-use super::{file_response, show_page};
+use super::show_page;
 use crate::ctx::Auth;
 use crate::error::WebError;
+use crate::pages::file_response;
 use crate::pages::upload::read_csv_form;
 use crate::pages::{flash_redirect, html, html_status, parse_id, Field, Layout};
 use crate::AppState;

@@ -10,8 +10,8 @@ use crate::i18n::Tr;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use benteng_db::events::{
@@ -80,31 +80,6 @@ fn messages(tr: &Tr, e: &FieldErrors) -> Vec<(String, String)> {
     e.0.iter()
         .map(|x| (x.field.to_string(), tr.t(x.code)))
         .collect()
-}
-
-/// A stored file as a download (the name reduced to safe characters).
-fn file_response(name: &str, content_type: String, bytes: Vec<u8>) -> Response {
-    let safe: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .collect();
-    let safe = if safe.is_empty() {
-        "berkas".to_string()
-    } else {
-        safe
-    };
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{safe}\""),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response()
 }
 
 /// The knowledge-gain chart of `r` as SVG ("S1", "S2"… under the bars).

@@ -366,5 +366,5 @@ pub(super) async fn material(
 ) -> Result<Response, WebError> {
     let fid = parse_id(&fid)?;
     let (name, ct, bytes) = state.db.material_by_code(&code, fid, &*state.store).await?;
-    Ok(super::file_response(&name, ct, bytes))
+    Ok(crate::pages::file_response(&name, ct, bytes))
 }

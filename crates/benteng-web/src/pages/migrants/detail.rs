@@ -260,22 +260,7 @@ pub(super) async fn step_file(
         .db
         .migrant_step_file(auth.ctx(), id, &step, &*state.store)
         .await?;
-    let name: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, ct),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::pages::file_response(&name, ct, bytes))
 }
 
 pub(super) async fn status(
