@@ -21,6 +21,10 @@ const OPTIONS: &[&str] = &[
     "upload_dir",
     "public_reports_per_hour",
     "rules_file",
+    "public_url",
+    "worker",
+    "digest_hour",
+    "whatsapp_office_id",
 ];
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -42,6 +46,24 @@ pub struct Config {
     pub rules_file: String,
     /// Weights of the report priority score (a TOML table; not settable from the environment).
     pub priority: benteng_domain::report::PriorityWeights,
+    /// The address users reach Benteng at, for links in e-mail, WhatsApp and SMS; empty:
+    /// `http://` and `bind`.
+    pub public_url: String,
+    /// Run the delivery worker inside `serve` (turn off when `benteng worker` runs apart).
+    pub worker: bool,
+    /// Hour of the day (WIB, 0–23) after which the daily digest is made.
+    pub digest_hour: u8,
+    /// The office whose officers answer messages to the WhatsApp number (its id).
+    pub whatsapp_office_id: Option<i64>,
+    /// SMTP server for e-mail notifications (a TOML table `[email]`); none: no e-mail.
+    #[serde(skip_serializing)]
+    pub email: Option<benteng_notify::EmailConfig>,
+    /// WhatsApp Cloud API (a TOML table `[whatsapp]`); none: no WhatsApp.
+    #[serde(skip_serializing)]
+    pub whatsapp: Option<benteng_notify::WhatsAppConfig>,
+    /// HTTP SMS gateway (a TOML table `[sms]`); none: no SMS.
+    #[serde(skip_serializing)]
+    pub sms: Option<benteng_notify::SmsConfig>,
 }
 
 impl Default for Config {
@@ -60,6 +82,13 @@ impl Default for Config {
             public_reports_per_hour: 10,
             rules_file: String::new(),
             priority: Default::default(),
+            public_url: String::new(),
+            worker: true,
+            digest_hour: 17,
+            whatsapp_office_id: None,
+            email: None,
+            whatsapp: None,
+            sms: None,
         }
     }
 }
@@ -78,6 +107,13 @@ impl std::fmt::Debug for Config {
             .field("upload_dir", &self.upload_dir)
             .field("public_reports_per_hour", &self.public_reports_per_hour)
             .field("rules_file", &self.rules_file)
+            .field("public_url", &self.public_url)
+            .field("worker", &self.worker)
+            .field("digest_hour", &self.digest_hour)
+            .field("whatsapp_office_id", &self.whatsapp_office_id)
+            .field("email", &self.email.is_some())
+            .field("whatsapp", &self.whatsapp.is_some())
+            .field("sms", &self.sms.is_some())
             .finish()
     }
 }
@@ -108,6 +144,11 @@ impl Config {
             "session_idle_minutes must be positive"
         );
         anyhow::ensure!(cfg.api_token_hours > 0, "api_token_hours must be positive");
+        anyhow::ensure!(cfg.digest_hour < 24, "digest_hour must be 0 to 23");
+        anyhow::ensure!(
+            cfg.whatsapp.is_none() || cfg.whatsapp_office_id.is_some(),
+            "[whatsapp] needs whatsapp_office_id: the office whose officers answer the number"
+        );
         Ok(cfg)
     }
 
@@ -129,7 +170,24 @@ impl Config {
             api_token_hours: self.api_token_hours,
             upload_dir: self.upload_dir.clone().into(),
             public_reports_per_hour: self.public_reports_per_hour,
+            notify: self.notify(),
         })
+    }
+
+    /// The delivery settings (channels, WhatsApp number, digest).
+    pub fn notify(&self) -> benteng_web::NotifyConfig {
+        benteng_web::NotifyConfig {
+            public_url: if self.public_url.trim().is_empty() {
+                format!("http://{}", self.bind)
+            } else {
+                self.public_url.trim().to_string()
+            },
+            email: self.email.clone(),
+            whatsapp: self.whatsapp.clone(),
+            whatsapp_office_id: self.whatsapp_office_id,
+            sms: self.sms.clone(),
+            digest_hour: self.digest_hour,
+        }
     }
 }
 

@@ -51,6 +51,9 @@ enum Command {
     },
     /// Load the Kabupaten Malang demo set and print its logins.
     Demo,
+    /// Deliver e-mail, WhatsApp and SMS notifications and make the daily digests, without
+    /// serving pages (several may run against one database; set `worker = false` for `serve`).
+    Worker,
     /// Screen a CSV of people (id,name,birth_date,nik,phone) against a watchlist; writes
     /// query_id,rank,watch_id,score,alert,reasons. Exit code 2 when rows were skipped.
     Screen {
@@ -321,6 +324,16 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Worker => {
+            let db = open(&cfg).await?;
+            let notify = cfg.notify();
+            let channels = benteng_web::worker::Channels::from_config(&notify)?;
+            let w = benteng_web::worker::Worker::new(db, channels, &notify);
+            println!("Benteng worker {} berjalan (Ctrl+C untuk berhenti)", w.name);
+            w.run(std::time::Duration::from_secs(2), shutdown_signal())
+                .await;
+            Ok(())
+        }
         Command::Demo => {
             let db = open(&cfg).await?;
             load_regions(&db).await?;
@@ -381,6 +394,9 @@ async fn serve_app(cfg: Config, db: Db, demo: bool, bind: Option<String>) -> any
     });
     let app = benteng_web::Application::build(web, db.clone()).await?;
     benteng_web::spawn_referral_watch(db.clone());
+    if cfg.worker {
+        benteng_web::worker::spawn(db.clone(), &cfg.notify())?;
+    }
     benteng_web::spawn_housekeeping(db);
     let addr = app.local_addr();
     println!("Benteng berjalan di http://{addr}/ (Ctrl+C untuk berhenti)");

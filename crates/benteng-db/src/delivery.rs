@@ -36,6 +36,10 @@ pub struct Claimed {
     pub subject: String,
     /// Attempts so far, this one included.
     pub attempts: i64,
+    /// An address of its own (a reply to a resident); otherwise the recipient's.
+    pub address: Option<String>,
+    /// A text of its own (replies, digests); otherwise composed from kind and subject.
+    pub body: Option<String>,
 }
 
 /// What a channel made of one row.
@@ -105,7 +109,7 @@ impl Db {
              WHERE id IN (SELECT id FROM outbox WHERE channel <> 'inapp' AND \
                ((status IN ('pending', 'retry') AND next_attempt_at <= $3) OR (status = 'sending' AND claimed_until < $3)) \
                ORDER BY id LIMIT $4{lock}) \
-             RETURNING id, recipient_id, kind, channel, link, subject, attempts"
+             RETURNING id, recipient_id, kind, channel, link, subject, attempts, address, body"
         );
         let mut rows: Vec<Claimed> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(worker.to_string())
@@ -167,6 +171,35 @@ impl Db {
         .await?;
         tx.commit().await?;
         Ok(held)
+    }
+
+    /// Remember the provider's id of a sent row (WhatsApp's `wamid`), so its statuses find it.
+    pub async fn set_provider_ref(&self, id: i64, provider_ref: &str) -> Result<()> {
+        sqlx::query("UPDATE outbox SET provider_ref = $1 WHERE id = $2")
+            .bind(provider_ref.chars().take(200).collect::<String>())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The address of `user` for `channel` (e-mail for e-mail, the phone for WhatsApp and
+    /// SMS), and their language.
+    pub async fn delivery_address(
+        &self,
+        user: i64,
+        channel: &str,
+    ) -> Result<(Option<String>, Option<String>)> {
+        let row: Option<(Option<String>, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT email, phone, locale FROM users WHERE id = $1")
+                .bind(user)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some((email, phone, locale)) = row else {
+            return Ok((None, None));
+        };
+        let address = if channel == "email" { email } else { phone };
+        Ok((address.filter(|a| !a.trim().is_empty()), locale))
     }
 
     /// Where one row stands.

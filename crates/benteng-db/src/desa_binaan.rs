@@ -277,6 +277,7 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
+        self.sync_rooms(crate::rooms::Sync::DesaBinaan(id)).await?;
         Ok(id)
     }
 
@@ -562,6 +563,7 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
+        self.sync_rooms(crate::rooms::Sync::DesaBinaan(id)).await?;
         Ok(())
     }
 

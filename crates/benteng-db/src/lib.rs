@@ -29,6 +29,7 @@ pub mod referrals;
 mod region_index;
 pub mod regions;
 pub mod reports;
+pub mod rooms;
 pub mod screening;
 pub mod sessions;
 mod sql;

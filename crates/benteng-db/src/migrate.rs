@@ -91,6 +91,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "delivery",
         include_str!("../migrations/0021_delivery.sql"),
     ),
+    (22, "rooms", include_str!("../migrations/0022_rooms.sql")),
 ];
 
 /// How many migrations the binary carries.

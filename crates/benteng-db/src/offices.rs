@@ -82,6 +82,14 @@ struct ValidOffice {
 const OFFICE_COLS: &str = "id, name, kind, province_code, address, phone, email, active";
 
 impl Db {
+    /// The id of the office named `name` (configuration and tests refer to offices by name).
+    pub async fn office_id_by_name(&self, name: &str) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar("SELECT id FROM offices WHERE name = $1")
+            .bind(name.to_string())
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
     async fn parse_office(&self, i: &OfficeInput) -> Result<ValidOffice> {
         let mut e = FieldErrors::new();
         let name = e.check("name", required_text(&i.name, 150));

@@ -25,7 +25,9 @@ pub struct Notification {
     pub read_at: Option<i64>,
 }
 
-/// Write one in-app notification per recipient.
+/// Write one notification per recipient and channel they chose for this kind of notice
+/// (in-app by default; e-mail, WhatsApp and SMS when switched on, see
+/// [`crate::rooms::prefs`]). External rows are due at once for the delivery worker.
 pub(crate) async fn notify(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     recipients: &[i64],
@@ -33,18 +35,23 @@ pub(crate) async fn notify(
 ) -> Result<()> {
     let mut seen = Vec::new();
     for r in recipients {
-        if seen.contains(r) {
-            continue;
+        if !seen.contains(r) {
+            seen.push(*r);
         }
-        seen.push(*r);
-        sqlx::query("INSERT INTO outbox (recipient_id, kind, channel, link, subject, status, created_at) VALUES ($1, $2, 'inapp', $3, $4, 'pending', $5)")
-            .bind(*r)
-            .bind(n.kind)
-            .bind(n.link.clone())
-            .bind(n.subject.clone())
-            .bind(crate::now())
-            .execute(&mut **tx)
-            .await?;
+    }
+    let now = crate::now();
+    for (r, channels) in crate::rooms::prefs::channels_for(tx, &seen, n.kind).await? {
+        for c in channels {
+            sqlx::query("INSERT INTO outbox (recipient_id, kind, channel, link, subject, status, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6)")
+                .bind(r)
+                .bind(n.kind)
+                .bind(c.as_str())
+                .bind(n.link.clone())
+                .bind(n.subject.clone())
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+        }
     }
     Ok(())
 }

@@ -481,7 +481,11 @@ impl Db {
     }
 
     /// Store cleaned files before the rows that point at them.
-    async fn store_files(&self, store: &dyn BlobStore, files: &[CleanFile]) -> Result<Vec<String>> {
+    pub(crate) async fn store_files(
+        &self,
+        store: &dyn BlobStore,
+        files: &[CleanFile],
+    ) -> Result<Vec<String>> {
         let mut keys = Vec::new();
         for f in files {
             let key = new_key(f);
@@ -503,7 +507,7 @@ impl Db {
         store: &dyn BlobStore,
     ) -> Result<(i64, String)> {
         let v = self.parse_report(i, true, None).await?;
-        self.insert_report(None, v, Source::Publik, files, store)
+        self.insert_report(None, v, Source::Publik, files, store, None)
             .await
     }
 
@@ -515,12 +519,34 @@ impl Db {
         files: &[CleanFile],
         store: &dyn BlobStore,
     ) -> Result<(i64, String)> {
+        self.create_report_from(ctx, i, files, store, None, None)
+            .await
+    }
+
+    /// [`Db::create_report`] with where it came from: a WhatsApp message is filed with source
+    /// `whatsapp`; `origin` (`pesan` or `whatsapp`, and the message id) is linked both ways in
+    /// the same transaction, and a message already turned into a report is refused.
+    pub(crate) async fn create_report_from(
+        &self,
+        ctx: &Ctx,
+        i: &ReportInput,
+        files: &[CleanFile],
+        store: &dyn BlobStore,
+        source: Option<Source>,
+        origin: Option<(&'static str, i64)>,
+    ) -> Result<(i64, String)> {
         ctx.require(Action::ReportCreate, None)?;
         let forced = match (&ctx.actor.role, &ctx.actor.scope) {
             (Role::Desa, benteng_domain::Scope::Village(v)) => Some(v.clone()),
             _ => None,
         };
-        let v = self.parse_report(i, false, forced).await?;
+        let mut v = self.parse_report(i, false, forced).await?;
+        if source == Some(Source::Whatsapp) {
+            // The resident wrote from this number: it is how they can be reached.
+            v.anonymous = false;
+            v.reporter_phone = Some(i.reporter_phone.clone()).filter(|p| !p.is_empty());
+            v.reporter_name = Some(i.reporter_name.trim().to_string()).filter(|n| !n.is_empty());
+        }
         if !ctx.allows(Action::ReportCreate, Some(&v.village)) {
             return Err(Error::Invalid(FieldErrors(vec![
                 benteng_domain::FieldError {
@@ -529,12 +555,13 @@ impl Db {
                 },
             ])));
         }
-        let source = if ctx.actor.role == Role::Desa {
+        let source = source.unwrap_or(if ctx.actor.role == Role::Desa {
             Source::Desa
         } else {
             Source::Petugas
-        };
-        self.insert_report(Some(ctx), v, source, files, store).await
+        });
+        self.insert_report(Some(ctx), v, source, files, store, origin)
+            .await
     }
 
     async fn insert_report(
@@ -544,6 +571,7 @@ impl Db {
         source: Source,
         files: &[CleanFile],
         store: &dyn BlobStore,
+        origin: Option<(&'static str, i64)>,
     ) -> Result<(i64, String)> {
         if files.len() > MAX_FILES {
             return Err(Error::Invalid(FieldErrors(vec![
@@ -627,6 +655,30 @@ impl Db {
                 .bind(f.file_name.clone())
                 .bind(ctx.map(|c| c.actor.user_id))
                 .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some((kind, message)) = origin {
+            let table = if kind == "whatsapp" {
+                "wa_messages"
+            } else {
+                "room_messages"
+            };
+            let linked = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE {table} SET report_id = $1 WHERE id = $2 AND report_id IS NULL"
+            )))
+            .bind(id)
+            .bind(message)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if linked != 1 {
+                return Err(Error::Conflict("message", "err-message-has-report"));
+            }
+            sqlx::query("UPDATE reports SET origin_kind = $1, origin_id = $2 WHERE id = $3")
+                .bind(kind)
+                .bind(message)
+                .bind(id)
                 .execute(&mut *tx)
                 .await?;
         }

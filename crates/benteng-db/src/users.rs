@@ -236,6 +236,7 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
+        self.sync_rooms(crate::rooms::Sync::User(id)).await?;
         Ok(id)
     }
 
@@ -315,6 +316,7 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
+        self.sync_rooms(crate::rooms::Sync::User(id)).await?;
         Ok(())
     }
 

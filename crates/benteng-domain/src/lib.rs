@@ -10,6 +10,7 @@
 //! - *kanwil*: the provincial office (Kantor Wilayah) of the Directorate General of Immigration;
 //! - *kantong PMI*: a village that sends many migrant workers (Pekerja Migran Indonesia).
 
+pub mod coordination;
 pub mod event;
 pub mod field;
 pub mod migrant;

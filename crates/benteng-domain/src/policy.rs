@@ -84,10 +84,20 @@ pub enum Action {
     EventManage,
     /// Edit the quiz question bank shared by every event (admins and the Kanwil).
     QuizBankManage,
+    /// Use the coordination rooms (reading one needs an active membership, checked in the
+    /// data layer).
+    RoomView,
+    /// Add and remove room members (admins; officers and the Kanwil for rooms of their area).
+    RoomManage,
+    /// Post an alert (waspada) to every room of an area.
+    AlertPost,
+    /// Read and answer residents' WhatsApp messages to the office's number, turn them into
+    /// reports.
+    WhatsappInbox,
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 41] = [
         Action::RegionView,
         Action::OfficeView,
         Action::OfficeManage,
@@ -125,6 +135,10 @@ impl Action {
         Action::EventView,
         Action::EventManage,
         Action::QuizBankManage,
+        Action::RoomView,
+        Action::RoomManage,
+        Action::AlertPost,
+        Action::WhatsappInbox,
     ];
 }
 
@@ -164,6 +178,11 @@ fn role_allows(actor: &Actor, action: Action) -> bool {
         (_, EventView) => true,
         (Kanwil | Petugas, EventManage) => true,
         (Kanwil, QuizBankManage) => true,
+        // Coordination: everyone talks in their rooms; officers and the Kanwil run them and
+        // warn their area; officers answer the office's WhatsApp number.
+        (_, RoomView) => true,
+        (Kanwil | Petugas, RoomManage | AlertPost) => true,
+        (Petugas, WhatsappInbox) => true,
         _ => false,
     }
 }
@@ -252,6 +271,10 @@ mod tests {
             (EventView, [true, true, true, true, true, true]),
             (EventManage, [true, true, true, true, false, false]),
             (QuizBankManage, [true, true, false, false, false, false]),
+            (RoomView, [true, true, true, true, true, true]),
+            (RoomManage, [true, true, true, true, false, false]),
+            (AlertPost, [true, true, true, true, false, false]),
+            (WhatsappInbox, [true, false, true, true, false, false]),
         ];
         assert_eq!(
             table.len(),

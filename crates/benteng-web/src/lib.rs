@@ -13,6 +13,7 @@ mod pages;
 mod pdf;
 mod security;
 mod session_store;
+pub mod worker;
 mod xlsx;
 
 use axum::Router;
@@ -47,6 +48,35 @@ pub struct WebConfig {
     pub upload_dir: std::path::PathBuf,
     /// Public reports allowed per hour per client address.
     pub public_reports_per_hour: u32,
+    /// Delivery channels, the WhatsApp number and the digest (coordination module).
+    pub notify: NotifyConfig,
+}
+
+/// Settings of the coordination module's delivery.
+#[derive(Debug, Clone)]
+pub struct NotifyConfig {
+    /// The address users reach Benteng at, for links in e-mail, WhatsApp and SMS.
+    pub public_url: String,
+    pub email: Option<benteng_notify::EmailConfig>,
+    pub whatsapp: Option<benteng_notify::WhatsAppConfig>,
+    /// The office whose officers answer messages to the WhatsApp number.
+    pub whatsapp_office_id: Option<i64>,
+    pub sms: Option<benteng_notify::SmsConfig>,
+    /// Hour of the day (WIB) after which the daily digest is made.
+    pub digest_hour: u8,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        NotifyConfig {
+            public_url: "http://127.0.0.1:8080".into(),
+            email: None,
+            whatsapp: None,
+            whatsapp_office_id: None,
+            sms: None,
+            digest_hour: 17,
+        }
+    }
 }
 
 impl Default for WebConfig {
@@ -60,6 +90,7 @@ impl Default for WebConfig {
             api_token_hours: 12,
             upload_dir: "benteng-data/uploads".into(),
             public_reports_per_hour: 10,
+            notify: NotifyConfig::default(),
         }
     }
 }
@@ -75,6 +106,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// The watchlist index for screening, shared by every request.
     pub watch: Arc<benteng_db::screening::WatchCache>,
+    /// The configured delivery channels (which ones users may choose).
+    pub channels: worker::Channels,
 }
 
 /// A bound, ready-to-run server.
@@ -127,7 +160,11 @@ impl Application {
                 }
             });
         }
+        // Rooms for every desa binaan, office and province, with their default members.
+        db.sync_rooms(benteng_db::rooms::Sync::All).await?;
+        let channels = worker::Channels::from_config(&config.notify)?;
         let state = AppState {
+            channels,
             limiter,
             public_limiter,
             store,

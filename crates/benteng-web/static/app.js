@@ -21,3 +21,22 @@ document.addEventListener("submit", function (e) {
     if (v.length === 6) code.form.submit();
   });
 })();
+// Rooms: new messages appear without a reload (the list polls every 5 s while the page is
+// visible; without JavaScript a reload shows them).
+(function () {
+  var list = document.querySelector("[data-poll]");
+  if (!list || !window.fetch) return;
+  var after = list.getAttribute("data-after") || "0";
+  function poll() {
+    if (document.hidden) return;
+    fetch(list.getAttribute("data-poll") + "?setelah=" + after, { credentials: "same-origin" })
+      .then(function (r) {
+        if (r.status !== 200) return null;
+        after = r.headers.get("x-last-id") || after;
+        return r.text();
+      })
+      .then(function (html) { if (html) list.insertAdjacentHTML("afterbegin", html); })
+      .catch(function () {});
+  }
+  setInterval(poll, 5000);
+})();

@@ -29,6 +29,7 @@ mod events;
 mod migrants;
 mod p3mi;
 mod reports;
+mod rooms;
 mod screening;
 
 pub fn routes() -> Router<AppState> {
@@ -61,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .merge(p3mi::routes())
         .merge(migrants::routes())
         .merge(events::routes())
+        .merge(rooms::routes())
         .fallback(|| async { ApiError::NotFound })
 }
 
@@ -91,13 +93,15 @@ pub struct ApiJson<T>(pub T);
           events::events, events::event_create, events::event_get, events::event_update, events::event_attendee,
           events::checkin_event, events::checkin, events::quiz_results, events::quiz_stage,
           events::followup_create, events::bank, events::bank_create, events::bank_update,
-          events::participant_quiz, events::quiz_submit, events::upcoming),
+          events::participant_quiz, events::quiz_submit, events::upcoming,
+          rooms::rooms, rooms::messages, rooms::message_create, rooms::alerts, rooms::alert_create,
+          rooms::prefs, rooms::prefs_update, rooms::wa_verify, rooms::wa_receive),
     components(schemas(TokenRequest, TokenResponse, Created, Me, OfficersBody, Problem, FieldProblem,
           reports::PublicReportBody, reports::PublicReceipt, reports::CreatedReport, reports::IndicatorsBody, reports::PriorityBody,
           reports::PriorityReasonBody, reports::AssigneeBody, reports::TextBody, reports::CaseOpenBody, reports::FileBytes,
           screening::RowsBody, screening::RowProblem, p3mi::OfferResult, p3mi::OfferReason,
           migrants::MigrantCreated, migrants::StatusResult, migrants::GuideSaved, events::CheckinResult,
-          events::StageInput, events::BankJson, events::AnswersInput)),
+          events::StageInput, events::BankJson, events::AnswersInput, rooms::AlertPosted)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;

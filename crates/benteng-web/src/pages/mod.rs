@@ -18,6 +18,7 @@ mod p3mi;
 mod referrals;
 mod regions;
 mod reports;
+mod rooms;
 mod screening;
 mod upload;
 mod watchlist;
@@ -32,6 +33,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use benteng_domain::{can, Action, FieldErrors, Role};
+
+pub(crate) use notifications::notice_text;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -57,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .merge(migrants::routes())
         .merge(guide::routes())
         .merge(events::routes())
+        .merge(rooms::routes())
 }
 
 const FLASH: &str = "flash";
@@ -112,6 +116,7 @@ impl Layout {
             item("/skrining", "nav-screening", Action::ScreeningView);
             item("/calon-pmi", "nav-migrants", Action::MigrantView);
             item("/sosialisasi", "nav-events", Action::EventView);
+            item("/ruang", "nav-rooms", Action::RoomView);
             item("/desa-binaan", "nav-desa-binaan", Action::DesaBinaanView);
             item("/wilayah", "nav-regions", Action::RegionView);
             item("/kantor", "nav-offices", Action::OfficeView);
@@ -148,6 +153,15 @@ impl Layout {
 
 pub fn role_label(tr: &Tr, role: Role) -> String {
     tr.t(role.label_key())
+}
+
+/// [`flash_redirect`] with a message already translated (one with variables).
+pub async fn flash_text_redirect(v: &Viewer, text: String, to: &str) -> Result<Response, WebError> {
+    v.session
+        .insert(FLASH, text)
+        .await
+        .map_err(WebError::session)?;
+    Ok(Redirect::to(to).into_response())
 }
 
 /// Remember a one-time message for the next page, then redirect there (post/redirect/get).

@@ -20,6 +20,7 @@ use benteng_db::reports::{
     MergeInput, PersonInput, PublicReport, ReportDetail, ReportInput, ReportQuery, ReportRow,
     StatusInput,
 };
+use benteng_db::rooms::links::Origin;
 use benteng_domain::report::{
     Category, IndicatorGroup, PersonRole, Priority, ReferralPurpose, ReportStatus,
     TraffickingStatus, COUNTRIES, INDICATORS,
@@ -706,6 +707,8 @@ struct ShowPage {
     referrals: Vec<ReferralRow>,
     errors: Vec<(String, String)>,
     default_due: String,
+    /// The room or WhatsApp message the report was made from: (link, text).
+    origin: Option<(String, String)>,
 }
 
 impl ShowPage {
@@ -816,6 +819,17 @@ async fn show_page(
         .collect();
     let default_due =
         benteng_domain::values::format_date(benteng_db::today() + time::Duration::days(7));
+    let origin = match state.db.report_origin(d.report.id).await? {
+        Some(Origin::Room(room, name, mid)) => Some((
+            format!("/ruang/{room}/pesan/{mid}#m{mid}"),
+            tr.t1("report-origin-room", "room", name),
+        )),
+        Some(Origin::Whatsapp(contact, mid)) => Some((
+            format!("/wa/{contact}#w{mid}"),
+            tr.t("report-origin-whatsapp"),
+        )),
+        None => None,
+    };
     let mut l = Layout::new(&auth.0, "report-title").await?;
     l.title = format!("{} {}", tr.t("report-title"), d.report.tracking_code);
     html_status(
@@ -840,6 +854,7 @@ async fn show_page(
             indicator_groups,
             referrals,
             default_due,
+            origin,
         },
     )
 }

@@ -9,6 +9,8 @@ use std::collections::HashMap;
 pub struct TestApp {
     pub base: String,
     pub logins: HashMap<String, String>,
+    /// The app's database, for tests that run a delivery worker beside it.
+    pub db: Db,
     _guard: DbGuard,
     _uploads: tempfile::TempDir,
 }
@@ -83,6 +85,15 @@ pub async fn fresh_db() -> (Db, DbGuard) {
 }
 
 pub async fn spawn_with(config: WebConfig) -> TestApp {
+    spawn_configured(|_| async move { config }).await
+}
+
+/// An app whose configuration depends on the demo data (e.g. the id of an office).
+pub async fn spawn_configured<F, Fut>(make: F) -> TestApp
+where
+    F: FnOnce(Db) -> Fut,
+    Fut: std::future::Future<Output = WebConfig>,
+{
     let (db, guard) = fresh_db().await;
     db.migrate().await.unwrap();
     db.load_regions(&test_regions()).await.unwrap();
@@ -92,6 +103,7 @@ pub async fn spawn_with(config: WebConfig) -> TestApp {
         .iter()
         .map(|l| (l.username.clone(), l.password.clone()))
         .collect();
+    let config = make(db.clone()).await;
     let uploads = tempfile::tempdir().unwrap();
     let app = Application::build(
         WebConfig {
@@ -105,10 +117,10 @@ pub async fn spawn_with(config: WebConfig) -> TestApp {
     .unwrap();
     let base = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until(std::future::pending()));
-    drop(db);
     TestApp {
         base,
         logins,
+        db,
         _guard: guard,
         _uploads: uploads,
     }

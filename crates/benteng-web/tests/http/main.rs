@@ -6,6 +6,7 @@ mod harness;
 
 mod api;
 mod auth;
+mod channels;
 mod delivery;
 mod event_quiz;
 mod events;
@@ -16,6 +17,7 @@ mod pages;
 mod permissions;
 mod report_pages;
 mod reports_api;
+mod rooms;
 mod scope;
 mod screening;
 mod storage;

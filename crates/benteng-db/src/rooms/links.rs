@@ -1,0 +1,80 @@
+//! A message turned into a report, and the way back from a report to where it came from.
+
+use crate::reports::ReportInput;
+use crate::storage::BlobStore;
+use crate::{Ctx, Db, Error, Result};
+use benteng_domain::Action;
+use serde::Serialize;
+
+/// Where a report came from.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub enum Origin {
+    /// A room message: (room id, room name, message id).
+    Room(i64, String, i64),
+    /// A resident's WhatsApp message: (conversation id, message id).
+    Whatsapp(i64, i64),
+}
+
+impl Db {
+    /// Turn a room message into a report, filed by the acting member, linked both ways in one
+    /// transaction (a message already turned into a report is refused). The description is the
+    /// caller's (the form starts from the message's text).
+    pub async fn message_to_report(
+        &self,
+        ctx: &Ctx,
+        room_id: i64,
+        message_id: i64,
+        i: &ReportInput,
+        store: &dyn BlobStore,
+    ) -> Result<(i64, String)> {
+        ctx.require(Action::ReportCreate, None)?;
+        let access = self.open_room(ctx, room_id).await?;
+        if !access.member {
+            return Err(Error::Forbidden);
+        }
+        let existing: Option<Option<i64>> = sqlx::query_scalar(
+            "SELECT report_id FROM room_messages WHERE id = $1 AND room_id = $2",
+        )
+        .bind(message_id)
+        .bind(room_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        match existing {
+            None => return Err(Error::NotFound),
+            Some(Some(_)) => return Err(Error::Conflict("message", "err-message-has-report")),
+            Some(None) => {}
+        }
+        self.create_report_from(ctx, i, &[], store, None, Some(("pesan", message_id)))
+            .await
+    }
+
+    /// The message a report was made from, for the report's page (the caller has already
+    /// opened the report, so the actor may see it).
+    pub async fn report_origin(&self, report_id: i64) -> Result<Option<Origin>> {
+        let row: Option<(Option<String>, Option<i64>)> =
+            sqlx::query_as("SELECT origin_kind, origin_id FROM reports WHERE id = $1")
+                .bind(report_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some((Some(kind), Some(id))) = row else {
+            return Ok(None);
+        };
+        Ok(match kind.as_str() {
+            "pesan" => sqlx::query_as::<_, (i64, String)>(
+                "SELECT r.id, r.name FROM room_messages m JOIN rooms r ON r.id = m.room_id WHERE m.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|(room, name)| Origin::Room(room, name, id)),
+            "whatsapp" => {
+                sqlx::query_scalar::<_, i64>("SELECT contact_id FROM wa_messages WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(|c| Origin::Whatsapp(c, id))
+            }
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,193 @@
+//! Notification preferences: per kind (alerts, mentions, referrals, reports, digest) and channel
+//! (in-app, e-mail, WhatsApp, SMS), with the addresses they need.
+//!
+//! Decisions:
+//! - Without a stored choice a kind goes in-app only (the digest nowhere); the other channels
+//!   are opt-in ([`NoticeKind::default_on`]).
+//! - A channel that needs an address (e-mail; WhatsApp and SMS need a phone) cannot be switched
+//!   on without one: the form says so next to the field.
+//! - Channels the operator has not configured are not offered (the caller passes the list).
+
+use crate::{Ctx, Db, Result};
+use benteng_domain::coordination::{Channel, NoticeKind};
+use benteng_domain::{FieldErrors, PhoneNumber};
+use serde::{Deserialize, Serialize};
+
+/// A user's choices and addresses.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Preferences {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// (kind, channel) pairs that are on.
+    pub on: Vec<(String, String)>,
+}
+
+impl Preferences {
+    pub fn is_on(&self, kind: &str, channel: &str) -> bool {
+        self.on.iter().any(|(k, c)| k == kind && c == channel)
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct PreferencesInput {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    /// `kind:channel` pairs to switch on; every other pair of an offered channel is off.
+    #[serde(default)]
+    pub on: Vec<String>,
+}
+
+impl Db {
+    pub async fn preferences(&self, ctx: &Ctx) -> Result<Preferences> {
+        let (email, phone): (Option<String>, Option<String>) =
+            sqlx::query_as("SELECT email, phone FROM users WHERE id = $1")
+                .bind(ctx.actor.user_id)
+                .fetch_one(&self.pool)
+                .await?;
+        let stored: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT kind, channel, enabled FROM notification_prefs WHERE user_id = $1",
+        )
+        .bind(ctx.actor.user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut on = Vec::new();
+        for k in NoticeKind::ALL {
+            for c in Channel::ALL {
+                let enabled = stored
+                    .iter()
+                    .find(|(sk, sc, _)| sk == k.as_str() && sc == c.as_str())
+                    .map(|(_, _, e)| *e == 1)
+                    .unwrap_or_else(|| k.default_on(*c));
+                if enabled {
+                    on.push((k.as_str().to_string(), c.as_str().to_string()));
+                }
+            }
+        }
+        Ok(Preferences { email, phone, on })
+    }
+
+    /// Save a user's choices for the `offered` channels and their addresses.
+    pub async fn set_preferences(
+        &self,
+        ctx: &Ctx,
+        i: &PreferencesInput,
+        offered: &[Channel],
+    ) -> Result<()> {
+        let mut e = FieldErrors::new();
+        let email = i.email.trim();
+        let email = if email.is_empty() {
+            None
+        } else if email.chars().count() > 200
+            || !email.contains('@')
+            || email.starts_with('@')
+            || email.ends_with('@')
+            || email.contains(char::is_whitespace)
+        {
+            e.add("email", "err-email");
+            None
+        } else {
+            Some(email.to_string())
+        };
+        let phone = match i.phone.trim() {
+            "" => None,
+            p => match PhoneNumber::parse(p) {
+                Ok(p) => Some(p.as_str().to_string()),
+                Err(c) => {
+                    e.add("phone", c);
+                    None
+                }
+            },
+        };
+        let mut on = Vec::new();
+        for pair in &i.on {
+            let mut parts = pair.splitn(2, ':');
+            let (Ok(k), Ok(c)) = (
+                NoticeKind::parse(parts.next().unwrap_or("")),
+                Channel::parse(parts.next().unwrap_or("")),
+            ) else {
+                e.add("on", "err-invalid-choice");
+                continue;
+            };
+            if !offered.contains(&c) {
+                continue;
+            }
+            match c {
+                Channel::Email if email.is_none() && e.get("email").is_none() => {
+                    e.add("email", "err-pref-needs-email")
+                }
+                Channel::Whatsapp | Channel::Sms if phone.is_none() && e.get("phone").is_none() => {
+                    e.add("phone", "err-pref-needs-phone")
+                }
+                _ => {}
+            }
+            on.push((k, c));
+        }
+        e.into_result()?;
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE users SET email = $1, phone = $2, updated_at = $3 WHERE id = $4")
+            .bind(email)
+            .bind(phone)
+            .bind(crate::now())
+            .bind(ctx.actor.user_id)
+            .execute(&mut *tx)
+            .await?;
+        for k in NoticeKind::ALL {
+            for c in offered {
+                let enabled = on.contains(&(*k, *c));
+                sqlx::query(
+                    "INSERT INTO notification_prefs (user_id, kind, channel, enabled) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (user_id, kind, channel) DO UPDATE SET enabled = $4",
+                )
+                .bind(ctx.actor.user_id)
+                .bind(k.as_str())
+                .bind(c.as_str())
+                .bind(enabled as i64)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The channels each recipient wants for a notice `kind` (one query for all recipients).
+pub(crate) async fn channels_for(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    recipients: &[i64],
+    kind: &str,
+) -> Result<Vec<(i64, Vec<Channel>)>> {
+    let k = NoticeKind::of(kind);
+    let mut stored: Vec<(i64, String, i64)> = Vec::new();
+    for chunk in recipients.chunks(500) {
+        let ids: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        stored.extend(
+            sqlx::query_as::<_, (i64, String, i64)>(sqlx::AssertSqlSafe(format!(
+                "SELECT user_id, channel, enabled FROM notification_prefs WHERE kind = $1 AND user_id IN ({})",
+                ids.join(", ")
+            )))
+            .bind(k.as_str())
+            .fetch_all(&mut **tx)
+            .await?,
+        );
+    }
+    Ok(recipients
+        .iter()
+        .map(|r| {
+            let chosen = Channel::ALL
+                .iter()
+                .copied()
+                .filter(|c| {
+                    stored
+                        .iter()
+                        .find(|(u, ch, _)| u == r && ch == c.as_str())
+                        .map(|(_, _, e)| *e == 1)
+                        .unwrap_or_else(|| k.default_on(*c))
+                })
+                .collect();
+            (*r, chosen)
+        })
+        .collect())
+}
