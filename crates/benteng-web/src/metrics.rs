@@ -91,11 +91,26 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
 }
 
 pub async fn endpoint(State(state): State<AppState>) -> impl IntoResponse {
+    let mut text = state.metrics.render();
+    // Outbox rows for e-mail, WhatsApp and SMS by state, read at each scrape.
+    if let Ok(counts) = state.db.delivery_counts().await {
+        let mut extra = String::from(
+            "# HELP benteng_outbox_rows Outbox rows outside the app by state.\n# TYPE benteng_outbox_rows gauge\n",
+        );
+        for (status, n) in counts {
+            let status: String = status.chars().filter(char::is_ascii_alphanumeric).collect();
+            extra.push_str(&format!("benteng_outbox_rows{{status=\"{status}\"}} {n}\n"));
+        }
+        match text.rfind("# EOF") {
+            Some(at) => text.insert_str(at, &extra),
+            None => text.push_str(&extra),
+        }
+    }
     (
         [(
             header::CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
-        state.metrics.render(),
+        text,
     )
 }

@@ -364,6 +364,19 @@ async fn whatsapp_webhook_inbox_reply_status_and_report() {
         "stored once"
     );
     assert!(!html.contains("+6281234567890"));
+    // Only the office's officers read the conversation; others are refused, page and answer.
+    for user in ["desa.sitiarjo", "polres.malang", "kanwil.jatim"] {
+        let c = app.login(user).await;
+        assert_eq!(
+            app.get(&c, &format!("/wa/{contact}")).await.0,
+            StatusCode::FORBIDDEN,
+            "{user}"
+        );
+        let (s, _, _) = app
+            .post_form(&c, "/ruang", &format!("/wa/{contact}"), &[("body", "halo")])
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{user} answers");
+    }
     let (_, html) = app.get(&officer, &format!("/wa/{contact}?lihat=1")).await;
     assert!(
         html.contains("+6281234567890"),
