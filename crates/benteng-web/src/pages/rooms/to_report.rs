@@ -119,6 +119,23 @@ async fn show(
     e: &FieldErrors,
     status: StatusCode,
 ) -> Result<Response, WebError> {
+    let (action, cancel) = (
+        format!("/ruang/{id}/pesan/{mid}/laporan"),
+        format!("/ruang/{id}/pesan/{mid}"),
+    );
+    form_page(auth, action, cancel, f, e, status).await
+}
+
+/// The report form for a message (room or WhatsApp), with its errors; a message already made
+/// into a report shows that on the first field.
+pub(super) async fn form_page(
+    auth: &Auth,
+    action: String,
+    cancel: String,
+    f: &ReportForm,
+    e: &FieldErrors,
+    status: StatusCode,
+) -> Result<Response, WebError> {
     let mut fields = fields(&auth.0.tr, f, e);
     if let Some(code) = e.get("message") {
         fields[0].error = Some(auth.0.tr.t(code));
@@ -128,9 +145,9 @@ async fn show(
         status,
         &FormPage {
             l,
-            action: format!("/ruang/{id}/pesan/{mid}/laporan"),
+            action,
             fields,
-            cancel: format!("/ruang/{id}/pesan/{mid}"),
+            cancel,
         },
     )
 }

@@ -1,7 +1,7 @@
 //! The office's WhatsApp inbox: residents' messages, answers inside the 24-hour window, and a
 //! message turned into a report. The webhook that fills it is in `api::whatsapp`.
 
-use super::to_report::{fields, FormPage, ReportForm};
+use super::to_report::{form_page, ReportForm};
 use crate::ctx::Auth;
 use crate::error::WebError;
 use crate::pages::{flash_redirect, html, html_status, parse_id, Layout, Pager};
@@ -171,20 +171,8 @@ async fn show_report_form(
     e: &FieldErrors,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let mut fields = fields(&auth.0.tr, f, e);
-    if let Some(code) = e.get("message") {
-        fields[0].error = Some(auth.0.tr.t(code));
-    }
-    let l = Layout::new(&auth.0, "message-to-report-title").await?;
-    html_status(
-        status,
-        &FormPage {
-            l,
-            action: format!("/wa/{id}/pesan/{mid}/laporan"),
-            fields,
-            cancel: format!("/wa/{id}"),
-        },
-    )
+    let action = format!("/wa/{id}/pesan/{mid}/laporan");
+    form_page(auth, action, format!("/wa/{id}"), f, e, status).await
 }
 
 pub(super) async fn report_create(
