@@ -70,18 +70,77 @@ impl Zipf {
     }
 }
 
+/// Which given names the population draws from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pool {
+    /// The hand-compiled lists only (461 given names): every name has hundreds or thousands
+    /// of namesakes at a million entries. The pool of the first measurements.
+    Lists,
+    /// Two in five given names composed the way Javanese names are (see [`composed`]), the
+    /// rest from the lists: a long tail of rarer names beside the very common ones, as in
+    /// the villages of Jawa Timur.
+    Javanese,
+}
+
 pub struct Names {
     male: Zipf,
     female: Zipf,
     family: Zipf,
+    pool: Pool,
 }
 
 impl Default for Names {
     fn default() -> Self {
+        Names::with_pool(Pool::Javanese)
+    }
+}
+
+/// Javanese given names are built from a few syllables with a male or female ending
+/// (Su-tris-no, Wa-gi-man, Tu-ki-yem, Su-mar-ni, Pa-i-jah, Kar-si-nah): 20 openings,
+/// 19 middles and 19 endings each give about 7,000 male and 7,000 female forms, most of them
+/// real names or close to one. Drawn with a mild skew (the first of each list more often).
+const OPENINGS: &[&str] = &[
+    "Su", "Pa", "Wa", "Ka", "Tu", "Mu", "Ju", "Ra", "Da", "Ma", "Sa", "Ngadi", "Har", "War", "Sar",
+    "Par", "Kar", "Mar", "Pur", "Dar",
+];
+const MIDDLES: &[&str] = &[
+    "", "ri", "gi", "di", "wi", "mi", "ni", "ki", "tri", "war", "dar", "mar", "kar", "har", "par",
+    "ya", "pri", "si", "li",
+];
+const MALE_ENDINGS: &[&str] = &[
+    "man", "min", "no", "to", "di", "jo", "yono", "yanto", "ono", "anto", "adi", "ari", "ito",
+    "ijo", "sito", "ji", "mun", "dono", "ran",
+];
+const FEMALE_ENDINGS: &[&str] = &[
+    "mi", "ni", "yem", "nah", "rah", "tun", "yati", "wati", "ningsih", "iyah", "inah", "asih",
+    "ani", "ini", "sih", "rti", "jah", "tin", "yani",
+];
+
+/// A composed Javanese given name (see [`OPENINGS`]).
+pub fn composed(female: bool, r: &mut Rng) -> String {
+    let skewed = |v: &[&'static str], r: &mut Rng| -> &'static str {
+        // min of two uniform draws: index k with weight ∝ (2(n−k)−1).
+        let a = r.below(v.len() as u64).min(r.below(v.len() as u64));
+        v[a as usize]
+    };
+    let open = skewed(OPENINGS, r);
+    let mid = skewed(MIDDLES, r);
+    let end = skewed(if female { FEMALE_ENDINGS } else { MALE_ENDINGS }, r);
+    let mut s = format!("{open}{mid}{end}");
+    // Vowel clusters the spelling would not write ("Suadi" stays, "Paiijah" does not).
+    while let Some(at) = s.find("ii").or_else(|| s.find("aa")) {
+        s.remove(at);
+    }
+    s
+}
+
+impl Names {
+    pub fn with_pool(pool: Pool) -> Self {
         Names {
             male: Zipf::new(include_str!("../data/names-male.txt")),
             female: Zipf::new(include_str!("../data/names-female.txt")),
             family: Zipf::new(include_str!("../data/names-family.txt")),
+            pool,
         }
     }
 }
@@ -102,7 +161,17 @@ const BALI_ORDER: &[&str] = &[
 ];
 
 impl Names {
-    fn given(&self, female: bool, r: &mut Rng) -> &'static str {
+    fn given(&self, female: bool, r: &mut Rng) -> String {
+        if self.pool == Pool::Javanese && r.chance(0.4) {
+            composed(female, r)
+        } else if female {
+            self.female.draw(r).to_string()
+        } else {
+            self.male.draw(r).to_string()
+        }
+    }
+
+    fn listed_given(&self, female: bool, r: &mut Rng) -> &'static str {
         if female {
             self.female.draw(r)
         } else {
@@ -111,17 +180,18 @@ impl Names {
     }
 
     pub fn person_name(&self, female: bool, r: &mut Rng) -> String {
-        let mut t: Vec<&str> = Vec::new();
+        let mut t: Vec<String> = Vec::new();
         let roll = r.below(100);
         if roll < 8 {
             t.push(self.given(female, r));
         } else if roll < 13 {
-            t.push(if female { "Ni" } else { "I" });
-            t.push(*r.pick(BALI_ORDER));
-            t.push(self.given(female, r));
+            // Balinese and Sasak names come from the lists, not the Javanese composition.
+            t.push((if female { "Ni" } else { "I" }).into());
+            t.push(r.pick(BALI_ORDER).to_string());
+            t.push(self.listed_given(female, r).into());
         } else if roll < 15 {
-            t.push(if female { "Baiq" } else { "Lalu" });
-            t.push(self.given(female, r));
+            t.push((if female { "Baiq" } else { "Lalu" }).into());
+            t.push(self.listed_given(female, r).into());
         } else {
             if roll < 28 {
                 let pre: &[&str] = if female {
@@ -129,19 +199,19 @@ impl Names {
                 } else {
                     &["Muhammad", "Muhammad", "Ahmad", "Abdul"]
                 };
-                t.push(*r.pick(pre));
+                t.push(r.pick(pre).to_string());
             }
             t.push(self.given(female, r));
             if r.chance(0.45) {
                 t.push(self.given(female, r));
             }
             if r.chance(0.45) {
-                t.push(self.family.draw(r));
+                t.push(self.family.draw(r).into());
             }
         }
         if t.len() >= 2 && r.chance(0.05) {
-            t.push(if female { "binti" } else { "bin" });
-            t.push(self.male.draw(r));
+            t.push((if female { "binti" } else { "bin" }).into());
+            t.push(self.given(false, r));
         }
         t.join(" ")
     }
@@ -423,7 +493,7 @@ pub fn variant(family: Family, name: &str, female: bool, r: &mut Rng, names: &Na
             if let Some(k) = toks.iter().position(|t| *t == "bin" || *t == "binti") {
                 Some(toks[..k].join(" "))
             } else {
-                let father = names.male.draw(r);
+                let father = names.given(false, r);
                 Some(format!(
                     "{name} {} {father}",
                     if female { "binti" } else { "bin" }
@@ -558,4 +628,39 @@ pub fn queries(names: &Names, seed: u64, n: u64, positives: usize, decoys: usize
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn composed_names_are_words_with_a_long_tail() {
+        let mut r = Rng::new(7);
+        let mut seen = HashSet::new();
+        for k in 0..20_000 {
+            let n = composed(k % 2 == 0, &mut r);
+            assert!(n.len() >= 4, "{n}");
+            assert!(n.chars().all(|c| c.is_ascii_alphabetic()), "{n}");
+            assert!(!n.contains("ii") && !n.contains("aa"), "{n}");
+            seen.insert(n);
+        }
+        // Thousands of distinct names, not a few hundred.
+        assert!(seen.len() > 4_000, "{}", seen.len());
+    }
+
+    #[test]
+    fn the_javanese_pool_has_more_distinct_names() {
+        let lists = Names::with_pool(Pool::Lists);
+        let java = Names::with_pool(Pool::Javanese);
+        let distinct = |names: &Names| {
+            (0..20_000)
+                .map(|i| names.person(1, i).name)
+                .collect::<HashSet<_>>()
+                .len()
+        };
+        let (a, b) = (distinct(&lists), distinct(&java));
+        assert!(b > a, "lists {a}, javanese {b}");
+    }
 }

@@ -5,9 +5,11 @@
 //! prints: build time, memory (RSS and peak from /proc/self/status), per-query p50/p99, and per
 //! variant family the recall@1/@10, name-level recall for name-only queries and the alert
 //! rate; for decoys the alert rate. Numbers, not assertions: they go to docs/performance.md.
-//! `BENTENG_BENCH_SEED` changes the seed (default 20260101).
+//! `BENTENG_BENCH_SEED` changes the seed (default 20260101); `BENTENG_BENCH_POOL=lists` draws
+//! every given name from the hand-compiled lists (the first measurements' population) instead
+//! of adding composed Javanese names; `BENTENG_BENCH_BATCH=0` skips the 100,000-query batch.
 
-use benteng_bench::screen_gen::{queries, Family, Labelled, Names};
+use benteng_bench::screen_gen::{queries, Family, Labelled, Names, Pool};
 use benteng_domain::screening::{canonical, Hit, Index};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -89,7 +91,11 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(20_260_101);
-    let names = Names::default();
+    let pool = match std::env::var("BENTENG_BENCH_POOL").as_deref() {
+        Ok("lists") => Pool::Lists,
+        _ => Pool::Javanese,
+    };
+    let names = Names::with_pool(pool);
 
     let t = Instant::now();
     let mut sink = 0usize;
@@ -103,7 +109,7 @@ fn main() {
     let build_time = t.elapsed();
     let rss = status_kb("VmRSS:");
     let hwm = status_kb("VmHWM:");
-    println!("# Screening benchmark: {n} entries ({sink} names), seed {seed}");
+    println!("# Screening benchmark: {n} entries ({sink} names), seed {seed}, pool {pool:?}");
     println!(
         "generating the entries alone: {:.2} s; index build including generation: {:.2} s → build ≈ {:.2} s",
         gen_time.as_secs_f64(),
@@ -165,7 +171,12 @@ fn main() {
         })
         .collect();
     let t = Instant::now();
-    let out = benteng_db::screening::batch::screen_all(&index, &batch_rows, 10);
+    let batch = std::env::var("BENTENG_BENCH_BATCH").as_deref() != Ok("0");
+    let out = benteng_db::screening::batch::screen_all(
+        &index,
+        &batch_rows[..if batch { batch_rows.len() } else { 0 }],
+        10,
+    );
     println!(
         "batch: {} queries in {:.1} s on {} threads ({} result rows, {} KB of CSV)",
         out.queries,
@@ -177,12 +188,16 @@ fn main() {
 
     let mut fams: BTreeMap<Family, Tally> = BTreeMap::new();
     // BENTENG_BENCH_SHOW=N prints the first N listed people with a birth date, NIK or phone
-    // not found in the top 10, and the first N alerted decoys.
+    // not found in the top 10, the first N sharing such a field with their entry but not
+    // alerted, the first N name-only queries without the right name in the top 10, and the
+    // first N alerted decoys.
     let mut show: usize = std::env::var("BENTENG_BENCH_SHOW")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     let mut show_decoys = show;
+    let mut show_quiet = show;
+    let mut show_names = show;
     let (mut dec, mut dec_alert, mut near, mut near_alert) = (0, 0, 0, 0);
     for (q, hits) in qs.iter().zip(&results) {
         let any_alert = hits.iter().any(|h| h.alert);
@@ -247,6 +262,17 @@ fn main() {
         if ((qd || qn) && (ed || en)) || (qp && ep) {
             t.shared += 1;
             t.shared_alerted += usize::from(alerted);
+            if !alerted && show_quiet > 0 {
+                show_quiet -= 1;
+                println!(
+                    "QUIET {:?} {:?} nik={:?} phones={:?}\n  truth {:?} {:?} nik={:?} phones={:?} at {pos:?}",
+                    q.query.name, q.query.birth_date, q.query.nik, q.query.phones,
+                    e.names, e.birth_date, e.nik, e.phones
+                );
+                if let Some(h) = pos.map(|p| &hits[p]) {
+                    println!("  hit {} {} {} {}", h.id, h.score, h.alert, h.codes());
+                }
+            }
         }
         let has_ids =
             q.query.birth_date.is_some() || q.query.nik.is_some() || !q.query.phones.is_empty();
@@ -269,6 +295,14 @@ fn main() {
                         .any(|s| want.contains(&canonical(s)))
                 });
             t.name_only_name_r10 += usize::from(right_name);
+            if !right_name && show_names > 0 {
+                show_names -= 1;
+                println!("NAMEMISS {:?}: want {:?}", q.query.name, want);
+                for h in hits.iter().take(4) {
+                    let e = names.entry(seed, u64::from(h.entry));
+                    println!("  hit {:?} {} {}", e.names, h.score, h.codes());
+                }
+            }
         }
     }
     println!();

@@ -8,7 +8,9 @@
 
 use super::normalize::{normalize, phonetic, NameToken};
 use super::reason::{DateMatch, NamePart, NikMatch, PartRule, PhoneMatch, Reason};
-use super::score::{align, edit_cost, token_similarity, NameAlignment, Tok, OPTIONAL_WORDS};
+use super::score::{
+    align, edit_cost, token_similarity, watch_weight, NameAlignment, Tok, OPTIONAL_WORDS,
+};
 use super::{Evidence, Hit, Query, WatchEntry};
 use crate::nik::{nik_digits, Nik, Sex};
 use crate::phone::PhoneNumber;
@@ -41,6 +43,8 @@ impl Hasher for IntHasher {
 type SimCache = HashMap<u64, (f32, PartRule), BuildHasherDefault<IntHasher>>;
 /// Name records scored fully per query (besides identifier and birth-date candidates).
 const SHORTLIST: usize = 160;
+/// Words a cut-off last word (passport line) may stand for, at most.
+const PREFIX_WORDS: usize = 40;
 /// A birth date shared by more entries than this is a placeholder (1 January …), not evidence.
 const MAX_SAME_DATE: usize = 2000;
 
@@ -52,6 +56,8 @@ pub struct Index {
     canon_phon: Vec<u32>,
     /// Canonical token ids sorted by their text (prefix lookup for cut-off names).
     canon_sorted: Vec<u32>,
+    /// First letter of each canonical token (initials in the shortlist).
+    canon_first: Vec<u8>,
     phon: Vec<Box<str>>,
     phon_ids: HashMap<Box<str>, u32>,
     /// Canonical token and each of its one-letter deletions → canonical ids.
@@ -119,6 +125,7 @@ impl Index {
             canon_ids: HashMap::new(),
             canon_phon: Vec::new(),
             canon_sorted: Vec::new(),
+            canon_first: Vec::new(),
             phon: Vec::new(),
             phon_ids: HashMap::new(),
             deletes: HashMap::new(),
@@ -285,6 +292,11 @@ impl Index {
         let mut sorted: Vec<u32> = (0..self.canon.len() as u32).collect();
         sorted.sort_unstable_by(|a, b| self.canon[*a as usize].cmp(&self.canon[*b as usize]));
         self.canon_sorted = sorted;
+        self.canon_first = self
+            .canon
+            .iter()
+            .map(|c| c.as_bytes().first().copied().unwrap_or(0))
+            .collect();
         self.dob_idx.sort_unstable();
         self.nik_head.sort_unstable();
         self.nik_tail.sort_unstable();
@@ -409,8 +421,10 @@ impl Index {
             }
             if t.phon != NONE {
                 push(&mut keys, t.phon, self.idf(t.phon));
+                // A father's rare name must not keep the person's common one from finding
+                // candidates ("Budi bin Sardimin" is mostly some Budi, not Sardimin).
                 if let Some(k) = keys.iter_mut().find(|k| k.0 == t.phon) {
-                    k.2 = true;
+                    k.2 |= !t.patronym;
                 }
             }
             // Typo neighbours only for words the list does not know or barely knows: the
@@ -422,12 +436,24 @@ impl Index {
                     push(&mut keys, p, 0.7 * self.idf(p));
                 }
             }
-            let s = &t.phon_str;
-            if t.phon == NONE && s.len() >= 5 {
-                for k in 2..=s.len() - 2 {
+            // A word the list does not know may be two it knows, joined ("Kaginahkurniawan"):
+            // split the phonetic key and the written word (the key of a joined word can differ
+            // from the two keys put together, e.g. a silent h inside it).
+            if t.phon == NONE && t.canon_str.len() >= 5 {
+                let (s, c) = (t.phon_str.as_str(), t.canon_str.as_str());
+                for k in 2..=s.len().saturating_sub(2) {
                     if let (Some(&a), Some(&b)) =
                         (self.phon_ids.get(&s[..k]), self.phon_ids.get(&s[k..]))
                     {
+                        push(&mut keys, a, 0.8 * self.idf(a));
+                        push(&mut keys, b, 0.8 * self.idf(b));
+                    }
+                }
+                for k in 2..=c.len().saturating_sub(2) {
+                    if let (Some(&a), Some(&b)) =
+                        (self.canon_ids.get(&c[..k]), self.canon_ids.get(&c[k..]))
+                    {
+                        let (a, b) = (self.canon_phon[a as usize], self.canon_phon[b as usize]);
                         push(&mut keys, a, 0.8 * self.idf(a));
                         push(&mut keys, b, 0.8 * self.idf(b));
                     }
@@ -439,17 +465,34 @@ impl Index {
                 let from = self
                     .canon_sorted
                     .partition_point(|c| &*self.canon[*c as usize] < pre);
-                for &c in self.canon_sorted[from..].iter().take(12) {
-                    if !self.canon[c as usize].starts_with(pre) {
-                        break;
-                    }
+                let words: Vec<u32> = self.canon_sorted[from..]
+                    .iter()
+                    .take(PREFIX_WORDS + 1)
+                    .take_while(|&&c| self.canon[c as usize].starts_with(pre))
+                    .copied()
+                    .collect();
+                // Every word it may stand for is a key of its own: they may seed candidates
+                // (the cut word's own key does not exist). Too many words: only raise.
+                let all = words.len() <= PREFIX_WORDS;
+                for &c in words.iter().take(PREFIX_WORDS) {
                     let p = self.canon_phon[c as usize];
                     push(&mut keys, p, 0.8 * self.idf(p));
+                    if all {
+                        if let Some(k) = keys.iter_mut().find(|k| k.0 == p) {
+                            k.2 = true;
+                        }
+                    }
                 }
             }
+            // Two words the list knows as one ("Tuwi Yati"), by key and by writing.
             if let Some(n) = q.get(i + 1) {
                 let joined = format!("{}{}", t.phon_str, n.phon_str);
                 if let Some(&p) = self.phon_ids.get(joined.as_str()) {
+                    push(&mut keys, p, 0.8 * self.idf(p));
+                }
+                let joined = format!("{}{}", t.canon_str, n.canon_str);
+                if let Some(&c) = self.canon_ids.get(joined.as_str()) {
+                    let p = self.canon_phon[c as usize];
                     push(&mut keys, p, 0.8 * self.idf(p));
                 }
             }
@@ -458,7 +501,15 @@ impl Index {
     }
 
     /// Name records sharing rare keys with the query, best first, at most `SHORTLIST`.
-    fn shortlist(&self, keys: &mut [(u32, f32, bool)], sc: &mut Scratch) -> Vec<u32> {
+    /// `initials`: the query's one-letter words; among records found through the other words,
+    /// those with a word of that initial come first ("Budi S." finds Budi Santoso before the
+    /// many who are only Budi).
+    fn shortlist(
+        &self,
+        keys: &mut [(u32, f32, bool)],
+        initials: &[u8],
+        sc: &mut Scratch,
+    ) -> Vec<u32> {
         let records = self.name_entry.len();
         if sc.acc.len() != records {
             sc.acc = vec![0.0; records];
@@ -519,8 +570,17 @@ impl Index {
             .touched
             .iter()
             .map(|&r| {
-                let len = off[r as usize + 1] - off[r as usize];
-                (sc.acc[r as usize] - 0.01 * len as f32, r)
+                let (a, b) = (off[r as usize] as usize, off[r as usize + 1] as usize);
+                let mut key = sc.acc[r as usize] - 0.01 * (b - a) as f32;
+                for &l in initials {
+                    if self.name_toks[a..b]
+                        .iter()
+                        .any(|&t| self.canon_first[t as usize] == l)
+                    {
+                        key += 0.5;
+                    }
+                }
+                (key, r)
             })
             .collect();
         keyed.select_nth_unstable_by(SHORTLIST - 1, |a, b| b.0.total_cmp(&a.0));
@@ -590,6 +650,7 @@ impl Index {
             weight,
             // A father's name is often left out on one side.
             optional: patronym || OPTIONAL_WORDS.contains(&canon_str),
+            patronym,
         }
     }
 
@@ -616,7 +677,12 @@ impl Index {
             .ok()
             .flatten()
             .unwrap_or_default();
-        let mut records = self.shortlist(&mut keys, &mut sc);
+        let initials: Vec<u8> = qtoks
+            .iter()
+            .filter(|t| t.canon_str.len() == 1 && !OPTIONAL_WORDS.contains(&t.canon_str.as_str()))
+            .map(|t| t.canon_str.as_bytes()[0])
+            .collect();
+        let mut records = self.shortlist(&mut keys, &initials, &mut sc);
         if let Ok(mut pool) = self.scratch.lock() {
             pool.push(sc);
         }
@@ -639,6 +705,7 @@ impl Index {
                 canon_str: &t.canon_str,
                 weight: t.weight,
                 optional: t.patronym || OPTIONAL_WORDS.contains(&t.canon_str.as_str()),
+                patronym: t.patronym,
             })
             .collect();
         let mut cache = SimCache::with_capacity_and_hasher(512, Default::default());
@@ -648,16 +715,11 @@ impl Index {
             let r = r as usize;
             self.record_tokens(r, &mut wt);
             let a = self.align_cached(&qt, &wt, &mut cache);
+            // Rarity of the watch words met (an initial weighs what a letter weighs).
             let info = a
                 .pairs
                 .iter()
-                .map(|p| {
-                    p.sim
-                        * (0..wt.len().min(15))
-                            .filter(|j| p.w & (1 << j) != 0)
-                            .map(|j| wt[j].weight)
-                            .sum::<f32>()
-                })
+                .map(|p| p.sim * watch_weight(&qt, &wt, p))
                 .sum();
             cands.push(Candidate {
                 entry: self.name_entry[r],
@@ -705,7 +767,10 @@ impl Index {
         let (nq, nw) = (qt.len(), wt.len());
         align(qt, wt, |i, j| {
             let last_w = j + 1 == nw;
-            let key = ((i as u64) << 33) | (u64::from(last_w) << 32) | u64::from(wt[j].canon);
+            let key = ((i as u64) << 34)
+                | (u64::from(wt[j].patronym) << 33)
+                | (u64::from(last_w) << 32)
+                | u64::from(wt[j].canon);
             *cache
                 .entry(key)
                 .or_insert_with(|| token_similarity(&qt[i], &wt[j], i + 1 == nq, last_w))

@@ -17,6 +17,8 @@ pub(crate) struct Tok<'a> {
     pub weight: f32,
     /// A word people add or leave out freely (Muhammad, Siti, Nur …): missing it costs little.
     pub optional: bool,
+    /// A father's name (after bin/binti).
+    pub patronym: bool,
 }
 
 /// Words that are often added or left out of the same person's name.
@@ -49,6 +51,13 @@ const UNMATCHED_QUERY: f32 = 0.8;
 const UNMATCHED_WATCH: f32 = 0.2;
 /// Below this a token pair is not a match at all.
 const MIN_PAIR: f32 = 0.6;
+/// A father's name met as the person's own name (or the other way round) counts this much of
+/// its similarity: "Budi bin Sardimin" is more likely "Budi" or "Budi Sardimin" than the
+/// father "Sardimin" himself.
+const PATRONYM_CROSS: f32 = 0.8;
+/// A name whose only matched words are a father's name on one side or the other keeps this
+/// much of its score.
+const ONLY_FATHER: f32 = 0.6;
 
 fn confusable(a: u8, b: u8) -> Option<f32> {
     let (x, y) = if a < b { (a, b) } else { (b, a) };
@@ -157,6 +166,15 @@ pub(crate) fn typo_similarity(a: &str, b: &str) -> f32 {
 /// Similarity and rule of a single query token against a single watch token.
 /// `last_q`/`last_w`: the token ends its name (a truncated passport name ends in a prefix).
 pub(crate) fn token_similarity(q: &Tok, w: &Tok, last_q: bool, last_w: bool) -> (f32, PartRule) {
+    let (sim, rule) = plain_similarity(q, w, last_q, last_w);
+    if q.patronym != w.patronym {
+        (sim * PATRONYM_CROSS, rule)
+    } else {
+        (sim, rule)
+    }
+}
+
+fn plain_similarity(q: &Tok, w: &Tok, last_q: bool, last_w: bool) -> (f32, PartRule) {
     if q.canon != u32::MAX && q.canon == w.canon {
         return (1.0, PartRule::Exact);
     }
@@ -293,6 +311,35 @@ fn one_against_two(
     }
 }
 
+/// Weight of an aligned part: the rarity of its words on both sides. An initial knows one
+/// letter of the word it stands for, so both sides weigh what the initial weighs: "Budi S."
+/// is as close to "Budi Santoso" as to "Budi Susanto", and closer to either than to "Budi".
+pub(crate) fn pair_weight(q: &[Tok], w: &[Tok], p: &Pair) -> f32 {
+    let (a, b) = (side_weight(q, p.q), side_weight(w, p.w));
+    if p.rule == PartRule::Initial {
+        2.0 * a.min(b)
+    } else {
+        a + b
+    }
+}
+
+/// The watch side's share of [`pair_weight`]: how rare the matched watch words are.
+pub(crate) fn watch_weight(q: &[Tok], w: &[Tok], p: &Pair) -> f32 {
+    let b = side_weight(w, p.w);
+    if p.rule == PartRule::Initial {
+        b.min(side_weight(q, p.q))
+    } else {
+        b
+    }
+}
+
+fn side_weight(toks: &[Tok], m: u16) -> f32 {
+    (0..toks.len().min(15))
+        .filter(|i| m & (1 << i) != 0)
+        .map(|i| toks[i].weight)
+        .sum()
+}
+
 fn weigh(
     q: &[Tok],
     w: &[Tok],
@@ -302,12 +349,6 @@ fn weigh(
     used_q: u16,
     used_w: u16,
 ) -> NameAlignment {
-    let mask_weight = |toks: &[Tok], m: u16| -> f32 {
-        (0..toks.len().min(15))
-            .filter(|i| m & (1 << i) != 0)
-            .map(|i| toks[i].weight)
-            .sum()
-    };
     let missing_weight = |toks: &[Tok], m: u16| -> f32 {
         (0..toks.len().min(15))
             .filter(|i| m & (1 << i) != 0)
@@ -317,7 +358,7 @@ fn weigh(
     let mut num = 0.0;
     let mut den = 0.0;
     for p in &pairs {
-        let wt = mask_weight(q, p.q) + mask_weight(w, p.w);
+        let wt = pair_weight(q, w, p);
         num += p.sim * wt;
         den += wt;
     }
@@ -327,7 +368,13 @@ fn weigh(
     let unmatched_w = all_w & !used_w;
     den += UNMATCHED_QUERY * missing_weight(q, unmatched_q)
         + UNMATCHED_WATCH * missing_weight(w, unmatched_w);
-    let score = if den > 0.0 { num / den } else { 0.0 };
+    let mut score = if den > 0.0 { num / den } else { 0.0 };
+    // Only fathers' names met (the person's own words all unmatched): a relative at best.
+    let own =
+        |toks: &[Tok], m: u16| !toks[(m.trailing_zeros() as usize).min(toks.len() - 1)].patronym;
+    if !pairs.is_empty() && !pairs.iter().any(|p| own(q, p.q) && own(w, p.w)) {
+        score *= ONLY_FATHER;
+    }
     // Reordered when the watch positions do not rise with the query positions.
     let mut order = [(0u16, 0u16); 16];
     let k = pairs.len().min(16);

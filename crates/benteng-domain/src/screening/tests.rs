@@ -176,6 +176,87 @@ fn identifiers_and_dates_alert() {
     assert!(!h.alert);
 }
 
+/// A list where the person's own name is common and the other words are rare.
+fn crowd(extra: &[(&str, &str)]) -> Index {
+    let mut v: Vec<WatchEntry> = extra.iter().map(|(id, n)| entry(id, &[n])).collect();
+    for k in 0..300 {
+        v.push(entry(&format!("budi-{k}"), &["Budi"]));
+        v.push(entry(&format!("sri-{k}"), &["Sri"]));
+    }
+    Index::build(v)
+}
+
+#[test]
+fn an_initial_prefers_names_with_that_initial() {
+    // Hundreds of plain "Budi": "Budi T." is one of the few with a word in T.
+    let ix = crowd(&[("bt", "Budi Tambunan"), ("bs", "Budi Santoso")]);
+    let hits = ix.search(
+        &Query {
+            name: "Budi T.".into(),
+            ..Query::default()
+        },
+        5,
+    );
+    assert_eq!(hits[0].id, "bt", "{hits:?}");
+    assert!(hits[0].codes().contains("name:initial"));
+    // The initial says one letter: it does not make the name rare enough to alert alone.
+    assert!(!hits[0].alert);
+    assert!(hits.iter().all(|h| h.id != "bs"), "S is not T: {hits:?}");
+}
+
+#[test]
+fn a_fathers_name_is_not_the_persons_name() {
+    // "Sri binti Sarito" is a Sri; the man called Sarito is her father's namesake.
+    let ix = crowd(&[("sarito", "Sarito"), ("sri-s", "Sri Sarito")]);
+    let hits = ix.search(
+        &Query {
+            name: "Sri binti Sarito".into(),
+            ..Query::default()
+        },
+        10,
+    );
+    let pos = |id: &str| hits.iter().position(|h| h.id == id);
+    // A Sri is found although Sarito is the rare word; the father as surname ranks first,
+    // plain Sri next, the man called Sarito last.
+    assert_eq!(pos("sri-s"), Some(0), "{hits:?}");
+    assert!(hits.iter().any(|h| h.id.starts_with("sri-")), "{hits:?}");
+    assert!(pos("sarito").is_none_or(|p| p > 1), "{hits:?}");
+}
+
+#[test]
+fn joined_and_split_words_are_found_by_their_writing() {
+    // A silent h inside the joined word changes its phonetic key ("kaginahkurniawan").
+    let ix = crowd(&[("kk", "Kaginah Kurniawan"), ("tw", "Tuwiyati")]);
+    assert_eq!(top(&ix, "Kaginahkurniawan").id, "kk");
+    assert_eq!(top(&ix, "Tuwi Yati").id, "tw");
+}
+
+#[test]
+fn a_cut_word_finds_its_completions_beside_common_words() {
+    // "SRI SUMA" on a passport line: "Sri" is everywhere, the cut word is no key of its own.
+    let mut extra = vec![("sumarni", "Sri Sumarni".to_string())];
+    let fillers: Vec<(String, String)> = (0..30)
+        .map(|k| {
+            (
+                format!("x{k}"),
+                format!("Sri Sumar{}", ["di", "to", "yo"][k % 3]),
+            )
+        })
+        .collect();
+    extra.extend(fillers.iter().map(|(a, b)| (a.as_str(), b.clone())));
+    let pairs: Vec<(&str, &str)> = extra.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let ix = crowd(&pairs);
+    let hits = ix.search(
+        &Query {
+            name: "SRI SUMARN".into(),
+            ..Query::default()
+        },
+        3,
+    );
+    assert_eq!(hits[0].id, "sumarni", "{hits:?}");
+    assert!(hits[0].codes().contains("name:truncated"));
+}
+
 #[test]
 fn reasons_name_the_parts() {
     let ix = Index::build(watchlist());
