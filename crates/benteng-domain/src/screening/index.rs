@@ -43,6 +43,8 @@ impl Hasher for IntHasher {
 type SimCache = HashMap<u64, (f32, PartRule), BuildHasherDefault<IntHasher>>;
 /// Name records scored fully per query (besides identifier and birth-date candidates).
 const SHORTLIST: usize = 160;
+/// Hits of one and the same name a name-only search shows before other names.
+const SAME_NAME: usize = 3;
 /// Words a cut-off last word (passport line) may stand for, at most.
 const PREFIX_WORDS: usize = 40;
 /// A birth date shared by more entries than this is a placeholder (1 January …), not evidence.
@@ -108,6 +110,19 @@ struct QTok {
     raw: String,
     weight: f32,
     patronym: bool,
+}
+
+/// A blocking key of a query: a phonetic id and how much sharing it counts.
+#[derive(Debug, Clone, Copy)]
+struct Key {
+    pid: u32,
+    weight: f32,
+    /// Written so in the query (not a neighbour, completion or father's name): may seed
+    /// candidates when common.
+    seeds: bool,
+    /// Two query words the list knows as one: its records are always gathered, however
+    /// common the word ("Nur Hayati" for the many Nurhayati).
+    joined: bool,
 }
 
 struct Candidate {
@@ -404,15 +419,25 @@ impl Index {
         }
     }
 
-    /// Blocking keys of a query name: (phonetic id, weight, written so in the query).
-    fn blocking_keys(&self, q: &[QTok]) -> Vec<(u32, f32, bool)> {
-        let mut keys: Vec<(u32, f32, bool)> = Vec::new();
-        let push = |keys: &mut Vec<(u32, f32, bool)>, p: u32, w: f32| match keys
-            .iter_mut()
-            .find(|k| k.0 == p)
-        {
-            Some(k) => k.1 = k.1.max(w),
-            None => keys.push((p, w, false)),
+    /// Blocking keys of a query name.
+    fn blocking_keys(&self, q: &[QTok]) -> Vec<Key> {
+        let mut keys: Vec<Key> = Vec::new();
+        let push = |keys: &mut Vec<Key>, pid: u32, w: f32| -> usize {
+            match keys.iter().position(|k| k.pid == pid) {
+                Some(i) => {
+                    keys[i].weight = keys[i].weight.max(w);
+                    i
+                }
+                None => {
+                    keys.push(Key {
+                        pid,
+                        weight: w,
+                        seeds: false,
+                        joined: false,
+                    });
+                    keys.len() - 1
+                }
+            }
         };
         let mut near = Vec::new();
         for (i, t) in q.iter().enumerate() {
@@ -420,12 +445,10 @@ impl Index {
                 continue;
             }
             if t.phon != NONE {
-                push(&mut keys, t.phon, self.idf(t.phon));
+                let k = push(&mut keys, t.phon, self.idf(t.phon));
                 // A father's rare name must not keep the person's common one from finding
                 // candidates ("Budi bin Sardimin" is mostly some Budi, not Sardimin).
-                if let Some(k) = keys.iter_mut().find(|k| k.0 == t.phon) {
-                    k.2 |= !t.patronym;
-                }
+                keys[k].seeds |= !t.patronym;
             }
             // Typo neighbours only for words the list does not know or barely knows: the
             // neighbours of a common word are other common words, noise for blocking.
@@ -476,24 +499,24 @@ impl Index {
                 let all = words.len() <= PREFIX_WORDS;
                 for &c in words.iter().take(PREFIX_WORDS) {
                     let p = self.canon_phon[c as usize];
-                    push(&mut keys, p, 0.8 * self.idf(p));
-                    if all {
-                        if let Some(k) = keys.iter_mut().find(|k| k.0 == p) {
-                            k.2 = true;
-                        }
-                    }
+                    let k = push(&mut keys, p, 0.8 * self.idf(p));
+                    keys[k].seeds |= all;
                 }
             }
-            // Two words the list knows as one ("Tuwi Yati"), by key and by writing.
+            // Two words the list knows as one ("Tuwi Yati"), by key and by writing; the one
+            // word stands for both, so it weighs what both weigh.
             if let Some(n) = q.get(i + 1) {
-                let joined = format!("{}{}", t.phon_str, n.phon_str);
-                if let Some(&p) = self.phon_ids.get(joined.as_str()) {
-                    push(&mut keys, p, 0.8 * self.idf(p));
-                }
-                let joined = format!("{}{}", t.canon_str, n.canon_str);
-                if let Some(&c) = self.canon_ids.get(joined.as_str()) {
-                    let p = self.canon_phon[c as usize];
-                    push(&mut keys, p, 0.8 * self.idf(p));
+                let by_key = self
+                    .phon_ids
+                    .get(format!("{}{}", t.phon_str, n.phon_str).as_str())
+                    .copied();
+                let by_writing = self
+                    .canon_ids
+                    .get(format!("{}{}", t.canon_str, n.canon_str).as_str())
+                    .map(|&c| self.canon_phon[c as usize]);
+                for p in by_key.into_iter().chain(by_writing) {
+                    let k = push(&mut keys, p, t.weight + n.weight);
+                    keys[k].joined = true;
                 }
             }
         }
@@ -504,12 +527,7 @@ impl Index {
     /// `initials`: the query's one-letter words; among records found through the other words,
     /// those with a word of that initial come first ("Budi S." finds Budi Santoso before the
     /// many who are only Budi).
-    fn shortlist(
-        &self,
-        keys: &mut [(u32, f32, bool)],
-        initials: &[u8],
-        sc: &mut Scratch,
-    ) -> Vec<u32> {
+    fn shortlist(&self, keys: &mut [Key], initials: &[u8], sc: &mut Scratch) -> Vec<u32> {
         let records = self.name_entry.len();
         if sc.acc.len() != records {
             sc.acc = vec![0.0; records];
@@ -522,14 +540,20 @@ impl Index {
             sc.epoch = 1;
         }
         sc.touched.clear();
-        keys.sort_by_key(|k| self.df(k.0));
+        keys.sort_by_key(|k| self.df(k.pid));
         // Keys this common only raise candidates found through rarer keys the query itself
         // contains (candidates found through typo neighbours alone are not enough).
         let common = (records / 200).max(2000);
         let mut seeded = false;
-        for &(p, w, direct) in keys.iter() {
+        for &Key {
+            pid: p,
+            weight: w,
+            seeds,
+            joined,
+        } in keys.iter()
+        {
             let list = self.postings(p);
-            if list.len() > common && seeded {
+            if list.len() > common && seeded && !joined {
                 if sc.touched.len() * 4 < list.len() {
                     for &r in &sc.touched {
                         let has = self
@@ -549,7 +573,7 @@ impl Index {
                 }
                 continue;
             }
-            seeded |= direct;
+            seeded |= seeds;
             for &r in list {
                 let ri = r as usize;
                 if sc.stamp[ri] != sc.epoch {
@@ -741,15 +765,42 @@ impl Index {
             .collect();
         // Rank by score plus the support of identifiers and dates: a near name with the same
         // birth date ranks above a namesake nobody can tell apart.
-        let rank =
-            |x: &(u8, f32, Evidence, &Candidate)| i32::from(x.0) + 2 * i32::from(x.2.support());
-        scored.sort_by(|a, b| {
+        type Scored<'c> = (u8, f32, Evidence, &'c Candidate);
+        let rank = |x: &Scored| i32::from(x.0) + 2 * i32::from(x.2.support());
+        let order = |a: &Scored, b: &Scored| {
             rank(b)
                 .cmp(&rank(a))
                 .then(b.0.cmp(&a.0))
                 .then(b.1.total_cmp(&a.1))
                 .then(a.3.entry.cmp(&b.3.entry))
-        });
+        };
+        scored.sort_by(order);
+        // A name alone cannot tell namesakes apart: show at most a few of one name and let
+        // the other names the query may mean have the rest of the places.
+        let name_only = q.birth_date.is_none() && qnik.is_none() && qphones.is_empty();
+        if name_only && scored.len() > top {
+            let mut picked: Vec<Scored> = Vec::with_capacity(top);
+            let mut rest = Vec::new();
+            for x in scored {
+                if picked.len() == top {
+                    break;
+                }
+                let toks = self.record_toks(x.3.record as usize);
+                let same = picked
+                    .iter()
+                    .filter(|y| self.record_toks(y.3.record as usize) == toks)
+                    .count();
+                if same < SAME_NAME {
+                    picked.push(x);
+                } else {
+                    rest.push(x);
+                }
+            }
+            let missing = top - picked.len();
+            picked.extend(rest.into_iter().take(missing));
+            picked.sort_by(order);
+            scored = picked;
+        }
         scored.truncate(top);
         scored
             .into_iter()

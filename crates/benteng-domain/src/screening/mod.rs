@@ -12,6 +12,17 @@
 //! then +50 %, NIK one digit off: at least 70 then +30 %, different NIKs −15; phone exact: at
 //! least 75 then +50 %, same last nine digits +10 %; a different sex −20.
 //!
+//! # Ranking
+//! Hits are ordered by score plus twice the *support* of identifiers and dates (a near name
+//! with the same birth date above a namesake nobody can tell apart). Some name rules shape
+//! the order: an initial weighs one letter on both sides ("Budi S." is as close to Budi
+//! Santoso as to Budi Susanto, and closer to either than to a plain Budi); a father's name
+//! (after bin/binti) met as someone's own name counts 0.8 of its similarity, and a name whose
+//! only matched words are fathers' names keeps 0.6 of its score (so "Sri binti Sarito" finds
+//! the Sris before a man called Sarito). A query with a name only cannot tell namesakes apart:
+//! its list holds at most three hits of one and the same name before the other names it may
+//! mean.
+//!
 //! # Alert rule
 //! A hit alerts the officer when
 //! 1. the NIK is the same; or
@@ -22,8 +33,9 @@
 //!    names on the list and *rarity* the Σ ln(N/df) of the matched words (so N·e^−rarity is
 //!    how many people on the list would share the name by chance):
 //!    a. the name is at least 0.80 alike, a birth date (or the NIK's date) is the same and
-//!    rarity ≥ ln N − 7 (fewer than ~1,100 namesakes: one of them sharing the birth date by
-//!    chance stays rare); or
+//!    rarity ≥ ln N − 8.5 (fewer than ~5,000 namesakes in a million: with birth dates spread
+//!    over some 17,000 days, the chance that one of them shares an applicant's birth date
+//!    stays below one in five, and such a match is worth a question in the interview); or
 //!    b. the name is at least 0.88 alike, a birth date is close (swapped, one digit, a year
 //!    off) and rarity ≥ ln N − 3 (fewer than ~20 namesakes); or
 //!    c. there is no birth date to compare, the name is at least 0.92 alike and rarity ≥
@@ -176,7 +188,7 @@ impl Evidence {
         let rarity = self.name_info;
         if self.name >= 0.80
             && (date_exact(self.dob) || date_exact(self.nik_dob))
-            && rarity >= ln_n - 7.0
+            && rarity >= ln_n - 8.5
         {
             return true;
         }

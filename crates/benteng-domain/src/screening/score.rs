@@ -286,7 +286,11 @@ fn one_against_two(
             joined.clear();
             joined.push_str(two[j].phon_str);
             joined.push_str(two[j + 1].phon_str);
-            let s = if joined == tok.phon_str {
+            let written = tok.canon_str.len()
+                == two[j].canon_str.len() + two[j + 1].canon_str.len()
+                && tok.canon_str.starts_with(two[j].canon_str)
+                && tok.canon_str.ends_with(two[j + 1].canon_str);
+            let s = if joined == tok.phon_str || written {
                 0.95
             } else {
                 typo_similarity(tok.phon_str, &joined)

@@ -258,6 +258,37 @@ fn a_cut_word_finds_its_completions_beside_common_words() {
 }
 
 #[test]
+fn a_name_alone_shows_a_few_of_each_name() {
+    let mut v: Vec<WatchEntry> = (0..20)
+        .map(|k| entry(&format!("bs-{k}"), &["Budi Santoso"]))
+        .collect();
+    v.push(entry("bsa", &["Budi Santosa"]));
+    v.push(entry("bsu", &["Budi Susanto Wibowo"]));
+    let ix = Index::build(v);
+    let mut q = Query {
+        name: "Budi Santoso".into(),
+        ..Query::default()
+    };
+    // Twenty namesakes would fill the list; the two other names get their places, and
+    // namesakes fill the rest only because no other name is left.
+    let hits = ix.search(&q, 10);
+    assert!(hits.iter().any(|h| h.id == "bsa"), "{hits:?}");
+    assert!(hits.iter().any(|h| h.id == "bsu"), "{hits:?}");
+    let same = hits.iter().filter(|h| h.id.starts_with("bs-")).count();
+    assert_eq!(same, 8, "{hits:?}");
+    // Best first all the same.
+    assert!(
+        hits.windows(2).all(|w| w[0].score >= w[1].score),
+        "{hits:?}"
+    );
+    assert_eq!(hits[0].score, 100);
+    // With a birth date the namesakes are ranked by it, not thinned out.
+    q.birth_date = Some(date!(1990 - 01 - 01));
+    let hits = ix.search(&q, 10);
+    assert_eq!(hits.iter().filter(|h| h.id.starts_with("bs-")).count(), 10);
+}
+
+#[test]
 fn reasons_name_the_parts() {
     let ix = Index::build(watchlist());
     let h = top(&ix, "Moch. Soekarno Wirjo");
