@@ -120,9 +120,10 @@ struct Key {
     /// Written so in the query (not a neighbour, completion or father's name): may seed
     /// candidates when common.
     seeds: bool,
-    /// Two query words the list knows as one: its records are always gathered, however
-    /// common the word ("Nur Hayati" for the many Nurhayati).
-    joined: bool,
+    /// Always gather its records, however common the word: two query words the list knows
+    /// as one ("Nur Hayati" for the many Nurhayati), or a word a cut-off last word may stand
+    /// for ("AHMAD SET" for the Ahmad Setiawans).
+    gather: bool,
 }
 
 struct Candidate {
@@ -433,7 +434,7 @@ impl Index {
                         pid,
                         weight: w,
                         seeds: false,
-                        joined: false,
+                        gather: false,
                     });
                     keys.len() - 1
                 }
@@ -501,6 +502,7 @@ impl Index {
                     let p = self.canon_phon[c as usize];
                     let k = push(&mut keys, p, 0.8 * self.idf(p));
                     keys[k].seeds |= all;
+                    keys[k].gather |= all;
                 }
             }
             // Two words the list knows as one ("Tuwi Yati"), by key and by writing; the one
@@ -516,7 +518,7 @@ impl Index {
                     .map(|&c| self.canon_phon[c as usize]);
                 for p in by_key.into_iter().chain(by_writing) {
                     let k = push(&mut keys, p, t.weight + n.weight);
-                    keys[k].joined = true;
+                    keys[k].gather = true;
                 }
             }
         }
@@ -549,11 +551,11 @@ impl Index {
             pid: p,
             weight: w,
             seeds,
-            joined,
+            gather,
         } in keys.iter()
         {
             let list = self.postings(p);
-            if list.len() > common && seeded && !joined {
+            if list.len() > common && seeded && !gather {
                 if sc.touched.len() * 4 < list.len() {
                     for &r in &sc.touched {
                         let has = self
