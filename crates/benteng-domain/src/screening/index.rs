@@ -446,14 +446,19 @@ impl Index {
                 continue;
             }
             if t.phon != NONE {
-                let k = push(&mut keys, t.phon, self.idf(t.phon));
                 // A father's rare name must not keep the person's common one from finding
-                // candidates ("Budi bin Sardimin" is mostly some Budi, not Sardimin).
+                // candidates ("Budi bin Sardimin" is mostly some Budi, not Sardimin): it
+                // weighs less and does not seed.
+                let w = self.idf(t.phon) * if t.patronym { 0.3 } else { 1.0 };
+                let k = push(&mut keys, t.phon, w);
                 keys[k].seeds |= !t.patronym;
             }
             // Typo neighbours only for words the list does not know or barely knows: the
             // neighbours of a common word are other common words, noise for blocking.
-            if t.canon_str.len() >= 4 && (t.phon == NONE || self.df(t.phon) <= 20) {
+            // A three-letter word the list does not know may be a four-letter one with a
+            // letter left out ("Raf" for Rauf).
+            let long_enough = t.canon_str.len() >= 4 || (t.canon_str.len() == 3 && t.phon == NONE);
+            if long_enough && (t.phon == NONE || self.df(t.phon) <= 20) {
                 near.clear();
                 self.neighbours(&t.canon_str, &mut near);
                 for &p in near.iter().take(8) {

@@ -152,7 +152,12 @@ pub(crate) fn typo_similarity(a: &str, b: &str) -> f32 {
     if min < 2 {
         return 0.0;
     }
-    let bud = budget(min);
+    // A four-letter word with a letter left out keeps the four-letter budget ("raf"/"rauf").
+    let bud = if min == 3 && a.len().max(b.len()) == 4 {
+        budget(4)
+    } else {
+        budget(min)
+    };
     if (a.len() as f32 - b.len() as f32).abs() * 0.4 > bud {
         return 0.0;
     }

@@ -224,6 +224,33 @@ fn a_fathers_name_is_not_the_persons_name() {
 }
 
 #[test]
+fn many_namesakes_of_the_father_do_not_crowd_out_the_person() {
+    // More men called Sarito than the shortlist holds, and Sarito rarer than Sri: the
+    // father's name must not fill the candidates.
+    let mut v: Vec<WatchEntry> = (0..200)
+        .map(|k| entry(&format!("sarito-{k}"), &["Sarito"]))
+        .collect();
+    v.extend((0..300).map(|k| entry(&format!("sri-{k}"), &["Sri"])));
+    let ix = Index::build(v);
+    let hits = ix.search(
+        &Query {
+            name: "Sri binti Sarito".into(),
+            ..Query::default()
+        },
+        5,
+    );
+    assert!(hits[0].id.starts_with("sri-"), "{hits:?}");
+}
+
+#[test]
+fn a_four_letter_word_with_a_letter_left_out() {
+    let ix = crowd(&[("rauf", "Ahmad Rauf"), ("ahmad", "Ahmad")]);
+    let h = top(&ix, "Ahmad Raf");
+    assert_eq!(h.id, "rauf", "{h:?}");
+    assert!(h.codes().contains("name:typo"), "{}", h.codes());
+}
+
+#[test]
 fn joined_and_split_words_are_found_by_their_writing() {
     // A silent h inside the joined word changes its phonetic key ("kaginahkurniawan").
     let ix = crowd(&[("kk", "Kaginah Kurniawan"), ("tw", "Tuwiyati")]);
