@@ -41,6 +41,14 @@ async fn migrations_and_region_loading_are_idempotent() {
     } else {
         assert_eq!(db.sqlite_pragma("journal_mode").await.unwrap(), "wal");
         assert_eq!(db.sqlite_pragma("foreign_keys").await.unwrap(), "1");
+        // Pages are read through a memory map (capped by the SQLite build's maximum).
+        let mmap: i64 = db
+            .sqlite_pragma("mmap_size")
+            .await
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(mmap >= 1 << 30, "mmap_size {mmap}");
     }
 }
 
