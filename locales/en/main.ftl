@@ -642,6 +642,7 @@ screening-findings = Findings
 screening-no-findings = No findings.
 screening-hits = Watchlist matches
 screening-no-hits = No watchlist match.
+screening-name-only = Without a NIK or birth date a name alone cannot tell namesakes apart: at most three people of one name are shown. Enter the NIK or birth date to tell them apart.
 screening-alert = Alert
 screening-suggestion = Suggested
 screening-undecided = Not decided

@@ -639,6 +639,7 @@ screening-findings = Temuan
 screening-no-findings = Tidak ada temuan.
 screening-hits = Kecocokan daftar pantau
 screening-no-hits = Tidak ada kecocokan dengan daftar pantau.
+screening-name-only = Tanpa NIK dan tanggal lahir, nama saja tidak dapat membedakan orang senama: paling banyak tiga orang dengan nama yang sama ditampilkan. Isi NIK atau tanggal lahir untuk membedakannya.
 screening-alert = Peringatan
 screening-suggestion = Saran
 screening-undecided = Belum diputuskan

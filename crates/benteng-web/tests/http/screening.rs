@@ -89,6 +89,30 @@ async fn an_interviewer_sees_the_village_report_behind_an_applicant_and_decides(
     );
     assert!(page.contains("telepon sama"), "the phone reason in words");
     assert!(page.contains("Siti Nurhayati"));
+    assert!(
+        !page.contains("id=\"name-only\""),
+        "a birth date was given: no name-only hint"
+    );
+
+    // The same applicant with a name only: the page says namesakes cannot be told apart.
+    let (_, form) = app.get(&c, "/skrining/baru").await;
+    let token2 = csrf_of(&form);
+    let r = c
+        .post(app.url("/skrining"))
+        .form(&[
+            ("_csrf", token2.as_str()),
+            ("name", "Siti Nur Hayati"),
+            ("purpose", "wisata"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let only_name = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, page2) = app.get(&c, &only_name).await;
+    assert!(page2.contains("Siti Nurhayati"), "{page2}");
+    assert!(page2.contains("id=\"name-only\""), "{page2}");
+    assert!(page2.contains("nama saja tidak dapat membedakan orang senama"));
 
     // Refusing needs a reason; then the decision stands and is counted for the village.
     let (_, page) = app.get(&c, &at).await;
