@@ -3,7 +3,8 @@
 //! People are composed from the hand-compiled name lists in `data/` with rank-Zipf weights
 //! (1/(rank+10)): Javanese, Sundanese, Malay, Arabic-derived, Balinese (I/Ni + birth order),
 //! Batak and NTT family names, Sasak Lalu/Baiq, Muhammad/Siti/Sri/Nur prefixes, single names and
-//! bin/binti patronyms. A watchlist entry carries a birth date (70 %), a NIK (40 %) and a phone
+//! bin/binti patronyms; in the default [`Pool::Javanese`] two in five given names are composed
+//! from Javanese syllables instead ([`composed`]). A watchlist entry carries a birth date (70 %), a NIK (40 %) and a phone
 //! (50 %), sometimes an alias. Queries are variants of listed people in one *family* of
 //! variation each; three in four are passport applicants carrying the true person's birth date
 //! (95 %, one in ten written carelessly), NIK (85 %, one in seven with a one-digit typo) and
