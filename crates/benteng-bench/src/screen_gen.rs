@@ -117,7 +117,7 @@ const FEMALE_ENDINGS: &[&str] = &[
     "ani", "ini", "sih", "rti", "jah", "tin", "yani",
 ];
 
-/// A composed Javanese given name (see [`OPENINGS`]).
+/// A composed Javanese given name: an opening, a middle and an ending (see the lists above).
 pub fn composed(female: bool, r: &mut Rng) -> String {
     let skewed = |v: &[&'static str], r: &mut Rng| -> &'static str {
         // min of two uniform draws: index k with weight ∝ (2(n−k)−1).
