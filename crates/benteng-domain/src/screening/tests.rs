@@ -50,17 +50,19 @@ fn watchlist() -> Vec<WatchEntry> {
     v
 }
 
-fn top(ix: &Index, name: &str) -> Hit {
+/// Search a name only.
+fn by_name(ix: &Index, name: &str, top: usize) -> Vec<Hit> {
     ix.search(
         &Query {
             name: name.into(),
             ..Query::default()
         },
-        5,
+        top,
     )
-    .into_iter()
-    .next()
-    .expect("a hit")
+}
+
+fn top(ix: &Index, name: &str) -> Hit {
+    by_name(ix, name, 5).into_iter().next().expect("a hit")
 }
 
 #[test]
@@ -101,13 +103,7 @@ fn rare_words_count_more_than_common_ones() {
     let ix = Index::build(watchlist());
     // "Siti" is everywhere, "Lekatompessy" once: the rare surname wins.
     assert_eq!(top(&ix, "Siti Lekatompessy").id, "lek");
-    let hits = ix.search(
-        &Query {
-            name: "Siti Aminah".into(),
-            ..Query::default()
-        },
-        10,
-    );
+    let hits = by_name(&ix, "Siti Aminah", 10);
     assert_eq!(hits[0].score, 100);
     // A common name alone never alerts.
     assert!(hits.iter().all(|h| !h.alert));
@@ -190,13 +186,7 @@ fn crowd(extra: &[(&str, &str)]) -> Index {
 fn an_initial_prefers_names_with_that_initial() {
     // Hundreds of plain "Budi": "Budi T." is one of the few with a word in T.
     let ix = crowd(&[("bt", "Budi Tambunan"), ("bs", "Budi Santoso")]);
-    let hits = ix.search(
-        &Query {
-            name: "Budi T.".into(),
-            ..Query::default()
-        },
-        5,
-    );
+    let hits = by_name(&ix, "Budi T.", 5);
     assert_eq!(hits[0].id, "bt", "{hits:?}");
     assert!(hits[0].codes().contains("name:initial"));
     // The initial says one letter: it does not make the name rare enough to alert alone.
@@ -208,13 +198,7 @@ fn an_initial_prefers_names_with_that_initial() {
 fn a_fathers_name_is_not_the_persons_name() {
     // "Sri binti Sarito" is a Sri; the man called Sarito is her father's namesake.
     let ix = crowd(&[("sarito", "Sarito"), ("sri-s", "Sri Sarito")]);
-    let hits = ix.search(
-        &Query {
-            name: "Sri binti Sarito".into(),
-            ..Query::default()
-        },
-        10,
-    );
+    let hits = by_name(&ix, "Sri binti Sarito", 10);
     let pos = |id: &str| hits.iter().position(|h| h.id == id);
     // A Sri is found although Sarito is the rare word; the father as surname ranks first,
     // plain Sri next, the man called Sarito last.
@@ -232,13 +216,7 @@ fn many_namesakes_of_the_father_do_not_crowd_out_the_person() {
         .collect();
     v.extend((0..300).map(|k| entry(&format!("sri-{k}"), &["Sri"])));
     let ix = Index::build(v);
-    let hits = ix.search(
-        &Query {
-            name: "Sri binti Sarito".into(),
-            ..Query::default()
-        },
-        5,
-    );
+    let hits = by_name(&ix, "Sri binti Sarito", 5);
     assert!(hits[0].id.starts_with("sri-"), "{hits:?}");
 }
 
@@ -273,13 +251,7 @@ fn a_cut_word_finds_its_completions_beside_common_words() {
     extra.extend(fillers.iter().map(|(a, b)| (a.as_str(), b.clone())));
     let pairs: Vec<(&str, &str)> = extra.iter().map(|(a, b)| (*a, b.as_str())).collect();
     let ix = crowd(&pairs);
-    let hits = ix.search(
-        &Query {
-            name: "SRI SUMARN".into(),
-            ..Query::default()
-        },
-        3,
-    );
+    let hits = by_name(&ix, "SRI SUMARN", 3);
     assert_eq!(hits[0].id, "sumarni", "{hits:?}");
     assert!(hits[0].codes().contains("name:truncated"));
 }
