@@ -220,6 +220,13 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(max)
             .acquire_timeout(Duration::from_secs(10))
+            // sqlx pings every connection before handing it out; every statement here takes
+            // its own connection, so that doubled the round trips to SQLite's worker thread
+            // or to PostgreSQL (docs/performance.md, "Fewer round trips"). A connection that
+            // died while idle (PostgreSQL restarted) now fails the one statement that meets
+            // it and is dropped; connections are retired after 30 minutes in any case.
+            .test_before_acquire(false)
+            .max_lifetime(Duration::from_secs(30 * 60))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -285,12 +292,15 @@ impl Db {
         self.pool.close().await;
     }
 
-    /// SQLite only: read a pragma, for tests that check the connection setup.
+    /// SQLite only: read a pragma or a build flag, for tests that check the connection setup.
     pub async fn sqlite_pragma(&self, name: &str) -> Result<String> {
         let sql = match name {
             "journal_mode" => "PRAGMA journal_mode",
             "foreign_keys" => "PRAGMA foreign_keys",
             "mmap_size" => "PRAGMA mmap_size",
+            // Build flags from .cargo/config.toml (1 when the bundled SQLite has them).
+            "qpsg" => "SELECT sqlite_compileoption_used('ENABLE_QPSG')",
+            "memstatus_off" => "SELECT sqlite_compileoption_used('DEFAULT_MEMSTATUS=0')",
             _ => return Err(Error::NotFound),
         };
         let row = sqlx::query(sql).fetch_one(&self.pool).await?;

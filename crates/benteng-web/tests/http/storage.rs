@@ -49,6 +49,10 @@ async fn migrations_and_region_loading_are_idempotent() {
             .parse()
             .unwrap();
         assert!(mmap >= 1 << 30, "mmap_size {mmap}");
+        // The bundled SQLite is built without the global allocation counter and with stable
+        // plans (.cargo/config.toml); without them report pages served a third as many.
+        assert_eq!(db.sqlite_pragma("qpsg").await.unwrap(), "1");
+        assert_eq!(db.sqlite_pragma("memstatus_off").await.unwrap(), "1");
     }
 }
 
