@@ -92,6 +92,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0021_delivery.sql"),
     ),
     (22, "rooms", include_str!("../migrations/0022_rooms.sql")),
+    (
+        23,
+        "pg_kab_created",
+        include_str!("../migrations/0023_pg_kab_created.sql"),
+    ),
 ];
 
 /// How many migrations the binary carries.

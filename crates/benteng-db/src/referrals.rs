@@ -290,11 +290,10 @@ impl Db {
     pub async fn referral_agency_choices(
         &self,
         ctx: &Ctx,
-        report_id: i64,
+        report: &crate::reports::Report,
     ) -> Result<Vec<(i64, String, String)>> {
-        let (place, _) = self
-            .report_place(ctx, report_id, Action::ReferralCreate)
-            .await?;
+        let place = RegionCode::parse(&report.region_code).map_err(|_| Error::NotFound)?;
+        ctx.require(Action::ReferralCreate, Some(&place))?;
         let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
             "SELECT id, name, kind, region_code FROM agencies WHERE active = 1 ORDER BY name",
         )
@@ -343,10 +342,6 @@ impl Db {
             f.push(format!("f.report_id = {ph}"));
         }
         let (page, per_page, offset) = crate::paging(q.page, per_page);
-        let total = f
-            .scalar(format!("SELECT COUNT(*) FROM referrals f{}", f.where_sql()))
-            .fetch_one(&self.pool)
-            .await?;
         // Pending first, the most urgent due date first; then the rest, newest first.
         let items = f
             .query_as::<ReferralRow>(format!(
@@ -360,6 +355,15 @@ impl Db {
             ))
             .fetch_all(&self.pool)
             .await?;
+        // A first page that is not full is the whole list (a report's own referrals, most
+        // agencies' inboxes): no need to count it again.
+        let total = if offset == 0 && (items.len() as i64) < per_page {
+            items.len() as i64
+        } else {
+            f.scalar(format!("SELECT COUNT(*) FROM referrals f{}", f.where_sql()))
+                .fetch_one(&self.pool)
+                .await?
+        };
         Ok(Page {
             items,
             total,

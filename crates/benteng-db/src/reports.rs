@@ -20,7 +20,7 @@ use benteng_domain::report::{
     TRACKING_CODE_LEN,
 };
 use benteng_domain::values::{date, format_date, optional_text, required_text};
-use benteng_domain::{Action, FieldErrors, PhoneNumber, RegionCode, RegionLevel, Role};
+use benteng_domain::{Action, FieldErrors, PhoneNumber, RegionCode, RegionLevel, Role, Scope};
 use serde::{Deserialize, Serialize};
 
 /// At most this many people per report, and files per submission.
@@ -169,6 +169,9 @@ pub struct Person {
     pub minor: i64,
     pub village: Option<String>,
     pub note: Option<String>,
+    /// The folded name ([`name_key`]) that links reports; internal.
+    #[serde(skip)]
+    pub name_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -209,6 +212,9 @@ pub struct LinkedReport {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReportDetail {
     pub report: Report,
+    /// Where the report came from (a room message, a WhatsApp message), for the page's link.
+    #[serde(skip)]
+    pub origin: Option<crate::rooms::links::Origin>,
     pub people: Vec<Person>,
     pub events: Vec<ReportEvent>,
     pub attachments: Vec<Attachment>,
@@ -219,6 +225,17 @@ pub struct ReportDetail {
     /// False when reporter contacts, phones and NIKs were masked for this view.
     pub unmasked: bool,
     pub case_id: Option<i64>,
+}
+
+/// How many linked reports a report's page lists (the newest).
+const LINKED_SHOWN: usize = 20;
+
+/// What the report page reads with the report row besides the report itself.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct DetailExtra {
+    case_id: Option<i64>,
+    origin_kind: Option<String>,
+    origin_id: Option<i64>,
 }
 
 /// What a resident sees behind their tracking code.
@@ -281,12 +298,12 @@ pub struct MergeInput {
     pub note: String,
 }
 
-const REPORT_SELECT: &str = "SELECT r.id, r.tracking_code, r.category, r.status, r.source, r.region_code, \
+const REPORT_COLUMNS: &str = "r.id, r.tracking_code, r.category, r.status, r.source, r.region_code, \
     COALESCE(v.name, '') AS village_name, COALESCE(kc.name, '') AS kecamatan_name, r.kab_code, COALESCE(kb.name, '') AS kab_name, \
     r.description, r.places, r.destination_country, r.incident_date, r.departure_soon, r.anonymous, r.reporter_name, r.reporter_phone, \
     r.reporter_user_id, ru.full_name AS reporter_user_name, r.assigned_to, au.full_name AS assigned_name, r.indicators, r.priority, \
-    r.priority_reasons, r.merged_into, r.created_at, r.updated_at \
-    FROM reports r LEFT JOIN regions v ON v.code = r.region_code LEFT JOIN regions kc ON kc.code = v.parent_code \
+    r.priority_reasons, r.merged_into, r.created_at, r.updated_at";
+const REPORT_JOINS: &str = "FROM reports r LEFT JOIN regions v ON v.code = r.region_code LEFT JOIN regions kc ON kc.code = v.parent_code \
     LEFT JOIN regions kb ON kb.code = r.kab_code LEFT JOIN users ru ON ru.id = r.reporter_user_id LEFT JOIN users au ON au.id = r.assigned_to";
 
 /// Validated people of a report.
@@ -943,13 +960,6 @@ impl Db {
             crate::count_cap(offset, per_page)
         };
         let where_sql = f.where_sql();
-        let counted = f
-            .scalar(format!(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM {from}{where_sql} LIMIT {}) x",
-                cap + 1
-            ))
-            .fetch_one(&self.pool)
-            .await?;
         let order = if by_priority {
             "r.priority DESC, r.created_at DESC, r.id DESC"
         } else if text_search && self.backend == Backend::Sqlite {
@@ -964,24 +974,86 @@ impl Db {
         } else {
             "r.created_at DESC, r.id DESC"
         };
-        // The page's ids come from the indexes alone; only those rows are joined. On
-        // PostgreSQL the matches of a word search are collected first (a MATERIALIZED CTE):
-        // otherwise the planner may walk the date index testing every row against the query.
-        let ids = match (text_search, self.backend) {
-            (true, Backend::Postgres) => format!(
-                "WITH m AS MATERIALIZED (SELECT r.id, r.created_at, r.priority FROM {from}{where_sql}) \
-                 SELECT r.id FROM m r ORDER BY {order} LIMIT {per_page} OFFSET {offset}"
-            ),
+        const ROW_SELECT: &str = "SELECT r.id, r.tracking_code, r.category, r.status, r.source, r.priority, r.region_code, \
+             COALESCE(v.name, '') AS village_name, r.description, r.assigned_to, u.full_name AS assigned_name, r.created_at \
+             FROM reports r LEFT JOIN regions v ON v.code = r.region_code LEFT JOIN users u ON u.id = r.assigned_to";
+        if text_search {
+            // A word search evaluates its match once: the ids up to the count's bound, in
+            // order, from which the page is cut (a common word's match list is the costly
+            // part, and counting and paging separately built it twice). On PostgreSQL the
+            // planner chooses between the full-text index (rare words) and walking the date
+            // index testing the stored vector (common words): "paspor" 1,591 → 9 ms against
+            // the MATERIALIZED list of matches used before (docs/performance.md).
+            let ids_sql = format!(
+                "SELECT r.id FROM {from}{where_sql} ORDER BY {order} LIMIT {}",
+                cap + 1
+            );
+            let ids: Vec<i64> = f.scalar(ids_sql).fetch_all(&self.pool).await?;
+            let counted = ids.len() as i64;
+            let shown: Vec<i64> = ids
+                .into_iter()
+                .skip(offset as usize)
+                .take(per_page as usize)
+                .collect();
+            let items = if shown.is_empty() {
+                Vec::new()
+            } else {
+                // Bound, not spliced: the statement's text depends only on the page's length.
+                let mut g = Filter::default();
+                let phs: Vec<String> = shown.iter().map(|id| g.int(*id)).collect();
+                g.query_as::<ReportRow>(format!(
+                    "{ROW_SELECT} WHERE r.id IN ({}) ORDER BY {outer_order}",
+                    phs.join(", ")
+                ))
+                .fetch_all(&self.pool)
+                .await?
+            };
+            return Ok(Page {
+                items,
+                total: counted.min(cap),
+                page,
+                per_page,
+                more: counted > cap,
+            });
+        }
+        let counted = f
+            .scalar(format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM {from}{where_sql} LIMIT {}) x",
+                cap + 1
+            ))
+            .fetch_one(&self.pool)
+            .await?;
+        // The page's ids come from the indexes alone; only those rows are joined.
+        let mut g = f.clone();
+        let ids = match (&ctx.actor.scope, self.backend) {
+            // PostgreSQL does not merge the ranges of an IN list in index order: it read all
+            // 12,496 open reports of an officer's eight kabupaten/kota and sorted them for
+            // each page. One ordered, limited part per kabupaten/kota, merged (Merge Append),
+            // reads only what the page needs. SQLite's plans are fast as they are.
+            (Scope::Regencies(list), Backend::Postgres) if list.len() > 1 => {
+                let parts: Vec<String> = list
+                    .iter()
+                    .map(|k| {
+                        let ph = g.text(k.as_str());
+                        format!(
+                            "(SELECT r.id, r.priority, r.created_at FROM {from}{where_sql} AND r.kab_code = {ph} \
+                             ORDER BY {order} LIMIT {})",
+                            offset + per_page
+                        )
+                    })
+                    .collect();
+                format!(
+                    "SELECT r.id FROM ({}) r ORDER BY {order} LIMIT {per_page} OFFSET {offset}",
+                    parts.join(" UNION ALL ")
+                )
+            }
             _ => format!(
                 "SELECT r.id FROM {from}{where_sql} ORDER BY {order} LIMIT {per_page} OFFSET {offset}"
             ),
         };
-        let items = f
+        let items = g
             .query_as::<ReportRow>(format!(
-                "SELECT r.id, r.tracking_code, r.category, r.status, r.source, r.priority, r.region_code, COALESCE(v.name, '') AS village_name, \
-                 r.description, r.assigned_to, u.full_name AS assigned_name, r.created_at \
-                 FROM reports r LEFT JOIN regions v ON v.code = r.region_code LEFT JOIN users u ON u.id = r.assigned_to \
-                 WHERE r.id IN ({ids}) ORDER BY {outer_order}"
+                "{ROW_SELECT} WHERE r.id IN ({ids}) ORDER BY {outer_order}"
             ))
             .fetch_all(&self.pool)
             .await?;
@@ -1019,7 +1091,7 @@ impl Db {
 
     pub(crate) async fn report_row(&self, id: i64) -> Result<Report> {
         sqlx::query_as::<_, Report>(sqlx::AssertSqlSafe(format!(
-            "{REPORT_SELECT} WHERE r.id = $1"
+            "SELECT {REPORT_COLUMNS} {REPORT_JOINS} WHERE r.id = $1"
         )))
         .bind(id)
         .fetch_optional(&self.pool)
@@ -1027,9 +1099,39 @@ impl Db {
         .ok_or(Error::NotFound)
     }
 
+    /// The report with what only its page needs (its case, where it came from), checked
+    /// against the actor's scope like [`Db::report_place`]: one statement instead of three.
+    async fn report_detail_row(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+    ) -> Result<(Report, RegionCode, DetailExtra)> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            report: Report,
+            #[sqlx(flatten)]
+            extra: DetailExtra,
+        }
+        let row = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
+            "SELECT {REPORT_COLUMNS}, (SELECT c.id FROM cases c WHERE c.report_id = r.id) AS case_id, \
+             r.origin_kind, r.origin_id {REPORT_JOINS} WHERE r.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(Error::NotFound)?;
+        let place = RegionCode::parse(&row.report.region_code).map_err(|_| Error::NotFound)?;
+        // A report outside the scope does not exist for this actor.
+        if !ctx.allows(Action::ReportView, Some(&place)) {
+            return Err(Error::NotFound);
+        }
+        Ok((row.report, place, row.extra))
+    }
+
     pub(crate) async fn report_people(&self, id: i64) -> Result<Vec<Person>> {
         Ok(sqlx::query_as::<_, Person>(
-            "SELECT id, role, name, phone, nik, sex, minor, village, note FROM report_people WHERE report_id = $1 ORDER BY id",
+            "SELECT id, role, name, phone, nik, sex, minor, village, note, name_key FROM report_people WHERE report_id = $1 ORDER BY id",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -1040,9 +1142,10 @@ impl Db {
     /// that may, reporter contacts and people's phones and NIKs are shown in full and the view
     /// is audited; otherwise they are masked.
     pub async fn get_report(&self, ctx: &Ctx, id: i64, reveal: bool) -> Result<ReportDetail> {
-        let (place, _) = self.report_place(ctx, id, Action::ReportView).await?;
-        let mut report = self.report_row(id).await?;
+        let (mut report, place, extra) = self.report_detail_row(ctx, id).await?;
         let mut people = self.report_people(id).await?;
+        // Links are found by the real phones and names, before any masking.
+        let linked = self.linked_reports(ctx, id, &people).await?;
         let unmasked = reveal && ctx.allows(Action::ReportSensitiveView, Some(&place));
         if unmasked {
             audit::write(
@@ -1069,11 +1172,10 @@ impl Db {
         .fetch_all(&self.pool)
         .await?;
         let attachments = self.report_attachments(id).await?;
-        let linked = self.linked_reports(ctx, id).await?;
-        let case_id: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE report_id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let origin = match (extra.origin_kind, extra.origin_id) {
+            (Some(kind), Some(oid)) => self.origin_of(&kind, oid).await?,
+            _ => None,
+        };
         let reasons = Priority::decode_reasons(&report.priority_reasons);
         let indicators = report
             .indicators
@@ -1083,6 +1185,7 @@ impl Db {
             .collect();
         Ok(ReportDetail {
             report,
+            origin,
             people,
             events,
             attachments,
@@ -1090,7 +1193,7 @@ impl Db {
             reasons,
             indicators,
             unmasked,
-            case_id,
+            case_id: extra.case_id,
         })
     }
 
@@ -1104,19 +1207,25 @@ impl Db {
     }
 
     /// Other reports in the actor's scope that share a phone number or a distinctive name
-    /// (Indonesian spelling variants folded by [`name_key`]) with this one's people.
-    pub async fn linked_reports(&self, ctx: &Ctx, id: i64) -> Result<Vec<LinkedReport>> {
-        self.report_place(ctx, id, Action::ReportView).await?;
-        let people: Vec<(String, Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT role, phone, name_key FROM report_people WHERE report_id = $1")
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
+    /// (Indonesian spelling variants folded by [`name_key`]) with this one's people (read
+    /// unmasked by [`Db::get_report`], which checked the report against the scope).
+    async fn linked_reports(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        people: &[Person],
+    ) -> Result<Vec<LinkedReport>> {
+        let people: Vec<(&str, &Option<String>, &Option<String>)> = people
+            .iter()
+            .map(|p| (p.role.as_str(), &p.phone, &p.name_key))
+            .collect();
         // Each phone and name key brings at most its LINKS_PER_KEY most recent reports (ids
         // follow creation), read from the (phone, report_id) and (name_key, report_id) indexes
         // alone; only those are joined and checked against the scope. A syndicate number in
         // thousands of reports costs no more than one in three.
-        const LINKS_PER_KEY: i64 = 50;
+        // The page lists the 20 newest linked reports, so no key can contribute more than
+        // its 20 newest (ids and creation times rise together).
+        const LINKS_PER_KEY: i64 = LINKED_SHOWN as i64;
         let mut f = Filter::default();
         let me = f.int(id);
         // The actor's scope, applied inside each per-key subquery (so an officer of a small
@@ -1138,7 +1247,7 @@ impl Db {
         };
         let mut parts = Vec::new();
         let mut matches = Vec::new();
-        for (_, phone, key) in &people {
+        for &(_, phone, key) in &people {
             let mut per_key = |column: &str, value: &String, f: &mut Filter| {
                 let ph = f.text(value.clone());
                 matches.push(format!("p.{column} = {ph}"));
@@ -1190,7 +1299,7 @@ impl Db {
         let mut out: Vec<LinkedReport> = Vec::new();
         for h in hits {
             let mut reasons = Vec::new();
-            for (role, phone, key) in &people {
+            for &(role, phone, key) in &people {
                 let phone_hit = phone.is_some() && *phone == h.phone;
                 let name_hit =
                     key.as_ref().is_some_and(|k| name_key_links(k)) && *key == h.name_key;
@@ -1211,7 +1320,7 @@ impl Db {
             let entry = match out.iter_mut().find(|l| l.id == h.id) {
                 Some(e) => e,
                 None => {
-                    if out.len() >= 20 {
+                    if out.len() >= LINKED_SHOWN {
                         continue;
                     }
                     out.push(LinkedReport {
@@ -1391,8 +1500,13 @@ impl Db {
     }
 
     /// Officers who may be assigned a report (petugas whose area covers it).
-    pub async fn report_officer_choices(&self, ctx: &Ctx, id: i64) -> Result<Vec<(i64, String)>> {
-        let (place, _) = self.report_place(ctx, id, Action::ReportTriage).await?;
+    pub async fn report_officer_choices(
+        &self,
+        ctx: &Ctx,
+        report: &Report,
+    ) -> Result<Vec<(i64, String)>> {
+        let place = RegionCode::parse(&report.region_code).map_err(|_| Error::NotFound)?;
+        ctx.require(Action::ReportTriage, Some(&place))?;
         let kab = place
             .ancestor(RegionLevel::KabupatenKota)
             .map(|k| k.as_str().to_string())

@@ -13,7 +13,7 @@ pub enum Arg {
 }
 
 /// Accumulates the WHERE clauses and arguments of a list query.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Filter {
     pub clauses: Vec<String>,
     pub args: Vec<Arg>,

@@ -50,16 +50,8 @@ impl Db {
 
     /// The message a report was made from, for the report's page (the caller has already
     /// opened the report, so the actor may see it).
-    pub async fn report_origin(&self, report_id: i64) -> Result<Option<Origin>> {
-        let row: Option<(Option<String>, Option<i64>)> =
-            sqlx::query_as("SELECT origin_kind, origin_id FROM reports WHERE id = $1")
-                .bind(report_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        let Some((Some(kind), Some(id))) = row else {
-            return Ok(None);
-        };
-        Ok(match kind.as_str() {
+    pub(crate) async fn origin_of(&self, kind: &str, id: i64) -> Result<Option<Origin>> {
+        Ok(match kind {
             "pesan" => sqlx::query_as::<_, (i64, String)>(
                 "SELECT r.id, r.name FROM room_messages m JOIN rooms r ON r.id = m.room_id WHERE m.id = $1",
             )

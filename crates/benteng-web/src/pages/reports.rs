@@ -761,14 +761,14 @@ async fn show_page(
         .map(|s| (s.as_str().to_string(), tr.t(&format!("report-status-{s}"))))
         .collect();
     let officers = if can_triage {
-        state.db.report_officer_choices(ctx, id).await?
+        state.db.report_officer_choices(ctx, &d.report).await?
     } else {
         Vec::new()
     };
     let can_refer =
         ctx.allows(Action::ReferralCreate, Some(&place)) && current != ReportStatus::Digabung;
     let agencies = if can_refer {
-        state.db.referral_agency_choices(ctx, id).await?
+        state.db.referral_agency_choices(ctx, &d.report).await?
     } else {
         Vec::new()
     };
@@ -819,7 +819,7 @@ async fn show_page(
         .collect();
     let default_due =
         benteng_domain::values::format_date(benteng_db::today() + time::Duration::days(7));
-    let origin = match state.db.report_origin(d.report.id).await? {
+    let origin = match d.origin.clone() {
         Some(Origin::Room(room, name, mid)) => Some((
             format!("/ruang/{room}/pesan/{mid}#m{mid}"),
             tr.t1("report-origin-room", "room", name),
