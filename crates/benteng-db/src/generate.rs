@@ -1195,7 +1195,7 @@ impl Db {
              reporter_phone, assigned_to, indicators, priority, priority_reasons, search_text, created_at, updated_at) VALUES ",
         );
         let mut people = String::from(
-            "INSERT INTO report_people (report_id, role, name, name_key, phone, nik, sex, minor, village, note) VALUES ",
+            "INSERT INTO report_people (report_id, role, name, name_key, phone, nik, sex, minor, village, note, kab_code) VALUES ",
         );
         let mut events = String::from(
             "INSERT INTO report_events (report_id, at, user_id, kind, from_status, to_status, body) VALUES ",
@@ -1249,7 +1249,7 @@ impl Db {
                 let key = p.name.as_deref().map(name_key).filter(|k| !k.is_empty());
                 let _ = write!(
                     people,
-                    "{}({}, {}, {}, {}, {}, {}, {}, {}, {}, NULL)",
+                    "{}({}, {}, {}, {}, {}, {}, {}, {}, {}, NULL, {})",
                     if first_person { "" } else { "," },
                     r.id,
                     lit(p.role),
@@ -1260,6 +1260,7 @@ impl Db {
                     lit(p.sex),
                     p.minor as i64,
                     opt(&p.village),
+                    lit(&code[..5]),
                 );
                 first_person = false;
             }

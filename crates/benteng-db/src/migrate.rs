@@ -97,6 +97,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pg_kab_created",
         include_str!("../migrations/0023_pg_kab_created.sql"),
     ),
+    (
+        24,
+        "people_kab",
+        include_str!("../migrations/0024_people_kab.sql"),
+    ),
 ];
 
 /// How many migrations the binary carries.

@@ -1230,11 +1230,18 @@ impl Db {
         let me = f.int(id);
         // The actor's scope, applied inside each per-key subquery (so an officer of a small
         // area still gets the newest links *in the area*) and again outside.
+        // An officer's area is checked on the people's own kab_code (0024), so their
+        // candidates come from the (key, kab_code, report_id) indexes alone; a province or a
+        // village is checked on the report.
+        let join = match &ctx.actor.scope {
+            Scope::All | Scope::Regencies(_) => "",
+            _ => " JOIN reports s ON s.id = q.report_id",
+        };
         let before = f.clauses.len();
         f.scope(
             &ctx.actor.scope,
             "s.region_code",
-            "s.kab_code",
+            "q.kab_code",
             "s.prov_code",
         );
         let sub_scope = if f.clauses.len() > before {
@@ -1252,7 +1259,7 @@ impl Db {
                 let ph = f.text(value.clone());
                 matches.push(format!("p.{column} = {ph}"));
                 parts.push(format!(
-                    "SELECT * FROM (SELECT q.report_id FROM report_people q JOIN reports s ON s.id = q.report_id \
+                    "SELECT * FROM (SELECT q.report_id FROM report_people q{join} \
                      WHERE q.{column} = {ph} AND q.report_id <> {me}{sub_scope} ORDER BY q.report_id DESC LIMIT {LINKS_PER_KEY}) x{}",
                     parts.len()
                 ));
@@ -1268,7 +1275,11 @@ impl Db {
             return Ok(Vec::new());
         }
         let mut f2 = f;
-        f2.push(format!("r.id IN ({})", parts.join(" UNION ")));
+        // Only the newest of all candidates can be shown: no other report is read.
+        f2.push(format!(
+            "r.id IN (SELECT u.report_id FROM ({}) u ORDER BY u.report_id DESC LIMIT {LINKED_SHOWN})",
+            parts.join(" UNION ")
+        ));
         // Only the people who match; the others of a linked report would fill the limit.
         f2.push(format!("({})", matches.join(" OR ")));
         f2.scope(
@@ -1871,7 +1882,8 @@ async fn insert_person(
     report_id: i64,
     p: &ValidPerson,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO report_people (report_id, role, name, name_key, phone, nik, sex, minor, village, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+    sqlx::query("INSERT INTO report_people (report_id, role, name, name_key, phone, nik, sex, minor, village, note, kab_code) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT kab_code FROM reports WHERE id = $1))")
         .bind(report_id)
         .bind(p.role.as_str())
         .bind(p.name.clone())

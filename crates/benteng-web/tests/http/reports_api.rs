@@ -1404,10 +1404,36 @@ async fn reports_sharing_a_phone_or_a_recruiter_are_linked() {
         ),
     )
     .await;
+    // The same recruiter's phone in Kabupaten Blitar, outside the officer's area.
+    let elsewhere = public_report(
+        &app,
+        json!({"category": "rekrutmen", "description": "Perekrut yang sama datang ke desa kami.", "region_code": JATEN_BLITAR,
+               "people": [{"role": "perekrut", "name": "Pak Harjo", "phone": "081234567890"}]}),
+    )
+    .await;
     let a = id_by_code(&app, &officer, &first).await;
     let b = id_by_code(&app, &officer, &same_phone).await;
     let c = id_by_code(&app, &officer, &same_recruiter).await;
     let d = id_by_code(&app, &officer, &unrelated).await;
+    let kanwil = app.token("kanwil.jatim").await;
+    let admin = app.token("admin.demo").await;
+    let e = id_by_code(&app, &kanwil, &elsewhere).await;
+    // The kanwil (the province) and the admin (everything) see the link to Blitar.
+    for (who, token) in [("kanwil", &kanwil), ("admin", &admin)] {
+        let (s, linked) = app
+            .api(
+                token,
+                Method::GET,
+                &format!("/api/v1/reports/{a}/linked"),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{who}: {linked}");
+        assert!(
+            linked.as_array().unwrap().iter().any(|l| l["id"] == e),
+            "{who}: {linked}"
+        );
+    }
 
     let (s, linked) = app
         .api(
@@ -1439,6 +1465,8 @@ async fn reports_sharing_a_phone_or_a_recruiter_are_linked() {
         "{linked}"
     );
     assert!(!list.iter().any(|l| l["id"] == d), "{linked}");
+    // Outside the officer's area a link does not exist for them.
+    assert!(!list.iter().any(|l| l["id"] == e), "{linked}");
     assert!(list
         .iter()
         .any(|l| l["tracking_code"] == same_phone.as_str()));
