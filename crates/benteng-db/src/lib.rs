@@ -222,7 +222,7 @@ impl Db {
             .acquire_timeout(Duration::from_secs(10))
             // sqlx pings every connection before handing it out; every statement here takes
             // its own connection, so that doubled the round trips to SQLite's worker thread
-            // or to PostgreSQL (docs/performance.md, "Fewer round trips"). A connection that
+            // or to PostgreSQL (docs/performance.md, "SQLite's global locks"). A connection that
             // died while idle (PostgreSQL restarted) now fails the one statement that meets
             // it and is dropped; connections are retired after 30 minutes in any case.
             .test_before_acquire(false)
