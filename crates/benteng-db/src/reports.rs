@@ -1220,11 +1220,10 @@ impl Db {
             .map(|p| (p.role.as_str(), &p.phone, &p.name_key))
             .collect();
         // Each phone and name key brings at most its LINKS_PER_KEY most recent reports (ids
-        // follow creation), read from the (phone, report_id) and (name_key, report_id) indexes
-        // alone; only those are joined and checked against the scope. A syndicate number in
-        // thousands of reports costs no more than one in three.
-        // The page lists the 20 newest linked reports, so no key can contribute more than
-        // its 20 newest (ids and creation times rise together).
+        // follow creation), read from the (phone, kab_code, report_id) and (name_key,
+        // kab_code, report_id) indexes; only the newest of them are joined. A syndicate
+        // number in thousands of reports costs little more than one in three. The page lists
+        // the 20 newest linked reports, so no key can contribute more than its 20 newest.
         const LINKS_PER_KEY: i64 = LINKED_SHOWN as i64;
         let mut f = Filter::default();
         let me = f.int(id);
