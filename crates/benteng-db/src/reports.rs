@@ -227,6 +227,11 @@ pub struct ReportDetail {
     pub case_id: Option<i64>,
 }
 
+/// A query parameter with something in it.
+fn filled(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|s| !s.trim().is_empty())
+}
+
 /// How many linked reports a report's page lists (the newest).
 const LINKED_SHOWN: usize = 20;
 
@@ -1029,8 +1034,12 @@ impl Db {
             // PostgreSQL does not merge the ranges of an IN list in index order: it read all
             // 12,496 open reports of an officer's eight kabupaten/kota and sorted them for
             // each page. One ordered, limited part per kabupaten/kota, merged (Merge Append),
-            // reads only what the page needs. SQLite's plans are fast as they are.
-            (Scope::Regencies(list), Backend::Postgres) if list.len() > 1 => {
+            // reads only what the page needs. SQLite's plans are fast as they are. Not with
+            // a search or a place: a phone's or a code's few reports are found from the
+            // other side, and each part would walk its kabupaten/kota looking for them.
+            (Scope::Regencies(list), Backend::Postgres)
+                if list.len() > 1 && !filled(&q.q) && !filled(&q.region) =>
+            {
                 let parts: Vec<String> = list
                     .iter()
                     .map(|k| {
