@@ -274,6 +274,10 @@ async fn measure(
     sessions: &Arc<Vec<Client>>,
     seconds: u64,
 ) -> Result<()> {
+    // BENTENG_BENCH_PAGES=text measures only the pages whose label contains it (to profile one).
+    if std::env::var("BENTENG_BENCH_PAGES").is_ok_and(|only| !name.contains(only.as_str())) {
+        return Ok(());
+    }
     let (rate, p50, p95, p99, errors) = hammer(
         base,
         paths.to_vec(),

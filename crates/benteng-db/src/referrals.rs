@@ -286,26 +286,6 @@ impl Db {
         Ok(id)
     }
 
-    /// Agencies a report may be referred to (active, their region covering the report).
-    pub async fn referral_agency_choices(
-        &self,
-        ctx: &Ctx,
-        report: &crate::reports::Report,
-    ) -> Result<Vec<(i64, String, String)>> {
-        let place = RegionCode::parse(&report.region_code).map_err(|_| Error::NotFound)?;
-        ctx.require(Action::ReferralCreate, Some(&place))?;
-        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
-            "SELECT id, name, kind, region_code FROM agencies WHERE active = 1 ORDER BY name",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .filter(|(_, _, _, r)| RegionCode::parse(r).is_ok_and(|r| place.is_within(&r)))
-            .map(|(id, name, kind, _)| (id, name, kind))
-            .collect())
-    }
-
     /// Referrals the actor may see: a partner agency's own, or those in an officer's scope.
     pub async fn list_referrals(
         &self,

@@ -225,6 +225,15 @@ pub struct ReportDetail {
     /// False when reporter contacts, phones and NIKs were masked for this view.
     pub unmasked: bool,
     pub case_id: Option<i64>,
+    /// For the page's forms ([`Db::get_report_page`]; empty elsewhere and when the actor may
+    /// not use them): officers who may be assigned the report (petugas whose office's area
+    /// covers it), by name.
+    #[serde(skip)]
+    pub officers: Vec<(i64, String)>,
+    /// Agencies the report may be referred to (active, their region covering the report):
+    /// id, name, kind.
+    #[serde(skip)]
+    pub agencies: Vec<(i64, String, String)>,
 }
 
 /// A query parameter with something in it.
@@ -241,6 +250,33 @@ struct DetailExtra {
     case_id: Option<i64>,
     origin_kind: Option<String>,
     origin_id: Option<i64>,
+    /// The lists below as JSON arrays of arrays ([`json_rows`]), in the order of their columns.
+    people_json: String,
+    events_json: String,
+    attachments_json: String,
+    officers_json: String,
+    agencies_json: String,
+}
+
+/// A correlated subquery giving the rows of `from` as one JSON array of arrays (`cols` in
+/// order), sorted by `order`. The report page's short lists ride on the report's row this way
+/// instead of costing a statement each: on SQLite every statement is two hand-overs between
+/// threads, on PostgreSQL a round trip (docs/performance.md, "One statement for the report
+/// page's lists").
+fn json_rows(backend: Backend, cols: &str, from: &str, order: &str) -> String {
+    match backend {
+        Backend::Sqlite => {
+            format!("(SELECT json_group_array(json_array({cols}) ORDER BY {order}) {from})")
+        }
+        Backend::Postgres => format!(
+            "(SELECT COALESCE(json_agg(json_build_array({cols}) ORDER BY {order}), '[]')::text {from})"
+        ),
+    }
+}
+
+/// Decode a [`json_rows`] column.
+fn from_json_rows<T: serde::de::DeserializeOwned>(json: &str) -> Result<Vec<T>> {
+    serde_json::from_str(json).map_err(|e| Error::Other(anyhow::anyhow!("report page list: {e}")))
 }
 
 /// What a resident sees behind their tracking code.
@@ -1108,12 +1144,15 @@ impl Db {
         .ok_or(Error::NotFound)
     }
 
-    /// The report with what only its page needs (its case, where it came from), checked
-    /// against the actor's scope like [`Db::report_place`]: one statement instead of three.
+    /// The report with what only its page needs (its case, where it came from, its people,
+    /// events and attachments and, with `choices`, the officers and agencies its forms offer),
+    /// checked against the actor's scope like [`Db::report_place`]: one statement instead of
+    /// eight.
     async fn report_detail_row(
         &self,
         ctx: &Ctx,
         id: i64,
+        choices: bool,
     ) -> Result<(Report, RegionCode, DetailExtra)> {
         #[derive(sqlx::FromRow)]
         struct Row {
@@ -1122,14 +1161,58 @@ impl Db {
             #[sqlx(flatten)]
             extra: DetailExtra,
         }
-        let row = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
+        let b = self.backend;
+        let people = json_rows(
+            b,
+            "p.id, p.role, p.name, p.phone, p.nik, p.sex, p.minor, p.village, p.note, p.name_key",
+            "FROM report_people p WHERE p.report_id = r.id",
+            "p.id",
+        );
+        let events = json_rows(
+            b,
+            "e.id, e.at, u.full_name, e.kind, e.from_status, e.to_status, e.body",
+            "FROM report_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.report_id = r.id",
+            "e.at, e.id",
+        );
+        let attachments = json_rows(
+            b,
+            "t.id, t.report_id, t.content_type, t.size, t.file_name, t.created_at, t.storage_key",
+            "FROM report_attachments t WHERE t.report_id = r.id",
+            "t.id",
+        );
+        // Read for every actor and dropped below for those who may not assign or refer: the
+        // permission needs the report's place, known only from this row.
+        let (officers, agencies) = if choices {
+            (
+                json_rows(
+                    b,
+                    "u.id, u.full_name",
+                    "FROM users u JOIN office_areas a ON a.office_id = u.office_id \
+                     WHERE u.role = 'petugas' AND u.active = 1 AND a.region_code = r.kab_code \
+                     AND a.valid_from <= $2 AND (a.valid_to IS NULL OR a.valid_to > $2)",
+                    "u.full_name, u.id",
+                ),
+                json_rows(
+                    b,
+                    "g.id, g.name, g.kind, g.region_code",
+                    "FROM agencies g WHERE g.active = 1",
+                    "g.name, g.id",
+                ),
+            )
+        } else {
+            ("'[]'".to_string(), "'[]'".to_string())
+        };
+        let mut q = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
             "SELECT {REPORT_COLUMNS}, (SELECT c.id FROM cases c WHERE c.report_id = r.id) AS case_id, \
-             r.origin_kind, r.origin_id {REPORT_JOINS} WHERE r.id = $1"
+             r.origin_kind, r.origin_id, {people} AS people_json, {events} AS events_json, \
+             {attachments} AS attachments_json, {officers} AS officers_json, {agencies} AS agencies_json \
+             {REPORT_JOINS} WHERE r.id = $1"
         )))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(Error::NotFound)?;
+        .bind(id);
+        if choices {
+            q = q.bind(format_date(crate::today()));
+        }
+        let row = q.fetch_optional(&self.pool).await?.ok_or(Error::NotFound)?;
         let place = RegionCode::parse(&row.report.region_code).map_err(|_| Error::NotFound)?;
         // A report outside the scope does not exist for this actor.
         if !ctx.allows(Action::ReportView, Some(&place)) {
@@ -1151,8 +1234,53 @@ impl Db {
     /// that may, reporter contacts and people's phones and NIKs are shown in full and the view
     /// is audited; otherwise they are masked.
     pub async fn get_report(&self, ctx: &Ctx, id: i64, reveal: bool) -> Result<ReportDetail> {
-        let (mut report, place, extra) = self.report_detail_row(ctx, id).await?;
-        let mut people = self.report_people(id).await?;
+        self.report_detail(ctx, id, reveal, false).await
+    }
+
+    /// [`Db::get_report`] with the choices the page's forms offer: the officers the report
+    /// may be assigned to when the actor may triage it, the agencies it may be referred to
+    /// when the actor may refer it.
+    pub async fn get_report_page(&self, ctx: &Ctx, id: i64, reveal: bool) -> Result<ReportDetail> {
+        self.report_detail(ctx, id, reveal, true).await
+    }
+
+    async fn report_detail(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        reveal: bool,
+        choices: bool,
+    ) -> Result<ReportDetail> {
+        let (mut report, place, extra) = self.report_detail_row(ctx, id, choices).await?;
+        type PersonRow = (
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let mut people: Vec<Person> = from_json_rows::<PersonRow>(&extra.people_json)?
+            .into_iter()
+            .map(
+                |(id, role, name, phone, nik, sex, minor, village, note, name_key)| Person {
+                    id,
+                    role,
+                    name,
+                    phone,
+                    nik,
+                    sex,
+                    minor,
+                    village,
+                    note,
+                    name_key,
+                },
+            )
+            .collect();
         // Links are found by the real phones and names, before any masking.
         let linked = self.linked_reports(ctx, id, &people).await?;
         let unmasked = reveal && ctx.allows(Action::ReportSensitiveView, Some(&place));
@@ -1173,14 +1301,60 @@ impl Db {
         } else {
             mask_report(&mut report, &mut people);
         }
-        let events = sqlx::query_as::<_, ReportEvent>(
-            "SELECT e.id, e.at, u.full_name AS user_name, e.kind, e.from_status, e.to_status, e.body \
-             FROM report_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.report_id = $1 ORDER BY e.at, e.id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        let attachments = self.report_attachments(id).await?;
+        type EventRow = (
+            i64,
+            i64,
+            Option<String>,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let events = from_json_rows::<EventRow>(&extra.events_json)?
+            .into_iter()
+            .map(
+                |(id, at, user_name, kind, from_status, to_status, body)| ReportEvent {
+                    id,
+                    at,
+                    user_name,
+                    kind,
+                    from_status,
+                    to_status,
+                    body,
+                },
+            )
+            .collect();
+        type AttachmentRow = (i64, i64, String, i64, String, i64, String);
+        let attachments = from_json_rows::<AttachmentRow>(&extra.attachments_json)?
+            .into_iter()
+            .map(
+                |(id, report_id, content_type, size, file_name, created_at, storage_key)| {
+                    Attachment {
+                        id,
+                        report_id,
+                        content_type,
+                        size,
+                        file_name,
+                        created_at,
+                        storage_key,
+                    }
+                },
+            )
+            .collect();
+        let officers = if ctx.allows(Action::ReportTriage, Some(&place)) {
+            from_json_rows(&extra.officers_json)?
+        } else {
+            Vec::new()
+        };
+        let agencies = if ctx.allows(Action::ReferralCreate, Some(&place)) {
+            from_json_rows::<(i64, String, String, String)>(&extra.agencies_json)?
+                .into_iter()
+                .filter(|(_, _, _, r)| RegionCode::parse(r).is_ok_and(|r| place.is_within(&r)))
+                .map(|(id, name, kind, _)| (id, name, kind))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let origin = match (extra.origin_kind, extra.origin_id) {
             (Some(kind), Some(oid)) => self.origin_of(&kind, oid).await?,
             _ => None,
@@ -1203,16 +1377,9 @@ impl Db {
             indicators,
             unmasked,
             case_id: extra.case_id,
+            officers,
+            agencies,
         })
-    }
-
-    pub(crate) async fn report_attachments(&self, id: i64) -> Result<Vec<Attachment>> {
-        Ok(sqlx::query_as::<_, Attachment>(
-            "SELECT id, report_id, content_type, size, file_name, created_at, storage_key FROM report_attachments WHERE report_id = $1 ORDER BY id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?)
     }
 
     /// Other reports in the actor's scope that share a phone number or a distinctive name
@@ -1516,30 +1683,6 @@ impl Db {
         .await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Officers who may be assigned a report (petugas whose area covers it).
-    pub async fn report_officer_choices(
-        &self,
-        ctx: &Ctx,
-        report: &Report,
-    ) -> Result<Vec<(i64, String)>> {
-        let place = RegionCode::parse(&report.region_code).map_err(|_| Error::NotFound)?;
-        ctx.require(Action::ReportTriage, Some(&place))?;
-        let kab = place
-            .ancestor(RegionLevel::KabupatenKota)
-            .map(|k| k.as_str().to_string())
-            .unwrap_or_default();
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT u.id, u.full_name FROM users u JOIN office_areas a ON a.office_id = u.office_id \
-             WHERE u.role = 'petugas' AND u.active = 1 AND a.region_code = $1 AND a.valid_from <= $2 AND (a.valid_to IS NULL OR a.valid_to > $2) \
-             ORDER BY u.full_name",
-        )
-        .bind(kab)
-        .bind(format_date(crate::today()))
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows)
     }
 
     /// Move a report to another status with a note, as the state machine allows.

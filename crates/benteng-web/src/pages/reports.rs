@@ -750,7 +750,7 @@ async fn show_page(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let ctx = auth.ctx();
-    let d = state.db.get_report(ctx, id, reveal).await?;
+    let mut d = state.db.get_report_page(ctx, id, reveal).await?;
     let place = RegionCode::parse(&d.report.region_code).map_err(|_| WebError::NotFound)?;
     let tr = &auth.0.tr;
     let can_triage = ctx.allows(Action::ReportTriage, Some(&place));
@@ -760,15 +760,11 @@ async fn show_page(
         .filter(|s| current.can_move_to(**s))
         .map(|s| (s.as_str().to_string(), tr.t(&format!("report-status-{s}"))))
         .collect();
-    let officers = if can_triage {
-        state.db.report_officer_choices(ctx, &d.report).await?
-    } else {
-        Vec::new()
-    };
+    let officers = std::mem::take(&mut d.officers);
     let can_refer =
         ctx.allows(Action::ReferralCreate, Some(&place)) && current != ReportStatus::Digabung;
     let agencies = if can_refer {
-        state.db.referral_agency_choices(ctx, &d.report).await?
+        std::mem::take(&mut d.agencies)
     } else {
         Vec::new()
     };

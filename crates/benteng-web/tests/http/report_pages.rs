@@ -4,7 +4,8 @@
 
 use crate::harness::*;
 use reqwest::multipart::{Form, Part};
-use reqwest::{Client, StatusCode};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::json;
 
 /// A valid 4×4 PNG.
 pub const PNG: &[u8] = &[
@@ -450,6 +451,48 @@ async fn triage_referral_and_case_through_the_pages() {
         before.contains(r#"id="priority">35<"#),
         "25 category + 10 recruiter known"
     );
+    // The forms offer the Malang office's petugas by name and the agencies whose region
+    // covers the report (Kabupaten Malang and the province), not one of Blitar.
+    let admin = app.token("admin.demo").await;
+    let (s, _) = app
+        .api(
+            &admin,
+            Method::POST,
+            "/api/v1/agencies",
+            Some(json!({"name": "Polres Blitar", "kind": "polri", "region_code": "35.05"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, before) = app.get(&officer, &page).await;
+    let options = |select: &str| -> Vec<String> {
+        let start = before.find(&format!(r#"name="{select}""#)).expect(select);
+        let end = start + before[start..].find("</select>").unwrap();
+        regex_lite::Regex::new(r#"<option value="\d+"[^>]*>([^<]+)</option>"#)
+            .unwrap()
+            .captures_iter(&before[start..end])
+            .map(|c| c[1].to_string())
+            .collect()
+    };
+    assert_eq!(
+        options("user_id"),
+        ["Agus Setiawan", "Bagus Prasetyo", "Rina Wulandari"]
+    );
+    let agencies = options("agency_id");
+    assert!(
+        agencies.iter().any(|a| a == "Polres Malang"),
+        "{agencies:?}"
+    );
+    assert!(agencies.iter().any(|a| a.starts_with("BP3MI Jawa Timur")));
+    assert!(
+        !agencies.iter().any(|a| a == "Polres Blitar"),
+        "{agencies:?}"
+    );
+    // The Kanwil sees the report but neither form.
+    let kanwil = app.login("kanwil.jatim").await;
+    let (s, seen) = app.get(&kanwil, &page).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(seen.contains(&code));
+    assert!(!seen.contains(r#"name="user_id""#) && !seen.contains(r#"name="agency_id""#));
 
     // Indicators: act, means and purpose all present.
     let (status, _, _) = app
