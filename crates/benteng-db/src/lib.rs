@@ -301,6 +301,10 @@ impl Db {
             // Build flags from .cargo/config.toml (1 when the bundled SQLite has them).
             "qpsg" => "SELECT sqlite_compileoption_used('ENABLE_QPSG')",
             "memstatus_off" => "SELECT sqlite_compileoption_used('DEFAULT_MEMSTATUS=0')",
+            // The full-text table's definition (migration 0025 adds prefix indexes).
+            "report_fts" => {
+                "SELECT COALESCE((SELECT sql FROM sqlite_master WHERE name = 'report_fts'), '')"
+            }
             _ => return Err(Error::NotFound),
         };
         let row = sqlx::query(sql).fetch_one(&self.pool).await?;

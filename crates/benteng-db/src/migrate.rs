@@ -102,6 +102,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "people_kab",
         include_str!("../migrations/0024_people_kab.sql"),
     ),
+    (
+        25,
+        "fts_prefix",
+        include_str!("../migrations/0025_fts_prefix.sql"),
+    ),
 ];
 
 /// How many migrations the binary carries.

@@ -442,6 +442,43 @@ struct ValidReport {
     people: Vec<ValidPerson>,
 }
 
+/// Words shorter than this match whole words only; longer ones also match words they begin
+/// ("sendang" finds "Sendangbiru"). SQLite's full-text table keeps a prefix index for every
+/// beginning of 3 to 12 letters (migration 0025), so such a search reads the matches newest
+/// first and stops at the page; a one- or two-letter beginning would gather thousands of
+/// words' matches before the first row ("pa": nearly every report) and finds little anyone
+/// wants.
+const PREFIX_FROM: usize = 3;
+
+/// The full-text query for `words` (from [`search_words`]): every word must match.
+fn text_query(backend: Backend, words: &[String]) -> String {
+    let prefix = |w: &String| w.chars().count() >= PREFIX_FROM;
+    match backend {
+        Backend::Sqlite => words
+            .iter()
+            .map(|w| {
+                if prefix(w) {
+                    format!("\"{w}\"*")
+                } else {
+                    format!("\"{w}\"")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        Backend::Postgres => words
+            .iter()
+            .map(|w| {
+                if prefix(w) {
+                    format!("{w}:*")
+                } else {
+                    w.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" & "),
+    }
+}
+
 /// Words of a search, reduced to letters and digits (nothing reaches the query syntax).
 fn search_words(q: &str) -> Vec<String> {
     q.split_whitespace()
@@ -975,17 +1012,13 @@ impl Db {
                     f.push("1 = 0".into());
                 } else {
                     text_search = true;
+                    let ph = f.text(text_query(self.backend, &words));
                     match self.backend {
                         Backend::Sqlite => {
-                            let m: Vec<String> =
-                                words.iter().map(|w| format!("\"{w}\"*")).collect();
-                            let ph = f.text(m.join(" "));
                             from = "report_fts f JOIN reports r ON r.id = f.rowid".into();
                             f.push(format!("report_fts MATCH {ph}"));
                         }
                         Backend::Postgres => {
-                            let m: Vec<String> = words.iter().map(|w| format!("{w}:*")).collect();
-                            let ph = f.text(m.join(" & "));
                             f.push(format!("r.search_tsv @@ to_tsquery('simple', {ph})"));
                         }
                     }
@@ -2104,4 +2137,27 @@ pub(crate) async fn advance_report(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_words_match_whole_words_longer_ones_their_beginnings() {
+        let words = search_words("Di  SENDANG, k-a 12 pt.");
+        assert_eq!(words, ["di", "sendang", "ka", "12", "pt"]);
+        assert_eq!(
+            text_query(Backend::Sqlite, &words),
+            r#""di" "sendang"* "ka" "12" "pt""#
+        );
+        assert_eq!(
+            text_query(Backend::Postgres, &words),
+            "di & sendang:* & ka & 12 & pt"
+        );
+        // Three letters, counted as characters (not bytes), begin to match as a prefix.
+        let words = search_words("pas ÉÉ");
+        assert_eq!(text_query(Backend::Sqlite, &words), r#""pas"* "éé""#);
+        assert_eq!(text_query(Backend::Postgres, &words), "pas:* & éé");
+    }
 }

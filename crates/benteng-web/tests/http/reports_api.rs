@@ -1928,6 +1928,12 @@ async fn reports_are_found_by_words_and_by_phone() {
         "all words, any case"
     );
     assert_eq!(find("sendang").await, [id], "a word's beginning");
+    assert_eq!(find("sen").await, [id], "three letters are a beginning too");
+    // One or two letters match whole words only: "di" is a word of both descriptions,
+    // "se" only begins one ("Sendangbiru").
+    let di = find("di").await;
+    assert!(di.contains(&id) && di.contains(&other), "{di:?}");
+    assert!(!find("se").await.contains(&id));
     assert_eq!(find("prasetyo").await, [id], "people's names");
     assert!(find("Probolinggo").await.is_empty());
     assert!(find("sendangbiru%20korea").await.is_empty());
