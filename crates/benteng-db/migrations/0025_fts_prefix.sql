@@ -5,7 +5,7 @@
 -- could not answer more than a few hundred searches a second. With the index the newest
 -- matches stream like a whole word's (0.2 ms). It costs disk: about 460 MB more at 1,000,000
 -- reports (docs/performance.md, "Prefix indexes for word searches"). Words of one or two
--- letters match whole words only (`PREFIX_FROM` in crates/benteng-db/src/reports.rs).
+-- letters match whole words only (`PREFIX_FROM` in crates/benteng-db/src/reports/list.rs).
 -- PostgreSQL's GIN index reads prefixes from its sorted entries and is unchanged.
 @SQLITE@ CREATE VIRTUAL TABLE report_fts_prefix USING fts5 (body, prefix = '3 4 5 6 7 8 9 10 11 12', tokenize = 'unicode61 remove_diacritics 2');
 @SQLITE@ INSERT INTO report_fts_prefix (rowid, body) SELECT rowid, body FROM report_fts;

@@ -1,0 +1,467 @@
+//! Intake: validating a report from the public form, a village or an officer, storing its
+//! files, people and full-text entry, and notifying the area in the same transaction.
+
+use super::*;
+
+fn parse_people(people: &[PersonInput], e: &mut FieldErrors) -> Vec<ValidPerson> {
+    let mut out = Vec::new();
+    if people.len() > MAX_PEOPLE {
+        e.add("people", "err-too-many-people");
+        return out;
+    }
+    for p in people.iter().filter(|p| !p.is_blank()) {
+        let role = e.check("people", PersonRole::parse(&p.role));
+        let name = e.check("people", optional_text(&p.name, 120)).flatten();
+        let phone = if p.phone.trim().is_empty() {
+            None
+        } else {
+            e.check("people", PhoneNumber::parse(&p.phone))
+                .map(|p| p.as_str().to_string())
+        };
+        let nik = e.check("people", parse_nik(&p.nik)).flatten();
+        let sex = match p.sex.trim() {
+            "" => None,
+            "L" | "P" => Some(p.sex.trim().to_string()),
+            _ => {
+                e.add("people", "err-invalid-choice");
+                None
+            }
+        };
+        let village = e.check("people", optional_text(&p.village, 120)).flatten();
+        let note = e.check("people", optional_text(&p.note, 500)).flatten();
+        if name.is_none() && phone.is_none() && nik.is_none() {
+            e.add("people", "err-person-needs-identity");
+        }
+        if let Some(role) = role {
+            out.push(ValidPerson {
+                role,
+                name,
+                phone,
+                nik,
+                sex,
+                minor: ticked(&p.minor),
+                village,
+                note,
+            });
+        }
+    }
+    out
+}
+
+struct ValidReport {
+    category: Category,
+    description: String,
+    village: RegionCode,
+    places: Option<String>,
+    destination_country: Option<String>,
+    incident_date: Option<String>,
+    departure_soon: bool,
+    anonymous: bool,
+    reporter_name: Option<String>,
+    reporter_phone: Option<String>,
+    people: Vec<ValidPerson>,
+}
+
+impl Db {
+    async fn parse_report(
+        &self,
+        i: &ReportInput,
+        public: bool,
+        forced_village: Option<RegionCode>,
+    ) -> Result<ValidReport> {
+        let mut e = FieldErrors::new();
+        let category = e.check("category", Category::parse(&i.category));
+        let description = e.check("description", required_text(&i.description, 5000));
+        let village = match forced_village {
+            Some(v) => Some(v),
+            // Nothing chosen yet is its own message: "choose the village", not "invalid code".
+            None if i.region_code.trim().is_empty() => {
+                e.add("region_code", "err-village-choose");
+                None
+            }
+            None => {
+                self.known_village(&i.region_code, "region_code", &mut e)
+                    .await?
+            }
+        };
+        let places = e.check("places", optional_text(&i.places, 500)).flatten();
+        let country = i.destination_country.trim().to_uppercase();
+        let destination_country = if country.is_empty() {
+            None
+        } else if COUNTRIES.contains(&country.as_str()) {
+            Some(country)
+        } else {
+            e.add("destination_country", "err-invalid-choice");
+            None
+        };
+        let incident_date = if i.incident_date.trim().is_empty() {
+            None
+        } else {
+            match date(&i.incident_date) {
+                Ok(d) if d > crate::today() => {
+                    e.add("incident_date", "err-date-future");
+                    None
+                }
+                Ok(d) => Some(format_date(d)),
+                Err(c) => {
+                    e.add("incident_date", c);
+                    None
+                }
+            }
+        };
+        // A public reporter who does not tick "anonymous" must leave a way to be reached.
+        let anonymous = public && (i.anonymous.is_none() || ticked(&i.anonymous));
+        let (reporter_name, reporter_phone) = if public && !anonymous {
+            let n = e.check("reporter_name", required_text(&i.reporter_name, 120));
+            let p = if i.reporter_phone.trim().is_empty() {
+                e.add("reporter_phone", "err-required");
+                None
+            } else {
+                e.check("reporter_phone", PhoneNumber::parse(&i.reporter_phone))
+                    .map(|p| p.as_str().to_string())
+            };
+            (n, p)
+        } else {
+            (None, None)
+        };
+        let people = parse_people(&i.people, &mut e);
+        e.into_result()?;
+        match (category, description, village) {
+            (Some(category), Some(description), Some(village)) => Ok(ValidReport {
+                category,
+                description,
+                village,
+                places,
+                destination_country,
+                incident_date,
+                departure_soon: ticked(&i.departure_soon),
+                anonymous,
+                reporter_name,
+                reporter_phone,
+                people,
+            }),
+            _ => Err(Error::Invalid(FieldErrors::new())),
+        }
+    }
+
+    /// Store cleaned files before the rows that point at them.
+    pub(crate) async fn store_files(
+        &self,
+        store: &dyn BlobStore,
+        files: &[CleanFile],
+    ) -> Result<Vec<String>> {
+        let mut keys = Vec::new();
+        for f in files {
+            let key = new_key(f);
+            store
+                .put(&key, &f.bytes)
+                .await
+                .map_err(|e| Error::Other(anyhow::anyhow!("storing an upload failed: {e}")))?;
+            keys.push(key);
+        }
+        Ok(keys)
+    }
+
+    /// A report from the public form. Committed (with its files stored) before the tracking
+    /// code is returned, so an acknowledged report survives a crash.
+    pub async fn submit_public_report(
+        &self,
+        i: &ReportInput,
+        files: &[CleanFile],
+        store: &dyn BlobStore,
+    ) -> Result<(i64, String)> {
+        let v = self.parse_report(i, true, None).await?;
+        self.insert_report(None, v, Source::Publik, files, store, None)
+            .await
+    }
+
+    /// A report by a signed-in user: a village user reports for their own village.
+    pub async fn create_report(
+        &self,
+        ctx: &Ctx,
+        i: &ReportInput,
+        files: &[CleanFile],
+        store: &dyn BlobStore,
+    ) -> Result<(i64, String)> {
+        self.create_report_from(ctx, i, files, store, None, None)
+            .await
+    }
+
+    /// [`Db::create_report`] with where it came from: a WhatsApp message is filed with source
+    /// `whatsapp`; `origin` (`pesan` or `whatsapp`, and the message id) is linked both ways in
+    /// the same transaction, and a message already turned into a report is refused.
+    pub(crate) async fn create_report_from(
+        &self,
+        ctx: &Ctx,
+        i: &ReportInput,
+        files: &[CleanFile],
+        store: &dyn BlobStore,
+        source: Option<Source>,
+        origin: Option<(&'static str, i64)>,
+    ) -> Result<(i64, String)> {
+        ctx.require(Action::ReportCreate, None)?;
+        let forced = match (&ctx.actor.role, &ctx.actor.scope) {
+            (Role::Desa, benteng_domain::Scope::Village(v)) => Some(v.clone()),
+            _ => None,
+        };
+        let mut v = self.parse_report(i, false, forced).await?;
+        if source == Some(Source::Whatsapp) {
+            // The resident wrote from this number: it is how they can be reached.
+            v.anonymous = false;
+            v.reporter_phone = Some(i.reporter_phone.clone()).filter(|p| !p.is_empty());
+            v.reporter_name = Some(i.reporter_name.trim().to_string()).filter(|n| !n.is_empty());
+        }
+        if !ctx.allows(Action::ReportCreate, Some(&v.village)) {
+            return Err(Error::Invalid(FieldErrors(vec![
+                benteng_domain::FieldError {
+                    field: "region_code",
+                    code: "err-region-out-of-scope",
+                },
+            ])));
+        }
+        let source = source.unwrap_or(if ctx.actor.role == Role::Desa {
+            Source::Desa
+        } else {
+            Source::Petugas
+        });
+        self.insert_report(Some(ctx), v, source, files, store, origin)
+            .await
+    }
+
+    async fn insert_report(
+        &self,
+        ctx: Option<&Ctx>,
+        v: ValidReport,
+        source: Source,
+        files: &[CleanFile],
+        store: &dyn BlobStore,
+        origin: Option<(&'static str, i64)>,
+    ) -> Result<(i64, String)> {
+        if files.len() > MAX_FILES {
+            return Err(Error::Invalid(FieldErrors(vec![
+                benteng_domain::FieldError {
+                    field: "files",
+                    code: "err-too-many-files",
+                },
+            ])));
+        }
+        let keys = self.store_files(store, files).await?;
+        let (kab, prov) = kab_and_prov(&v.village);
+        let kab = kab.unwrap_or_default();
+        let linked = self.count_links(&v.people, None).await?;
+        let p = priority(
+            &self.weights,
+            &PriorityInput {
+                category: Some(v.category),
+                indicators: &[],
+                // Only a victim or person at risk who is a child raises the priority.
+                minor: v
+                    .people
+                    .iter()
+                    .any(|p| p.minor && p.role == PersonRole::Korban),
+                departure_soon: v.departure_soon,
+                recruiter_known: v.people.iter().any(|p| {
+                    p.role == PersonRole::Perekrut && (p.name.is_some() || p.phone.is_some())
+                }),
+                linked_reports: linked,
+            },
+        );
+        let now = crate::now();
+        let mut tx = self.begin().await?;
+        let mut attempt = 0;
+        let (id, code) = loop {
+            let random: [u8; TRACKING_CODE_LEN] = rand::random();
+            let code = tracking_code(&random);
+            let r: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
+                "INSERT INTO reports (tracking_code, category, status, source, region_code, kab_code, prov_code, description, places, \
+                 destination_country, incident_date, departure_soon, anonymous, reporter_name, reporter_phone, reporter_user_id, \
+                 priority, priority_reasons, created_at, updated_at) \
+                 VALUES ($1, $2, 'baru', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id",
+            )
+            .bind(code.clone())
+            .bind(v.category.as_str())
+            .bind(source.as_str())
+            .bind(v.village.as_str().to_string())
+            .bind(kab.clone())
+            .bind(prov.clone())
+            .bind(v.description.clone())
+            .bind(v.places.clone())
+            .bind(v.destination_country.clone())
+            .bind(v.incident_date.clone())
+            .bind(v.departure_soon as i64)
+            .bind(v.anonymous as i64)
+            .bind(v.reporter_name.clone())
+            .bind(v.reporter_phone.clone())
+            .bind(ctx.map(|c| c.actor.user_id))
+            .bind(p.score)
+            .bind(p.encode_reasons())
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await;
+            match r {
+                Ok(id) => break (id, code),
+                // A clash of random codes is astronomically rare; try another.
+                Err(sqlx::Error::Database(d)) if d.is_unique_violation() && attempt < 3 => {
+                    attempt += 1;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
+        for person in &v.people {
+            insert_person(&mut tx, id, person).await?;
+        }
+        for (f, key) in files.iter().zip(&keys) {
+            sqlx::query("INSERT INTO report_attachments (report_id, storage_key, content_type, size, file_name, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(id)
+                .bind(key.clone())
+                .bind(f.content_type)
+                .bind(f.bytes.len() as i64)
+                .bind(f.file_name.clone())
+                .bind(ctx.map(|c| c.actor.user_id))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some((kind, message)) = origin {
+            let table = if kind == "whatsapp" {
+                "wa_messages"
+            } else {
+                "room_messages"
+            };
+            let linked = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE {table} SET report_id = $1 WHERE id = $2 AND report_id IS NULL"
+            )))
+            .bind(id)
+            .bind(message)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if linked != 1 {
+                return Err(Error::Conflict("message", "err-message-has-report"));
+            }
+            sqlx::query("UPDATE reports SET origin_kind = $1, origin_id = $2 WHERE id = $3")
+                .bind(kind)
+                .bind(message)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        add_event(&mut tx, id, ctx, "created", None, Some("baru"), None).await?;
+        self.index_report(&mut tx, id).await?;
+        let recipients = outbox::area_officers(&mut tx, &kab).await?;
+        outbox::notify(
+            &mut tx,
+            &recipients,
+            &Notice {
+                kind: "report_new",
+                link: format!("/laporan/{id}"),
+                subject: format!("{}|{}", v.category.as_str(), code),
+            },
+        )
+        .await?;
+        audit::write(
+            &mut *tx,
+            ctx,
+            Event {
+                action: "create",
+                entity: "report",
+                entity_id: Some(id.to_string()),
+                region: Some(&v.village),
+                detail: Some(format!(
+                    "source={} category={}",
+                    source.as_str(),
+                    v.category.as_str()
+                )),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((id, code))
+    }
+
+    /// How many other reports share a phone or a distinctive name with these people.
+    pub(super) async fn count_links(&self, people: &[ValidPerson], except: Option<i64>) -> Result<i64> {
+        let mut f = Filter::default();
+        let mut ors = Vec::new();
+        for p in people {
+            if let Some(ph) = &p.phone {
+                ors.push(format!("phone = {}", f.text(ph.clone())));
+            }
+            if let Some(n) = &p.name {
+                let k = name_key(n);
+                if name_key_links(&k) {
+                    ors.push(format!("name_key = {}", f.text(k)));
+                }
+            }
+        }
+        if ors.is_empty() {
+            return Ok(0);
+        }
+        let except = f.int(except.unwrap_or(0));
+        // Capped: beyond a handful the priority does not change.
+        let n = f
+            .scalar(format!(
+                "SELECT COUNT(*) FROM (SELECT DISTINCT report_id FROM report_people WHERE ({}) AND report_id <> {except} LIMIT 20) x",
+                ors.join(" OR ")
+            ))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+
+    /// (Re)write a report's full-text entry.
+    pub(super) async fn index_report(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        id: i64,
+    ) -> Result<()> {
+        let (desc, places, code): (String, Option<String>, String) =
+            sqlx::query_as("SELECT description, places, tracking_code FROM reports WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut **tx)
+                .await?;
+        let names: Vec<(Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT name, village FROM report_people WHERE report_id = $1")
+                .bind(id)
+                .fetch_all(&mut **tx)
+                .await?;
+        let infos: Vec<(Option<String>,)> =
+            sqlx::query_as("SELECT body FROM report_events WHERE report_id = $1 AND kind = 'info'")
+                .bind(id)
+                .fetch_all(&mut **tx)
+                .await?;
+        let mut text = format!("{code} {desc} {}", places.unwrap_or_default());
+        for (n, v) in names {
+            text.push(' ');
+            text.push_str(&n.unwrap_or_default());
+            text.push(' ');
+            text.push_str(&v.unwrap_or_default());
+        }
+        for (b,) in infos {
+            text.push(' ');
+            text.push_str(&b.unwrap_or_default());
+        }
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::query("DELETE FROM report_fts WHERE rowid = $1")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query("INSERT INTO report_fts (rowid, body) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(text)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Backend::Postgres => {
+                sqlx::query("UPDATE reports SET search_text = $1 WHERE id = $2")
+                    .bind(text)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,334 @@
+//! The report lists: the triage queue and all reports of the actor's scope, filtered, paged
+//! and searched (full text, phone, tracking code). On PostgreSQL an officer's unfiltered lists
+//! are read one kabupaten/kota at a time and merged.
+
+use super::*;
+
+/// A query parameter with something in it.
+fn filled(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|s| !s.trim().is_empty())
+}
+
+/// Words shorter than this match whole words only; longer ones also match words they begin
+/// ("sendang" finds "Sendangbiru"). SQLite's full-text table keeps a prefix index for every
+/// beginning of 3 to 12 letters (migration 0025), so such a search reads the matches newest
+/// first and stops at the page; a one- or two-letter beginning would gather thousands of
+/// words' matches before the first row ("pa": nearly every report) and finds little anyone
+/// wants.
+const PREFIX_FROM: usize = 3;
+
+/// The full-text query for `words` (from [`search_words`]): every word must match.
+fn text_query(backend: Backend, words: &[String]) -> String {
+    let prefix = |w: &String| w.chars().count() >= PREFIX_FROM;
+    match backend {
+        Backend::Sqlite => words
+            .iter()
+            .map(|w| {
+                if prefix(w) {
+                    format!("\"{w}\"*")
+                } else {
+                    format!("\"{w}\"")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        Backend::Postgres => words
+            .iter()
+            .map(|w| {
+                if prefix(w) {
+                    format!("{w}:*")
+                } else {
+                    w.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" & "),
+    }
+}
+
+/// Words of a search, reduced to letters and digits (nothing reaches the query syntax).
+fn search_words(q: &str) -> Vec<String> {
+    q.split_whitespace()
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .collect()
+}
+
+impl Db {
+    /// The reports in the actor's scope, filtered and paged. The officer's queue is this list
+    /// with `status = terbuka`, sorted by priority; other lists are newest first.
+    pub async fn list_reports(
+        &self,
+        ctx: &Ctx,
+        q: &ReportQuery,
+        per_page: i64,
+    ) -> Result<Page<ReportRow>> {
+        ctx.require(Action::ReportView, None)?;
+        let mut f = Filter::default();
+        f.scope(
+            &ctx.actor.scope,
+            "r.region_code",
+            "r.kab_code",
+            "r.prov_code",
+        );
+        let mut by_priority = false;
+        match q.status.as_deref().map(str::trim) {
+            None | Some("") | Some("semua") => {}
+            Some("terbuka") => {
+                by_priority = true;
+                f.push("r.status IN ('baru', 'ditinjau', 'ditangani')".into());
+            }
+            Some(s) => {
+                let s = ReportStatus::parse(s).map_err(|c| invalid("status", c))?;
+                let ph = f.text(s.as_str());
+                f.push(format!("r.status = {ph}"));
+            }
+        }
+        if let Some(c) = q.category.as_deref().filter(|s| !s.trim().is_empty()) {
+            let c = Category::parse(c).map_err(|c| invalid("category", c))?;
+            let ph = f.text(c.as_str());
+            f.push(format!("r.category = {ph}"));
+        }
+        if let Some(r) = q.region.as_deref().filter(|s| !s.trim().is_empty()) {
+            let code = RegionCode::parse(r).map_err(|c| invalid("region", c))?;
+            match code.level() {
+                RegionLevel::Provinsi => {
+                    let ph = f.text(code.as_str());
+                    f.push(format!("r.prov_code = {ph}"));
+                }
+                RegionLevel::KabupatenKota => {
+                    let ph = f.text(code.as_str());
+                    f.push(format!("r.kab_code = {ph}"));
+                }
+                RegionLevel::Kecamatan => {
+                    let ph = f.text(format!("{}.%", code.as_str()));
+                    f.push(format!("r.region_code LIKE {ph}"));
+                }
+                RegionLevel::Desa => {
+                    let ph = f.text(code.as_str());
+                    f.push(format!("r.region_code = {ph}"));
+                }
+            }
+        }
+        let day_start = |d: time::Date| {
+            d.midnight()
+                .assume_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC))
+                .unix_timestamp()
+        };
+        if let Some(d) = q.from.as_deref().filter(|s| !s.trim().is_empty()) {
+            let d = date(d).map_err(|c| invalid("from", c))?;
+            let ph = f.int(day_start(d));
+            f.push(format!("r.created_at >= {ph}"));
+        }
+        if let Some(d) = q.to.as_deref().filter(|s| !s.trim().is_empty()) {
+            let d = date(d).map_err(|c| invalid("to", c))?;
+            let next = d.next_day().unwrap_or(d);
+            let ph = f.int(day_start(next));
+            f.push(format!("r.created_at < {ph}"));
+        }
+        match q.priority.as_deref().map(str::trim) {
+            None | Some("") => {}
+            Some("tinggi") => f.push("r.priority >= 60".into()),
+            Some("sedang") => f.push("r.priority >= 30".into()),
+            Some(_) => return Err(invalid("priority", "err-invalid-choice")),
+        }
+        match q.assigned.as_deref().map(str::trim) {
+            None | Some("") => {}
+            Some("saya") => {
+                let ph = f.int(ctx.actor.user_id);
+                f.push(format!("r.assigned_to = {ph}"));
+            }
+            Some("belum") => f.push("r.assigned_to IS NULL".into()),
+            Some(n) => {
+                let n: i64 = n
+                    .parse()
+                    .map_err(|_| invalid("assigned", "err-invalid-choice"))?;
+                let ph = f.int(n);
+                f.push(format!("r.assigned_to = {ph}"));
+            }
+        }
+        // Where the ids come from: the reports table, or on SQLite the FTS5 table joined to it
+        // so that a word search streams matches newest first (by rowid, which follows
+        // creation) and stops at the page instead of reading and sorting every match.
+        let mut from = "reports r".to_string();
+        let mut text_search = false;
+        if let Some(text) = q.q.as_deref().filter(|s| !s.trim().is_empty()) {
+            let looks_like_code = text.trim().to_uppercase().starts_with("LP");
+            if let Some(code) = looks_like_code
+                .then(|| parse_tracking_code(text).ok())
+                .flatten()
+            {
+                let ph = f.text(code);
+                f.push(format!("r.tracking_code = {ph}"));
+            } else if let Ok(phone) = PhoneNumber::parse(text) {
+                let ph = f.text(phone.as_str());
+                f.push(format!(
+                    "r.id IN (SELECT report_id FROM report_people WHERE phone = {ph})"
+                ));
+            } else {
+                let words = search_words(text);
+                if words.is_empty() {
+                    f.push("1 = 0".into());
+                } else {
+                    text_search = true;
+                    let ph = f.text(text_query(self.backend, &words));
+                    match self.backend {
+                        Backend::Sqlite => {
+                            from = "report_fts f JOIN reports r ON r.id = f.rowid".into();
+                            f.push(format!("report_fts MATCH {ph}"));
+                        }
+                        Backend::Postgres => {
+                            f.push(format!("r.search_tsv @@ to_tsquery('simple', {ph})"));
+                        }
+                    }
+                }
+            }
+        }
+        let (page, per_page, offset) = crate::paging(q.page, per_page);
+        // A word search counts less far: each counted match is an FTS hit joined to its report
+        // to check the area, so "more than 100" is what a search page shows.
+        let cap = if text_search {
+            (offset + 4 * per_page).max(100)
+        } else {
+            crate::count_cap(offset, per_page)
+        };
+        let where_sql = f.where_sql();
+        let order = if by_priority {
+            "r.priority DESC, r.created_at DESC, r.id DESC"
+        } else if text_search && self.backend == Backend::Sqlite {
+            "f.rowid DESC"
+        } else {
+            "r.created_at DESC, r.id DESC"
+        };
+        let outer_order = if by_priority {
+            order
+        } else if text_search && self.backend == Backend::Sqlite {
+            "r.id DESC"
+        } else {
+            "r.created_at DESC, r.id DESC"
+        };
+        const ROW_SELECT: &str = "SELECT r.id, r.tracking_code, r.category, r.status, r.source, r.priority, r.region_code, \
+             COALESCE(v.name, '') AS village_name, r.description, r.assigned_to, u.full_name AS assigned_name, r.created_at \
+             FROM reports r LEFT JOIN regions v ON v.code = r.region_code LEFT JOIN users u ON u.id = r.assigned_to";
+        if text_search {
+            // A word search evaluates its match once: the ids up to the count's bound, in
+            // order, from which the page is cut (a common word's match list is the costly
+            // part, and counting and paging separately built it twice). On PostgreSQL the
+            // planner chooses between the full-text index (rare words) and walking the date
+            // index testing the stored vector (common words): "paspor" 1,591 → 9 ms against
+            // the MATERIALIZED list of matches used before (docs/performance.md).
+            let ids_sql = format!(
+                "SELECT r.id FROM {from}{where_sql} ORDER BY {order} LIMIT {}",
+                cap + 1
+            );
+            let ids: Vec<i64> = f.scalar(ids_sql).fetch_all(&self.pool).await?;
+            let counted = ids.len() as i64;
+            let shown: Vec<i64> = ids
+                .into_iter()
+                .skip(offset as usize)
+                .take(per_page as usize)
+                .collect();
+            let items = if shown.is_empty() {
+                Vec::new()
+            } else {
+                // Bound, not spliced: the statement's text depends only on the page's length.
+                let mut g = Filter::default();
+                let phs: Vec<String> = shown.iter().map(|id| g.int(*id)).collect();
+                g.query_as::<ReportRow>(format!(
+                    "{ROW_SELECT} WHERE r.id IN ({}) ORDER BY {outer_order}",
+                    phs.join(", ")
+                ))
+                .fetch_all(&self.pool)
+                .await?
+            };
+            return Ok(Page {
+                items,
+                total: counted.min(cap),
+                page,
+                per_page,
+                more: counted > cap,
+            });
+        }
+        let counted = f
+            .scalar(format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM {from}{where_sql} LIMIT {}) x",
+                cap + 1
+            ))
+            .fetch_one(&self.pool)
+            .await?;
+        // The page's ids come from the indexes alone; only those rows are joined.
+        let mut g = f.clone();
+        let ids = match (&ctx.actor.scope, self.backend) {
+            // PostgreSQL does not merge the ranges of an IN list in index order: it read all
+            // 12,496 open reports of an officer's eight kabupaten/kota and sorted them for
+            // each page. One ordered, limited part per kabupaten/kota, merged (Merge Append),
+            // reads only what the page needs. SQLite's plans are fast as they are. Not with
+            // a search or a place: a phone's or a code's few reports are found from the
+            // other side, and each part would walk its kabupaten/kota looking for them.
+            (Scope::Regencies(list), Backend::Postgres)
+                if list.len() > 1 && !filled(&q.q) && !filled(&q.region) =>
+            {
+                let parts: Vec<String> = list
+                    .iter()
+                    .map(|k| {
+                        let ph = g.text(k.as_str());
+                        format!(
+                            "(SELECT r.id, r.priority, r.created_at FROM {from}{where_sql} AND r.kab_code = {ph} \
+                             ORDER BY {order} LIMIT {})",
+                            offset + per_page
+                        )
+                    })
+                    .collect();
+                format!(
+                    "SELECT r.id FROM ({}) r ORDER BY {order} LIMIT {per_page} OFFSET {offset}",
+                    parts.join(" UNION ALL ")
+                )
+            }
+            _ => format!(
+                "SELECT r.id FROM {from}{where_sql} ORDER BY {order} LIMIT {per_page} OFFSET {offset}"
+            ),
+        };
+        let items = g
+            .query_as::<ReportRow>(format!(
+                "{ROW_SELECT} WHERE r.id IN ({ids}) ORDER BY {outer_order}"
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Page {
+            items,
+            total: counted.min(cap),
+            page,
+            per_page,
+            more: counted > cap,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_words_match_whole_words_longer_ones_their_beginnings() {
+        let words = search_words("Di  SENDANG, k-a 12 pt.");
+        assert_eq!(words, ["di", "sendang", "ka", "12", "pt"]);
+        assert_eq!(
+            text_query(Backend::Sqlite, &words),
+            r#""di" "sendang"* "ka" "12" "pt""#
+        );
+        assert_eq!(
+            text_query(Backend::Postgres, &words),
+            "di & sendang:* & ka & 12 & pt"
+        );
+        // Three letters, counted as characters (not bytes), begin to match as a prefix.
+        let words = search_words("pas ÉÉ");
+        assert_eq!(text_query(Backend::Sqlite, &words), r#""pas"* "éé""#);
+        assert_eq!(text_query(Backend::Postgres, &words), "pas:* & éé");
+    }
+}

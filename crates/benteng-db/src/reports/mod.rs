@@ -1,0 +1,598 @@
+//! Early-warning reports: intake (public form, village, officer), the triage queue, indicators
+//! and the priority score, linked reports, assignment, status, merging, added information,
+//! attachments, full-text search and the public status behind a tracking code.
+//!
+//! A report belongs to its village: `region_code` is a desa/kelurahan code and the scope columns
+//! `kab_code` and `prov_code` are copied from it. Reporter contacts and people's phones and NIKs
+//! are masked unless the actor may see them *and* asks to (`reveal`); every such view is
+//! written to the audit log.
+//!
+//! The types, shared queries and helpers are here; the work is split by what a user does:
+//! `create` (intake), `list` (queue, lists, search), `detail` (a report's page and its
+//! linked reports) and `triage` (indicators, assignment, status, merging, added information).
+
+use crate::audit::{self, Event};
+use crate::outbox::{self, Notice};
+use crate::sql::{kab_and_prov, Filter};
+use crate::storage::{new_key, BlobStore, CleanFile};
+use crate::users::ticked;
+use crate::{Backend, Ctx, Db, Error, Page, Result};
+use benteng_domain::phone::mask_phone;
+use benteng_domain::report::{
+    clean_indicators, name_key, name_key_links, parse_tracking_code, priority, tracking_code,
+    Category, PersonRole, Priority, PriorityInput, PriorityReason, ReportStatus, Source, COUNTRIES,
+    TRACKING_CODE_LEN,
+};
+use benteng_domain::values::{date, format_date, optional_text, required_text};
+use benteng_domain::{Action, FieldErrors, PhoneNumber, RegionCode, RegionLevel, Role, Scope};
+use serde::{Deserialize, Serialize};
+
+mod create;
+mod detail;
+mod list;
+mod triage;
+
+/// At most this many people per report, and files per submission.
+pub const MAX_PEOPLE: usize = 10;
+pub const MAX_FILES: usize = 5;
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct PersonInput {
+    /// korban (victim or at risk), perekrut (suspected recruiter) or saksi (witness).
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub role: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub name: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub phone: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub nik: String,
+    /// L or P.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub sex: String,
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub minor: Option<String>,
+    /// Village or address as the reporter knows it (free text).
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub village: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub note: String,
+}
+
+impl PersonInput {
+    fn is_blank(&self) -> bool {
+        [
+            &self.name,
+            &self.phone,
+            &self.nik,
+            &self.village,
+            &self.note,
+        ]
+        .iter()
+        .all(|s| s.trim().is_empty())
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ReportInput {
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub category: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub description: String,
+    /// The village (desa/kelurahan code) the report concerns. Village users' own village is used
+    /// whatever is sent.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub region_code: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub places: String,
+    /// ISO 3166-1 alpha-2.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub destination_country: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub incident_date: String,
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub departure_soon: Option<String>,
+    /// Public reports: ticked (or absent) means no contact details are kept.
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub anonymous: Option<String>,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub reporter_name: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub reporter_phone: String,
+    #[serde(default)]
+    pub people: Vec<PersonInput>,
+}
+
+/// A row of the queue.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ReportRow {
+    pub id: i64,
+    pub tracking_code: String,
+    pub category: String,
+    pub status: String,
+    pub source: String,
+    pub priority: i64,
+    pub region_code: String,
+    pub village_name: String,
+    pub description: String,
+    pub assigned_to: Option<i64>,
+    pub assigned_name: Option<String>,
+    pub created_at: i64,
+}
+
+impl ReportRow {
+    /// The first words of the description, for lists.
+    pub fn summary(&self) -> String {
+        let mut s: String = self.description.chars().take(140).collect();
+        if self.description.chars().count() > 140 {
+            s.push('…');
+        }
+        s
+    }
+
+    pub fn level(&self) -> &'static str {
+        Priority::level(self.priority)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Report {
+    pub id: i64,
+    pub tracking_code: String,
+    pub category: String,
+    pub status: String,
+    pub source: String,
+    pub region_code: String,
+    pub village_name: String,
+    pub kecamatan_name: String,
+    pub kab_code: String,
+    pub kab_name: String,
+    pub description: String,
+    pub places: Option<String>,
+    pub destination_country: Option<String>,
+    pub incident_date: Option<String>,
+    pub departure_soon: i64,
+    pub anonymous: i64,
+    pub reporter_name: Option<String>,
+    pub reporter_phone: Option<String>,
+    pub reporter_user_id: Option<i64>,
+    pub reporter_user_name: Option<String>,
+    pub assigned_to: Option<i64>,
+    pub assigned_name: Option<String>,
+    pub indicators: String,
+    pub priority: i64,
+    pub priority_reasons: String,
+    pub merged_into: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Person {
+    pub id: i64,
+    pub role: String,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub nik: Option<String>,
+    pub sex: Option<String>,
+    pub minor: i64,
+    pub village: Option<String>,
+    pub note: Option<String>,
+    /// The folded name ([`name_key`]) that links reports; internal.
+    #[serde(skip)]
+    pub name_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ReportEvent {
+    pub id: i64,
+    pub at: i64,
+    pub user_name: Option<String>,
+    pub kind: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Attachment {
+    pub id: i64,
+    pub report_id: i64,
+    pub content_type: String,
+    pub size: i64,
+    pub file_name: String,
+    pub created_at: i64,
+    #[serde(skip)]
+    pub storage_key: String,
+}
+
+/// Another report that shares something with this one.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LinkedReport {
+    pub id: i64,
+    pub tracking_code: String,
+    pub category: String,
+    pub status: String,
+    pub created_at: i64,
+    /// Why it is linked: `phone`, `name` or `recruiter` (a suspected recruiter in both).
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReportDetail {
+    pub report: Report,
+    /// Where the report came from (a room message, a WhatsApp message), for the page's link.
+    #[serde(skip)]
+    pub origin: Option<crate::rooms::links::Origin>,
+    pub people: Vec<Person>,
+    pub events: Vec<ReportEvent>,
+    pub attachments: Vec<Attachment>,
+    pub linked: Vec<LinkedReport>,
+    #[schema(value_type = Vec<Object>)]
+    pub reasons: Vec<PriorityReason>,
+    pub indicators: Vec<String>,
+    /// False when reporter contacts, phones and NIKs were masked for this view.
+    pub unmasked: bool,
+    pub case_id: Option<i64>,
+    /// For the page's forms ([`Db::get_report_page`]; empty elsewhere and when the actor may
+    /// not use them): officers who may be assigned the report (petugas whose office's area
+    /// covers it), by name.
+    #[serde(skip)]
+    pub officers: Vec<(i64, String)>,
+    /// Agencies the report may be referred to (active, their region covering the report):
+    /// id, name, kind.
+    #[serde(skip)]
+    pub agencies: Vec<(i64, String, String)>,
+}
+
+/// What a resident sees behind their tracking code.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublicReport {
+    pub tracking_code: String,
+    pub category: String,
+    /// diterima, diproses or selesai.
+    pub status: String,
+    pub created_at: i64,
+    /// (when, public status) each time the public status changed.
+    pub history: Vec<(i64, String)>,
+}
+
+/// Filters of the report list.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ReportQuery {
+    /// Full-text search (words of the description, places and names), a phone number or a
+    /// tracking code.
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub q: Option<String>,
+    /// A status code, or `terbuka` for every open status.
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub status: Option<String>,
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub category: Option<String>,
+    /// A region code (kabupaten, kecamatan or desa) the report must lie in.
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub region: Option<String>,
+    /// Created on or after this date (YYYY-MM-DD, WIB).
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub from: Option<String>,
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub to: Option<String>,
+    /// tinggi or sedang: at least that priority level.
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub priority: Option<String>,
+    /// A user id, `saya` (me) or `belum` (nobody).
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    pub assigned: Option<String>,
+    #[serde(default)]
+    pub page: Option<i64>,
+}
+
+/// Changes an officer makes in triage.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct StatusInput {
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub status: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct MergeInput {
+    /// Tracking code or id of the report this one duplicates.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub into: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub note: String,
+}
+
+const REPORT_COLUMNS: &str = "r.id, r.tracking_code, r.category, r.status, r.source, r.region_code, \
+    COALESCE(v.name, '') AS village_name, COALESCE(kc.name, '') AS kecamatan_name, r.kab_code, COALESCE(kb.name, '') AS kab_name, \
+    r.description, r.places, r.destination_country, r.incident_date, r.departure_soon, r.anonymous, r.reporter_name, r.reporter_phone, \
+    r.reporter_user_id, ru.full_name AS reporter_user_name, r.assigned_to, au.full_name AS assigned_name, r.indicators, r.priority, \
+    r.priority_reasons, r.merged_into, r.created_at, r.updated_at";
+const REPORT_JOINS: &str = "FROM reports r LEFT JOIN regions v ON v.code = r.region_code LEFT JOIN regions kc ON kc.code = v.parent_code \
+    LEFT JOIN regions kb ON kb.code = r.kab_code LEFT JOIN users ru ON ru.id = r.reporter_user_id LEFT JOIN users au ON au.id = r.assigned_to";
+
+/// Validated people of a report.
+pub(crate) struct ValidPerson {
+    pub role: PersonRole,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub nik: Option<String>,
+    pub sex: Option<String>,
+    pub minor: bool,
+    pub village: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A 16-digit NIK (the full NIK check belongs to the safe-migration module; here only shape).
+pub fn parse_nik(s: &str) -> Result<Option<String>, &'static str> {
+    let t: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '.')
+        .collect();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if t.len() == 16 && t.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(Some(t))
+    } else {
+        Err("err-nik-format")
+    }
+}
+
+/// Show the region part of a NIK only.
+pub fn mask_nik(s: &str) -> String {
+    s.chars()
+        .enumerate()
+        .map(|(i, c)| if i < 6 { c } else { '•' })
+        .collect()
+}
+
+impl Db {
+    /// A report's place, after checking the actor may do `action` there.
+    pub(crate) async fn report_place(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        action: Action,
+    ) -> Result<(RegionCode, ReportStatus)> {
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT region_code, status FROM reports WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let (code, status) = row.ok_or(Error::NotFound)?;
+        let code = RegionCode::parse(&code).map_err(|_| Error::NotFound)?;
+        // A report outside the scope does not exist for this actor.
+        if !ctx.allows(Action::ReportView, Some(&code)) && !ctx.allows(action, Some(&code)) {
+            return Err(Error::NotFound);
+        }
+        ctx.require(action, Some(&code))?;
+        let status = ReportStatus::parse(&status).map_err(|_| Error::NotFound)?;
+        Ok((code, status))
+    }
+
+    pub(crate) async fn report_row(&self, id: i64) -> Result<Report> {
+        sqlx::query_as::<_, Report>(sqlx::AssertSqlSafe(format!(
+            "SELECT {REPORT_COLUMNS} {REPORT_JOINS} WHERE r.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(Error::NotFound)
+    }
+
+    /// An attachment's bytes, for someone who may see the report (or a referral of it). Each
+    /// download is a sensitive view in the audit log.
+    pub async fn report_attachment(
+        &self,
+        ctx: &Ctx,
+        report_id: i64,
+        attachment_id: i64,
+        store: &dyn BlobStore,
+    ) -> Result<(Attachment, Vec<u8>)> {
+        let place = match self.report_place(ctx, report_id, Action::ReportView).await {
+            Ok((p, _)) => p,
+            Err(Error::NotFound | Error::Forbidden) => {
+                self.referral_report_place(ctx, report_id).await?
+            }
+            Err(e) => return Err(e),
+        };
+        let a = sqlx::query_as::<_, Attachment>(
+            "SELECT id, report_id, content_type, size, file_name, created_at, storage_key FROM report_attachments WHERE id = $1 AND report_id = $2",
+        )
+        .bind(attachment_id)
+        .bind(report_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(Error::NotFound)?;
+        let bytes = store
+            .get(&a.storage_key)
+            .await
+            .map_err(|e| Error::Other(anyhow::anyhow!("reading an upload failed: {e}")))?
+            .ok_or(Error::NotFound)?;
+        audit::write(
+            &self.pool,
+            Some(ctx),
+            Event {
+                action: "view_sensitive",
+                entity: "report",
+                entity_id: Some(report_id.to_string()),
+                region: Some(&place),
+                sensitive: true,
+                detail: Some(format!("attachment={attachment_id}")),
+            },
+        )
+        .await?;
+        Ok((a, bytes))
+    }
+
+    /// What a resident may see behind a tracking code: category, public status and when it
+    /// changed. A merged report shows the status of the report it was merged into.
+    pub async fn public_report(&self, code: &str) -> Result<PublicReport> {
+        let code = parse_tracking_code(code).map_err(|c| invalid("kode", c))?;
+        let row: Option<(i64, String, String, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT id, category, status, merged_into, created_at FROM reports WHERE tracking_code = $1",
+        )
+        .bind(code.clone())
+        .fetch_optional(&self.pool)
+        .await?;
+        let (id, category, status, merged, created_at) = row.ok_or(Error::NotFound)?;
+        let mut status = ReportStatus::parse(&status).map_err(|_| Error::NotFound)?;
+        if let Some(t) = merged {
+            let s: Option<String> = sqlx::query_scalar("SELECT status FROM reports WHERE id = $1")
+                .bind(t)
+                .fetch_optional(&self.pool)
+                .await?;
+            if let Some(s) = s.and_then(|s| ReportStatus::parse(&s).ok()) {
+                status = s;
+            }
+        }
+        let events: Vec<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT at, to_status FROM report_events WHERE report_id = $1 AND to_status IS NOT NULL ORDER BY at, id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut history: Vec<(i64, String)> = Vec::new();
+        for (at, to) in events {
+            let Some(s) = to.and_then(|s| ReportStatus::parse(&s).ok()) else {
+                continue;
+            };
+            let p = if s == ReportStatus::Digabung {
+                status.public()
+            } else {
+                s.public()
+            };
+            if history.last().map(|(_, l)| l.as_str()) != Some(p.as_str()) {
+                history.push((at, p.as_str().to_string()));
+            }
+        }
+        Ok(PublicReport {
+            tracking_code: code,
+            category,
+            status: status.public().as_str().to_string(),
+            created_at,
+            history,
+        })
+    }
+
+    /// Counts of open reports by status in the actor's scope, for the home page.
+    pub async fn report_counts(&self, ctx: &Ctx) -> Result<Vec<(String, i64)>> {
+        ctx.require(Action::ReportView, None)?;
+        let mut f = Filter::default();
+        f.scope(&ctx.actor.scope, "region_code", "kab_code", "prov_code");
+        f.push("status IN ('baru', 'ditinjau', 'ditangani')".into());
+        Ok(f.query_as(format!(
+            "SELECT status, COUNT(*) AS n FROM reports{} GROUP BY status ORDER BY status",
+            f.where_sql()
+        ))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+/// Hide reporter contacts and people's phones and NIKs.
+pub(crate) fn mask_report(report: &mut Report, people: &mut [Person]) {
+    if report.reporter_name.is_some() {
+        report.reporter_name = Some("•••".into());
+    }
+    report.reporter_phone = report.reporter_phone.as_deref().map(mask_phone);
+    mask_people(people);
+}
+
+pub(crate) fn mask_people(people: &mut [Person]) {
+    for p in people {
+        p.phone = p.phone.as_deref().map(mask_phone);
+        p.nik = p.nik.as_deref().map(mask_nik);
+        if p.village.is_some() {
+            p.village = Some("•••".into());
+        }
+    }
+}
+
+pub fn invalid(field: &'static str, code: &'static str) -> Error {
+    Error::Invalid(FieldErrors(vec![benteng_domain::FieldError {
+        field,
+        code,
+    }]))
+}
+
+async fn insert_person(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    report_id: i64,
+    p: &ValidPerson,
+) -> Result<()> {
+    sqlx::query("INSERT INTO report_people (report_id, role, name, name_key, phone, nik, sex, minor, village, note, kab_code) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT kab_code FROM reports WHERE id = $1))")
+        .bind(report_id)
+        .bind(p.role.as_str())
+        .bind(p.name.clone())
+        .bind(p.name.as_deref().map(name_key).filter(|k| !k.is_empty()))
+        .bind(p.phone.clone())
+        .bind(p.nik.clone())
+        .bind(p.sex.clone())
+        .bind(p.minor as i64)
+        .bind(p.village.clone())
+        .bind(p.note.clone())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn add_event(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    report_id: i64,
+    ctx: Option<&Ctx>,
+    kind: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    body: Option<String>,
+) -> Result<()> {
+    sqlx::query("INSERT INTO report_events (report_id, at, user_id, kind, from_status, to_status, body) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(report_id)
+        .bind(crate::now())
+        .bind(ctx.map(|c| c.actor.user_id))
+        .bind(kind.to_string())
+        .bind(from.map(str::to_string))
+        .bind(to.map(str::to_string))
+        .bind(body)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Move a report to `to` as a side effect (a referral or a case opened), when allowed.
+pub(crate) async fn advance_report(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    ctx: &Ctx,
+    id: i64,
+    to: ReportStatus,
+) -> Result<()> {
+    let from: String = sqlx::query_scalar("SELECT status FROM reports WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    if let Ok(from) = ReportStatus::parse(&from) {
+        if from.can_move_to(to) {
+            sqlx::query("UPDATE reports SET status = $1, updated_at = $2 WHERE id = $3")
+                .bind(to.as_str())
+                .bind(crate::now())
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            add_event(
+                tx,
+                id,
+                Some(ctx),
+                "status",
+                Some(from.as_str()),
+                Some(to.as_str()),
+                None,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,369 @@
+//! Triage: indicators and the priority score, assignment, status changes, merging duplicates
+//! and added information.
+
+use super::*;
+
+impl Db {
+    /// Recompute and store the priority from the current indicators, people and links.
+    async fn refresh_priority(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        id: i64,
+    ) -> Result<Priority> {
+        let (category, indicators, departure_soon): (String, String, i64) = sqlx::query_as(
+            "SELECT category, indicators, departure_soon FROM reports WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+        let people: Vec<(String, Option<String>, Option<String>, i64)> = sqlx::query_as(
+            "SELECT role, name, phone, minor FROM report_people WHERE report_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
+        let valid: Vec<ValidPerson> = people
+            .iter()
+            .map(|(role, name, phone, minor)| ValidPerson {
+                role: PersonRole::parse(role).unwrap_or(PersonRole::Saksi),
+                name: name.clone(),
+                phone: phone.clone(),
+                nik: None,
+                sex: None,
+                minor: *minor == 1,
+                village: None,
+                note: None,
+            })
+            .collect();
+        let linked = self.count_links(&valid, Some(id)).await?;
+        let ind: Vec<&str> = indicators.split(',').filter(|s| !s.is_empty()).collect();
+        let p = priority(
+            &self.weights,
+            &PriorityInput {
+                category: Category::parse(&category).ok(),
+                indicators: &ind,
+                minor: valid
+                    .iter()
+                    .any(|p| p.minor && p.role == PersonRole::Korban),
+                departure_soon: departure_soon == 1,
+                recruiter_known: valid.iter().any(|p| {
+                    p.role == PersonRole::Perekrut && (p.name.is_some() || p.phone.is_some())
+                }),
+                linked_reports: linked,
+            },
+        );
+        sqlx::query("UPDATE reports SET priority = $1, priority_reasons = $2, updated_at = $3 WHERE id = $4")
+            .bind(p.score)
+            .bind(p.encode_reasons())
+            .bind(crate::now())
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(p)
+    }
+
+    /// Tick the trafficking indicators of a report; the priority follows.
+    pub async fn set_indicators(&self, ctx: &Ctx, id: i64, codes: &[String]) -> Result<Priority> {
+        let (place, _) = self.report_place(ctx, id, Action::ReportTriage).await?;
+        let clean = clean_indicators(codes.iter().map(String::as_str));
+        if clean.len() != codes.iter().filter(|c| !c.trim().is_empty()).count() {
+            return Err(invalid("indicators", "err-invalid-choice"));
+        }
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE reports SET indicators = $1 WHERE id = $2")
+            .bind(clean.join(","))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let p = self.refresh_priority(&mut tx, id).await?;
+        add_event(
+            &mut tx,
+            id,
+            Some(ctx),
+            "indicators",
+            None,
+            None,
+            Some(clean.join(", ")),
+        )
+        .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "indicators",
+                entity: "report",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: Some(format!("priority={}", p.score)),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    /// Assign a report to an officer whose area covers it (or to nobody).
+    pub async fn assign_report(&self, ctx: &Ctx, id: i64, user_id: Option<i64>) -> Result<()> {
+        let (place, _) = self.report_place(ctx, id, Action::ReportTriage).await?;
+        let name = match user_id {
+            Some(uid) => {
+                let ok = match self.actor(uid).await? {
+                    Some((a, u)) => {
+                        a.role == Role::Petugas
+                            && benteng_domain::can(&a, Action::ReportTriage, Some(&place))
+                            && u.active == 1
+                    }
+                    None => false,
+                };
+                if !ok {
+                    return Err(invalid("assigned_to", "err-officer-not-eligible"));
+                }
+                self.actor(uid).await?.map(|(_, u)| u.full_name)
+            }
+            None => None,
+        };
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE reports SET assigned_to = $1, updated_at = $2 WHERE id = $3")
+            .bind(user_id)
+            .bind(crate::now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        add_event(&mut tx, id, Some(ctx), "assigned", None, None, name).await?;
+        if let Some(uid) = user_id.filter(|u| *u != ctx.actor.user_id) {
+            outbox::notify(
+                &mut tx,
+                &[uid],
+                &Notice {
+                    kind: "report_assigned",
+                    link: format!("/laporan/{id}"),
+                    subject: id.to_string(),
+                },
+            )
+            .await?;
+        }
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "assign",
+                entity: "report",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: user_id.map(|u| format!("user={u}")),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Move a report to another status with a note, as the state machine allows.
+    pub async fn change_report_status(&self, ctx: &Ctx, id: i64, i: &StatusInput) -> Result<()> {
+        let (place, from) = self.report_place(ctx, id, Action::ReportTriage).await?;
+        let mut e = FieldErrors::new();
+        let to = e.check("status", ReportStatus::parse(&i.status));
+        let note = e.check("note", required_text(&i.note, 2000));
+        if let Some(to) = to {
+            if !from.can_move_to(to) {
+                e.add("status", "err-status-transition");
+            }
+        }
+        e.into_result()?;
+        let (Some(to), Some(note)) = (to, note) else {
+            return Err(Error::Invalid(FieldErrors::new()));
+        };
+        let mut tx = self.begin().await?;
+        let n = sqlx::query(
+            "UPDATE reports SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+        )
+        .bind(to.as_str())
+        .bind(crate::now())
+        .bind(id)
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            // Someone else changed it meanwhile.
+            return Err(Error::Conflict("status", "err-changed-meanwhile"));
+        }
+        add_event(
+            &mut tx,
+            id,
+            Some(ctx),
+            "status",
+            Some(from.as_str()),
+            Some(to.as_str()),
+            Some(note),
+        )
+        .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "status",
+                entity: "report",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: Some(format!("{}->{}", from.as_str(), to.as_str())),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Mark a report as a duplicate of another (by id or tracking code); it closes as merged
+    /// and its people then count as links of the other.
+    pub async fn merge_report(&self, ctx: &Ctx, id: i64, i: &MergeInput) -> Result<i64> {
+        let (place, from) = self.report_place(ctx, id, Action::ReportTriage).await?;
+        let target: Option<i64> = match parse_tracking_code(&i.into) {
+            Ok(code) => {
+                sqlx::query_scalar("SELECT id FROM reports WHERE tracking_code = $1")
+                    .bind(code)
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
+            Err(_) => i.into.trim().trim_start_matches('#').parse::<i64>().ok(),
+        };
+        let note = optional_text(&i.note, 2000).map_err(|c| invalid("note", c))?;
+        let target = target.ok_or_else(|| invalid("into", "err-report-not-found"))?;
+        if target == id {
+            return Err(invalid("into", "err-merge-self"));
+        }
+        if !from.can_merge() {
+            return Err(invalid("into", "err-status-transition"));
+        }
+        let (_, tstatus) = self
+            .report_place(ctx, target, Action::ReportTriage)
+            .await
+            .map_err(|e| match e {
+                Error::NotFound | Error::Forbidden => invalid("into", "err-report-not-found"),
+                e => e,
+            })?;
+        if tstatus == ReportStatus::Digabung {
+            return Err(invalid("into", "err-merge-into-merged"));
+        }
+        let mut tx = self.begin().await?;
+        // Only if nobody changed its status meanwhile, as for every status change.
+        let n = sqlx::query("UPDATE reports SET status = 'digabung', merged_into = $1, updated_at = $2 WHERE id = $3 AND status = $4")
+            .bind(target)
+            .bind(crate::now())
+            .bind(id)
+            .bind(from.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(Error::Conflict("status", "err-changed-meanwhile"));
+        }
+        // The target must still be a live report: two merges at once (A into B, B into A)
+        // would otherwise leave both merged into each other.
+        let live = sqlx::query(
+            "UPDATE reports SET updated_at = $1 WHERE id = $2 AND status <> 'digabung'",
+        )
+        .bind(crate::now())
+        .bind(target)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if live == 0 {
+            return Err(Error::Conflict("into", "err-merge-into-merged"));
+        }
+        add_event(
+            &mut tx,
+            id,
+            Some(ctx),
+            "merged",
+            Some(from.as_str()),
+            Some("digabung"),
+            Some(format!("#{target} {}", note.clone().unwrap_or_default())),
+        )
+        .await?;
+        add_event(
+            &mut tx,
+            target,
+            Some(ctx),
+            "merged_from",
+            None,
+            None,
+            Some(format!("#{id}")),
+        )
+        .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "merge",
+                entity: "report",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: Some(format!("into={target}")),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(target)
+    }
+
+    /// Add information (and files) to a report: village users and officers.
+    pub async fn add_report_info(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        body: &str,
+        files: &[CleanFile],
+        store: &dyn BlobStore,
+    ) -> Result<()> {
+        let (place, status) = self.report_place(ctx, id, Action::ReportAddInfo).await?;
+        let body = required_text(body, 5000).map_err(|c| invalid("body", c))?;
+        if status == ReportStatus::Digabung {
+            return Err(invalid("body", "err-report-merged"));
+        }
+        if files.len() > MAX_FILES {
+            return Err(invalid("files", "err-too-many-files"));
+        }
+        let keys = self.store_files(store, files).await?;
+        let now = crate::now();
+        let mut tx = self.begin().await?;
+        for (f, key) in files.iter().zip(&keys) {
+            sqlx::query("INSERT INTO report_attachments (report_id, storage_key, content_type, size, file_name, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(id)
+                .bind(key.clone())
+                .bind(f.content_type)
+                .bind(f.bytes.len() as i64)
+                .bind(f.file_name.clone())
+                .bind(ctx.actor.user_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        add_event(&mut tx, id, Some(ctx), "info", None, None, Some(body)).await?;
+        sqlx::query("UPDATE reports SET updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        self.index_report(&mut tx, id).await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "add_info",
+                entity: "report",
+                entity_id: Some(id.to_string()),
+                region: Some(&place),
+                detail: Some(format!("files={}", files.len())),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
