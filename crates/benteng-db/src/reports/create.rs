@@ -381,7 +381,11 @@ impl Db {
     }
 
     /// How many other reports share a phone or a distinctive name with these people.
-    pub(super) async fn count_links(&self, people: &[ValidPerson], except: Option<i64>) -> Result<i64> {
+    pub(super) async fn count_links(
+        &self,
+        people: &[ValidPerson],
+        except: Option<i64>,
+    ) -> Result<i64> {
         let mut f = Filter::default();
         let mut ors = Vec::new();
         for p in people {

@@ -11,7 +11,7 @@ fn filled(v: &Option<String>) -> bool {
 
 /// Words shorter than this match whole words only; longer ones also match words they begin
 /// ("sendang" finds "Sendangbiru"). SQLite's full-text table keeps a prefix index for every
-/// beginning of 3 to 12 letters (migration 0025), so such a search reads the matches newest
+/// beginning of 3 to 16 letters (migration 0025), so such a search reads the matches newest
 /// first and stops at the page; a one- or two-letter beginning would gather thousands of
 /// words' matches before the first row ("pa": nearly every report) and finds little anyone
 /// wants.

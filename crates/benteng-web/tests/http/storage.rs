@@ -53,9 +53,12 @@ async fn migrations_and_region_loading_are_idempotent() {
         // plans (.cargo/config.toml); without them report pages served a third as many.
         assert_eq!(db.sqlite_pragma("qpsg").await.unwrap(), "1");
         assert_eq!(db.sqlite_pragma("memstatus_off").await.unwrap(), "1");
-        // Word searches read prefixes of 3 to 12 letters from their own indexes (0025).
+        // Word searches read prefixes of 3 to 16 letters from their own indexes (0025).
         let fts = db.sqlite_pragma("report_fts").await.unwrap();
-        assert!(fts.contains("prefix = '3 4 5 6 7 8 9 10 11 12'"), "{fts}");
+        assert!(
+            fts.contains("prefix = '3 4 5 6 7 8 9 10 11 12 13 14 15 16'"),
+            "{fts}"
+        );
     }
 }
 
