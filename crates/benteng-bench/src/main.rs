@@ -19,6 +19,10 @@ use reqwest::Client;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// As `benteng serve` (crates/benteng-cli/src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
