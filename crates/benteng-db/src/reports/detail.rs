@@ -36,9 +36,16 @@ fn json_rows(backend: Backend, cols: &str, from: &str, order: &str) -> String {
     }
 }
 
-/// Decode a [`json_rows`] column.
+/// Decode a [`json_rows`] column. The error names the kind and the place only: serde's own
+/// message may quote the value, and these lists hold phone numbers and NIKs.
 fn from_json_rows<T: serde::de::DeserializeOwned>(json: &str) -> Result<Vec<T>> {
-    serde_json::from_str(json).map_err(|e| Error::Other(anyhow::anyhow!("report page list: {e}")))
+    serde_json::from_str(json).map_err(|e| {
+        Error::Other(anyhow::anyhow!(
+            "report page list: {:?} error at column {}",
+            e.classify(),
+            e.column()
+        ))
+    })
 }
 
 impl Db {
@@ -425,5 +432,20 @@ impl Db {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_that_does_not_decode_is_an_error_without_its_values() {
+        let rows: Vec<(i64, String)> = from_json_rows(r#"[[1, "Siti"], [2, "Joko"]]"#).unwrap();
+        assert_eq!(rows, [(1, "Siti".to_string()), (2, "Joko".to_string())]);
+        let e = from_json_rows::<(i64, i64)>(r#"[[1, "081234567890"]]"#).unwrap_err();
+        let message = e.to_string();
+        assert!(message.contains("report page list"), "{message}");
+        assert!(!message.contains("0812"), "{message}");
     }
 }
