@@ -18,6 +18,7 @@ struct DetailExtra {
     attachments_json: String,
     officers_json: String,
     agencies_json: String,
+    referrals_json: String,
 }
 
 /// A correlated subquery giving the rows of `from` as one JSON array of arrays (`cols` in
@@ -85,9 +86,9 @@ impl Db {
             "FROM report_attachments t WHERE t.report_id = r.id",
             "t.id",
         );
-        // Read for every actor and dropped below for those who may not assign or refer: the
-        // permission needs the report's place, known only from this row.
-        let (officers, agencies) = if choices {
+        // Read for every actor and dropped below for those who may not assign, refer or see
+        // referrals: the permission needs the report's place, known only from this row.
+        let (officers, agencies, referrals) = if choices {
             (
                 json_rows(
                     b,
@@ -103,14 +104,25 @@ impl Db {
                     "FROM agencies g WHERE g.active = 1",
                     "g.name, g.id",
                 ),
+                // The order of `Db::list_referrals`.
+                json_rows(
+                    b,
+                    "f.id, f.agency_id, g.name, f.purpose, f.status, f.due_date, f.created_at, u.full_name",
+                    "FROM referrals f JOIN agencies g ON g.id = f.agency_id JOIN users u ON u.id = f.created_by \
+                     WHERE f.report_id = r.id",
+                    "CASE WHEN f.status IN ('terkirim', 'diterima') THEN 0 ELSE 1 END, \
+                     CASE WHEN f.status IN ('terkirim', 'diterima') THEN f.due_date ELSE '' END, \
+                     f.created_at DESC, f.id DESC",
+                ),
             )
         } else {
-            ("'[]'".to_string(), "'[]'".to_string())
+            let none = || "'[]'".to_string();
+            (none(), none(), none())
         };
         let mut q = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
             "SELECT {REPORT_COLUMNS}, (SELECT c.id FROM cases c WHERE c.report_id = r.id) AS case_id, \
              r.origin_kind, r.origin_id, {people} AS people_json, {events} AS events_json, \
-             {attachments} AS attachments_json, {officers} AS officers_json, {agencies} AS agencies_json \
+             {attachments} AS attachments_json, {officers} AS officers_json, {agencies} AS agencies_json, {referrals} AS referrals_json \
              {REPORT_JOINS} WHERE r.id = $1"
         )))
         .bind(id);
@@ -260,6 +272,33 @@ impl Db {
         } else {
             Vec::new()
         };
+        let referrals = if ctx.allows(Action::ReferralView, Some(&place))
+            && ctx.actor.role != Role::Mitra
+        {
+            type ReferralJson = (i64, i64, String, String, String, String, i64, String);
+            from_json_rows::<ReferralJson>(&extra.referrals_json)?
+                .into_iter()
+                .map(
+                    |(rid, agency_id, agency_name, purpose, status, due_date, created_at, by)| {
+                        crate::referrals::ReferralRow {
+                            id: rid,
+                            report_id: id,
+                            tracking_code: report.tracking_code.clone(),
+                            category: report.category.clone(),
+                            agency_id,
+                            agency_name,
+                            purpose,
+                            status,
+                            due_date,
+                            created_at,
+                            created_by_name: by,
+                        }
+                    },
+                )
+                .collect()
+        } else {
+            Vec::new()
+        };
         let origin = match (extra.origin_kind, extra.origin_id) {
             (Some(kind), Some(oid)) => self.origin_of(&kind, oid).await?,
             _ => None,
@@ -284,6 +323,7 @@ impl Db {
             case_id: extra.case_id,
             officers,
             agencies,
+            referrals,
         })
     }
 

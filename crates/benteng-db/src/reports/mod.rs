@@ -243,6 +243,11 @@ pub struct ReportDetail {
     /// id, name, kind.
     #[serde(skip)]
     pub agencies: Vec<(i64, String, String)>,
+    /// The report's referrals for its page ([`Db::get_report_page`], for the roles that see
+    /// referrals on it: not partner agencies, who see their own in their inbox), pending first
+    /// by due date, then the newest; all of them (a report has a handful).
+    #[serde(skip)]
+    pub referrals: Vec<crate::referrals::ReferralRow>,
 }
 
 /// What a resident sees behind their tracking code.

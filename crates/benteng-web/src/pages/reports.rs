@@ -15,7 +15,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use benteng_db::referrals::{ReferralInput, ReferralQuery, ReferralRow};
+use benteng_db::referrals::{ReferralInput, ReferralRow};
 use benteng_db::reports::{
     MergeInput, PersonInput, PublicReport, ReportDetail, ReportInput, ReportQuery, ReportRow,
     StatusInput,
@@ -768,23 +768,7 @@ async fn show_page(
     } else {
         Vec::new()
     };
-    let referrals =
-        if ctx.allows(Action::ReferralView, Some(&place)) && ctx.actor.role != Role::Mitra {
-            state
-                .db
-                .list_referrals(
-                    ctx,
-                    &ReferralQuery {
-                        report_id: Some(id),
-                        ..Default::default()
-                    },
-                    50,
-                )
-                .await?
-                .items
-        } else {
-            Vec::new()
-        };
+    let referrals = std::mem::take(&mut d.referrals);
     let groups = [
         (IndicatorGroup::Proses, "indicator-group-proses"),
         (IndicatorGroup::Cara, "indicator-group-cara"),

@@ -576,6 +576,14 @@ async fn triage_referral_and_case_through_the_pages() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let referral = loc.unwrap();
     assert!(referral.starts_with("/rujukan/"));
+    // The report's page lists it for the officer and the Kanwil.
+    for who in [&officer, &kanwil] {
+        let (_, seen) = app.get(who, &page).await;
+        assert!(
+            seen.contains(&format!(r#"<a href="{referral}">Polres Malang</a>"#)),
+            "the referral on the report's page"
+        );
+    }
 
     // Another agency does not see it; the police accept, act and finish.
     let disnaker = app.login("disnaker.malang").await;
