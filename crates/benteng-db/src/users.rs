@@ -476,7 +476,28 @@ impl Db {
 
     /// Build the actor for an active user: role, flags and the scope in force today.
     pub async fn actor(&self, user_id: i64) -> Result<Option<(Actor, User)>> {
-        let Some(u) = self.user_by_id(user_id).await? else {
+        // The user and their office's area in force today in one statement: this runs on
+        // every signed-in request, and on PostgreSQL every statement is a round trip.
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            user: User,
+            area: Option<String>,
+        }
+        let agg = match self.backend {
+            crate::Backend::Sqlite => "group_concat(a.region_code, ',')",
+            crate::Backend::Postgres => "string_agg(a.region_code, ',')",
+        };
+        let row = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLS}, (SELECT {agg} FROM office_areas a WHERE a.office_id = users.office_id \
+             AND a.valid_from <= $2 AND (a.valid_to IS NULL OR a.valid_to > $2)) AS area \
+             FROM users WHERE id = $1"
+        )))
+        .bind(user_id)
+        .bind(benteng_domain::values::format_date(crate::today()))
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(Row { user: u, area }) = row else {
             return Ok(None);
         };
         if u.active != 1 {
@@ -491,8 +512,15 @@ impl Db {
             Role::Kanwil => region.map(Scope::Province).unwrap_or(Scope::Nothing),
             Role::Desa => region.map(Scope::Village).unwrap_or(Scope::Nothing),
             Role::Petugas => match u.office_id {
-                Some(o) => {
-                    let codes = self.office_area_on(o, crate::today()).await?;
+                Some(_) => {
+                    // As `Db::office_area_on`: valid codes, in order.
+                    let mut codes: Vec<RegionCode> = area
+                        .as_deref()
+                        .unwrap_or("")
+                        .split(',')
+                        .filter_map(|c| RegionCode::parse(c).ok())
+                        .collect();
+                    codes.sort_by(|a, b| a.as_str().cmp(b.as_str()));
                     if codes.is_empty() {
                         Scope::Nothing
                     } else {
