@@ -8,7 +8,7 @@
 //! figures go to docs/performance.md.
 //!
 //! With `BENTENG_BENCH_REPORTS=N` it also generates N early-warning reports in Jawa Timur
-//! (`Db::generate_reports`) and measures the report pages: the officer's queue, an older page
+//! (`benteng_fixtures::generate::generate_reports`) and measures the report pages: the officer's queue, an older page
 //! of all reports, report pages with their linked reports, full-text and phone search, the
 //! kanwil's province-wide list and the API's queue.
 
@@ -59,7 +59,7 @@ async fn main() -> Result<()> {
     );
 
     const SEED: u64 = 20_261_129;
-    let demo = db.load_demo().await?;
+    let demo = benteng_fixtures::demo::load_demo(&db).await?;
     // A database kept from an earlier run (BENTENG_BENCH_DATABASE_URL): give the bench users a
     // known password and measure what is there instead of seeding again.
     let reused = demo.already_loaded;
@@ -84,9 +84,9 @@ async fn main() -> Result<()> {
             .unwrap_or_default()
     };
     let generated = if reused {
-        (reports > 0).then(|| benteng_db::generate::GenerateReport {
+        (reports > 0).then(|| benteng_fixtures::generate::GenerateReport {
             reports,
-            recurring_phones: benteng_db::generate::recurring_phones(SEED),
+            recurring_phones: benteng_fixtures::generate::recurring_phones(SEED),
             ..Default::default()
         })
     } else {
@@ -98,7 +98,8 @@ async fn main() -> Result<()> {
         );
         if migrants > 0 {
             let t = Instant::now();
-            let g = db.generate_migrants(migrants, SEED).await?;
+            let g =
+                benteng_fixtures::generate_migrants::generate_migrants(&db, migrants, SEED).await?;
             println!(
                 "calon PMI: {} residents, {} settled steps, {} left without the procedure, in {:.0} s",
                 g.migrants,
@@ -109,7 +110,7 @@ async fn main() -> Result<()> {
         }
         if reports > 0 {
             let t = Instant::now();
-            let g = db.generate_reports(reports, SEED).await?;
+            let g = benteng_fixtures::generate::generate_reports(&db, reports, SEED).await?;
             println!(
                 "reports: {} reports ({} open), {} people, {} events, ids {}..={} in {:.0} s \
                  (inserting {:.0} s, ANALYZE {:.0} s)",
@@ -139,7 +140,7 @@ async fn main() -> Result<()> {
     println!(
         "{analyze} in {} s; database size {:.0} MB",
         t.elapsed().as_secs(),
-        db.database_bytes().await? as f64 / 1e6
+        benteng_fixtures::generate::database_bytes(&db).await? as f64 / 1e6
     );
 
     // As `benteng serve` does at start-up.
@@ -225,7 +226,7 @@ async fn bench_migrants(
     password: &dyn Fn(&str) -> String,
 ) -> Result<()> {
     // And a resident of the officer's area (Kabupaten Malang) for the detail page.
-    let (total, id) = db.migrant_bench_sample().await?;
+    let (total, id) = benteng_fixtures::generate_migrants::migrant_bench_sample(db).await?;
     for user in ["pimpasa.malang", "kanwil.jatim"] {
         println!("\n== calon PMI ({total} in the register), {user}: {clients} clients, {seconds} s per page");
         let sessions = Arc::new(logins(base, user, &password(user), clients).await?);
@@ -308,7 +309,7 @@ fn header() {
 async fn bench_reports(
     db: &Db,
     base: &str,
-    g: &benteng_db::generate::GenerateReport,
+    g: &benteng_fixtures::generate::GenerateReport,
     clients: usize,
     seconds: u64,
     password: &dyn Fn(&str) -> String,

@@ -175,8 +175,8 @@ impl Config {
     }
 
     /// The delivery settings (channels, WhatsApp number, digest).
-    pub fn notify(&self) -> benteng_web::NotifyConfig {
-        benteng_web::NotifyConfig {
+    pub fn notify(&self) -> benteng_app::jobs::NotifyConfig {
+        benteng_app::jobs::NotifyConfig {
             public_url: if self.public_url.trim().is_empty() {
                 format!("http://{}", self.bind)
             } else {

@@ -188,7 +188,7 @@ async fn load_regions(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_demo(report: &benteng_db::demo::DemoReport) {
+fn print_demo(report: &benteng_fixtures::demo::DemoReport) {
     if report.already_loaded {
         println!("Data demo sudah dimuat sebelumnya (demo data already loaded); kata sandi tidak ditampilkan lagi.");
         return;
@@ -334,8 +334,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Worker => {
             let db = open(&cfg).await?;
             let notify = cfg.notify();
-            let channels = benteng_web::worker::Channels::from_config(&notify)?;
-            let w = benteng_web::worker::Worker::new(db, channels, &notify);
+            let channels = benteng_app::jobs::Channels::from_config(&notify)?;
+            let w = benteng_app::jobs::Worker::new(db, channels, &notify);
             println!("Benteng worker {} berjalan (Ctrl+C untuk berhenti)", w.name);
             w.run(std::time::Duration::from_secs(2), shutdown_signal())
                 .await;
@@ -344,9 +344,15 @@ async fn main() -> anyhow::Result<()> {
         Command::Demo => {
             let db = open(&cfg).await?;
             load_regions(&db).await?;
-            print_demo(&db.load_demo().await.map_err(explain)?);
+            print_demo(
+                &benteng_fixtures::demo::load_demo(&db)
+                    .await
+                    .map_err(explain)?,
+            );
             let store = benteng_db::storage::FsStore::new(&cfg.upload_dir)?;
-            db.load_demo_reports(&store).await.map_err(explain)?;
+            benteng_fixtures::demo::load_demo_reports(&db, &store)
+                .await
+                .map_err(explain)?;
             Ok(())
         }
     }
@@ -382,9 +388,15 @@ async fn serve(cfg: Config, demo: bool, bind: Option<String>) -> anyhow::Result<
 
 async fn serve_app(cfg: Config, db: Db, demo: bool, bind: Option<String>) -> anyhow::Result<()> {
     if demo {
-        print_demo(&db.load_demo().await.map_err(explain)?);
+        print_demo(
+            &benteng_fixtures::demo::load_demo(&db)
+                .await
+                .map_err(explain)?,
+        );
         let store = benteng_db::storage::FsStore::new(&cfg.upload_dir)?;
-        let n = db.load_demo_reports(&store).await.map_err(explain)?;
+        let n = benteng_fixtures::demo::load_demo_reports(&db, &store)
+            .await
+            .map_err(explain)?;
         if n > 0 {
             println!("Laporan demo dimuat: {n} (demo reports loaded).");
         }
@@ -400,11 +412,11 @@ async fn serve_app(cfg: Config, db: Db, demo: bool, bind: Option<String>) -> any
         }
     });
     let app = benteng_web::Application::build(web, db.clone()).await?;
-    benteng_web::spawn_referral_watch(db.clone());
+    benteng_app::jobs::spawn_referral_watch(db.clone());
     if cfg.worker {
-        benteng_web::worker::spawn(db.clone(), &cfg.notify())?;
+        benteng_app::jobs::spawn(db.clone(), &cfg.notify())?;
     }
-    benteng_web::spawn_housekeeping(db);
+    benteng_app::jobs::spawn_housekeeping(db);
     let addr = app.local_addr();
     println!("Benteng berjalan di http://{addr}/ (Ctrl+C untuk berhenti)");
     tracing::info!(%addr, "listening");

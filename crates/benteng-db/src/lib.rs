@@ -14,11 +14,8 @@ pub mod cases;
 mod credentials;
 mod csv_rows;
 pub mod delivery;
-pub mod demo;
 pub mod desa_binaan;
 pub mod events;
-pub mod generate;
-pub mod generate_migrants;
 pub mod guide;
 pub mod migrants;
 mod migrate;
@@ -266,9 +263,19 @@ impl Db {
         self
     }
 
+    /// The rule set in force, to hand to a domain rule that keeps it.
+    pub fn rule_set(&self) -> std::sync::Arc<benteng_domain::rules::RuleSet> {
+        self.rules.clone()
+    }
+
     /// The rule set in force.
     pub fn rules(&self) -> &benteng_domain::rules::RuleSet {
         &self.rules
+    }
+
+    /// The priority weights in force.
+    pub fn priority_weights(&self) -> &benteng_domain::report::PriorityWeights {
+        &self.weights
     }
 
     /// Use these priority weights from now on (set once at start from the configuration).
@@ -355,6 +362,14 @@ pub mod de {
 }
 
 impl Db {
+    /// The connection pool, for `benteng-fixtures` only: its benchmark generators write
+    /// hundreds of thousands of rows as multi-row statements, which no repository function
+    /// should offer. Handlers and use cases never reach the pool.
+    #[doc(hidden)]
+    pub fn fixtures_pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// Run one statement that takes no parameters (administration: CREATE/DROP DATABASE in
     /// tests and tools). Never pass user input here.
     pub async fn execute_raw(&self, sql: &str) -> Result<()> {

@@ -101,11 +101,16 @@ fn parse(i: &P3miInput, e: &mut FieldErrors) -> Option<Valid> {
     })
 }
 
+impl P3mi {
+    /// The licence's state today (revoked, past its end date, or in force).
+    pub fn licence(&self) -> LicenceStatus {
+        let until = self.valid_until.as_deref().and_then(|d| date(d).ok());
+        LicenceStatus::on(until, self.revoked == 1, crate::today())
+    }
+}
+
 fn with_status(mut p: P3mi) -> P3mi {
-    let until = p.valid_until.as_deref().and_then(|d| date(d).ok());
-    p.status = LicenceStatus::on(until, p.revoked == 1, crate::today())
-        .as_str()
-        .to_string();
+    p.status = p.licence().as_str().to_string();
     p
 }
 

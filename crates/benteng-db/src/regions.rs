@@ -200,7 +200,7 @@ impl Db {
     }
 
     /// Internal lookup without a policy check: region names are public reference data.
-    pub(crate) async fn region_by_code(&self, code: &str) -> Result<Option<Region>> {
+    pub async fn region_by_code(&self, code: &str) -> Result<Option<Region>> {
         Ok(sqlx::query_as::<_, Region>(
             "SELECT code, name, level, parent_code FROM regions WHERE code = $1",
         )
@@ -211,7 +211,7 @@ impl Db {
 
     /// A village (desa/kelurahan) code typed into a form: parsed, at village level and in the
     /// region list, or an error on `field` (a Fluent id) and `None`.
-    pub(crate) async fn known_village(
+    pub async fn known_village(
         &self,
         input: &str,
         field: &'static str,

@@ -1,9 +1,21 @@
 //! Helpers for building SQL with numbered `$n` parameters, and the scope filter.
 
+use benteng_domain::report::ReportStatus;
 use benteng_domain::{RegionCode, Scope};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::QueryAs;
 use sqlx::{Any, AssertSqlSafe};
+
+/// `'baru', 'ditinjau', 'ditangani'`: the open report statuses of the domain
+/// ([`ReportStatus::OPEN`]) as SQL literals. Literals, not parameters, so that the planner
+/// can match the partial indexes on open reports.
+pub fn open_report_statuses() -> String {
+    ReportStatus::OPEN
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// A value bound to a dynamically built query.
 #[derive(Debug, Clone)]
@@ -111,4 +123,16 @@ pub fn kab_and_prov(code: &RegionCode) -> (Option<String>, String) {
         .map(|c| c.as_str().to_string());
     let prov = code.as_str()[..2].to_string();
     (kab, prov)
+}
+
+#[cfg(test)]
+mod open_status_tests {
+    /// The partial indexes on open reports (migration 0008) name the statuses literally; a
+    /// query only uses them when its term is the same text.
+    #[test]
+    fn open_statuses_match_the_partial_indexes() {
+        let migration = include_str!("../migrations/0008_report_indexes.sql");
+        let term = format!("WHERE status IN ({})", super::open_report_statuses());
+        assert!(migration.contains(&term), "{term}");
+    }
 }

@@ -12,8 +12,10 @@ async fn old_name_keys_are_recomputed() {
     let (rows, _) =
         benteng_db::regions::parse_csv(benteng_db::regions::WILAYAH_CSV, |c| c.starts_with("35"));
     db.load_regions(&rows).await.unwrap();
-    db.load_demo().await.unwrap();
-    db.generate_reports(20, 3).await.unwrap();
+    benteng_fixtures::demo::load_demo(&db).await.unwrap();
+    benteng_fixtures::generate::generate_reports(&db, 20, 3)
+        .await
+        .unwrap();
     // What an older version stored for "Moch. Darto", and a key that was never set.
     db.execute_raw(
         "UPDATE report_people SET name = 'Moch. Darto', name_key = 'darto muhamad' WHERE id = 1",

@@ -1,8 +1,8 @@
 //! Overdue referrals: the sweep announces each one once to both sides, and the overdue filter
 //! finds it (SQLite; the HTTP tests run the same flows on PostgreSQL).
 
+use benteng_app::reports::{PersonInput, ReportInput};
 use benteng_db::referrals::{ReferralInput, ReferralQuery};
-use benteng_db::reports::{PersonInput, ReportInput};
 use benteng_db::storage::FsStore;
 use benteng_db::{Ctx, Db};
 
@@ -27,26 +27,26 @@ async fn overdue_referrals_are_announced_once_and_filtered() {
         c.len() <= 5 || c.starts_with("35.07.")
     });
     db.load_regions(&rows).await.unwrap();
-    db.load_demo().await.unwrap();
+    benteng_fixtures::demo::load_demo(&db).await.unwrap();
     let store = FsStore::new(dir.path().join("up")).unwrap();
-    let (report, _) = db
-        .submit_public_report(
-            &ReportInput {
-                category: "korban".into(),
-                description: "Kakak saya ditahan paspornya oleh majikan".into(),
-                region_code: "35.07.04.2007".into(),
-                people: vec![PersonInput {
-                    role: "korban".into(),
-                    name: "Sulastri".into(),
-                    ..Default::default()
-                }],
+    let (report, _) = benteng_app::reports::file_public(
+        &db,
+        &ReportInput {
+            category: "korban".into(),
+            description: "Kakak saya ditahan paspornya oleh majikan".into(),
+            region_code: "35.07.04.2007".into(),
+            people: vec![PersonInput {
+                role: "korban".into(),
+                name: "Sulastri".into(),
                 ..Default::default()
-            },
-            &[],
-            &store,
-        )
-        .await
-        .unwrap();
+            }],
+            ..Default::default()
+        },
+        &[],
+        &store,
+    )
+    .await
+    .unwrap();
     let officer = ctx(&db, "pimpasa.malang").await;
     let bp3mi: i64 = db
         .agency_choices(&ctx(&db, "admin.demo").await)

@@ -24,8 +24,10 @@ async fn long_lists_count_to_a_bound_and_search_newest_first() {
     let (rows, _) =
         benteng_db::regions::parse_csv(benteng_db::regions::WILAYAH_CSV, |c| c.starts_with("35"));
     db.load_regions(&rows).await.unwrap();
-    db.load_demo().await.unwrap();
-    db.generate_reports(3000, 7).await.unwrap();
+    benteng_fixtures::demo::load_demo(&db).await.unwrap();
+    benteng_fixtures::generate::generate_reports(&db, 3000, 7)
+        .await
+        .unwrap();
     let kanwil = ctx(&db, "kanwil.jatim").await;
 
     let all = ReportQuery {

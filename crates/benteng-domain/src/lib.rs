@@ -13,6 +13,7 @@
 pub mod coordination;
 pub mod event;
 pub mod field;
+pub mod intake;
 pub mod migrant;
 pub mod nik;
 pub mod offer;

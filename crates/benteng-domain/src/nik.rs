@@ -203,6 +203,16 @@ impl fmt::Display for Nik {
     }
 }
 
+/// Show the region part of a NIK only (the first six digits: province, kabupaten/kota,
+/// kecamatan); the birth date and serial number become dots. Works on any text, so a stored
+/// NIK that never parsed is masked all the same.
+pub fn mask_nik(s: &str) -> String {
+    s.chars()
+        .enumerate()
+        .map(|(i, c)| if i < 6 { c } else { '•' })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,5 +329,11 @@ mod tests {
                 prop_assert_eq!(Nik::parse(n.as_str()).unwrap(), n);
             }
         }
+    }
+
+    #[test]
+    fn masking_keeps_only_the_region() {
+        assert_eq!(mask_nik("3507045708950001"), "350704••••••••••");
+        assert_eq!(mask_nik("3507"), "3507");
     }
 }

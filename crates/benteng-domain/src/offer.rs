@@ -161,8 +161,68 @@ pub fn check(a: &Answers, rules: &RuleSet, today: Date) -> (Verdict, Vec<OfferRu
     (verdict, hits)
 }
 
+/// What the register's entry says about an offer for `destination`: a revoked or expired
+/// licence first, then whether the company's placement permits cover the country.
+pub fn company_standing(
+    licence: crate::p3mi::LicenceStatus,
+    countries: &[&str],
+    destination: Option<&str>,
+) -> Company {
+    use crate::p3mi::LicenceStatus;
+    match licence {
+        LicenceStatus::Kedaluwarsa => Company::Kedaluwarsa,
+        LicenceStatus::Dicabut => Company::Dicabut,
+        LicenceStatus::Aktif if destination.is_some_and(|d| !countries.contains(&d)) => {
+            Company::NegaraLain
+        }
+        LicenceStatus::Aktif => Company::Terdaftar,
+    }
+}
+
+/// Whether what the resident typed names this company: the same name (case, spacing and
+/// punctuation aside, with or without "PT") or the same licence number. A similar name is a
+/// different company, and a favourite trick of unlicensed recruiters.
+pub fn same_company(name: &str, licence_no: &str, typed: &str) -> bool {
+    let norm = |s: &str| {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .filter(|w| w != "pt")
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let licence: String = typed.split_whitespace().collect::<String>().to_uppercase();
+    norm(name) == norm(typed) || licence_no == licence
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_register_decides_the_company_standing() {
+        use crate::p3mi::LicenceStatus::*;
+        let c = ["MY", "TW"];
+        assert_eq!(company_standing(Aktif, &c, Some("TW")), Company::Terdaftar);
+        assert_eq!(company_standing(Aktif, &c, None), Company::Terdaftar);
+        assert_eq!(company_standing(Aktif, &c, Some("SA")), Company::NegaraLain);
+        assert_eq!(
+            company_standing(Kedaluwarsa, &c, Some("TW")),
+            Company::Kedaluwarsa
+        );
+        assert_eq!(company_standing(Dicabut, &c, Some("SA")), Company::Dicabut);
+    }
+
+    #[test]
+    fn a_similar_name_is_another_company() {
+        assert!(same_company("PT Maju Jaya", "KEP.1/2023", "maju  jaya"));
+        assert!(same_company("PT Maju Jaya", "KEP.1/2023", "PT. MAJU JAYA"));
+        assert!(same_company("PT Maju Jaya", "KEP.1/2023", "kep.1/2023"));
+        assert!(!same_company(
+            "PT Maju Jaya",
+            "KEP.1/2023",
+            "Maju Jaya Abadi"
+        ));
+    }
+
     use super::*;
     use time::macros::date;
 

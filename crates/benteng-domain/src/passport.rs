@@ -82,7 +82,7 @@ impl Decision {
 /// tourist or umrah trip by a young resident of a kantong PMI village deserves a question.
 pub const PLACEMENT_COUNTRIES: &[&str] = &["MY", "SA", "TW", "HK", "SG", "KR", "JP", "AE", "QA"];
 
-/// What the applicant declared and showed. Values are already validated by the data layer.
+/// What the applicant declared and showed, read by the interview use case (`benteng-app`).
 #[derive(Debug, Clone, Default)]
 pub struct Applicant {
     pub nik: Option<String>,

@@ -28,6 +28,18 @@ pub fn optional_text(input: &str, max: usize) -> Result<Option<String>, &'static
     Ok(Some(t.to_string()))
 }
 
+/// An ISO 3166-1 alpha-2 country code (two letters, any case); empty means `None`. Which
+/// countries a form offers is the form's choice; this is only the code's shape.
+pub fn optional_country(input: &str) -> Result<Option<String>, &'static str> {
+    match input.trim() {
+        "" => Ok(None),
+        d if d.len() == 2 && d.chars().all(|c| c.is_ascii_alphabetic()) => {
+            Ok(Some(d.to_uppercase()))
+        }
+        _ => Err("err-invalid-choice"),
+    }
+}
+
 /// A non-negative whole number up to a sane bound; empty means `None`.
 pub fn optional_count(input: &str, max: i64) -> Result<Option<i64>, &'static str> {
     let t = input.trim().replace(['.', ','], "");
@@ -126,6 +138,14 @@ pub fn optional_email(input: &str) -> Result<Option<String>, &'static str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn country_codes_are_two_letters() {
+        assert_eq!(optional_country(" my "), Ok(Some("MY".into())));
+        assert_eq!(optional_country(""), Ok(None));
+        assert_eq!(optional_country("MYS"), Err("err-invalid-choice"));
+        assert_eq!(optional_country("M1"), Err("err-invalid-choice"));
+    }
+
     use super::*;
 
     #[test]

@@ -4,10 +4,11 @@
 //! Internal details go to the log only.
 
 use crate::i18n::{from_accept_language, Tr};
-use crate::pages::render_error_page;
+use askama::Template;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
+use axum::response::Html;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use benteng_domain::FieldErrors;
@@ -261,4 +262,25 @@ pub fn urlencode(s: &str) -> String {
         }
     }
     out
+}
+
+/// The friendly page for an error, in the caller's language (`templates/error.html`).
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    tr: Tr,
+    status: u16,
+    message: String,
+}
+
+fn render_error_page(tr: &Tr, status: StatusCode, title: &str) -> Response {
+    let page = ErrorPage {
+        tr: tr.clone(),
+        status: status.as_u16(),
+        message: tr.t(title),
+    };
+    match page.render() {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(_) => status.into_response(),
+    }
 }

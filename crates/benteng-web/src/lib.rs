@@ -7,16 +7,18 @@
 mod api;
 mod ctx;
 mod error;
-mod i18n;
+/// Translations live in their own crate so that the worker and the PDFs share them.
+use benteng_i18n as i18n;
 mod metrics;
 mod pages;
 mod pdf;
 mod security;
 mod session_store;
-pub mod worker;
 mod xlsx;
 
 use axum::Router;
+use benteng_app::jobs as worker;
+pub use benteng_app::jobs::NotifyConfig;
 use benteng_db::Db;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -50,33 +52,6 @@ pub struct WebConfig {
     pub public_reports_per_hour: u32,
     /// Delivery channels, the WhatsApp number and the digest (coordination module).
     pub notify: NotifyConfig,
-}
-
-/// Settings of the coordination module's delivery.
-#[derive(Debug, Clone)]
-pub struct NotifyConfig {
-    /// The address users reach Benteng at, for links in e-mail, WhatsApp and SMS.
-    pub public_url: String,
-    pub email: Option<benteng_notify::EmailConfig>,
-    pub whatsapp: Option<benteng_notify::WhatsAppConfig>,
-    /// The office whose officers answer messages to the WhatsApp number.
-    pub whatsapp_office_id: Option<i64>,
-    pub sms: Option<benteng_notify::SmsConfig>,
-    /// Hour of the day (WIB) after which the daily digest is made.
-    pub digest_hour: u8,
-}
-
-impl Default for NotifyConfig {
-    fn default() -> Self {
-        NotifyConfig {
-            public_url: "http://127.0.0.1:8080".into(),
-            email: None,
-            whatsapp: None,
-            whatsapp_office_id: None,
-            sms: None,
-            digest_hour: 17,
-        }
-    }
 }
 
 impl Default for WebConfig {
@@ -212,33 +187,4 @@ fn router(state: AppState) -> Router {
     let api = api::routes();
     let app = Router::new().merge(pages).nest("/api/v1", api);
     security::wrap(app, state)
-}
-
-/// Announce overdue referrals every ten minutes while the server runs.
-pub fn spawn_referral_watch(db: Db) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
-        loop {
-            tick.tick().await;
-            match db.notify_overdue_referrals().await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(referrals = n, "overdue referrals announced"),
-                Err(e) => tracing::warn!(error = %e, "announcing overdue referrals failed"),
-            }
-        }
-    });
-}
-
-/// Remove expired sessions and tokens every hour while the server runs.
-pub fn spawn_housekeeping(db: Db) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            tick.tick().await;
-            match db.purge_expired().await {
-                Ok(n) => tracing::debug!(removed = n, "expired sessions purged"),
-                Err(e) => tracing::warn!(error = %e, "purging sessions failed"),
-            }
-        }
-    });
 }

@@ -3,147 +3,7 @@
 
 use super::*;
 
-fn parse_people(people: &[PersonInput], e: &mut FieldErrors) -> Vec<ValidPerson> {
-    let mut out = Vec::new();
-    if people.len() > MAX_PEOPLE {
-        e.add("people", "err-too-many-people");
-        return out;
-    }
-    for p in people.iter().filter(|p| !p.is_blank()) {
-        let role = e.check("people", PersonRole::parse(&p.role));
-        let name = e.check("people", optional_text(&p.name, 120)).flatten();
-        let phone = if p.phone.trim().is_empty() {
-            None
-        } else {
-            e.check("people", PhoneNumber::parse(&p.phone))
-                .map(|p| p.as_str().to_string())
-        };
-        let nik = e.check("people", parse_nik(&p.nik)).flatten();
-        let sex = match p.sex.trim() {
-            "" => None,
-            "L" | "P" => Some(p.sex.trim().to_string()),
-            _ => {
-                e.add("people", "err-invalid-choice");
-                None
-            }
-        };
-        let village = e.check("people", optional_text(&p.village, 120)).flatten();
-        let note = e.check("people", optional_text(&p.note, 500)).flatten();
-        if name.is_none() && phone.is_none() && nik.is_none() {
-            e.add("people", "err-person-needs-identity");
-        }
-        if let Some(role) = role {
-            out.push(ValidPerson {
-                role,
-                name,
-                phone,
-                nik,
-                sex,
-                minor: ticked(&p.minor),
-                village,
-                note,
-            });
-        }
-    }
-    out
-}
-
-struct ValidReport {
-    category: Category,
-    description: String,
-    village: RegionCode,
-    places: Option<String>,
-    destination_country: Option<String>,
-    incident_date: Option<String>,
-    departure_soon: bool,
-    anonymous: bool,
-    reporter_name: Option<String>,
-    reporter_phone: Option<String>,
-    people: Vec<ValidPerson>,
-}
-
 impl Db {
-    async fn parse_report(
-        &self,
-        i: &ReportInput,
-        public: bool,
-        forced_village: Option<RegionCode>,
-    ) -> Result<ValidReport> {
-        let mut e = FieldErrors::new();
-        let category = e.check("category", Category::parse(&i.category));
-        let description = e.check("description", required_text(&i.description, 5000));
-        let village = match forced_village {
-            Some(v) => Some(v),
-            // Nothing chosen yet is its own message: "choose the village", not "invalid code".
-            None if i.region_code.trim().is_empty() => {
-                e.add("region_code", "err-village-choose");
-                None
-            }
-            None => {
-                self.known_village(&i.region_code, "region_code", &mut e)
-                    .await?
-            }
-        };
-        let places = e.check("places", optional_text(&i.places, 500)).flatten();
-        let country = i.destination_country.trim().to_uppercase();
-        let destination_country = if country.is_empty() {
-            None
-        } else if COUNTRIES.contains(&country.as_str()) {
-            Some(country)
-        } else {
-            e.add("destination_country", "err-invalid-choice");
-            None
-        };
-        let incident_date = if i.incident_date.trim().is_empty() {
-            None
-        } else {
-            match date(&i.incident_date) {
-                Ok(d) if d > crate::today() => {
-                    e.add("incident_date", "err-date-future");
-                    None
-                }
-                Ok(d) => Some(format_date(d)),
-                Err(c) => {
-                    e.add("incident_date", c);
-                    None
-                }
-            }
-        };
-        // A public reporter who does not tick "anonymous" must leave a way to be reached.
-        let anonymous = public && (i.anonymous.is_none() || ticked(&i.anonymous));
-        let (reporter_name, reporter_phone) = if public && !anonymous {
-            let n = e.check("reporter_name", required_text(&i.reporter_name, 120));
-            let p = if i.reporter_phone.trim().is_empty() {
-                e.add("reporter_phone", "err-required");
-                None
-            } else {
-                e.check("reporter_phone", PhoneNumber::parse(&i.reporter_phone))
-                    .map(|p| p.as_str().to_string())
-            };
-            (n, p)
-        } else {
-            (None, None)
-        };
-        let people = parse_people(&i.people, &mut e);
-        e.into_result()?;
-        match (category, description, village) {
-            (Some(category), Some(description), Some(village)) => Ok(ValidReport {
-                category,
-                description,
-                village,
-                places,
-                destination_country,
-                incident_date,
-                departure_soon: ticked(&i.departure_soon),
-                anonymous,
-                reporter_name,
-                reporter_phone,
-                people,
-            }),
-            _ => Err(Error::Invalid(FieldErrors::new())),
-        }
-    }
-
     /// Store cleaned files before the rows that point at them.
     pub(crate) async fn store_files(
         &self,
@@ -162,62 +22,35 @@ impl Db {
         Ok(keys)
     }
 
-    /// A report from the public form. Committed (with its files stored) before the tracking
-    /// code is returned, so an acknowledged report survives a crash.
-    pub async fn submit_public_report(
+    /// A report from the public form (read by `benteng_app::reports`). Committed (with its
+    /// files stored) before the tracking code is returned, so an acknowledged report survives
+    /// a crash.
+    pub async fn insert_public_report(
         &self,
-        i: &ReportInput,
+        v: NewReport,
         files: &[CleanFile],
         store: &dyn BlobStore,
     ) -> Result<(i64, String)> {
-        let v = self.parse_report(i, true, None).await?;
         self.insert_report(None, v, Source::Publik, files, store, None)
             .await
     }
 
-    /// A report by a signed-in user: a village user reports for their own village.
-    pub async fn create_report(
+    /// A report by a signed-in user, in their scope. `source` is the user's kind (village or
+    /// officer) unless given; `origin` (`pesan` or `whatsapp`, and the message id) is linked
+    /// both ways in the same transaction, and a message already turned into a report is
+    /// refused.
+    pub async fn insert_user_report(
         &self,
         ctx: &Ctx,
-        i: &ReportInput,
-        files: &[CleanFile],
-        store: &dyn BlobStore,
-    ) -> Result<(i64, String)> {
-        self.create_report_from(ctx, i, files, store, None, None)
-            .await
-    }
-
-    /// [`Db::create_report`] with where it came from: a WhatsApp message is filed with source
-    /// `whatsapp`; `origin` (`pesan` or `whatsapp`, and the message id) is linked both ways in
-    /// the same transaction, and a message already turned into a report is refused.
-    pub(crate) async fn create_report_from(
-        &self,
-        ctx: &Ctx,
-        i: &ReportInput,
+        v: NewReport,
         files: &[CleanFile],
         store: &dyn BlobStore,
         source: Option<Source>,
         origin: Option<(&'static str, i64)>,
     ) -> Result<(i64, String)> {
         ctx.require(Action::ReportCreate, None)?;
-        let forced = match (&ctx.actor.role, &ctx.actor.scope) {
-            (Role::Desa, benteng_domain::Scope::Village(v)) => Some(v.clone()),
-            _ => None,
-        };
-        let mut v = self.parse_report(i, false, forced).await?;
-        if source == Some(Source::Whatsapp) {
-            // The resident wrote from this number: it is how they can be reached.
-            v.anonymous = false;
-            v.reporter_phone = Some(i.reporter_phone.clone()).filter(|p| !p.is_empty());
-            v.reporter_name = Some(i.reporter_name.trim().to_string()).filter(|n| !n.is_empty());
-        }
         if !ctx.allows(Action::ReportCreate, Some(&v.village)) {
-            return Err(Error::Invalid(FieldErrors(vec![
-                benteng_domain::FieldError {
-                    field: "region_code",
-                    code: "err-region-out-of-scope",
-                },
-            ])));
+            return Err(invalid("region_code", "err-region-out-of-scope"));
         }
         let source = source.unwrap_or(if ctx.actor.role == Role::Desa {
             Source::Desa
@@ -231,7 +64,7 @@ impl Db {
     async fn insert_report(
         &self,
         ctx: Option<&Ctx>,
-        v: ValidReport,
+        v: NewReport,
         source: Source,
         files: &[CleanFile],
         store: &dyn BlobStore,
@@ -383,7 +216,7 @@ impl Db {
     /// How many other reports share a phone or a distinctive name with these people.
     pub(super) async fn count_links(
         &self,
-        people: &[ValidPerson],
+        people: &[NewPerson],
         except: Option<i64>,
     ) -> Result<i64> {
         let mut f = Filter::default();

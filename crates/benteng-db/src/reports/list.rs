@@ -82,7 +82,10 @@ impl Db {
             None | Some("") | Some("semua") => {}
             Some("terbuka") => {
                 by_priority = true;
-                f.push("r.status IN ('baru', 'ditinjau', 'ditangani')".into());
+                f.push(format!(
+                    "r.status IN ({})",
+                    crate::sql::open_report_statuses()
+                ));
             }
             Some(s) => {
                 let s = ReportStatus::parse(s).map_err(|c| invalid("status", c))?;

@@ -15,12 +15,11 @@ use crate::audit::{self, Event};
 use crate::outbox::{self, Notice};
 use crate::sql::{kab_and_prov, Filter};
 use crate::storage::{new_key, BlobStore, CleanFile};
-use crate::users::ticked;
 use crate::{Backend, Ctx, Db, Error, Page, Result};
 use benteng_domain::phone::mask_phone;
 use benteng_domain::report::{
     clean_indicators, name_key, name_key_links, parse_tracking_code, priority, tracking_code,
-    Category, PersonRole, Priority, PriorityInput, PriorityReason, ReportStatus, Source, COUNTRIES,
+    Category, PersonRole, Priority, PriorityInput, PriorityReason, ReportStatus, Source,
     TRACKING_CODE_LEN,
 };
 use benteng_domain::values::{date, format_date, optional_text, required_text};
@@ -35,73 +34,6 @@ mod triage;
 /// At most this many people per report, and files per submission.
 pub const MAX_PEOPLE: usize = 10;
 pub const MAX_FILES: usize = 5;
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct PersonInput {
-    /// korban (victim or at risk), perekrut (suspected recruiter) or saksi (witness).
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub role: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub name: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub phone: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub nik: String,
-    /// L or P.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub sex: String,
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub minor: Option<String>,
-    /// Village or address as the reporter knows it (free text).
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub village: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub note: String,
-}
-
-impl PersonInput {
-    fn is_blank(&self) -> bool {
-        [
-            &self.name,
-            &self.phone,
-            &self.nik,
-            &self.village,
-            &self.note,
-        ]
-        .iter()
-        .all(|s| s.trim().is_empty())
-    }
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct ReportInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub category: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub description: String,
-    /// The village (desa/kelurahan code) the report concerns. Village users' own village is used
-    /// whatever is sent.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub region_code: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub places: String,
-    /// ISO 3166-1 alpha-2.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub destination_country: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub incident_date: String,
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub departure_soon: Option<String>,
-    /// Public reports: ticked (or absent) means no contact details are kept.
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub anonymous: Option<String>,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub reporter_name: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub reporter_phone: String,
-    #[serde(default)]
-    pub people: Vec<PersonInput>,
-}
 
 /// A row of the queue.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -318,17 +250,7 @@ const REPORT_COLUMNS: &str = "r.id, r.tracking_code, r.category, r.status, r.sou
 const REPORT_JOINS: &str = "FROM reports r LEFT JOIN regions v ON v.code = r.region_code LEFT JOIN regions kc ON kc.code = v.parent_code \
     LEFT JOIN regions kb ON kb.code = r.kab_code LEFT JOIN users ru ON ru.id = r.reporter_user_id LEFT JOIN users au ON au.id = r.assigned_to";
 
-/// Validated people of a report.
-pub(crate) struct ValidPerson {
-    pub role: PersonRole,
-    pub name: Option<String>,
-    pub phone: Option<String>,
-    pub nik: Option<String>,
-    pub sex: Option<String>,
-    pub minor: bool,
-    pub village: Option<String>,
-    pub note: Option<String>,
-}
+pub(crate) use benteng_domain::intake::{NewPerson, NewReport};
 
 /// A 16-digit NIK (the full NIK check belongs to the safe-migration module; here only shape).
 pub fn parse_nik(s: &str) -> Result<Option<String>, &'static str> {
@@ -346,13 +268,7 @@ pub fn parse_nik(s: &str) -> Result<Option<String>, &'static str> {
     }
 }
 
-/// Show the region part of a NIK only.
-pub fn mask_nik(s: &str) -> String {
-    s.chars()
-        .enumerate()
-        .map(|(i, c)| if i < 6 { c } else { '•' })
-        .collect()
-}
+pub use benteng_domain::nik::mask_nik;
 
 impl Db {
     /// A report's place, after checking the actor may do `action` there.
@@ -488,7 +404,10 @@ impl Db {
         ctx.require(Action::ReportView, None)?;
         let mut f = Filter::default();
         f.scope(&ctx.actor.scope, "region_code", "kab_code", "prov_code");
-        f.push("status IN ('baru', 'ditinjau', 'ditangani')".into());
+        f.push(format!(
+            "status IN ({})",
+            crate::sql::open_report_statuses()
+        ));
         Ok(f.query_as(format!(
             "SELECT status, COUNT(*) AS n FROM reports{} GROUP BY status ORDER BY status",
             f.where_sql()
@@ -527,7 +446,7 @@ pub fn invalid(field: &'static str, code: &'static str) -> Error {
 async fn insert_person(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     report_id: i64,
-    p: &ValidPerson,
+    p: &NewPerson,
 ) -> Result<()> {
     sqlx::query("INSERT INTO report_people (report_id, role, name, name_key, phone, nik, sex, minor, village, note, kab_code) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT kab_code FROM reports WHERE id = $1))")

@@ -22,9 +22,9 @@ impl Db {
         .bind(id)
         .fetch_all(&mut **tx)
         .await?;
-        let valid: Vec<ValidPerson> = people
+        let valid: Vec<NewPerson> = people
             .iter()
-            .map(|(role, name, phone, minor)| ValidPerson {
+            .map(|(role, name, phone, minor)| NewPerson {
                 role: PersonRole::parse(role).unwrap_or(PersonRole::Saksi),
                 name: name.clone(),
                 phone: phone.clone(),

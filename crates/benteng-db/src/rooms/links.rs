@@ -1,8 +1,8 @@
 //! A message turned into a report, and the way back from a report to where it came from.
 
-use crate::reports::ReportInput;
 use crate::storage::BlobStore;
 use crate::{Ctx, Db, Error, Result};
+use benteng_domain::intake::NewReport;
 use benteng_domain::Action;
 use serde::Serialize;
 
@@ -18,13 +18,13 @@ pub enum Origin {
 impl Db {
     /// Turn a room message into a report, filed by the acting member, linked both ways in one
     /// transaction (a message already turned into a report is refused). The description is the
-    /// caller's (the form starts from the message's text).
+    /// caller's (the form starts from the message's text), read by `benteng_app::reports`.
     pub async fn message_to_report(
         &self,
         ctx: &Ctx,
         room_id: i64,
         message_id: i64,
-        i: &ReportInput,
+        v: NewReport,
         store: &dyn BlobStore,
     ) -> Result<(i64, String)> {
         ctx.require(Action::ReportCreate, None)?;
@@ -44,7 +44,7 @@ impl Db {
             Some(Some(_)) => return Err(Error::Conflict("message", "err-message-has-report")),
             Some(None) => {}
         }
-        self.create_report_from(ctx, i, &[], store, None, Some(("pesan", message_id)))
+        self.insert_user_report(ctx, v, &[], store, None, Some(("pesan", message_id)))
             .await
     }
 

@@ -12,10 +12,10 @@
 //!   they go through the outbox like every notification (row `channel = 'whatsapp'` with the
 //!   address and text on the row, recipient = the answering officer).
 
-use crate::reports::ReportInput;
 use crate::storage::BlobStore;
 use crate::{Ctx, Db, Error, Page, Result};
 use benteng_domain::coordination::{message_body, within_whatsapp_window};
+use benteng_domain::intake::NewReport;
 use benteng_domain::phone::mask_phone;
 use benteng_domain::report::Source;
 use benteng_domain::{Action, FieldErrors, PhoneNumber, Role};
@@ -271,7 +271,7 @@ impl Db {
         ctx: &Ctx,
         contact_id: i64,
         message_id: i64,
-        i: &ReportInput,
+        mut v: NewReport,
         store: &dyn BlobStore,
     ) -> Result<(i64, String)> {
         self.contact(ctx, contact_id).await?;
@@ -284,13 +284,13 @@ impl Db {
         .fetch_optional(&self.pool)
         .await?;
         let (phone, name) = row.ok_or(Error::NotFound)?;
-        let mut input = i.clone();
-        input.anonymous = None;
-        input.reporter_phone = phone;
-        input.reporter_name = name.unwrap_or_default();
-        self.create_report_from(
+        // The resident wrote from this number: it is how they can be reached.
+        v.anonymous = false;
+        v.reporter_phone = Some(phone).filter(|p| !p.is_empty());
+        v.reporter_name = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+        self.insert_user_report(
             ctx,
-            &input,
+            v,
             &[],
             store,
             Some(Source::Whatsapp),

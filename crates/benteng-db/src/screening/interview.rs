@@ -1,52 +1,28 @@
 //! The interview: screen an applicant, record the decision, list and count screenings.
 
-use super::WatchCache;
 use crate::audit::{self, Event};
 use crate::reports::{invalid, mask_nik};
 use crate::sql::{kab_and_prov, Filter};
 use crate::{Ctx, Db, Error, Page, Result};
-use benteng_domain::nik::{Nik, Sex};
-use benteng_domain::passport::{self, Applicant, Decision, Document, Level, Purpose};
-use benteng_domain::phone::PhoneNumber;
-use benteng_domain::screening::{Hit, Query, Reason};
-use benteng_domain::values::{date, format_date, optional_text, required_text};
+use benteng_domain::nik::Sex;
+use benteng_domain::passport::{self, Applicant, Decision, Level};
+use benteng_domain::screening::{Hit, Reason};
+use benteng_domain::values::{format_date, optional_text};
 use benteng_domain::{Action, FieldErrors, RegionCode, Role, Scope};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct ScreeningInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
+/// A screening as kept: the applicant as read (the NIK as typed, digits only), the domain's
+/// assessment and the hits the interviewer was shown.
+#[derive(Debug, Clone)]
+pub struct NewScreening {
     pub name: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub nik: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub birth_date: String,
-    /// `L` (laki-laki) or `P` (perempuan), as in reports.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub sex: String,
-    /// The applicant's village (desa code).
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub region_code: String,
-    /// wisata, umrah, kunjungan_keluarga, bekerja, belajar, bisnis, berobat or lainnya.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub purpose: String,
-    /// Destination country, ISO 3166 alpha-2.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub destination: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub job: String,
-    /// Ticked when the job is domestic work for a household.
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub domestic_work: Option<String>,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub sponsor_name: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub sponsor_phone: String,
-    /// Codes of the documents shown (ktp_el, kk, akta_lahir, rekomendasi_disnaker, e_pmi,
-    /// perjanjian_kerja, tiket_pulang, surat_sponsor, surat_izin_keluarga).
-    #[serde(default)]
-    pub documents: Vec<String>,
+    pub applicant: Applicant,
+    pub village: Option<RegionCode>,
+    pub job: Option<String>,
+    pub sponsor_name: Option<String>,
+    pub sponsor_phone: Option<String>,
+    pub assessment: passport::Assessment,
+    pub hits: Vec<StoredHit>,
 }
 
 /// A watchlist hit as stored with the screening and shown to the interviewer.
@@ -149,185 +125,30 @@ pub struct ScreeningStats {
 }
 
 impl Db {
-    /// Screen an applicant: validate, assess, store, audit. Returns the screening's id.
-    pub async fn screen_applicant(
-        &self,
-        ctx: &Ctx,
-        cache: &Arc<WatchCache>,
-        i: &ScreeningInput,
-    ) -> Result<i64> {
-        ctx.require(Action::ScreeningRun, None)?;
-        let mut e = FieldErrors::new();
-        let name = e.check("name", required_text(&i.name, 200));
-        // A NIK that is not valid is kept as typed (digits only) and flagged, never refused:
-        // the applicant's KTP is in front of the officer.
-        let nik_digits: Option<String> = {
-            let d: String = i.nik.chars().filter(char::is_ascii_digit).collect();
-            if i.nik.trim().is_empty() {
-                None
-            } else if d.is_empty() || d.len() > 16 {
-                e.add("nik", "err-nik-format");
-                None
-            } else {
-                Some(d)
-            }
-        };
-        let birth = match i.birth_date.trim() {
-            "" => None,
-            d => e.check("birth_date", date(d)),
-        };
-        let sex = match i.sex.trim() {
-            "" => None,
-            "l" | "L" => Some(Sex::Male),
-            "p" | "P" => Some(Sex::Female),
-            _ => {
-                e.add("sex", "err-invalid-choice");
-                None
-            }
-        };
-        let purpose = e.check("purpose", Purpose::parse(&i.purpose));
-        let destination = match i.destination.trim() {
-            "" => None,
-            d if d.len() == 2 && d.chars().all(|c| c.is_ascii_alphabetic()) => {
-                Some(d.to_uppercase())
-            }
-            _ => {
-                e.add("destination", "err-invalid-choice");
-                None
-            }
-        };
-        let job = e.check("job", optional_text(&i.job, 200)).flatten();
-        let sponsor_name = e
-            .check("sponsor_name", optional_text(&i.sponsor_name, 200))
-            .flatten();
-        let sponsor_phone = match i.sponsor_phone.trim() {
-            "" => None,
-            p => e
-                .check("sponsor_phone", PhoneNumber::parse(p))
-                .map(|p| p.as_str().to_string()),
-        };
-        let mut documents = Vec::new();
-        for d in &i.documents {
-            match Document::parse(d) {
-                Ok(d) if !documents.contains(&d) => documents.push(d),
-                Ok(_) => {}
-                Err(c) => e.add("documents", c),
-            }
-        }
-        let village = match i.region_code.trim() {
-            "" => None,
-            r => self.known_village(r, "region_code", &mut e).await?,
-        };
-        let (Some(name), Some(purpose), true) = (name, purpose, e.is_empty()) else {
-            return Err(Error::Invalid(e));
-        };
+    /// What the assessment needs to know of the applicant's village: reports filed there in
+    /// the last 90 days (not refused or merged) and whether it is a *kantong PMI*.
+    pub async fn village_risk_facts(&self, village: &RegionCode) -> Result<(i64, bool)> {
+        let since = crate::now() - 90 * 86_400;
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM reports WHERE region_code = $1 AND created_at >= $2 AND status NOT IN ('ditolak', 'digabung')",
+        )
+        .bind(village.as_str())
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        let k: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(kantong_pmi) FROM desa_binaan WHERE region_code = $1")
+                .bind(village.as_str())
+                .fetch_one(&self.pool)
+                .await?;
+        Ok((n, k.unwrap_or(0) == 1))
+    }
 
-        // What Benteng knows.
-        let built = cache.current(self).await?;
-        let applicant_hits = built.index.search(
-            &Query {
-                name: name.clone(),
-                birth_date: birth,
-                nik: nik_digits.clone(),
-                phones: Vec::new(),
-                sex,
-            },
-            5,
-        );
-        let sponsor_hits = match (&sponsor_name, &sponsor_phone) {
-            (None, None) => Vec::new(),
-            _ => built.index.search(
-                &Query {
-                    name: sponsor_name.clone().unwrap_or_default(),
-                    phones: sponsor_phone.iter().cloned().collect(),
-                    ..Default::default()
-                },
-                5,
-            ),
-        };
-        let mut hits = Vec::new();
-        for (who, list) in [("applicant", &applicant_hits), ("sponsor", &sponsor_hits)] {
-            for h in list.iter().filter(|h| h.alert || h.score >= 60) {
-                if let Some(s) = self.describe_hit(ctx, who, h).await? {
-                    hits.push(s);
-                }
-            }
-        }
-        let recruiter = |h: &StoredHit| h.category == "perekrut";
-        let applicant_hit = hits
-            .iter()
-            .filter(|h| h.who == "applicant")
-            .map(|h| (h.score, h.alert))
-            .max();
-        let sponsor_name_hit = hits
-            .iter()
-            .filter(|h| h.who == "sponsor" && recruiter(h))
-            .filter(|h| h.reasons.iter().any(|r| r.starts_with("name:")))
-            .map(|h| (h.score, h.alert))
-            .max();
-        let sponsor_phone_hit = hits.iter().any(|h| {
-            h.who == "sponsor" && recruiter(h) && h.reasons.iter().any(|r| r.starts_with("phone:"))
-        });
-        let (village_reports_90d, kantong_pmi) = match &village {
-            Some(v) => {
-                let since = crate::now() - 90 * 86_400;
-                let n: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM reports WHERE region_code = $1 AND created_at >= $2 AND status NOT IN ('ditolak', 'digabung')",
-                )
-                .bind(v.as_str())
-                .bind(since)
-                .fetch_one(&self.pool)
-                .await?;
-                let k: Option<i64> = sqlx::query_scalar(
-                    "SELECT MAX(kantong_pmi) FROM desa_binaan WHERE region_code = $1",
-                )
-                .bind(v.as_str())
-                .fetch_one(&self.pool)
-                .await?;
-                (n, k.unwrap_or(0) == 1)
-            }
-            None => (0, false),
-        };
-        let nik_region_known = match nik_digits.as_deref().map(Nik::parse) {
-            Some(Ok(n)) => Some(
-                self.region_by_code(n.region_code().as_str())
-                    .await?
-                    .is_some(),
-            ),
-            _ => None,
-        };
-        let applicant = Applicant {
-            nik: nik_digits.clone(),
-            birth_date: birth,
-            sex,
-            purpose: Some(purpose),
-            destination: destination.clone(),
-            domestic_work: crate::users::ticked(&i.domestic_work),
-            documents: documents.clone(),
-        };
-        let a = passport::assess(
-            &applicant,
-            &passport::Context {
-                today: Some(crate::today()),
-                nik_region_known,
-                applicant_hit,
-                sponsor_name_hit,
-                sponsor_phone_hit,
-                village_reports_90d,
-                kantong_pmi,
-                rules: Some(self.rules.clone()),
-            },
-        );
-        let findings: Vec<StoredFinding> = a
-            .findings
-            .iter()
-            .map(|f| StoredFinding {
-                code: f.code().into(),
-                weight: f.weight(),
-                arg: f.arg(),
-            })
-            .collect();
-        let (kab, _) = match &village {
+    /// Keep a screening with its assessment and hits, and audit it, in one transaction.
+    /// Returns its id.
+    pub async fn insert_screening(&self, ctx: &Ctx, s: &NewScreening) -> Result<i64> {
+        ctx.require(Action::ScreeningRun, None)?;
+        let (kab, _) = match &s.village {
             Some(v) => kab_and_prov(v),
             None => (None, String::new()),
         };
@@ -340,6 +161,17 @@ impl Db {
             }
             None => None,
         };
+        let a = &s.assessment;
+        let findings: Vec<StoredFinding> = a
+            .findings
+            .iter()
+            .map(|f| StoredFinding {
+                code: f.code().into(),
+                weight: f.weight(),
+                arg: f.arg(),
+            })
+            .collect();
+        let p = &s.applicant;
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO screenings (office_id, prov_code, region_code, kab_code, officer_id, applicant_name, nik, birth_date, sex, purpose, destination, job, domestic_work, \
@@ -348,21 +180,21 @@ impl Db {
         )
         .bind(ctx.actor.office_id)
         .bind(office_prov)
-        .bind(village.as_ref().map(|v| v.as_str().to_string()))
+        .bind(s.village.as_ref().map(|v| v.as_str().to_string()))
         .bind(kab)
         .bind(ctx.actor.user_id)
-        .bind(&name)
-        .bind(&nik_digits)
-        .bind(birth.map(format_date))
-        .bind(sex.map(|s| if s == Sex::Male { "L" } else { "P" }))
-        .bind(purpose.as_str())
-        .bind(&destination)
-        .bind(&job)
-        .bind(i64::from(applicant.domestic_work))
-        .bind(&sponsor_name)
-        .bind(&sponsor_phone)
+        .bind(&s.name)
+        .bind(&p.nik)
+        .bind(p.birth_date.map(format_date))
+        .bind(p.sex.map(|s| if s == Sex::Male { "L" } else { "P" }))
+        .bind(p.purpose.map(|p| p.as_str()))
+        .bind(&p.destination)
+        .bind(&s.job)
+        .bind(i64::from(p.domestic_work))
+        .bind(&s.sponsor_name)
+        .bind(&s.sponsor_phone)
         .bind(
-            documents
+            p.documents
                 .iter()
                 .map(|d| d.as_str())
                 .collect::<Vec<_>>()
@@ -371,7 +203,7 @@ impl Db {
         .bind(i64::from(a.score))
         .bind(a.level.as_str())
         .bind(serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into()))
-        .bind(serde_json::to_string(&hits).unwrap_or_else(|_| "[]".into()))
+        .bind(serde_json::to_string(&s.hits).unwrap_or_else(|_| "[]".into()))
         .bind(crate::now())
         .fetch_one(&mut *tx)
         .await?;
@@ -382,9 +214,9 @@ impl Db {
                 action: "screen",
                 entity: "screening",
                 entity_id: Some(id.to_string()),
-                region: village.as_ref(),
+                region: s.village.as_ref(),
                 sensitive: false,
-                detail: Some(format!("level={} hits={}", a.level.as_str(), hits.len())),
+                detail: Some(format!("level={} hits={}", a.level.as_str(), s.hits.len())),
             },
         )
         .await?;
@@ -394,7 +226,7 @@ impl Db {
 
     /// What the interviewer may see of a hit. Report people outside the officer's area are
     /// shown by name, kind and kabupaten only.
-    async fn describe_hit(&self, ctx: &Ctx, who: &str, h: &Hit) -> Result<Option<StoredHit>> {
+    pub async fn describe_hit(&self, ctx: &Ctx, who: &str, h: &Hit) -> Result<Option<StoredHit>> {
         let reasons: Vec<String> = h.reasons.iter().flat_map(Reason::codes).collect();
         let watched_name = h
             .reasons

@@ -133,14 +133,14 @@ pub(super) struct OfferResult {
 /// Check a job offer (no token needed): the same questions and rules as `/cek-tawaran`
 /// (fields `company`, `destination`, `job`, `visa`, `fee`, `contract` = ya/tidak, `training`,
 /// `age`, `recruiter`; all optional). Messages in the caller's language.
-#[utoipa::path(post, path = "/api/v1/public/offer-check", security(()), request_body = crate::pages::offer::OfferForm,
+#[utoipa::path(post, path = "/api/v1/public/offer-check", security(()), request_body = benteng_app::offer::OfferForm,
     responses((status = 200, body = OfferResult), (status = 422, body = Problem)))]
 pub(super) async fn offer_check(
     State(state): State<AppState>,
     headers: HeaderMap,
-    ApiJson(f): ApiJson<crate::pages::offer::OfferForm>,
+    ApiJson(f): ApiJson<benteng_app::offer::OfferForm>,
 ) -> Result<Json<OfferResult>, ApiError> {
-    let (answers, company) = crate::pages::offer::evaluate(&state, &f)
+    let (answers, company) = benteng_app::offer::evaluate(&state.db, &f)
         .await
         .map_err(ApiError::Invalid)?;
     let (verdict, rules) =

@@ -13,6 +13,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use benteng_app::reports::ReportInput;
 use benteng_db::cases::{
     Case, CaseDetail, CaseInput, CasePersonInput, CaseQuery, CaseStatusInput, ServiceInput,
 };
@@ -21,8 +22,7 @@ use benteng_db::referrals::{
     ReferralAnswer, ReferralDetail, ReferralInput, ReferralQuery, ReferralRow,
 };
 use benteng_db::reports::{
-    LinkedReport, MergeInput, PublicReport, ReportDetail, ReportInput, ReportQuery, ReportRow,
-    StatusInput,
+    LinkedReport, MergeInput, PublicReport, ReportDetail, ReportQuery, ReportRow, StatusInput,
 };
 use benteng_db::Page;
 use benteng_domain::report::Priority;
@@ -125,10 +125,8 @@ pub(super) async fn public_report_create(
     }
     let mut input = body.report;
     input.anonymous = anonymous_flag(body.anonymous)?;
-    let (_, tracking_code) = state
-        .db
-        .submit_public_report(&input, &[], &*state.store)
-        .await?;
+    let (_, tracking_code) =
+        benteng_app::reports::file_public(&state.db, &input, &[], &*state.store).await?;
     Ok((StatusCode::CREATED, Json(PublicReceipt { tracking_code })).into_response())
 }
 
@@ -198,7 +196,8 @@ pub(super) async fn report_create(
     ApiCaller(ctx): ApiCaller,
     ApiJson(i): ApiJson<ReportInput>,
 ) -> Result<Response, ApiError> {
-    let (id, tracking_code) = state.db.create_report(&ctx, &i, &[], &*state.store).await?;
+    let (id, tracking_code) =
+        benteng_app::reports::file(&state.db, &ctx, &i, &[], &*state.store).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedReport { id, tracking_code }),

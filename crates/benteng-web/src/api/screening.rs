@@ -15,8 +15,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use benteng_db::screening::batch::{read_people, screen_all};
 use benteng_db::screening::{
-    DecisionInput, ImportOutcome, RowError, ScreeningDetail, ScreeningInput, ScreeningQuery,
-    ScreeningRow, ScreeningStats, WatchInput, WatchQuery, WatchRow,
+    DecisionInput, ImportOutcome, RowError, ScreeningDetail, ScreeningQuery, ScreeningRow,
+    ScreeningStats, WatchInput, WatchQuery, WatchRow,
 };
 use benteng_db::Page;
 use benteng_domain::Action;
@@ -111,14 +111,14 @@ pub(super) async fn screenings(
 
 /// Screen an applicant (an interviewer: petugas with the pemeriksa flag). The assessment and
 /// watchlist hits are stored with the screening; read them at `/screenings/{id}`.
-#[utoipa::path(post, path = "/api/v1/screenings", request_body = ScreeningInput,
+#[utoipa::path(post, path = "/api/v1/screenings", request_body = benteng_app::screening::ScreeningInput,
     responses((status = 201, body = Created), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn screening_create(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
-    ApiJson(i): ApiJson<ScreeningInput>,
+    ApiJson(i): ApiJson<benteng_app::screening::ScreeningInput>,
 ) -> Result<Response, ApiError> {
-    let id = state.db.screen_applicant(&ctx, &state.watch, &i).await?;
+    let id = benteng_app::screening::screen_applicant(&state.db, &ctx, &state.watch, &i).await?;
     Ok(created(id))
 }
 

@@ -12,7 +12,7 @@ mod home;
 mod kept_files;
 mod migrants;
 mod notifications;
-pub(crate) mod offer;
+mod offer;
 mod offices;
 mod p3mi;
 mod referrals;
@@ -33,8 +33,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use benteng_domain::{can, Action, FieldErrors, Role};
-
-pub(crate) use notifications::notice_text;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -277,26 +275,6 @@ impl Pager {
             prev: (p.page > 1).then(|| link(p.page - 1)),
             next: (p.page < pages || p.more).then(|| link(p.page + 1)),
         }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    tr: Tr,
-    status: u16,
-    message: String,
-}
-
-pub fn render_error_page(tr: &Tr, status: StatusCode, title: &str) -> Response {
-    let page = ErrorPage {
-        tr: tr.clone(),
-        status: status.as_u16(),
-        message: tr.t(title),
-    };
-    match page.render() {
-        Ok(body) => (status, Html(body)).into_response(),
-        Err(_) => status.into_response(),
     }
 }
 

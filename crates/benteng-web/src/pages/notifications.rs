@@ -9,6 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use benteng_app::jobs::notice_text;
 use benteng_db::outbox::Notification;
 use serde::Deserialize;
 
@@ -35,43 +36,6 @@ struct ListPage {
 impl ListPage {
     fn text(&self, n: &Notification) -> String {
         notice_text(&self.l.tr, &n.kind, &n.subject)
-    }
-}
-
-/// The message of a notification: its kind's text with the record's short reference (also the
-/// text of e-mail, WhatsApp and SMS notifications).
-pub(crate) fn notice_text(tr: &crate::i18n::Tr, kind: &str, subject: &str) -> String {
-    let mut parts = subject.splitn(2, '|');
-    let first = parts.next().unwrap_or("");
-    let second = parts.next().unwrap_or("");
-    match kind {
-        "report_new" => {
-            tr.t1(
-                "notice-report_new",
-                "category",
-                tr.t(&format!("category-{first}")),
-            ) + " "
-                + second
-        }
-        "referral_answered" => {
-            tr.t1(
-                "notice-referral_answered",
-                "status",
-                tr.t(&format!("referral-status-{second}")),
-            ) + " "
-                + first
-        }
-        "alert" => {
-            tr.t1(
-                "notice-alert",
-                "severity",
-                tr.t(&format!("severity-{first}")),
-            ) + " "
-                + second
-        }
-        "mention" => tr.t2("notice-mention", "user", first, "room", second),
-        "digest" => subject.to_string(),
-        kind => tr.t(&format!("notice-{kind}")) + " " + first,
     }
 }
 

@@ -13,12 +13,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use benteng_app::offer::{evaluate, OfferForm};
+use benteng_app::reports::ReportInput;
 use benteng_db::p3mi::P3mi;
-use benteng_db::reports::ReportInput;
-use benteng_domain::offer::{check, Answers, Company, Job, Recruiter, Verdict, Visa};
+use benteng_domain::offer::{check, Job, Recruiter, Verdict, Visa};
 use benteng_domain::rules::{OfferRule, RuleSet};
 use benteng_domain::FieldErrors;
-use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -27,157 +27,12 @@ pub fn routes() -> Router<AppState> {
         .route("/cek-tawaran/aturan", get(rules_page))
 }
 
-/// The form's fields, as typed.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct OfferForm {
-    #[serde(default)]
-    pub company: String,
-    #[serde(default)]
-    pub destination: String,
-    #[serde(default)]
-    pub job: String,
-    #[serde(default)]
-    pub visa: String,
-    #[serde(default)]
-    pub fee: String,
-    #[serde(default)]
-    pub contract: String,
-    #[serde(default)]
-    pub training: Option<String>,
-    #[serde(default)]
-    pub age: String,
-    #[serde(default)]
-    pub recruiter: String,
-}
-
 /// The outcome shown under the form.
 pub struct Outcome {
     pub verdict: Verdict,
     pub rules: Vec<OfferRule>,
     /// The registered company the name matched, if any.
     pub company: Option<P3mi>,
-}
-
-/// Read the answers (every question may be skipped; what is given must be valid) and look the
-/// company up in the P3MI registry.
-pub async fn evaluate(
-    state: &AppState,
-    f: &OfferForm,
-) -> Result<(Answers, Option<P3mi>), FieldErrors> {
-    let mut e = FieldErrors::new();
-    let job = match f.job.trim() {
-        "" => None,
-        j => e.check("job", Job::parse(j)),
-    };
-    let visa = match f.visa.trim() {
-        "" => None,
-        v => e.check("visa", Visa::parse(v)),
-    };
-    let recruiter = match f.recruiter.trim() {
-        "" => None,
-        r => e.check("recruiter", Recruiter::parse(r)),
-    };
-    let destination = match f.destination.trim() {
-        "" => None,
-        d if d.len() == 2 && d.chars().all(|c| c.is_ascii_alphabetic()) => Some(d.to_uppercase()),
-        _ => {
-            e.add("destination", "err-invalid-choice");
-            None
-        }
-    };
-    let number = |v: &str, field: &'static str, max: i64, e: &mut FieldErrors| -> Option<i64> {
-        let digits: String = v
-            .chars()
-            .filter(|c| !matches!(c, '.' | ' ' | ','))
-            .collect();
-        match digits.as_str() {
-            "" => None,
-            d => match d.parse::<i64>() {
-                Ok(n) if (0..=max).contains(&n) => Some(n),
-                _ => {
-                    e.add(field, "err-number");
-                    None
-                }
-            },
-        }
-    };
-    let fee_rp = number(&f.fee, "fee", 10_000_000_000, &mut e);
-    let age = number(&f.age, "age", 120, &mut e);
-    let contract_seen = match f.contract.trim() {
-        "ya" => true,
-        "" | "tidak" => false,
-        _ => {
-            e.add("contract", "err-invalid-choice");
-            false
-        }
-    };
-    let name =
-        Some(f.company.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|n| !n.is_empty());
-    if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
-        e.add("company", "err-too-long");
-    }
-    if !e.is_empty() {
-        return Err(e);
-    }
-    let (company, found) = match name {
-        None => (Some(Company::TidakTahu), None),
-        Some(n) => match state.db.search_p3mi(&n, None).await {
-            // Only the same name or the same licence number counts: a company with a similar
-            // name is a different company (and a favourite trick of unlicensed recruiters).
-            Ok(page) => match page.items.into_iter().find(|p| same_company(p, &n)) {
-                None => (Some(Company::TidakTerdaftar), None),
-                Some(p) => {
-                    let c = match p.status.as_str() {
-                        "kedaluwarsa" => Company::Kedaluwarsa,
-                        "dicabut" => Company::Dicabut,
-                        _ if destination
-                            .as_ref()
-                            .is_some_and(|d| !p.countries.split(',').any(|c| c == d)) =>
-                        {
-                            Company::NegaraLain
-                        }
-                        _ => Company::Terdaftar,
-                    };
-                    (Some(c), Some(p))
-                }
-            },
-            Err(_) => (Some(Company::TidakTahu), None),
-        },
-    };
-    Ok((
-        Answers {
-            company,
-            destination,
-            job,
-            visa,
-            fee_rp,
-            contract_seen,
-            unofficial_training: f.training.is_some(),
-            age,
-            recruiter,
-        },
-        found,
-    ))
-}
-
-/// Whether what the resident typed names this company: the same name (case and spacing
-/// aside, with or without "PT") or the same licence number.
-fn same_company(p: &P3mi, typed: &str) -> bool {
-    let norm = |s: &str| {
-        let words: Vec<String> = s
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect();
-        let words: Vec<&str> = words
-            .iter()
-            .map(String::as_str)
-            .filter(|w| *w != "pt")
-            .collect();
-        words.join(" ")
-    };
-    let licence: String = typed.split_whitespace().collect::<String>().to_uppercase();
-    norm(&p.name) == norm(typed) || p.licence_no == licence
 }
 
 #[derive(Template)]
@@ -273,7 +128,7 @@ async fn run(
     v: Viewer,
     Form(f): Form<OfferForm>,
 ) -> Result<Response, WebError> {
-    match evaluate(&state, &f).await {
+    match evaluate(&state.db, &f).await {
         Ok((answers, company)) => {
             let (verdict, rules) = check(&answers, state.db.rules(), benteng_db::today());
             let outcome = Outcome {
@@ -364,7 +219,7 @@ async fn to_report(
     v: Viewer,
     Form(f): Form<OfferForm>,
 ) -> Result<Response, WebError> {
-    let (verdict, rules) = match evaluate(&state, &f).await {
+    let (verdict, rules) = match evaluate(&state.db, &f).await {
         Ok((answers, _)) => check(&answers, state.db.rules(), benteng_db::today()),
         Err(e) => {
             return page(

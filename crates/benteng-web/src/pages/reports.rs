@@ -15,10 +15,10 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use benteng_app::reports::{PersonInput, ReportInput};
 use benteng_db::referrals::{ReferralInput, ReferralRow};
 use benteng_db::reports::{
-    MergeInput, PersonInput, PublicReport, ReportDetail, ReportInput, ReportQuery, ReportRow,
-    StatusInput,
+    MergeInput, PublicReport, ReportDetail, ReportQuery, ReportRow, StatusInput,
 };
 use benteng_db::rooms::links::Origin;
 use benteng_domain::report::{
@@ -362,11 +362,7 @@ async fn public_submit(
         super::kept_files::clear(&v).await?;
         return form_page(&state, &v, true, i, cari, &e, StatusCode::TOO_MANY_REQUESTS).await;
     }
-    match state
-        .db
-        .submit_public_report(&i, &merged.files, &*state.store)
-        .await
-    {
+    match benteng_app::reports::file_public(&state.db, &i, &merged.files, &*state.store).await {
         // Post/redirect/get: reloading the confirmation must not send the report again. The
         // code waits in the sender's session, so only they see it at `/lapor/terkirim`.
         Ok((_, code)) => {
@@ -546,10 +542,7 @@ async fn create(
         )
         .await;
     }
-    match state
-        .db
-        .create_report(auth.ctx(), &i, &merged.files, &*state.store)
-        .await
+    match benteng_app::reports::file(&state.db, auth.ctx(), &i, &merged.files, &*state.store).await
     {
         Ok((id, _)) => {
             super::kept_files::clear(&auth.0).await?;

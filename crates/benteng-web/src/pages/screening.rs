@@ -14,10 +14,10 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use benteng_app::screening::{screen_applicant, ScreeningInput};
 use benteng_db::screening::batch::{read_people, screen_all};
 use benteng_db::screening::{
-    DecisionInput, RowError, ScreeningDetail, ScreeningInput, ScreeningQuery, ScreeningRow,
-    ScreeningStats,
+    DecisionInput, RowError, ScreeningDetail, ScreeningQuery, ScreeningRow, ScreeningStats,
 };
 use benteng_domain::passport::{Decision, Document, Level, Purpose};
 use benteng_domain::report::COUNTRIES;
@@ -294,11 +294,7 @@ async fn create(
     if pairs.iter().any(|(k, _)| k == "_cari") {
         return form_page(&state, &auth, i, cari, &FieldErrors::new(), StatusCode::OK).await;
     }
-    match state
-        .db
-        .screen_applicant(auth.ctx(), &state.watch, &i)
-        .await
-    {
+    match screen_applicant(&state.db, auth.ctx(), &state.watch, &i).await {
         Ok(id) => Ok(Redirect::to(&format!("/skrining/{id}")).into_response()),
         Err(e) => {
             let (status, e) = super::form_errors(e)?;

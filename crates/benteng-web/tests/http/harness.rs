@@ -1,7 +1,7 @@
 //! Start the real app with a fresh database and log users in.
 
-use benteng_db::demo::DemoReport;
 use benteng_db::Db;
+use benteng_fixtures::demo::DemoReport;
 use benteng_web::{Application, WebConfig};
 use reqwest::{Client, StatusCode};
 use std::collections::HashMap;
@@ -97,7 +97,7 @@ where
     let (db, guard) = fresh_db().await;
     db.migrate().await.unwrap();
     db.load_regions(&test_regions()).await.unwrap();
-    let report: DemoReport = db.load_demo().await.unwrap();
+    let report: DemoReport = benteng_fixtures::demo::load_demo(&db).await.unwrap();
     let logins = report
         .logins
         .iter()

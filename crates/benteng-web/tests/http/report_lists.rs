@@ -51,7 +51,9 @@ async fn an_officers_lists_page_through_their_area_in_order() {
     });
     assert!(bad.is_empty());
     app.db.load_regions(&rows).await.unwrap();
-    app.db.generate_reports(500, 11).await.unwrap();
+    benteng_fixtures::generate::generate_reports(&app.db, 500, 11)
+        .await
+        .unwrap();
 
     let uid = app
         .db

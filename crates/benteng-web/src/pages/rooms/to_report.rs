@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
-use benteng_db::reports::ReportInput;
+use benteng_app::reports::ReportInput;
 use benteng_domain::report::Category;
 use benteng_domain::FieldErrors;
 use serde::Deserialize;
@@ -159,10 +159,15 @@ pub(super) async fn create(
     Form(f): Form<ReportForm>,
 ) -> Result<Response, WebError> {
     let (id, mid) = (parse_id(&id)?, parse_id(&mid)?);
-    match state
-        .db
-        .message_to_report(auth.ctx(), id, mid, &f.input(), state.store.as_ref())
-        .await
+    match benteng_app::reports::from_room_message(
+        &state.db,
+        auth.ctx(),
+        id,
+        mid,
+        &f.input(),
+        state.store.as_ref(),
+    )
+    .await
     {
         Ok((rid, _)) => {
             flash_redirect(

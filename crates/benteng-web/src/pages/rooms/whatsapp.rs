@@ -182,10 +182,15 @@ pub(super) async fn report_create(
     Form(f): Form<ReportForm>,
 ) -> Result<Response, WebError> {
     let (id, mid) = (parse_id(&id)?, parse_id(&mid)?);
-    match state
-        .db
-        .whatsapp_to_report(auth.ctx(), id, mid, &f.input(), state.store.as_ref())
-        .await
+    match benteng_app::reports::from_whatsapp(
+        &state.db,
+        auth.ctx(),
+        id,
+        mid,
+        &f.input(),
+        state.store.as_ref(),
+    )
+    .await
     {
         Ok((rid, _)) => {
             flash_redirect(

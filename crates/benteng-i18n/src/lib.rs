@@ -186,13 +186,17 @@ mod tests {
     fn every_message_the_code_uses_exists() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let mut files = Vec::new();
-        for dir in [
-            "crates/benteng-web/src",
-            "crates/benteng-web/templates",
-            "crates/benteng-db/src",
-            "crates/benteng-domain/src",
-        ] {
-            let mut stack = vec![root.join(dir)];
+        // Every crate's sources and templates: messages may be named in any layer.
+        let mut dirs = Vec::new();
+        for c in std::fs::read_dir(root.join("crates")).unwrap().flatten() {
+            for sub in ["src", "templates"] {
+                if c.path().join(sub).is_dir() {
+                    dirs.push(c.path().join(sub));
+                }
+            }
+        }
+        for dir in dirs {
+            let mut stack = vec![dir];
             while let Some(d) = stack.pop() {
                 for e in std::fs::read_dir(&d).unwrap().flatten() {
                     let p = e.path();

@@ -10,15 +10,78 @@
 //!   subject (the same words as the in-app list); replies and digests carry their own text.
 //! - Links are absolute, on `public_url`.
 
-use crate::i18n::Tr;
-use crate::NotifyConfig;
 use benteng_db::delivery::{Claimed, Outcome};
 use benteng_db::rooms::digest::{DigestText, RoomActivity};
 use benteng_db::Db;
 use benteng_domain::coordination::Channel as ChannelKind;
+use benteng_i18n::Tr;
 use benteng_notify::{Channel, Delivery, Message};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// Settings of the coordination module's delivery.
+#[derive(Debug, Clone)]
+pub struct NotifyConfig {
+    /// The address users reach Benteng at, for links in e-mail, WhatsApp and SMS.
+    pub public_url: String,
+    pub email: Option<benteng_notify::EmailConfig>,
+    pub whatsapp: Option<benteng_notify::WhatsAppConfig>,
+    /// The office whose officers answer messages to the WhatsApp number.
+    pub whatsapp_office_id: Option<i64>,
+    pub sms: Option<benteng_notify::SmsConfig>,
+    /// Hour of the day (WIB) after which the daily digest is made.
+    pub digest_hour: u8,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        NotifyConfig {
+            public_url: "http://127.0.0.1:8080".into(),
+            email: None,
+            whatsapp: None,
+            whatsapp_office_id: None,
+            sms: None,
+            digest_hour: 17,
+        }
+    }
+}
+
+/// The message of a notification: its kind's text with the record's short reference (also the
+/// text of e-mail, WhatsApp and SMS notifications).
+pub fn notice_text(tr: &Tr, kind: &str, subject: &str) -> String {
+    let mut parts = subject.splitn(2, '|');
+    let first = parts.next().unwrap_or("");
+    let second = parts.next().unwrap_or("");
+    match kind {
+        "report_new" => {
+            tr.t1(
+                "notice-report_new",
+                "category",
+                tr.t(&format!("category-{first}")),
+            ) + " "
+                + second
+        }
+        "referral_answered" => {
+            tr.t1(
+                "notice-referral_answered",
+                "status",
+                tr.t(&format!("referral-status-{second}")),
+            ) + " "
+                + first
+        }
+        "alert" => {
+            tr.t1(
+                "notice-alert",
+                "severity",
+                tr.t(&format!("severity-{first}")),
+            ) + " "
+                + second
+        }
+        "mention" => tr.t2("notice-mention", "user", first, "room", second),
+        "digest" => subject.to_string(),
+        kind => tr.t(&format!("notice-{kind}")) + " " + first,
+    }
+}
 
 /// The configured channels.
 #[derive(Clone, Default)]
@@ -145,7 +208,7 @@ impl Worker {
             (Some(body), "wa_reply") => (tr.t("notice-wa_reply"), body.clone()),
             (Some(body), _) => (row.subject.clone(), body.clone()),
             (None, kind) => {
-                let text = crate::pages::notice_text(&tr, kind, &row.subject);
+                let text = notice_text(&tr, kind, &row.subject);
                 (text.clone(), text)
             }
         };
@@ -254,4 +317,33 @@ pub fn spawn(db: Db, cfg: &NotifyConfig) -> anyhow::Result<()> {
     let worker = Worker::new(db, channels, cfg);
     tokio::spawn(worker.run(Duration::from_secs(2), std::future::pending()));
     Ok(())
+}
+
+/// Announce overdue referrals every ten minutes while the server runs.
+pub fn spawn_referral_watch(db: Db) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match db.notify_overdue_referrals().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(referrals = n, "overdue referrals announced"),
+                Err(e) => tracing::warn!(error = %e, "announcing overdue referrals failed"),
+            }
+        }
+    });
+}
+
+/// Remove expired sessions and tokens every hour while the server runs.
+pub fn spawn_housekeeping(db: Db) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match db.purge_expired().await {
+                Ok(n) => tracing::debug!(removed = n, "expired sessions purged"),
+                Err(e) => tracing::warn!(error = %e, "purging sessions failed"),
+            }
+        }
+    });
 }

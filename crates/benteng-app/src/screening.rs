@@ -1,0 +1,233 @@
+//! The passport interview: the officer enters the applicant, Benteng searches the watchlist
+//! for the applicant and the sponsor, the domain's rules ([`passport::assess`]) weigh what is
+//! known, and the screening is kept with its hits and audited. Deciding, listing and counting
+//! screenings are storage reads (`benteng_db::screening`).
+
+use benteng_db::screening::{NewScreening, StoredHit, WatchCache};
+use benteng_db::users::ticked;
+use benteng_db::{Ctx, Db, Error, Result};
+use benteng_domain::nik::{Nik, Sex};
+use benteng_domain::passport::{self, Applicant, Document, Purpose};
+use benteng_domain::phone::PhoneNumber;
+use benteng_domain::screening::Query;
+use benteng_domain::values::{date, optional_country, optional_text, required_text};
+use benteng_domain::{Action, FieldErrors, RegionCode};
+use serde::Deserialize;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ScreeningInput {
+    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    pub name: String,
+    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    pub nik: String,
+    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    pub birth_date: String,
+    /// `L` (laki-laki) or `P` (perempuan), as in reports.
+    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    pub sex: String,
+    /// The applicant's village (desa code).
+    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    pub region_code: String,
+    /// wisata, umrah, kunjungan_keluarga, bekerja, belajar, bisnis, berobat or lainnya.
+    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    pub purpose: String,
+    /// Destination country, ISO 3166 alpha-2.
+    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    pub destination: String,
+    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    pub job: String,
+    /// Ticked when the job is domestic work for a household.
+    #[serde(default, deserialize_with = "benteng_db::de::loose_opt")]
+    pub domestic_work: Option<String>,
+    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    pub sponsor_name: String,
+    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    pub sponsor_phone: String,
+    /// Codes of the documents shown (ktp_el, kk, akta_lahir, rekomendasi_disnaker, e_pmi,
+    /// perjanjian_kerja, tiket_pulang, surat_sponsor, surat_izin_keluarga).
+    #[serde(default)]
+    pub documents: Vec<String>,
+}
+
+/// The applicant as read from the form.
+struct Read {
+    name: String,
+    applicant: Applicant,
+    village: Option<RegionCode>,
+    job: Option<String>,
+    sponsor_name: Option<String>,
+    sponsor_phone: Option<String>,
+}
+
+/// Screen an applicant: read the input, search the watchlist, assess, keep, audit. Returns
+/// the screening's id.
+pub async fn screen_applicant(
+    db: &Db,
+    ctx: &Ctx,
+    cache: &Arc<WatchCache>,
+    i: &ScreeningInput,
+) -> Result<i64> {
+    ctx.require(Action::ScreeningRun, None)?;
+    let r = read(db, i).await?;
+    let built = cache.current(db).await?;
+    let applicant_hits = built.index.search(
+        &Query {
+            name: r.name.clone(),
+            birth_date: r.applicant.birth_date,
+            nik: r.applicant.nik.clone(),
+            phones: Vec::new(),
+            sex: r.applicant.sex,
+        },
+        5,
+    );
+    let sponsor_hits = match (&r.sponsor_name, &r.sponsor_phone) {
+        (None, None) => Vec::new(),
+        _ => built.index.search(
+            &Query {
+                name: r.sponsor_name.clone().unwrap_or_default(),
+                phones: r.sponsor_phone.iter().cloned().collect(),
+                ..Default::default()
+            },
+            5,
+        ),
+    };
+    let mut hits = Vec::new();
+    for (who, list) in [("applicant", &applicant_hits), ("sponsor", &sponsor_hits)] {
+        for h in list.iter().filter(|h| h.alert || h.score >= 60) {
+            if let Some(s) = db.describe_hit(ctx, who, h).await? {
+                hits.push(s);
+            }
+        }
+    }
+    let (village_reports_90d, kantong_pmi) = match &r.village {
+        Some(v) => db.village_risk_facts(v).await?,
+        None => (0, false),
+    };
+    let nik_region_known = match r.applicant.nik.as_deref().map(Nik::parse) {
+        Some(Ok(n)) => Some(db.region_by_code(n.region_code().as_str()).await?.is_some()),
+        _ => None,
+    };
+    let assessment = passport::assess(
+        &r.applicant,
+        &passport::Context {
+            today: Some(benteng_db::today()),
+            nik_region_known,
+            applicant_hit: best(&hits, "applicant", |_| true),
+            sponsor_name_hit: best(&hits, "sponsor", |h| {
+                recruiter(h) && h.reasons.iter().any(|r| r.starts_with("name:"))
+            }),
+            sponsor_phone_hit: hits.iter().any(|h| {
+                h.who == "sponsor"
+                    && recruiter(h)
+                    && h.reasons.iter().any(|r| r.starts_with("phone:"))
+            }),
+            village_reports_90d,
+            kantong_pmi,
+            rules: Some(db.rule_set()),
+        },
+    );
+    db.insert_screening(
+        ctx,
+        &NewScreening {
+            name: r.name,
+            applicant: r.applicant,
+            village: r.village,
+            job: r.job,
+            sponsor_name: r.sponsor_name,
+            sponsor_phone: r.sponsor_phone,
+            assessment,
+            hits,
+        },
+    )
+    .await
+}
+
+/// A hit on a suspected recruiter (the sponsor findings count only those).
+fn recruiter(h: &StoredHit) -> bool {
+    h.category == "perekrut"
+}
+
+/// The strongest hit on `who` that passes `keep`: (score, alert).
+fn best(hits: &[StoredHit], who: &str, keep: impl Fn(&StoredHit) -> bool) -> Option<(u8, bool)> {
+    hits.iter()
+        .filter(|h| h.who == who && keep(h))
+        .map(|h| (h.score, h.alert))
+        .max()
+}
+
+async fn read(db: &Db, i: &ScreeningInput) -> Result<Read> {
+    let mut e = FieldErrors::new();
+    let name = e.check("name", required_text(&i.name, 200));
+    // A NIK that is not valid is kept as typed (digits only) and flagged, never refused:
+    // the applicant's KTP is in front of the officer.
+    let nik_digits: Option<String> = {
+        let d: String = i.nik.chars().filter(char::is_ascii_digit).collect();
+        if i.nik.trim().is_empty() {
+            None
+        } else if d.is_empty() || d.len() > 16 {
+            e.add("nik", "err-nik-format");
+            None
+        } else {
+            Some(d)
+        }
+    };
+    let birth = match i.birth_date.trim() {
+        "" => None,
+        d => e.check("birth_date", date(d)),
+    };
+    let sex = match i.sex.trim() {
+        "" => None,
+        "l" | "L" => Some(Sex::Male),
+        "p" | "P" => Some(Sex::Female),
+        _ => {
+            e.add("sex", "err-invalid-choice");
+            None
+        }
+    };
+    let purpose = e.check("purpose", Purpose::parse(&i.purpose));
+    let destination = e
+        .check("destination", optional_country(&i.destination))
+        .flatten();
+    let job = e.check("job", optional_text(&i.job, 200)).flatten();
+    let sponsor_name = e
+        .check("sponsor_name", optional_text(&i.sponsor_name, 200))
+        .flatten();
+    let sponsor_phone = match i.sponsor_phone.trim() {
+        "" => None,
+        p => e
+            .check("sponsor_phone", PhoneNumber::parse(p))
+            .map(|p| p.as_str().to_string()),
+    };
+    let mut documents = Vec::new();
+    for d in &i.documents {
+        match Document::parse(d) {
+            Ok(d) if !documents.contains(&d) => documents.push(d),
+            Ok(_) => {}
+            Err(c) => e.add("documents", c),
+        }
+    }
+    let village = match i.region_code.trim() {
+        "" => None,
+        r => db.known_village(r, "region_code", &mut e).await?,
+    };
+    let (Some(name), Some(purpose), true) = (name, purpose, e.is_empty()) else {
+        return Err(Error::Invalid(e));
+    };
+    Ok(Read {
+        name,
+        applicant: Applicant {
+            nik: nik_digits,
+            birth_date: birth,
+            sex,
+            purpose: Some(purpose),
+            destination,
+            domestic_work: ticked(&i.domestic_work),
+            documents,
+        },
+        village,
+        job,
+        sponsor_name,
+        sponsor_phone,
+    })
+}

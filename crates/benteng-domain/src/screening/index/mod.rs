@@ -1,0 +1,382 @@
+//! The in-memory watchlist index: a token dictionary with phonetic keys, posting lists of name
+//! records per phonetic key, a one-deletion neighbourhood of the keys for typos, and sorted
+//! lookup tables for birth dates, NIK halves and phone numbers.
+//!
+//! A search gathers candidates (rarest name keys first, common ones only raise candidates
+//! already found; plus everyone with the same birth date, a NIK within one digit, or the same
+//! phone), scores the best few hundred fully and returns the top ones with their reasons.
+//!
+//! Building lives in `build`, candidate gathering by name in `blocking` and by identifiers in
+//! `identifiers`, and the comparison of one candidate with the query in `evidence`.
+
+use super::normalize::{normalize, phonetic, NameToken};
+use super::reason::PartRule;
+use super::score::{align, token_similarity, watch_weight, NameAlignment, Tok, OPTIONAL_WORDS};
+use super::{Evidence, Hit, Query};
+use crate::nik::{nik_digits, Nik};
+use identifiers::phone_number;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Mutex;
+
+mod blocking;
+mod build;
+mod evidence;
+mod identifiers;
+
+const NONE: u32 = u32::MAX;
+
+/// Multiply-shift hashing for the per-query cache of token similarities (keys are small
+/// integers; SipHash's protection against crafted keys is not needed here).
+#[derive(Default)]
+struct IntHasher(u64);
+
+impl Hasher for IntHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01B3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type SimCache = HashMap<u64, (f32, PartRule), BuildHasherDefault<IntHasher>>;
+/// Name records scored fully per query (besides identifier and birth-date candidates).
+const SHORTLIST: usize = 160;
+/// Hits of one and the same name a name-only search shows before other names.
+const SAME_NAME: usize = 3;
+/// Words a cut-off last word (passport line) may stand for, at most.
+const PREFIX_WORDS: usize = 40;
+
+/// See the module documentation. Build once, search from many threads.
+pub struct Index {
+    // Dictionary of canonical tokens and their phonetic keys.
+    canon: Vec<Box<str>>,
+    canon_ids: HashMap<Box<str>, u32>,
+    canon_phon: Vec<u32>,
+    /// Canonical token ids sorted by their text (prefix lookup for cut-off names).
+    canon_sorted: Vec<u32>,
+    /// First letter of each canonical token (initials in the shortlist).
+    canon_first: Vec<u8>,
+    phon: Vec<Box<str>>,
+    phon_ids: HashMap<Box<str>, u32>,
+    /// Canonical token and each of its one-letter deletions → canonical ids.
+    deletes: HashMap<Box<str>, Vec<u32>>,
+    // Name records (a name or an alias of an entry).
+    name_entry: Vec<u32>,
+    name_tok_off: Vec<u32>,
+    name_toks: Vec<u32>,
+    name_patr: Vec<u8>,
+    name_text_off: Vec<u32>,
+    name_text: String,
+    // Postings: phonetic id → name records, as offsets into one array.
+    post_off: Vec<u32>,
+    post: Vec<u32>,
+    /// ln(N/df) per phonetic key.
+    phon_idf: Vec<f32>,
+    // Entries.
+    id_off: Vec<u32>,
+    id_text: String,
+    entry_name_off: Vec<u32>,
+    dob: Vec<i32>,
+    nik: Vec<u64>,
+    phone_off: Vec<u32>,
+    phones: Vec<u64>,
+    dob_idx: Vec<(i32, u32)>,
+    nik_head: Vec<(u32, u32)>,
+    nik_tail: Vec<(u32, u32)>,
+    phone_idx: Vec<(u32, u32)>,
+    /// ln of the number of name records.
+    ln_n: f32,
+    scratch: Mutex<Vec<Scratch>>,
+}
+
+#[derive(Default)]
+struct Scratch {
+    acc: Vec<f32>,
+    stamp: Vec<u32>,
+    epoch: u32,
+    touched: Vec<u32>,
+}
+
+/// A query token with its strings owned by the query.
+struct QTok {
+    canon: u32,
+    phon: u32,
+    canon_str: String,
+    phon_str: String,
+    raw: String,
+    weight: f32,
+    patronym: bool,
+}
+
+struct Candidate {
+    entry: u32,
+    record: u32,
+    name: f32,
+    info: f32,
+}
+
+impl Index {
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.dob.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.dob.is_empty()
+    }
+
+    /// The id of the entry at position `entry`.
+    pub fn entry_id(&self, entry: u32) -> &str {
+        let e = entry as usize;
+        &self.id_text[self.id_off[e] as usize..self.id_off[e + 1] as usize]
+    }
+
+    fn record_toks(&self, r: usize) -> &[u32] {
+        &self.name_toks[self.name_tok_off[r] as usize..self.name_tok_off[r + 1] as usize]
+    }
+
+    fn record_text(&self, r: usize) -> &str {
+        &self.name_text[self.name_text_off[r] as usize..self.name_text_off[r + 1] as usize]
+    }
+
+    fn df(&self, pid: u32) -> usize {
+        (self.post_off[pid as usize + 1] - self.post_off[pid as usize]) as usize
+    }
+
+    fn postings(&self, pid: u32) -> &[u32] {
+        &self.post[self.post_off[pid as usize] as usize..self.post_off[pid as usize + 1] as usize]
+    }
+
+    /// Rarity weight ln(N/df) of a phonetic key; unknown keys count as seen once.
+    fn idf(&self, pid: u32) -> f32 {
+        match self.phon_idf.get(pid as usize) {
+            Some(w) => *w,
+            None => (self.name_entry.len().max(1) as f32).ln().max(0.3),
+        }
+    }
+
+    fn query_tokens(&self, toks: &[NameToken]) -> Vec<QTok> {
+        toks.iter()
+            .map(|t| {
+                let canon = self
+                    .canon_ids
+                    .get(t.canon.as_str())
+                    .copied()
+                    .unwrap_or(NONE);
+                let phon_str = phonetic(&t.canon);
+                let phon = self
+                    .phon_ids
+                    .get(phon_str.as_str())
+                    .copied()
+                    .unwrap_or(NONE);
+                let mut weight = if t.canon.len() == 1 {
+                    1.0
+                } else {
+                    self.idf(phon)
+                };
+                if t.patronym {
+                    weight *= 0.5;
+                }
+                QTok {
+                    canon,
+                    phon,
+                    canon_str: t.canon.clone(),
+                    phon_str,
+                    raw: t.raw.clone(),
+                    weight,
+                    patronym: t.patronym,
+                }
+            })
+            .collect()
+    }
+
+    fn record_tok<'a>(&'a self, t: u32, patronym: bool) -> Tok<'a> {
+        let pid = self.canon_phon[t as usize];
+        let canon_str = &*self.canon[t as usize];
+        let mut weight = if canon_str.len() == 1 {
+            1.0
+        } else {
+            self.idf(pid)
+        };
+        if patronym {
+            weight *= 0.5;
+        }
+        Tok {
+            canon: t,
+            phon: pid,
+            phon_str: &self.phon[pid as usize],
+            canon_str,
+            weight,
+            // A father's name is often left out on one side.
+            optional: patronym || OPTIONAL_WORDS.contains(&canon_str),
+            patronym,
+        }
+    }
+
+    fn record_tokens<'a>(&'a self, r: usize, out: &mut Vec<Tok<'a>>) {
+        out.clear();
+        let patr = self.name_patr[r] as usize;
+        for (i, &t) in self.record_toks(r).iter().enumerate() {
+            out.push(self.record_tok(t, i >= patr));
+        }
+    }
+
+    /// Search the watchlist; at most `top` hits, best first.
+    pub fn search(&self, q: &Query, top: usize) -> Vec<Hit> {
+        let qtoks = self.query_tokens(&normalize(&q.name));
+        let qnik_digits = q.nik.as_deref().and_then(nik_digits);
+        let qnik = qnik_digits.as_deref().and_then(|s| s.parse::<u64>().ok());
+        let qnik_parsed = q.nik.as_deref().and_then(|s| Nik::parse(s).ok());
+        let qphones: Vec<u64> = q.phones.iter().filter_map(|p| phone_number(p)).collect();
+        let mut keys = self.blocking_keys(&qtoks);
+        let mut sc = self
+            .scratch
+            .lock()
+            .map(|mut v| v.pop())
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let initials: Vec<u8> = qtoks
+            .iter()
+            .filter(|t| t.canon_str.len() == 1 && !OPTIONAL_WORDS.contains(&t.canon_str.as_str()))
+            .map(|t| t.canon_str.as_bytes()[0])
+            .collect();
+        let mut records = self.shortlist(&mut keys, &initials, &mut sc);
+        if let Ok(mut pool) = self.scratch.lock() {
+            pool.push(sc);
+        }
+        for e in self.identifier_candidates(q, qnik, &qphones) {
+            let (a, b) = (
+                self.entry_name_off[e as usize],
+                self.entry_name_off[e as usize + 1],
+            );
+            records.extend(a..b);
+        }
+        records.sort_unstable();
+        records.dedup();
+
+        let qt: Vec<Tok> = qtoks
+            .iter()
+            .map(|t| Tok {
+                canon: t.canon,
+                phon: t.phon,
+                phon_str: &t.phon_str,
+                canon_str: &t.canon_str,
+                weight: t.weight,
+                optional: t.patronym || OPTIONAL_WORDS.contains(&t.canon_str.as_str()),
+                patronym: t.patronym,
+            })
+            .collect();
+        let mut cache = SimCache::with_capacity_and_hasher(512, Default::default());
+        let mut wt: Vec<Tok> = Vec::with_capacity(8);
+        let mut cands: Vec<Candidate> = Vec::with_capacity(records.len());
+        for &r in &records {
+            let r = r as usize;
+            self.record_tokens(r, &mut wt);
+            let a = self.align_cached(&qt, &wt, &mut cache);
+            // Rarity of the watch words met (an initial weighs what a letter weighs).
+            let info = a
+                .pairs
+                .iter()
+                .map(|p| p.sim * watch_weight(&qt, &wt, p))
+                .sum();
+            cands.push(Candidate {
+                entry: self.name_entry[r],
+                record: r as u32,
+                name: a.score,
+                info,
+            });
+        }
+        // Best name per entry; entries found only by identifiers come with their first name.
+        cands.sort_by(|a, b| a.entry.cmp(&b.entry).then(b.name.total_cmp(&a.name)));
+        cands.dedup_by_key(|c| c.entry);
+        let qsex = q.sex.or(qnik_parsed.as_ref().map(Nik::sex));
+        let mut scored: Vec<(u8, f32, Evidence, &Candidate)> = cands
+            .iter()
+            .map(|c| {
+                let ev = self.evidence(c, q, qnik, qnik_parsed.as_ref(), qsex, &qphones);
+                (ev.score(), c.name, ev, c)
+            })
+            .collect();
+        // Rank by score plus the support of identifiers and dates: a near name with the same
+        // birth date ranks above a namesake nobody can tell apart.
+        type Scored<'c> = (u8, f32, Evidence, &'c Candidate);
+        let rank = |x: &Scored| i32::from(x.0) + 2 * i32::from(x.2.support());
+        let order = |a: &Scored, b: &Scored| {
+            rank(b)
+                .cmp(&rank(a))
+                .then(b.0.cmp(&a.0))
+                .then(b.1.total_cmp(&a.1))
+                .then(a.3.entry.cmp(&b.3.entry))
+        };
+        scored.sort_by(order);
+        // A name alone cannot tell namesakes apart: show at most a few of one name and let
+        // the other names the query may mean have the rest of the places.
+        let name_only = q.birth_date.is_none() && qnik.is_none() && qphones.is_empty();
+        if name_only && scored.len() > top {
+            let mut picked: Vec<Scored> = Vec::with_capacity(top);
+            let mut rest = Vec::new();
+            for x in scored {
+                if picked.len() == top {
+                    break;
+                }
+                let toks = self.record_toks(x.3.record as usize);
+                let same = picked
+                    .iter()
+                    .filter(|y| self.record_toks(y.3.record as usize) == toks)
+                    .count();
+                if same < SAME_NAME {
+                    picked.push(x);
+                } else {
+                    rest.push(x);
+                }
+            }
+            let missing = top - picked.len();
+            picked.extend(rest.into_iter().take(missing));
+            picked.sort_by(order);
+            scored = picked;
+        }
+        scored.truncate(top);
+        scored
+            .into_iter()
+            .map(|(score, _, ev, c)| Hit {
+                entry: c.entry,
+                id: self.entry_id(c.entry).to_string(),
+                score,
+                alert: ev.alert(self.ln_n),
+                reasons: self.explain(c, &ev, &qtoks, &qt),
+            })
+            .collect()
+    }
+
+    fn align_cached(&self, qt: &[Tok], wt: &[Tok], cache: &mut SimCache) -> NameAlignment {
+        let (nq, nw) = (qt.len(), wt.len());
+        align(qt, wt, |i, j| {
+            let last_w = j + 1 == nw;
+            let key = ((i as u64) << 34)
+                | (u64::from(wt[j].patronym) << 33)
+                | (u64::from(last_w) << 32)
+                | u64::from(wt[j].canon);
+            *cache
+                .entry(key)
+                .or_insert_with(|| token_similarity(&qt[i], &wt[j], i + 1 == nq, last_w))
+        })
+    }
+}
+
+/// Every string with one letter removed.
+fn deletions(s: &str) -> impl Iterator<Item = String> + '_ {
+    (0..s.len()).map(move |i| {
+        let mut t = String::with_capacity(s.len() - 1);
+        t.push_str(&s[..i]);
+        t.push_str(&s[i + 1..]);
+        t
+    })
+}
