@@ -1,13 +1,22 @@
 //! Benteng's use cases: one function per thing a user does, between the HTTP layer
-//! (`benteng-web`) and the storage (`benteng-db`). A use case takes the actor (a
-//! [`benteng_db::Ctx`]) and the input as the user sent it, reads it into the domain's
-//! types (answering a field's Fluent error code when it is wrong), asks the domain's rules,
-//! and calls the repositories.
+//! (`benteng-web`) and the storage (`benteng-db`). A use case takes the storage handle
+//! ([`Db`]), the actor with their scope ([`Ctx`]) and the input as the user sent it; it reads
+//! the input into the domain's types (a wrong field answers its Fluent error code), asks the
+//! domain's rules, and calls the repositories, which check the policy and the scope again
+//! and write the audit log.
 //!
-//! See `ARCHITECTURE.md` at the repository root for where each piece of a feature goes and
-//! which use cases still live in `benteng-db` (they move here area by area).
+//! The web layer reaches the storage only through this crate: the vocabulary it needs (the
+//! handle, the actor, the error, a page of a list) is re-exported here.
+//!
+//! `ARCHITECTURE.md` at the repository root says where each piece of a feature goes.
 
+pub mod account;
+pub mod events;
 pub mod jobs;
 pub mod offer;
 pub mod reports;
 pub mod screening;
+pub mod system;
+pub mod uploads;
+
+pub use benteng_db::{de, paging, today, Ctx, Db, Error, Page, Result};

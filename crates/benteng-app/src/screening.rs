@@ -3,7 +3,9 @@
 //! known, and the screening is kept with its hits and audited. Deciding, listing and counting
 //! screenings are storage reads (`benteng_db::screening`).
 
-use benteng_db::screening::{NewScreening, StoredHit, WatchCache};
+use benteng_db::screening::{NewScreening, StoredHit};
+
+pub use benteng_db::screening::WatchCache;
 use benteng_db::users::ticked;
 use benteng_db::{Ctx, Db, Error, Result};
 use benteng_domain::nik::{Nik, Sex};

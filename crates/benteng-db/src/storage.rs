@@ -1,5 +1,6 @@
-//! Uploaded files: checked by their bytes (never by name or declared type), images re-encoded
-//! so that location and camera metadata (EXIF, XMP) are gone, and kept in a [`BlobStore`].
+//! Where uploaded files are kept: a [`BlobStore`], and the cleaned file ([`CleanFile`]) that
+//! goes into it. Checking and cleaning an upload (type from the bytes, images re-encoded
+//! without their metadata) is `benteng_app::uploads`.
 //!
 //! The store is a trait so that several `benteng serve` instances can share one store (an NFS
 //! mount works with [`FsStore`]; an object store can implement the trait). Files are written
@@ -12,7 +13,6 @@ use std::path::PathBuf;
 /// Largest accepted upload, per file.
 pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 /// Largest image side after re-encoding; larger photos are scaled down.
-const MAX_SIDE: u32 = 2048;
 
 #[async_trait::async_trait]
 pub trait BlobStore: Send + Sync + std::fmt::Debug {
@@ -87,115 +87,6 @@ pub struct CleanFile {
     pub bytes: Vec<u8>,
 }
 
-/// Check an upload: size, type from the bytes (JPEG, PNG, WebP images and PDF documents), and
-/// re-encode images (JPEG and WebP become JPEG, PNG stays PNG) which drops every metadata
-/// block. The error is a Fluent message id.
-pub fn clean_upload(file_name: &str, bytes: &[u8]) -> Result<CleanFile, &'static str> {
-    if bytes.is_empty() {
-        return Err("err-file-empty");
-    }
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err("err-file-too-large");
-    }
-    let kind = infer::get(bytes).map(|k| k.mime_type());
-    let name = safe_name(file_name);
-    match kind {
-        Some("application/pdf") => Ok(CleanFile {
-            file_name: name,
-            content_type: "application/pdf",
-            extension: "pdf",
-            bytes: bytes.to_vec(),
-        }),
-        Some(mime @ ("image/jpeg" | "image/png" | "image/webp")) => {
-            let format = match mime {
-                "image/jpeg" => image::ImageFormat::Jpeg,
-                "image/png" => image::ImageFormat::Png,
-                _ => image::ImageFormat::WebP,
-            };
-            let mut img = image::load_from_memory_with_format(bytes, format)
-                .map_err(|_| "err-file-broken")?;
-            if img.width() > MAX_SIDE || img.height() > MAX_SIDE {
-                img = img.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle);
-            }
-            let mut out = std::io::Cursor::new(Vec::new());
-            let (content_type, extension) = if format == image::ImageFormat::Png {
-                img.write_to(&mut out, image::ImageFormat::Png)
-                    .map_err(|_| "err-file-broken")?;
-                ("image/png", "png")
-            } else {
-                img.to_rgb8()
-                    .write_to(&mut out, image::ImageFormat::Jpeg)
-                    .map_err(|_| "err-file-broken")?;
-                ("image/jpeg", "jpg")
-            };
-            Ok(CleanFile {
-                file_name: name,
-                content_type,
-                extension,
-                bytes: out.into_inner(),
-            })
-        }
-        _ => Err("err-file-type"),
-    }
-}
-
-/// The last part of an uploaded file's name, without control characters or quotes, at most
-/// 100 characters ("lampiran" when nothing is left).
-fn safe_name(file_name: &str) -> String {
-    let name: String = file_name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>'))
-        .take(100)
-        .collect();
-    if name.trim().is_empty() {
-        "lampiran".to_string()
-    } else {
-        name
-    }
-}
-
-/// Largest speaker's material (slides are often large).
-pub const MAX_MATERIAL_BYTES: usize = 20 * 1024 * 1024;
-
-/// Check a speaker's material: a PDF, PowerPoint (PPTX) or OpenDocument (ODP) presentation up
-/// to [`MAX_MATERIAL_BYTES`], kept as uploaded; or an image, cleaned like any upload.
-pub fn clean_material(file_name: &str, bytes: &[u8]) -> Result<CleanFile, &'static str> {
-    if bytes.len() > MAX_MATERIAL_BYTES {
-        return Err("err-file-too-large");
-    }
-    let kept = |content_type: &'static str, extension: &'static str| CleanFile {
-        file_name: safe_name(file_name),
-        content_type,
-        extension,
-        bytes: bytes.to_vec(),
-    };
-    match infer::get(bytes).map(|k| k.mime_type()) {
-        Some("application/pdf") => Ok(kept("application/pdf", "pdf")),
-        Some(m @ "application/vnd.openxmlformats-officedocument.presentationml.presentation") => {
-            Ok(kept(m, "pptx"))
-        }
-        Some(m @ "application/vnd.oasis.opendocument.presentation") => Ok(kept(m, "odp")),
-        _ => clean_upload(file_name, bytes),
-    }
-}
-
-/// A stored photo made small for printing (at most `max_side` pixels, JPEG), so a report with a
-/// dozen phone photos stays a file one can e-mail. `None` when the bytes are no image.
-pub fn print_size(bytes: &[u8], max_side: u32) -> Option<Vec<u8>> {
-    let mut img = image::load_from_memory(bytes).ok()?;
-    if img.width() > max_side || img.height() > max_side {
-        img = img.resize(max_side, max_side, image::imageops::FilterType::Triangle);
-    }
-    let mut out = std::io::Cursor::new(Vec::new());
-    let rgb = img.to_rgb8();
-    let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80);
-    enc.encode_image(&rgb).ok()?;
-    Some(out.into_inner())
-}
-
 /// A fresh storage key for a cleaned file.
 pub fn new_key(f: &CleanFile) -> String {
     format!("{}.{}", crate::users::random_token(), f.extension)
@@ -204,97 +95,6 @@ pub fn new_key(f: &CleanFile) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn jpeg_with_exif() -> Vec<u8> {
-        let img = image::RgbImage::from_pixel(8, 8, image::Rgb([200, 10, 10]));
-        let mut out = std::io::Cursor::new(Vec::new());
-        image::DynamicImage::ImageRgb8(img)
-            .write_to(&mut out, image::ImageFormat::Jpeg)
-            .unwrap();
-        let plain = out.into_inner();
-        // Insert an APP1 Exif segment (with a GPS-looking payload) right after SOI.
-        let payload = b"Exif\0\0GPSLatitude-7.98GPSLongitude112.63";
-        let len = (payload.len() + 2) as u16;
-        let mut with = vec![0xFF, 0xD8, 0xFF, 0xE1];
-        with.extend_from_slice(&len.to_be_bytes());
-        with.extend_from_slice(payload);
-        with.extend_from_slice(&plain[2..]);
-        with
-    }
-
-    #[test]
-    fn images_lose_their_metadata() {
-        let src = jpeg_with_exif();
-        assert!(src.windows(11).any(|w| w == b"GPSLatitude"));
-        let clean = clean_upload("foto.jpg", &src).unwrap();
-        assert_eq!(clean.content_type, "image/jpeg");
-        assert!(!clean.bytes.windows(11).any(|w| w == b"GPSLatitude"));
-        assert!(!clean.bytes.windows(4).any(|w| w == b"Exif"));
-        image::load_from_memory(&clean.bytes).expect("still a valid image");
-    }
-
-    #[test]
-    fn type_comes_from_the_bytes_not_the_name() {
-        assert_eq!(
-            clean_upload("foto.jpg", b"MZ\x90\x00 not an image").unwrap_err(),
-            "err-file-type"
-        );
-        assert_eq!(
-            clean_upload("x.html", b"<html><script>alert(1)</script>").unwrap_err(),
-            "err-file-type"
-        );
-        let big = image::RgbImage::from_fn(1600, 900, |x, y| image::Rgb([x as u8, y as u8, 90]));
-        let mut png = std::io::Cursor::new(Vec::new());
-        big.write_to(&mut png, image::ImageFormat::Png).unwrap();
-        let small = print_size(&png.into_inner(), 800).unwrap();
-        let back = image::load_from_memory(&small).unwrap();
-        assert_eq!(
-            (back.width(), back.height()),
-            (800, 450),
-            "scaled, proportions kept"
-        );
-        assert!(print_size(b"%PDF-1.4", 800).is_none());
-        let slides = clean_material("materi.pdf", b"%PDF-1.4\n%test\n").unwrap();
-        assert_eq!(slides.extension, "pdf");
-        assert_eq!(
-            clean_material("catatan.txt", b"bukan dokumen").unwrap_err(),
-            "err-file-type"
-        );
-        let mut large = b"%PDF-1.4\n".to_vec();
-        large.resize(MAX_FILE_BYTES + 10, b' ');
-        assert!(
-            clean_material("besar.pdf", &large).is_ok(),
-            "slides may exceed 5 MB"
-        );
-        large.resize(MAX_MATERIAL_BYTES + 1, b' ');
-        assert_eq!(
-            clean_material("besar.pdf", &large).unwrap_err(),
-            "err-file-too-large"
-        );
-        let pdf = clean_upload("../../etc/surat.pdf", b"%PDF-1.4\n%test\n").unwrap();
-        assert_eq!(pdf.content_type, "application/pdf");
-        assert_eq!(pdf.file_name, "surat.pdf");
-        // A JPEG header with garbage after it is refused, not stored.
-        assert_eq!(
-            clean_upload(
-                "a.jpg",
-                &[0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 2, 3]
-            )
-            .unwrap_err(),
-            "err-file-broken"
-        );
-    }
-
-    #[test]
-    fn size_is_limited() {
-        assert_eq!(clean_upload("a.pdf", b"").unwrap_err(), "err-file-empty");
-        let mut big = b"%PDF-1.4\n".to_vec();
-        big.resize(MAX_FILE_BYTES + 1, b' ');
-        assert_eq!(
-            clean_upload("a.pdf", &big).unwrap_err(),
-            "err-file-too-large"
-        );
-    }
 
     #[tokio::test]
     async fn fs_store_round_trips_and_refuses_paths() {

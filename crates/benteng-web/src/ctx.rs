@@ -7,8 +7,8 @@ use crate::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
-use benteng_db::users::User;
-use benteng_db::Ctx;
+use benteng_app::account::User;
+use benteng_app::Ctx;
 use std::net::SocketAddr;
 use tower_sessions::Session;
 
@@ -91,8 +91,8 @@ async fn build_ctx(
     state: &AppState,
     parts: &Parts,
     uid: i64,
-) -> Result<Option<(Ctx, User)>, benteng_db::Error> {
-    let Some((actor, user)) = state.db.actor(uid).await? else {
+) -> Result<Option<(Ctx, User)>, benteng_app::Error> {
+    let Some((actor, user)) = benteng_app::account::actor(&state.db, uid).await? else {
         return Ok(None);
     };
     tracing::Span::current().record("user_id", uid);
@@ -156,7 +156,7 @@ impl FromRequestParts<AppState> for Viewer {
         {
             Some(t) => t,
             None => {
-                let t = benteng_db::users::random_token();
+                let t = benteng_app::account::random_token();
                 session
                     .insert(SESSION_CSRF, &t)
                     .await

@@ -46,12 +46,14 @@ impl WebError {
     }
 }
 
-impl From<benteng_db::Error> for WebError {
-    fn from(e: benteng_db::Error) -> Self {
+impl From<benteng_app::Error> for WebError {
+    fn from(e: benteng_app::Error) -> Self {
         match e {
-            benteng_db::Error::Forbidden => WebError::Forbidden,
-            benteng_db::Error::NotFound => WebError::NotFound,
-            benteng_db::Error::Invalid(_) | benteng_db::Error::Conflict(..) => WebError::BadRequest,
+            benteng_app::Error::Forbidden => WebError::Forbidden,
+            benteng_app::Error::NotFound => WebError::NotFound,
+            benteng_app::Error::Invalid(_) | benteng_app::Error::Conflict(..) => {
+                WebError::BadRequest
+            }
             other => WebError::Internal(other.to_string()),
         }
     }
@@ -111,13 +113,13 @@ pub enum ApiError {
     Internal(String),
 }
 
-impl From<benteng_db::Error> for ApiError {
-    fn from(e: benteng_db::Error) -> Self {
+impl From<benteng_app::Error> for ApiError {
+    fn from(e: benteng_app::Error) -> Self {
         match e {
-            benteng_db::Error::Forbidden => ApiError::Forbidden,
-            benteng_db::Error::NotFound => ApiError::NotFound,
-            benteng_db::Error::Invalid(f) => ApiError::Invalid(f),
-            benteng_db::Error::Conflict(field, key) => ApiError::Conflict(field, key),
+            benteng_app::Error::Forbidden => ApiError::Forbidden,
+            benteng_app::Error::NotFound => ApiError::NotFound,
+            benteng_app::Error::Invalid(f) => ApiError::Invalid(f),
+            benteng_app::Error::Conflict(field, key) => ApiError::Conflict(field, key),
             other => ApiError::Internal(other.to_string()),
         }
     }

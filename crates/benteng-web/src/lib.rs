@@ -1,8 +1,9 @@
 //! Benteng's HTTP face: server-rendered pages (askama, Fluent), the JSON API under `/api/v1`
 //! with its OpenAPI document, sessions, CSRF, security headers, rate limits, health and metrics.
 //!
-//! Handlers stay thin: they read the request, call one `benteng_db` function with the request's
-//! [`benteng_db::Ctx`] (the data layer checks the policy and the scope), and render.
+//! Handlers stay thin: they read the request, call one `benteng_app` use case with the
+//! request's [`benteng_app::Ctx`] (the storage checks the policy and the scope again), and
+//! render. Nothing here knows SQL or reaches `benteng-db` directly.
 
 mod api;
 mod ctx;
@@ -19,7 +20,7 @@ mod xlsx;
 use axum::Router;
 use benteng_app::jobs as worker;
 pub use benteng_app::jobs::NotifyConfig;
-use benteng_db::Db;
+use benteng_app::Db;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -77,10 +78,10 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub limiter: Arc<security::LoginLimiter>,
     pub public_limiter: Arc<security::PublicLimiter>,
-    pub store: Arc<dyn benteng_db::storage::BlobStore>,
+    pub store: Arc<dyn benteng_app::uploads::BlobStore>,
     pub metrics: Arc<metrics::Metrics>,
     /// The watchlist index for screening, shared by every request.
-    pub watch: Arc<benteng_db::screening::WatchCache>,
+    pub watch: Arc<benteng_app::screening::WatchCache>,
     /// The configured delivery channels (which ones users may choose).
     pub channels: worker::Channels,
 }
@@ -89,7 +90,7 @@ pub struct AppState {
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    watch: Arc<benteng_db::screening::WatchCache>,
+    watch: Arc<benteng_app::screening::WatchCache>,
 }
 
 impl Application {
@@ -100,7 +101,7 @@ impl Application {
         ));
         let public_limiter = Arc::new(security::PublicLimiter::new(config.public_reports_per_hour));
         let store = Arc::new(
-            benteng_db::storage::FsStore::new(&config.upload_dir)
+            benteng_app::uploads::FsStore::new(&config.upload_dir)
                 .map_err(|e| anyhow::anyhow!("upload_dir {}: {e}", config.upload_dir.display()))?,
         );
         let (idle, idle_public) = (limiter.clone(), public_limiter.clone());
@@ -114,7 +115,7 @@ impl Application {
         });
         // The watchlist index is built in the background at start (seconds at a million
         // entries) and kept fresh once a minute; a screening before it is ready builds it.
-        let watch = Arc::new(benteng_db::screening::WatchCache::new());
+        let watch = Arc::new(benteng_app::screening::WatchCache::new());
         {
             let (watch, db) = (watch.clone(), db.clone());
             tokio::spawn(async move {
@@ -136,7 +137,7 @@ impl Application {
             });
         }
         // Rooms for every desa binaan, office and province, with their default members.
-        db.sync_rooms(benteng_db::rooms::Sync::All).await?;
+        benteng_app::system::sync_all_rooms(&db).await?;
         let channels = worker::Channels::from_config(&config.notify)?;
         let state = AppState {
             channels,
@@ -156,7 +157,7 @@ impl Application {
     }
 
     /// The watchlist index this server screens against (built in the background at start).
-    pub fn watch(&self) -> Arc<benteng_db::screening::WatchCache> {
+    pub fn watch(&self) -> Arc<benteng_app::screening::WatchCache> {
         self.watch.clone()
     }
 

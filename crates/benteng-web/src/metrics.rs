@@ -93,7 +93,7 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
 pub async fn endpoint(State(state): State<AppState>) -> impl IntoResponse {
     let mut text = state.metrics.render();
     // Outbox rows for e-mail, WhatsApp and SMS by state, read at each scrape.
-    if let Ok(counts) = state.db.delivery_counts().await {
+    if let Ok(counts) = benteng_app::system::delivery_counts(&state.db).await {
         let mut extra = String::from(
             "# HELP benteng_outbox_rows Outbox rows outside the app by state.\n# TYPE benteng_outbox_rows gauge\n",
         );

@@ -27,7 +27,7 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 /// Largest request body accepted for forms (JSON: axum's 2 MB default).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Largest multipart body (a report with its photos); each file has its own limit
-/// ([`benteng_db::storage::MAX_FILE_BYTES`]).
+/// ([`benteng_app::uploads::MAX_FILE_BYTES`]).
 pub const UPLOAD_LIMIT: usize = 26 * 1024 * 1024;
 
 /// Check-ins, quiz answers and registrations per address and event in an hour. A whole

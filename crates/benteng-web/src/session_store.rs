@@ -2,7 +2,8 @@
 //! shared by every app instance (the sqlx store crate is pinned to another sqlx line).
 
 use async_trait::async_trait;
-use benteng_db::Db;
+use benteng_app::account;
+use benteng_app::Db;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
 use tower_sessions::SessionStore;
@@ -27,16 +28,15 @@ impl SessionStore for DbStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         loop {
             let data = serde_json::to_string(record).map_err(|e| Error::Encode(e.to_string()))?;
-            if self
-                .0
-                .session_create(
-                    &record.id.to_string(),
-                    &data,
-                    record.expiry_date.unix_timestamp(),
-                    owner(record),
-                )
-                .await
-                .map_err(backend)?
+            if account::session_create(
+                &self.0,
+                &record.id.to_string(),
+                &data,
+                record.expiry_date.unix_timestamp(),
+                owner(record),
+            )
+            .await
+            .map_err(backend)?
             {
                 return Ok(());
             }
@@ -47,21 +47,19 @@ impl SessionStore for DbStore {
 
     async fn save(&self, record: &Record) -> Result<()> {
         let data = serde_json::to_string(record).map_err(|e| Error::Encode(e.to_string()))?;
-        self.0
-            .session_save(
-                &record.id.to_string(),
-                &data,
-                record.expiry_date.unix_timestamp(),
-                owner(record),
-            )
-            .await
-            .map_err(backend)
+        account::session_save(
+            &self.0,
+            &record.id.to_string(),
+            &data,
+            record.expiry_date.unix_timestamp(),
+            owner(record),
+        )
+        .await
+        .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        match self
-            .0
-            .session_load(&id.to_string())
+        match account::session_load(&self.0, &id.to_string())
             .await
             .map_err(backend)?
         {
@@ -73,8 +71,7 @@ impl SessionStore for DbStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        self.0
-            .session_delete(&id.to_string())
+        account::session_delete(&self.0, &id.to_string())
             .await
             .map_err(backend)
     }

@@ -123,7 +123,7 @@ fn main() -> anyhow::Result<()> {
     let t = Instant::now();
     let photos: Vec<Vec<u8>> = raw
         .iter()
-        .map(|p| benteng_db::storage::print_size(p, 1200).expect("a JPEG"))
+        .map(|p| benteng_app::uploads::print_size(p, 1200).expect("a JPEG"))
         .collect();
     let scale_ms = t.elapsed().as_secs_f64() * 1000.0;
     let r = report();

@@ -296,7 +296,7 @@ impl Db {
     }
 
     /// What the activity report needs beyond the event's page: the organising office's name
-    /// and the photos' bytes (at most `max`). Officers and the Kanwil only.
+    /// and the photos as stored, with their captions (at most `max`). Officers and the Kanwil only.
     pub async fn report_extras(
         &self,
         ctx: &Ctx,
@@ -320,14 +320,7 @@ impl Db {
             .take(max)
         {
             let (_, _, bytes) = self.read_event_file(id, f.id, None, store).await?;
-            // Scaling takes tens of milliseconds per photo: off the async threads.
-            let small =
-                tokio::task::spawn_blocking(move || crate::storage::print_size(&bytes, 1200))
-                    .await
-                    .map_err(|e| Error::Other(anyhow::anyhow!("scaling a photo failed: {e}")))?;
-            if let Some(small) = small {
-                photos.push((f.caption.unwrap_or_default(), small));
-            }
+            photos.push((f.caption.unwrap_or_default(), bytes));
         }
         Ok((office, photos))
     }

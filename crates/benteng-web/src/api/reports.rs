@@ -380,7 +380,7 @@ pub(super) async fn attachment_upload(
     Query(n): Query<NameParams>,
     bytes: Bytes,
 ) -> Result<StatusCode, ApiError> {
-    let clean = benteng_db::storage::clean_upload(n.name.as_deref().unwrap_or(""), &bytes)
+    let clean = benteng_app::uploads::clean_upload(n.name.as_deref().unwrap_or(""), &bytes)
         .map_err(|code| invalid("file", code))?;
     state
         .db

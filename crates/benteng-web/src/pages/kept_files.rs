@@ -10,8 +10,8 @@
 use crate::ctx::Viewer;
 use crate::error::WebError;
 use crate::AppState;
-use benteng_db::reports::MAX_FILES;
-use benteng_db::storage::{clean_upload, new_key, CleanFile};
+use benteng_app::uploads::clean_upload;
+use benteng_app::uploads::{new_key, CleanFile, MAX_FILES};
 use serde::{Deserialize, Serialize};
 
 const SESSION_KEPT: &str = "kept_files";

@@ -256,7 +256,7 @@ pub struct Pager {
 }
 
 impl Pager {
-    pub fn new<T>(p: &benteng_db::Page<T>, base: &str, params: &[(&str, String)]) -> Pager {
+    pub fn new<T>(p: &benteng_app::Page<T>, base: &str, params: &[(&str, String)]) -> Pager {
         let pages = p.pages();
         let link = |n: i64| {
             let mut q: Vec<String> = params
@@ -299,7 +299,7 @@ async fn js() -> impl IntoResponse {
 }
 
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
-    match state.db.ping().await {
+    match benteng_app::system::ping(&state.db).await {
         Ok(()) => (
             StatusCode::OK,
             axum::Json(serde_json::json!({"status": "ok"})),
@@ -318,10 +318,10 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
 
 /// The field errors of a failed write, with the status to answer them with (422 for invalid
 /// input, 409 for a clash with existing data); any other error passes through.
-pub fn form_errors(e: benteng_db::Error) -> Result<(StatusCode, FieldErrors), WebError> {
+pub fn form_errors(e: benteng_app::Error) -> Result<(StatusCode, FieldErrors), WebError> {
     match e {
-        benteng_db::Error::Invalid(f) => Ok((StatusCode::UNPROCESSABLE_ENTITY, f)),
-        benteng_db::Error::Conflict(field, key) => {
+        benteng_app::Error::Invalid(f) => Ok((StatusCode::UNPROCESSABLE_ENTITY, f)),
+        benteng_app::Error::Conflict(field, key) => {
             let mut f = FieldErrors::new();
             f.add(field, key);
             Ok((StatusCode::CONFLICT, f))

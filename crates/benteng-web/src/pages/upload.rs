@@ -1,12 +1,13 @@
 //! The one reader of multipart forms (forms with files). The CSRF middleware cannot read a
 //! multipart body without buffering its files twice, so it leaves these requests to
 //! [`read_form`], which checks the `_csrf` field against the session before returning
-//! anything. Every file is checked and cleaned by [`benteng_db::storage::clean_upload`].
+//! anything. Every file is checked and cleaned by [`benteng_app::uploads::clean_upload`].
 
 use crate::ctx::Viewer;
 use crate::error::WebError;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use benteng_db::storage::{clean_upload, CleanFile};
+use benteng_app::uploads::clean_upload;
+use benteng_app::uploads::CleanFile;
 
 /// The fields and files of a multipart form.
 #[derive(Default)]
@@ -32,7 +33,7 @@ impl UploadForm {
 }
 
 /// At most this many files are read from one form; the rest is refused.
-const MAX_FILES: usize = benteng_db::reports::MAX_FILES;
+const MAX_FILES: usize = benteng_app::uploads::MAX_FILES;
 
 pub async fn read_form(
     v: &Viewer,

@@ -218,10 +218,9 @@ pub(super) async fn pdf(
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     // Officers and the Kanwil only (the photos and the names of those who asked are in it).
-    let (office, photos) = state
-        .db
-        .report_extras(auth.ctx(), id, MAX_PHOTOS, &*state.store)
-        .await?;
+    let (office, photos) =
+        benteng_app::events::report_extras(&state.db, auth.ctx(), id, MAX_PHOTOS, &*state.store)
+            .await?;
     let d = state.db.get_event(auth.ctx(), id).await?;
     let q = state.db.quiz_results(auth.ctx(), id).await?;
     let chart = super::gain_chart(&Tr::new("id"), &q);

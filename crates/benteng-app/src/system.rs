@@ -1,0 +1,21 @@
+//! The running system: health, delivery figures for the metrics, and what a server does once
+//! at start.
+
+use benteng_db::{Db, Result};
+
+/// A cheap round trip to the database, for `/healthz`.
+pub async fn ping(db: &Db) -> Result<()> {
+    db.ping().await
+}
+
+/// Outbox rows by channel and state, for `/metrics`.
+pub async fn delivery_counts(db: &Db) -> Result<Vec<(String, i64)>> {
+    db.delivery_counts().await
+}
+
+/// Rooms for every desa binaan, office and province, with their default members (at start).
+pub async fn sync_all_rooms(db: &Db) -> Result<()> {
+    db.sync_rooms(benteng_db::rooms::Sync::All)
+        .await
+        .map(|_| ())
+}
