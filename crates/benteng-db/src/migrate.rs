@@ -1,113 +1,13 @@
-//! One migration set for both backends. Each file in `migrations/` is applied once, in order,
+//! One migration set for both backends. Each file in `migrations/` (`NNNN_name.sql`; the list is
+//! collected at build time, so a new migration is only its file) is applied once, in order,
 //! inside a transaction; `@ID@` is the only backend-specific token. On PostgreSQL an advisory
 //! lock keeps several instances starting at once from racing.
 
 use crate::{Backend, Db};
 use sqlx::{AssertSqlSafe, Executor};
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "core", include_str!("../migrations/0001_core.sql")),
-    (
-        2,
-        "list_indexes",
-        include_str!("../migrations/0002_list_indexes.sql"),
-    ),
-    (
-        3,
-        "session_owner",
-        include_str!("../migrations/0003_session_owner.sql"),
-    ),
-    (
-        4,
-        "status_indexes",
-        include_str!("../migrations/0004_status_indexes.sql"),
-    ),
-    (
-        5,
-        "scope_order_indexes",
-        include_str!("../migrations/0005_scope_order_indexes.sql"),
-    ),
-    (
-        6,
-        "must_change_password",
-        include_str!("../migrations/0006_must_change_password.sql"),
-    ),
-    (7, "reports", include_str!("../migrations/0007_reports.sql")),
-    (
-        8,
-        "report_indexes",
-        include_str!("../migrations/0008_report_indexes.sql"),
-    ),
-    (
-        9,
-        "report_search",
-        include_str!("../migrations/0009_report_search.sql"),
-    ),
-    (
-        10,
-        "screening",
-        include_str!("../migrations/0010_screening.sql"),
-    ),
-    (
-        11,
-        "link_indexes",
-        include_str!("../migrations/0011_link_indexes.sql"),
-    ),
-    (
-        12,
-        "name_keys",
-        include_str!("../migrations/0012_name_keys.sql"),
-    ),
-    (13, "p3mi", include_str!("../migrations/0013_p3mi.sql")),
-    (
-        14,
-        "watch_stamp",
-        include_str!("../migrations/0014_watch_stamp.sql"),
-    ),
-    (
-        15,
-        "migrants",
-        include_str!("../migrations/0015_migrants.sql"),
-    ),
-    (16, "guide", include_str!("../migrations/0016_guide.sql")),
-    (
-        17,
-        "migrant_indexes",
-        include_str!("../migrations/0017_migrant_indexes.sql"),
-    ),
-    (18, "events", include_str!("../migrations/0018_events.sql")),
-    (
-        19,
-        "event_questions",
-        include_str!("../migrations/0019_event_questions.sql"),
-    ),
-    (
-        20,
-        "event_quiz",
-        include_str!("../migrations/0020_event_quiz.sql"),
-    ),
-    (
-        21,
-        "delivery",
-        include_str!("../migrations/0021_delivery.sql"),
-    ),
-    (22, "rooms", include_str!("../migrations/0022_rooms.sql")),
-    (
-        23,
-        "pg_kab_created",
-        include_str!("../migrations/0023_pg_kab_created.sql"),
-    ),
-    (
-        24,
-        "people_kab",
-        include_str!("../migrations/0024_people_kab.sql"),
-    ),
-    (
-        25,
-        "fts_prefix",
-        include_str!("../migrations/0025_fts_prefix.sql"),
-    ),
-];
+// `(number, name, SQL)` of every file in `migrations/`, in order (collected by `build.rs`).
+include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
 /// How many migrations the binary carries.
 pub fn count() -> usize {
