@@ -11,12 +11,19 @@
 //! `ARCHITECTURE.md` at the repository root says where each piece of a feature goes.
 
 pub mod account;
+pub mod agencies;
+pub mod audit;
+pub mod desa_binaan;
 pub mod events;
 pub mod jobs;
 pub mod offer;
+pub mod offices;
+pub mod regions;
 pub mod reports;
 pub mod screening;
 pub mod system;
 pub mod uploads;
+pub mod users;
+pub mod visits;
 
 pub use benteng_db::{de, paging, today, Ctx, Db, Error, Page, Result};

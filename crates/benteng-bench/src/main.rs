@@ -70,8 +70,8 @@ async fn main() -> Result<()> {
         .collect();
     if reused {
         for user in ["admin.demo", "pimpasa.malang", "kanwil.jatim"] {
-            let pw = benteng_db::users::random_password();
-            db.set_password_cli(user, &pw).await?;
+            let pw = benteng_app::users::random_password();
+            benteng_app::users::set_password_cli(&db, user, &pw).await?;
             accounts.push((user.to_string(), pw));
         }
         println!("reusing the database at {url}: no seeding, no new reports");

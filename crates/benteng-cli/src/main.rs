@@ -4,7 +4,7 @@ mod config;
 mod screen;
 
 use anyhow::Context;
-use benteng_db::users::{random_password, UserInput};
+use benteng_app::users::{random_password, UserInput};
 use benteng_db::Db;
 use clap::{Parser, Subcommand};
 use config::Config;
@@ -283,7 +283,9 @@ async fn main() -> anyhow::Result<()> {
                         password: password.clone(),
                         active: Some("1".into()),
                     };
-                    let id = db.create_user(None, &input).await.map_err(explain)?;
+                    let id = benteng_app::users::create_as_operator(&db, &input, false)
+                        .await
+                        .map_err(explain)?;
                     println!("Pengguna {} dibuat (id {id}).", input.username);
                     if generated {
                         println!("Kata sandi: {password}");
@@ -294,7 +296,7 @@ async fn main() -> anyhow::Result<()> {
                     random_password,
                 } => {
                     let (password, generated) = read_password(random_password)?;
-                    db.set_password_cli(&username, &password)
+                    benteng_app::users::set_password_cli(&db, &username, &password)
                         .await
                         .map_err(explain)?;
                     println!("Kata sandi {username} diganti.");
@@ -371,7 +373,7 @@ async fn serve(cfg: Config, demo: bool, bind: Option<String>) -> anyhow::Result<
             active: Some("1".into()),
             ..Default::default()
         };
-        match db.create_user_with(None, &admin, true).await {
+        match benteng_app::users::create_as_operator(&db, &admin, true).await {
             Ok(_) => {}
             // Another instance starting at the same moment created it first.
             Err(benteng_db::Error::Conflict(..)) => {

@@ -3,12 +3,13 @@
 
 use crate::audit::{self, Event};
 use crate::sql::{kab_and_prov, like_pattern, Filter};
-use crate::users::{ticked, User};
+use crate::users::User;
 use crate::{on_unique, Ctx, Db, Error, Page, Result};
 use benteng_domain::phone::mask_phone;
-use benteng_domain::values::{date, format_date, optional_count, optional_text, required_text};
-use benteng_domain::{Action, FieldErrors, PhoneNumber, RegionCode, RegionLevel, Role, Scope};
-use serde::{Deserialize, Serialize};
+use benteng_domain::values::format_date;
+use benteng_domain::{Action, FieldErrors, PhoneNumber, RegionCode, Scope};
+use serde::Serialize;
+use time::Date;
 
 /// Programme status of a village: being prepared, active, or no longer mentored.
 pub const STATUSES: [&str; 3] = ["persiapan", "aktif", "nonaktif"];
@@ -61,49 +62,38 @@ pub struct DesaBinaanDetail {
     pub contacts_unmasked: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct DesaBinaanInput {
-    /// Only read on enrolment; a record never moves to another village.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub region_code: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub office_id: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
+/// A village's editable fields, checked (read from the form by `benteng_app::desa_binaan`,
+/// which also checks that the office covers the village).
+#[derive(Debug, Clone)]
+pub struct DesaBinaanFields {
+    pub office_id: i64,
     pub sk_number: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub sk_date: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub sk_date: Date,
+    /// One of [`STATUSES`].
     pub status: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub population: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub residents_abroad: String,
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub kantong_pmi: Option<String>,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub notes: String,
+    pub population: Option<i64>,
+    pub residents_abroad: Option<i64>,
+    pub kantong_pmi: bool,
+    pub notes: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct ContactInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
+/// A contact person of a village, checked.
+#[derive(Debug, Clone)]
+pub struct NewContact {
     pub name: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
     pub position: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub phone: String,
+    pub phone: Option<PhoneNumber>,
 }
 
-/// Filters of the registry list.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct DesaBinaanQuery {
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub q: Option<String>,
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+/// Filters of the registry list; `None` filters nothing.
+#[derive(Debug, Clone, Default)]
+pub struct RegistryFilter {
+    /// A decree number (when it has digits) or a part of a village's or kecamatan's name.
+    pub text: Option<String>,
+    /// One of [`STATUSES`].
     pub status: Option<String>,
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
+    /// A kabupaten/kota code.
     pub kab: Option<String>,
-    #[serde(default)]
     pub page: Option<i64>,
 }
 
@@ -113,135 +103,16 @@ const DB_SELECT: &str = "SELECT d.id, d.region_code, v.name AS village_name, COA
     FROM desa_binaan d JOIN regions v ON v.code = d.region_code LEFT JOIN regions kc ON kc.code = v.parent_code \
     LEFT JOIN regions kb ON kb.code = d.kab_code JOIN offices o ON o.id = d.office_id";
 
-struct Valid {
-    office_id: i64,
-    sk_number: String,
-    sk_date: String,
-    status: String,
-    population: Option<i64>,
-    residents_abroad: Option<i64>,
-    kantong_pmi: bool,
-    notes: Option<String>,
-}
-
 impl Db {
-    /// Parse the editable fields; `village` is the record's place, which must lie in the chosen
-    /// office's working area today.
-    async fn parse_desa_binaan(
+    /// Enrol a village in the programme.
+    pub async fn enrol_desa_binaan(
         &self,
         ctx: &Ctx,
-        i: &DesaBinaanInput,
-        village: Option<&RegionCode>,
-        current_office: Option<i64>,
-        e: &mut FieldErrors,
-    ) -> Result<Option<Valid>> {
-        let sk_number = e.check("sk_number", required_text(&i.sk_number, 100));
-        let sk_date = e.check("sk_date", date(&i.sk_date));
-        if sk_date.is_some_and(|d| d > crate::today()) {
-            e.add("sk_date", "err-date-future");
-        }
-        let status = if STATUSES.contains(&i.status.trim()) {
-            Some(i.status.trim().to_string())
-        } else {
-            e.add("status", "err-required");
-            None
-        };
-        let population = e
-            .check("population", optional_count(&i.population, 10_000_000))
-            .flatten();
-        let abroad = e
-            .check(
-                "residents_abroad",
-                optional_count(&i.residents_abroad, 10_000_000),
-            )
-            .flatten();
-        if let (Some(p), Some(a)) = (population, abroad) {
-            if a > p {
-                e.add("residents_abroad", "err-abroad-exceeds-population");
-            }
-        }
-        let notes = e.check("notes", optional_text(&i.notes, 2000)).flatten();
-        let office_id = match i.office_id.trim().parse::<i64>() {
-            Ok(id) => match self.office_row(id).await? {
-                // An officer enrols villages for their own office only.
-                Some(o)
-                    if o.kind == "kanim"
-                        && ctx.actor.role == Role::Petugas
-                        && ctx.actor.office_id != Some(id)
-                        && current_office != Some(id) =>
-                {
-                    e.add("office_id", "err-office-not-own");
-                    None
-                }
-                Some(o) if o.kind == "kanim" => Some(id),
-                _ => {
-                    e.add("office_id", "err-not-found");
-                    None
-                }
-            },
-            Err(_) => {
-                e.add("office_id", "err-required");
-                None
-            }
-        };
-        // A newly chosen office must cover the village's kabupaten/kota today. Keeping the
-        // office is always allowed, so a village whose area has ended can still be edited
-        // (for example set to nonaktif).
-        if let (Some(o), Some(v)) = (office_id.filter(|o| Some(*o) != current_office), village) {
-            if let Some(kab) = v.ancestor(RegionLevel::KabupatenKota) {
-                if !self.office_area_on(o, crate::today()).await?.contains(&kab) {
-                    e.add("office_id", "err-office-area");
-                }
-            }
-        }
-        Ok(match (office_id, sk_number, sk_date, status) {
-            (Some(office_id), Some(sk_number), Some(d), Some(status)) => Some(Valid {
-                office_id,
-                sk_number,
-                sk_date: format_date(d),
-                status,
-                population,
-                residents_abroad: abroad,
-                kantong_pmi: ticked(&i.kantong_pmi),
-                notes,
-            }),
-            _ => None,
-        })
-    }
-
-    /// Enrol a village in the programme.
-    pub async fn enrol_desa_binaan(&self, ctx: &Ctx, i: &DesaBinaanInput) -> Result<i64> {
-        ctx.require(Action::DesaBinaanManage, None)?;
-        let mut e = FieldErrors::new();
-        let village = match RegionCode::parse(&i.region_code) {
-            Ok(c) if c.level() == RegionLevel::Desa => {
-                if self.region_by_code(c.as_str()).await?.is_none() {
-                    e.add("region_code", "err-region-unknown");
-                    None
-                } else if !ctx.allows(Action::DesaBinaanManage, Some(&c)) {
-                    e.add("region_code", "err-region-out-of-scope");
-                    None
-                } else {
-                    Some(c)
-                }
-            }
-            Ok(_) => {
-                e.add("region_code", "err-region-need-desa");
-                None
-            }
-            Err(code) => {
-                e.add("region_code", code);
-                None
-            }
-        };
-        let v = self
-            .parse_desa_binaan(ctx, i, village.as_ref(), None, &mut e)
-            .await?;
-        e.into_result()?;
-        let (Some(village), Some(v)) = (village, v) else {
-            return Err(Error::Invalid(FieldErrors::new()));
-        };
-        let (kab, prov) = kab_and_prov(&village);
+        village: &RegionCode,
+        v: &DesaBinaanFields,
+    ) -> Result<i64> {
+        ctx.require(Action::DesaBinaanManage, Some(village))?;
+        let (kab, prov) = kab_and_prov(village);
         let now = crate::now();
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
@@ -252,13 +123,13 @@ impl Db {
         .bind(kab.unwrap_or_default())
         .bind(prov)
         .bind(v.office_id)
-        .bind(v.sk_number)
-        .bind(v.sk_date)
-        .bind(v.status)
+        .bind(v.sk_number.clone())
+        .bind(format_date(v.sk_date))
+        .bind(v.status.clone())
         .bind(v.population)
         .bind(v.residents_abroad)
         .bind(v.kantong_pmi as i64)
-        .bind(v.notes)
+        .bind(v.notes.clone())
         .bind(ctx.actor.user_id)
         .bind(now)
         .fetch_one(&mut *tx)
@@ -271,7 +142,7 @@ impl Db {
                 action: "enrol",
                 entity: "desa_binaan",
                 entity_id: Some(id.to_string()),
-                region: Some(&village),
+                region: Some(village),
                 ..Default::default()
             },
         )
@@ -281,28 +152,24 @@ impl Db {
         Ok(id)
     }
 
-    pub async fn update_desa_binaan(&self, ctx: &Ctx, id: i64, i: &DesaBinaanInput) -> Result<()> {
-        let (office, village) = self
+    /// Change a village's record. The office was checked against the village's area by the
+    /// caller ([`Db::desa_binaan_place`] gives the current office and the village).
+    pub async fn update_desa_binaan(&self, ctx: &Ctx, id: i64, v: &DesaBinaanFields) -> Result<()> {
+        let (_, village) = self
             .desa_binaan_place(ctx, id, Action::DesaBinaanManage)
             .await?;
-        let mut e = FieldErrors::new();
-        let v = self
-            .parse_desa_binaan(ctx, i, Some(&village), Some(office), &mut e)
-            .await?;
-        e.into_result()?;
-        let v = v.ok_or(Error::Invalid(FieldErrors::new()))?;
         let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE desa_binaan SET office_id = $1, sk_number = $2, sk_date = $3, status = $4, population = $5, residents_abroad = $6, kantong_pmi = $7, notes = $8, updated_at = $9 WHERE id = $10",
         )
         .bind(v.office_id)
-        .bind(v.sk_number)
-        .bind(v.sk_date)
+        .bind(v.sk_number.clone())
+        .bind(format_date(v.sk_date))
         .bind(v.status.clone())
         .bind(v.population)
         .bind(v.residents_abroad)
         .bind(v.kantong_pmi as i64)
-        .bind(v.notes)
+        .bind(v.notes.clone())
         .bind(crate::now())
         .bind(id)
         .execute(&mut *tx)
@@ -324,8 +191,8 @@ impl Db {
         Ok(())
     }
 
-    /// Load a record's place and refuse unless the actor may do `action` there.
-    pub(crate) async fn desa_binaan_place(
+    /// Load a record's office and place, and refuse unless the actor may do `action` there.
+    pub async fn desa_binaan_place(
         &self,
         ctx: &Ctx,
         id: i64,
@@ -346,7 +213,7 @@ impl Db {
     pub async fn list_desa_binaan(
         &self,
         ctx: &Ctx,
-        q: &DesaBinaanQuery,
+        q: &RegistryFilter,
         per_page: i64,
     ) -> Result<Page<DesaBinaan>> {
         ctx.require(Action::DesaBinaanView, None)?;
@@ -357,7 +224,7 @@ impl Db {
             "d.kab_code",
             "d.prov_code",
         );
-        if let Some(text) = q.q.as_deref().filter(|s| !s.trim().is_empty()) {
+        if let Some(text) = q.text.as_deref() {
             if text.chars().any(|c| c.is_ascii_digit()) {
                 // Decree numbers have digits; place names never do.
                 let sk = f.text(like_pattern(text));
@@ -388,11 +255,11 @@ impl Db {
                 }
             }
         }
-        if let Some(s) = q.status.as_deref().filter(|s| STATUSES.contains(s)) {
+        if let Some(s) = q.status.as_deref() {
             let ph = f.text(s);
             f.push(format!("d.status = {ph}"));
         }
-        if let Some(k) = q.kab.as_deref().filter(|s| !s.is_empty()) {
+        if let Some(k) = q.kab.as_deref() {
             let ph = f.text(k);
             f.push(format!("d.kab_code = {ph}"));
         }
@@ -580,25 +447,16 @@ impl Db {
             .collect())
     }
 
-    pub async fn add_contact(&self, ctx: &Ctx, id: i64, i: &ContactInput) -> Result<i64> {
+    pub async fn add_contact(&self, ctx: &Ctx, id: i64, c: &NewContact) -> Result<i64> {
         let (_, village) = self
             .desa_binaan_place(ctx, id, Action::DesaBinaanManage)
             .await?;
-        let mut e = FieldErrors::new();
-        let name = e.check("name", required_text(&i.name, 120));
-        let position = e.check("position", required_text(&i.position, 120));
-        let phone = if i.phone.trim().is_empty() {
-            None
-        } else {
-            e.check("phone", PhoneNumber::parse(&i.phone))
-        };
-        e.into_result()?;
         let mut tx = self.begin().await?;
         let cid: i64 = sqlx::query_scalar("INSERT INTO desa_binaan_contacts (desa_binaan_id, name, position, phone, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
             .bind(id)
-            .bind(name.unwrap_or_default())
-            .bind(position.unwrap_or_default())
-            .bind(phone.map(|p| p.as_str().to_string()))
+            .bind(c.name.clone())
+            .bind(c.position.clone())
+            .bind(c.phone.as_ref().map(|p| p.as_str().to_string()))
             .bind(crate::now())
             .fetch_one(&mut *tx)
             .await?;

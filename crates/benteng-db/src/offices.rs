@@ -4,12 +4,16 @@
 //! `valid_from` until `valid_to` (exclusive; open when empty). Moving an area to a new office
 //! closes the old row on the day the new one starts, so history stays readable and the scope
 //! of every officer follows the date.
+//!
+//! Offices and partner agencies (`agencies`) are kept alike: a name, a kind, a place, an
+//! address, a phone and an e-mail, managed by admins and seen by those whose scope holds the
+//! place. [`Directory`] is that shared storage; each module describes its table with one.
 
 use crate::audit::{self, Event};
 use crate::{on_unique, Ctx, Db, Error, Page, Result};
-use benteng_domain::values::{date, format_date, optional_email, optional_text, required_text};
-use benteng_domain::{Action, FieldErrors, PhoneNumber, RegionCode, RegionLevel};
-use serde::{Deserialize, Serialize};
+use benteng_domain::values::format_date;
+use benteng_domain::{Action, RegionCode};
+use serde::Serialize;
 use time::Date;
 
 pub const OFFICE_KINDS: [&str; 2] = ["kanim", "kanwil"];
@@ -44,42 +48,221 @@ impl OfficeArea {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct OfficeInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
+/// The checked fields of an office or a partner agency (read from the form by
+/// `benteng_app::offices` and `benteng_app::agencies`).
+#[derive(Debug, Clone)]
+pub struct OrgChanges {
     pub name: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
+    /// One of [`OFFICE_KINDS`] or [`crate::agencies::AGENCY_KINDS`].
     pub kind: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub province_code: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub address: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub phone: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub email: String,
+    /// An office's province; an agency's province or kabupaten/kota.
+    pub place: RegionCode,
+    pub address: Option<String>,
+    /// Normalised (`PhoneNumber`).
+    pub phone: Option<String>,
+    pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct AreaInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
+/// A kabupaten/kota given to an office from a date on, checked.
+#[derive(Debug, Clone)]
+pub struct NewArea {
+    pub region: RegionCode,
+    pub valid_from: Date,
+    pub note: Option<String>,
+}
+
+/// One holding of an area as stored: what decides whether and when it may end.
+#[derive(Debug, Clone)]
+pub struct AreaSpan {
     pub region_code: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
     pub valid_from: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub note: String,
+    pub valid_to: Option<String>,
 }
 
-struct ValidOffice {
-    name: String,
-    kind: String,
-    province: RegionCode,
-    address: Option<String>,
-    phone: Option<String>,
-    email: Option<String>,
+/// Where one kind of organisation is kept and what guards it.
+pub(crate) struct Directory {
+    pub table: &'static str,
+    /// The column of the organisation's place.
+    pub place: &'static str,
+    /// The users' column naming their organisation: their home follows its place.
+    pub staff: &'static str,
+    /// The audit log's entity.
+    pub entity: &'static str,
+    pub view: Action,
+    pub manage: Action,
+    pub order: &'static str,
 }
 
-const OFFICE_COLS: &str = "id, name, kind, province_code, address, phone, email, active";
+/// A directory row; its place decides who sees it.
+pub(crate) trait Listed:
+    for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin + 'static
+{
+    fn place(&self) -> &str;
+}
+
+impl Listed for Office {
+    fn place(&self) -> &str {
+        &self.province_code
+    }
+}
+
+const OFFICES: Directory = Directory {
+    table: "offices",
+    place: "province_code",
+    staff: "office_id",
+    entity: "office",
+    view: Action::OfficeView,
+    manage: Action::OfficeManage,
+    order: "kind DESC, name",
+};
+
+impl Directory {
+    fn select(&self) -> String {
+        format!(
+            "SELECT id, name, kind, {}, address, phone, email, active FROM {}",
+            self.place, self.table
+        )
+    }
+
+    pub(crate) async fn row<T: Listed>(&self, db: &Db, id: i64) -> Result<Option<T>> {
+        Ok(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(format!(
+            "{} WHERE id = $1",
+            self.select()
+        )))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?)
+    }
+
+    /// Every row, without a policy check: callers check first.
+    pub(crate) async fn all<T: Listed>(&self, db: &Db) -> Result<Vec<T>> {
+        Ok(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(format!(
+            "{} ORDER BY {}",
+            self.select(),
+            self.order
+        )))
+        .fetch_all(&db.pool)
+        .await?)
+    }
+
+    /// The rows the actor may see, paged. Offices (about 130 in Indonesia) and agencies are
+    /// few: filtering in Rust keeps the policy in one place.
+    pub(crate) async fn visible<T: Listed>(
+        &self,
+        db: &Db,
+        ctx: &Ctx,
+        page: Option<i64>,
+        per_page: i64,
+    ) -> Result<Page<T>> {
+        ctx.require(self.view, None)?;
+        let visible: Vec<T> = self
+            .all::<T>(db)
+            .await?
+            .into_iter()
+            .filter(|o| RegionCode::parse(o.place()).is_ok_and(|p| ctx.allows(self.view, Some(&p))))
+            .collect();
+        let (page, per_page, _) = crate::paging(page, per_page);
+        Ok(Page::slice(visible, page, per_page))
+    }
+
+    /// One row, if the actor may see its place.
+    pub(crate) async fn get<T: Listed>(&self, db: &Db, ctx: &Ctx, id: i64) -> Result<T> {
+        let o = self.row::<T>(db, id).await?.ok_or(Error::NotFound)?;
+        let p = RegionCode::parse(o.place()).map_err(|_| Error::NotFound)?;
+        ctx.require(self.view, Some(&p))?;
+        Ok(o)
+    }
+
+    /// Refuse unless the actor manages this kind of organisation and the row exists.
+    pub(crate) async fn editable(&self, db: &Db, ctx: &Ctx, id: i64) -> Result<()> {
+        ctx.require(self.manage, None)?;
+        let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT id FROM {} WHERE id = $1",
+            self.table
+        )))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+        found.map(|_| ()).ok_or(Error::NotFound)
+    }
+
+    pub(crate) async fn insert(&self, db: &Db, ctx: &Ctx, c: &OrgChanges) -> Result<i64> {
+        ctx.require(self.manage, None)?;
+        let mut tx = db.begin().await?;
+        let id: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO {} (name, kind, {}, address, phone, email, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
+            self.table, self.place
+        )))
+        .bind(c.name.clone())
+        .bind(c.kind.clone())
+        .bind(c.place.as_str().to_string())
+        .bind(c.address.clone())
+        .bind(c.phone.clone())
+        .bind(c.email.clone())
+        .bind(crate::now())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| on_unique(e, "name", "err-name-taken"))?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "create",
+                entity: self.entity,
+                entity_id: Some(id.to_string()),
+                region: Some(&c.place),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub(crate) async fn update(&self, db: &Db, ctx: &Ctx, id: i64, c: &OrgChanges) -> Result<()> {
+        self.editable(db, ctx, id).await?;
+        let mut tx = db.begin().await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE {} SET name = $1, kind = $2, {} = $3, address = $4, phone = $5, email = $6, updated_at = $7 WHERE id = $8",
+            self.table, self.place
+        )))
+        .bind(c.name.clone())
+        .bind(c.kind.clone())
+        .bind(c.place.as_str().to_string())
+        .bind(c.address.clone())
+        .bind(c.phone.clone())
+        .bind(c.email.clone())
+        .bind(crate::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| on_unique(e, "name", "err-name-taken"))?;
+        // Staff homes follow the place: an agency's region is its staff's scope, and an
+        // office's province shows its officers to their kanwil.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE users SET home_code = $1 WHERE {} = $2",
+            self.staff
+        )))
+        .bind(c.place.as_str().to_string())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        audit::write(
+            &mut *tx,
+            Some(ctx),
+            Event {
+                action: "update",
+                entity: self.entity,
+                entity_id: Some(id.to_string()),
+                region: Some(&c.place),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
 
 impl Db {
     /// The id of the office named `name` (configuration and tests refer to offices by name).
@@ -90,137 +273,33 @@ impl Db {
             .await?)
     }
 
-    async fn parse_office(&self, i: &OfficeInput) -> Result<ValidOffice> {
-        let mut e = FieldErrors::new();
-        let name = e.check("name", required_text(&i.name, 150));
-        let kind = if OFFICE_KINDS.contains(&i.kind.trim()) {
-            Some(i.kind.trim().to_string())
-        } else {
-            e.add("kind", "err-required");
-            None
-        };
-        let province = match RegionCode::parse(&i.province_code) {
-            Ok(c)
-                if c.level() == RegionLevel::Provinsi
-                    && self.region_by_code(c.as_str()).await?.is_some() =>
-            {
-                Some(c)
-            }
-            Ok(_) => {
-                e.add("province_code", "err-region-need-province");
-                None
-            }
-            Err(code) => {
-                e.add("province_code", code);
-                None
-            }
-        };
-        let address = e.check("address", optional_text(&i.address, 300)).flatten();
-        let phone = if i.phone.trim().is_empty() {
-            None
-        } else {
-            e.check("phone", PhoneNumber::parse(&i.phone))
-                .map(|p| p.as_str().to_string())
-        };
-        let email = e.check("email", optional_email(&i.email)).flatten();
-        e.into_result()?;
-        match (name, kind, province) {
-            (Some(name), Some(kind), Some(province)) => Ok(ValidOffice {
-                name,
-                kind,
-                province,
-                address,
-                phone,
-                email,
-            }),
-            _ => Err(Error::Invalid(FieldErrors::new())),
-        }
+    pub async fn create_office(&self, ctx: &Ctx, c: &OrgChanges) -> Result<i64> {
+        OFFICES.insert(self, ctx, c).await
     }
 
-    pub async fn create_office(&self, ctx: &Ctx, i: &OfficeInput) -> Result<i64> {
-        ctx.require(Action::OfficeManage, None)?;
-        let v = self.parse_office(i).await?;
-        let now = crate::now();
-        let mut tx = self.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO offices (name, kind, province_code, address, phone, email, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
-        )
-        .bind(v.name)
-        .bind(v.kind)
-        .bind(v.province.as_str().to_string())
-        .bind(v.address)
-        .bind(v.phone)
-        .bind(v.email)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| on_unique(e, "name", "err-name-taken"))?;
-        audit::write(
-            &mut *tx,
-            Some(ctx),
-            Event {
-                action: "create",
-                entity: "office",
-                entity_id: Some(id.to_string()),
-                region: Some(&v.province),
-                ..Default::default()
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
+    pub async fn update_office(&self, ctx: &Ctx, id: i64, c: &OrgChanges) -> Result<()> {
+        OFFICES.update(self, ctx, id, c).await
     }
 
-    pub async fn update_office(&self, ctx: &Ctx, id: i64, i: &OfficeInput) -> Result<()> {
-        ctx.require(Action::OfficeManage, None)?;
-        self.office_row(id).await?.ok_or(Error::NotFound)?;
-        let v = self.parse_office(i).await?;
-        let mut tx = self.begin().await?;
-        sqlx::query("UPDATE offices SET name = $1, kind = $2, province_code = $3, address = $4, phone = $5, email = $6, updated_at = $7 WHERE id = $8")
-            .bind(v.name)
-            .bind(v.kind)
-            .bind(v.province.as_str().to_string())
-            .bind(v.address)
-            .bind(v.phone)
-            .bind(v.email)
-            .bind(crate::now())
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| on_unique(e, "name", "err-name-taken"))?;
-        // Officers' homes (used to show them to their province's kanwil) follow the office.
-        sqlx::query("UPDATE users SET home_code = $1 WHERE office_id = $2")
-            .bind(v.province.as_str().to_string())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        audit::write(
-            &mut *tx,
-            Some(ctx),
-            Event {
-                action: "update",
-                entity: "office",
-                entity_id: Some(id.to_string()),
-                region: Some(&v.province),
-                ..Default::default()
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+    /// Refuse unless the actor manages offices and office `id` exists (checked before the
+    /// input is read, so a missing office answers "not found" whatever was sent).
+    pub async fn office_editable(&self, ctx: &Ctx, id: i64) -> Result<()> {
+        OFFICES.editable(self, ctx, id).await
     }
 
     pub(crate) async fn office_row(&self, id: i64) -> Result<Option<Office>> {
-        Ok(sqlx::query_as::<_, Office>(sqlx::AssertSqlSafe(format!(
-            "SELECT {OFFICE_COLS} FROM offices WHERE id = $1"
-        )))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
+        OFFICES.row(self, id).await
     }
 
-    pub(crate) async fn office_province(&self, id: i64) -> Result<Option<String>> {
+    /// The province of an office, `None` when there is no such office (a lookup for forms
+    /// that name an office, like [`Db::region_by_code`] for places).
+    pub async fn office_province(&self, id: i64) -> Result<Option<String>> {
         Ok(self.office_row(id).await?.map(|o| o.province_code))
+    }
+
+    /// The kind of an office (`kanim`, `kanwil`), `None` when there is no such office.
+    pub async fn office_kind(&self, id: i64) -> Result<Option<String>> {
+        Ok(self.office_row(id).await?.map(|o| o.kind))
     }
 
     /// The kabupaten/kota codes an office covers on `day`.
@@ -257,22 +336,7 @@ impl Db {
         page: Option<i64>,
         per_page: i64,
     ) -> Result<Page<Office>> {
-        ctx.require(Action::OfficeView, None)?;
-        let all = sqlx::query_as::<_, Office>(sqlx::AssertSqlSafe(format!(
-            "SELECT {OFFICE_COLS} FROM offices ORDER BY kind DESC, name"
-        )))
-        .fetch_all(&self.pool)
-        .await?;
-        // Offices are few (about 130 in Indonesia): filtering in Rust keeps the policy in one place.
-        let visible: Vec<Office> = all
-            .into_iter()
-            .filter(|o| {
-                RegionCode::parse(&o.province_code)
-                    .is_ok_and(|p| ctx.allows(Action::OfficeView, Some(&p)))
-            })
-            .collect();
-        let (page, per_page, _) = crate::paging(page, per_page);
-        Ok(Page::slice(visible, page, per_page))
+        OFFICES.visible(self, ctx, page, per_page).await
     }
 
     /// Every office by name for pick lists (admin forms); no policy needed beyond the caller's.
@@ -281,9 +345,7 @@ impl Db {
     }
 
     pub async fn get_office(&self, ctx: &Ctx, id: i64) -> Result<(Office, Vec<OfficeArea>)> {
-        let o = self.office_row(id).await?.ok_or(Error::NotFound)?;
-        let p = RegionCode::parse(&o.province_code).map_err(|_| Error::NotFound)?;
-        ctx.require(Action::OfficeView, Some(&p))?;
+        let o: Office = OFFICES.get(self, ctx, id).await?;
         let areas = sqlx::query_as::<_, OfficeArea>(
             "SELECT a.id, a.office_id, a.region_code, r.name AS region_name, a.valid_from, a.valid_to, a.note \
              FROM office_areas a JOIN regions r ON r.code = a.region_code WHERE a.office_id = $1 ORDER BY a.valid_from DESC, a.region_code",
@@ -296,35 +358,10 @@ impl Db {
 
     /// Give a kabupaten/kota to an office from a date on. If another office holds it then, that
     /// holding ends the day before (its `valid_to` is the new `valid_from`).
-    pub async fn assign_area(&self, ctx: &Ctx, office_id: i64, i: &AreaInput) -> Result<i64> {
-        ctx.require(Action::OfficeManage, None)?;
-        self.office_row(office_id).await?.ok_or(Error::NotFound)?;
-        let mut e = FieldErrors::new();
-        let region = match RegionCode::parse(&i.region_code) {
-            Ok(c) if c.level() == RegionLevel::KabupatenKota => {
-                if self.region_by_code(c.as_str()).await?.is_some() {
-                    Some(c)
-                } else {
-                    e.add("region_code", "err-region-unknown");
-                    None
-                }
-            }
-            Ok(_) => {
-                e.add("region_code", "err-region-need-kabkota");
-                None
-            }
-            Err(code) => {
-                e.add("region_code", code);
-                None
-            }
-        };
-        let from = e.check("valid_from", date(&i.valid_from));
-        let note = e.check("note", optional_text(&i.note, 300)).flatten();
-        e.into_result()?;
-        let (Some(region), Some(from)) = (region, from) else {
-            return Err(Error::Invalid(FieldErrors::new()));
-        };
-        let from_s = format_date(from);
+    pub async fn assign_area(&self, ctx: &Ctx, office_id: i64, a: &NewArea) -> Result<i64> {
+        self.office_editable(ctx, office_id).await?;
+        let region = &a.region;
+        let from_s = format_date(a.valid_from);
         let mut tx = self.begin().await?;
         // A holding that starts on or after the new date would make the history ambiguous.
         let later: i64 = sqlx::query_scalar(
@@ -346,7 +383,7 @@ impl Db {
             .bind(office_id)
             .bind(region.as_str().to_string())
             .bind(from_s.clone())
-            .bind(note)
+            .bind(a.note.clone())
             .bind(crate::now())
             .fetch_one(&mut *tx)
             .await?;
@@ -357,7 +394,7 @@ impl Db {
                 action: "assign_area",
                 entity: "office",
                 entity_id: Some(office_id.to_string()),
-                region: Some(&region),
+                region: Some(region),
                 detail: Some(format!("from={from_s}")),
                 ..Default::default()
             },
@@ -366,26 +403,9 @@ impl Db {
         tx.commit().await?;
         Ok(id)
     }
-}
 
-/// The end of a working area, as typed.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct AreaEndInput {
-    /// First day the office no longer holds the area (`YYYY-MM-DD`).
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub valid_to: String,
-}
-
-impl Db {
-    /// End an office's holding of a kabupaten/kota from a date on, without a successor (an
-    /// office closing, or an area leaving the programme). The history stays.
-    pub async fn end_area(
-        &self,
-        ctx: &Ctx,
-        office_id: i64,
-        area_id: i64,
-        i: &AreaEndInput,
-    ) -> Result<()> {
+    /// One holding of an office's area, for an actor who manages offices (before ending it).
+    pub async fn area_span(&self, ctx: &Ctx, office_id: i64, area_id: i64) -> Result<AreaSpan> {
         ctx.require(Action::OfficeManage, None)?;
         let row: Option<(String, String, Option<String>)> =
             sqlx::query_as("SELECT region_code, valid_from, valid_to FROM office_areas WHERE id = $1 AND office_id = $2")
@@ -393,19 +413,21 @@ impl Db {
                 .bind(office_id)
                 .fetch_optional(&self.pool)
                 .await?;
-        let (region, from, to) = row.ok_or(Error::NotFound)?;
-        let mut e = FieldErrors::new();
-        let end = e.check("valid_to", date(&i.valid_to)).map(format_date);
-        if let Some(end) = &end {
-            if *end <= from {
-                e.add("valid_to", "err-end-before-start");
-            } else if to.as_ref().is_some_and(|t| t <= end) {
-                e.add("valid_to", "err-area-already-ended");
-            }
-        }
-        e.into_result()?;
-        let end = end.unwrap_or_default();
-        let region = RegionCode::parse(&region).map_err(|_| Error::NotFound)?;
+        let (region_code, valid_from, valid_to) = row.ok_or(Error::NotFound)?;
+        Ok(AreaSpan {
+            region_code,
+            valid_from,
+            valid_to,
+        })
+    }
+
+    /// End an office's holding of a kabupaten/kota from `end` on, without a successor (an
+    /// office closing, or an area leaving the programme). The history stays. The caller has
+    /// checked `end` against the holding ([`Db::area_span`]).
+    pub async fn end_area(&self, ctx: &Ctx, office_id: i64, area_id: i64, end: Date) -> Result<()> {
+        let span = self.area_span(ctx, office_id, area_id).await?;
+        let end = format_date(end);
+        let region = RegionCode::parse(&span.region_code).map_err(|_| Error::NotFound)?;
         let mut tx = self.begin().await?;
         sqlx::query("UPDATE office_areas SET valid_to = $1 WHERE id = $2")
             .bind(end.clone())

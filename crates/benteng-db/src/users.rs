@@ -5,7 +5,6 @@ use crate::credentials::{dummy_hash, verify_password};
 pub use crate::credentials::{hash_password, random_password, random_token, token_hash};
 use crate::sql::Filter;
 use crate::{on_unique, Ctx, Db, Error, Page, Result};
-use benteng_domain::values::{new_password, optional_email, required_text, username};
 use benteng_domain::{Action, Actor, FieldErrors, RegionCode, RegionLevel, Role, Scope};
 use serde::Serialize;
 use sqlx::Row;
@@ -39,165 +38,44 @@ impl User {
     }
 }
 
-/// A user form as typed (strings), parsed by [`Db::parse_user`].
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
-pub struct UserInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub username: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub full_name: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub email: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub role: String,
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub pimpasa: Option<String>,
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub pemeriksa: Option<String>,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub office_id: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub agency_id: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub region_code: String,
-    /// Only read when creating a user or resetting a password.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub password: String,
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub active: Option<String>,
-}
-
 /// A checkbox counts as ticked for any value a form or a JSON client may send.
 pub fn ticked(v: &Option<String>) -> bool {
     matches!(v.as_deref(), Some("1" | "on" | "true" | "ya" | "yes"))
 }
 
-struct ValidUser {
-    username: String,
-    full_name: String,
-    email: Option<String>,
-    role: Role,
-    pimpasa: bool,
-    pemeriksa: bool,
-    office_id: Option<i64>,
-    agency_id: Option<i64>,
-    region_code: Option<String>,
-    home_code: Option<String>,
+/// A user's profile, role and home, checked (read from the form by `benteng_app::users`).
+#[derive(Debug, Clone)]
+pub struct UserFields {
+    pub username: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub role: Role,
+    /// The flags describe officers only: false on other roles.
+    pub pimpasa: bool,
+    pub pemeriksa: bool,
+    pub office_id: Option<i64>,
+    pub agency_id: Option<i64>,
+    pub region_code: Option<String>,
+    /// The place the user's visibility to kanwil and admins follows (office's province,
+    /// agency's region, own region).
+    pub home_code: Option<String>,
 }
 
 impl Db {
-    async fn parse_user(
-        &self,
-        input: &UserInput,
-        creating: bool,
-    ) -> Result<(ValidUser, Option<String>)> {
-        let mut e = FieldErrors::new();
-        let uname = e.check("username", username(&input.username));
-        let full_name = e.check("full_name", required_text(&input.full_name, 120));
-        let email = e.check("email", optional_email(&input.email)).flatten();
-        let role = e.check("role", Role::parse(&input.role));
-        let password = if creating {
-            e.check("password", new_password(&input.password))
-        } else if input.password.is_empty() {
-            None
-        } else {
-            e.check("password", new_password(&input.password))
-        };
-        let mut office_id = None;
-        let mut agency_id = None;
-        let mut region_code = None;
-        let mut home_code = None;
-        match role {
-            Some(Role::Petugas) => match input.office_id.trim().parse::<i64>() {
-                Ok(id) => match self.office_province(id).await? {
-                    Some(p) => {
-                        office_id = Some(id);
-                        home_code = Some(p);
-                    }
-                    None => e.add("office_id", "err-not-found"),
-                },
-                Err(_) => e.add("office_id", "err-required"),
-            },
-            Some(Role::Mitra) => match input.agency_id.trim().parse::<i64>() {
-                Ok(id) => match self.agency_region(id).await? {
-                    Some(r) => {
-                        agency_id = Some(id);
-                        home_code = Some(r);
-                    }
-                    None => e.add("agency_id", "err-not-found"),
-                },
-                Err(_) => e.add("agency_id", "err-required"),
-            },
-            Some(r @ (Role::Kanwil | Role::Desa)) => {
-                let want = if r == Role::Kanwil {
-                    RegionLevel::Provinsi
-                } else {
-                    RegionLevel::Desa
-                };
-                match RegionCode::parse(&input.region_code) {
-                    Ok(c) if c.level() == want => {
-                        if self.region_by_code(c.as_str()).await?.is_some() {
-                            region_code = Some(c.as_str().to_string());
-                            home_code = region_code.clone();
-                        } else {
-                            e.add("region_code", "err-region-unknown");
-                        }
-                    }
-                    Ok(_) => e.add(
-                        "region_code",
-                        if r == Role::Kanwil {
-                            "err-region-need-province"
-                        } else {
-                            "err-region-need-desa"
-                        },
-                    ),
-                    Err(code) => e.add("region_code", code),
-                }
-            }
-            _ => {}
-        }
-        e.into_result()?;
-        let (Some(username), Some(full_name), Some(role)) = (uname, full_name, role) else {
-            return Err(Error::Invalid(FieldErrors::new()));
-        };
-        Ok((
-            ValidUser {
-                username,
-                full_name,
-                email,
-                role,
-                // The flags describe officers only; ignore them on other roles.
-                pimpasa: role == Role::Petugas && ticked(&input.pimpasa),
-                pemeriksa: role == Role::Petugas && ticked(&input.pemeriksa),
-                office_id,
-                agency_id,
-                region_code,
-                home_code,
-            },
-            password,
-        ))
-    }
-
-    /// Create a user. `ctx` is `None` only for the command line and first-start bootstrap,
-    /// which run with the operator's authority on the machine. A user created by an admin must
-    /// choose their own password at the first sign-in.
-    pub async fn create_user(&self, ctx: Option<&Ctx>, input: &UserInput) -> Result<i64> {
-        self.create_user_with(ctx, input, ctx.is_some()).await
-    }
-
-    /// [`Db::create_user`] with the must-change-password flag chosen by the caller (the
-    /// bootstrap admin sets it; demo and command-line accounts do not).
-    pub async fn create_user_with(
+    /// Create a user with a checked password. `ctx` is `None` only for the command line,
+    /// first-start bootstrap and the demo set, which run with the operator's authority on the
+    /// machine. `must_change`: the user must choose their own password at the first sign-in.
+    pub async fn create_user(
         &self,
         ctx: Option<&Ctx>,
-        input: &UserInput,
+        u: &UserFields,
+        password: &str,
         must_change: bool,
     ) -> Result<i64> {
         if let Some(c) = ctx {
             c.require(Action::UserManage, None)?;
         }
-        let (u, password) = self.parse_user(input, true).await?;
-        let pw = password.unwrap_or_default();
+        let pw = password.to_string();
         let hash = tokio::task::spawn_blocking(move || hash_password(&pw))
             .await
             .map_err(|e| anyhow::anyhow!(e))??;
@@ -208,16 +86,16 @@ impl Db {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $13, $12, $12) RETURNING id",
         )
         .bind(u.username.clone())
-        .bind(u.full_name)
-        .bind(u.email)
+        .bind(u.full_name.clone())
+        .bind(u.email.clone())
         .bind(hash)
         .bind(u.role.as_str())
         .bind(u.pimpasa as i64)
         .bind(u.pemeriksa as i64)
         .bind(u.office_id)
         .bind(u.agency_id)
-        .bind(u.region_code)
-        .bind(u.home_code)
+        .bind(u.region_code.clone())
+        .bind(u.home_code.clone())
         .bind(now)
         .bind(must_change as i64)
         .fetch_one(&mut *tx)
@@ -240,12 +118,26 @@ impl Db {
         Ok(id)
     }
 
-    /// Update a user's profile, role and home; a non-empty password resets it.
-    pub async fn update_user(&self, ctx: &Ctx, id: i64, input: &UserInput) -> Result<()> {
+    /// Refuse unless the actor manages users and user `id` exists (checked before the input
+    /// is read).
+    pub async fn user_editable(&self, ctx: &Ctx, id: i64) -> Result<()> {
         ctx.require(Action::UserManage, None)?;
         self.user_by_id(id).await?.ok_or(Error::NotFound)?;
-        let (u, password) = self.parse_user(input, false).await?;
-        let active = ticked(&input.active);
+        Ok(())
+    }
+
+    /// Update a user's profile, role, home and whether the account is active; a checked
+    /// `password` resets it. An admin cannot demote or deactivate themselves: that check
+    /// stays here, where it guards the write.
+    pub async fn update_user(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        u: &UserFields,
+        active: bool,
+        password: Option<&str>,
+    ) -> Result<()> {
+        self.user_editable(ctx, id).await?;
         if id == ctx.actor.user_id && (!active || u.role != Role::Admin) {
             // An admin cannot lock themselves out by accident.
             return Err(Error::Invalid(FieldErrors(vec![
@@ -255,7 +147,8 @@ impl Db {
                 },
             ])));
         }
-        let hash = match password {
+        let password_reset = password.is_some();
+        let hash = match password.map(str::to_string) {
             Some(pw) => Some(
                 tokio::task::spawn_blocking(move || hash_password(&pw))
                     .await
@@ -268,16 +161,16 @@ impl Db {
             "UPDATE users SET username = $1, full_name = $2, email = $3, role = $4, pimpasa = $5, pemeriksa = $6, \
              office_id = $7, agency_id = $8, region_code = $9, home_code = $10, active = $11, updated_at = $12 WHERE id = $13",
         )
-        .bind(u.username)
-        .bind(u.full_name)
-        .bind(u.email)
+        .bind(u.username.clone())
+        .bind(u.full_name.clone())
+        .bind(u.email.clone())
         .bind(u.role.as_str())
         .bind(u.pimpasa as i64)
         .bind(u.pemeriksa as i64)
         .bind(u.office_id)
         .bind(u.agency_id)
-        .bind(u.region_code)
-        .bind(u.home_code)
+        .bind(u.region_code.clone())
+        .bind(u.home_code.clone())
         .bind(active as i64)
         .bind(crate::now())
         .bind(id)
@@ -295,7 +188,7 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         }
-        if !active || hash_changed(&input.password) {
+        if !active || password_reset {
             // A deactivated user, or one whose password was reset, is signed out everywhere.
             crate::sessions::end_sessions_of(&mut tx, id, None).await?;
         }
@@ -303,7 +196,7 @@ impl Db {
             &mut *tx,
             Some(ctx),
             Event {
-                action: if hash_changed(&input.password) {
+                action: if password_reset {
                     "update+password"
                 } else {
                     "update"
@@ -320,30 +213,29 @@ impl Db {
         Ok(())
     }
 
-    /// A user changes their own password after proving the current one. Their other sessions
-    /// and API tokens end; `keep_session` (the one they are using) stays.
-    pub async fn change_own_password(
-        &self,
-        ctx: &Ctx,
-        current: &str,
-        new: &str,
-        keep_session: Option<&str>,
-    ) -> Result<()> {
-        let mut e = FieldErrors::new();
+    /// Whether `current` is the acting user's password (before they choose a new one).
+    pub async fn verify_own_password(&self, ctx: &Ctx, current: &str) -> Result<bool> {
         let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
             .bind(ctx.actor.user_id)
             .fetch_one(&self.pool)
             .await?;
         let cur = current.to_string();
-        let ok = tokio::task::spawn_blocking(move || verify_password(&cur, &hash))
-            .await
-            .map_err(|e| anyhow::anyhow!(e))?;
-        if !ok {
-            e.add("current", "err-password-wrong");
-        }
-        let new = e.check("password", new_password(new));
-        e.into_result()?;
-        let pw = new.unwrap_or_default();
+        Ok(
+            tokio::task::spawn_blocking(move || verify_password(&cur, &hash))
+                .await
+                .map_err(|e| anyhow::anyhow!(e))?,
+        )
+    }
+
+    /// A user's own new password (checked, after [`Db::verify_own_password`]). Their other
+    /// sessions and API tokens end; `keep_session` (the one they are using) stays.
+    pub async fn set_own_password(
+        &self,
+        ctx: &Ctx,
+        new: &str,
+        keep_session: Option<&str>,
+    ) -> Result<()> {
+        let pw = new.to_string();
         let h = tokio::task::spawn_blocking(move || hash_password(&pw))
             .await
             .map_err(|e| anyhow::anyhow!(e))??;
@@ -370,12 +262,10 @@ impl Db {
         Ok(())
     }
 
-    /// The command line's password reset (no actor: the operator has the machine).
+    /// The command line's password reset with a checked password (no actor: the operator
+    /// has the machine).
     pub async fn set_password_cli(&self, uname: &str, pw: &str) -> Result<()> {
-        let mut e = FieldErrors::new();
-        let pw = e.check("password", new_password(pw));
-        e.into_result()?;
-        let pw = pw.unwrap_or_default();
+        let pw = pw.to_string();
         let h = tokio::task::spawn_blocking(move || hash_password(&pw))
             .await
             .map_err(|e| anyhow::anyhow!(e))??;
@@ -631,8 +521,4 @@ impl Db {
         .fetch_all(&self.pool)
         .await?)
     }
-}
-
-fn hash_changed(pw: &str) -> bool {
-    !pw.is_empty()
 }

@@ -2,10 +2,11 @@
 
 use crate::audit::{self, Event};
 use crate::sql::Filter;
-use crate::{Ctx, Db, Error, Page, Result};
-use benteng_domain::values::{date, format_date, optional_count, optional_text, required_text};
-use benteng_domain::{Action, FieldErrors};
-use serde::{Deserialize, Serialize};
+use crate::{Ctx, Db, Page, Result};
+use benteng_domain::values::format_date;
+use benteng_domain::Action;
+use serde::Serialize;
+use time::Date;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Visit {
@@ -24,22 +25,16 @@ pub struct Visit {
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct VisitInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub visit_date: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub departures_seen: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub returns_seen: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub foreigners_staying: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
+/// A visit as recorded by the officer, checked (read by `benteng_app::visits`).
+#[derive(Debug, Clone)]
+pub struct NewVisit {
+    pub visit_date: Date,
+    pub departures_seen: Option<i64>,
+    pub returns_seen: Option<i64>,
+    pub foreigners_staying: Option<i64>,
     pub findings: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub problems: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub follow_up: String,
+    pub problems: Option<String>,
+    pub follow_up: Option<String>,
 }
 
 const VISIT_SELECT: &str = "SELECT k.id, k.desa_binaan_id, v.name AS village_name, k.visit_date, k.officer_id, u.full_name AS officer_name, \
@@ -47,60 +42,25 @@ const VISIT_SELECT: &str = "SELECT k.id, k.desa_binaan_id, v.name AS village_nam
     FROM village_visits k JOIN desa_binaan d ON d.id = k.desa_binaan_id JOIN regions v ON v.code = d.region_code JOIN users u ON u.id = k.officer_id";
 
 impl Db {
-    pub async fn record_visit(
-        &self,
-        ctx: &Ctx,
-        desa_binaan_id: i64,
-        i: &VisitInput,
-    ) -> Result<i64> {
+    /// Keep a visit to a village by the acting officer.
+    pub async fn record_visit(&self, ctx: &Ctx, desa_binaan_id: i64, v: &NewVisit) -> Result<i64> {
         let (_, village) = self
             .desa_binaan_place(ctx, desa_binaan_id, Action::VisitRecord)
             .await?;
-        let mut e = FieldErrors::new();
-        let d = e.check("visit_date", date(&i.visit_date));
-        if d.is_some_and(|d| d > crate::today()) {
-            e.add("visit_date", "err-date-future");
-        }
-        let dep = e
-            .check(
-                "departures_seen",
-                optional_count(&i.departures_seen, 100_000),
-            )
-            .flatten();
-        let ret = e
-            .check("returns_seen", optional_count(&i.returns_seen, 100_000))
-            .flatten();
-        let fore = e
-            .check(
-                "foreigners_staying",
-                optional_count(&i.foreigners_staying, 100_000),
-            )
-            .flatten();
-        let findings = e.check("findings", required_text(&i.findings, 4000));
-        let problems = e
-            .check("problems", optional_text(&i.problems, 4000))
-            .flatten();
-        let follow = e
-            .check("follow_up", optional_text(&i.follow_up, 4000))
-            .flatten();
-        e.into_result()?;
-        let (Some(d), Some(findings)) = (d, findings) else {
-            return Err(Error::Invalid(FieldErrors::new()));
-        };
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO village_visits (desa_binaan_id, visit_date, officer_id, departures_seen, returns_seen, foreigners_staying, findings, problems, follow_up, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(desa_binaan_id)
-        .bind(format_date(d))
+        .bind(format_date(v.visit_date))
         .bind(ctx.actor.user_id)
-        .bind(dep)
-        .bind(ret)
-        .bind(fore)
-        .bind(findings)
-        .bind(problems)
-        .bind(follow)
+        .bind(v.departures_seen)
+        .bind(v.returns_seen)
+        .bind(v.foreigners_staying)
+        .bind(v.findings.clone())
+        .bind(v.problems.clone())
+        .bind(v.follow_up.clone())
         .bind(crate::now())
         .fetch_one(&mut *tx)
         .await?;

@@ -4,11 +4,12 @@
 //! real input. Which villages Kanim Malang really mentors is not public: these are examples in
 //! real villages, with made-up decree numbers, people and phone numbers.
 
-use benteng_db::agencies::AgencyInput;
-use benteng_db::desa_binaan::{ContactInput, DesaBinaanInput};
-use benteng_db::offices::{AreaInput, OfficeInput};
-use benteng_db::users::{random_password, UserInput};
-use benteng_db::visits::VisitInput;
+use benteng_app::agencies::AgencyInput;
+use benteng_app::desa_binaan::{ContactInput, DesaBinaanInput};
+use benteng_app::offices::{AreaInput, OfficeInput};
+use benteng_app::users::{random_password, UserInput};
+use benteng_app::visits::VisitInput;
+use benteng_app::{agencies, desa_binaan, offices, users, visits};
 use benteng_db::{Ctx, Db, Error, Result};
 
 pub const MALANG_OFFICE: &str = "Kantor Imigrasi Kelas I TPI Malang";
@@ -78,7 +79,7 @@ pub async fn load_demo(db: &Db) -> Result<DemoReport> {
     };
 
     let admin = user("admin.demo", "Admin Demo", "admin");
-    let admin_id = db.create_user(None, &admin).await?;
+    let admin_id = users::create_as_operator(db, &admin, false).await?;
     add(&admin);
     let (actor, _) = db
         .actor(admin_id)
@@ -90,23 +91,24 @@ pub async fn load_demo(db: &Db) -> Result<DemoReport> {
         request_id: Some("demo".into()),
     };
 
-    let malang = db
-        .create_office(
-            &ctx,
-            &OfficeInput {
-                name: MALANG_OFFICE.into(),
-                kind: "kanim".into(),
-                province_code: "35".into(),
-                address: "Jl. R. Panji Suroso No. 4, Kota Malang".into(),
-                phone: "0341 491039".into(),
-                email: "kanim.malang@imigrasi.go.id".into(),
-            },
-        )
-        .await?;
+    let malang = offices::create(
+        db,
+        &ctx,
+        &OfficeInput {
+            name: MALANG_OFFICE.into(),
+            kind: "kanim".into(),
+            province_code: "35".into(),
+            address: "Jl. R. Panji Suroso No. 4, Kota Malang".into(),
+            phone: "0341 491039".into(),
+            email: "kanim.malang@imigrasi.go.id".into(),
+        },
+    )
+    .await?;
     for kab in [
         "35.73", "35.07", "35.79", "35.75", "35.14", "35.74", "35.13", "35.08",
     ] {
-        db.assign_area(
+        offices::assign_area(
+            db,
             &ctx,
             malang,
             &AreaInput {
@@ -117,7 +119,8 @@ pub async fn load_demo(db: &Db) -> Result<DemoReport> {
         )
         .await?;
     }
-    db.create_office(
+    offices::create(
+        db,
         &ctx,
         &OfficeInput {
             name: "Kantor Wilayah Direktorat Jenderal Imigrasi Jawa Timur".into(),
@@ -135,28 +138,27 @@ pub async fn load_demo(db: &Db) -> Result<DemoReport> {
         region_code: region.into(),
         ..Default::default()
     };
-    let disnaker = db
-        .create_agency(
-            &ctx,
-            &agency("Dinas Tenaga Kerja Kabupaten Malang", "disnaker", "35.07"),
-        )
-        .await?;
-    let bp3mi = db
-        .create_agency(
-            &ctx,
-            &agency("BP3MI Jawa Timur (Pos KP2MI Malang)", "bp3mi", "35"),
-        )
-        .await?;
-    let dukcapil = db
-        .create_agency(
-            &ctx,
-            &agency("Dispendukcapil Kabupaten Malang", "dukcapil", "35.07"),
-        )
-        .await?;
-    let polres = db
-        .create_agency(&ctx, &agency("Polres Malang", "polri", "35.07"))
-        .await?;
-    db.create_agency(
+    let disnaker = agencies::create(
+        db,
+        &ctx,
+        &agency("Dinas Tenaga Kerja Kabupaten Malang", "disnaker", "35.07"),
+    )
+    .await?;
+    let bp3mi = agencies::create(
+        db,
+        &ctx,
+        &agency("BP3MI Jawa Timur (Pos KP2MI Malang)", "bp3mi", "35"),
+    )
+    .await?;
+    let dukcapil = agencies::create(
+        db,
+        &ctx,
+        &agency("Dispendukcapil Kabupaten Malang", "dukcapil", "35.07"),
+    )
+    .await?;
+    let polres = agencies::create(db, &ctx, &agency("Polres Malang", "polri", "35.07")).await?;
+    agencies::create(
+        db,
         &ctx,
         &agency("Dinas Sosial Kabupaten Malang", "dinsos", "35.07"),
     )
@@ -209,7 +211,7 @@ pub async fn load_demo(db: &Db) -> Result<DemoReport> {
     ];
     let mut ids = Vec::new();
     for u in more.drain(..) {
-        ids.push(db.create_user(None, &u).await?);
+        ids.push(users::create_as_operator(db, &u, false).await?);
         add(&u);
     }
     let (pimpasa, pimpasa2) = (ids[1], ids[2]);
@@ -224,33 +226,34 @@ pub async fn load_demo(db: &Db) -> Result<DemoReport> {
     };
 
     for (n, (code, kantong, pop, abroad)) in VILLAGES.iter().enumerate() {
-        let id = db
-            .enrol_desa_binaan(
-                &ctx,
-                &DesaBinaanInput {
-                    region_code: (*code).into(),
-                    office_id: malang.to_string(),
-                    sk_number: format!("W15.IMI.IMI.4-GR.01.01-{:04}/2024", 310 + n),
-                    sk_date: if n < 8 {
-                        "2024-09-02".into()
-                    } else {
-                        "2025-03-10".into()
-                    },
-                    status: if n < 11 {
-                        "aktif".into()
-                    } else {
-                        "persiapan".into()
-                    },
-                    population: pop.to_string(),
-                    residents_abroad: abroad.to_string(),
-                    kantong_pmi: kantong.then(|| "1".into()),
-                    notes: String::new(),
+        let id = desa_binaan::enrol(
+            db,
+            &ctx,
+            &DesaBinaanInput {
+                region_code: (*code).into(),
+                office_id: malang.to_string(),
+                sk_number: format!("W15.IMI.IMI.4-GR.01.01-{:04}/2024", 310 + n),
+                sk_date: if n < 8 {
+                    "2024-09-02".into()
+                } else {
+                    "2025-03-10".into()
                 },
-            )
+                status: if n < 11 {
+                    "aktif".into()
+                } else {
+                    "persiapan".into()
+                },
+                population: pop.to_string(),
+                residents_abroad: abroad.to_string(),
+                kantong_pmi: kantong.then(|| "1".into()),
+                notes: String::new(),
+            },
+        )
+        .await?;
+        desa_binaan::set_officers(db, &ctx, id, &[if n % 2 == 0 { pimpasa } else { pimpasa2 }])
             .await?;
-        db.set_desa_binaan_officers(&ctx, id, &[if n % 2 == 0 { pimpasa } else { pimpasa2 }])
-            .await?;
-        db.add_contact(
+        desa_binaan::add_contact(
+            db,
             &ctx,
             id,
             &ContactInput {
@@ -260,7 +263,8 @@ pub async fn load_demo(db: &Db) -> Result<DemoReport> {
             },
         )
         .await?;
-        db.add_contact(
+        desa_binaan::add_contact(
+            db,
             &ctx,
             id,
             &ContactInput {
@@ -271,7 +275,7 @@ pub async fn load_demo(db: &Db) -> Result<DemoReport> {
         )
         .await?;
         if n < 6 {
-            db.record_visit(&officer, id, &VisitInput {
+            visits::record(db, &officer, id, &VisitInput {
                 // Recent visits, a few weeks apart, whatever today is.
                     visit_date: benteng_domain::values::format_date(benteng_db::today() - time::Duration::days(20 * (6 - n as i64) + 3)),
                 departures_seen: (3 + n).to_string(),

@@ -215,9 +215,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or(ApiError::Unauthorized)?;
-        let uid = state
-            .db
-            .user_for_token(token)
+        let uid = benteng_app::account::user_for_token(&state.db, token)
             .await?
             .ok_or(ApiError::Unauthorized)?;
         let (ctx, _) = build_ctx(state, parts, uid)

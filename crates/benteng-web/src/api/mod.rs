@@ -11,16 +11,17 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use benteng_db::agencies::{Agency, AgencyInput};
-use benteng_db::audit::{AuditEntry, AuditQuery};
-use benteng_db::desa_binaan::{
+use benteng_app::account::{self, TokenIssue};
+use benteng_app::agencies::{self, Agency, AgencyInput};
+use benteng_app::audit::{AuditEntry, AuditQuery};
+use benteng_app::desa_binaan::{
     ContactInput, DesaBinaan, DesaBinaanDetail, DesaBinaanInput, DesaBinaanQuery,
 };
-use benteng_db::offices::{AreaEndInput, AreaInput, Office, OfficeArea, OfficeInput};
-use benteng_db::regions::{Region, RegionPath};
-use benteng_db::users::{User, UserInput};
-use benteng_db::visits::{Visit, VisitInput};
-use benteng_db::Page;
+use benteng_app::offices::{self, AreaEndInput, AreaInput, Office, OfficeArea, OfficeInput};
+use benteng_app::regions::{Region, RegionPath};
+use benteng_app::users::{User, UserInput};
+use benteng_app::visits::{Visit, VisitInput};
+use benteng_app::Page;
 use benteng_domain::{RegionLevel, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -201,42 +202,16 @@ async fn token_create(
     if !state.limiter.check(origin.ip.as_deref(), &body.username) {
         return Err(ApiError::RateLimited);
     }
-    let Some(user) = state
-        .db
-        .authenticate(&body.username, &body.password)
-        .await?
-    else {
-        let known = state.db.user_id_by_name(&body.username).await?;
-        let uname = body.username.trim().to_lowercase();
-        state
-            .db
-            .audit_login(
-                known.map(|id| (id, uname.as_str())),
-                origin.ip.as_deref(),
-                origin.request_id.as_deref(),
-                "api_login_failed",
-            )
-            .await?;
-        return Err(ApiError::LoginFailed);
+    let from = account::Origin {
+        ip: origin.ip.as_deref(),
+        request_id: origin.request_id.as_deref(),
     };
-    if user.must_change_password == 1 {
-        // The password was chosen by someone else: it opens the account page, nothing more.
-        return Err(ApiError::PasswordChangeRequired);
+    let ttl = state.config.api_token_hours * 3600;
+    match account::issue_token(&state.db, &body.username, &body.password, from, ttl).await? {
+        TokenIssue::Refused => Err(ApiError::LoginFailed),
+        TokenIssue::MustChangePassword => Err(ApiError::PasswordChangeRequired),
+        TokenIssue::Issued { token, expires_at } => Ok(Json(TokenResponse { token, expires_at })),
     }
-    let (token, expires_at) = state
-        .db
-        .issue_api_token(user.id, state.config.api_token_hours * 3600)
-        .await?;
-    state
-        .db
-        .audit_login(
-            Some((user.id, &user.username)),
-            origin.ip.as_deref(),
-            origin.request_id.as_deref(),
-            "api_login",
-        )
-        .await?;
-    Ok(Json(TokenResponse { token, expires_at }))
 }
 
 /// Revoke the token used for this request.
@@ -251,7 +226,7 @@ async fn token_revoke(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
     {
-        state.db.revoke_api_token(t.trim()).await?;
+        account::revoke_token(&state.db, t.trim()).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -302,21 +277,18 @@ async fn regions(
 ) -> Result<Json<Page<Region>>, ApiError> {
     let page = match q.q.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(text) => {
-            state
-                .db
-                .region_search(
-                    &ctx,
-                    text,
-                    q.level.and_then(RegionLevel::from_i64),
-                    q.page,
-                    100,
-                )
-                .await?
+            benteng_app::regions::search(
+                &state.db,
+                &ctx,
+                text,
+                q.level.and_then(RegionLevel::from_i64),
+                q.page,
+                100,
+            )
+            .await?
         }
         None => {
-            state
-                .db
-                .region_children(&ctx, q.parent.as_deref(), q.page, 100)
+            benteng_app::regions::children(&state.db, &ctx, q.parent.as_deref(), q.page, 100)
                 .await?
         }
     };
@@ -331,9 +303,7 @@ async fn region(
     Path(code): Path<String>,
 ) -> Result<Json<RegionPath>, ApiError> {
     Ok(Json(
-        state
-            .db
-            .region_path(&ctx, &code)
+        benteng_app::regions::path(&state.db, &ctx, &code)
             .await?
             .ok_or(ApiError::NotFound)?,
     ))
@@ -350,7 +320,7 @@ async fn offices(
     ApiCaller(ctx): ApiCaller,
     Query(q): Query<PageQuery>,
 ) -> Result<Json<Page<Office>>, ApiError> {
-    Ok(Json(state.db.list_offices(&ctx, q.page, 100).await?))
+    Ok(Json(offices::list(&state.db, &ctx, q.page, 100).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -365,7 +335,7 @@ async fn office(
     ApiCaller(ctx): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<Json<OfficeWithAreas>, ApiError> {
-    let (office, areas) = state.db.get_office(&ctx, id).await?;
+    let (office, areas) = offices::show(&state.db, &ctx, id).await?;
     Ok(Json(OfficeWithAreas { office, areas }))
 }
 
@@ -375,7 +345,7 @@ async fn office_create(
     ApiCaller(ctx): ApiCaller,
     ApiJson(i): ApiJson<OfficeInput>,
 ) -> Result<Response, ApiError> {
-    Ok(created(state.db.create_office(&ctx, &i).await?))
+    Ok(created(offices::create(&state.db, &ctx, &i).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/offices/{id}", params(("id" = i64, Path)), request_body = OfficeInput, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
@@ -385,7 +355,7 @@ async fn office_update(
     Path(id): Path<i64>,
     ApiJson(i): ApiJson<OfficeInput>,
 ) -> Result<StatusCode, ApiError> {
-    state.db.update_office(&ctx, id, &i).await?;
+    offices::update(&state.db, &ctx, id, &i).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -397,7 +367,9 @@ async fn office_area(
     Path(id): Path<i64>,
     ApiJson(i): ApiJson<AreaInput>,
 ) -> Result<Response, ApiError> {
-    Ok(created(state.db.assign_area(&ctx, id, &i).await?))
+    Ok(created(
+        offices::assign_area(&state.db, &ctx, id, &i).await?,
+    ))
 }
 
 /// End the office's holding of an area from `valid_to` on, without a successor.
@@ -408,7 +380,7 @@ async fn office_area_end(
     Path((id, area)): Path<(i64, i64)>,
     ApiJson(i): ApiJson<AreaEndInput>,
 ) -> Result<StatusCode, ApiError> {
-    state.db.end_area(&ctx, id, area, &i).await?;
+    offices::end_area(&state.db, &ctx, id, area, &i).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -418,7 +390,7 @@ async fn agencies(
     ApiCaller(ctx): ApiCaller,
     Query(q): Query<PageQuery>,
 ) -> Result<Json<Page<Agency>>, ApiError> {
-    Ok(Json(state.db.list_agencies(&ctx, q.page, 100).await?))
+    Ok(Json(agencies::list(&state.db, &ctx, q.page, 100).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/agencies/{id}", params(("id" = i64, Path)), responses((status = 200, body = Agency), (status = 403, body = Problem), (status = 404, body = Problem)))]
@@ -427,7 +399,7 @@ async fn agency(
     ApiCaller(ctx): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<Json<Agency>, ApiError> {
-    Ok(Json(state.db.get_agency(&ctx, id).await?))
+    Ok(Json(agencies::show(&state.db, &ctx, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/agencies", request_body = AgencyInput, responses((status = 201, body = Created), (status = 403, body = Problem), (status = 422, body = Problem)))]
@@ -436,7 +408,7 @@ async fn agency_create(
     ApiCaller(ctx): ApiCaller,
     ApiJson(i): ApiJson<AgencyInput>,
 ) -> Result<Response, ApiError> {
-    Ok(created(state.db.create_agency(&ctx, &i).await?))
+    Ok(created(agencies::create(&state.db, &ctx, &i).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/agencies/{id}", params(("id" = i64, Path)), request_body = AgencyInput, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
@@ -446,7 +418,7 @@ async fn agency_update(
     Path(id): Path<i64>,
     ApiJson(i): ApiJson<AgencyInput>,
 ) -> Result<StatusCode, ApiError> {
-    state.db.update_agency(&ctx, id, &i).await?;
+    agencies::update(&state.db, &ctx, id, &i).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -458,7 +430,9 @@ async fn desa_list(
     ApiCaller(ctx): ApiCaller,
     Query(q): Query<DesaBinaanQuery>,
 ) -> Result<Json<Page<DesaBinaan>>, ApiError> {
-    Ok(Json(state.db.list_desa_binaan(&ctx, &q, 100).await?))
+    Ok(Json(
+        benteng_app::desa_binaan::list(&state.db, &ctx, &q, 100).await?,
+    ))
 }
 
 /// One village with officers and contacts (phones masked unless the role needs them; each unmasked view is audited).
@@ -468,7 +442,9 @@ async fn desa_get(
     ApiCaller(ctx): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<Json<DesaBinaanDetail>, ApiError> {
-    Ok(Json(state.db.get_desa_binaan(&ctx, id).await?))
+    Ok(Json(
+        benteng_app::desa_binaan::show(&state.db, &ctx, id).await?,
+    ))
 }
 
 /// Enrol a village.
@@ -478,7 +454,9 @@ async fn desa_create(
     ApiCaller(ctx): ApiCaller,
     ApiJson(i): ApiJson<DesaBinaanInput>,
 ) -> Result<Response, ApiError> {
-    Ok(created(state.db.enrol_desa_binaan(&ctx, &i).await?))
+    Ok(created(
+        benteng_app::desa_binaan::enrol(&state.db, &ctx, &i).await?,
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/desa-binaan/{id}", params(("id" = i64, Path)), request_body = DesaBinaanInput, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
@@ -488,7 +466,7 @@ async fn desa_update(
     Path(id): Path<i64>,
     ApiJson(i): ApiJson<DesaBinaanInput>,
 ) -> Result<StatusCode, ApiError> {
-    state.db.update_desa_binaan(&ctx, id, &i).await?;
+    benteng_app::desa_binaan::update(&state.db, &ctx, id, &i).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -505,10 +483,7 @@ async fn desa_officers(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<OfficersBody>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .db
-        .set_desa_binaan_officers(&ctx, id, &b.user_ids)
-        .await?;
+    benteng_app::desa_binaan::set_officers(&state.db, &ctx, id, &b.user_ids).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -519,7 +494,9 @@ async fn desa_contact_add(
     Path(id): Path<i64>,
     ApiJson(i): ApiJson<ContactInput>,
 ) -> Result<Response, ApiError> {
-    Ok(created(state.db.add_contact(&ctx, id, &i).await?))
+    Ok(created(
+        benteng_app::desa_binaan::add_contact(&state.db, &ctx, id, &i).await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/desa-binaan/{id}/contacts/{cid}", params(("id" = i64, Path), ("cid" = i64, Path)), responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
@@ -528,7 +505,7 @@ async fn desa_contact_remove(
     ApiCaller(ctx): ApiCaller,
     Path((id, cid)): Path<(i64, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    state.db.remove_contact(&ctx, id, cid).await?;
+    benteng_app::desa_binaan::remove_contact(&state.db, &ctx, id, cid).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -539,7 +516,9 @@ async fn visits(
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
 ) -> Result<Json<Page<Visit>>, ApiError> {
-    Ok(Json(state.db.list_visits(&ctx, id, q.page, 100).await?))
+    Ok(Json(
+        benteng_app::visits::list(&state.db, &ctx, id, q.page, 100).await?,
+    ))
 }
 
 /// Record a village visit (PIMPASA officers and admins).
@@ -550,7 +529,9 @@ async fn visit_create(
     Path(id): Path<i64>,
     ApiJson(i): ApiJson<VisitInput>,
 ) -> Result<Response, ApiError> {
-    Ok(created(state.db.record_visit(&ctx, id, &i).await?))
+    Ok(created(
+        benteng_app::visits::record(&state.db, &ctx, id, &i).await?,
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -568,10 +549,15 @@ async fn users(
 ) -> Result<Json<Page<User>>, ApiError> {
     let role = q.role.as_deref().and_then(|r| Role::parse(r).ok());
     Ok(Json(
-        state
-            .db
-            .list_users(&ctx, q.q.as_deref().unwrap_or(""), role, q.page, 100)
-            .await?,
+        benteng_app::users::list(
+            &state.db,
+            &ctx,
+            q.q.as_deref().unwrap_or(""),
+            role,
+            q.page,
+            100,
+        )
+        .await?,
     ))
 }
 
@@ -581,7 +567,7 @@ async fn user(
     ApiCaller(ctx): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<Json<User>, ApiError> {
-    Ok(Json(state.db.get_user(&ctx, id).await?))
+    Ok(Json(benteng_app::users::show(&state.db, &ctx, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", request_body = UserInput, responses((status = 201, body = Created), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -590,7 +576,9 @@ async fn user_create(
     ApiCaller(ctx): ApiCaller,
     ApiJson(i): ApiJson<UserInput>,
 ) -> Result<Response, ApiError> {
-    Ok(created(state.db.create_user(Some(&ctx), &i).await?))
+    Ok(created(
+        benteng_app::users::create(&state.db, &ctx, &i).await?,
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/users/{id}", params(("id" = i64, Path)), request_body = UserInput, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
@@ -600,7 +588,7 @@ async fn user_update(
     Path(id): Path<i64>,
     ApiJson(i): ApiJson<UserInput>,
 ) -> Result<StatusCode, ApiError> {
-    state.db.update_user(&ctx, id, &i).await?;
+    benteng_app::users::update(&state.db, &ctx, id, &i).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -632,5 +620,7 @@ async fn audit(
         to: q.to,
         page: q.page,
     };
-    Ok(Json(state.db.audit_list(&ctx, &query, 100).await?))
+    Ok(Json(
+        benteng_app::audit::list(&state.db, &ctx, &query, 100).await?,
+    ))
 }

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use benteng_app::account::{self, PasswordForm};
 use benteng_domain::FieldErrors;
 use serde::Deserialize;
 
@@ -135,18 +136,13 @@ async fn login(
             .insert("retry-after", axum::http::HeaderValue::from_static("60"));
         return Ok(r);
     }
-    let Some(user) = state.db.authenticate(&f.username, &f.password).await? else {
-        let known = state.db.user_id_by_name(&f.username).await?;
-        let uname = f.username.trim().to_lowercase();
-        state
-            .db
-            .audit_login(
-                known.map(|id| (id, uname.as_str())),
-                origin.ip.as_deref(),
-                origin.request_id.as_deref(),
-                "login_failed",
-            )
-            .await?;
+    let from = account::Origin {
+        ip: origin.ip.as_deref(),
+        request_id: origin.request_id.as_deref(),
+    };
+    let Some(user) =
+        account::sign_in(&state.db, &f.username, &f.password, from, "login_failed").await?
+    else {
         return login_failed(
             &v,
             "login-failed",
@@ -163,7 +159,7 @@ async fn login(
         .await
         .map_err(WebError::session)?;
     v.session
-        .insert(SESSION_CSRF, benteng_db::users::random_token())
+        .insert(SESSION_CSRF, account::random_token())
         .await
         .map_err(WebError::session)?;
     if let Some(lang) = &user.locale {
@@ -172,29 +168,13 @@ async fn login(
             .await
             .map_err(WebError::session)?;
     }
-    state
-        .db
-        .audit_login(
-            Some((user.id, &user.username)),
-            origin.ip.as_deref(),
-            origin.request_id.as_deref(),
-            "login",
-        )
-        .await?;
+    account::signed_in(&state.db, &user, from, "login").await?;
     Ok(Redirect::to(&next).into_response())
 }
 
 async fn logout(State(state): State<AppState>, v: Viewer) -> Result<Response, WebError> {
     if let Some(ctx) = &v.ctx {
-        state
-            .db
-            .audit_login(
-                Some((ctx.actor.user_id, &ctx.actor.username)),
-                ctx.ip.as_deref(),
-                ctx.request_id.as_deref(),
-                "logout",
-            )
-            .await?;
+        account::sign_out(&state.db, ctx).await?;
     }
     let lang = v.tr.lang;
     v.session.flush().await.map_err(WebError::session)?;
@@ -226,7 +206,7 @@ async fn switch_language(
         .await
         .map_err(WebError::session)?;
     if let Some(ctx) = &v.ctx {
-        state.db.set_locale(ctx.actor.user_id, &lang).await?;
+        account::set_locale(&state.db, ctx, &lang).await?;
     }
     Ok(Redirect::to(&safe_next(f.next.as_deref())).into_response())
 }
@@ -302,38 +282,15 @@ async fn account(Auth(v): Auth) -> Result<Response, WebError> {
     account_page(&v, &FieldErrors::new(), StatusCode::OK).await
 }
 
-#[derive(Deserialize)]
-struct PasswordForm {
-    #[serde(default)]
-    current: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    password2: String,
-}
-
 async fn change_password(
     State(state): State<AppState>,
     auth: Auth,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
-    if f.password != f.password2 {
-        let mut e = FieldErrors::new();
-        e.add("password2", "err-password-mismatch");
-        return account_page(&auth.0, &e, StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
-    match state
-        .db
-        .change_own_password(
-            auth.ctx(),
-            &f.current,
-            &f.password,
-            auth.0.session.id().map(|i| i.to_string()).as_deref(),
-        )
-        .await
-    {
+    let keep = auth.0.session.id().map(|i| i.to_string());
+    match account::change_password(&state.db, auth.ctx(), &f, keep.as_deref()).await {
         Ok(()) => flash_redirect(&auth.0, "flash-password-changed", "/akun").await,
-        Err(benteng_db::Error::Invalid(e)) => {
+        Err(benteng_app::Error::Invalid(e)) => {
             account_page(&auth.0, &e, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),

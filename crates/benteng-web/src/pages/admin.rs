@@ -1,6 +1,8 @@
-//! Users and partner agencies.
+//! User accounts: the list and the forms admins create and change accounts with.
+//! (Partner agencies are in `agencies`.)
 
-use super::{flash_redirect, form_errors, html, html_status, parse_id, Field, Layout, Pager};
+use super::directory::form;
+use super::{flash_redirect, form_errors, html, parse_id, Field, Layout, Pager};
 use crate::ctx::Auth;
 use crate::error::WebError;
 use crate::i18n::Tr;
@@ -11,8 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
-use benteng_db::agencies::{Agency, AgencyInput, AGENCY_KINDS};
-use benteng_db::users::{User, UserInput};
+use benteng_app::users::{self, User, UserInput};
 use benteng_domain::{can, Action, FieldErrors, Role};
 use serde::Deserialize;
 
@@ -21,38 +22,6 @@ pub fn routes() -> Router<AppState> {
         .route("/pengguna", get(users).post(create_user))
         .route("/pengguna/baru", get(new_user))
         .route("/pengguna/{id}", get(edit_user).post(update_user))
-        .route("/instansi", get(agencies).post(create_agency))
-        .route("/instansi/baru", get(new_agency))
-        .route("/instansi/{id}", get(edit_agency).post(update_agency))
-}
-
-#[derive(Template)]
-#[template(path = "form.html")]
-struct FormPage {
-    l: Layout,
-    action: String,
-    fields: Vec<Field>,
-    cancel: String,
-}
-
-async fn form(
-    auth: &Auth,
-    title: &str,
-    action: String,
-    cancel: &str,
-    fields: Vec<Field>,
-    status: StatusCode,
-) -> Result<Response, WebError> {
-    let l = Layout::new(&auth.0, title).await?;
-    html_status(
-        status,
-        &FormPage {
-            l,
-            action,
-            fields,
-            cancel: cancel.into(),
-        },
-    )
 }
 
 // ---- users ----
@@ -98,10 +67,7 @@ async fn users(
 ) -> Result<Response, WebError> {
     let role = q.role.as_deref().and_then(|r| Role::parse(r).ok());
     let text = q.q.unwrap_or_default();
-    let page = state
-        .db
-        .list_users(auth.ctx(), &text, role, q.hal, 50)
-        .await?;
+    let page = users::list(&state.db, auth.ctx(), &text, role, q.hal, 50).await?;
     let role_s = role.map(|r| r.as_str().to_string()).unwrap_or_default();
     let pager = Pager::new(
         &page,
@@ -131,17 +97,13 @@ async fn user_fields(
 ) -> Result<Vec<Field>, WebError> {
     let tr = &auth.0.tr;
     let ctx = auth.ctx();
-    let offices = state
-        .db
-        .office_choices(ctx)
+    let offices = benteng_app::offices::choices(&state.db, ctx)
         .await?
         .into_iter()
         .filter(|o| o.kind == "kanim")
         .map(|o| (o.id.to_string(), o.name))
         .collect();
-    let agencies = state
-        .db
-        .agency_choices(ctx)
+    let agencies = benteng_app::agencies::choices(&state.db, ctx)
         .await?
         .into_iter()
         .map(|a| (a.id.to_string(), a.name))
@@ -258,7 +220,7 @@ async fn new_user(State(state): State<AppState>, auth: Auth) -> Result<Response,
         &auth,
         "users-new",
         "/pengguna".into(),
-        "/pengguna",
+        "/pengguna".into(),
         fields,
         StatusCode::OK,
     )
@@ -270,7 +232,7 @@ async fn create_user(
     auth: Auth,
     Form(i): Form<UserInput>,
 ) -> Result<Response, WebError> {
-    let e = match state.db.create_user(Some(auth.ctx()), &i).await {
+    let e = match users::create(&state.db, auth.ctx(), &i).await {
         Ok(_) => return flash_redirect(&auth.0, "flash-user-created", "/pengguna").await,
         Err(e) => form_errors(e)?.1,
     };
@@ -279,7 +241,7 @@ async fn create_user(
         &auth,
         "users-new",
         "/pengguna".into(),
-        "/pengguna",
+        "/pengguna".into(),
         fields,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
@@ -293,7 +255,7 @@ async fn edit_user(
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     auth.ctx().require(Action::UserManage, None)?;
-    let u = state.db.get_user(auth.ctx(), id).await?;
+    let u = users::show(&state.db, auth.ctx(), id).await?;
     let i = UserInput {
         username: u.username,
         full_name: u.full_name,
@@ -312,7 +274,7 @@ async fn edit_user(
         &auth,
         "users-edit",
         format!("/pengguna/{id}"),
-        "/pengguna",
+        "/pengguna".into(),
         fields,
         StatusCode::OK,
     )
@@ -326,7 +288,7 @@ async fn update_user(
     Form(i): Form<UserInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let e = match state.db.update_user(auth.ctx(), id, &i).await {
+    let e = match users::update(&state.db, auth.ctx(), id, &i).await {
         Ok(()) => return flash_redirect(&auth.0, "flash-saved", "/pengguna").await,
         Err(e) => form_errors(e)?.1,
     };
@@ -335,149 +297,8 @@ async fn update_user(
         &auth,
         "users-edit",
         format!("/pengguna/{id}"),
-        "/pengguna",
+        "/pengguna".into(),
         fields,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
-}
-
-// ---- agencies ----
-
-#[derive(Deserialize)]
-struct AgencyQuery {
-    hal: Option<i64>,
-}
-
-#[derive(Template)]
-#[template(path = "agencies.html")]
-struct AgenciesPage {
-    l: Layout,
-    rows: Vec<Agency>,
-    pager: Pager,
-    can_manage: bool,
-}
-
-async fn agencies(
-    State(state): State<AppState>,
-    auth: Auth,
-    Query(q): Query<AgencyQuery>,
-) -> Result<Response, WebError> {
-    let page = state.db.list_agencies(auth.ctx(), q.hal, 50).await?;
-    let pager = Pager::new(&page, "/instansi", &[]);
-    let can_manage = can(&auth.ctx().actor, Action::AgencyManage, None);
-    let l = Layout::new(&auth.0, "agencies-title").await?;
-    html(&AgenciesPage {
-        l,
-        rows: page.items,
-        pager,
-        can_manage,
-    })
-}
-
-fn agency_fields(tr: &Tr, i: &AgencyInput, e: &FieldErrors) -> Vec<Field> {
-    let kinds = AGENCY_KINDS
-        .iter()
-        .map(|k| (k.to_string(), tr.t(&format!("agency-kind-{k}"))))
-        .collect();
-    vec![
-        Field::new(tr, "name", "field-name", "text", i.name.clone(), e).required(),
-        Field::new(tr, "kind", "field-agency-kind", "select", i.kind.clone(), e)
-            .required()
-            .options(kinds),
-        Field::new(
-            tr,
-            "region_code",
-            "field-agency-region",
-            "text",
-            i.region_code.clone(),
-            e,
-        )
-        .required()
-        .hint(tr.t("hint-agency-region")),
-        Field::new(tr, "address", "field-address", "text", i.address.clone(), e),
-        Field::new(tr, "phone", "field-phone", "tel", i.phone.clone(), e),
-        Field::new(tr, "email", "field-email", "email", i.email.clone(), e),
-    ]
-}
-
-async fn new_agency(auth: Auth) -> Result<Response, WebError> {
-    auth.ctx().require(Action::AgencyManage, None)?;
-    form(
-        &auth,
-        "agencies-new",
-        "/instansi".into(),
-        "/instansi",
-        agency_fields(&auth.0.tr, &AgencyInput::default(), &FieldErrors::new()),
-        StatusCode::OK,
-    )
-    .await
-}
-
-async fn create_agency(
-    State(state): State<AppState>,
-    auth: Auth,
-    Form(i): Form<AgencyInput>,
-) -> Result<Response, WebError> {
-    let e = match state.db.create_agency(auth.ctx(), &i).await {
-        Ok(_) => return flash_redirect(&auth.0, "flash-saved", "/instansi").await,
-        Err(e) => form_errors(e)?.1,
-    };
-    form(
-        &auth,
-        "agencies-new",
-        "/instansi".into(),
-        "/instansi",
-        agency_fields(&auth.0.tr, &i, &e),
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
-}
-
-async fn edit_agency(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    let id = parse_id(&id)?;
-    auth.ctx().require(Action::AgencyManage, None)?;
-    let a = state.db.get_agency(auth.ctx(), id).await?;
-    let i = AgencyInput {
-        name: a.name,
-        kind: a.kind,
-        region_code: a.region_code,
-        address: a.address.unwrap_or_default(),
-        phone: a.phone.unwrap_or_default(),
-        email: a.email.unwrap_or_default(),
-    };
-    form(
-        &auth,
-        "agencies-edit",
-        format!("/instansi/{id}"),
-        "/instansi",
-        agency_fields(&auth.0.tr, &i, &FieldErrors::new()),
-        StatusCode::OK,
-    )
-    .await
-}
-
-async fn update_agency(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-    Form(i): Form<AgencyInput>,
-) -> Result<Response, WebError> {
-    let id = parse_id(&id)?;
-    let e = match state.db.update_agency(auth.ctx(), id, &i).await {
-        Ok(()) => return flash_redirect(&auth.0, "flash-saved", "/instansi").await,
-        Err(e) => form_errors(e)?.1,
-    };
-    form(
-        &auth,
-        "agencies-edit",
-        format!("/instansi/{id}"),
-        "/instansi",
-        agency_fields(&auth.0.tr, &i, &e),
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await

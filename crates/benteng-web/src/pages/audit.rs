@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use benteng_db::audit::{AuditEntry, AuditQuery};
+use benteng_app::audit::{self, day_start, AuditEntry, AuditQuery};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -41,13 +41,6 @@ struct AuditPage {
     pager: Pager,
 }
 
-/// A `YYYY-MM-DD` date as the Unix time of its start in WIB.
-fn day_start(s: &str) -> Option<i64> {
-    let d = benteng_domain::values::date(s).ok()?;
-    let wib = time::UtcOffset::from_hms(7, 0, 0).ok()?;
-    Some(d.midnight().assume_offset(wib).unix_timestamp())
-}
-
 async fn audit(
     State(state): State<AppState>,
     auth: Auth,
@@ -63,7 +56,7 @@ async fn audit(
         to: q.sampai.as_deref().and_then(day_start).map(|t| t + 86_400),
         page: q.hal,
     };
-    let page = state.db.audit_list(auth.ctx(), &query, 50).await?;
+    let page = audit::list(&state.db, auth.ctx(), &query, 50).await?;
     let s = |o: &Option<String>| o.clone().unwrap_or_default();
     let pager = Pager::new(
         &page,

@@ -11,11 +11,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use benteng_db::desa_binaan::{
-    ContactInput, DesaBinaan, DesaBinaanDetail, DesaBinaanInput, DesaBinaanQuery, STATUSES,
+use benteng_app::desa_binaan::{
+    self, ContactInput, DesaBinaan, DesaBinaanDetail, DesaBinaanInput, DesaBinaanQuery, User,
+    STATUSES,
 };
-use benteng_db::users::User;
-use benteng_db::visits::{Visit, VisitInput};
+use benteng_app::visits::{self, Visit, VisitInput};
 use benteng_domain::{can, Action, FieldErrors, RegionCode};
 use serde::Deserialize;
 
@@ -75,7 +75,7 @@ async fn list(
         kab: None,
         page: q.hal,
     };
-    let page = state.db.list_desa_binaan(auth.ctx(), &query, 25).await?;
+    let page = desa_binaan::list(&state.db, auth.ctx(), &query, 25).await?;
     let text = q.q.unwrap_or_default();
     let status = q.status.unwrap_or_default();
     let pager = Pager::new(
@@ -165,7 +165,7 @@ async fn office_options(state: &AppState, auth: &Auth) -> Result<Vec<(String, St
     {
         Vec::new()
     } else {
-        state.db.office_choices(ctx).await?
+        benteng_app::offices::choices(&state.db, ctx).await?
     };
     let mut opts: Vec<(String, String)> = offices
         .into_iter()
@@ -174,7 +174,7 @@ async fn office_options(state: &AppState, auth: &Auth) -> Result<Vec<(String, St
         .collect();
     if let Some(own) = ctx.actor.office_id {
         if !opts.iter().any(|(id, _)| *id == own.to_string()) {
-            let (o, _) = state.db.get_office(ctx, own).await?;
+            let (o, _) = benteng_app::offices::show(&state.db, ctx, own).await?;
             opts.push((own.to_string(), o.name));
         }
     }
@@ -207,7 +207,7 @@ async fn new_page(
 ) -> Result<Response, WebError> {
     let ctx = auth.ctx();
     ctx.require(Action::DesaBinaanManage, None)?;
-    let choices = state.db.desa_choices(ctx, &cari).await?;
+    let choices = desa_binaan::village_choices(&state.db, ctx, &cari).await?;
     let offices = office_options(state, auth).await?;
     let tr = &auth.0.tr;
     let mut input = i.clone();
@@ -267,7 +267,7 @@ async fn create(
     auth: Auth,
     Form(f): Form<CreateForm>,
 ) -> Result<Response, WebError> {
-    match state.db.enrol_desa_binaan(auth.ctx(), &f.input).await {
+    match desa_binaan::enrol(&state.db, auth.ctx(), &f.input).await {
         Ok(id) => flash_redirect(&auth.0, "flash-enrolled", &format!("/desa-binaan/{id}")).await,
         Err(e) => {
             let (status, e) = form_errors(e)?;
@@ -309,13 +309,13 @@ async fn show_page(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let ctx = auth.ctx();
-    let d = state.db.get_desa_binaan(ctx, id).await?;
+    let d = desa_binaan::show(&state.db, ctx, id).await?;
     let place = RegionCode::parse(&d.desa.region_code).map_err(|_| WebError::NotFound)?;
-    let visits = state.db.list_visits(ctx, id, Some(1), 20).await?;
+    let visits = visits::list(&state.db, ctx, id, Some(1), 20).await?;
     let can_manage = ctx.allows(Action::DesaBinaanManage, Some(&place));
     let can_visit = ctx.allows(Action::VisitRecord, Some(&place));
     let officer_choices = if can_manage {
-        state.db.desa_binaan_officer_choices(ctx, id).await?
+        desa_binaan::officer_choices(&state.db, ctx, id).await?
     } else {
         Vec::new()
     };
@@ -390,7 +390,7 @@ async fn edit_page(
     let offices = office_options(state, auth).await?;
     let fields = desa_fields(&auth.0.tr, i, e, &offices);
     let mut l = Layout::new(&auth.0, "desa-binaan-edit").await?;
-    let d = state.db.desa_binaan_record(auth.ctx(), id).await?;
+    let d = desa_binaan::record(&state.db, auth.ctx(), id).await?;
     l.title = format!("{} · {}", l.title, d.village_name);
     html_status(
         status,
@@ -409,7 +409,7 @@ async fn edit(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let d = state.db.desa_binaan_record(auth.ctx(), id).await?;
+    let d = desa_binaan::record(&state.db, auth.ctx(), id).await?;
     let place = RegionCode::parse(&d.region_code).map_err(|_| WebError::NotFound)?;
     auth.ctx().require(Action::DesaBinaanManage, Some(&place))?;
     let i = DesaBinaanInput {
@@ -436,9 +436,9 @@ async fn update(
     Form(i): Form<DesaBinaanInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.update_desa_binaan(auth.ctx(), id, &i).await {
+    match desa_binaan::update(&state.db, auth.ctx(), id, &i).await {
         Ok(()) => flash_redirect(&auth.0, "flash-saved", &format!("/desa-binaan/{id}")).await,
-        Err(benteng_db::Error::Invalid(e)) => {
+        Err(benteng_app::Error::Invalid(e)) => {
             edit_page(&state, &auth, id, &i, &e, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
@@ -458,13 +458,9 @@ async fn set_officers(
         .filter(|(k, _)| k == "officer")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
-    match state
-        .db
-        .set_desa_binaan_officers(auth.ctx(), id, &ids)
-        .await
-    {
+    match desa_binaan::set_officers(&state.db, auth.ctx(), id, &ids).await {
         Ok(()) => flash_redirect(&auth.0, "flash-saved", &format!("/desa-binaan/{id}")).await,
-        Err(benteng_db::Error::Invalid(_)) => Err(WebError::BadRequest),
+        Err(benteng_app::Error::Invalid(_)) => Err(WebError::BadRequest),
         Err(e) => Err(e.into()),
     }
 }
@@ -476,9 +472,9 @@ async fn add_contact(
     Form(i): Form<ContactInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.add_contact(auth.ctx(), id, &i).await {
+    match desa_binaan::add_contact(&state.db, auth.ctx(), id, &i).await {
         Ok(_) => flash_redirect(&auth.0, "flash-saved", &format!("/desa-binaan/{id}#kontak")).await,
-        Err(benteng_db::Error::Invalid(e)) => {
+        Err(benteng_app::Error::Invalid(e)) => {
             show_page(&state, &auth, id, &i, &e, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
@@ -491,7 +487,7 @@ async fn remove_contact(
     Path((id, cid)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let (id, cid) = (parse_id(&id)?, parse_id(&cid)?);
-    state.db.remove_contact(auth.ctx(), id, cid).await?;
+    desa_binaan::remove_contact(&state.db, auth.ctx(), id, cid).await?;
     flash_redirect(
         &auth.0,
         "flash-removed",
@@ -571,7 +567,7 @@ async fn visit_page(
     e: &FieldErrors,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let d = state.db.desa_binaan_record(auth.ctx(), id).await?;
+    let d = desa_binaan::record(&state.db, auth.ctx(), id).await?;
     let place = RegionCode::parse(&d.region_code).map_err(|_| WebError::NotFound)?;
     auth.ctx().require(Action::VisitRecord, Some(&place))?;
     let mut l = Layout::new(&auth.0, "visit-new").await?;
@@ -594,7 +590,7 @@ async fn new_visit(
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     let i = VisitInput {
-        visit_date: benteng_domain::values::format_date(benteng_db::today()),
+        visit_date: benteng_domain::values::format_date(benteng_app::today()),
         ..Default::default()
     };
     visit_page(&state, &auth, id, &i, &FieldErrors::new(), StatusCode::OK).await
@@ -607,7 +603,7 @@ async fn record_visit(
     Form(i): Form<VisitInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.record_visit(auth.ctx(), id, &i).await {
+    match visits::record(&state.db, auth.ctx(), id, &i).await {
         Ok(_) => {
             flash_redirect(
                 &auth.0,
@@ -616,7 +612,7 @@ async fn record_visit(
             )
             .await
         }
-        Err(benteng_db::Error::Invalid(e)) => {
+        Err(benteng_app::Error::Invalid(e)) => {
             visit_page(&state, &auth, id, &i, &e, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),

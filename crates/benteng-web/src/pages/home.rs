@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use benteng_db::visits::Visit;
+use benteng_app::visits::Visit;
 use benteng_domain::{can, Action, Role};
 
 pub fn routes() -> Router<AppState> {
@@ -53,15 +53,13 @@ async fn home(State(state): State<AppState>, v: Viewer) -> Result<Response, WebE
             links: Vec::new(),
         });
     }
-    let counts: Vec<(String, i64)> = state
-        .db
-        .desa_binaan_counts(&ctx)
+    let counts: Vec<(String, i64)> = benteng_app::desa_binaan::counts(&state.db, &ctx)
         .await?
         .into_iter()
         .map(|(s, n)| (tr.t(&format!("status-{s}")), n))
         .collect();
     let total = counts.iter().map(|c| c.1).sum();
-    let visits = state.db.recent_visits(&ctx, 5).await?;
+    let visits = benteng_app::visits::recent(&state.db, &ctx, 5).await?;
     let a = &ctx.actor;
     let intro = tr.t(match a.role {
         Role::Admin => "home-intro-admin",

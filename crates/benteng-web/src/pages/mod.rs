@@ -3,9 +3,11 @@
 
 mod account;
 mod admin;
+mod agencies;
 mod audit;
 mod cases;
 mod desa_binaan;
+mod directory;
 mod events;
 mod guide;
 mod home;
@@ -46,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .merge(offices::routes())
         .merge(desa_binaan::routes())
         .merge(admin::routes())
+        .merge(agencies::routes())
         .merge(audit::routes())
         .merge(reports::routes())
         .merge(referrals::routes())

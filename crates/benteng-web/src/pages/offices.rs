@@ -1,5 +1,6 @@
 //! Immigration offices and their dated working areas.
 
+use super::directory::{self, Desk, ListQuery, Typed};
 use super::{flash_redirect, form_errors, html, html_status, parse_id, Field, Layout, Pager};
 use crate::ctx::Auth;
 use crate::error::WebError;
@@ -11,9 +12,24 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use benteng_db::offices::{AreaEndInput, AreaInput, Office, OfficeArea, OfficeInput, OFFICE_KINDS};
+use benteng_app::offices::{
+    self, AreaEndInput, AreaInput, Office, OfficeArea, OfficeInput, OFFICE_KINDS,
+};
 use benteng_domain::{can, Action, FieldErrors};
-use serde::Deserialize;
+
+const DESK: Desk = Desk {
+    path: "/kantor",
+    list_title: "offices-title",
+    new_title: "offices-new",
+    edit_title: "offices-edit",
+    manage: Action::OfficeManage,
+    kind_label: "field-office-kind",
+    kinds: &OFFICE_KINDS,
+    kind_prefix: "office-kind-",
+    place: ("province_code", "field-province-code", "hint-province-code"),
+    own_page: true,
+    conflict_status: true,
+};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -23,11 +39,6 @@ pub fn routes() -> Router<AppState> {
         .route("/kantor/{id}/ubah", get(edit))
         .route("/kantor/{id}/wilayah", post(add_area))
         .route("/kantor/{id}/wilayah/{area}/akhiri", post(end_area))
-}
-
-#[derive(Deserialize)]
-struct ListQuery {
-    hal: Option<i64>,
 }
 
 #[derive(Template)]
@@ -44,10 +55,8 @@ async fn list(
     auth: Auth,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    let page = state.db.list_offices(auth.ctx(), q.hal, 50).await?;
-    let pager = Pager::new(&page, "/kantor", &[]);
-    let can_manage = can(&auth.ctx().actor, Action::OfficeManage, None);
-    let l = Layout::new(&auth.0, "offices-title").await?;
+    let page = offices::list(&state.db, auth.ctx(), q.hal, 50).await?;
+    let (l, pager, can_manage) = directory::list_parts(&auth, &DESK, &page).await?;
     html(&ListPage {
         l,
         rows: page.items,
@@ -57,75 +66,24 @@ async fn list(
 }
 
 fn office_fields(tr: &Tr, i: &OfficeInput, e: &FieldErrors) -> Vec<Field> {
-    let kinds = OFFICE_KINDS
-        .iter()
-        .map(|k| (k.to_string(), tr.t(&format!("office-kind-{k}"))))
-        .collect();
-    vec![
-        Field::new(tr, "name", "field-name", "text", i.name.clone(), e).required(),
-        Field::new(tr, "kind", "field-office-kind", "select", i.kind.clone(), e)
-            .required()
-            .options(kinds),
-        Field::new(
-            tr,
-            "province_code",
-            "field-province-code",
-            "text",
-            i.province_code.clone(),
-            e,
-        )
-        .required()
-        .hint(tr.t("hint-province-code")),
-        Field::new(tr, "address", "field-address", "text", i.address.clone(), e),
-        Field::new(tr, "phone", "field-phone", "tel", i.phone.clone(), e),
-        Field::new(tr, "email", "field-email", "email", i.email.clone(), e),
-    ]
-}
-
-#[derive(Template)]
-#[template(path = "form.html")]
-struct FormPage {
-    l: Layout,
-    action: String,
-    fields: Vec<Field>,
-    cancel: String,
-}
-
-async fn form(
-    auth: &Auth,
-    title: &str,
-    action: String,
-    cancel: String,
-    fields: Vec<Field>,
-    status: StatusCode,
-) -> Result<Response, WebError> {
-    let l = Layout::new(&auth.0, title).await?;
-    html_status(
-        status,
-        &FormPage {
-            l,
-            action,
-            fields,
-            cancel,
-        },
-    )
+    let typed = Typed {
+        name: &i.name,
+        kind: &i.kind,
+        place: &i.province_code,
+        address: &i.address,
+        phone: &i.phone,
+        email: &i.email,
+    };
+    directory::fields(tr, &DESK, typed, e)
 }
 
 async fn new(auth: Auth) -> Result<Response, WebError> {
-    auth.ctx().require(Action::OfficeManage, None)?;
     let input = OfficeInput {
         kind: "kanim".into(),
         ..Default::default()
     };
-    form(
-        &auth,
-        "offices-new",
-        "/kantor".into(),
-        "/kantor".into(),
-        office_fields(&auth.0.tr, &input, &FieldErrors::new()),
-        StatusCode::OK,
-    )
-    .await
+    let fields = office_fields(&auth.0.tr, &input, &FieldErrors::new());
+    directory::new_form(&auth, &DESK, fields).await
 }
 
 async fn create(
@@ -133,21 +91,8 @@ async fn create(
     auth: Auth,
     Form(i): Form<OfficeInput>,
 ) -> Result<Response, WebError> {
-    match state.db.create_office(auth.ctx(), &i).await {
-        Ok(id) => flash_redirect(&auth.0, "flash-saved", &format!("/kantor/{id}")).await,
-        Err(e) => {
-            let (status, e) = form_errors(e)?;
-            form(
-                &auth,
-                "offices-new",
-                "/kantor".into(),
-                "/kantor".into(),
-                office_fields(&auth.0.tr, &i, &e),
-                status,
-            )
-            .await
-        }
-    }
+    let r = offices::create(&state.db, auth.ctx(), &i).await;
+    directory::created(&auth, &DESK, r, |e| office_fields(&auth.0.tr, &i, e)).await
 }
 
 #[derive(Template)]
@@ -172,8 +117,8 @@ async fn show_page(
     e: &FieldErrors,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let (office, areas) = state.db.get_office(auth.ctx(), id).await?;
-    let today = benteng_domain::values::format_date(benteng_db::today());
+    let (office, areas) = offices::show(&state.db, auth.ctx(), id).await?;
+    let today = benteng_domain::values::format_date(benteng_app::today());
     let (current, history): (Vec<_>, Vec<_>) =
         areas.into_iter().partition(|a| a.current_on(&today));
     let tr = &auth.0.tr;
@@ -244,7 +189,7 @@ async fn edit(
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     auth.ctx().require(Action::OfficeManage, None)?;
-    let (o, _) = state.db.get_office(auth.ctx(), id).await?;
+    let (o, _) = offices::show(&state.db, auth.ctx(), id).await?;
     let i = OfficeInput {
         name: o.name,
         kind: o.kind,
@@ -253,15 +198,8 @@ async fn edit(
         phone: o.phone.unwrap_or_default(),
         email: o.email.unwrap_or_default(),
     };
-    form(
-        &auth,
-        "offices-edit",
-        format!("/kantor/{id}"),
-        format!("/kantor/{id}"),
-        office_fields(&auth.0.tr, &i, &FieldErrors::new()),
-        StatusCode::OK,
-    )
-    .await
+    let fields = office_fields(&auth.0.tr, &i, &FieldErrors::new());
+    directory::edit_form(&auth, &DESK, id, fields).await
 }
 
 async fn update(
@@ -271,21 +209,8 @@ async fn update(
     Form(i): Form<OfficeInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.update_office(auth.ctx(), id, &i).await {
-        Ok(()) => flash_redirect(&auth.0, "flash-saved", &format!("/kantor/{id}")).await,
-        Err(e) => {
-            let (status, e) = form_errors(e)?;
-            form(
-                &auth,
-                "offices-edit",
-                format!("/kantor/{id}"),
-                format!("/kantor/{id}"),
-                office_fields(&auth.0.tr, &i, &e),
-                status,
-            )
-            .await
-        }
-    }
+    let r = offices::update(&state.db, auth.ctx(), id, &i).await;
+    directory::updated(&auth, &DESK, id, r, |e| office_fields(&auth.0.tr, &i, e)).await
 }
 
 async fn add_area(
@@ -295,7 +220,7 @@ async fn add_area(
     Form(i): Form<AreaInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.assign_area(auth.ctx(), id, &i).await {
+    match offices::assign_area(&state.db, auth.ctx(), id, &i).await {
         Ok(_) => flash_redirect(&auth.0, "flash-area-assigned", &format!("/kantor/{id}")).await,
         Err(e) => {
             let (status, e) = form_errors(e)?;
@@ -311,7 +236,7 @@ async fn end_area(
     Form(i): Form<AreaEndInput>,
 ) -> Result<Response, WebError> {
     let (id, area) = (parse_id(&id)?, parse_id(&area)?);
-    match state.db.end_area(auth.ctx(), id, area, &i).await {
+    match offices::end_area(&state.db, auth.ctx(), id, area, &i).await {
         Ok(()) => flash_redirect(&auth.0, "flash-area-ended", &format!("/kantor/{id}")).await,
         Err(e) => {
             let (status, e) = form_errors(e)?;

@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use benteng_db::regions::{Region, RegionPath};
+use benteng_app::regions::{self, Region, RegionPath};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -66,30 +66,27 @@ async fn regions(
     let text = q.q.clone().unwrap_or_default();
     let (page, parent) = if !text.trim().is_empty() {
         (
-            state.db.region_search(ctx, &text, None, q.hal, 50).await?,
+            regions::search(&state.db, ctx, &text, None, q.hal, 50).await?,
             None,
         )
     } else {
         let parent = match q.induk.as_deref().filter(|s| !s.is_empty()) {
             Some(code) => Some(
-                state
-                    .db
-                    .region_path(ctx, code)
+                regions::path(&state.db, ctx, code)
                     .await?
                     .ok_or(WebError::NotFound)?,
             ),
             None => None,
         };
         (
-            state
-                .db
-                .region_children(
-                    ctx,
-                    parent.as_ref().map(|p| p.region.code.as_str()),
-                    q.hal,
-                    50,
-                )
-                .await?,
+            regions::children(
+                &state.db,
+                ctx,
+                parent.as_ref().map(|p| p.region.code.as_str()),
+                q.hal,
+                50,
+            )
+            .await?,
             parent,
         )
     };

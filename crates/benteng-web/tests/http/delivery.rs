@@ -5,16 +5,16 @@
 //! over; in-app rows are never claimed.
 
 use crate::harness::*;
+use benteng_app::users::UserInput;
 use benteng_db::delivery::{Claimed, Outcome, MAX_ATTEMPTS};
-use benteng_db::users::UserInput;
 use benteng_db::Db;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 async fn recipient(db: &Db) -> i64 {
     db.migrate().await.unwrap();
-    db.create_user(
-        None,
+    benteng_app::users::create_as_operator(
+        db,
         &UserInput {
             username: "penerima.uji".into(),
             full_name: "Penerima Uji".into(),
@@ -22,6 +22,7 @@ async fn recipient(db: &Db) -> i64 {
             password: "kata-sandi-yang-panjang-sekali".into(),
             ..Default::default()
         },
+        false,
     )
     .await
     .unwrap()

@@ -1,0 +1,65 @@
+//! The Kemendagri region list as users browse it (public reference data: any signed-in user),
+//! and the reading of a region code typed into a form.
+
+use benteng_db::{Ctx, Db, Page, Result};
+use benteng_domain::{FieldErrors, RegionCode, RegionLevel};
+
+pub use benteng_db::regions::{Region, RegionPath};
+
+/// Children of `parent` (provinces when `None`), paged, in code order.
+pub async fn children(
+    db: &Db,
+    ctx: &Ctx,
+    parent: Option<&str>,
+    page: Option<i64>,
+    per_page: i64,
+) -> Result<Page<Region>> {
+    db.region_children(ctx, parent, page, per_page).await
+}
+
+/// Regions whose code starts with `q` or whose name holds it, optionally at one level.
+pub async fn search(
+    db: &Db,
+    ctx: &Ctx,
+    q: &str,
+    level: Option<RegionLevel>,
+    page: Option<i64>,
+    per_page: i64,
+) -> Result<Page<Region>> {
+    db.region_search(ctx, q, level, page, per_page).await
+}
+
+/// One region with its ancestors, `None` when the code is unknown.
+pub async fn path(db: &Db, ctx: &Ctx, code: &str) -> Result<Option<RegionPath>> {
+    db.region_path(ctx, code).await
+}
+
+/// A region code typed into `field`: parsed, at a level `accepts` (otherwise the error
+/// `wrong_level`) and in the region list (otherwise `err-region-unknown`).
+pub(crate) async fn known_region(
+    db: &Db,
+    input: &str,
+    field: &'static str,
+    e: &mut FieldErrors,
+    accepts: impl Fn(RegionLevel) -> bool,
+    wrong_level: &'static str,
+) -> Result<Option<RegionCode>> {
+    Ok(match RegionCode::parse(input) {
+        Ok(c) if accepts(c.level()) => {
+            if db.region_by_code(c.as_str()).await?.is_some() {
+                Some(c)
+            } else {
+                e.add(field, "err-region-unknown");
+                None
+            }
+        }
+        Ok(_) => {
+            e.add(field, wrong_level);
+            None
+        }
+        Err(code) => {
+            e.add(field, code);
+            None
+        }
+    })
+}
