@@ -15,6 +15,7 @@ pub mod events;
 pub mod jobs;
 pub mod offer;
 pub mod reports;
+pub mod rooms;
 pub mod screening;
 pub mod system;
 pub mod uploads;
