@@ -20,6 +20,7 @@ pub mod offer;
 pub mod offices;
 pub mod regions;
 pub mod reports;
+pub mod rooms;
 pub mod screening;
 pub mod system;
 pub mod uploads;

@@ -1,7 +1,7 @@
 //! `benteng screen`: screen a CSV of people against a watchlist and write ranked hits.
 //!
 //! The contract (other tools depend on it) is implemented once, in
-//! `benteng_db::screening::batch`, and shared with the web's batch page and the API: input and
+//! `benteng_app::screening::batch`, and shared with the web's batch page and the API: input and
 //! watchlist headers `id,name,birth_date,nik,phone` (extra columns ignored, `birth_date` as
 //! YYYY-MM-DD, any field but `id` and `name` may be empty, several phones separated by `;`);
 //! output header `query_id,rank,watch_id,score,alert,reasons`, up to `--top` rows per query,
@@ -10,8 +10,8 @@
 //! (officers' flags and imports as `w<id>`, people named in live reports as `p<id>`).
 
 use anyhow::Context;
-use benteng_db::screening::batch::{into_entries, percentile, read_people, screen_all};
-use benteng_db::screening::RowError;
+use benteng_app::screening::batch::{into_entries, percentile, read_people, screen_all, PersonRow};
+use benteng_app::screening::RowError;
 use benteng_domain::screening::{Index, WatchEntry};
 use std::path::Path;
 use std::time::Instant;
@@ -30,10 +30,7 @@ fn report(what: &str, errors: &[RowError]) {
     }
 }
 
-fn read(
-    path: &Path,
-    what: &str,
-) -> anyhow::Result<(Vec<benteng_db::screening::batch::PersonRow>, Vec<RowError>)> {
+fn read(path: &Path, what: &str) -> anyhow::Result<(Vec<PersonRow>, Vec<RowError>)> {
     let data = std::fs::read(path).with_context(|| format!("membuka {}", path.display()))?;
     let (rows, errors) = read_people(&data).map_err(|code| {
         anyhow::anyhow!(

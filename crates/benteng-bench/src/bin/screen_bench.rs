@@ -158,10 +158,10 @@ fn main() {
     );
     // Batch screening as `benteng screen` and the web's batch page run it: 100,000 queries
     // (the labelled ones, repeated) through `screening::batch::screen_all`, on every core.
-    let batch_rows: Vec<benteng_db::screening::batch::PersonRow> = (0..100_000)
+    let batch_rows: Vec<benteng_app::screening::batch::PersonRow> = (0..100_000)
         .map(|i| {
             let q = &qs[i % qs.len()].query;
-            benteng_db::screening::batch::PersonRow {
+            benteng_app::screening::batch::PersonRow {
                 id: format!("Q{i}"),
                 name: q.name.clone(),
                 birth_date: q.birth_date,
@@ -172,7 +172,7 @@ fn main() {
         .collect();
     let t = Instant::now();
     let batch = std::env::var("BENTENG_BENCH_BATCH").as_deref() != Ok("0");
-    let out = benteng_db::screening::batch::screen_all(
+    let out = benteng_app::screening::batch::screen_all(
         &index,
         &batch_rows[..if batch { batch_rows.len() } else { 0 }],
         10,

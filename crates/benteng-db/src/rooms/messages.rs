@@ -12,22 +12,20 @@ use super::RoomAccess;
 use crate::outbox::{self, Notice};
 use crate::storage::{BlobStore, CleanFile};
 use crate::{Ctx, Db, Error, Page, Result};
-use benteng_domain::coordination::{mentions, message_body, search_text, MessageKind};
-use benteng_domain::{FieldErrors, Role};
-use serde::{Deserialize, Serialize};
+use benteng_domain::coordination::{mentions, search_text, MessageKind};
+use benteng_domain::Role;
+use serde::Serialize;
 
 /// Files per message.
 pub const MAX_FILES: usize = 3;
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct MessageInput {
-    #[serde(default)]
+/// A message as read by `benteng_app::rooms::messages`: the body checked, the kind decided
+/// (a reply is a plain message), and the message it answers found in this room, not itself
+/// a reply ([`Db::message_parent`]).
+#[derive(Debug, Clone)]
+pub struct NewMessage {
     pub body: String,
-    /// pesan (default) or pengumuman (announcement; managers only).
-    #[serde(default)]
-    pub kind: String,
-    /// The message this one answers.
-    #[serde(default)]
+    pub kind: MessageKind,
     pub parent_id: Option<i64>,
 }
 
@@ -77,12 +75,13 @@ const MSG_SELECT: &str = "SELECT m.id, m.room_id, m.parent_id, m.kind, m.author_
 
 impl Db {
     /// Post a message (or a reply) with up to [`MAX_FILES`] cleaned files. Mentioned members
-    /// are notified in the same transaction.
+    /// are notified in the same transaction. Only members post (admins read every room but
+    /// post only where they are members), announcements only managers.
     pub async fn post_message(
         &self,
         ctx: &Ctx,
         room_id: i64,
-        i: &MessageInput,
+        m: &NewMessage,
         files: &[CleanFile],
         store: &dyn BlobStore,
     ) -> Result<i64> {
@@ -91,49 +90,16 @@ impl Db {
             // Admins read every room but post only where they are members.
             return Err(Error::Forbidden);
         }
-        let mut e = FieldErrors::new();
-        let body = match message_body(&i.body) {
-            Ok(b) => Some(b),
-            Err(code) => {
-                e.add("body", code);
-                None
-            }
-        };
-        let kind = match i.kind.trim() {
-            "" => MessageKind::Pesan,
-            k => match MessageKind::parse(k) {
-                Ok(MessageKind::Pengumuman) if access.can_announce => MessageKind::Pengumuman,
-                Ok(MessageKind::Pesan) => MessageKind::Pesan,
-                _ => {
-                    e.add("kind", "err-invalid-choice");
-                    MessageKind::Pesan
-                }
-            },
-        };
+        // The reader reports these as field errors; here they guard the write.
+        match m.kind {
+            MessageKind::Pesan => {}
+            MessageKind::Pengumuman if access.can_announce => {}
+            _ => return Err(Error::Forbidden),
+        }
         if files.len() > MAX_FILES {
-            e.add("files", "err-too-many-files");
+            return Err(crate::reports::invalid("files", "err-too-many-files"));
         }
-        if let Some(p) = i.parent_id {
-            let parent: Option<Option<i64>> = sqlx::query_scalar(
-                "SELECT parent_id FROM room_messages WHERE id = $1 AND room_id = $2",
-            )
-            .bind(p)
-            .bind(room_id)
-            .fetch_optional(&self.pool)
-            .await?;
-            match parent {
-                None => e.add("parent_id", "err-not-found"),
-                Some(Some(_)) => e.add("parent_id", "err-reply-to-reply"),
-                Some(None) => {}
-            }
-        }
-        e.into_result()?;
-        let body = body.unwrap_or_default();
-        let kind = if i.parent_id.is_some() {
-            MessageKind::Pesan
-        } else {
-            kind
-        };
+        let (body, kind) = (m.body.clone(), m.kind);
         let keys = self.store_files(store, files).await?;
         let now = crate::now();
         let mut tx = self.begin().await?;
@@ -143,7 +109,7 @@ impl Db {
         )
         .bind(room_id)
         .bind(ctx.actor.user_id)
-        .bind(i.parent_id)
+        .bind(m.parent_id)
         .bind(kind.as_str())
         .bind(body.clone())
         .bind(search_text(&body))
@@ -164,7 +130,7 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         }
-        if let Some(p) = i.parent_id {
+        if let Some(p) = m.parent_id {
             sqlx::query("UPDATE room_messages SET replies = replies + 1 WHERE id = $1")
                 .bind(p)
                 .execute(&mut *tx)
@@ -197,7 +163,7 @@ impl Db {
                 mentioned.push(uid);
             }
         }
-        let thread = i.parent_id.unwrap_or(id);
+        let thread = m.parent_id.unwrap_or(id);
         outbox::notify(
             &mut tx,
             &mentioned,
@@ -210,6 +176,20 @@ impl Db {
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// The message a reply would answer, as the reader of the input needs it: `None` when
+    /// the room has no message `id`, `Some(Some(parent))` when it is itself a reply.
+    pub async fn message_parent(&self, room_id: i64, id: i64) -> Result<Option<Option<i64>>> {
+        Ok(
+            sqlx::query_scalar(
+                "SELECT parent_id FROM room_messages WHERE id = $1 AND room_id = $2",
+            )
+            .bind(id)
+            .bind(room_id)
+            .fetch_optional(&self.pool)
+            .await?,
+        )
     }
 
     /// A room's messages (not replies), newest first, with a search over the history; the ones

@@ -10,8 +10,7 @@
 
 use crate::{Ctx, Db, Result};
 use benteng_domain::coordination::{Channel, NoticeKind};
-use benteng_domain::{FieldErrors, PhoneNumber};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A user's choices and addresses.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -28,15 +27,13 @@ impl Preferences {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct PreferencesInput {
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub phone: String,
-    /// `kind:channel` pairs to switch on; every other pair of an offered channel is off.
-    #[serde(default)]
-    pub on: Vec<String>,
+/// A user's choices as read by `benteng_app::rooms::prefs`: the addresses checked (the phone
+/// in +62 form), the pairs switched on among the offered channels, each with its address.
+#[derive(Debug, Clone, Default)]
+pub struct NewPreferences {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub on: Vec<(NoticeKind, Channel)>,
 }
 
 impl Db {
@@ -72,59 +69,10 @@ impl Db {
     pub async fn set_preferences(
         &self,
         ctx: &Ctx,
-        i: &PreferencesInput,
+        p: &NewPreferences,
         offered: &[Channel],
     ) -> Result<()> {
-        let mut e = FieldErrors::new();
-        let email = i.email.trim();
-        let email = if email.is_empty() {
-            None
-        } else if email.chars().count() > 200
-            || !email.contains('@')
-            || email.starts_with('@')
-            || email.ends_with('@')
-            || email.contains(char::is_whitespace)
-        {
-            e.add("email", "err-email");
-            None
-        } else {
-            Some(email.to_string())
-        };
-        let phone = match i.phone.trim() {
-            "" => None,
-            p => match PhoneNumber::parse(p) {
-                Ok(p) => Some(p.as_str().to_string()),
-                Err(c) => {
-                    e.add("phone", c);
-                    None
-                }
-            },
-        };
-        let mut on = Vec::new();
-        for pair in &i.on {
-            let mut parts = pair.splitn(2, ':');
-            let (Ok(k), Ok(c)) = (
-                NoticeKind::parse(parts.next().unwrap_or("")),
-                Channel::parse(parts.next().unwrap_or("")),
-            ) else {
-                e.add("on", "err-invalid-choice");
-                continue;
-            };
-            if !offered.contains(&c) {
-                continue;
-            }
-            match c {
-                Channel::Email if email.is_none() && e.get("email").is_none() => {
-                    e.add("email", "err-pref-needs-email")
-                }
-                Channel::Whatsapp | Channel::Sms if phone.is_none() && e.get("phone").is_none() => {
-                    e.add("phone", "err-pref-needs-phone")
-                }
-                _ => {}
-            }
-            on.push((k, c));
-        }
-        e.into_result()?;
+        let (email, phone, on) = (&p.email, &p.phone, &p.on);
         let mut tx = self.begin().await?;
         sqlx::query("UPDATE users SET email = $1, phone = $2, updated_at = $3 WHERE id = $4")
             .bind(email)

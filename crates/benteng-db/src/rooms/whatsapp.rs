@@ -14,11 +14,10 @@
 
 use crate::storage::BlobStore;
 use crate::{Ctx, Db, Error, Page, Result};
-use benteng_domain::coordination::{message_body, within_whatsapp_window};
 use benteng_domain::intake::NewReport;
 use benteng_domain::phone::mask_phone;
 use benteng_domain::report::Source;
-use benteng_domain::{Action, FieldErrors, PhoneNumber, Role};
+use benteng_domain::{Action, PhoneNumber, Role};
 use serde::Serialize;
 
 /// One inbound message as the webhook parsed it.
@@ -186,6 +185,15 @@ impl Db {
         Ok(c)
     }
 
+    /// A conversation's contact (the phone masked), for deciding on an answer: whether the
+    /// resident wrote in the last 24 hours. Officers of the office only; not audited (the
+    /// number stays masked).
+    pub async fn whatsapp_contact(&self, ctx: &Ctx, id: i64) -> Result<Contact> {
+        let mut c = self.contact(ctx, id).await?;
+        c.phone = mask_phone(&c.phone);
+        Ok(c)
+    }
+
     /// One conversation, oldest first (the last 200 messages). `reveal` shows the phone number;
     /// either way the view is audited as sensitive.
     pub async fn whatsapp_conversation(
@@ -223,16 +231,11 @@ impl Db {
         Ok((c, list))
     }
 
-    /// Answer a resident inside the 24-hour window; queued for delivery in one transaction.
+    /// Answer a resident (the body checked and the 24-hour window decided by
+    /// `benteng_app::rooms::whatsapp`); queued for delivery in one transaction.
     pub async fn whatsapp_reply(&self, ctx: &Ctx, id: i64, body: &str) -> Result<i64> {
-        let c = self.contact(ctx, id).await?;
-        let mut e = FieldErrors::new();
-        let body = e.check("body", message_body(body));
-        if !within_whatsapp_window(c.last_inbound_at, crate::now()) {
-            e.add("body", "err-wa-window-closed");
-        }
-        e.into_result()?;
-        let body = body.unwrap_or_default();
+        self.contact(ctx, id).await?;
+        let body = body.to_string();
         let phone: String = sqlx::query_scalar("SELECT phone FROM wa_contacts WHERE id = $1")
             .bind(id)
             .fetch_one(&self.pool)

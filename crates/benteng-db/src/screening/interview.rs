@@ -1,14 +1,14 @@
 //! The interview: screen an applicant, record the decision, list and count screenings.
 
 use crate::audit::{self, Event};
-use crate::reports::{invalid, mask_nik};
+use crate::reports::mask_nik;
 use crate::sql::{kab_and_prov, Filter};
 use crate::{Ctx, Db, Error, Page, Result};
 use benteng_domain::nik::Sex;
 use benteng_domain::passport::{self, Applicant, Decision, Level};
 use benteng_domain::screening::{Hit, Reason};
-use benteng_domain::values::{format_date, optional_text};
-use benteng_domain::{Action, FieldErrors, RegionCode, Role, Scope};
+use benteng_domain::values::format_date;
+use benteng_domain::{Action, RegionCode, Role, Scope};
 use serde::{Deserialize, Serialize};
 
 /// A screening as kept: the applicant as read (the NIK as typed, digits only), the domain's
@@ -96,23 +96,29 @@ pub struct ScreeningDetail {
     pub can_decide: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct ScreeningQuery {
-    /// Month as YYYY-MM.
-    pub month: Option<String>,
-    pub decision: Option<String>,
-    pub level: Option<String>,
+/// Which screenings [`Db::list_screenings`] lists, as read by `benteng_app::screening`.
+#[derive(Debug, Clone, Default)]
+pub struct ScreeningFilter {
+    /// Made in `[from, to)` (Unix seconds): a month in WIB.
+    pub created: Option<(i64, i64)>,
+    pub decision: Option<DecisionFilter>,
+    pub level: Option<Level>,
     pub page: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct DecisionInput {
-    /// lanjut, wawancara_lanjutan, tunda or tolak.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub decision: String,
-    /// Required for tunda and tolak.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub reason: String,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionFilter {
+    /// Not decided yet.
+    Undecided,
+    Is(Decision),
+}
+
+/// The interviewer's decision as read by `benteng_app::screening` (the reason given when
+/// the decision needs one).
+#[derive(Debug, Clone)]
+pub struct NewDecision {
+    pub decision: Decision,
+    pub reason: Option<String>,
 }
 
 /// Screenings per month, and postponements and refusals per village.
@@ -373,29 +379,26 @@ impl Db {
     pub async fn list_screenings(
         &self,
         ctx: &Ctx,
-        q: &ScreeningQuery,
+        q: &ScreeningFilter,
         per_page: i64,
     ) -> Result<Page<ScreeningRow>> {
         ctx.require(Action::ScreeningView, None)?;
         let mut f = Filter::default();
         self.screening_filter(ctx, &mut f);
-        if let Some(m) = q.month.as_deref().filter(|m| !m.trim().is_empty()) {
-            let (from, to) = month_range(m).ok_or_else(|| invalid("month", "err-month"))?;
+        if let Some((from, to)) = q.created {
             let a = f.int(from);
             let b = f.int(to);
             f.push(format!("s.created_at >= {a} AND s.created_at < {b}"));
         }
-        match q.decision.as_deref().map(str::trim) {
-            None | Some("") => {}
-            Some("belum") => f.push("s.decision IS NULL".into()),
-            Some(d) => {
-                let d = Decision::parse(d).map_err(|c| invalid("decision", c))?;
+        match q.decision {
+            None => {}
+            Some(DecisionFilter::Undecided) => f.push("s.decision IS NULL".into()),
+            Some(DecisionFilter::Is(d)) => {
                 let ph = f.text(d.as_str());
                 f.push(format!("s.decision = {ph}"));
             }
         }
-        if let Some(l) = q.level.as_deref().filter(|l| !l.trim().is_empty()) {
-            let l = Level::parse(l).map_err(|c| invalid("level", c))?;
+        if let Some(l) = q.level {
             let ph = f.text(l.as_str());
             f.push(format!("s.level = {ph}"));
         }
@@ -496,30 +499,31 @@ impl Db {
         })
     }
 
-    /// Record (or change) the interviewer's decision.
-    pub async fn decide_screening(&self, ctx: &Ctx, id: i64, i: &DecisionInput) -> Result<()> {
+    /// Whether the actor may decide screening `id`: an interviewer of the screening's office
+    /// (admins: any). `NotFound` or `Forbidden` otherwise.
+    pub async fn check_decidable(&self, ctx: &Ctx, id: i64) -> Result<()> {
+        self.decidable(ctx, id).await.map(|_| ())
+    }
+
+    async fn decidable(&self, ctx: &Ctx, id: i64) -> Result<ScreeningRow> {
         ctx.require(Action::ScreeningRun, None)?;
         let row = self.screening_row(ctx, id).await?;
         if ctx.actor.role != Role::Admin && row.office_id != ctx.actor.office_id {
             return Err(Error::Forbidden);
         }
-        let mut e = FieldErrors::new();
-        let d = e.check("decision", Decision::parse(&i.decision));
-        let reason = e.check("reason", optional_text(&i.reason, 1000)).flatten();
-        if let Some(d) = d {
-            if d.needs_reason() && reason.is_none() {
-                e.add("reason", "err-reason-required");
-            }
-        }
-        let (Some(d), true) = (d, e.is_empty()) else {
-            return Err(Error::Invalid(e));
-        };
+        Ok(row)
+    }
+
+    /// Record (or change) the interviewer's decision (read and checked by the caller).
+    pub async fn decide_screening(&self, ctx: &Ctx, id: i64, v: &NewDecision) -> Result<()> {
+        let row = self.decidable(ctx, id).await?;
+        let (d, reason) = (v.decision, &v.reason);
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE screenings SET decision = $1, decision_reason = $2, decided_by = $3, decided_at = $4 WHERE id = $5",
         )
         .bind(d.as_str())
-        .bind(&reason)
+        .bind(reason)
         .bind(ctx.actor.user_id)
         .bind(crate::now())
         .bind(id)
@@ -635,34 +639,22 @@ fn month_of(at: i64) -> String {
     format!("{:04}-{:02}", t.year(), u8::from(t.month()))
 }
 
-/// The instants where month `YYYY-MM` (WIB) starts and the next one starts.
-fn month_range(m: &str) -> Option<(i64, i64)> {
-    let (y, mo) = m.trim().split_once('-')?;
-    let y: i32 = y.parse().ok()?;
-    let mo: u8 = mo.parse().ok()?;
-    let start = time::Date::from_calendar_date(y, time::Month::try_from(mo).ok()?, 1).ok()?;
-    let next = if mo == 12 {
-        time::Date::from_calendar_date(y + 1, time::Month::January, 1).ok()?
-    } else {
-        time::Date::from_calendar_date(y, time::Month::try_from(mo + 1).ok()?, 1).ok()?
-    };
-    let wib = time::UtcOffset::from_hms(7, 0, 0).ok()?;
-    Some((
-        start.midnight().assume_offset(wib).unix_timestamp(),
-        next.midnight().assume_offset(wib).unix_timestamp(),
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn months_are_wib() {
-        let (a, b) = month_range("2026-12").unwrap();
-        assert_eq!(month_of(a), "2026-12");
-        assert_eq!(month_of(b - 1), "2026-12");
-        assert_eq!(month_of(b), "2027-01");
-        assert!(month_range("2026-13").is_none() && month_range("x").is_none());
+        // 2026-12-01 00:00 in WIB is 17:00 UTC of the day before.
+        let start = time::Date::from_calendar_date(2026, time::Month::November, 30)
+            .unwrap()
+            .with_hms(17, 0, 0)
+            .unwrap()
+            .assume_utc()
+            .unix_timestamp();
+        assert_eq!(month_of(start), "2026-12");
+        assert_eq!(month_of(start - 1), "2026-11");
+        assert_eq!(month_of(start + 31 * 86_400 - 1), "2026-12");
+        assert_eq!(month_of(start + 31 * 86_400), "2027-01");
     }
 }

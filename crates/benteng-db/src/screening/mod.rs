@@ -19,54 +19,21 @@
 //! the decision. The office sees its own; the Kanwil those of offices in its province.
 
 use crate::audit::{self, Event};
-use crate::reports::{invalid, mask_nik};
+use crate::reports::mask_nik;
 use crate::sql::{kab_and_prov, Filter};
 use crate::{Ctx, Db, Error, Page, Result};
-use benteng_domain::nik::Nik;
-use benteng_domain::phone::PhoneNumber;
 use benteng_domain::screening::{Index, WatchEntry};
-use benteng_domain::values::{date, format_date, optional_text, required_text};
-use benteng_domain::{Action, FieldErrors, RegionCode, RegionLevel, Role, Scope};
-use serde::{Deserialize, Serialize};
+use benteng_domain::values::{date, format_date};
+use benteng_domain::{Action, FieldErrors, RegionCode, Role, Scope};
+use serde::Serialize;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
-pub mod batch;
 mod interview;
 pub use interview::*;
 
 /// Below this many entries the index is rebuilt before a screening when anything changed.
 pub const SYNC_REBUILD_LIMIT: usize = 50_000;
-
-/// Kinds of watchlist entries.
-pub const CATEGORIES: &[&str] = &["perekrut", "berisiko", "hilang", "lainnya"];
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct WatchInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub name: String,
-    /// Other names, one per line (or separated by `;`).
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub aliases: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub birth_date: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub nik: String,
-    /// Phones, one per line (or separated by `;`), any local form.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub phones: String,
-    /// perekrut, berisiko, hilang or lainnya.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub category: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub note: String,
-    /// The person's village (desa code), optional.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub region_code: String,
-    /// Last day the entry counts (YYYY-MM-DD), optional.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub valid_until: String,
-}
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct WatchRow {
@@ -86,28 +53,35 @@ pub struct WatchRow {
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct WatchQuery {
+/// Which entries [`Db::list_watch`] lists, as read by `benteng_app::screening::watchlist`.
+#[derive(Debug, Clone, Default)]
+pub struct WatchFilter {
+    /// Part of a name or alias.
     pub q: Option<String>,
+    /// One of the categories (checked by the caller).
     pub category: Option<String>,
-    /// `1` to include ended entries.
-    pub all: Option<String>,
+    /// Ended entries too.
+    pub all: bool,
     pub page: Option<i64>,
 }
 
-struct ValidWatch {
-    name: String,
-    aliases: String,
-    birth_date: Option<String>,
-    nik: Option<String>,
-    phones: String,
-    category: String,
-    note: Option<String>,
-    region: Option<RegionCode>,
-    valid_until: Option<String>,
+/// A watchlist entry as read and checked by `benteng_app::screening::watchlist`: aliases and
+/// phones one per line (phones in +62 form), dates as YYYY-MM-DD, the NIK valid.
+#[derive(Debug, Clone)]
+pub struct NewWatch {
+    pub name: String,
+    pub aliases: String,
+    pub birth_date: Option<String>,
+    pub nik: Option<String>,
+    pub phones: String,
+    pub category: String,
+    pub note: Option<String>,
+    pub region: Option<RegionCode>,
+    pub valid_until: Option<String>,
 }
 
-pub(crate) fn split_list(s: &str) -> impl Iterator<Item = &str> {
+/// The items of a list typed one per line or separated by `;` (aliases, phones).
+pub fn split_list(s: &str) -> impl Iterator<Item = &str> {
     s.split(['\n', ';'])
         .map(str::trim)
         .filter(|x| !x.is_empty())
@@ -302,75 +276,11 @@ impl Db {
         Ok(out)
     }
 
-    fn parse_watch(&self, i: &WatchInput, e: &mut FieldErrors) -> Option<ValidWatch> {
-        let name = e.check("name", required_text(&i.name, 200));
-        let aliases: Vec<&str> = split_list(&i.aliases).collect();
-        if aliases.len() > 20 || aliases.iter().any(|a| a.chars().count() > 200) {
-            e.add("aliases", "err-too-long");
-        }
-        let birth_date = match i.birth_date.trim() {
-            "" => None,
-            d => e.check("birth_date", date(d)).map(format_date),
-        };
-        let nik = match i.nik.trim() {
-            "" => None,
-            n => e
-                .check("nik", Nik::parse(n))
-                .map(|n| n.as_str().to_string()),
-        };
-        let mut phones = Vec::new();
-        for p in split_list(&i.phones) {
-            match PhoneNumber::parse(p) {
-                Ok(p) => phones.push(p.as_str().to_string()),
-                Err(c) => {
-                    e.add("phones", c);
-                    break;
-                }
-            }
-        }
-        let category = i.category.trim();
-        if category.is_empty() {
-            e.add("category", "err-required");
-        } else if !CATEGORIES.contains(&category) {
-            e.add("category", "err-invalid-choice");
-        }
-        let note = e.check("note", optional_text(&i.note, 1000)).flatten();
-        let region = match i.region_code.trim() {
-            "" => None,
-            r => match RegionCode::parse(r) {
-                Ok(c) if c.level() == RegionLevel::Desa => Some(c),
-                Ok(_) => {
-                    e.add("region_code", "err-region-need-desa");
-                    None
-                }
-                Err(c) => {
-                    e.add("region_code", c);
-                    None
-                }
-            },
-        };
-        let valid_until = match i.valid_until.trim() {
-            "" => None,
-            d => e.check("valid_until", date(d)).map(format_date),
-        };
-        Some(ValidWatch {
-            name: name?,
-            aliases: aliases.join("\n"),
-            birth_date,
-            nik,
-            phones: phones.join("\n"),
-            category: category.to_string(),
-            note,
-            region,
-            valid_until,
-        })
-    }
-
     async fn insert_watch(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         ctx: &Ctx,
-        v: &ValidWatch,
+        v: &NewWatch,
         source: &str,
     ) -> Result<i64> {
         let (kab, prov) = match &v.region {
@@ -404,18 +314,19 @@ impl Db {
         Ok(id)
     }
 
-    async fn check_watch_place(
+    /// Whether the actor may keep an entry for `region` (a lookup, for the reader of the input):
+    /// entries without a village are national (every officer reads them, only admins end
+    /// them), so only admins make them; a village must exist and be in the actor's area.
+    pub async fn check_watch_place(
         &self,
         ctx: &Ctx,
-        v: &ValidWatch,
+        region: Option<&RegionCode>,
         e: &mut FieldErrors,
     ) -> Result<()> {
-        // Entries without a village are national (every officer reads them, only admins end
-        // them): only admins make them.
-        if v.region.is_none() && ctx.actor.role != Role::Admin {
+        if region.is_none() && ctx.actor.role != Role::Admin {
             e.add("region_code", "err-watch-village-required");
         }
-        if let Some(r) = &v.region {
+        if let Some(r) = region {
             if self.region_by_code(r.as_str()).await?.is_none() {
                 e.add("region_code", "err-region-unknown");
             } else if !ctx.allows(Action::WatchlistManage, Some(r)) {
@@ -425,20 +336,22 @@ impl Db {
         Ok(())
     }
 
-    /// An officer flags a person.
-    pub async fn create_watch(&self, ctx: &Ctx, i: &WatchInput) -> Result<i64> {
-        ctx.require(Action::WatchlistManage, None)?;
-        let mut e = FieldErrors::new();
-        let v = self.parse_watch(i, &mut e);
-        if let Some(v) = &v {
-            self.check_watch_place(ctx, v, &mut e).await?;
+    /// The policy on an entry about to be written: the reader has checked the place with
+    /// [`Db::check_watch_place`]; this guards the write whatever the caller did.
+    fn may_keep(ctx: &Ctx, v: &NewWatch) -> Result<()> {
+        match &v.region {
+            Some(r) => ctx.require(Action::WatchlistManage, Some(r)),
+            None if ctx.actor.role == Role::Admin => Ok(()),
+            None => Err(Error::Forbidden),
         }
-        let v = match v {
-            Some(v) if e.is_empty() => v,
-            _ => return Err(Error::Invalid(e)),
-        };
+    }
+
+    /// An officer flags a person (read and checked by the caller).
+    pub async fn create_watch(&self, ctx: &Ctx, v: &NewWatch) -> Result<i64> {
+        ctx.require(Action::WatchlistManage, None)?;
+        Self::may_keep(ctx, v)?;
         let mut tx = self.pool.begin().await?;
-        let id = self.insert_watch(&mut tx, ctx, &v, "petugas").await?;
+        let id = self.insert_watch(&mut tx, ctx, v, "petugas").await?;
         audit::write(
             &mut *tx,
             Some(ctx),
@@ -456,71 +369,20 @@ impl Db {
         Ok(id)
     }
 
-    /// Import a CSV list (header `name,aliases,birth_date,nik,phones,category,note,region_code,valid_until`;
-    /// only `name` and `category` are required; extra columns are ignored). Every bad row is
-    /// reported with its line number. With `all_or_nothing`, one bad row imports nothing;
-    /// otherwise the good rows are imported.
-    pub async fn import_watch_csv(
+    /// Keep the good rows of an imported list in one transaction, with one audit entry that
+    /// counts them and the `bad_rows` left out. Returns how many were imported.
+    pub async fn import_watch(
         &self,
         ctx: &Ctx,
-        data: &[u8],
-        all_or_nothing: bool,
-    ) -> Result<ImportOutcome> {
+        entries: &[NewWatch],
+        bad_rows: usize,
+    ) -> Result<usize> {
         ctx.require(Action::WatchlistManage, None)?;
-        let (rows, mut errors) = crate::csv_rows::read(
-            data,
-            &[
-                "name",
-                "aliases",
-                "birth_date",
-                "nik",
-                "phones",
-                "category",
-                "note",
-                "region_code",
-                "valid_until",
-            ],
-            &["name", "category"],
-            100_000,
-        )
-        .map_err(|c| invalid("file", c))?;
-        let mut good = Vec::new();
-        for row in &rows {
-            let line = row.line;
-            let input = WatchInput {
-                name: row.get(0).into(),
-                aliases: row.get(1).into(),
-                birth_date: row.get(2).into(),
-                nik: row.get(3).into(),
-                phones: row.get(4).into(),
-                category: row.get(5).into(),
-                note: row.get(6).into(),
-                region_code: row.get(7).into(),
-                valid_until: row.get(8).into(),
-            };
-            let mut e = FieldErrors::new();
-            let v = self.parse_watch(&input, &mut e);
-            if let Some(v) = &v {
-                self.check_watch_place(ctx, v, &mut e).await?;
-            }
-            match v {
-                Some(v) if e.is_empty() => good.push(v),
-                _ => errors.extend(e.0.iter().map(|x| RowError {
-                    line,
-                    field: x.field.to_string(),
-                    code: x.code.to_string(),
-                })),
-            }
-        }
-        errors.sort_by_key(|e| e.line);
-        if all_or_nothing && !errors.is_empty() {
-            return Ok(ImportOutcome {
-                imported: 0,
-                errors,
-            });
+        for v in entries {
+            Self::may_keep(ctx, v)?;
         }
         let mut tx = self.pool.begin().await?;
-        for v in &good {
+        for v in entries {
             self.insert_watch(&mut tx, ctx, v, "impor").await?;
         }
         audit::write(
@@ -532,15 +394,12 @@ impl Db {
                 entity_id: None,
                 region: None,
                 sensitive: false,
-                detail: Some(format!("rows={} errors={}", good.len(), errors.len())),
+                detail: Some(format!("rows={} errors={}", entries.len(), bad_rows)),
             },
         )
         .await?;
         tx.commit().await?;
-        Ok(ImportOutcome {
-            imported: good.len(),
-            errors,
-        })
+        Ok(entries.len())
     }
 
     /// Watchlist entries of the actor's area (and entries without a village, which every
@@ -548,20 +407,17 @@ impl Db {
     pub async fn list_watch(
         &self,
         ctx: &Ctx,
-        q: &WatchQuery,
+        q: &WatchFilter,
         per_page: i64,
     ) -> Result<Page<WatchRow>> {
         ctx.require(Action::WatchlistView, None)?;
         let mut f = Filter::default();
         watch_scope(&mut f, &ctx.actor.scope);
-        if q.all.as_deref() != Some("1") {
+        if !q.all {
             f.push("w.active = 1".into());
         }
-        if let Some(c) = q.category.as_deref().filter(|c| !c.trim().is_empty()) {
-            if !CATEGORIES.contains(&c.trim()) {
-                return Err(invalid("category", "err-invalid-choice"));
-            }
-            let ph = f.text(c.trim());
+        if let Some(c) = &q.category {
+            let ph = f.text(c.as_str());
             f.push(format!("w.category = {ph}"));
         }
         if let Some(text) = q.q.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -635,6 +491,40 @@ impl Db {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// One data row of an uploaded CSV file: its line and the values of the asked columns.
+#[derive(Debug, Clone)]
+pub struct CsvRecord {
+    pub line: u64,
+    pub values: Vec<String>,
+}
+
+impl CsvRecord {
+    /// The value of the `i`-th asked column (empty when the file does not have it).
+    pub fn get(&self, i: usize) -> &str {
+        self.values.get(i).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// Read `columns` of every row of an uploaded CSV file, by the rules every import shares
+/// (`csv_rows`: columns found by name, true line numbers, at most `max_rows` rows), for the
+/// readers of the input in `benteng_app`.
+pub fn read_csv(
+    data: &[u8],
+    columns: &[&str],
+    required: &[&str],
+    max_rows: usize,
+) -> std::result::Result<(Vec<CsvRecord>, Vec<RowError>), &'static str> {
+    let (rows, errors) = crate::csv_rows::read(data, columns, required, max_rows)?;
+    let rows = rows
+        .into_iter()
+        .map(|r| CsvRecord {
+            line: r.line,
+            values: r.values,
+        })
+        .collect();
+    Ok((rows, errors))
 }
 
 /// One bad import row.

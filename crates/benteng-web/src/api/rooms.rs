@@ -11,12 +11,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use benteng_db::rooms::alerts::{Alert, AlertInput};
-use benteng_db::rooms::messages::{Message, MessageInput};
-use benteng_db::rooms::prefs::{Preferences, PreferencesInput};
-use benteng_db::rooms::whatsapp::Inbound;
-use benteng_db::rooms::RoomRow;
-use benteng_db::Page;
+use benteng_app::rooms::alerts::{self as alert, Alert, AlertInput};
+use benteng_app::rooms::messages::{self as message, Message, MessageInput};
+use benteng_app::rooms::prefs::{self as pref, Preferences, PreferencesInput};
+use benteng_app::rooms::whatsapp::{self, Inbound};
+use benteng_app::rooms::RoomRow;
+use benteng_app::Page;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -43,7 +43,9 @@ pub(super) async fn rooms(
     ApiCaller(ctx): ApiCaller,
     Query(p): Query<RoomParams>,
 ) -> Result<Json<Page<RoomRow>>, ApiError> {
-    Ok(Json(state.db.my_rooms(&ctx, p.q.as_deref(), p.page).await?))
+    Ok(Json(
+        benteng_app::rooms::list(&state.db, &ctx, p.q.as_deref(), p.page).await?,
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -65,7 +67,7 @@ pub(super) async fn messages(
     Query(p): Query<MessageParams>,
 ) -> Result<Json<Page<Message>>, ApiError> {
     if let Some(after) = p.after {
-        let items = state.db.messages_after(&ctx, id, after.max(0)).await?;
+        let items = message::after(&state.db, &ctx, id, after.max(0)).await?;
         let total = items.len() as i64;
         return Ok(Json(Page {
             items,
@@ -75,10 +77,7 @@ pub(super) async fn messages(
             more: false,
         }));
     }
-    let (_, page) = state
-        .db
-        .room_messages(&ctx, id, p.q.as_deref(), p.page)
-        .await?;
+    let (_, page) = message::list(&state.db, &ctx, id, p.q.as_deref(), p.page).await?;
     Ok(Json(page))
 }
 
@@ -92,10 +91,7 @@ pub(super) async fn message_create(
     ApiJson(i): ApiJson<MessageInput>,
 ) -> Result<Response, ApiError> {
     Ok(created(
-        state
-            .db
-            .post_message(&ctx, id, &i, &[], state.store.as_ref())
-            .await?,
+        message::post(&state.db, &ctx, id, &i, &[], state.store.as_ref()).await?,
     ))
 }
 
@@ -112,7 +108,7 @@ pub(super) async fn alerts(
     ApiCaller(ctx): ApiCaller,
     Query(p): Query<PageParams>,
 ) -> Result<Json<Page<Alert>>, ApiError> {
-    Ok(Json(state.db.list_alerts(&ctx, p.page).await?))
+    Ok(Json(alert::list(&state.db, &ctx, p.page).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -129,7 +125,7 @@ pub(super) async fn alert_create(
     ApiCaller(ctx): ApiCaller,
     ApiJson(i): ApiJson<AlertInput>,
 ) -> Result<Response, ApiError> {
-    let (id, rooms_reached) = state.db.post_alert(&ctx, &i).await?;
+    let (id, rooms_reached) = alert::post(&state.db, &ctx, &i).await?;
     Ok((StatusCode::CREATED, Json(AlertPosted { id, rooms_reached })).into_response())
 }
 
@@ -140,7 +136,7 @@ pub(super) async fn prefs(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
 ) -> Result<Json<Preferences>, ApiError> {
-    Ok(Json(state.db.preferences(&ctx).await?))
+    Ok(Json(pref::show(&state.db, &ctx).await?))
 }
 
 /// Replace the caller's preferences: `on` lists `kind:channel` pairs (kinds alert, mention,
@@ -152,10 +148,7 @@ pub(super) async fn prefs_update(
     ApiCaller(ctx): ApiCaller,
     ApiJson(i): ApiJson<PreferencesInput>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .db
-        .set_preferences(&ctx, &i, &state.channels.offered())
-        .await?;
+    pref::save(&state.db, &ctx, &i, &state.channels.offered()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -234,7 +227,7 @@ pub(super) async fn wa_receive(
         })
         .collect();
     if let (Some(office), false) = (state.config.notify.whatsapp_office_id, inbound.is_empty()) {
-        let new = state.db.store_whatsapp(office, &inbound).await?;
+        let new = whatsapp::receive(&state.db, office, &inbound).await?;
         tracing::info!(received = inbound.len(), new, "whatsapp messages stored");
     }
     let statuses: Vec<(String, String, Option<String>)> = hook
@@ -243,7 +236,7 @@ pub(super) async fn wa_receive(
         .map(|s| (s.wamid.clone(), s.status.clone(), s.error.clone()))
         .collect();
     if !statuses.is_empty() {
-        state.db.apply_whatsapp_statuses(&statuses).await?;
+        whatsapp::apply_statuses(&state.db, &statuses).await?;
     }
     Ok(StatusCode::OK.into_response())
 }

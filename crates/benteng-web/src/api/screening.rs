@@ -13,12 +13,13 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use benteng_db::screening::batch::{read_people, screen_all};
-use benteng_db::screening::{
-    DecisionInput, ImportOutcome, RowError, ScreeningDetail, ScreeningQuery, ScreeningRow,
-    ScreeningStats, WatchInput, WatchQuery, WatchRow,
+use benteng_app::screening::batch::{read_people, screen_batch};
+use benteng_app::screening::watchlist::{self, WatchInput, WatchQuery, WatchRow};
+use benteng_app::screening::{
+    self as screening, DecisionInput, ImportOutcome, RowError, ScreeningDetail, ScreeningQuery,
+    ScreeningRow, ScreeningStats,
 };
-use benteng_db::Page;
+use benteng_app::Page;
 use benteng_domain::Action;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -106,7 +107,7 @@ pub(super) async fn screenings(
         level: p.level,
         page: p.page,
     };
-    Ok(Json(state.db.list_screenings(&ctx, &q, 50).await?))
+    Ok(Json(screening::list(&state.db, &ctx, &q, 50).await?))
 }
 
 /// Screen an applicant (an interviewer: petugas with the pemeriksa flag). The assessment and
@@ -131,7 +132,7 @@ pub(super) async fn screening_get(
     ApiCaller(ctx): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<Json<ScreeningDetail>, ApiError> {
-    Ok(Json(state.db.get_screening(&ctx, id).await?))
+    Ok(Json(screening::show(&state.db, &ctx, id).await?))
 }
 
 /// Record the interviewer's decision; postponing and refusing need a reason.
@@ -143,7 +144,7 @@ pub(super) async fn screening_decide(
     Path(id): Path<i64>,
     ApiJson(i): ApiJson<DecisionInput>,
 ) -> Result<StatusCode, ApiError> {
-    state.db.decide_screening(&ctx, id, &i).await?;
+    screening::decide(&state.db, &ctx, id, &i).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -154,7 +155,7 @@ pub(super) async fn screening_stats(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
 ) -> Result<Json<ScreeningStats>, ApiError> {
-    Ok(Json(state.db.screening_stats(&ctx).await?))
+    Ok(Json(screening::stats(&state.db, &ctx).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -199,12 +200,7 @@ pub(super) async fn screening_batch(
         )
             .into_response());
     }
-    let built = state.watch.current(&state.db).await?;
-    let n = rows.len();
-    let out = tokio::task::spawn_blocking(move || screen_all(&built.index, &rows, top))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    state.db.audit_batch_screen(&ctx, n).await?;
+    let out = screen_batch(&state.db, &ctx, &state.watch, rows, top).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -245,7 +241,7 @@ pub(super) async fn watchlist(
         all: p.all.filter(|a| *a).map(|_| "1".to_string()),
         page: p.page,
     };
-    Ok(Json(state.db.list_watch(&ctx, &q, 50).await?))
+    Ok(Json(watchlist::list(&state.db, &ctx, &q, 50).await?))
 }
 
 /// Flag a person.
@@ -256,7 +252,7 @@ pub(super) async fn watch_create(
     ApiCaller(ctx): ApiCaller,
     ApiJson(i): ApiJson<WatchInput>,
 ) -> Result<Response, ApiError> {
-    Ok(created(state.db.create_watch(&ctx, &i).await?))
+    Ok(created(watchlist::flag(&state.db, &ctx, &i).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -277,10 +273,7 @@ pub(super) async fn watch_import(
     Query(p): Query<ImportParams>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let outcome = state
-        .db
-        .import_watch_csv(&ctx, &body, p.partial != Some(true))
-        .await?;
+    let outcome = watchlist::import(&state.db, &ctx, &body, p.partial != Some(true)).await?;
     Ok(rows_response(&headers, outcome))
 }
 
@@ -309,6 +302,6 @@ pub(super) async fn watch_end(
     ApiCaller(ctx): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    state.db.end_watch(&ctx, id).await?;
+    watchlist::end(&state.db, &ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

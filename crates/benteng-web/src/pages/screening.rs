@@ -14,10 +14,10 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use benteng_app::screening::{screen_applicant, ScreeningInput};
-use benteng_db::screening::batch::{read_people, screen_all};
-use benteng_db::screening::{
-    DecisionInput, RowError, ScreeningDetail, ScreeningQuery, ScreeningRow, ScreeningStats,
+use benteng_app::screening::batch::{read_people, screen_batch};
+use benteng_app::screening::{
+    self as screening, screen_applicant, DecisionInput, RowError, ScreeningDetail, ScreeningInput,
+    ScreeningQuery, ScreeningRow, ScreeningStats,
 };
 use benteng_domain::passport::{Decision, Document, Level, Purpose};
 use benteng_domain::report::COUNTRIES;
@@ -47,7 +47,7 @@ pub fn routes() -> Router<AppState> {
 /// Every destination the form offers: the usual ones and the moratorium countries.
 pub(super) fn destinations(tr: &Tr, rules: &RuleSet) -> Vec<(String, String)> {
     let mut codes: Vec<&str> = COUNTRIES.to_vec();
-    for c in rules.moratorium_countries(benteng_db::today()) {
+    for c in rules.moratorium_countries(benteng_app::today()) {
         if !codes.contains(&c) {
             codes.push(c);
         }
@@ -121,10 +121,10 @@ async fn list(
         level: q.tingkat.clone(),
         page: q.hal,
     };
-    let (page, error) = match state.db.list_screenings(ctx, &query, 25).await {
+    let (page, error) = match screening::list(&state.db, ctx, &query, 25).await {
         Ok(p) => (p, None),
-        Err(benteng_db::Error::Invalid(e)) => (
-            benteng_db::Page {
+        Err(benteng_app::Error::Invalid(e)) => (
+            benteng_app::Page {
                 items: Vec::new(),
                 total: 0,
                 page: 1,
@@ -135,7 +135,7 @@ async fn list(
         ),
         Err(e) => return Err(e.into()),
     };
-    let stats = state.db.screening_stats(ctx).await?;
+    let stats = screening::stats(&state.db, ctx).await?;
     let pager = Pager::new(
         &page,
         "/skrining",
@@ -355,7 +355,7 @@ async fn show_page(
     e: &FieldErrors,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let d = state.db.get_screening(auth.ctx(), id).await?;
+    let d = screening::show(&state.db, auth.ctx(), id).await?;
     let tr = &auth.0.tr;
     let mut l = Layout::new(&auth.0, "screening-title").await?;
     l.title = format!("{} #{}", tr.t("screening-title"), id);
@@ -390,7 +390,7 @@ async fn decide(
     Form(i): Form<DecisionInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.decide_screening(auth.ctx(), id, &i).await {
+    match screening::decide(&state.db, auth.ctx(), id, &i).await {
         Ok(()) => flash_redirect(&auth.0, "flash-saved", &format!("/skrining/{id}")).await,
         Err(e) => {
             let (status, e) = super::form_errors(e)?;
@@ -498,12 +498,7 @@ async fn batch_run(
         )
         .await;
     }
-    let built = state.watch.current(&state.db).await?;
-    let n = rows.len();
-    let out = tokio::task::spawn_blocking(move || screen_all(&built.index, &rows, 10))
-        .await
-        .map_err(|e| WebError::internal(e.to_string()))?;
-    state.db.audit_batch_screen(ctx, n).await?;
+    let out = screen_batch(&state.db, ctx, &state.watch, rows, 10).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

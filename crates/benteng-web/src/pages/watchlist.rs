@@ -14,8 +14,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use benteng_db::screening::{ImportOutcome, WatchInput, WatchQuery, WatchRow, CATEGORIES};
-use benteng_db::Page;
+use benteng_app::screening::watchlist::{
+    self, ImportOutcome, WatchInput, WatchQuery, WatchRow, CATEGORIES,
+};
+use benteng_app::Page;
 use benteng_domain::{Action, FieldErrors};
 use serde::Deserialize;
 
@@ -98,7 +100,7 @@ async fn page(state: &AppState, auth: &Auth, q: ListQuery, x: Extra) -> Result<R
         all: q.semua.clone(),
         page: q.hal,
     };
-    let page: Page<WatchRow> = state.db.list_watch(ctx, &query, 25).await?;
+    let page: Page<WatchRow> = watchlist::list(&state.db, ctx, &query, 25).await?;
     let pager = Pager::new(
         &page,
         "/daftar-pantau",
@@ -149,7 +151,7 @@ async fn create(
     auth: Auth,
     Form(i): Form<WatchInput>,
 ) -> Result<Response, WebError> {
-    match state.db.create_watch(auth.ctx(), &i).await {
+    match watchlist::flag(&state.db, auth.ctx(), &i).await {
         Ok(_) => flash_redirect(&auth.0, "flash-saved", "/daftar-pantau").await,
         Err(e) => {
             let (status, errors) = super::form_errors(e)?;
@@ -194,11 +196,7 @@ async fn import(
             return page(&state, &auth, ListQuery::default(), x).await;
         }
     };
-    match state
-        .db
-        .import_watch_csv(auth.ctx(), &data, all_or_nothing)
-        .await
-    {
+    match watchlist::import(&state.db, auth.ctx(), &data, all_or_nothing).await {
         Ok(outcome) => {
             let status = if outcome.errors.is_empty() {
                 StatusCode::OK
@@ -212,7 +210,7 @@ async fn import(
             };
             page(&state, &auth, ListQuery::default(), x).await
         }
-        Err(benteng_db::Error::Invalid(e)) => {
+        Err(benteng_app::Error::Invalid(e)) => {
             let x = Extra {
                 import_error: e.0.first().map(|x| tr.t(x.code)),
                 status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -230,6 +228,6 @@ async fn end(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    state.db.end_watch(auth.ctx(), id).await?;
+    watchlist::end(&state.db, auth.ctx(), id).await?;
     flash_redirect(&auth.0, "flash-saved", "/daftar-pantau").await
 }

@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
-use benteng_db::rooms::alerts::{Alert, AlertInput};
+use benteng_app::rooms::alerts::{self, Alert, AlertInput};
 use benteng_domain::coordination::Severity;
 use benteng_domain::{Action, FieldErrors};
 use serde::Deserialize;
@@ -59,7 +59,7 @@ async fn show(
     e: &FieldErrors,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let list = state.db.list_alerts(auth.ctx(), page).await?;
+    let list = alerts::list(&state.db, auth.ctx(), page).await?;
     let pager = Pager::new(&list, "/waspada", &[]);
     let tr = &auth.0.tr;
     let fields = if auth.ctx().allows(Action::AlertPost, None) {
@@ -116,7 +116,7 @@ pub(super) async fn create(
     auth: Auth,
     Form(i): Form<AlertInput>,
 ) -> Result<Response, WebError> {
-    match state.db.post_alert(auth.ctx(), &i).await {
+    match alerts::post(&state.db, auth.ctx(), &i).await {
         Ok((_, rooms)) => {
             let text = auth.0.tr.t1("flash-alert-posted", "rooms", rooms);
             flash_text_redirect(&auth.0, text, "/waspada").await

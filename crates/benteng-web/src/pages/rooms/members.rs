@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
-use benteng_db::rooms::{Member, RoomAccess};
+use benteng_app::rooms::{self, Member, RoomAccess};
 use benteng_domain::FieldErrors;
 use serde::Deserialize;
 
@@ -55,7 +55,7 @@ async fn show(
     e: &FieldErrors,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let (access, members) = state.db.room_members(auth.ctx(), id).await?;
+    let (access, members) = rooms::members(&state.db, auth.ctx(), id).await?;
     let mut l = Layout::new(&auth.0, "room-members-title").await?;
     l.title = format!("{} · {}", l.title, access.room.name);
     html_status(
@@ -83,7 +83,7 @@ pub(super) async fn add(
     Form(f): Form<AddForm>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.add_room_member(auth.ctx(), id, &f.username).await {
+    match rooms::add_member(&state.db, auth.ctx(), id, &f.username).await {
         Ok(_) => flash_redirect(&auth.0, "flash-saved", &format!("/ruang/{id}/anggota")).await,
         Err(e) => {
             let (status, e) = crate::pages::form_errors(e)?;
@@ -98,6 +98,6 @@ pub(super) async fn remove(
     Path((id, uid)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let (id, uid) = (parse_id(&id)?, parse_id(&uid)?);
-    state.db.remove_room_member(auth.ctx(), id, uid).await?;
+    rooms::remove_member(&state.db, auth.ctx(), id, uid).await?;
     flash_redirect(&auth.0, "flash-saved", &format!("/ruang/{id}/anggota")).await
 }

@@ -22,9 +22,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use benteng_db::rooms::messages::{Message, MessageInput, Receipts};
-use benteng_db::rooms::{RoomAccess, RoomRow};
-use benteng_db::Db;
+use benteng_app::rooms::messages::{self, Message, MessageInput, Receipts};
+use benteng_app::rooms::{RoomAccess, RoomRow};
 use benteng_domain::{Action, FieldErrors};
 use serde::Deserialize;
 
@@ -82,7 +81,7 @@ async fn list(
     auth: Auth,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    let page = state.db.my_rooms(auth.ctx(), q.q.as_deref(), q.hal).await?;
+    let page = benteng_app::rooms::list(&state.db, auth.ctx(), q.q.as_deref(), q.hal).await?;
     let text = q.q.unwrap_or_default();
     let pager = Pager::new(&page, "/ruang", &[("q", text.clone())]);
     let l = Layout::new(&auth.0, "rooms-title").await?;
@@ -221,10 +220,7 @@ async fn show_room(
     errors: &FieldErrors,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let (access, list) = state
-        .db
-        .room_messages(auth.ctx(), id, q.as_deref(), page)
-        .await?;
+    let (access, list) = messages::list(&state.db, auth.ctx(), id, q.as_deref(), page).await?;
     let text = q.unwrap_or_default();
     let pager = Pager::new(&list, &format!("/ruang/{id}"), &[("q", text.clone())]);
     let tr = &auth.0.tr;
@@ -273,13 +269,18 @@ async fn post_message(
         Some(code) => {
             let mut e = FieldErrors::new();
             e.add("files", code);
-            Err(benteng_db::Error::Invalid(e))
+            Err(benteng_app::Error::Invalid(e))
         }
         None => {
-            state
-                .db
-                .post_message(auth.ctx(), id, &input, &form.files, state.store.as_ref())
-                .await
+            messages::post(
+                &state.db,
+                auth.ctx(),
+                id,
+                &input,
+                &form.files,
+                state.store.as_ref(),
+            )
+            .await
         }
     };
     match result {
@@ -345,12 +346,12 @@ async fn show_thread(
     errors: &FieldErrors,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let (access, head, replies) = state.db.message_thread(auth.ctx(), id, mid).await?;
+    let (access, head, replies) = messages::thread(&state.db, auth.ctx(), id, mid).await?;
     let tr = &auth.0.tr;
     let can_report = auth.ctx().allows(Action::ReportCreate, None) && access.member;
     // Everyone in the room sees who has read an announcement or an alert.
-    let receipts = if head.kind != "pesan" && Db::sees_receipts(auth.ctx(), &access) {
-        Some(state.db.message_receipts(auth.ctx(), id, head.id).await?)
+    let receipts = if head.kind != "pesan" && messages::sees_receipts(auth.ctx(), &access) {
+        Some(messages::receipts(&state.db, auth.ctx(), id, head.id).await?)
     } else {
         None
     };
@@ -394,10 +395,7 @@ async fn poll(
     Query(q): Query<PollQuery>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let list = state
-        .db
-        .messages_after(auth.ctx(), id, q.setelah.unwrap_or(0).max(0))
-        .await?;
+    let list = messages::after(&state.db, auth.ctx(), id, q.setelah.unwrap_or(0).max(0)).await?;
     if list.is_empty() {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
@@ -429,9 +427,6 @@ async fn file(
     Path((id, fid)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let (id, fid) = (parse_id(&id)?, parse_id(&fid)?);
-    let (f, bytes) = state
-        .db
-        .message_file(auth.ctx(), id, fid, state.store.as_ref())
-        .await?;
+    let (f, bytes) = messages::file(&state.db, auth.ctx(), id, fid, state.store.as_ref()).await?;
     Ok(file_response(&f.file_name, f.content_type, bytes))
 }

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use benteng_db::rooms::prefs::{Preferences, PreferencesInput};
+use benteng_app::rooms::prefs::{self, Preferences, PreferencesInput};
 use benteng_domain::coordination::NoticeKind;
 use benteng_domain::FieldErrors;
 
@@ -31,7 +31,7 @@ impl PrefsPage {
 }
 
 pub(super) async fn page(State(state): State<AppState>, auth: Auth) -> Result<Response, WebError> {
-    let prefs = state.db.preferences(auth.ctx()).await?;
+    let prefs = prefs::show(&state.db, auth.ctx()).await?;
     show(&state, &auth, prefs, &FieldErrors::new(), StatusCode::OK).await
 }
 
@@ -100,7 +100,7 @@ pub(super) async fn save(
             .collect(),
     };
     let offered = state.channels.offered();
-    match state.db.set_preferences(auth.ctx(), &i, &offered).await {
+    match prefs::save(&state.db, auth.ctx(), &i, &offered).await {
         Ok(()) => flash_redirect(&auth.0, "flash-saved", "/akun/notifikasi").await,
         Err(e) => {
             let (status, e) = crate::pages::form_errors(e)?;

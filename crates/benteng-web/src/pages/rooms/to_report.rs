@@ -1,5 +1,6 @@
 //! A room message turned into a report in one step: the form starts from the message's text and
-//! the room's village; the report and the message link to each other.
+//! the room's village; the report and the message link to each other. The form's display and
+//! answer ([`ReportFormAt`]) serve the WhatsApp inbox's messages too.
 
 use crate::ctx::Auth;
 use crate::error::WebError;
@@ -11,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use benteng_app::reports::ReportInput;
+use benteng_app::rooms::messages;
 use benteng_domain::report::Category;
 use benteng_domain::FieldErrors;
 use serde::Deserialize;
@@ -89,13 +91,77 @@ pub(super) fn fields(tr: &crate::i18n::Tr, f: &ReportForm, e: &FieldErrors) -> V
     ]
 }
 
+/// A message's report form: where it posts and where "cancel" goes back to. The room page
+/// and the WhatsApp inbox share its display and its answer.
+pub(super) struct ReportFormAt {
+    pub action: String,
+    pub cancel: String,
+}
+
+impl ReportFormAt {
+    fn room(id: i64, mid: i64) -> ReportFormAt {
+        ReportFormAt {
+            action: format!("/ruang/{id}/pesan/{mid}/laporan"),
+            cancel: format!("/ruang/{id}/pesan/{mid}"),
+        }
+    }
+
+    /// The form with its errors; a message already made into a report shows that on the
+    /// first field.
+    pub async fn show(
+        &self,
+        auth: &Auth,
+        f: &ReportForm,
+        e: &FieldErrors,
+        status: StatusCode,
+    ) -> Result<Response, WebError> {
+        let mut fields = fields(&auth.0.tr, f, e);
+        if let Some(code) = e.get("message") {
+            fields[0].error = Some(auth.0.tr.t(code));
+        }
+        let l = Layout::new(&auth.0, "message-to-report-title").await?;
+        html_status(
+            status,
+            &FormPage {
+                l,
+                action: self.action.clone(),
+                fields,
+                cancel: self.cancel.clone(),
+            },
+        )
+    }
+
+    /// The answer to the form: the new report, or the form again with its errors.
+    pub async fn answer(
+        &self,
+        auth: &Auth,
+        f: &ReportForm,
+        filed: benteng_app::Result<(i64, String)>,
+    ) -> Result<Response, WebError> {
+        match filed {
+            Ok((rid, _)) => {
+                flash_redirect(
+                    &auth.0,
+                    "flash-report-from-message",
+                    &format!("/laporan/{rid}"),
+                )
+                .await
+            }
+            Err(e) => {
+                let (status, e) = crate::pages::form_errors(e)?;
+                self.show(auth, f, &e, status).await
+            }
+        }
+    }
+}
+
 pub(super) async fn form(
     State(state): State<AppState>,
     auth: Auth,
     Path((id, mid)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let (id, mid) = (parse_id(&id)?, parse_id(&mid)?);
-    let (access, head, replies) = state.db.message_thread(auth.ctx(), id, mid).await?;
+    let (access, head, replies) = messages::thread(&state.db, auth.ctx(), id, mid).await?;
     let m = std::iter::once(&head)
         .chain(replies.iter())
         .find(|m| m.id == mid)
@@ -108,48 +174,9 @@ pub(super) async fn form(
         },
         ..Default::default()
     };
-    show(&auth, id, mid, &f, &FieldErrors::new(), StatusCode::OK).await
-}
-
-async fn show(
-    auth: &Auth,
-    id: i64,
-    mid: i64,
-    f: &ReportForm,
-    e: &FieldErrors,
-    status: StatusCode,
-) -> Result<Response, WebError> {
-    let (action, cancel) = (
-        format!("/ruang/{id}/pesan/{mid}/laporan"),
-        format!("/ruang/{id}/pesan/{mid}"),
-    );
-    form_page(auth, action, cancel, f, e, status).await
-}
-
-/// The report form for a message (room or WhatsApp), with its errors; a message already made
-/// into a report shows that on the first field.
-pub(super) async fn form_page(
-    auth: &Auth,
-    action: String,
-    cancel: String,
-    f: &ReportForm,
-    e: &FieldErrors,
-    status: StatusCode,
-) -> Result<Response, WebError> {
-    let mut fields = fields(&auth.0.tr, f, e);
-    if let Some(code) = e.get("message") {
-        fields[0].error = Some(auth.0.tr.t(code));
-    }
-    let l = Layout::new(&auth.0, "message-to-report-title").await?;
-    html_status(
-        status,
-        &FormPage {
-            l,
-            action,
-            fields,
-            cancel,
-        },
-    )
+    ReportFormAt::room(id, mid)
+        .show(&auth, &f, &FieldErrors::new(), StatusCode::OK)
+        .await
 }
 
 pub(super) async fn create(
@@ -159,7 +186,7 @@ pub(super) async fn create(
     Form(f): Form<ReportForm>,
 ) -> Result<Response, WebError> {
     let (id, mid) = (parse_id(&id)?, parse_id(&mid)?);
-    match benteng_app::reports::from_room_message(
+    let filed = benteng_app::reports::from_room_message(
         &state.db,
         auth.ctx(),
         id,
@@ -167,19 +194,6 @@ pub(super) async fn create(
         &f.input(),
         state.store.as_ref(),
     )
-    .await
-    {
-        Ok((rid, _)) => {
-            flash_redirect(
-                &auth.0,
-                "flash-report-from-message",
-                &format!("/laporan/{rid}"),
-            )
-            .await
-        }
-        Err(e) => {
-            let (status, e) = crate::pages::form_errors(e)?;
-            show(&auth, id, mid, &f, &e, status).await
-        }
-    }
+    .await;
+    ReportFormAt::room(id, mid).answer(&auth, &f, filed).await
 }

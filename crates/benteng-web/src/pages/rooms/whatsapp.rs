@@ -1,7 +1,7 @@
 //! The office's WhatsApp inbox: residents' messages, answers inside the 24-hour window, and a
-//! message turned into a report. The webhook that fills it is in `api::whatsapp`.
+//! message turned into a report. The webhook that fills it is in `api::rooms`.
 
-use super::to_report::{form_page, ReportForm};
+use super::to_report::{ReportForm, ReportFormAt};
 use crate::ctx::Auth;
 use crate::error::WebError;
 use crate::pages::{flash_redirect, html, html_status, parse_id, Layout, Pager};
@@ -11,8 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
-use benteng_db::rooms::whatsapp::{Contact, WaMessage};
-use benteng_domain::coordination::within_whatsapp_window;
+use benteng_app::rooms::whatsapp::{self, Contact, WaMessage};
 use benteng_domain::FieldErrors;
 use serde::Deserialize;
 
@@ -34,7 +33,7 @@ pub(super) async fn inbox(
     auth: Auth,
     Query(q): Query<InboxQuery>,
 ) -> Result<Response, WebError> {
-    let page = state.db.whatsapp_inbox(auth.ctx(), q.hal).await?;
+    let page = whatsapp::inbox(&state.db, auth.ctx(), q.hal).await?;
     let pager = Pager::new(&page, "/wa", &[]);
     let l = Layout::new(&auth.0, "wa-title").await?;
     html(&InboxPage {
@@ -97,10 +96,7 @@ async fn show(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let (contact, messages) = state
-        .db
-        .whatsapp_conversation(auth.ctx(), id, reveal)
-        .await?;
+    let (contact, messages) = whatsapp::conversation(&state.db, auth.ctx(), id, reveal).await?;
     let mut l = Layout::new(&auth.0, "wa-title").await?;
     l.title = contact
         .profile_name
@@ -109,7 +105,7 @@ async fn show(
     html_status(
         status,
         &ConversationPage {
-            open: within_whatsapp_window(contact.last_inbound_at, benteng_db::now()),
+            open: whatsapp::window_open(&contact),
             l,
             contact,
             messages,
@@ -132,7 +128,7 @@ pub(super) async fn reply(
     Form(f): Form<ReplyForm>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.whatsapp_reply(auth.ctx(), id, &f.body).await {
+    match whatsapp::reply(&state.db, auth.ctx(), id, &f.body).await {
         Ok(_) => flash_redirect(&auth.0, "flash-wa-queued", &format!("/wa/{id}")).await,
         Err(e) => {
             let (status, e) = crate::pages::form_errors(e)?;
@@ -148,10 +144,7 @@ pub(super) async fn report_form(
     Path((id, mid)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let (id, mid) = (parse_id(&id)?, parse_id(&mid)?);
-    let (_, messages) = state
-        .db
-        .whatsapp_conversation(auth.ctx(), id, false)
-        .await?;
+    let (_, messages) = whatsapp::conversation(&state.db, auth.ctx(), id, false).await?;
     let m = messages
         .iter()
         .find(|m| m.id == mid && m.direction == "in")
@@ -160,19 +153,16 @@ pub(super) async fn report_form(
         description: m.body.clone(),
         ..Default::default()
     };
-    show_report_form(&auth, id, mid, &f, &FieldErrors::new(), StatusCode::OK).await
+    report_form_at(id, mid)
+        .show(&auth, &f, &FieldErrors::new(), StatusCode::OK)
+        .await
 }
 
-async fn show_report_form(
-    auth: &Auth,
-    id: i64,
-    mid: i64,
-    f: &ReportForm,
-    e: &FieldErrors,
-    status: StatusCode,
-) -> Result<Response, WebError> {
-    let action = format!("/wa/{id}/pesan/{mid}/laporan");
-    form_page(auth, action, format!("/wa/{id}"), f, e, status).await
+fn report_form_at(id: i64, mid: i64) -> ReportFormAt {
+    ReportFormAt {
+        action: format!("/wa/{id}/pesan/{mid}/laporan"),
+        cancel: format!("/wa/{id}"),
+    }
 }
 
 pub(super) async fn report_create(
@@ -182,7 +172,7 @@ pub(super) async fn report_create(
     Form(f): Form<ReportForm>,
 ) -> Result<Response, WebError> {
     let (id, mid) = (parse_id(&id)?, parse_id(&mid)?);
-    match benteng_app::reports::from_whatsapp(
+    let filed = benteng_app::reports::from_whatsapp(
         &state.db,
         auth.ctx(),
         id,
@@ -190,19 +180,6 @@ pub(super) async fn report_create(
         &f.input(),
         state.store.as_ref(),
     )
-    .await
-    {
-        Ok((rid, _)) => {
-            flash_redirect(
-                &auth.0,
-                "flash-report-from-message",
-                &format!("/laporan/{rid}"),
-            )
-            .await
-        }
-        Err(e) => {
-            let (status, e) = crate::pages::form_errors(e)?;
-            show_report_form(&auth, id, mid, &f, &e, status).await
-        }
-    }
+    .await;
+    report_form_at(id, mid).answer(&auth, &f, filed).await
 }

@@ -1,15 +1,18 @@
 //! The passport interview: the officer enters the applicant, Benteng searches the watchlist
 //! for the applicant and the sponsor, the domain's rules ([`passport::assess`]) weigh what is
-//! known, and the screening is kept with its hits and audited. Deciding, listing and counting
-//! screenings are storage reads (`benteng_db::screening`).
+//! known, and the screening is kept with its hits and audited. Then the decision, the list of
+//! screenings and the monthly figures; the storage (`benteng_db::screening`) keeps them and
+//! checks who may see which.
 
-use benteng_db::screening::{NewScreening, StoredHit};
-
-pub use benteng_db::screening::WatchCache;
+use super::{invalid, WatchCache};
+use benteng_db::screening::{
+    DecisionFilter, NewDecision, NewScreening, ScreeningDetail, ScreeningFilter, ScreeningRow,
+    ScreeningStats, StoredHit,
+};
 use benteng_db::users::ticked;
-use benteng_db::{Ctx, Db, Error, Result};
+use benteng_db::{Ctx, Db, Error, Page, Result};
 use benteng_domain::nik::{Nik, Sex};
-use benteng_domain::passport::{self, Applicant, Document, Purpose};
+use benteng_domain::passport::{self, Applicant, Decision, Document, Level, Purpose};
 use benteng_domain::phone::PhoneNumber;
 use benteng_domain::screening::Query;
 use benteng_domain::values::{date, optional_country, optional_text, required_text};
@@ -19,37 +22,56 @@ use std::sync::Arc;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ScreeningInput {
-    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    #[serde(default, deserialize_with = "crate::de::loose")]
     pub name: String,
-    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    #[serde(default, deserialize_with = "crate::de::loose")]
     pub nik: String,
-    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    #[serde(default, deserialize_with = "crate::de::loose")]
     pub birth_date: String,
     /// `L` (laki-laki) or `P` (perempuan), as in reports.
-    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    #[serde(default, deserialize_with = "crate::de::loose")]
     pub sex: String,
     /// The applicant's village (desa code).
-    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    #[serde(default, deserialize_with = "crate::de::loose")]
     pub region_code: String,
     /// wisata, umrah, kunjungan_keluarga, bekerja, belajar, bisnis, berobat or lainnya.
-    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    #[serde(default, deserialize_with = "crate::de::loose")]
     pub purpose: String,
     /// Destination country, ISO 3166 alpha-2.
-    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    #[serde(default, deserialize_with = "crate::de::loose")]
     pub destination: String,
-    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    #[serde(default, deserialize_with = "crate::de::loose")]
     pub job: String,
     /// Ticked when the job is domestic work for a household.
-    #[serde(default, deserialize_with = "benteng_db::de::loose_opt")]
+    #[serde(default, deserialize_with = "crate::de::loose_opt")]
     pub domestic_work: Option<String>,
-    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    #[serde(default, deserialize_with = "crate::de::loose")]
     pub sponsor_name: String,
-    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    #[serde(default, deserialize_with = "crate::de::loose")]
     pub sponsor_phone: String,
     /// Codes of the documents shown (ktp_el, kk, akta_lahir, rekomendasi_disnaker, e_pmi,
     /// perjanjian_kerja, tiket_pulang, surat_sponsor, surat_izin_keluarga).
     #[serde(default)]
     pub documents: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ScreeningQuery {
+    /// Month as YYYY-MM.
+    pub month: Option<String>,
+    pub decision: Option<String>,
+    pub level: Option<String>,
+    pub page: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct DecisionInput {
+    /// lanjut, wawancara_lanjutan, tunda or tolak.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub decision: String,
+    /// Required for tunda and tolak.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub reason: String,
 }
 
 /// The applicant as read from the form.
@@ -145,6 +167,87 @@ pub async fn screen_applicant(
     .await
 }
 
+/// Record (or change) the interviewer's decision; postponing and refusing need a reason. Who
+/// may decide is asked first (a screening of another office answers 403 whatever was sent).
+pub async fn decide(db: &Db, ctx: &Ctx, id: i64, i: &DecisionInput) -> Result<()> {
+    db.check_decidable(ctx, id).await?;
+    let mut e = FieldErrors::new();
+    let d = e.check("decision", Decision::parse(&i.decision));
+    let reason = e.check("reason", optional_text(&i.reason, 1000)).flatten();
+    if let Some(d) = d {
+        if d.needs_reason() && reason.is_none() {
+            e.add("reason", "err-reason-required");
+        }
+    }
+    let (Some(decision), true) = (d, e.is_empty()) else {
+        return Err(Error::Invalid(e));
+    };
+    db.decide_screening(ctx, id, &NewDecision { decision, reason })
+        .await
+}
+
+/// Screenings I may follow (the office's own; the Kanwil's province), newest first, by month,
+/// decision (`belum`: not decided yet) and level; NIKs and sponsor phones masked.
+pub async fn list(
+    db: &Db,
+    ctx: &Ctx,
+    q: &ScreeningQuery,
+    per_page: i64,
+) -> Result<Page<ScreeningRow>> {
+    ctx.require(Action::ScreeningView, None)?;
+    let created = match q.month.as_deref().filter(|m| !m.trim().is_empty()) {
+        None => None,
+        Some(m) => Some(month_range(m).ok_or_else(|| invalid("month", "err-month"))?),
+    };
+    let decision = match q.decision.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some("belum") => Some(DecisionFilter::Undecided),
+        Some(d) => Some(DecisionFilter::Is(
+            Decision::parse(d).map_err(|c| invalid("decision", c))?,
+        )),
+    };
+    let level = match q.level.as_deref().filter(|l| !l.trim().is_empty()) {
+        None => None,
+        Some(l) => Some(Level::parse(l).map_err(|c| invalid("level", c))?),
+    };
+    let f = ScreeningFilter {
+        created,
+        decision,
+        level,
+        page: q.page,
+    };
+    db.list_screenings(ctx, &f, per_page).await
+}
+
+/// One screening with its findings and hits. The office's interviewers see the NIK and the
+/// sponsor's phone (the view is audited); everyone else sees them masked.
+pub async fn show(db: &Db, ctx: &Ctx, id: i64) -> Result<ScreeningDetail> {
+    db.get_screening(ctx, id).await
+}
+
+/// Screenings per month (the last twelve) and postponements and refusals per village.
+pub async fn stats(db: &Db, ctx: &Ctx) -> Result<ScreeningStats> {
+    db.screening_stats(ctx).await
+}
+
+/// The instants where month `YYYY-MM` (WIB) starts and the next one starts.
+fn month_range(m: &str) -> Option<(i64, i64)> {
+    let (y, mo) = m.trim().split_once('-')?;
+    let y: i32 = y.parse().ok()?;
+    let mo: u8 = mo.parse().ok()?;
+    let start = time::Date::from_calendar_date(y, time::Month::try_from(mo).ok()?, 1).ok()?;
+    let next = if mo == 12 {
+        time::Date::from_calendar_date(y + 1, time::Month::January, 1).ok()?
+    } else {
+        time::Date::from_calendar_date(y, time::Month::try_from(mo + 1).ok()?, 1).ok()?
+    };
+    let wib = time::UtcOffset::from_hms(7, 0, 0).ok()?;
+    Some((
+        start.midnight().assume_offset(wib).unix_timestamp(),
+        next.midnight().assume_offset(wib).unix_timestamp(),
+    ))
+}
+
 /// A hit on a suspected recruiter (the sponsor findings count only those).
 fn recruiter(h: &StoredHit) -> bool {
     h.category == "perekrut"
@@ -232,4 +335,26 @@ async fn read(db: &Db, i: &ScreeningInput) -> Result<Read> {
         sponsor_name,
         sponsor_phone,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_are_wib() {
+        let (a, b) = month_range("2026-12").unwrap();
+        // Midnight in WIB is 17:00 UTC of the day before.
+        let utc = |y, m, d| {
+            time::Date::from_calendar_date(y, m, d)
+                .unwrap()
+                .with_hms(17, 0, 0)
+                .unwrap()
+                .assume_utc()
+                .unix_timestamp()
+        };
+        assert_eq!(a, utc(2026, time::Month::November, 30));
+        assert_eq!(b, utc(2026, time::Month::December, 31));
+        assert!(month_range("2026-13").is_none() && month_range("x").is_none());
+    }
 }

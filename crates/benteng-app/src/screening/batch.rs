@@ -1,5 +1,5 @@
 //! Batch screening with CSV files: the contract of `benteng screen` (issue 4), also used by the
-//! web's batch page and the API.
+//! web's batch page and the API ([`screen_batch`]).
 //!
 //! - Watchlist and queries: header `id,name,birth_date,nik,phone` (`birth_date` YYYY-MM-DD; any
 //!   field but `id` and `name` may be empty; several phones separated by `;`; extra columns are
@@ -10,11 +10,14 @@
 //! - A bad row (no id or name, a date that is not YYYY-MM-DD, a NIK that is not 16 digits, a
 //!   phone that is not a phone) is reported with its line number and skipped.
 
-use super::RowError;
-use crate::csv_rows::row_error as err;
+use super::{RowError, WatchCache};
+use benteng_db::screening::read_csv;
+use benteng_db::{Ctx, Db, Error, Result};
 use benteng_domain::phone::PhoneNumber;
 use benteng_domain::screening::{Hit, Index, Query, WatchEntry};
 use benteng_domain::values::date;
+use benteng_domain::Action;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// One person row of a watchlist or query file.
@@ -31,7 +34,7 @@ pub struct PersonRow {
 pub fn read_people(data: &[u8]) -> Result<(Vec<PersonRow>, Vec<RowError>), &'static str> {
     // No row limit here: the web and the API limit the file's size and rows themselves, and
     // the command line takes files of any size.
-    let (records, mut errors) = crate::csv_rows::read(
+    let (records, mut errors) = read_csv(
         data,
         &["id", "name", "birth_date", "nik", "phone"],
         &["id", "name"],
@@ -99,6 +102,14 @@ pub fn read_people(data: &[u8]) -> Result<(Vec<PersonRow>, Vec<RowError>), &'sta
     }
     errors.sort_by_key(|e| e.line);
     Ok((rows, errors))
+}
+
+fn err(line: u64, field: &str, code: &str) -> RowError {
+    RowError {
+        line,
+        field: field.into(),
+        code: code.into(),
+    }
 }
 
 /// Watchlist rows as entries; rows that repeat an id add aliases, phones and missing fields.
@@ -208,6 +219,25 @@ pub fn screen_all(index: &Index, queries: &[PersonRow], top: usize) -> BatchOutc
         queries: queries.len(),
         micros,
     }
+}
+
+/// Screen a batch in the web or the API against the current index: an audit entry, no stored
+/// screenings. The rows were read (and their number limited) by the caller.
+pub async fn screen_batch(
+    db: &Db,
+    ctx: &Ctx,
+    cache: &Arc<WatchCache>,
+    rows: Vec<PersonRow>,
+    top: usize,
+) -> Result<BatchOutcome> {
+    ctx.require(Action::ScreeningRun, None)?;
+    let built = cache.current(db).await?;
+    let n = rows.len();
+    let out = tokio::task::spawn_blocking(move || screen_all(&built.index, &rows, top))
+        .await
+        .map_err(|e| Error::Other(anyhow::anyhow!("batch screening: {e}")))?;
+    db.audit_batch_screen(ctx, n).await?;
+    Ok(out)
 }
 
 /// The p-th percentile (0–100) of a list of timings.
