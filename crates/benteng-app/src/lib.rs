@@ -12,8 +12,11 @@
 
 pub mod account;
 pub mod events;
+pub mod guide;
 pub mod jobs;
+pub mod migrants;
 pub mod offer;
+pub mod p3mi;
 pub mod reports;
 pub mod screening;
 pub mod system;
