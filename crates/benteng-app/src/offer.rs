@@ -2,7 +2,7 @@
 //! P3MI register. The verdict itself is the domain's ([`benteng_domain::offer::check`]); the
 //! page and the API (`/api/v1/public/offer-check`) both call [`evaluate`].
 
-use benteng_db::p3mi::P3mi;
+use crate::p3mi::P3mi;
 use benteng_db::Db;
 use benteng_domain::offer::{
     company_standing, same_company, Answers, Company, Job, Recruiter, Visa,
@@ -89,7 +89,7 @@ pub async fn evaluate(db: &Db, f: &OfferForm) -> Result<(Answers, Option<P3mi>),
     }
     let (company, found) = match name {
         None => (Some(Company::TidakTahu), None),
-        Some(n) => match db.search_p3mi(&n, None).await {
+        Some(n) => match crate::p3mi::search(db, &n, None).await {
             Ok(page) => match page
                 .items
                 .into_iter()

@@ -5,12 +5,13 @@
 //! The first versions ship with the binary (`guide/*.md`, loaded by migration 16). A file
 //! there starts with `title: …`, then `sources:` and one source per line, then `---` and the
 //! body.
+//!
+//! The editor's form is read in `benteng_app::guide`.
 
 use crate::audit::{self, Event};
 use crate::{Ctx, Db, Error, Result};
-use benteng_domain::values::{optional_text, required_text};
-use benteng_domain::{Action, FieldErrors};
-use serde::{Deserialize, Serialize};
+use benteng_domain::Action;
+use serde::Serialize;
 
 /// The shipped pages: (slug, file).
 pub(crate) const INITIAL: &[(&str, &str)] = &[
@@ -69,22 +70,18 @@ pub struct GuideVersion {
     pub edited_at: i64,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct GuideInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
+/// A new version of a page, checked by `benteng_app::guide`.
+#[derive(Debug, Clone)]
+pub struct GuideEdit {
     pub title: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
+    /// Markdown.
     pub body: String,
-    /// One legal source per line; at least one.
-    #[serde(default, deserialize_with = "crate::de::loose")]
+    /// One legal source per line.
     pub sources: String,
-    /// Why the page changed (e.g. the new regulation).
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub note: String,
-    /// The version the editor started from (required); a save on top of someone else's newer
-    /// version is refused instead of silently overwriting it.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub base_version: String,
+    /// Why the page changed.
+    pub note: Option<String>,
+    /// The version the editor started from.
+    pub base_version: i64,
 }
 
 impl Db {
@@ -128,26 +125,21 @@ impl Db {
         .await?)
     }
 
-    /// Save a new version of a page (admins). Returns the new version number.
-    pub async fn save_guide_page(&self, ctx: &Ctx, slug: &str, i: &GuideInput) -> Result<i64> {
+    /// Save a new version of a page (admins). Returns the new version number. A save on top
+    /// of a newer version than the editor's is refused (checked again in the statement).
+    pub async fn save_guide_page(&self, ctx: &Ctx, slug: &str, v: &GuideEdit) -> Result<i64> {
         ctx.require(Action::GuideManage, None)?;
         let current = self.guide_page(slug, None).await?;
-        let mut e = FieldErrors::new();
-        let title = e.check("title", required_text(&i.title, 200));
-        let body = e.check("body", required_text(&i.body, 50_000));
-        let sources = e.check("sources", required_text(&i.sources, 5_000));
-        let note = e.check("note", optional_text(&i.note, 500)).flatten();
-        match i.base_version.trim().parse::<i64>() {
-            Ok(base) if base == current.version => {}
-            Ok(_) => e.add("body", "err-guide-changed"),
-            Err(_) => e.add("base_version", "err-required"),
+        if v.base_version != current.version {
+            return Err(crate::reports::invalid("body", "err-guide-changed"));
         }
-        let (Some(title), Some(body), Some(sources)) = (title, body, sources) else {
-            return Err(Error::Invalid(e));
-        };
-        if !e.is_empty() {
-            return Err(Error::Invalid(e));
-        }
+        let GuideEdit {
+            title,
+            body,
+            sources,
+            note,
+            ..
+        } = v.clone();
         let version = current.version + 1;
         let now = crate::now();
         let mut tx = self.begin().await?;

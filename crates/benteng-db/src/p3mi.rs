@@ -1,42 +1,17 @@
 //! The registry of licensed placement companies (P3MI). Public to read (anyone checks a
 //! company before paying it anything); kept by admins by hand or by CSV import, which updates
-//! an entry with the same licence number and adds the others.
+//! an entry with the same licence number and adds the others. The forms and the CSV rows are
+//! read in `benteng_app::p3mi`.
 
 use crate::audit::{self, Event};
+use crate::migrants::CsvLine;
 use crate::screening::RowError;
 use crate::sql::{like_pattern, Filter};
 use crate::{on_unique, Ctx, Db, Error, Page, Result};
-use benteng_domain::p3mi::{countries, licence_no, LicenceStatus};
-use benteng_domain::values::{date, format_date, optional_text, required_text};
-use benteng_domain::{Action, FieldErrors, PhoneNumber};
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct P3miInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub name: String,
-    /// SIP3MI licence number.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub licence_no: String,
-    /// YYYY-MM-DD.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub licence_date: String,
-    /// Last day of validity, YYYY-MM-DD.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub valid_until: String,
-    /// Ticked when the ministry revoked or suspended the licence.
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub revoked: Option<String>,
-    /// Destination countries (ISO codes, separated by commas).
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub countries: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub address: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub phone: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub note: String,
-}
+use benteng_domain::p3mi::LicenceStatus;
+use benteng_domain::values::{date, format_date};
+use benteng_domain::Action;
+use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct P3mi {
@@ -56,49 +31,46 @@ pub struct P3mi {
     pub status: String,
 }
 
-struct Valid {
-    name: String,
-    licence_no: String,
-    licence_date: Option<String>,
-    valid_until: Option<String>,
-    revoked: bool,
-    countries: String,
-    address: Option<String>,
-    phone: Option<String>,
-    note: Option<String>,
+/// A registry entry as an admin or an import gave it, checked by `benteng_app::p3mi`.
+#[derive(Debug, Clone)]
+pub struct P3miEntry {
+    pub name: String,
+    /// Normalised (upper case, no spaces).
+    pub licence_no: String,
+    /// YYYY-MM-DD.
+    pub licence_date: Option<String>,
+    /// YYYY-MM-DD.
+    pub valid_until: Option<String>,
+    pub revoked: bool,
+    /// ISO codes separated by commas.
+    pub countries: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub note: Option<String>,
 }
 
-fn parse(i: &P3miInput, e: &mut FieldErrors) -> Option<Valid> {
-    let name = e.check("name", required_text(&i.name, 200));
-    let licence = e.check("licence_no", licence_no(&i.licence_no));
-    let licence_date = match i.licence_date.trim() {
-        "" => None,
-        d => e.check("licence_date", date(d)).map(format_date),
-    };
-    let valid_until = match i.valid_until.trim() {
-        "" => None,
-        d => e.check("valid_until", date(d)).map(format_date),
-    };
-    let list = e.check("countries", countries(&i.countries));
-    let address = e.check("address", optional_text(&i.address, 300)).flatten();
-    let phone = match i.phone.trim() {
-        "" => None,
-        p => e
-            .check("phone", PhoneNumber::parse(p))
-            .map(|p| p.as_str().to_string()),
-    };
-    let note = e.check("note", optional_text(&i.note, 1000)).flatten();
-    Some(Valid {
-        name: name?,
-        licence_no: licence?,
-        licence_date,
-        valid_until,
-        revoked: crate::users::ticked(&i.revoked),
-        countries: list?.join(","),
-        address,
-        phone,
-        note,
-    })
+/// Columns a CSV import reads, by name (`name` and `licence_no` required).
+pub const IMPORT_COLUMNS: [&str; 9] = [
+    "name",
+    "licence_no",
+    "licence_date",
+    "valid_until",
+    "revoked",
+    "countries",
+    "address",
+    "phone",
+    "note",
+];
+
+/// Read the [`IMPORT_COLUMNS`] of an import (at most 20,000 rows), with the lines that could
+/// not be read.
+pub fn read_p3mi_csv(data: &[u8]) -> Result<(Vec<CsvLine>, Vec<RowError>)> {
+    crate::migrants::csv_lines(crate::csv_rows::read(
+        data,
+        &IMPORT_COLUMNS,
+        &["name", "licence_no"],
+        20_000,
+    ))
 }
 
 impl P3mi {
@@ -185,7 +157,7 @@ impl Db {
     async fn upsert_p3mi(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-        v: &Valid,
+        v: &P3miEntry,
         id: Option<i64>,
     ) -> Result<i64> {
         let now = crate::now();
@@ -250,14 +222,8 @@ impl Db {
     }
 
     /// Add a company (admins), or change one (`id`).
-    pub async fn save_p3mi(&self, ctx: &Ctx, id: Option<i64>, i: &P3miInput) -> Result<i64> {
+    pub async fn save_p3mi(&self, ctx: &Ctx, id: Option<i64>, v: &P3miEntry) -> Result<i64> {
         ctx.require(Action::P3miManage, None)?;
-        let mut e = FieldErrors::new();
-        let v = parse(i, &mut e);
-        let v = match v {
-            Some(v) if e.is_empty() => v,
-            _ => return Err(Error::Invalid(e)),
-        };
         let mut tx = self.pool.begin().await?;
         if id.is_none() {
             let taken: Option<i64> =
@@ -269,7 +235,7 @@ impl Db {
                 return Err(Error::Conflict("licence_no", "err-licence-taken"));
             }
         }
-        let new_id = self.upsert_p3mi(&mut tx, &v, id).await?;
+        let new_id = self.upsert_p3mi(&mut tx, v, id).await?;
         audit::write(
             &mut *tx,
             Some(ctx),
@@ -287,81 +253,13 @@ impl Db {
         Ok(new_id)
     }
 
-    /// Import a CSV (header `name,licence_no,licence_date,valid_until,revoked,countries,address,phone,note`;
-    /// `name` and `licence_no` required; columns found by name). A row whose licence number is
-    /// already registered updates that entry. Every bad row is reported with its line; with
-    /// `all_or_nothing` one bad row imports nothing.
-    pub async fn import_p3mi_csv(
-        &self,
-        ctx: &Ctx,
-        data: &[u8],
-        all_or_nothing: bool,
-    ) -> Result<crate::screening::ImportOutcome> {
+    /// Import the good rows of a CSV (read by `benteng_app::p3mi`): a row whose licence
+    /// number is already registered updates that entry. The audit entry counts them and the
+    /// `errors` of the bad ones.
+    pub async fn import_p3mi(&self, ctx: &Ctx, good: &[P3miEntry], errors: usize) -> Result<()> {
         ctx.require(Action::P3miManage, None)?;
-        let (rows, mut errors) = crate::csv_rows::read(
-            data,
-            &[
-                "name",
-                "licence_no",
-                "licence_date",
-                "valid_until",
-                "revoked",
-                "countries",
-                "address",
-                "phone",
-                "note",
-            ],
-            &["name", "licence_no"],
-            20_000,
-        )
-        .map_err(|c| crate::reports::invalid("file", c))?;
-        let mut good: Vec<(u64, Valid)> = Vec::new();
-        for row in &rows {
-            let line = row.line;
-            let input = P3miInput {
-                name: row.get(0).into(),
-                licence_no: row.get(1).into(),
-                licence_date: row.get(2).into(),
-                valid_until: row.get(3).into(),
-                revoked: matches!(
-                    row.get(4).to_lowercase().as_str(),
-                    "1" | "ya" | "yes" | "true" | "dicabut"
-                )
-                .then(|| "1".to_string()),
-                countries: row.get(5).into(),
-                address: row.get(6).into(),
-                phone: row.get(7).into(),
-                note: row.get(8).into(),
-            };
-            let mut e = FieldErrors::new();
-            match parse(&input, &mut e) {
-                Some(v) if e.is_empty() => {
-                    if good.iter().any(|(_, g)| g.licence_no == v.licence_no) {
-                        errors.push(RowError {
-                            line,
-                            field: "licence_no".into(),
-                            code: "err-licence-twice".into(),
-                        });
-                    } else {
-                        good.push((line, v));
-                    }
-                }
-                _ => errors.extend(e.0.iter().map(|x| RowError {
-                    line,
-                    field: x.field.to_string(),
-                    code: x.code.to_string(),
-                })),
-            }
-        }
-        errors.sort_by_key(|e| e.line);
-        if all_or_nothing && !errors.is_empty() {
-            return Ok(crate::screening::ImportOutcome {
-                imported: 0,
-                errors,
-            });
-        }
         let mut tx = self.pool.begin().await?;
-        for (_, v) in &good {
+        for v in good {
             self.upsert_p3mi(&mut tx, v, None).await?;
         }
         audit::write(
@@ -373,14 +271,11 @@ impl Db {
                 entity_id: None,
                 region: None,
                 sensitive: false,
-                detail: Some(format!("rows={} errors={}", good.len(), errors.len())),
+                detail: Some(format!("rows={} errors={errors}", good.len())),
             },
         )
         .await?;
         tx.commit().await?;
-        Ok(crate::screening::ImportOutcome {
-            imported: good.len(),
-            errors,
-        })
+        Ok(())
     }
 }

@@ -429,7 +429,7 @@ pub async fn load_demo_reports(
 /// one, a revoked one). Names and numbers are made up; the real registry is imported by
 /// an admin from the ministry's list.
 async fn load_demo_p3mi(db: &Db) -> Result<()> {
-    use benteng_db::p3mi::P3miInput;
+    use benteng_app::p3mi::P3miInput;
     let Some(uid) = db.user_id_by_name("admin.demo").await? else {
         return Ok(());
     };
@@ -472,20 +472,20 @@ async fn load_demo_p3mi(db: &Db) -> Result<()> {
         ),
     ];
     for (name, licence, until, revoked, countries) in entries {
-        let r = db
-            .save_p3mi(
-                &admin,
-                None,
-                &P3miInput {
-                    name: name.into(),
-                    licence_no: licence.into(),
-                    valid_until: until,
-                    revoked,
-                    countries: countries.into(),
-                    ..Default::default()
-                },
-            )
-            .await;
+        let r = benteng_app::p3mi::save(
+            db,
+            &admin,
+            None,
+            &P3miInput {
+                name: name.into(),
+                licence_no: licence.into(),
+                valid_until: until,
+                revoked,
+                countries: countries.into(),
+                ..Default::default()
+            },
+        )
+        .await;
         match r {
             Ok(_) | Err(Error::Conflict(..)) => {}
             Err(e) => return Err(e),
@@ -497,7 +497,8 @@ async fn load_demo_p3mi(db: &Db) -> Result<()> {
 /// Three fictional residents in Sitiarjo's calon PMI register: one planning, one half way
 /// through the steps with a licensed company, one who left without them (flagged).
 async fn load_demo_migrants(db: &Db) -> Result<()> {
-    use benteng_db::migrants::{MigrantInput, StatusInput, StepInput};
+    use benteng_app::migrants::{change_status, record_step, register};
+    use benteng_app::migrants::{MigrantInput, StatusInput, StepInput};
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM migrants")
         .fetch_one(db.fixtures_pool())
         .await?;
@@ -536,19 +537,19 @@ async fn load_demo_migrants(db: &Db) -> Result<()> {
             scheme: scheme.into(),
             ..Default::default()
         };
-    let (_, _) = db
-        .create_migrant(
-            &desa,
-            &person(
-                "Rina Wulandari (contoh)",
-                "3507044803990001",
-                "1999-03-08",
-                "HK",
-                "Pengasuh anak",
-                "belum_tahu",
-            ),
-        )
-        .await?;
+    let (_, _) = register(
+        db,
+        &desa,
+        &person(
+            "Rina Wulandari (contoh)",
+            "3507044803990001",
+            "1999-03-08",
+            "HK",
+            "Pengasuh anak",
+            "belum_tahu",
+        ),
+    )
+    .await?;
     let mut second = person(
         "Dewi Anggraini (contoh)",
         "3507045011960002",
@@ -558,7 +559,7 @@ async fn load_demo_migrants(db: &Db) -> Result<()> {
         "p3mi",
     );
     second.p3mi_id = p3mi.map(|p| p.to_string()).unwrap_or_default();
-    let (id, _) = db.create_migrant(&desa, &second).await?;
+    let (id, _) = register(db, &desa, &second).await?;
     for step in [
         "daftar_disnaker",
         "kesehatan",
@@ -570,34 +571,32 @@ async fn load_demo_migrants(db: &Db) -> Result<()> {
             status: "selesai".into(),
             ..Default::default()
         };
-        db.set_migrant_step(&desa, id, &i, None).await?;
+        record_step(db, &desa, id, &i, None).await?;
     }
     let status = |s: &str, date: &str| StatusInput {
         status: s.into(),
         date: date.into(),
         note: String::new(),
     };
-    db.set_migrant_status(&desa, id, &status("proses", ""))
-        .await?;
-    let (id, _) = db
-        .create_migrant(
-            &desa,
-            &person(
-                "Agus Setiawan (contoh)",
-                "3507041505950003",
-                "1995-05-15",
-                "MY",
-                "Pekerja kebun sawit",
-                "belum_tahu",
-            ),
-        )
-        .await?;
+    change_status(db, &desa, id, &status("proses", "")).await?;
+    let (id, _) = register(
+        db,
+        &desa,
+        &person(
+            "Agus Setiawan (contoh)",
+            "3507041505950003",
+            "1995-05-15",
+            "MY",
+            "Pekerja kebun sawit",
+            "belum_tahu",
+        ),
+    )
+    .await?;
     let today = benteng_db::today();
     let left = today
         .checked_sub(time::Duration::days(40))
         .map(benteng_domain::values::format_date)
         .unwrap_or_default();
-    db.set_migrant_status(&desa, id, &status("berangkat", &left))
-        .await?;
+    change_status(db, &desa, id, &status("berangkat", &left)).await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! Bahasa Indonesia whatever the user's screen language is.
 
 use crate::i18n::Tr;
-use benteng_db::migrants::LetterData;
+use benteng_app::migrants::LetterData;
 use benteng_domain::migrant::LetterKind;
 use time::Date;
 

@@ -2,7 +2,7 @@
 //! autofilter, every cell as text (NIKs and phone numbers must not become numbers).
 
 use crate::error::WebError;
-use benteng_db::migrants::{export_rows, Migrant, EXPORT_COLUMNS};
+use benteng_app::migrants::{export_rows, Migrant, EXPORT_COLUMNS};
 use rust_xlsxwriter::{Format, Workbook};
 
 fn sheet(name: &str, header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, WebError> {

@@ -1,26 +1,25 @@
 //! Attendance: a participant checks in with the event's code on their own phone (public), or
 //! an officer ticks them at the door. A second check-in of the same person (same name, same
-//! village) is harmless and gives back the same quiz link.
+//! village) is harmless and gives back the same quiz link. The participant's details are
+//! read in `benteng_app::events`.
 
 use super::*;
 
 impl Db {
-    /// A participant checks in with the event's code (public). `recorded_now` is false when
-    /// the same person (name and village) was already recorded; either way the answer carries
-    /// the participant's quiz token.
-    pub async fn check_in(&self, code: &str, i: &CheckinInput) -> Result<CheckedIn> {
-        let (id, event) = self.event_by_code(code).await?;
-        self.record_attendee(None, id, &event.villages, i, "kode")
-            .await
+    /// A participant checks in at the event behind their check-in code (public; the caller
+    /// resolved the code with [`Db::event_by_code`]). `recorded_now` is false when the same
+    /// person (name and village) was already recorded; either way the answer carries the
+    /// participant's quiz token.
+    pub async fn check_in(&self, event_id: i64, p: &Participant) -> Result<CheckedIn> {
+        self.record_attendee(None, event_id, p, "kode").await
     }
 
     /// An officer ticks a participant at the door.
-    pub async fn add_attendee(&self, ctx: &Ctx, id: i64, i: &CheckinInput) -> Result<bool> {
+    pub async fn add_attendee(&self, ctx: &Ctx, id: i64, p: &Participant) -> Result<bool> {
         let place = self.event_place(ctx, id).await?;
         ctx.require(Action::EventManage, Some(&place))?;
-        let villages = self.event_villages(id).await?;
         Ok(self
-            .record_attendee(Some(ctx), id, &villages, i, "petugas")
+            .record_attendee(Some(ctx), id, p, "petugas")
             .await?
             .recorded_now)
     }
@@ -29,11 +28,15 @@ impl Db {
         &self,
         ctx: Option<&Ctx>,
         id: i64,
-        villages: &[Named],
-        i: &CheckinInput,
+        p: &Participant,
         via: &str,
     ) -> Result<CheckedIn> {
-        let (name, village, sex, role) = extras::parse_person(villages, i)?;
+        let Participant {
+            name,
+            village,
+            sex,
+            role,
+        } = p.clone();
         let village = village.as_str();
         let key = name_key(&name);
         let mut tx = self.begin().await?;

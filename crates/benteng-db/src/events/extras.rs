@@ -42,15 +42,24 @@ impl FollowUp {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct FollowUpInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
+/// A follow-up action as an officer agreed it, checked.
+#[derive(Debug, Clone)]
+pub struct NewFollowUp {
     pub action: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
     pub owner: String,
-    /// YYYY-MM-DD.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub due_date: String,
+    pub due_date: time::Date,
+}
+
+/// A participant (checking in or registering ahead) as read against the event's invited
+/// villages.
+#[derive(Debug, Clone)]
+pub struct Participant {
+    pub name: String,
+    /// One of the invited villages, or empty ("from elsewhere").
+    pub village: String,
+    /// `l` or `p`.
+    pub sex: Option<String>,
+    pub role: AttendeeRole,
 }
 
 /// A material or photo of an event.
@@ -92,16 +101,9 @@ pub struct UpcomingEvent {
 
 impl Db {
     /// Add a follow-up action (officers).
-    pub async fn add_followup(&self, ctx: &Ctx, id: i64, i: &FollowUpInput) -> Result<i64> {
+    pub async fn add_followup(&self, ctx: &Ctx, id: i64, f: &NewFollowUp) -> Result<i64> {
         let place = self.event_place(ctx, id).await?;
         ctx.require(Action::EventManage, Some(&place))?;
-        let mut e = FieldErrors::new();
-        let action = e.check("action", required_text(&i.action, 500));
-        let owner = e.check("owner", required_text(&i.owner, 200));
-        let due = e.check("due_date", date(&i.due_date));
-        let (Some(action), Some(owner), Some(due)) = (action, owner, due) else {
-            return Err(Error::Invalid(e));
-        };
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM event_followups WHERE event_id = $1")
             .bind(id)
             .fetch_one(&self.pool)
@@ -115,9 +117,9 @@ impl Db {
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(id)
-        .bind(action)
-        .bind(owner)
-        .bind(benteng_domain::values::format_date(due))
+        .bind(f.action.clone())
+        .bind(f.owner.clone())
+        .bind(benteng_domain::values::format_date(f.due_date))
         .bind(ctx.actor.user_id)
         .bind(crate::now())
         .fetch_one(&mut *tx)
@@ -170,30 +172,19 @@ impl Db {
         Ok(rows)
     }
 
-    /// Attach a material or a photo (already cleaned: see `storage::clean_material` and
-    /// `storage::clean_upload`). The file is stored before its row is committed.
+    /// Attach a material or a photo (already cleaned by `benteng_app::uploads`, the caption
+    /// checked by `benteng_app::events`). The file is stored before its row is committed.
     pub async fn add_event_file(
         &self,
         ctx: &Ctx,
         id: i64,
         kind: FileKind,
-        caption: &str,
+        caption: Option<String>,
         file: &CleanFile,
         store: &dyn BlobStore,
     ) -> Result<i64> {
         let place = self.event_place(ctx, id).await?;
         ctx.require(Action::EventManage, Some(&place))?;
-        let mut e = FieldErrors::new();
-        let caption = e.check("caption", optional_text(caption, 200)).flatten();
-        if kind == FileKind::Materi && caption.is_none() {
-            e.add("caption", "err-required");
-        }
-        if kind == FileKind::Foto && !file.content_type.starts_with("image/") {
-            e.add("file", "err-file-type");
-        }
-        if !e.is_empty() {
-            return Err(Error::Invalid(e));
-        }
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM event_files WHERE event_id = $1")
             .bind(id)
             .fetch_one(&self.pool)
@@ -423,13 +414,15 @@ impl Db {
         self.upcoming(r).await
     }
 
-    /// Register ahead for an event (public). False when the same person had registered.
-    pub async fn register_for_event(&self, id: i64, i: &CheckinInput) -> Result<bool> {
-        let ev = self.public_event(id).await?;
-        if !ev.open {
-            return Err(crate::reports::invalid("name", "err-registration-closed"));
-        }
-        let (name, village, sex, role) = parse_person(&ev.villages, i)?;
+    /// Register ahead for an event (public; `benteng_app::events` checked that registration
+    /// is open). False when the same person had registered.
+    pub async fn register_for_event(&self, id: i64, p: &Participant) -> Result<bool> {
+        let Participant {
+            name,
+            village,
+            sex,
+            role,
+        } = p.clone();
         let n = sqlx::query(
             "INSERT INTO event_registrations (event_id, name, name_key, village_code, sex, role, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id, name_key, village_code) DO NOTHING",
@@ -471,33 +464,4 @@ pub struct Registration {
     pub role: String,
     /// 1 when they checked in.
     pub came: i64,
-}
-
-/// Check a participant's details against the event's invited villages.
-pub(super) fn parse_person(
-    villages: &[Named],
-    i: &CheckinInput,
-) -> Result<(String, String, Option<String>, AttendeeRole)> {
-    let mut e = FieldErrors::new();
-    let name = e.check("name", required_text(&i.name, 200));
-    let village = i.village.trim();
-    if !village.is_empty() && !villages.iter().any(|v| v.code == village) {
-        e.add("village", "err-invalid-choice");
-    }
-    let sex = match i.sex.trim() {
-        "" => None,
-        s @ ("l" | "p") => Some(s.to_string()),
-        _ => {
-            e.add("sex", "err-invalid-choice");
-            None
-        }
-    };
-    let role = match i.role.trim() {
-        "" => Some(AttendeeRole::Warga),
-        r => e.check("role", AttendeeRole::parse(r)),
-    };
-    match (name, role) {
-        (Some(name), Some(role)) if e.is_empty() => Ok((name, village.to_string(), sex, role)),
-        _ => Err(Error::Invalid(e)),
-    }
 }

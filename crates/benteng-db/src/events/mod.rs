@@ -9,14 +9,15 @@
 //! - A second check-in of the same person (same name, same village) is harmless: it answers
 //!   "already recorded" and stores nothing. A code belongs to one event for good.
 //! - Participants' names are personal data of a public meeting; no NIK or phone is asked.
+//!
+//! The forms are read in `benteng_app::events`; the functions here take the checked values.
 
 use crate::audit::{self, Event as AuditEvent};
 use crate::sql::{kab_and_prov, Filter};
 use crate::{Ctx, Db, Error, Page, Result};
 use benteng_domain::event::{name_key, parse_code, AttendeeRole, Zone, CODE_ALPHABET, CODE_LEN};
-use benteng_domain::values::{date, optional_text, required_text};
-use benteng_domain::{Action, FieldErrors, RegionCode};
-use serde::{Deserialize, Serialize};
+use benteng_domain::{Action, RegionCode};
+use serde::Serialize;
 use time::macros::format_description;
 
 mod attendance;
@@ -25,43 +26,29 @@ mod questions;
 mod quiz;
 
 pub use attendance::CheckedIn;
-pub use extras::{EventFile, FileKind, FollowUp, FollowUpInput, Registration, UpcomingEvent};
-pub use questions::{FaqEntry, Question, QuestionInput};
+pub use extras::{
+    EventFile, FileKind, FollowUp, NewFollowUp, Participant, Registration, UpcomingEvent,
+};
+pub use questions::{FaqEntry, NewQuestion, Question};
 pub use quiz::{
     BankRow, GainRow, ParticipantQuiz, QuestionResult, QuizItem, QuizResults, Submitted, Taken,
     VillageResult,
 };
 
-/// Most invited villages and speakers per event.
-const MAX_VILLAGES: usize = 100;
-const MAX_SPEAKERS: usize = 20;
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct EventInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
+/// An event's plan, checked by `benteng_app::events` (the place in the planner's scope, the
+/// invited villages known).
+#[derive(Debug, Clone)]
+pub struct NewEvent {
     pub title: String,
-    /// YYYY-MM-DD.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub date: String,
-    /// HH:MM, local time in `zone`.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub time: String,
-    /// WIB, WITA or WIT; empty: the zone of the place's province.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub zone: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
+    /// Unix seconds.
+    pub starts_at: i64,
+    pub zone: Zone,
     pub venue: String,
-    /// Desa or kabupaten/kota code of where it happens.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub region: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub agenda: String,
-    /// One speaker per line: `name; agency; topic`.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub speakers: String,
-    /// Desa codes of the invited villages, separated by commas or lines.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub villages: String,
+    /// A desa or kabupaten/kota.
+    pub region: RegionCode,
+    pub agenda: Option<String>,
+    pub speakers: Vec<Speaker>,
+    pub villages: Vec<RegionCode>,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -173,31 +160,6 @@ pub struct PublicEvent {
     pub villages: Vec<Named>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct CheckinInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub name: String,
-    /// One of the invited villages, or empty ("from elsewhere").
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub village: String,
-    /// `l` or `p`, optional.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub sex: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub role: String,
-}
-
-struct Valid {
-    title: String,
-    starts_at: i64,
-    zone: Zone,
-    venue: String,
-    region: RegionCode,
-    agenda: Option<String>,
-    speakers: Vec<(String, Option<String>, Option<String>)>,
-    villages: Vec<RegionCode>,
-}
-
 fn random_code() -> String {
     use rand::Rng;
     let mut r = rand::rng();
@@ -211,98 +173,9 @@ const SELECT: &str = "SELECT e.id, e.title, e.starts_at, e.zone, e.venue, e.regi
     FROM events e LEFT JOIN regions r ON r.code = e.region_code";
 
 impl Db {
-    async fn parse_event(&self, ctx: &Ctx, i: &EventInput) -> Result<Valid> {
-        let mut e = FieldErrors::new();
-        let title = e.check("title", required_text(&i.title, 200));
-        let day = e.check("date", date(&i.date));
-        let time = match time::Time::parse(i.time.trim(), format_description!("[hour]:[minute]")) {
-            Ok(t) => Some(t),
-            Err(_) if i.time.trim().is_empty() => {
-                e.add("time", "err-required");
-                None
-            }
-            Err(_) => {
-                e.add("time", "err-bad-time");
-                None
-            }
-        };
-        let venue = e.check("venue", required_text(&i.venue, 300));
-        let region = match RegionCode::parse(&i.region) {
-            Ok(c) if self.region_by_code(c.as_str()).await?.is_some() => {
-                if ctx.allows(Action::EventManage, Some(&c)) {
-                    Some(c)
-                } else {
-                    e.add("region", "err-region-out-of-scope");
-                    None
-                }
-            }
-            Ok(_) => {
-                e.add("region", "err-region-unknown");
-                None
-            }
-            Err(c) => {
-                e.add("region", c);
-                None
-            }
-        };
-        let zone = match i.zone.trim() {
-            "" => region.as_ref().map(|r| Zone::of_province(r.as_str())),
-            z => e.check("zone", Zone::parse(z)),
-        };
-        let agenda = e.check("agenda", optional_text(&i.agenda, 5000)).flatten();
-        let mut speakers = Vec::new();
-        for line in i.speakers.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            let mut parts = line.split(';').map(str::trim);
-            let name = parts.next().unwrap_or("").to_string();
-            let agency = parts.next().filter(|s| !s.is_empty()).map(str::to_string);
-            let topic = parts.next().filter(|s| !s.is_empty()).map(str::to_string);
-            if name.is_empty() || name.chars().count() > 200 || line.chars().count() > 600 {
-                e.add("speakers", "err-speaker-line");
-                break;
-            }
-            speakers.push((name, agency, topic));
-        }
-        if speakers.len() > MAX_SPEAKERS {
-            e.add("speakers", "err-too-many");
-        }
-        let mut villages = Vec::new();
-        for code in i
-            .villages
-            .split([',', ';', '\n', ' '])
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-        {
-            match self.known_village(code, "villages", &mut e).await? {
-                Some(v) if !villages.contains(&v) => villages.push(v),
-                _ => {}
-            }
-        }
-        if villages.len() > MAX_VILLAGES {
-            e.add("villages", "err-too-many");
-        }
-        match (title, day, time, venue, region, zone) {
-            (Some(title), Some(day), Some(time), Some(venue), Some(region), Some(zone))
-                if e.is_empty() =>
-            {
-                Ok(Valid {
-                    title,
-                    starts_at: zone.to_unix(time::PrimitiveDateTime::new(day, time)),
-                    zone,
-                    venue,
-                    region,
-                    agenda,
-                    speakers,
-                    villages,
-                })
-            }
-            _ => Err(Error::Invalid(e)),
-        }
-    }
-
     /// Plan an event (officers and the Kanwil, in their scope). Returns the id.
-    pub async fn create_event(&self, ctx: &Ctx, i: &EventInput) -> Result<i64> {
-        ctx.require(Action::EventManage, None)?;
-        let v = self.parse_event(ctx, i).await?;
+    pub async fn create_event(&self, ctx: &Ctx, v: &NewEvent) -> Result<i64> {
+        ctx.require(Action::EventManage, Some(&v.region))?;
         let (kab, prov) = kab_and_prov(&v.region);
         let now = crate::now();
         // A fresh code; the unique index settles the (rare) collision by trying again.
@@ -332,7 +205,7 @@ impl Db {
                 Err(sqlx::Error::Database(d)) if d.is_unique_violation() => continue,
                 Err(e) => return Err(e.into()),
             };
-            write_parts(&mut tx, id, &v).await?;
+            write_parts(&mut tx, id, v).await?;
             audit::write(
                 &mut *tx,
                 Some(ctx),
@@ -352,10 +225,10 @@ impl Db {
     }
 
     /// Change an event's plan (its check-in code stays).
-    pub async fn update_event(&self, ctx: &Ctx, id: i64, i: &EventInput) -> Result<()> {
+    pub async fn update_event(&self, ctx: &Ctx, id: i64, v: &NewEvent) -> Result<()> {
         let place = self.event_place(ctx, id).await?;
         ctx.require(Action::EventManage, Some(&place))?;
-        let v = self.parse_event(ctx, i).await?;
+        ctx.require(Action::EventManage, Some(&v.region))?;
         let (kab, prov) = kab_and_prov(&v.region);
         let mut tx = self.begin().await?;
         sqlx::query(
@@ -382,7 +255,7 @@ impl Db {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        write_parts(&mut tx, id, &v).await?;
+        write_parts(&mut tx, id, v).await?;
         audit::write(
             &mut *tx,
             Some(ctx),
@@ -399,7 +272,9 @@ impl Db {
         Ok(())
     }
 
-    async fn event_place(&self, ctx: &Ctx, id: i64) -> Result<RegionCode> {
+    /// The place of an event, after checking that the actor may see it (404 for unknown ids,
+    /// 403 outside the scope).
+    pub async fn event_place(&self, ctx: &Ctx, id: i64) -> Result<RegionCode> {
         ctx.require(Action::EventView, None)?;
         let code: String = sqlx::query_scalar("SELECT region_code FROM events WHERE id = $1")
             .bind(id)
@@ -595,7 +470,8 @@ impl Db {
         .await?)
     }
 
-    async fn event_villages(&self, id: i64) -> Result<Vec<Named>> {
+    /// The villages invited to an event (no check: they are on its public page).
+    pub async fn event_villages(&self, id: i64) -> Result<Vec<Named>> {
         Ok(sqlx::query_as(
             "SELECT v.village_code AS code, COALESCE(r.name, v.village_code) AS name FROM event_villages v \
              LEFT JOIN regions r ON r.code = v.village_code WHERE v.event_id = $1 ORDER BY r.name",
@@ -631,9 +507,17 @@ impl Db {
 async fn write_parts(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     id: i64,
-    v: &Valid,
+    v: &NewEvent,
 ) -> Result<()> {
-    for (pos, (name, agency, topic)) in v.speakers.iter().enumerate() {
+    for (
+        pos,
+        Speaker {
+            name,
+            agency,
+            topic,
+        },
+    ) in v.speakers.iter().enumerate()
+    {
         sqlx::query(
             "INSERT INTO event_speakers (event_id, position, name, agency, topic) VALUES ($1, $2, $3, $4, $5)",
         )

@@ -1,5 +1,5 @@
 //! Questions asked at an event and their answers; an answer published to the public FAQ
-//! (never with who asked it).
+//! (never with who asked it). The officer's form is read in `benteng_app::events`.
 
 use super::*;
 
@@ -27,45 +27,29 @@ pub struct FaqEntry {
     pub published_at: i64,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct QuestionInput {
-    /// Who asked (optional; a first name is enough).
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub asked_by: String,
-    /// One of the invited villages, or empty.
-    #[serde(default, deserialize_with = "crate::de::loose")]
+/// A question asked at an event, checked (the village is one of the invited ones or empty).
+#[derive(Debug, Clone)]
+pub struct NewQuestion {
+    pub asked_by: Option<String>,
     pub village: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
     pub question: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub answer: String,
+    pub answer: Option<String>,
     /// The agency that answered.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub answered_by: String,
+    pub answered_by: Option<String>,
 }
 
 impl Db {
     /// Record a question asked at the event and, when given, its answer (officers).
-    pub async fn add_question(&self, ctx: &Ctx, id: i64, i: &QuestionInput) -> Result<i64> {
+    pub async fn add_question(&self, ctx: &Ctx, id: i64, q: &NewQuestion) -> Result<i64> {
         let place = self.event_place(ctx, id).await?;
         ctx.require(Action::EventManage, Some(&place))?;
-        let villages = self.event_villages(id).await?;
-        let mut e = FieldErrors::new();
-        let asked_by = e
-            .check("asked_by", optional_text(&i.asked_by, 100))
-            .flatten();
-        let village = i.village.trim();
-        if !village.is_empty() && !villages.iter().any(|v| v.code == village) {
-            e.add("village", "err-invalid-choice");
-        }
-        let question = e.check("question", required_text(&i.question, 2000));
-        let answer = e.check("answer", optional_text(&i.answer, 5000)).flatten();
-        let answered_by = e
-            .check("answered_by", optional_text(&i.answered_by, 200))
-            .flatten();
-        let Some(question) = question.filter(|_| e.is_empty()) else {
-            return Err(Error::Invalid(e));
-        };
+        let NewQuestion {
+            asked_by,
+            village,
+            question,
+            answer,
+            answered_by,
+        } = q.clone();
         let mut tx = self.begin().await?;
         let (qid,): (i64,) = sqlx::query_as(
             "INSERT INTO event_questions (event_id, asked_by, village_code, question, answer, answered_by, created_by, created_at) \
@@ -73,7 +57,7 @@ impl Db {
         )
         .bind(id)
         .bind(asked_by)
-        .bind(village.to_string())
+        .bind(village)
         .bind(question)
         .bind(answer)
         .bind(answered_by)

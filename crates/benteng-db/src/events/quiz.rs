@@ -14,7 +14,7 @@
 
 use super::*;
 use benteng_domain::quiz::{
-    self, check_answers, split_options, Attempt, BankInput, QuizKind, QuizStage,
+    self, check_answers, split_options, Attempt, BankQuestion, QuizKind, QuizStage,
     MAX_EVENT_QUESTIONS,
 };
 
@@ -197,15 +197,15 @@ impl Db {
         .ok_or(Error::NotFound)
     }
 
-    /// Add (`id` None) or change a bank question. Events whose test has opened keep their copy.
+    /// Add (`id` None) or change a bank question (checked by `benteng_app::events`). Events
+    /// whose test has opened keep their copy.
     pub async fn save_quiz_question(
         &self,
         ctx: &Ctx,
         id: Option<i64>,
-        i: &BankInput,
+        q: &BankQuestion,
     ) -> Result<i64> {
         ctx.require(Action::QuizBankManage, None)?;
-        let q = i.parse().map_err(Error::Invalid)?;
         let mut tx = self.begin().await?;
         let now = crate::now();
         let id = match id {
@@ -264,10 +264,9 @@ impl Db {
     }
 
     /// The officer opens the post-test or closes the tests.
-    pub async fn set_quiz_stage(&self, ctx: &Ctx, id: i64, stage: &str) -> Result<()> {
+    pub async fn set_quiz_stage(&self, ctx: &Ctx, id: i64, stage: QuizStage) -> Result<()> {
         let place = self.event_place(ctx, id).await?;
         ctx.require(Action::EventManage, Some(&place))?;
-        let stage = QuizStage::parse(stage).map_err(|c| invalid("stage", c))?;
         let mut tx = self.begin().await?;
         sqlx::query("UPDATE events SET quiz_stage = $1, updated_at = $2 WHERE id = $3")
             .bind(stage.as_str())
@@ -393,16 +392,22 @@ impl Db {
         })
     }
 
-    /// Submit a test: `choices[i]` is the 0-based option chosen for question `i + 1`.
+    /// Is there a participant behind this quiz link? (404 when not.)
+    pub async fn quiz_link_known(&self, code: &str, token: &str) -> Result<()> {
+        self.participant(code, token).await.map(|_| ())
+    }
+
+    /// Submit a test: `choices[i]` is the 0-based option chosen for question `i + 1`. Whether
+    /// the test is open and every question answered is checked here, against the stored
+    /// stage and questions, where it guards the write.
     pub async fn submit_quiz(
         &self,
         code: &str,
         token: &str,
-        kind: &str,
+        kind: QuizKind,
         choices: &[Option<usize>],
     ) -> Result<Submitted> {
         let (attendee, event_id, village, _, stage) = self.participant(code, token).await?;
-        let kind = QuizKind::parse(kind).map_err(|c| invalid("kind", c))?;
         if QuizStage::parse(&stage).ok().and_then(QuizStage::open_test) != Some(kind) {
             // A test taken before stays; only new submissions are refused.
             if let Some(t) = self.taken(event_id, attendee, kind).await? {

@@ -1,4 +1,5 @@
-//! Figures, export (CSV; the web crate writes XLSX from the same rows) and CSV import.
+//! Figures, export (CSV; the web crate writes XLSX from the same rows) and CSV import (the
+//! rows are read in `benteng_app::migrants`).
 
 use super::*;
 
@@ -119,7 +120,7 @@ impl Db {
 
     /// Every resident matching the filter (up to 50,000), for CSV/XLSX export. NIK and phone
     /// in full only for roles that may see them; the export is audited with its row count.
-    pub async fn export_migrants(&self, ctx: &Ctx, f: &MigrantFilter) -> Result<Vec<Migrant>> {
+    pub async fn export_migrants(&self, ctx: &Ctx, f: &MigrantQuery) -> Result<Vec<Migrant>> {
         let (filter, _) = self.migrant_filter(ctx, f).await?;
         let full = ctx.allows(Action::MigrantSensitiveView, None)
             && (ctx.actor.role != Role::Mitra || self.labour_agency(ctx).await?);
@@ -148,103 +149,23 @@ impl Db {
         Ok(items)
     }
 
-    /// Import residents from CSV (columns by name: name, nik, birth_place, birth_date, sex,
-    /// phone, address, village, destination, job, scheme, note). A desa user's rows go to
-    /// their village. A NIK already registered in the same village is a bad row. With
-    /// `all_or_nothing` one bad row stops the import.
-    pub async fn import_migrants_csv(
+    /// Register the good rows of an import (read by `benteng_app::migrants`, a NIK already
+    /// registered in the same village left out) in one transaction; the audit entry counts
+    /// them and the `errors` of the bad ones.
+    pub async fn import_migrants(
         &self,
         ctx: &Ctx,
-        data: &[u8],
-        all_or_nothing: bool,
-    ) -> Result<ImportOutcome> {
+        rows: &[NewMigrant],
+        errors: usize,
+    ) -> Result<()> {
         ctx.require(Action::MigrantManage, None)?;
-        let columns = [
-            "name",
-            "nik",
-            "birth_place",
-            "birth_date",
-            "sex",
-            "phone",
-            "address",
-            "village",
-            "destination",
-            "job",
-            "scheme",
-            "note",
-        ];
-        let (rows, mut errors) =
-            csv_rows::read(data, &columns, &["name"], 5_000).map_err(|c| invalid("file", c))?;
-        let mut good: Vec<(u64, Valid, String)> = Vec::new();
-        for row in &rows {
-            // Undo the apostrophe `safe_cell` puts before +62… when a file is re-imported.
-            let g = |i: usize| -> String {
-                let v = row.get(i);
-                match v.strip_prefix('\'') {
-                    Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_string(),
-                    _ => v.to_string(),
-                }
-            };
-            let input = MigrantInput {
-                name: g(0),
-                nik: g(1),
-                birth_place: g(2),
-                birth_date: g(3),
-                sex: g(4),
-                phone: g(5),
-                address: g(6),
-                village: g(7),
-                destination: g(8),
-                job: g(9),
-                scheme: g(10),
-                p3mi_id: String::new(),
-                note: g(11),
-            };
-            match self.parse_migrant(ctx, &input).await {
-                Ok(v) => {
-                    let dup_in_file = v.nik.is_some()
-                        && good
-                            .iter()
-                            .any(|(_, g, _)| g.nik == v.nik && g.village == v.village);
-                    let dup_in_db = match &v.nik {
-                        Some(n) => sqlx::query_scalar::<_, i64>(
-                            "SELECT id FROM migrants WHERE nik = $1 AND village_code = $2",
-                        )
-                        .bind(n.as_str().to_string())
-                        .bind(v.village.as_str().to_string())
-                        .fetch_optional(&self.pool)
-                        .await?
-                        .is_some(),
-                        None => false,
-                    };
-                    if dup_in_file || dup_in_db {
-                        errors.push(RowError {
-                            line: row.line,
-                            field: "nik".into(),
-                            code: "err-migrant-exists".into(),
-                        });
-                    } else {
-                        let flags = self.person_flags(&v).await?;
-                        good.push((row.line, v, flags));
-                    }
-                }
-                Err(Error::Invalid(e)) => errors.extend(e.0.iter().map(|x| RowError {
-                    line: row.line,
-                    field: x.field.to_string(),
-                    code: x.code.to_string(),
-                })),
-                Err(other) => return Err(other),
-            }
-        }
-        errors.sort_by_key(|e| e.line);
-        if all_or_nothing && !errors.is_empty() {
-            return Ok(ImportOutcome {
-                imported: 0,
-                errors,
-            });
+        let mut good = Vec::with_capacity(rows.len());
+        for v in rows {
+            ctx.require(Action::MigrantManage, Some(&v.village))?;
+            good.push((v, self.person_flags(v).await?));
         }
         let mut tx = self.begin().await?;
-        for (_, v, flags) in &good {
+        for (v, flags) in &good {
             insert_migrant(
                 &mut tx,
                 ctx,
@@ -261,17 +182,68 @@ impl Db {
             Event {
                 action: "import",
                 entity: "migrant",
-                detail: Some(format!("rows={} errors={}", good.len(), errors.len())),
+                detail: Some(format!("rows={} errors={errors}", good.len())),
                 ..Default::default()
             },
         )
         .await?;
         tx.commit().await?;
-        Ok(ImportOutcome {
-            imported: good.len(),
-            errors,
-        })
+        Ok(())
     }
+}
+
+/// Columns an import reads, by name (a desa user's rows go to their village whatever
+/// `village` says).
+pub const IMPORT_COLUMNS: [&str; 12] = [
+    "name",
+    "nik",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "phone",
+    "address",
+    "village",
+    "destination",
+    "job",
+    "scheme",
+    "note",
+];
+
+/// One data row of an uploaded CSV: its line in the file and the values of the asked
+/// columns, in the order asked.
+#[derive(Debug, Clone)]
+pub struct CsvLine {
+    pub line: u64,
+    pub values: Vec<String>,
+}
+
+impl CsvLine {
+    /// The value of the `i`-th asked column (empty when the file does not have it).
+    pub fn get(&self, i: usize) -> &str {
+        self.values.get(i).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// Read the [`IMPORT_COLUMNS`] of an import (at most 5,000 rows; `name` required), with the
+/// lines that could not be read.
+pub fn read_migrant_csv(data: &[u8]) -> Result<(Vec<CsvLine>, Vec<RowError>)> {
+    lines(csv_rows::read(data, &IMPORT_COLUMNS, &["name"], 5_000))
+}
+
+/// The shared CSV reader's rows as [`CsvLine`]s; a file it cannot read is an error on `file`.
+pub(crate) fn lines(
+    r: std::result::Result<(Vec<csv_rows::CsvRow>, Vec<RowError>), &'static str>,
+) -> Result<(Vec<CsvLine>, Vec<RowError>)> {
+    let (rows, errors) = r.map_err(|c| invalid("file", c))?;
+    Ok((
+        rows.into_iter()
+            .map(|r| CsvLine {
+                line: r.line,
+                values: r.values,
+            })
+            .collect(),
+        errors,
+    ))
 }
 
 /// Columns of the export (the import reads the ones it knows by name, so an exported file

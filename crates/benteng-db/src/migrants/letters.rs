@@ -1,38 +1,37 @@
 //! The family permission letter: numbered per village and year, printed as PDF by the web
-//! crate from [`LetterData`].
+//! crate from [`LetterData`]. The form is read in `benteng_app::migrants`.
 
 use super::*;
+
+/// A family permission letter as the village fills it in, checked.
+#[derive(Debug, Clone)]
+pub struct NewLetter {
+    pub kind: LetterKind,
+    pub giver_name: String,
+    /// 16 digits.
+    pub giver_nik: Option<String>,
+    pub giver_birth: Option<String>,
+    pub giver_address: Option<String>,
+    pub relation: String,
+    /// The village head who acknowledges the letter.
+    pub head_name: String,
+}
 
 impl Db {
     /// Issue a numbered family permission letter for a resident (serial per village and
     /// year). The checklist step "izin_keluarga" is marked done if it was not settled.
-    pub async fn issue_letter(&self, ctx: &Ctx, id: i64, i: &LetterInput) -> Result<i64> {
+    pub async fn issue_letter(&self, ctx: &Ctx, id: i64, l: &NewLetter) -> Result<i64> {
         let place = self.migrant_place(ctx, id).await?;
         ctx.require(Action::MigrantManage, Some(&place))?;
-        let mut e = FieldErrors::new();
-        let kind = e.check("kind", LetterKind::parse(&i.kind));
-        let giver = e.check("giver_name", required_text(&i.giver_name, 200));
-        let giver_nik = match i.giver_nik.trim() {
-            "" => None,
-            n => e
-                .check("giver_nik", Nik::parse(n))
-                .map(|n| n.as_str().to_string()),
-        };
-        let giver_birth = e
-            .check("giver_birth", optional_text(&i.giver_birth, 120))
-            .flatten();
-        let giver_address = e
-            .check("giver_address", optional_text(&i.giver_address, 300))
-            .flatten();
-        let relation = e.check("relation", required_text(&i.relation, 50));
-        let head = e.check("head_name", required_text(&i.head_name, 200));
-        let (Some(kind), Some(giver), Some(relation), Some(head)) = (kind, giver, relation, head)
-        else {
-            return Err(Error::Invalid(e));
-        };
-        if !e.is_empty() {
-            return Err(Error::Invalid(e));
-        }
+        let NewLetter {
+            kind,
+            giver_name: giver,
+            giver_nik,
+            giver_birth,
+            giver_address,
+            relation,
+            head_name: head,
+        } = l.clone();
         let today = crate::today();
         let year = i64::from(today.year());
         let now = crate::now();

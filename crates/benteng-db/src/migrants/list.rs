@@ -3,14 +3,34 @@
 
 use super::*;
 
+/// The list filters, checked (`benteng_app::migrants` reads them from the query string).
+#[derive(Debug, Clone, Default)]
+pub struct MigrantQuery {
+    /// Part of the name, trimmed, not empty.
+    pub name: Option<String>,
+    pub status: Option<MigrantStatus>,
+    pub village: Option<RegionCode>,
+    pub flag: Option<RegisterFlag>,
+    pub page: Option<i64>,
+}
+
+/// The flag filter of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegisterFlag {
+    /// Left without the procedure.
+    Nonprocedural,
+    /// The NIK check found something.
+    Nik,
+}
+
 impl Db {
     /// The register of the actor's area, newest change first.
-    pub async fn list_migrants(&self, ctx: &Ctx, f: &MigrantFilter) -> Result<Page<Migrant>> {
+    pub async fn list_migrants(&self, ctx: &Ctx, f: &MigrantQuery) -> Result<Page<Migrant>> {
         let (page, per_page, offset) = crate::paging(f.page, 25);
         let (filter, scope) = self.migrant_filter(ctx, f).await?;
         // A name search counts only a little past the page: "Siti" matches thousands, and
         // counting them all cost more than the page itself (the pager then offers "next").
-        let cap = if f.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+        let cap = if f.name.is_some() {
             offset + 2 * per_page
         } else {
             crate::count_cap(offset, per_page)
@@ -68,35 +88,27 @@ impl Db {
     pub(super) async fn migrant_filter(
         &self,
         ctx: &Ctx,
-        f: &MigrantFilter,
+        f: &MigrantQuery,
     ) -> Result<(Filter, Scope)> {
         let scope = self.migrant_scope(ctx).await?;
         let mut filter = Filter::default();
         filter.scope(&scope, "m.village_code", "m.kab_code", "m.prov_code");
-        if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        if let Some(q) = &f.name {
             let p = filter.text(like_pattern(q));
             filter.push(format!("m.name_search LIKE {p}"));
         }
-        if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
-            let s = MigrantStatus::parse(s).map_err(|c| invalid("status", c))?;
+        if let Some(s) = f.status {
             let p = filter.text(s.as_str());
             filter.push(format!("m.status = {p}"));
         }
-        if let Some(v) = f
-            .village
-            .as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-        {
-            let code = RegionCode::parse(v).map_err(|c| invalid("village", c))?;
+        if let Some(code) = &f.village {
             let p = filter.text(code.as_str());
             filter.push(format!("m.village_code = {p}"));
         }
-        match f.flag.as_deref() {
-            None | Some("") => {}
-            Some("1") => filter.push("m.nonprocedural = 1".into()),
-            Some("nik") => filter.push("m.nik_flags <> ''".into()),
-            Some(_) => return Err(invalid("flag", "err-invalid-choice")),
+        match f.flag {
+            None => {}
+            Some(RegisterFlag::Nonprocedural) => filter.push("m.nonprocedural = 1".into()),
+            Some(RegisterFlag::Nik) => filter.push("m.nik_flags <> ''".into()),
         }
         Ok((filter, scope))
     }

@@ -13,6 +13,7 @@
 //! - "Left without the procedure" (`nonprocedural`) is recomputed on every change from the
 //!   checklist in the database, as it applied on the day of departure.
 //!
+//! The forms are read in `benteng_app::migrants`; the functions here take the checked values.
 //! The types, the access checks and the history helper are here; the work is split by what a
 //! user does: `register` (registering a resident and editing their particulars), `list` (the
 //! register of an area), `detail` (one resident's page), `progress` (the checklist, steps,
@@ -21,17 +22,16 @@
 
 use crate::audit::{self, Event};
 use crate::csv_rows;
-use crate::screening::{ImportOutcome, RowError};
+use crate::screening::RowError;
 use crate::sql::{kab_and_prov, like_pattern, Filter};
 use crate::storage::{new_key, BlobStore, CleanFile};
 use crate::{Ctx, Db, Error, Page, Result};
 use benteng_domain::migrant::{
     check_person, letter_number, missing_steps, LetterKind, MigrantStatus, Scheme, Step, StepStatus,
 };
-use benteng_domain::p3mi::countries;
-use benteng_domain::values::{date, format_date, optional_text, required_text};
-use benteng_domain::{Action, FieldErrors, Nik, PhoneNumber, RegionCode, Role, Scope, Sex};
-use serde::{Deserialize, Serialize};
+use benteng_domain::values::{date, format_date};
+use benteng_domain::{Action, Nik, RegionCode, Role, Scope, Sex};
+use serde::Serialize;
 use time::Date;
 
 mod detail;
@@ -42,49 +42,20 @@ mod procedure;
 mod progress;
 mod register;
 
-pub use io::{export_rows, migrants_csv, safe_cell, FiguresCache, EXPORT_COLUMNS};
+pub(crate) use io::lines as csv_lines;
+pub use io::{
+    export_rows, migrants_csv, read_migrant_csv, safe_cell, CsvLine, FiguresCache, EXPORT_COLUMNS,
+    IMPORT_COLUMNS,
+};
+pub use letters::NewLetter;
+pub use list::{MigrantQuery, RegisterFlag};
 use procedure::{recompute, recompute_all};
-pub use progress::StepDefInput;
+pub use progress::{StatusChange, StatusNow, StepChange, StepDef};
 use register::insert_migrant;
+pub use register::NewMigrant;
 
 fn invalid(field: &'static str, code: &'static str) -> Error {
     crate::reports::invalid(field, code)
-}
-
-/// A resident as a form or the API sends it. Dates are `YYYY-MM-DD`.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct MigrantInput {
-    /// Desa code; a desa user's own village is used whatever is sent.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub village: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub name: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub nik: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub birth_place: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub birth_date: String,
-    /// `l` or `p`.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub sex: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub phone: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub address: String,
-    /// ISO 3166 alpha-2.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub destination: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub job: String,
-    /// g2g, p3mi, perusahaan_sendiri, mandiri, belum_tahu.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub scheme: String,
-    /// Id of the placement company in the P3MI registry.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub p3mi_id: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub note: String,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -192,74 +163,6 @@ pub struct MigrantDetail {
     pub can_reveal: bool,
 }
 
-/// List filters.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-pub struct MigrantFilter {
-    /// Part of the name.
-    #[serde(default)]
-    pub q: Option<String>,
-    #[serde(default)]
-    pub status: Option<String>,
-    /// Desa code.
-    #[serde(default)]
-    pub village: Option<String>,
-    /// `1`: only residents who left without the procedure. `nik`: only flagged NIKs.
-    #[serde(default)]
-    pub flag: Option<String>,
-    /// Page number (`hal` on the pages, like every list there).
-    #[serde(default, alias = "hal")]
-    pub page: Option<i64>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct StepInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub step: String,
-    /// belum, proses, selesai, tidak_perlu.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub status: String,
-    /// Defaults to today when the step is settled.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub done_on: String,
-    /// Required for tidak_perlu.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub note: String,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct StatusInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub status: String,
-    /// Departure date (berangkat, luar_negeri) or return date (pulang); defaults to today.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub date: String,
-    /// Required when going back along the way or into or out of bermasalah.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub note: String,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct LetterInput {
-    /// suami_istri, orang_tua, wali.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub kind: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub giver_name: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub giver_nik: String,
-    /// "Malang, 12 Maret 1985".
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub giver_birth: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub giver_address: String,
-    /// suami, istri, ayah, ibu, wali…
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub relation: String,
-    /// The village head who acknowledges the letter.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub head_name: String,
-}
-
 /// Everything the letter PDF prints (full NIKs: only for roles that may see them).
 #[derive(Debug, Clone, Serialize)]
 pub struct LetterData {
@@ -314,22 +217,6 @@ impl VillageFigures {
     }
 }
 
-struct Valid {
-    village: RegionCode,
-    name: String,
-    nik: Option<Nik>,
-    birth_place: Option<String>,
-    birth_date: Option<Date>,
-    sex: Option<Sex>,
-    phone: Option<String>,
-    address: Option<String>,
-    destination: Option<String>,
-    job: Option<String>,
-    scheme: Scheme,
-    p3mi_id: Option<i64>,
-    note: Option<String>,
-}
-
 const SELECT: &str = "SELECT m.id, m.village_code, v.name AS village_name, m.name, m.nik, m.nik_flags, \
     m.birth_place, m.birth_date, m.sex, m.phone, m.address, m.destination, m.job, m.scheme, m.p3mi_id, \
     p.name AS p3mi_name, m.status, m.departure_date, m.return_date, m.nonprocedural, m.note, m.created_at, m.updated_at \
@@ -337,7 +224,7 @@ const SELECT: &str = "SELECT m.id, m.village_code, v.name AS village_name, m.nam
 
 impl Db {
     /// The scope in which `ctx` sees the register: partner users only from Disnaker or BP3MI.
-    async fn migrant_scope(&self, ctx: &Ctx) -> Result<Scope> {
+    pub async fn migrant_scope(&self, ctx: &Ctx) -> Result<Scope> {
         ctx.require(Action::MigrantView, None)?;
         if ctx.actor.role == Role::Mitra && !self.labour_agency(ctx).await? {
             return Err(Error::Forbidden);
@@ -370,7 +257,7 @@ impl Db {
 
     /// The resident's village, after checking that the actor may see it (404 for unknown ids,
     /// 403 outside the scope).
-    async fn migrant_place(&self, ctx: &Ctx, id: i64) -> Result<RegionCode> {
+    pub async fn migrant_place(&self, ctx: &Ctx, id: i64) -> Result<RegionCode> {
         self.migrant_scope(ctx).await?;
         let code: String = sqlx::query_scalar("SELECT village_code FROM migrants WHERE id = $1")
             .bind(id)

@@ -1,8 +1,51 @@
 //! Progress on the legal checklist: the checklist itself (and its editing by admins), each
 //! resident's steps with their evidence files, verification by Disnaker/BP3MI, and status
-//! changes.
+//! changes. The forms are read and the status change decided in `benteng_app::migrants`.
 
 use super::*;
+
+/// Progress on one step, checked (the step is on the checklist).
+#[derive(Debug, Clone)]
+pub struct StepChange {
+    pub step: String,
+    pub status: StepStatus,
+    pub done_on: Option<Date>,
+    pub note: Option<String>,
+}
+
+/// A resident's village, status and dates as stored.
+#[derive(Debug, Clone)]
+pub struct StatusNow {
+    pub place: RegionCode,
+    pub status: MigrantStatus,
+    /// YYYY-MM-DD.
+    pub departure: Option<String>,
+    pub ret: Option<String>,
+}
+
+/// A status change as decided from the stored one: the new departure and return dates.
+#[derive(Debug, Clone)]
+pub struct StatusChange {
+    pub from: MigrantStatus,
+    pub to: MigrantStatus,
+    /// YYYY-MM-DD.
+    pub departure: Option<String>,
+    pub ret: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A checklist step as an admin saved it, checked.
+#[derive(Debug, Clone)]
+pub struct StepDef {
+    /// Lower-case letters and `_`; never changes.
+    pub code: String,
+    pub label: String,
+    pub legal: String,
+    pub effective_from: Date,
+    pub effective_until: Option<Date>,
+    pub required: bool,
+    pub position: i64,
+}
 
 impl Db {
     /// The checklist, in order (steps no longer in force included).
@@ -82,44 +125,12 @@ impl Db {
         &self,
         ctx: &Ctx,
         id: i64,
-        i: &StepInput,
+        c: &StepChange,
         file: Option<(&CleanFile, &dyn BlobStore)>,
     ) -> Result<()> {
         let place = self.migrant_place(ctx, id).await?;
         ctx.require(Action::MigrantManage, Some(&place))?;
-        let mut e = FieldErrors::new();
-        let steps = self.checklist().await?;
-        let step = steps.iter().find(|s| s.code == i.step.trim());
-        if step.is_none() {
-            e.add("step", "err-invalid-choice");
-        }
-        let status = e.check("status", StepStatus::parse(&i.status));
-        let note = e.check("note", optional_text(&i.note, 1000)).flatten();
-        if status == Some(StepStatus::TidakPerlu) && note.is_none() {
-            e.add("note", "err-note-required");
-        }
-        let today = crate::today();
-        let done_on = match i.done_on.trim() {
-            "" if status.is_some_and(StepStatus::settled) => Some(today),
-            "" => None,
-            d => match date(d) {
-                Ok(d) if d > today => {
-                    e.add("done_on", "err-date-future");
-                    None
-                }
-                Ok(d) => Some(d),
-                Err(c) => {
-                    e.add("done_on", c);
-                    None
-                }
-            },
-        };
-        let (Some(step), Some(status)) = (step, status) else {
-            return Err(Error::Invalid(e));
-        };
-        if !e.is_empty() {
-            return Err(Error::Invalid(e));
-        }
+        let (step, status, note) = (&c.step, c.status, c.note.clone());
         let key = match file {
             Some((f, store)) => {
                 let key = new_key(f);
@@ -143,9 +154,9 @@ impl Db {
              updated_at = excluded.updated_at",
         )
         .bind(id)
-        .bind(step.code.clone())
+        .bind(step.clone())
         .bind(status.as_str())
-        .bind(done_on.map(format_date))
+        .bind(c.done_on.map(format_date))
         .bind(note.clone())
         .bind(ctx.actor.user_id)
         .bind(now)
@@ -159,7 +170,7 @@ impl Db {
             .bind(f.content_type)
             .bind(f.file_name.clone())
             .bind(id)
-            .bind(step.code.clone())
+            .bind(step.clone())
             .execute(&mut *tx)
             .await?;
         }
@@ -168,7 +179,7 @@ impl Db {
             ctx,
             id,
             "step",
-            Some(format!("{}={}", step.code, status.as_str())),
+            Some(format!("{step}={}", status.as_str())),
             note,
         )
         .await?;
@@ -181,7 +192,7 @@ impl Db {
                 entity: "migrant",
                 entity_id: Some(id.to_string()),
                 region: Some(&place),
-                detail: Some(format!("{}={}", step.code, status.as_str())),
+                detail: Some(format!("{step}={}", status.as_str())),
                 ..Default::default()
             },
         )
@@ -278,73 +289,38 @@ impl Db {
         Ok(())
     }
 
-    /// Move a resident along planning → in process → departed → abroad → returned, or to
-    /// "bermasalah". Returns whether the resident is now flagged as having left without the
-    /// procedure.
-    pub async fn set_migrant_status(&self, ctx: &Ctx, id: i64, i: &StatusInput) -> Result<bool> {
+    /// A resident's village, status and dates, for deciding a status change (404 for unknown
+    /// ids, 403 outside the scope).
+    pub async fn migrant_status_now(&self, ctx: &Ctx, id: i64) -> Result<StatusNow> {
         let place = self.migrant_place(ctx, id).await?;
-        ctx.require(Action::MigrantManage, Some(&place))?;
-        let mut e = FieldErrors::new();
-        let to = e.check("status", MigrantStatus::parse(&i.status));
-        let note = e.check("note", optional_text(&i.note, 1000)).flatten();
-        let today = crate::today();
-        let day = match i.date.trim() {
-            "" => None,
-            d => match date(d) {
-                Ok(d) if d > today => {
-                    e.add("date", "err-date-future");
-                    None
-                }
-                Ok(d) => Some(d),
-                Err(c) => {
-                    e.add("date", c);
-                    None
-                }
-            },
-        };
-        let (from, departure, ret): (String, Option<String>, Option<String>) = sqlx::query_as(
+        let (status, departure, ret): (String, Option<String>, Option<String>) = sqlx::query_as(
             "SELECT status, departure_date, return_date FROM migrants WHERE id = $1",
         )
         .bind(id)
         .fetch_one(&self.pool)
         .await?;
-        let from = MigrantStatus::parse(&from).unwrap_or(MigrantStatus::Rencana);
-        if let Some(to) = to {
-            if MigrantStatus::needs_note(from, to) && note.is_none() {
-                e.add("note", "err-note-required");
-            }
-        }
-        let Some(to) = to.filter(|_| e.is_empty()) else {
-            return Err(Error::Invalid(e));
-        };
-        // Back to planning or in process is a correction (the resident has not left): the
-        // dates go. Leaving again after a return starts a new departure.
-        let given = day.map(format_date);
-        let (departure, ret) = match to {
-            MigrantStatus::Rencana | MigrantStatus::Proses => (None, None),
-            MigrantStatus::Berangkat | MigrantStatus::LuarNegeri => {
-                let kept = if from == MigrantStatus::Pulang {
-                    None
-                } else {
-                    departure
-                };
-                (given.or(kept).or_else(|| Some(format_date(today))), None)
-            }
-            MigrantStatus::Pulang => (departure, given.or_else(|| Some(format_date(today)))),
-            MigrantStatus::Bermasalah => (departure, ret),
-        };
-        if let (Some(d), Some(r)) = (&departure, &ret) {
-            if r < d && to == MigrantStatus::Pulang {
-                return Err(invalid("date", "err-return-before-departure"));
-            }
-        }
+        Ok(StatusNow {
+            place,
+            status: MigrantStatus::parse(&status).unwrap_or(MigrantStatus::Rencana),
+            departure,
+            ret,
+        })
+    }
+
+    /// Move a resident along planning → in process → departed → abroad → returned, or to
+    /// "bermasalah", with the dates `benteng_app::migrants` worked out. Returns whether the
+    /// resident is now flagged as having left without the procedure.
+    pub async fn set_migrant_status(&self, ctx: &Ctx, id: i64, c: &StatusChange) -> Result<bool> {
+        let place = self.migrant_place(ctx, id).await?;
+        ctx.require(Action::MigrantManage, Some(&place))?;
+        let (from, to, note) = (c.from, c.to, c.note.clone());
         let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE migrants SET status = $1, departure_date = $2, return_date = $3, updated_at = $4 WHERE id = $5",
         )
         .bind(to.as_str())
-        .bind(departure)
-        .bind(ret)
+        .bind(c.departure.clone())
+        .bind(c.ret.clone())
         .bind(crate::now())
         .bind(id)
         .execute(&mut *tx)
@@ -375,97 +351,25 @@ impl Db {
         tx.commit().await?;
         Ok(flagged)
     }
-}
 
-/// A checklist step as an admin edits it.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct StepDefInput {
-    /// Only for a new step: lower-case letters and `_`, 2–40 characters; never changes.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub code: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub label: String,
-    /// The legal source of the step.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub legal: String,
-    /// YYYY-MM-DD.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub effective_from: String,
-    /// YYYY-MM-DD; empty while it applies.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub effective_until: String,
-    /// Ticked: must be settled before leaving.
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub required: Option<String>,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub position: String,
-}
-
-impl Db {
-    /// Add (`code` None) or change a checklist step (admins), then recompute the
-    /// "left without the procedure" flag of every resident who has left, since the rule they
-    /// are measured against changed.
-    pub async fn save_checklist_step(
-        &self,
-        ctx: &Ctx,
-        code: Option<&str>,
-        i: &StepDefInput,
-    ) -> Result<String> {
+    /// Add (`new`) or change a checklist step (admins), then recompute the "left without the
+    /// procedure" flag of every resident who has left, since the rule they are measured
+    /// against changed.
+    pub async fn save_checklist_step(&self, ctx: &Ctx, s: &StepDef, new: bool) -> Result<String> {
         ctx.require(Action::GuideManage, None)?;
-        let mut e = FieldErrors::new();
-        let creating = code.is_none();
-        let code = match code {
-            Some(c) => {
-                let known: Option<String> =
-                    sqlx::query_scalar("SELECT code FROM checklist_steps WHERE code = $1")
-                        .bind(c.to_string())
-                        .fetch_optional(&self.pool)
-                        .await?;
-                known.ok_or(Error::NotFound)?
-            }
-            None => {
-                let c = i.code.trim().to_string();
-                let ok = (2..=40).contains(&c.len())
-                    && c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
-                if !ok {
-                    e.add("code", "err-step-code");
-                }
-                c
-            }
-        };
-        let label = e.check("label", required_text(&i.label, 200));
-        let legal = e.check("legal", required_text(&i.legal, 300));
-        let from = e.check("effective_from", date(i.effective_from.trim()));
-        let until = match i.effective_until.trim() {
-            "" => None,
-            d => e.check("effective_until", date(d)),
-        };
-        if let (Some(f), Some(u)) = (from, until) {
-            if u <= f {
-                e.add("effective_until", "err-until-before-from");
-            }
-        }
-        let position = match i.position.trim() {
-            "" => Some(99),
-            p => match p.parse::<i64>() {
-                Ok(n) if (1..=999).contains(&n) => Some(n),
-                _ => {
-                    e.add("position", "err-number");
-                    None
-                }
-            },
-        };
-        let (Some(label), Some(legal), Some(from), Some(position)) = (label, legal, from, position)
-        else {
-            return Err(Error::Invalid(e));
-        };
-        if !e.is_empty() {
-            return Err(Error::Invalid(e));
-        }
-        let required = i64::from(crate::users::ticked(&i.required));
+        let StepDef {
+            code,
+            label,
+            legal,
+            effective_from: from,
+            effective_until: until,
+            position,
+            ..
+        } = s.clone();
+        let required = i64::from(s.required);
         let now = crate::now();
         let mut tx = self.begin().await?;
-        if creating {
+        if new {
             sqlx::query(
                 "INSERT INTO checklist_steps (code, position, label, legal, effective_from, effective_until, required, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -482,7 +386,7 @@ impl Db {
             .await
             .map_err(|e| crate::on_unique(e, "code", "err-step-code-taken"))?;
         } else {
-            sqlx::query(
+            let n = sqlx::query(
                 "UPDATE checklist_steps SET label = $1, legal = $2, effective_from = $3, effective_until = $4, required = $5, \
                  position = $6, updated_at = $7 WHERE code = $8",
             )
@@ -496,6 +400,9 @@ impl Db {
             .bind(code.clone())
             .execute(&mut *tx)
             .await?;
+            if n.rows_affected() == 0 {
+                return Err(Error::NotFound);
+            }
         }
         let recomputed = recompute_all(&mut tx).await?;
         audit::write(

@@ -9,12 +9,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use benteng_db::events::{
-    BankRow, CheckedIn, CheckinInput, EventDetail, EventInput, EventRow, FollowUpInput,
+use benteng_app::events::{
+    self, BankRow, CheckedIn, CheckinInput, EventDetail, EventInput, EventRow, FollowUpInput,
     ParticipantQuiz, PublicEvent, QuizResults, Submitted, UpcomingEvent,
 };
-use benteng_db::Page;
+use benteng_app::Page;
 use benteng_domain::quiz::BankInput;
+use benteng_domain::FieldErrors;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -48,7 +49,7 @@ pub(super) async fn events(
     ApiCaller(ctx): ApiCaller,
     Query(p): Query<ListParams>,
 ) -> Result<Json<Page<EventRow>>, ApiError> {
-    Ok(Json(state.db.list_events(&ctx, p.page).await?))
+    Ok(Json(events::list(&state.db, &ctx, p.page).await?))
 }
 
 /// Plan an event (officers and the Kanwil).
@@ -59,7 +60,7 @@ pub(super) async fn event_create(
     ApiCaller(ctx): ApiCaller,
     ApiJson(i): ApiJson<EventInput>,
 ) -> Result<axum::response::Response, ApiError> {
-    Ok(created(state.db.create_event(&ctx, &i).await?))
+    Ok(created(events::plan(&state.db, &ctx, &i).await?))
 }
 
 /// One event with speakers, villages, its check-in code and attendance.
@@ -70,7 +71,7 @@ pub(super) async fn event_get(
     ApiCaller(ctx): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<Json<EventDetail>, ApiError> {
-    Ok(Json(state.db.get_event(&ctx, id).await?))
+    Ok(Json(events::show(&state.db, &ctx, id).await?))
 }
 
 /// Change an event's plan.
@@ -82,7 +83,7 @@ pub(super) async fn event_update(
     Path(id): Path<i64>,
     ApiJson(i): ApiJson<EventInput>,
 ) -> Result<StatusCode, ApiError> {
-    state.db.update_event(&ctx, id, &i).await?;
+    events::update(&state.db, &ctx, id, &i).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -101,7 +102,7 @@ pub(super) async fn event_attendee(
     Path(id): Path<i64>,
     ApiJson(i): ApiJson<CheckinInput>,
 ) -> Result<Json<CheckinResult>, ApiError> {
-    let recorded_now = state.db.add_attendee(&ctx, id, &i).await?;
+    let recorded_now = events::tick_attendee(&state.db, &ctx, id, &i).await?;
     Ok(Json(CheckinResult { recorded_now }))
 }
 
@@ -132,7 +133,7 @@ pub(super) async fn checkin(
     {
         return Err(ApiError::RateLimited);
     }
-    Ok(Json(state.db.check_in(&code, &i).await?))
+    Ok(Json(events::check_in(&state.db, &code, &i).await?))
 }
 
 /// The event behind a code; only unknown codes count against the address's look-up allowance
@@ -142,7 +143,7 @@ async fn known_code(
     origin: &Origin,
     code: &str,
 ) -> Result<PublicEvent, ApiError> {
-    match state.db.event_by_code(code).await {
+    match events::by_code(&state.db, code).await {
         Ok((_, e)) => Ok(e),
         Err(_) if !state.public_limiter.check_lookup(origin.ip.as_deref()) => {
             Err(ApiError::RateLimited)
@@ -160,7 +161,7 @@ pub(super) async fn quiz_results(
     ApiCaller(ctx): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<Json<QuizResults>, ApiError> {
-    Ok(Json(state.db.quiz_results(&ctx, id).await?))
+    Ok(Json(events::quiz_results(&state.db, &ctx, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -179,7 +180,7 @@ pub(super) async fn quiz_stage(
     Path(id): Path<i64>,
     ApiJson(i): ApiJson<StageInput>,
 ) -> Result<StatusCode, ApiError> {
-    state.db.set_quiz_stage(&ctx, id, &i.stage).await?;
+    events::set_quiz_stage(&state.db, &ctx, id, &i.stage).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -192,7 +193,9 @@ pub(super) async fn followup_create(
     Path(id): Path<i64>,
     ApiJson(i): ApiJson<FollowUpInput>,
 ) -> Result<axum::response::Response, ApiError> {
-    Ok(created(state.db.add_followup(&ctx, id, &i).await?))
+    Ok(created(
+        events::add_followup(&state.db, &ctx, id, &i).await?,
+    ))
 }
 
 /// The quiz question bank (officers, the Kanwil, admins).
@@ -202,7 +205,7 @@ pub(super) async fn bank(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
 ) -> Result<Json<Vec<BankRow>>, ApiError> {
-    Ok(Json(state.db.quiz_bank(&ctx).await?))
+    Ok(Json(events::bank(&state.db, &ctx).await?))
 }
 
 /// A bank question as JSON: `options` one per line, `correct` the 1-based number of the right
@@ -215,11 +218,11 @@ pub(super) struct BankJson {
     question: String,
     #[serde(default)]
     options: String,
-    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    #[serde(default, deserialize_with = "benteng_app::de::loose")]
     correct: String,
     #[serde(default)]
     source: String,
-    #[serde(default, deserialize_with = "benteng_db::de::loose")]
+    #[serde(default, deserialize_with = "benteng_app::de::loose")]
     active: String,
 }
 
@@ -245,7 +248,7 @@ pub(super) async fn bank_create(
     ApiJson(b): ApiJson<BankJson>,
 ) -> Result<axum::response::Response, ApiError> {
     Ok(created(
-        state.db.save_quiz_question(&ctx, None, &b.into()).await?,
+        events::save_bank_question(&state.db, &ctx, None, &b.into()).await?,
     ))
 }
 
@@ -258,10 +261,7 @@ pub(super) async fn bank_update(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<BankJson>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .db
-        .save_quiz_question(&ctx, Some(id), &b.into())
-        .await?;
+    events::save_bank_question(&state.db, &ctx, Some(id), &b.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -272,7 +272,9 @@ pub(super) async fn participant_quiz(
     State(state): State<AppState>,
     Path((code, token)): Path<(String, String)>,
 ) -> Result<Json<ParticipantQuiz>, ApiError> {
-    Ok(Json(state.db.participant_quiz(&code, &token).await?))
+    Ok(Json(
+        events::participant_quiz(&state.db, &code, &token).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -301,13 +303,10 @@ pub(super) async fn quiz_submit(
         return Err(ApiError::RateLimited);
     }
     if a.answers.len() > 64 {
-        return Err(benteng_db::reports::invalid("answers", "err-too-many").into());
+        return Err(invalid("answers", "err-too-many"));
     }
     Ok(Json(
-        state
-            .db
-            .submit_quiz(&code, &token, &a.kind, &a.answers)
-            .await?,
+        events::submit_quiz(&state.db, &code, &token, &a.kind, &a.answers).await?,
     ))
 }
 
@@ -326,11 +325,17 @@ pub(super) async fn upcoming(
     Query(p): Query<UpcomingParams>,
 ) -> Result<Json<Page<UpcomingEvent>>, ApiError> {
     let desa = match p.desa.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => Some(
-            benteng_domain::RegionCode::parse(d)
-                .map_err(|c| ApiError::from(benteng_db::reports::invalid("desa", c)))?,
-        ),
+        Some(d) => Some(benteng_domain::RegionCode::parse(d).map_err(|c| invalid("desa", c))?),
         None => None,
     };
-    Ok(Json(state.db.upcoming_events(desa.as_ref(), p.page).await?))
+    Ok(Json(
+        events::upcoming(&state.db, desa.as_ref(), p.page).await?,
+    ))
+}
+
+/// A 422 naming one field, as the storage answers a wrong value.
+fn invalid(field: &'static str, code: &'static str) -> ApiError {
+    let mut e = FieldErrors::new();
+    e.add(field, code);
+    ApiError::Invalid(e)
 }

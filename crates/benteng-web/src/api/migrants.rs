@@ -11,12 +11,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use benteng_db::guide::{GuideInput, GuidePage};
-use benteng_db::migrants::{
-    LetterInput, Migrant, MigrantDetail, MigrantFigures, MigrantFilter, MigrantInput, StatusInput,
-    StepInput,
+use benteng_app::guide::{self, GuideInput, GuidePage};
+use benteng_app::migrants::{
+    self, LetterInput, Migrant, MigrantDetail, MigrantFigures, MigrantFilter, MigrantInput,
+    StatusInput, StepInput,
 };
-use benteng_db::Page;
+use benteng_app::Page;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -44,7 +44,7 @@ pub(super) fn routes() -> Router<AppState> {
 pub(super) async fn guide_pages(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<GuidePage>>, ApiError> {
-    Ok(Json(state.db.guide_pages().await?))
+    Ok(Json(guide::pages(&state.db).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -61,7 +61,7 @@ pub(super) async fn guide_page(
     Path(slug): Path<String>,
     Query(p): Query<GuideParams>,
 ) -> Result<Json<GuidePage>, ApiError> {
-    Ok(Json(state.db.guide_page(&slug, p.version).await?))
+    Ok(Json(guide::page(&state.db, &slug, p.version).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -79,7 +79,7 @@ pub(super) async fn guide_update(
     Path(slug): Path<String>,
     ApiJson(i): ApiJson<GuideInput>,
 ) -> Result<Json<GuideSaved>, ApiError> {
-    let version = state.db.save_guide_page(&ctx, &slug, &i).await?;
+    let version = guide::save(&state.db, &ctx, &slug, &i).await?;
     Ok(Json(GuideSaved { version }))
 }
 
@@ -91,7 +91,7 @@ pub(super) async fn migrants(
     ApiCaller(ctx): ApiCaller,
     Query(f): Query<MigrantFilter>,
 ) -> Result<Json<Page<Migrant>>, ApiError> {
-    Ok(Json(state.db.list_migrants(&ctx, &f).await?))
+    Ok(Json(migrants::list(&state.db, &ctx, &f).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -109,7 +109,7 @@ pub(super) async fn migrant_create(
     ApiCaller(ctx): ApiCaller,
     ApiJson(i): ApiJson<MigrantInput>,
 ) -> Result<Response, ApiError> {
-    let (id, flags) = state.db.create_migrant(&ctx, &i).await?;
+    let (id, flags) = migrants::register(&state.db, &ctx, &i).await?;
     Ok((
         StatusCode::CREATED,
         Json(MigrantCreated {
@@ -144,10 +144,7 @@ pub(super) async fn migrant_get(
     Query(p): Query<GetParams>,
 ) -> Result<Json<MigrantDetail>, ApiError> {
     Ok(Json(
-        state
-            .db
-            .get_migrant(&ctx, id, p.reveal == Some(true))
-            .await?,
+        migrants::show(&state.db, &ctx, id, p.reveal == Some(true)).await?,
     ))
 }
 
@@ -160,7 +157,7 @@ pub(super) async fn migrant_update(
     Path(id): Path<i64>,
     ApiJson(i): ApiJson<MigrantInput>,
 ) -> Result<Json<MigrantCreated>, ApiError> {
-    let flags = state.db.update_migrant(&ctx, id, &i).await?;
+    let flags = migrants::update(&state.db, &ctx, id, &i).await?;
     Ok(Json(MigrantCreated {
         id,
         flags: split(&flags),
@@ -176,7 +173,7 @@ pub(super) async fn migrant_step(
     Path(id): Path<i64>,
     ApiJson(i): ApiJson<StepInput>,
 ) -> Result<StatusCode, ApiError> {
-    state.db.set_migrant_step(&ctx, id, &i, None).await?;
+    migrants::record_step(&state.db, &ctx, id, &i, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -188,7 +185,7 @@ pub(super) async fn migrant_verify(
     ApiCaller(ctx): ApiCaller,
     Path((id, step)): Path<(i64, String)>,
 ) -> Result<StatusCode, ApiError> {
-    state.db.verify_migrant_step(&ctx, id, &step).await?;
+    migrants::verify_step(&state.db, &ctx, id, &step).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -207,7 +204,7 @@ pub(super) async fn migrant_status(
     Path(id): Path<i64>,
     ApiJson(i): ApiJson<StatusInput>,
 ) -> Result<Json<StatusResult>, ApiError> {
-    let nonprocedural = state.db.set_migrant_status(&ctx, id, &i).await?;
+    let nonprocedural = migrants::change_status(&state.db, &ctx, id, &i).await?;
     Ok(Json(StatusResult { nonprocedural }))
 }
 
@@ -221,7 +218,9 @@ pub(super) async fn migrant_letter(
     Path(id): Path<i64>,
     ApiJson(i): ApiJson<LetterInput>,
 ) -> Result<Response, ApiError> {
-    Ok(created(state.db.issue_letter(&ctx, id, &i).await?))
+    Ok(created(
+        migrants::issue_letter(&state.db, &ctx, id, &i).await?,
+    ))
 }
 
 /// Residents per village and status, and departures with and without the procedure.
@@ -231,7 +230,7 @@ pub(super) async fn migrant_figures(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
 ) -> Result<Json<MigrantFigures>, ApiError> {
-    Ok(Json(state.db.migrant_figures(&ctx).await?))
+    Ok(Json(migrants::figures(&state.db, &ctx).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -267,9 +266,6 @@ pub(super) async fn migrant_import(
     } else {
         body.to_vec()
     };
-    let outcome = state
-        .db
-        .import_migrants_csv(&ctx, &data, p.partial != Some(true))
-        .await?;
+    let outcome = migrants::import(&state.db, &ctx, &data, p.partial != Some(true)).await?;
     Ok(super::screening::rows_response(&headers, outcome).into_response())
 }

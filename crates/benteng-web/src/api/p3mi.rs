@@ -11,8 +11,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use benteng_db::p3mi::{P3mi, P3miInput};
-use benteng_db::Page;
+use benteng_app::p3mi::{self, P3mi, P3miInput};
+use benteng_app::Page;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -44,10 +44,7 @@ pub(super) async fn p3mi_search(
     Query(p): Query<SearchParams>,
 ) -> Result<Json<Page<P3mi>>, ApiError> {
     Ok(Json(
-        state
-            .db
-            .search_p3mi(p.q.as_deref().unwrap_or(""), p.page)
-            .await?,
+        p3mi::search(&state.db, p.q.as_deref().unwrap_or(""), p.page).await?,
     ))
 }
 
@@ -58,7 +55,7 @@ pub(super) async fn p3mi_get(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Json<P3mi>, ApiError> {
-    Ok(Json(state.db.get_p3mi(id).await?))
+    Ok(Json(p3mi::show(&state.db, id).await?))
 }
 
 /// Add a company (admins).
@@ -69,7 +66,7 @@ pub(super) async fn p3mi_create(
     ApiCaller(ctx): ApiCaller,
     ApiJson(i): ApiJson<P3miInput>,
 ) -> Result<Response, ApiError> {
-    Ok(created(state.db.save_p3mi(&ctx, None, &i).await?))
+    Ok(created(p3mi::save(&state.db, &ctx, None, &i).await?))
 }
 
 /// Change a company (admins).
@@ -81,7 +78,7 @@ pub(super) async fn p3mi_update(
     Path(id): Path<i64>,
     ApiJson(i): ApiJson<P3miInput>,
 ) -> Result<StatusCode, ApiError> {
-    state.db.save_p3mi(&ctx, Some(id), &i).await?;
+    p3mi::save(&state.db, &ctx, Some(id), &i).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -104,10 +101,7 @@ pub(super) async fn p3mi_import(
     Query(p): Query<ImportParams>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let outcome = state
-        .db
-        .import_p3mi_csv(&ctx, &body, p.partial != Some(true))
-        .await?;
+    let outcome = p3mi::import(&state.db, &ctx, &body, p.partial != Some(true)).await?;
     Ok(super::screening::rows_response(&headers, outcome).into_response())
 }
 
@@ -144,7 +138,7 @@ pub(super) async fn offer_check(
         .await
         .map_err(ApiError::Invalid)?;
     let (verdict, rules) =
-        benteng_domain::offer::check(&answers, state.db.rules(), benteng_db::today());
+        benteng_domain::offer::check(&answers, state.db.rules(), benteng_app::today());
     let lang = headers
         .get(axum::http::header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())

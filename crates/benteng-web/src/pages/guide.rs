@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
-use benteng_db::guide::{GuideInput, GuidePage, GuideVersion};
+use benteng_app::guide::{self, GuideInput, GuidePage, GuideVersion};
 use benteng_domain::{Action, FieldErrors};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
 use serde::Deserialize;
@@ -88,7 +88,7 @@ struct IndexPage {
 async fn index(State(state): State<AppState>, v: Viewer) -> Result<Response, WebError> {
     html(&IndexPage {
         l: Layout::new(&v, "guide-title").await?,
-        pages: state.db.guide_pages().await?,
+        pages: guide::pages(&state.db).await?,
     })
 }
 
@@ -113,8 +113,8 @@ async fn show(
     Path(slug): Path<String>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, WebError> {
-    let p = state.db.guide_page(&slug, q.versi).await?;
-    let current = state.db.guide_page(&slug, None).await?;
+    let p = guide::page(&state.db, &slug, q.versi).await?;
+    let current = guide::page(&state.db, &slug, None).await?;
     let mut l = Layout::new(&v, "guide-title").await?;
     l.title = p.title.clone();
     html(&ShowPage {
@@ -144,12 +144,12 @@ async fn history(
     v: Viewer,
     Path(slug): Path<String>,
 ) -> Result<Response, WebError> {
-    let p = state.db.guide_page(&slug, None).await?;
+    let p = guide::page(&state.db, &slug, None).await?;
     let mut l = Layout::new(&v, "guide-history").await?;
     l.title = format!("{} · {}", p.title, l.title);
     html(&HistoryPage {
         l,
-        versions: state.db.guide_versions(&slug).await?,
+        versions: guide::versions(&state.db, &slug).await?,
         signed_in: v.ctx.is_some(),
         slug,
     })
@@ -200,7 +200,7 @@ async fn edit(
     Path(slug): Path<String>,
 ) -> Result<Response, WebError> {
     auth.ctx().require(Action::GuideManage, None)?;
-    let p = state.db.guide_page(&slug, None).await?;
+    let p = guide::page(&state.db, &slug, None).await?;
     let i = GuideInput {
         title: p.title,
         body: p.body,
@@ -217,7 +217,7 @@ async fn save(
     Path(slug): Path<String>,
     Form(i): Form<GuideInput>,
 ) -> Result<Response, WebError> {
-    match state.db.save_guide_page(auth.ctx(), &slug, &i).await {
+    match guide::save(&state.db, auth.ctx(), &slug, &i).await {
         Ok(_) => flash_redirect(&auth.0, "flash-saved", &format!("/panduan/{slug}")).await,
         Err(e) => {
             let (status, e) = super::form_errors(e)?;

@@ -14,8 +14,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use benteng_app::offer::{evaluate, OfferForm};
+use benteng_app::p3mi::P3mi;
 use benteng_app::reports::ReportInput;
-use benteng_db::p3mi::P3mi;
 use benteng_domain::offer::{check, Job, Recruiter, Verdict, Visa};
 use benteng_domain::rules::{OfferRule, RuleSet};
 use benteng_domain::FieldErrors;
@@ -130,7 +130,7 @@ async fn run(
 ) -> Result<Response, WebError> {
     match evaluate(&state.db, &f).await {
         Ok((answers, company)) => {
-            let (verdict, rules) = check(&answers, state.db.rules(), benteng_db::today());
+            let (verdict, rules) = check(&answers, state.db.rules(), benteng_app::today());
             let outcome = Outcome {
                 verdict,
                 rules,
@@ -220,7 +220,7 @@ async fn to_report(
     Form(f): Form<OfferForm>,
 ) -> Result<Response, WebError> {
     let (verdict, rules) = match evaluate(&state.db, &f).await {
-        Ok((answers, _)) => check(&answers, state.db.rules(), benteng_db::today()),
+        Ok((answers, _)) => check(&answers, state.db.rules(), benteng_app::today()),
         Err(e) => {
             return page(
                 &v,
@@ -265,7 +265,7 @@ struct RulesPage {
 async fn rules_page(State(state): State<AppState>, v: Viewer) -> Result<Response, WebError> {
     let tr = &v.tr;
     let rules = state.db.rules();
-    let today = benteng_db::today();
+    let today = benteng_app::today();
     let date = benteng_domain::values::format_date;
     let line =
         |text: String, level: &'static str, val: &benteng_domain::rules::Validity| RuleLine {

@@ -14,8 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use benteng_db::p3mi::{P3mi, P3miInput};
-use benteng_db::screening::ImportOutcome;
+use benteng_app::p3mi::{self, ImportOutcome, P3mi, P3miInput};
 use benteng_domain::{Action, FieldErrors};
 use serde::Deserialize;
 
@@ -72,7 +71,7 @@ async fn list_page(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let text = q.q.clone().unwrap_or_default();
-    let page = state.db.search_p3mi(&text, q.hal).await?;
+    let page = p3mi::search(&state.db, &text, q.hal).await?;
     let pager = Pager::new(&page, "/cek-p3mi", &[("q", text.clone())]);
     html_status(
         status,
@@ -127,7 +126,7 @@ async fn show(
     v: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let p = state.db.get_p3mi(parse_id(&id)?).await?;
+    let p = p3mi::show(&state.db, parse_id(&id)?).await?;
     let mut l = Layout::new(&v, "p3mi-title").await?;
     l.title = p.name.clone();
     html(&ShowPage {
@@ -238,7 +237,7 @@ async fn edit(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     auth.ctx().require(Action::P3miManage, None)?;
-    let p = state.db.get_p3mi(parse_id(&id)?).await?;
+    let p = p3mi::show(&state.db, parse_id(&id)?).await?;
     let i = P3miInput {
         name: p.name,
         licence_no: p.licence_no,
@@ -259,7 +258,7 @@ async fn save(
     id: Option<i64>,
     i: P3miInput,
 ) -> Result<Response, WebError> {
-    match state.db.save_p3mi(auth.ctx(), id, &i).await {
+    match p3mi::save(&state.db, auth.ctx(), id, &i).await {
         Ok(id) => flash_redirect(&auth.0, "flash-saved", &format!("/cek-p3mi/{id}")).await,
         Err(e) => {
             let (status, e) = super::form_errors(e)?;
@@ -321,11 +320,7 @@ async fn import(
             .await
         }
     };
-    match state
-        .db
-        .import_p3mi_csv(auth.ctx(), &data, all_or_nothing)
-        .await
-    {
+    match p3mi::import(&state.db, auth.ctx(), &data, all_or_nothing).await {
         Ok(o) => {
             let status = if o.errors.is_empty() {
                 StatusCode::OK
@@ -342,7 +337,7 @@ async fn import(
             )
             .await
         }
-        Err(benteng_db::Error::Invalid(e)) => {
+        Err(benteng_app::Error::Invalid(e)) => {
             list_page(
                 &state,
                 &auth.0,

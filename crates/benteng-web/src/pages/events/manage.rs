@@ -14,8 +14,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
+use benteng_app::events::{self, BankRow, FileKind, FollowUpInput};
 use benteng_app::uploads::{clean_material, clean_upload, MAX_MATERIAL_BYTES};
-use benteng_db::events::{BankRow, FileKind, FollowUpInput};
 use benteng_domain::quiz::{BankInput, QuizTopic};
 use benteng_domain::{Action, FieldErrors};
 use serde::Deserialize;
@@ -35,7 +35,7 @@ pub(super) async fn stage(
     Form(f): Form<StageForm>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.set_quiz_stage(auth.ctx(), id, &f.stage).await {
+    match events::set_quiz_stage(&state.db, auth.ctx(), id, &f.stage).await {
         Ok(()) => flash_redirect(&auth.0, "flash-saved", &format!("/sosialisasi/{id}#kuis")).await,
         Err(e) => {
             let (status, e) = crate::pages::form_errors(e)?;
@@ -52,7 +52,7 @@ pub(super) async fn add_followup(
     Form(i): Form<FollowUpInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.add_followup(auth.ctx(), id, &i).await {
+    match events::add_followup(&state.db, auth.ctx(), id, &i).await {
         Ok(_) => {
             flash_redirect(
                 &auth.0,
@@ -82,10 +82,7 @@ pub(super) async fn followup_done(
     Form(d): Form<DoneForm>,
 ) -> Result<Response, WebError> {
     let (id, f) = (parse_id(&id)?, parse_id(&f)?);
-    state
-        .db
-        .set_followup_done(auth.ctx(), id, f, d.done == "1")
-        .await?;
+    events::set_followup_done(&state.db, auth.ctx(), id, f, d.done == "1").await?;
     flash_redirect(
         &auth.0,
         "flash-saved",
@@ -114,30 +111,31 @@ pub(super) async fn upload(
     };
     let result = match (kind, cleaned) {
         (Ok(kind), Ok(file)) => {
-            state
-                .db
-                .add_event_file(
-                    auth.ctx(),
-                    id,
-                    kind,
-                    &form.get("caption"),
-                    &file,
-                    &*state.store,
-                )
-                .await
+            events::attach_file(
+                &state.db,
+                auth.ctx(),
+                id,
+                kind,
+                &form.get("caption"),
+                &file,
+                &*state.store,
+            )
+            .await
         }
         (Err(code), _) | (_, Err(code)) => {
             // Permission comes before the file's problems.
-            state.db.get_event(auth.ctx(), id).await.and_then(|d| {
-                if d.can_manage {
-                    Ok(())
-                } else {
-                    Err(benteng_db::Error::Forbidden)
-                }
-            })?;
+            events::show(&state.db, auth.ctx(), id)
+                .await
+                .and_then(|d| {
+                    if d.can_manage {
+                        Ok(())
+                    } else {
+                        Err(benteng_app::Error::Forbidden)
+                    }
+                })?;
             let mut e = FieldErrors::new();
             e.add("file", code);
-            Err(benteng_db::Error::Invalid(e))
+            Err(benteng_app::Error::Invalid(e))
         }
     };
     match result {
@@ -155,10 +153,7 @@ pub(super) async fn download(
     Path((id, f)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let (id, f) = (parse_id(&id)?, parse_id(&f)?);
-    let (name, ct, bytes) = state
-        .db
-        .event_file(auth.ctx(), id, f, &*state.store)
-        .await?;
+    let (name, ct, bytes) = events::download(&state.db, auth.ctx(), id, f, &*state.store).await?;
     Ok(file_response(&name, ct, bytes))
 }
 
@@ -179,7 +174,7 @@ impl BankPage {
 }
 
 pub(super) async fn bank(State(state): State<AppState>, auth: Auth) -> Result<Response, WebError> {
-    let rows = state.db.quiz_bank(auth.ctx()).await?;
+    let rows = events::bank(&state.db, auth.ctx()).await?;
     html(&BankPage {
         l: Layout::new(&auth.0, "quiz-bank-title").await?,
         can_edit: auth.ctx().allows(Action::QuizBankManage, None),
@@ -264,7 +259,7 @@ pub(super) async fn bank_create(
     auth: Auth,
     Form(i): Form<BankInput>,
 ) -> Result<Response, WebError> {
-    match state.db.save_quiz_question(auth.ctx(), None, &i).await {
+    match events::save_bank_question(&state.db, auth.ctx(), None, &i).await {
         Ok(_) => flash_redirect(&auth.0, "flash-saved", "/sosialisasi/kuis").await,
         Err(e) => {
             let (status, e) = crate::pages::form_errors(e)?;
@@ -279,7 +274,7 @@ pub(super) async fn bank_edit(
     Path(q): Path<String>,
 ) -> Result<Response, WebError> {
     let q = parse_id(&q)?;
-    let row = state.db.quiz_bank_question(auth.ctx(), q).await?;
+    let row = events::bank_question(&state.db, auth.ctx(), q).await?;
     let i = BankInput {
         topic: row.topic,
         question: row.question,
@@ -298,7 +293,7 @@ pub(super) async fn bank_update(
     Form(i): Form<BankInput>,
 ) -> Result<Response, WebError> {
     let q = parse_id(&q)?;
-    match state.db.save_quiz_question(auth.ctx(), Some(q), &i).await {
+    match events::save_bank_question(&state.db, auth.ctx(), Some(q), &i).await {
         Ok(_) => flash_redirect(&auth.0, "flash-saved", "/sosialisasi/kuis").await,
         Err(e) => {
             let (status, e) = crate::pages::form_errors(e)?;

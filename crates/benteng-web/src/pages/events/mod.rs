@@ -14,8 +14,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use benteng_db::events::{
-    CheckinInput, EventDetail, EventInput, EventRow, QuestionInput, QuizResults,
+use benteng_app::events::{
+    self, CheckinInput, EventDetail, EventInput, EventRow, QuestionInput, QuizResults,
 };
 use benteng_domain::event::{AttendeeRole, Zone};
 use benteng_domain::{Action, FieldErrors};
@@ -125,7 +125,7 @@ async fn list(
     auth: Auth,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    let page = state.db.list_events(auth.ctx(), q.hal).await?;
+    let page = events::list(&state.db, auth.ctx(), q.hal).await?;
     let pager = Pager::new(&page, "/sosialisasi", &[]);
     html(&ListPage {
         l: Layout::new(&auth.0, "events-title").await?,
@@ -220,7 +220,7 @@ async fn create(
     auth: Auth,
     Form(i): Form<EventInput>,
 ) -> Result<Response, WebError> {
-    match state.db.create_event(auth.ctx(), &i).await {
+    match events::plan(&state.db, auth.ctx(), &i).await {
         Ok(id) => flash_redirect(&auth.0, "flash-saved", &format!("/sosialisasi/{id}")).await,
         Err(e) => {
             let (status, e) = super::form_errors(e)?;
@@ -235,7 +235,7 @@ async fn edit(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let d = state.db.get_event(auth.ctx(), id).await?;
+    let d = events::show(&state.db, auth.ctx(), id).await?;
     if !d.can_manage {
         return Err(WebError::Forbidden);
     }
@@ -283,7 +283,7 @@ async fn update(
     Form(i): Form<EventInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.update_event(auth.ctx(), id, &i).await {
+    match events::update(&state.db, auth.ctx(), id, &i).await {
         Ok(()) => flash_redirect(&auth.0, "flash-saved", &format!("/sosialisasi/{id}")).await,
         Err(e) => {
             let (status, e) = super::form_errors(e)?;
@@ -358,8 +358,8 @@ pub(super) async fn show_page(
     e: &FieldErrors,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let d = state.db.get_event(auth.ctx(), id).await?;
-    let quiz = state.db.quiz_results(auth.ctx(), id).await?;
+    let d = events::show(&state.db, auth.ctx(), id).await?;
+    let quiz = events::quiz_results(&state.db, auth.ctx(), id).await?;
     let checkin_url = format!(
         "{}/hadir/{}",
         base_url(state, headers),
@@ -377,7 +377,7 @@ pub(super) async fn show_page(
                 .iter()
                 .map(|s| (s.as_str().to_string(), tr.t(&format!("quiz-stage-{s}"))))
                 .collect(),
-            today: benteng_domain::values::format_date(benteng_db::today()),
+            today: benteng_domain::values::format_date(benteng_app::today()),
             l,
             qr_svg: qr_svg(&checkin_url),
             checkin_url,
@@ -414,7 +414,7 @@ async fn tick_attendee(
     Form(i): Form<CheckinInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.add_attendee(auth.ctx(), id, &i).await {
+    match events::tick_attendee(&state.db, auth.ctx(), id, &i).await {
         Ok(new) => {
             let key = if new {
                 "flash-attendee-added"
@@ -439,7 +439,7 @@ async fn add_question(
     Form(i): Form<QuestionInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.add_question(auth.ctx(), id, &i).await {
+    match events::add_question(&state.db, auth.ctx(), id, &i).await {
         Ok(_) => flash_redirect(&auth.0, "flash-saved", &format!("/sosialisasi/{id}#tanya")).await,
         Err(e) => {
             let (status, e) = super::form_errors(e)?;
@@ -463,11 +463,7 @@ async fn publish_question(
     Form(f): Form<PublishForm>,
 ) -> Result<Response, WebError> {
     let (id, q) = (parse_id(&id)?, parse_id(&q)?);
-    match state
-        .db
-        .publish_question(auth.ctx(), id, q, f.publish == "1")
-        .await
-    {
+    match events::publish_question(&state.db, auth.ctx(), id, q, f.publish == "1").await {
         Ok(()) => flash_redirect(&auth.0, "flash-saved", &format!("/sosialisasi/{id}#tanya")).await,
         Err(e) => {
             let (status, e) = super::form_errors(e)?;

@@ -14,7 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use benteng_db::events::{CheckinInput, EventFile, ParticipantQuiz, PublicEvent, Submitted};
+use benteng_app::events::{self, CheckinInput, EventFile, ParticipantQuiz, PublicEvent, Submitted};
 use benteng_domain::FieldErrors;
 use serde::Deserialize;
 
@@ -119,7 +119,7 @@ async fn lookup(
     ip: Option<&str>,
     code: &str,
 ) -> Result<Result<PublicEvent, (StatusCode, FieldErrors)>, WebError> {
-    match state.db.event_by_code(code).await {
+    match events::by_code(&state.db, code).await {
         Ok((_, event)) => Ok(Ok(event)),
         Err(err) => {
             let (status, e) = crate::pages::form_errors(err)?;
@@ -188,9 +188,9 @@ pub(super) async fn checkin(
         e.add("name", "err-rate-limited");
         return checkin_render(&v, Some(event), i, &e, None, StatusCode::TOO_MANY_REQUESTS).await;
     }
-    match state.db.check_in(&code, &i).await {
+    match events::check_in(&state.db, &code, &i).await {
         Ok(done) => {
-            let materials = state.db.materials_by_code(&code).await?;
+            let materials = events::materials(&state.db, &code).await?;
             checkin_page(
                 &v,
                 Some(event),
@@ -254,8 +254,8 @@ async fn quiz_render(
     submitted: Option<Submitted>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let q = state.db.participant_quiz(&code, &token).await?;
-    let materials = state.db.materials_by_code(&code).await?;
+    let q = events::participant_quiz(&state.db, &code, &token).await?;
+    let materials = events::materials(&state.db, &code).await?;
     let mut l = Layout::new(v, "quiz-title").await?;
     l.title = q.event.title.clone();
     html_status(
@@ -328,16 +328,16 @@ pub(super) async fn quiz_submit(
             (1..=64).contains(&pos).then_some((pos, opt))
         })
         .collect();
-    let questions = chosen
-        .iter()
-        .map(|(p, _)| *p)
-        .max()
-        .unwrap_or(0)
-        .max(state.db.participant_quiz(&code, &token).await?.items.len() as i64);
+    let questions = chosen.iter().map(|(p, _)| *p).max().unwrap_or(0).max(
+        events::participant_quiz(&state.db, &code, &token)
+            .await?
+            .items
+            .len() as i64,
+    );
     let choices: Vec<Option<usize>> = (1..=questions)
         .map(|p| chosen.iter().find(|(q, _)| *q == p).map(|(_, o)| *o))
         .collect();
-    match state.db.submit_quiz(&code, &token, &kind, &choices).await {
+    match events::submit_quiz(&state.db, &code, &token, &kind, &choices).await {
         Ok(s) => {
             quiz_render(
                 &state,
@@ -365,6 +365,6 @@ pub(super) async fn material(
     Path((code, fid)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let fid = parse_id(&fid)?;
-    let (name, ct, bytes) = state.db.material_by_code(&code, fid, &*state.store).await?;
+    let (name, ct, bytes) = events::download_material(&state.db, &code, fid, &*state.store).await?;
     Ok(crate::pages::file_response(&name, ct, bytes))
 }

@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
-use benteng_db::events::{CheckinInput, FaqEntry, UpcomingEvent};
+use benteng_app::events::{self, CheckinInput, FaqEntry, UpcomingEvent};
 use benteng_domain::{FieldErrors, RegionCode};
 use serde::Deserialize;
 
@@ -39,7 +39,7 @@ pub(super) async fn faq(
     v: Viewer,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    let page = state.db.faq(q.hal).await?;
+    let page = events::faq(&state.db, q.hal).await?;
     let pager = Pager::new(&page, "/faq", &[]);
     html(&FaqPage {
         l: Layout::new(&v, "faq-title").await?,
@@ -83,7 +83,7 @@ pub(super) async fn upcoming(
     } else {
         Vec::new()
     };
-    let page = state.db.upcoming_events(code.as_ref(), q.hal).await?;
+    let page = events::upcoming(&state.db, code.as_ref(), q.hal).await?;
     let pager = Pager::new(
         &page,
         "/kegiatan",
@@ -129,7 +129,7 @@ async fn event_page(
     done: Option<bool>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let ev = state.db.public_event(id).await?;
+    let ev = events::public_event(&state.db, id).await?;
     let mut l = Layout::new(v, "upcoming-title").await?;
     l.title = ev.title.clone();
     html_status(
@@ -181,7 +181,7 @@ pub(super) async fn register(
         e.add("name", "err-rate-limited");
         return event_page(&state, &v, id, i, &e, None, StatusCode::TOO_MANY_REQUESTS).await;
     }
-    match state.db.register_for_event(id, &i).await {
+    match events::register(&state.db, id, &i).await {
         Ok(new) => {
             event_page(
                 &state,

@@ -11,7 +11,7 @@ use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use benteng_db::events::{EventDetail, GainRow, QuizResults};
+use benteng_app::events::{self, EventDetail, GainRow, QuizResults};
 use benteng_domain::event::Zone;
 use benteng_domain::values::optional_text;
 use benteng_pdf::{
@@ -195,7 +195,7 @@ fn build(
                 .to_string(),
             })
             .collect(),
-        place_date: format!("{kota}, {}", tanggal(benteng_db::today())),
+        place_date: format!("{kota}, {}", tanggal(benteng_app::today())),
         signer_title: match clip(&signer.jabatan) {
             t if t.is_empty() => format!("Kepala {office}"),
             t => t,
@@ -219,10 +219,9 @@ pub(super) async fn pdf(
     let id = parse_id(&id)?;
     // Officers and the Kanwil only (the photos and the names of those who asked are in it).
     let (office, photos) =
-        benteng_app::events::report_extras(&state.db, auth.ctx(), id, MAX_PHOTOS, &*state.store)
-            .await?;
-    let d = state.db.get_event(auth.ctx(), id).await?;
-    let q = state.db.quiz_results(auth.ctx(), id).await?;
+        events::report_extras(&state.db, auth.ctx(), id, MAX_PHOTOS, &*state.store).await?;
+    let d = events::show(&state.db, auth.ctx(), id).await?;
+    let q = events::quiz_results(&state.db, auth.ctx(), id).await?;
     let chart = super::gain_chart(&Tr::new("id"), &q);
     let (captions, bytes): (Vec<String>, Vec<Vec<u8>>) = photos.into_iter().unzip();
     let report = build(&state, &d, &q, office, captions, &signer);

@@ -9,7 +9,7 @@ pub(super) const IMPORT_BYTES: usize = 2 * 1024 * 1024;
 #[template(path = "checklist.html")]
 struct StepsPage {
     l: Layout,
-    steps: Vec<benteng_domain::migrant::Step>,
+    steps: Vec<migrants::Step>,
     can_edit: bool,
     /// The form that failed ("new" or a step code), its values and errors.
     failed: String,
@@ -41,7 +41,7 @@ async fn steps_render(
         status,
         &StepsPage {
             l: Layout::new(&auth.0, "checklist-title").await?,
-            steps: state.db.checklist().await?,
+            steps: migrants::checklist(&state.db).await?,
             can_edit: ctx.allows(Action::GuideManage, None),
             failed,
             input,
@@ -75,11 +75,7 @@ async fn step_save(
     code: Option<String>,
     i: StepDefInput,
 ) -> Result<Response, WebError> {
-    match state
-        .db
-        .save_checklist_step(auth.ctx(), code.as_deref(), &i)
-        .await
-    {
+    match migrants::save_checklist_step(&state.db, auth.ctx(), code.as_deref(), &i).await {
         Ok(code) => flash_redirect(&auth.0, "flash-saved", &format!("/langkah-resmi#{code}")).await,
         Err(e) => {
             let (status, e) = crate::pages::form_errors(e)?;
@@ -125,7 +121,7 @@ pub(super) async fn figures(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Response, WebError> {
-    let f = state.db.migrant_figures(auth.ctx()).await?;
+    let f = migrants::figures(&state.db, auth.ctx()).await?;
     html(&FiguresPage {
         l: Layout::new(&auth.0, "migrant-figures-title").await?,
         statuses: status_options(&auth.0.tr),
@@ -145,7 +141,7 @@ pub(super) async fn export(
     auth: Auth,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, WebError> {
-    let items = state.db.export_migrants(auth.ctx(), &q.filter).await?;
+    let items = migrants::export(&state.db, auth.ctx(), &q.filter).await?;
     match q.format.as_deref().unwrap_or("csv") {
         "csv" => Ok((
             [
@@ -156,7 +152,7 @@ pub(super) async fn export(
                 ),
                 (header::CACHE_CONTROL, "private, no-store".to_string()),
             ],
-            benteng_db::migrants::migrants_csv(&items)?,
+            migrants::migrants_csv(&items)?,
         )
             .into_response()),
         "xlsx" => Ok((
@@ -224,14 +220,10 @@ async fn import_rows(
 ) -> Result<Imported, WebError> {
     let tr = &auth.0.tr;
     Ok(
-        match state
-            .db
-            .import_migrants_csv(auth.ctx(), data, all_or_nothing)
-            .await
-        {
+        match migrants::import(&state.db, auth.ctx(), data, all_or_nothing).await {
             Ok(o) if o.errors.is_empty() => (Some(o), None, StatusCode::OK),
             Ok(o) => (Some(o), None, StatusCode::UNPROCESSABLE_ENTITY),
-            Err(benteng_db::Error::Invalid(e)) => (
+            Err(benteng_app::Error::Invalid(e)) => (
                 None,
                 Some(e.0.first().map(|x| tr.t(x.code)).unwrap_or_default()),
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -92,7 +92,7 @@ async fn show_page(
     letter_input: LetterInput,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let d = state.db.get_migrant(auth.ctx(), id, reveal).await?;
+    let d = migrants::show(&state.db, auth.ctx(), id, reveal).await?;
     let tr = &auth.0.tr;
     let mut l = Layout::new(&auth.0, "migrants-title").await?;
     l.title = d.migrant.name.clone();
@@ -154,7 +154,7 @@ async fn form_failed(
     id: i64,
     form: String,
     letter_input: LetterInput,
-    e: benteng_db::Error,
+    e: benteng_app::Error,
 ) -> Result<Response, WebError> {
     let (status, e) = crate::pages::form_errors(e)?;
     show_page(
@@ -199,15 +199,14 @@ pub(super) async fn step(
         )
         .await;
     }
-    match state
-        .db
-        .set_migrant_step(
-            auth.ctx(),
-            id,
-            &i,
-            form.files.first().map(|f| (f, &*state.store)),
-        )
-        .await
+    match migrants::record_step(
+        &state.db,
+        auth.ctx(),
+        id,
+        &i,
+        form.files.first().map(|f| (f, &*state.store)),
+    )
+    .await
     {
         Ok(()) => {
             flash_redirect(
@@ -227,7 +226,7 @@ pub(super) async fn verify(
     Path((id, step)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.verify_migrant_step(auth.ctx(), id, &step).await {
+    match migrants::verify_step(&state.db, auth.ctx(), id, &step).await {
         Ok(()) => {
             flash_redirect(
                 &auth.0,
@@ -256,10 +255,8 @@ pub(super) async fn step_file(
     Path((id, step)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let (ct, name, bytes) = state
-        .db
-        .migrant_step_file(auth.ctx(), id, &step, &*state.store)
-        .await?;
+    let (ct, name, bytes) =
+        migrants::step_file(&state.db, auth.ctx(), id, &step, &*state.store).await?;
     Ok(crate::pages::file_response(&name, ct, bytes))
 }
 
@@ -270,7 +267,7 @@ pub(super) async fn status(
     Form(i): Form<StatusInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.set_migrant_status(auth.ctx(), id, &i).await {
+    match migrants::change_status(&state.db, auth.ctx(), id, &i).await {
         Ok(flagged) => {
             let key = if flagged {
                 "flash-migrant-nonprocedural"
@@ -300,7 +297,7 @@ pub(super) async fn letter(
     Form(i): Form<LetterInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.issue_letter(auth.ctx(), id, &i).await {
+    match migrants::issue_letter(&state.db, auth.ctx(), id, &i).await {
         Ok(_) => {
             flash_redirect(
                 &auth.0,
@@ -321,7 +318,7 @@ pub(super) async fn letter_pdf(
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     let letter_id = parse_id(letter.trim_end_matches(".pdf"))?;
-    let d = state.db.letter_data(auth.ctx(), id, letter_id).await?;
+    let d = migrants::letter(&state.db, auth.ctx(), id, letter_id).await?;
     let tr = auth.0.tr.clone();
     let file = format!("{}.pdf", d.number.replace('/', "-"));
     let pdf = tokio::task::spawn_blocking(move || {

@@ -15,11 +15,10 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use benteng_db::migrants::{
-    LetterInput, Migrant, MigrantDetail, MigrantFigures, MigrantFilter, MigrantInput, StatusInput,
-    StepDefInput, StepInput,
+use benteng_app::migrants::{
+    self, ImportOutcome, LetterInput, Migrant, MigrantDetail, MigrantFigures, MigrantFilter,
+    MigrantInput, StatusInput, StepDefInput, StepInput,
 };
-use benteng_db::screening::ImportOutcome;
 use benteng_domain::migrant::{LetterKind, MigrantStatus, Scheme, StepStatus};
 use benteng_domain::report::COUNTRIES;
 use benteng_domain::{Action, FieldErrors, Role};
@@ -46,7 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/calon-pmi/{id}/langkah",
             post(step).layer(DefaultBodyLimit::max(
-                benteng_db::storage::MAX_FILE_BYTES + 64 * 1024,
+                benteng_app::uploads::MAX_FILE_BYTES + 64 * 1024,
             )),
         )
         .route("/calon-pmi/{id}/langkah/{step}/verifikasi", post(verify))
@@ -143,10 +142,10 @@ async fn list_page(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let ctx = auth.ctx();
-    let (page, error) = match state.db.list_migrants(ctx, &q).await {
+    let (page, error) = match migrants::list(&state.db, ctx, &q).await {
         Ok(p) => (p, None),
-        Err(benteng_db::Error::Invalid(e)) => (
-            benteng_db::Page {
+        Err(benteng_app::Error::Invalid(e)) => (
+            benteng_app::Page {
                 items: Vec::new(),
                 total: 0,
                 page: 1,
@@ -278,9 +277,7 @@ async fn form_page(
                 .collect(),
         ),
     );
-    let mut p3mi_options: Vec<(String, String)> = state
-        .db
-        .p3mi_choices()
+    let mut p3mi_options: Vec<(String, String)> = benteng_app::p3mi::choices(&state.db)
         .await?
         .into_iter()
         .map(|(id, name, licence)| (id.to_string(), format!("{name} ({licence})")))
@@ -288,7 +285,7 @@ async fn form_page(
     // A company chosen earlier stays selectable after its licence ran out (it shows so).
     if let Ok(pid) = i.p3mi_id.parse::<i64>() {
         if !p3mi_options.iter().any(|(v, _)| *v == pid.to_string()) {
-            if let Ok(p) = state.db.get_p3mi(pid).await {
+            if let Ok(p) = benteng_app::p3mi::show(&state.db, pid).await {
                 let status = tr.t(&format!("licence-{}", p.status));
                 p3mi_options.push((
                     p.id.to_string(),
@@ -343,7 +340,7 @@ async fn create(
     auth: Auth,
     Form(i): Form<MigrantInput>,
 ) -> Result<Response, WebError> {
-    match state.db.create_migrant(auth.ctx(), &i).await {
+    match migrants::register(&state.db, auth.ctx(), &i).await {
         Ok((id, _)) => flash_redirect(&auth.0, "flash-saved", &format!("/calon-pmi/{id}")).await,
         Err(e) => {
             let (status, e) = super::form_errors(e)?;
@@ -358,7 +355,7 @@ async fn edit(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let d = state.db.get_migrant(auth.ctx(), id, true).await?;
+    let d = migrants::show(&state.db, auth.ctx(), id, true).await?;
     if !d.can_manage {
         return Err(WebError::Forbidden);
     }
@@ -396,7 +393,7 @@ async fn update(
     Form(i): Form<MigrantInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.update_migrant(auth.ctx(), id, &i).await {
+    match migrants::update(&state.db, auth.ctx(), id, &i).await {
         Ok(_) => flash_redirect(&auth.0, "flash-saved", &format!("/calon-pmi/{id}")).await,
         Err(e) => {
             let (status, e) = super::form_errors(e)?;
