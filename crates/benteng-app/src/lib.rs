@@ -13,6 +13,7 @@
 pub mod account;
 pub mod agencies;
 pub mod audit;
+pub mod csv_rows;
 pub mod desa_binaan;
 pub mod events;
 pub mod guide;
@@ -31,3 +32,10 @@ pub mod users;
 pub mod visits;
 
 pub use benteng_db::{de, paging, today, Ctx, Db, Error, Page, Result};
+
+/// One field's error, as the storage's `Invalid` error carries it.
+pub(crate) fn invalid(field: &'static str, code: &'static str) -> Error {
+    Error::Invalid(benteng_domain::FieldErrors(vec![
+        benteng_domain::FieldError { field, code },
+    ]))
+}

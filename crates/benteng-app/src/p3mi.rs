@@ -2,7 +2,7 @@
 //! company anything; admins keep it by hand or by CSV import. The entries are read here into
 //! [`P3miEntry`]; the storage keeps them, matches an import's licence numbers and audits.
 
-use benteng_db::p3mi::{read_p3mi_csv, P3miEntry};
+use benteng_db::p3mi::{P3miEntry, IMPORT_COLUMNS};
 use benteng_db::screening::RowError;
 use benteng_db::users::ticked;
 use benteng_db::{Ctx, Db, Error, Page, Result};
@@ -80,7 +80,9 @@ pub async fn import(
     all_or_nothing: bool,
 ) -> Result<ImportOutcome> {
     ctx.require(Action::P3miManage, None)?;
-    let (rows, mut errors) = read_p3mi_csv(data)?;
+    let (rows, mut errors) =
+        crate::csv_rows::read(data, &IMPORT_COLUMNS, &["name", "licence_no"], 20_000)
+            .map_err(|c| crate::invalid("file", c))?;
     let mut good: Vec<P3miEntry> = Vec::new();
     for row in &rows {
         let line = row.line;

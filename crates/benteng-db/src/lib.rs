@@ -12,7 +12,6 @@ pub mod agencies;
 pub mod audit;
 pub mod cases;
 mod credentials;
-mod csv_rows;
 pub mod delivery;
 pub mod desa_binaan;
 pub mod events;

@@ -4,8 +4,6 @@
 //! read in `benteng_app::p3mi`.
 
 use crate::audit::{self, Event};
-use crate::migrants::CsvLine;
-use crate::screening::RowError;
 use crate::sql::{like_pattern, Filter};
 use crate::{on_unique, Ctx, Db, Error, Page, Result};
 use benteng_domain::p3mi::LicenceStatus;
@@ -61,17 +59,6 @@ pub const IMPORT_COLUMNS: [&str; 9] = [
     "phone",
     "note",
 ];
-
-/// Read the [`IMPORT_COLUMNS`] of an import (at most 20,000 rows), with the lines that could
-/// not be read.
-pub fn read_p3mi_csv(data: &[u8]) -> Result<(Vec<CsvLine>, Vec<RowError>)> {
-    crate::migrants::csv_lines(crate::csv_rows::read(
-        data,
-        &IMPORT_COLUMNS,
-        &["name", "licence_no"],
-        20_000,
-    ))
-}
 
 impl P3mi {
     /// The licence's state today (revoked, past its end date, or in force).

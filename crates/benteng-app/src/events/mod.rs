@@ -67,11 +67,7 @@ pub struct EventInput {
     pub villages: String,
 }
 
-fn invalid(field: &'static str, code: &'static str) -> Error {
-    let mut e = FieldErrors::new();
-    e.add(field, code);
-    Error::Invalid(e)
-}
+use crate::invalid;
 
 /// Events of the actor's area, the next ones first, then the past ones (newest first).
 pub async fn list(db: &Db, ctx: &Ctx, page: Option<i64>) -> Result<Page<EventRow>> {

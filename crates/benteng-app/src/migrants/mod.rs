@@ -7,7 +7,7 @@
 //! Registering and editing, the list, one resident, figures, export and import are here;
 //! `progress` has the checklist, steps and status; `letters` the family permission letter.
 
-use benteng_db::migrants::{read_migrant_csv, MigrantQuery, NewMigrant, RegisterFlag};
+use benteng_db::migrants::{MigrantQuery, NewMigrant, RegisterFlag, IMPORT_COLUMNS};
 use benteng_db::screening::RowError;
 use benteng_db::{Ctx, Db, Error, Page, Result};
 use benteng_domain::migrant::{MigrantStatus, Scheme};
@@ -86,11 +86,7 @@ pub struct MigrantFilter {
     pub page: Option<i64>,
 }
 
-fn invalid(field: &'static str, code: &'static str) -> Error {
-    let mut e = FieldErrors::new();
-    e.add(field, code);
-    Error::Invalid(e)
-}
+use crate::invalid;
 
 /// The register of the actor's area, newest change first (NIKs and phones masked).
 pub async fn list(db: &Db, ctx: &Ctx, f: &MigrantFilter) -> Result<Page<Migrant>> {
@@ -148,7 +144,8 @@ pub async fn import(
     all_or_nothing: bool,
 ) -> Result<ImportOutcome> {
     ctx.require(Action::MigrantManage, None)?;
-    let (rows, mut errors) = read_migrant_csv(data)?;
+    let (rows, mut errors) = crate::csv_rows::read(data, &IMPORT_COLUMNS, &["name"], 5_000)
+        .map_err(|c| invalid("file", c))?;
     let mut good: Vec<NewMigrant> = Vec::new();
     for row in &rows {
         // Undo the apostrophe `safe_cell` puts before +62… when a file is re-imported.

@@ -11,7 +11,7 @@
 //!   phone that is not a phone) is reported with its line number and skipped.
 
 use super::{RowError, WatchCache};
-use benteng_db::screening::read_csv;
+use crate::csv_rows::read as read_csv;
 use benteng_db::{Ctx, Db, Error, Result};
 use benteng_domain::phone::PhoneNumber;
 use benteng_domain::screening::{Hit, Index, Query, WatchEntry};

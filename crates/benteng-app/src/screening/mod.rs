@@ -15,12 +15,4 @@ pub use interview::{
     decide, list, screen_applicant, show, stats, DecisionInput, ScreeningInput, ScreeningQuery,
 };
 
-use benteng_db::Error;
-use benteng_domain::FieldErrors;
-
-/// A request that is wrong as a whole (a filter, a file): one field, one message id.
-fn invalid(field: &'static str, code: &'static str) -> Error {
-    let mut e = FieldErrors::new();
-    e.add(field, code);
-    Error::Invalid(e)
-}
+use crate::invalid;

@@ -5,7 +5,8 @@
 //! their reports.
 
 use super::invalid;
-use benteng_db::screening::{read_csv, split_list, NewWatch, WatchFilter};
+use crate::csv_rows::read as read_csv;
+use benteng_db::screening::{split_list, NewWatch, WatchFilter};
 use benteng_db::{Ctx, Db, Error, Page, Result};
 use benteng_domain::nik::Nik;
 use benteng_domain::phone::PhoneNumber;

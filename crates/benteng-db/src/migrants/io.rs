@@ -209,43 +209,6 @@ pub const IMPORT_COLUMNS: [&str; 12] = [
     "note",
 ];
 
-/// One data row of an uploaded CSV: its line in the file and the values of the asked
-/// columns, in the order asked.
-#[derive(Debug, Clone)]
-pub struct CsvLine {
-    pub line: u64,
-    pub values: Vec<String>,
-}
-
-impl CsvLine {
-    /// The value of the `i`-th asked column (empty when the file does not have it).
-    pub fn get(&self, i: usize) -> &str {
-        self.values.get(i).map(String::as_str).unwrap_or("")
-    }
-}
-
-/// Read the [`IMPORT_COLUMNS`] of an import (at most 5,000 rows; `name` required), with the
-/// lines that could not be read.
-pub fn read_migrant_csv(data: &[u8]) -> Result<(Vec<CsvLine>, Vec<RowError>)> {
-    lines(csv_rows::read(data, &IMPORT_COLUMNS, &["name"], 5_000))
-}
-
-/// The shared CSV reader's rows as [`CsvLine`]s; a file it cannot read is an error on `file`.
-pub(crate) fn lines(
-    r: std::result::Result<(Vec<csv_rows::CsvRow>, Vec<RowError>), &'static str>,
-) -> Result<(Vec<CsvLine>, Vec<RowError>)> {
-    let (rows, errors) = r.map_err(|c| invalid("file", c))?;
-    Ok((
-        rows.into_iter()
-            .map(|r| CsvLine {
-                line: r.line,
-                values: r.values,
-            })
-            .collect(),
-        errors,
-    ))
-}
-
 /// Columns of the export (the import reads the ones it knows by name, so an exported file
 /// can be edited and imported into another village's register).
 pub const EXPORT_COLUMNS: [&str; 20] = [

@@ -21,8 +21,6 @@
 //! export and import); `procedure` keeps the "left without the procedure" flag up to date.
 
 use crate::audit::{self, Event};
-use crate::csv_rows;
-use crate::screening::RowError;
 use crate::sql::{kab_and_prov, like_pattern, Filter};
 use crate::storage::{new_key, BlobStore, CleanFile};
 use crate::{Ctx, Db, Error, Page, Result};
@@ -42,11 +40,7 @@ mod procedure;
 mod progress;
 mod register;
 
-pub(crate) use io::lines as csv_lines;
-pub use io::{
-    export_rows, migrants_csv, read_migrant_csv, safe_cell, CsvLine, FiguresCache, EXPORT_COLUMNS,
-    IMPORT_COLUMNS,
-};
+pub use io::{export_rows, migrants_csv, safe_cell, FiguresCache, EXPORT_COLUMNS, IMPORT_COLUMNS};
 pub use letters::NewLetter;
 pub use list::{MigrantQuery, RegisterFlag};
 use procedure::{recompute, recompute_all};

@@ -493,40 +493,6 @@ impl Db {
     }
 }
 
-/// One data row of an uploaded CSV file: its line and the values of the asked columns.
-#[derive(Debug, Clone)]
-pub struct CsvRecord {
-    pub line: u64,
-    pub values: Vec<String>,
-}
-
-impl CsvRecord {
-    /// The value of the `i`-th asked column (empty when the file does not have it).
-    pub fn get(&self, i: usize) -> &str {
-        self.values.get(i).map(String::as_str).unwrap_or("")
-    }
-}
-
-/// Read `columns` of every row of an uploaded CSV file, by the rules every import shares
-/// (`csv_rows`: columns found by name, true line numbers, at most `max_rows` rows), for the
-/// readers of the input in `benteng_app`.
-pub fn read_csv(
-    data: &[u8],
-    columns: &[&str],
-    required: &[&str],
-    max_rows: usize,
-) -> std::result::Result<(Vec<CsvRecord>, Vec<RowError>), &'static str> {
-    let (rows, errors) = crate::csv_rows::read(data, columns, required, max_rows)?;
-    let rows = rows
-        .into_iter()
-        .map(|r| CsvRecord {
-            line: r.line,
-            values: r.values,
-        })
-        .collect();
-    Ok((rows, errors))
-}
-
 /// One bad import row.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RowError {

@@ -1,13 +1,13 @@
-//! Uploaded CSV files (watchlist and P3MI imports, batch screening): one reader for the rules
+//! Reading uploaded CSV files (watchlist and P3MI imports, batch screening): one reader for the rules
 //! they share — columns found by name (in any order, extra ones ignored, Excel's byte-order
 //! mark tolerated), true line numbers (quoted fields may span lines), an unreadable line
 //! reported and skipped, and a limit on the number of rows.
 
-use crate::screening::RowError;
+use benteng_db::screening::RowError;
 
 /// One data row: its line in the file and the values of the asked columns, in the order asked
 /// (empty for a column the file does not have).
-pub(crate) struct CsvRow {
+pub struct CsvRow {
     pub line: u64,
     pub values: Vec<String>,
 }
@@ -18,7 +18,7 @@ impl CsvRow {
     }
 }
 
-pub(crate) fn row_error(line: u64, field: &str, code: &str) -> RowError {
+pub fn row_error(line: u64, field: &str, code: &str) -> RowError {
     RowError {
         line,
         field: field.into(),
@@ -28,7 +28,7 @@ pub(crate) fn row_error(line: u64, field: &str, code: &str) -> RowError {
 
 /// Read `columns` of every row. The header must name each of `required` (else
 /// `err-csv-header`); at most `max_rows` rows are read, the rest is reported once.
-pub(crate) fn read(
+pub fn read(
     data: &[u8],
     columns: &[&str],
     required: &[&str],
