@@ -11,9 +11,12 @@
 //! `ARCHITECTURE.md` at the repository root says where each piece of a feature goes.
 
 pub mod account;
+pub mod cases;
 pub mod events;
 pub mod jobs;
+pub mod notifications;
 pub mod offer;
+pub mod referrals;
 pub mod reports;
 pub mod screening;
 pub mod system;

@@ -15,6 +15,7 @@ mod notifications;
 mod offer;
 mod offices;
 mod p3mi;
+mod record;
 mod referrals;
 mod regions;
 mod reports;
