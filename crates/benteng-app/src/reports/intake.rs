@@ -13,7 +13,7 @@ use benteng_domain::{Action, FieldErrors, PhoneNumber, RegionCode, Role, Scope};
 use serde::Deserialize;
 
 /// At most this many people per report.
-pub const MAX_PEOPLE: usize = 10;
+const MAX_PEOPLE: usize = 10;
 
 /// A 16-digit NIK (the full NIK check belongs to the safe-migration module; here only shape).
 pub fn parse_nik(s: &str) -> Result<Option<String>, &'static str> {

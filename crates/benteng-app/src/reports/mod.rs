@@ -7,10 +7,8 @@ mod intake;
 mod list;
 mod triage;
 
-pub use intake::{
-    file, file_public, from_room_message, from_whatsapp, parse_nik, PersonInput, ReportInput,
-    MAX_PEOPLE,
-};
+pub(crate) use intake::parse_nik;
+pub use intake::{file, file_public, from_room_message, from_whatsapp, PersonInput, ReportInput};
 pub use list::{list, ReportQuery};
 pub use triage::{add_info, assign, change_status, merge, set_indicators, MergeInput, StatusInput};
 

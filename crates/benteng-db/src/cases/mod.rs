@@ -17,8 +17,6 @@ use crate::reports::{add_event, advance_report, mask_nik, SensitiveView};
 use crate::sql::Filter;
 use crate::{Ctx, Db, Error, Page, Result};
 use benteng_domain::phone::mask_phone;
-#[cfg(doc)]
-use benteng_domain::report::SERVICE_TYPES;
 use benteng_domain::report::{CaseStatus, LegalStage, ReportStatus, TraffickingStatus};
 use benteng_domain::values::format_date;
 use benteng_domain::{Action, RegionCode, RegionLevel};
@@ -147,7 +145,7 @@ pub struct NewCasePerson {
 pub struct NewService {
     /// Not in the future.
     pub date: time::Date,
-    /// One of [`SERVICE_TYPES`].
+    /// One of `benteng_domain::report::SERVICE_TYPES`.
     pub service_type: String,
     pub provider: String,
     pub note: Option<String>,

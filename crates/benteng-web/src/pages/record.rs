@@ -1,8 +1,7 @@
 //! What the pages of one record (a report, a referral, a case) share: showing it, with its
 //! people's personal data revealed on `?tampilkan=1`, and answering a form posted on it.
 
-use super::flash_redirect;
-use super::parse_id;
+use super::{flash_redirect, parse_id};
 use crate::ctx::Auth;
 use crate::error::WebError;
 use crate::AppState;

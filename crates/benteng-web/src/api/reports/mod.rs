@@ -211,7 +211,8 @@ pub(super) async fn report_create(
         .into_response())
 }
 
-/// A text from the caller: information added to a report, an agency's action on a referral.
+// A text from the caller: information added to a report, an agency's action on a referral.
+// (No doc comment: it would become the schema's description in the OpenAPI document.)
 #[derive(Deserialize, ToSchema)]
 pub(super) struct TextBody {
     #[serde(default, deserialize_with = "benteng_app::de::loose")]

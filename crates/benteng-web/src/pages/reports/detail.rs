@@ -4,9 +4,8 @@
 use super::translate_errors;
 use crate::ctx::Auth;
 use crate::error::WebError;
-use crate::pages::html_status;
 use crate::pages::record::RecordPage;
-use crate::pages::{parse_id, Layout};
+use crate::pages::{html_status, parse_id, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -70,6 +69,8 @@ impl ShowPage {
     }
 }
 
+/// The report's page, with the errors of a form posted on it (`e`) and `status`; the triage
+/// forms also answer a rejected upload with it.
 pub(super) async fn show_page(
     state: &AppState,
     auth: &Auth,
