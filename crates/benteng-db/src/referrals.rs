@@ -3,48 +3,104 @@
 //!
 //! A partner-agency user sees the referrals addressed to their own agency, whatever the
 //! region, and through them the report's summary; nothing else of the reports module.
+//! The input is read by `benteng_app::referrals`; each write here checks the actor's side
+//! again.
 
 use crate::audit::{self, Event};
 use crate::outbox::{self, Notice};
-use crate::reports::{add_event, advance_report, invalid, mask_people, Person};
+use crate::reports::{add_event, advance_report, mask_people, Person, SensitiveView};
 use crate::sql::Filter;
-use crate::users::ticked;
 use crate::{Ctx, Db, Error, Page, Result};
 use benteng_domain::report::{ReferralPurpose, ReferralSide, ReferralStatus, ReportStatus};
-use benteng_domain::values::{date, format_date, optional_text, required_text};
-use benteng_domain::{Action, FieldErrors, RegionCode, Role};
-use serde::{Deserialize, Serialize};
+use benteng_domain::values::format_date;
+use benteng_domain::{Action, RegionCode, Role};
+use serde::Serialize;
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct ReferralInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub agency_id: String,
-    /// penyidikan, perlindungan, penempatan, dokumen or layanan.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub purpose: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub due_date: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub message: String,
-    /// Ticked when the victim (or guardian) agreed to the referral.
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub consent: Option<String>,
-    /// Who gave consent (the victim, a parent, …).
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub consent_by: String,
-    /// Without consent: why the referral must go anyway (recorded with the officer's name).
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub override_reason: String,
+/// The victim's consent to a referral, or why it goes without.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Consent {
+    /// Who agreed (the victim, a parent, …).
+    Given { by: String },
+    /// The reason, recorded with the officer's name.
+    Overridden { reason: String },
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct ReferralAnswer {
-    /// diterima, ditolak, selesai (agency) or dibatalkan (sender).
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub status: String,
-    /// Required when declining or cancelling.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub note: String,
+/// A referral, read and checked (`benteng_app::referrals::refer`): the agency covers the
+/// report's place, the due date is not past.
+#[derive(Debug, Clone)]
+pub struct NewReferral {
+    pub agency_id: i64,
+    pub purpose: ReferralPurpose,
+    pub due_date: time::Date,
+    pub message: String,
+    pub consent: Consent,
+}
+
+/// Whether an agency may receive a referral of a report in a given place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgencyFit {
+    /// Active, its region covering the place.
+    Covers,
+    /// Active, elsewhere.
+    OutsideArea,
+    /// Unknown or no longer active.
+    Unknown,
+}
+
+/// The referral list's filters, read by `benteng_app::referrals::list`.
+#[derive(Debug, Clone, Default)]
+pub struct ReferralFilter {
+    pub status: Option<ReferralStatus>,
+    /// Only pending referrals past their due date.
+    pub overdue: bool,
+    pub report_id: Option<i64>,
+    pub page: Option<i64>,
+}
+
+/// A referral's new status, checked against the state machine on the status read before it
+/// (`from`), with the note (required to decline or cancel).
+#[derive(Debug, Clone)]
+pub struct ReferralMove {
+    pub from: ReferralStatus,
+    pub to: ReferralStatus,
+    pub note: Option<String>,
+}
+
+/// Who the actor is to a referral ([`Db::referral_access`]).
+#[derive(Debug, Clone)]
+pub struct ReferralAccess {
+    pub report_id: i64,
+    pub place: RegionCode,
+    pub agency_id: i64,
+    pub status: ReferralStatus,
+    /// The receiving agency (or an admin): may accept, decline, act, finish.
+    pub receiver: bool,
+    /// The sending side: may cancel.
+    pub sender: bool,
+}
+
+impl ReferralAccess {
+    /// May the actor move the referral to `to` (the agency's answers, or the sender's cancel)?
+    pub fn may_answer(&self, ctx: &Ctx, to: ReferralStatus) -> bool {
+        match answer_side(to) {
+            ReferralSide::Sender => self.sender,
+            ReferralSide::Receiver => self.may_act(ctx),
+        }
+    }
+
+    /// May the actor answer or record actions as the receiving agency?
+    pub fn may_act(&self, ctx: &Ctx) -> bool {
+        self.receiver && ctx.allows(Action::ReferralRespond, None)
+    }
+}
+
+/// Cancelling is the sender's; every other answer the agency's.
+pub fn answer_side(to: ReferralStatus) -> ReferralSide {
+    if to == ReferralStatus::Dibatalkan {
+        ReferralSide::Sender
+    } else {
+        ReferralSide::Receiver
+    }
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -122,19 +178,6 @@ pub struct ReferralDetail {
     pub sender: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct ReferralQuery {
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub status: Option<String>,
-    /// Ticked: only pending referrals past their due date.
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub overdue: Option<String>,
-    #[serde(default)]
-    pub report_id: Option<i64>,
-    #[serde(default)]
-    pub page: Option<i64>,
-}
-
 const REFERRAL_SELECT: &str = "SELECT f.id, f.report_id, f.case_id, r.tracking_code, r.category, r.description AS report_description, \
     COALESCE(v.name, '') AS village_name, f.region_code, f.agency_id, g.name AS agency_name, f.purpose, f.status, f.due_date, f.message, \
     f.consent, f.consent_by, f.override_reason, ou.full_name AS override_user_name, f.decline_reason, cu.full_name AS created_by_name, \
@@ -143,72 +186,17 @@ const REFERRAL_SELECT: &str = "SELECT f.id, f.report_id, f.case_id, r.tracking_c
     LEFT JOIN regions v ON v.code = f.region_code LEFT JOIN users ou ON ou.id = f.override_user_id JOIN users cu ON cu.id = f.created_by";
 
 impl Db {
-    /// Refer a report to an agency whose region covers it.
-    pub async fn create_referral(
-        &self,
-        ctx: &Ctx,
-        report_id: i64,
-        i: &ReferralInput,
-    ) -> Result<i64> {
-        let (place, status) = self
+    /// Refer a report to an agency. The agency's area and the report's state are checked by
+    /// the caller on [`Db::referral_agency_fit`] and [`Db::report_access`]; the actor's right
+    /// to refer is checked again here.
+    pub async fn create_referral(&self, ctx: &Ctx, report_id: i64, r: &NewReferral) -> Result<i64> {
+        let (place, _) = self
             .report_place(ctx, report_id, Action::ReferralCreate)
             .await?;
-        if status == ReportStatus::Digabung {
-            return Err(invalid("agency_id", "err-report-merged"));
-        }
-        let mut e = FieldErrors::new();
-        let agency = match i.agency_id.trim().parse::<i64>() {
-            Ok(id) => {
-                let row: Option<(String, i64)> =
-                    sqlx::query_as("SELECT region_code, active FROM agencies WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                match row {
-                    Some((region, 1))
-                        if RegionCode::parse(&region).is_ok_and(|r| place.is_within(&r)) =>
-                    {
-                        Some(id)
-                    }
-                    Some((_, 1)) => {
-                        e.add("agency_id", "err-agency-area");
-                        None
-                    }
-                    _ => {
-                        e.add("agency_id", "err-not-found");
-                        None
-                    }
-                }
-            }
-            Err(_) => {
-                e.add("agency_id", "err-required");
-                None
-            }
-        };
-        let purpose = e.check("purpose", ReferralPurpose::parse(&i.purpose));
-        let due = e.check("due_date", date(&i.due_date));
-        if due.is_some_and(|d| d < crate::today()) {
-            e.add("due_date", "err-date-past");
-        }
-        let message = e.check("message", required_text(&i.message, 2000));
-        let consent = ticked(&i.consent);
-        let consent_by = e
-            .check("consent_by", optional_text(&i.consent_by, 120))
-            .flatten();
-        let override_reason = e
-            .check("override_reason", optional_text(&i.override_reason, 1000))
-            .flatten();
-        if consent && consent_by.is_none() {
-            e.add("consent_by", "err-required");
-        }
-        if !consent && override_reason.is_none() {
-            e.add("consent", "err-consent-required");
-        }
-        e.into_result()?;
-        let (Some(agency), Some(purpose), Some(due), Some(message)) =
-            (agency, purpose, due, message)
-        else {
-            return Err(Error::Invalid(FieldErrors::new()));
+        let agency = r.agency_id;
+        let (consent, consent_by, override_reason) = match &r.consent {
+            Consent::Given { by } => (true, Some(by.clone()), None),
+            Consent::Overridden { reason } => (false, None, Some(reason.clone())),
         };
         let (kab, prov): (String, String) =
             sqlx::query_as("SELECT kab_code, prov_code FROM reports WHERE id = $1")
@@ -229,12 +217,12 @@ impl Db {
         .bind(report_id)
         .bind(case_id)
         .bind(agency)
-        .bind(purpose.as_str())
-        .bind(format_date(due))
-        .bind(message)
+        .bind(r.purpose.as_str())
+        .bind(format_date(r.due_date))
+        .bind(r.message.clone())
         .bind(consent as i64)
-        .bind(if consent { consent_by } else { None })
-        .bind(if consent { None } else { override_reason.clone() })
+        .bind(consent_by)
+        .bind(override_reason)
         .bind(if consent { None } else { Some(ctx.actor.user_id) })
         .bind(place.as_str().to_string())
         .bind(kab)
@@ -286,11 +274,31 @@ impl Db {
         Ok(id)
     }
 
+    /// May agency `agency_id` receive a referral of a report in `place`?
+    pub async fn referral_agency_fit(
+        &self,
+        agency_id: i64,
+        place: &RegionCode,
+    ) -> Result<AgencyFit> {
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT region_code, active FROM agencies WHERE id = $1")
+                .bind(agency_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match row {
+            Some((region, 1)) if RegionCode::parse(&region).is_ok_and(|r| place.is_within(&r)) => {
+                AgencyFit::Covers
+            }
+            Some((_, 1)) => AgencyFit::OutsideArea,
+            _ => AgencyFit::Unknown,
+        })
+    }
+
     /// Referrals the actor may see: a partner agency's own, or those in an officer's scope.
     pub async fn list_referrals(
         &self,
         ctx: &Ctx,
-        q: &ReferralQuery,
+        q: &ReferralFilter,
         per_page: i64,
     ) -> Result<Page<ReferralRow>> {
         ctx.require(Action::ReferralView, None)?;
@@ -306,12 +314,11 @@ impl Db {
                 "f.prov_code",
             );
         }
-        if let Some(s) = q.status.as_deref().filter(|s| !s.trim().is_empty()) {
-            let s = ReferralStatus::parse(s).map_err(|c| invalid("status", c))?;
+        if let Some(s) = q.status {
             let ph = f.text(s.as_str());
             f.push(format!("f.status = {ph}"));
         }
-        if ticked(&q.overdue) {
+        if q.overdue {
             let ph = f.text(format_date(crate::today()));
             f.push(format!(
                 "f.status IN ('terkirim', 'diterima') AND f.due_date < {ph}"
@@ -353,12 +360,10 @@ impl Db {
         })
     }
 
-    /// May the actor see this referral, and on which side are they?
-    async fn referral_access(
-        &self,
-        ctx: &Ctx,
-        id: i64,
-    ) -> Result<(i64, RegionCode, i64, ReferralStatus, bool, bool)> {
+    /// May the actor see this referral (404 otherwise), and on which side are they? The use
+    /// cases read it before the input, so that a referral the actor may not see answers 404
+    /// before any field error; each write reads it again.
+    pub async fn referral_access(&self, ctx: &Ctx, id: i64) -> Result<ReferralAccess> {
         let row: Option<(i64, String, i64, String)> = sqlx::query_as(
             "SELECT report_id, region_code, agency_id, status FROM referrals WHERE id = $1",
         )
@@ -376,7 +381,14 @@ impl Db {
         if !viewer {
             return Err(Error::NotFound);
         }
-        Ok((report_id, place, agency, status, receiver, sender))
+        Ok(ReferralAccess {
+            report_id,
+            place,
+            agency_id: agency,
+            status,
+            receiver,
+            sender,
+        })
     }
 
     /// The report a referral to the actor's agency points at, for its attachments.
@@ -401,7 +413,14 @@ impl Db {
     /// One referral with its report summary and actions. The receiving agency may reveal the
     /// people's contacts once it has accepted (each view audited); officers as on the report.
     pub async fn get_referral(&self, ctx: &Ctx, id: i64, reveal: bool) -> Result<ReferralDetail> {
-        let (report_id, place, _, status, receiver, sender) = self.referral_access(ctx, id).await?;
+        let ReferralAccess {
+            report_id,
+            place,
+            status,
+            receiver,
+            sender,
+            ..
+        } = self.referral_access(ctx, id).await?;
         let referral = sqlx::query_as::<_, Referral>(sqlx::AssertSqlSafe(format!(
             "{REFERRAL_SELECT} WHERE f.id = $1"
         )))
@@ -419,24 +438,20 @@ impl Db {
         let may_reveal = (receiver
             && matches!(status, ReferralStatus::Diterima | ReferralStatus::Selesai))
             || ctx.allows(Action::ReportSensitiveView, Some(&place));
-        let unmasked = reveal && may_reveal;
-        if unmasked {
-            audit::write(
-                &self.pool,
-                Some(ctx),
-                Event {
-                    action: "view_sensitive",
+        let unmasked = self
+            .reveal_or_mask(
+                ctx,
+                reveal,
+                may_reveal,
+                SensitiveView {
                     entity: "referral",
-                    entity_id: Some(id.to_string()),
-                    region: Some(&place),
-                    sensitive: true,
-                    detail: Some("fields=people.phone,people.nik".into()),
+                    id,
+                    place: &place,
+                    fields: "people.phone,people.nik",
                 },
+                || mask_people(&mut people),
             )
             .await?;
-        } else {
-            mask_people(&mut people);
-        }
         let overdue = is_overdue(&referral.status, &referral.due_date);
         Ok(ReferralDetail {
             referral,
@@ -450,29 +465,17 @@ impl Db {
     }
 
     /// Move a referral: the agency accepts, declines (with a reason) or finishes it; the
-    /// sender cancels it (with a reason).
-    pub async fn answer_referral(&self, ctx: &Ctx, id: i64, i: &ReferralAnswer) -> Result<()> {
-        let (report_id, place, _, from, receiver, sender) = self.referral_access(ctx, id).await?;
-        let to = ReferralStatus::parse(&i.status).map_err(|c| invalid("status", c))?;
-        let side = if to == ReferralStatus::Dibatalkan {
-            ReferralSide::Sender
-        } else {
-            ReferralSide::Receiver
-        };
-        let allowed = match side {
-            ReferralSide::Sender => sender,
-            ReferralSide::Receiver => receiver && ctx.allows(Action::ReferralRespond, None),
-        };
-        if !allowed {
+    /// sender cancels it (with a reason). The transition and the note are checked by the
+    /// caller on `m.from`; the actor's side is checked again here, and a referral no longer in
+    /// `m.from` is refused as changed meanwhile.
+    pub async fn answer_referral(&self, ctx: &Ctx, id: i64, m: &ReferralMove) -> Result<()> {
+        let access = self.referral_access(ctx, id).await?;
+        if !access.may_answer(ctx, m.to) {
             return Err(Error::Forbidden);
         }
-        if !from.can_move_to(to, side) {
-            return Err(invalid("status", "err-status-transition"));
-        }
-        let note = optional_text(&i.note, 2000).map_err(|c| invalid("note", c))?;
-        if matches!(to, ReferralStatus::Ditolak | ReferralStatus::Dibatalkan) && note.is_none() {
-            return Err(invalid("note", "err-reason-required"));
-        }
+        let (report_id, place) = (access.report_id, access.place);
+        let (from, to, note) = (m.from, m.to, m.note.clone());
+        let side = answer_side(to);
         let mut tx = self.begin().await?;
         let n = sqlx::query("UPDATE referrals SET status = $1, decline_reason = CASE WHEN $1 = 'ditolak' THEN $2 ELSE decline_reason END, updated_at = $3 WHERE id = $4 AND status = $5")
             .bind(to.as_str())
@@ -530,16 +533,14 @@ impl Db {
         Ok(())
     }
 
-    /// The agency records an action it took (accepted referrals only).
-    pub async fn add_referral_action(&self, ctx: &Ctx, id: i64, body: &str) -> Result<()> {
-        let (_, place, _, status, receiver, _) = self.referral_access(ctx, id).await?;
-        if !receiver || !ctx.allows(Action::ReferralRespond, None) {
+    /// The agency records an action it took (accepted referrals only: checked by the caller on
+    /// [`Db::referral_access`]); the actor's side is checked again here.
+    pub async fn add_referral_action(&self, ctx: &Ctx, id: i64, body: String) -> Result<()> {
+        let access = self.referral_access(ctx, id).await?;
+        if !access.may_act(ctx) {
             return Err(Error::Forbidden);
         }
-        if status != ReferralStatus::Diterima {
-            return Err(invalid("body", "err-referral-not-accepted"));
-        }
-        let body = required_text(body, 2000).map_err(|c| invalid("body", c))?;
+        let place = access.place;
         let mut tx = self.begin().await?;
         add_action(&mut tx, id, ctx, "tindakan", Some(body)).await?;
         sqlx::query("UPDATE referrals SET updated_at = $1 WHERE id = $2")

@@ -1,8 +1,8 @@
 //! Overdue referrals: the sweep announces each one once to both sides, and the overdue filter
 //! finds it (SQLite; the HTTP tests run the same flows on PostgreSQL).
 
+use benteng_app::referrals::{ReferralInput, ReferralQuery};
 use benteng_app::reports::{PersonInput, ReportInput};
-use benteng_db::referrals::{ReferralInput, ReferralQuery};
 use benteng_db::storage::FsStore;
 use benteng_db::{Ctx, Db};
 
@@ -57,22 +57,22 @@ async fn overdue_referrals_are_announced_once_and_filtered() {
         .unwrap()
         .id;
     let due = benteng_domain::values::format_date(benteng_db::today());
-    let referral = db
-        .create_referral(
-            &officer,
-            report,
-            &ReferralInput {
-                agency_id: bp3mi.to_string(),
-                purpose: "perlindungan".into(),
-                due_date: due,
-                message: "Mohon pendampingan pemulangan".into(),
-                consent: Some("1".into()),
-                consent_by: "Ibu korban".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let referral = benteng_app::referrals::refer(
+        &db,
+        &officer,
+        report,
+        &ReferralInput {
+            agency_id: bp3mi.to_string(),
+            purpose: "perlindungan".into(),
+            due_date: due,
+            message: "Mohon pendampingan pemulangan".into(),
+            consent: Some("1".into()),
+            consent_by: "Ibu korban".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     // Due today: not overdue yet.
     assert_eq!(db.notify_overdue_referrals().await.unwrap(), 0);
     let agency_user = ctx(&db, "bp3mi.jatim").await;
@@ -81,7 +81,7 @@ async fn overdue_referrals_are_announced_once_and_filtered() {
         ..Default::default()
     };
     assert_eq!(
-        db.list_referrals(&agency_user, &overdue, 25)
+        benteng_app::referrals::list(&db, &agency_user, &overdue, 25)
             .await
             .unwrap()
             .total,
@@ -99,7 +99,9 @@ async fn overdue_referrals_are_announced_once_and_filtered() {
         0,
         "announced once"
     );
-    let page = db.list_referrals(&agency_user, &overdue, 25).await.unwrap();
+    let page = benteng_app::referrals::list(&db, &agency_user, &overdue, 25)
+        .await
+        .unwrap();
     assert_eq!(page.total, 1);
     assert!(page.items[0].overdue());
     // Both sides got the notice.
@@ -114,7 +116,7 @@ async fn overdue_referrals_are_announced_once_and_filtered() {
     // Another agency's user neither sees it nor is notified.
     let police = ctx(&db, "polres.malang").await;
     assert_eq!(
-        db.list_referrals(&police, &overdue, 25)
+        benteng_app::referrals::list(&db, &police, &overdue, 25)
             .await
             .unwrap()
             .total,

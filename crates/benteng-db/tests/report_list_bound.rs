@@ -1,7 +1,7 @@
 //! Long report lists count only up to a bound: past it the page says "more than N" and offers
 //! the next page, and a word search still finds the newest matches in scope first.
 
-use benteng_db::reports::ReportQuery;
+use benteng_app::reports::ReportQuery;
 use benteng_db::{Ctx, Db};
 
 async fn ctx(db: &Db, user: &str) -> Ctx {
@@ -34,53 +34,55 @@ async fn long_lists_count_to_a_bound_and_search_newest_first() {
         status: Some("semua".into()),
         ..Default::default()
     };
-    let first = db.list_reports(&kanwil, &all, 25).await.unwrap();
+    let first = benteng_app::reports::list(&db, &kanwil, &all, 25)
+        .await
+        .unwrap();
     assert!(first.more, "3,000 reports are more than the bound");
     assert_eq!(first.total, 1000);
     assert_eq!(first.items.len(), 25);
     // Deep in the list the bound moves with the page, so "next" stays truthful.
-    let deep = db
-        .list_reports(
-            &kanwil,
-            &ReportQuery {
-                page: Some(100),
-                ..all.clone()
-            },
-            25,
-        )
-        .await
-        .unwrap();
+    let deep = benteng_app::reports::list(
+        &db,
+        &kanwil,
+        &ReportQuery {
+            page: Some(100),
+            ..all.clone()
+        },
+        25,
+    )
+    .await
+    .unwrap();
     assert_eq!(deep.items.len(), 25);
     assert!(deep.more && deep.total >= 100 * 25);
     // A short list is counted exactly.
     let officer = ctx(&db, "pimpasa.malang").await;
-    let open = db
-        .list_reports(
-            &officer,
-            &ReportQuery {
-                status: Some("terbuka".into()),
-                ..Default::default()
-            },
-            25,
-        )
-        .await
-        .unwrap();
+    let open = benteng_app::reports::list(
+        &db,
+        &officer,
+        &ReportQuery {
+            status: Some("terbuka".into()),
+            ..Default::default()
+        },
+        25,
+    )
+    .await
+    .unwrap();
     assert!(!open.more);
     assert!(open.total < 1000);
 
     // A word search: only reports of the officer's area, newest (highest id) first.
-    let found = db
-        .list_reports(
-            &officer,
-            &ReportQuery {
-                status: Some("semua".into()),
-                q: Some("paspor".into()),
-                ..Default::default()
-            },
-            25,
-        )
-        .await
-        .unwrap();
+    let found = benteng_app::reports::list(
+        &db,
+        &officer,
+        &ReportQuery {
+            status: Some("semua".into()),
+            q: Some("paspor".into()),
+            ..Default::default()
+        },
+        25,
+    )
+    .await
+    .unwrap();
     assert!(
         !found.items.is_empty(),
         "the generator writes 'paspor' often"

@@ -299,9 +299,9 @@ pub async fn load_demo_reports(
     db: &Db,
     store: &dyn benteng_db::storage::BlobStore,
 ) -> Result<usize> {
+    use benteng_app::referrals::ReferralInput;
+    use benteng_app::reports::StatusInput;
     use benteng_app::reports::{PersonInput, ReportInput};
-    use benteng_db::referrals::ReferralInput;
-    use benteng_db::reports::StatusInput;
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports")
         .fetch_one(db.fixtures_pool())
         .await?;
@@ -373,7 +373,8 @@ pub async fn load_demo_reports(
         }
     }
     if let Some(first) = ids.first().copied() {
-        db.set_indicators(
+        benteng_app::reports::set_indicators(
+            db,
             &officer,
             first,
             &[
@@ -383,7 +384,8 @@ pub async fn load_demo_reports(
             ],
         )
         .await?;
-        db.change_report_status(
+        benteng_app::reports::change_status(
+            db,
             &officer,
             first,
             &StatusInput {
@@ -397,7 +399,8 @@ pub async fn load_demo_reports(
                 .fetch_optional(db.fixtures_pool())
                 .await?;
         if let Some(polres) = polres {
-            db.create_referral(
+            benteng_app::referrals::refer(
+                db,
                 &officer,
                 first,
                 &ReferralInput {
@@ -418,7 +421,7 @@ pub async fn load_demo_reports(
         }
     }
     if let Some(second) = ids.get(1).copied() {
-        db.open_case(&officer, second, "dugaan").await?;
+        benteng_app::cases::open(db, &officer, second, "dugaan").await?;
     }
     load_demo_p3mi(db).await?;
     load_demo_migrants(db).await?;

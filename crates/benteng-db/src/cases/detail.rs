@@ -4,6 +4,7 @@
 use super::*;
 
 impl Db {
+    /// One case with its people and services.
     pub async fn get_case(&self, ctx: &Ctx, id: i64, reveal: bool) -> Result<CaseDetail> {
         let (place, _, _) = self.case_place(ctx, id, Action::CaseView).await?;
         let case = sqlx::query_as::<_, Case>(sqlx::AssertSqlSafe(format!(
@@ -17,31 +18,29 @@ impl Db {
             .bind(id)
             .fetch_all(&self.pool)
             .await?;
-        let unmasked = reveal && ctx.allows(Action::ReportSensitiveView, Some(&place));
-        if unmasked {
-            audit::write(
-                &self.pool,
-                Some(ctx),
-                Event {
-                    action: "view_sensitive",
+        let unmasked = self
+            .reveal_or_mask(
+                ctx,
+                reveal,
+                ctx.allows(Action::ReportSensitiveView, Some(&place)),
+                SensitiveView {
                     entity: "case",
-                    entity_id: Some(id.to_string()),
-                    region: Some(&place),
-                    sensitive: true,
-                    detail: Some("fields=people.nik,people.phone,people.birth_date".into()),
+                    id,
+                    place: &place,
+                    fields: "people.nik,people.phone,people.birth_date",
+                },
+                || {
+                    for p in &mut people {
+                        p.nik = p.nik.as_deref().map(mask_nik);
+                        p.phone = p.phone.as_deref().map(mask_phone);
+                        p.birth_date = p
+                            .birth_date
+                            .as_ref()
+                            .map(|d| d[..4.min(d.len())].to_string());
+                    }
                 },
             )
             .await?;
-        } else {
-            for p in &mut people {
-                p.nik = p.nik.as_deref().map(mask_nik);
-                p.phone = p.phone.as_deref().map(mask_phone);
-                p.birth_date = p
-                    .birth_date
-                    .as_ref()
-                    .map(|d| d[..4.min(d.len())].to_string());
-            }
-        }
         Ok(CaseDetail {
             case,
             people,

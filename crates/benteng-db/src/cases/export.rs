@@ -7,7 +7,7 @@ impl Db {
     /// Cases in the actor's scope as HTCDS-aligned records. With `anonymised`, names, NIKs,
     /// phones and birth dates are removed (an age band at opening stays) and places are cut to
     /// the kabupaten/kota. Every export is audited; a non-anonymised one as a sensitive view.
-    pub async fn export_cases(&self, ctx: &Ctx, anonymised: bool) -> Result<Vec<Value>> {
+    pub async fn export_cases(&self, ctx: &Ctx, anonymised: bool) -> Result<Vec<HtcdsRecord>> {
         ctx.require(Action::CaseExport, None)?;
         // Who sees personal data masked on every page gets the anonymised export only (the
         // Kanwil); names, NIKs and phones leave the system only with someone allowed to
@@ -227,7 +227,7 @@ fn htcds_record(
 }
 
 /// The export as CSV: one row per victim (a case without victims still gives one row).
-pub fn cases_csv(records: &[Value]) -> Result<String> {
+pub fn cases_csv(records: &[HtcdsRecord]) -> Result<String> {
     let cols = [
         "tppo_case_number",
         "cas_Status",

@@ -10,21 +10,17 @@
 //! does: `open` (opening a case from a report, the list of cases), `detail` (a case's page),
 //! `people` (victims, suspects and services given), `progress` (the trafficking decision,
 //! legal process and outcome, and follow-up, closing or reopening) and `export` (the
-//! HTCDS-aligned records and their CSV).
+//! HTCDS-aligned records and their CSV). The input is read by `benteng_app::cases`.
 
 use crate::audit::{self, Event};
-use crate::reports::{add_event, advance_report, invalid, mask_nik, parse_nik};
+use crate::reports::{add_event, advance_report, mask_nik, SensitiveView};
 use crate::sql::Filter;
-use crate::users::ticked;
 use crate::{Ctx, Db, Error, Page, Result};
 use benteng_domain::phone::mask_phone;
-use benteng_domain::report::{
-    CaseStatus, LegalStage, ReportStatus, TraffickingStatus, COUNTRIES, EXPLOITATION_TYPES,
-    PERPETRATOR_ROLES, SERVICE_TYPES,
-};
-use benteng_domain::values::{date, format_date, optional_text, required_text};
-use benteng_domain::{Action, FieldErrors, PhoneNumber, RegionCode, RegionLevel};
-use serde::{Deserialize, Serialize};
+use benteng_domain::report::{CaseStatus, LegalStage, ReportStatus, TraffickingStatus};
+use benteng_domain::values::format_date;
+use benteng_domain::{Action, RegionCode, RegionLevel};
+use serde::Serialize;
 use serde_json::{json, Value};
 
 mod detail;
@@ -34,6 +30,9 @@ mod people;
 mod progress;
 
 pub use export::cases_csv;
+
+/// One case in the export: an HTCDS-aligned JSON record.
+pub type HtcdsRecord = Value;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Case {
@@ -92,85 +91,88 @@ pub struct CaseDetail {
     pub unmasked: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct CaseInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub trafficking_status: String,
-    /// HTCDS vic_TraffickingStatusDecisionMakingOrg: Police, NGO, CourtOrProsecution, …
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub decision_org: String,
-    /// HTCDS vic_TypeOfExploitation values.
-    #[serde(default)]
+/// What a victim or a suspect is to a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CasePersonKind {
+    Korban,
+    Tersangka,
+}
+
+impl CasePersonKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CasePersonKind::Korban => "korban",
+            CasePersonKind::Tersangka => "tersangka",
+        }
+    }
+}
+
+/// The trafficking decision, exploitation, legal process and outcome, read and checked by
+/// `benteng_app::cases::update` (codes from the HTCDS lists).
+#[derive(Debug, Clone)]
+pub struct CaseChanges {
+    pub trafficking_status: TraffickingStatus,
+    pub decision_org: Option<String>,
     pub exploitation: Vec<String>,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub destination_country: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub legal_stage: String,
-    /// Police report or court case number.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub legal_reference: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub outcome: String,
+    /// ISO 3166-1 alpha-2, upper case.
+    pub destination_country: Option<String>,
+    pub legal_stage: LegalStage,
+    pub legal_reference: Option<String>,
+    pub outcome: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct CasePersonInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub kind: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
+/// A victim or a suspect to add, read and checked by `benteng_app::cases::add_person`.
+#[derive(Debug, Clone)]
+pub struct NewCasePerson {
+    pub kind: CasePersonKind,
     pub name: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub nik: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub sex: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub birth_date: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub phone: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub role_in_process: String,
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub consent: Option<String>,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub note: String,
+    pub nik: Option<String>,
+    /// L or P.
+    pub sex: Option<String>,
+    /// YYYY-MM-DD, not in the future.
+    pub birth_date: Option<String>,
+    /// Normalised.
+    pub phone: Option<String>,
+    /// An HTCDS per_RoleInProcess (suspects only).
+    pub role_in_process: Option<String>,
+    /// The victim agreed to the use of their data (victims only).
+    pub consent: bool,
+    pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct ServiceInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub service_date: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
+/// A service given to the victims, read and checked by `benteng_app::cases::add_service`.
+#[derive(Debug, Clone)]
+pub struct NewService {
+    /// Not in the future.
+    pub date: time::Date,
+    /// One of `benteng_domain::report::SERVICE_TYPES`.
     pub service_type: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
     pub provider: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub note: String,
+    pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct CaseStatusInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub status: String,
-    /// Required when closing.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub reason: String,
+/// A case's new status (the transition checked by the caller on [`Db::case_access`]), with
+/// the reason required to close it.
+#[derive(Debug, Clone)]
+pub struct CaseStatusChange {
+    pub to: CaseStatus,
+    pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct CaseQuery {
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub status: Option<String>,
-    #[serde(default)]
+/// The case list's filters, read by `benteng_app::cases::list`.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub status: Option<CaseStatus>,
     pub page: Option<i64>,
 }
 
-pub const DECISION_ORGS: &[&str] = &[
-    "Police",
-    "CourtOrProsecution",
-    "NGO",
-    "NonPoliceGovernmentalOrganization",
-    "Other",
-];
+/// Where a case lies, its status and its report ([`Db::case_access`]).
+#[derive(Debug, Clone)]
+pub struct CaseAccess {
+    pub place: RegionCode,
+    pub status: CaseStatus,
+    pub report_id: i64,
+}
 
 const CASE_SELECT: &str = "SELECT c.id, c.case_number, c.report_id, r.tracking_code, r.category, c.status, c.region_code, COALESCE(v.name, '') AS village_name, \
     c.kab_code, u.full_name AS owner_name, c.trafficking_status, c.decision_org, c.exploitation, c.destination_country, c.legal_stage, \
@@ -202,6 +204,19 @@ impl Db {
             CaseStatus::parse(&status).map_err(|_| Error::NotFound)?,
             report,
         ))
+    }
+
+    /// The case's place, status and report, after checking the actor may see it (404
+    /// otherwise) and do `action` on it. The use cases read it before the input, so that a
+    /// case the actor may not touch answers 404 or 403 before any field error; each write
+    /// checks the actor again.
+    pub async fn case_access(&self, ctx: &Ctx, id: i64, action: Action) -> Result<CaseAccess> {
+        let (place, status, report_id) = self.case_place(ctx, id, action).await?;
+        Ok(CaseAccess {
+            place,
+            status,
+            report_id,
+        })
     }
 
     async fn case_people(&self, id: i64) -> Result<Vec<CasePerson>> {

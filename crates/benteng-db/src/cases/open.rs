@@ -5,21 +5,12 @@ use super::*;
 
 impl Db {
     /// Open a case from a report; the report's victims and suspected recruiters (with names)
-    /// become the case's victims and suspects.
-    pub async fn open_case(
-        &self,
-        ctx: &Ctx,
-        report_id: i64,
-        trafficking_status: &str,
-    ) -> Result<i64> {
-        let (place, status) = self
+    /// become the case's victims and suspects. A merged report is refused by the caller, on
+    /// [`Db::report_access`]; the actor's right is checked again here.
+    pub async fn open_case(&self, ctx: &Ctx, report_id: i64, ts: TraffickingStatus) -> Result<i64> {
+        let (place, _) = self
             .report_place(ctx, report_id, Action::CaseManage)
             .await?;
-        if status == ReportStatus::Digabung {
-            return Err(invalid("trafficking_status", "err-report-merged"));
-        }
-        let ts = TraffickingStatus::parse(trafficking_status)
-            .map_err(|c| invalid("trafficking_status", c))?;
         let r = self.report_row(report_id).await?;
         let people = self.report_people(report_id).await?;
         let now = crate::now();
@@ -100,7 +91,8 @@ impl Db {
         Ok(id)
     }
 
-    pub async fn list_cases(&self, ctx: &Ctx, q: &CaseQuery, per_page: i64) -> Result<Page<Case>> {
+    /// The cases in the actor's scope, newest first.
+    pub async fn list_cases(&self, ctx: &Ctx, q: &CaseFilter, per_page: i64) -> Result<Page<Case>> {
         ctx.require(Action::CaseView, None)?;
         let mut f = Filter::default();
         f.scope(
@@ -109,8 +101,7 @@ impl Db {
             "c.kab_code",
             "c.prov_code",
         );
-        if let Some(s) = q.status.as_deref().filter(|s| !s.trim().is_empty()) {
-            let s = CaseStatus::parse(s).map_err(|c| invalid("status", c))?;
+        if let Some(s) = q.status {
             let ph = f.text(s.as_str());
             f.push(format!("c.status = {ph}"));
         }

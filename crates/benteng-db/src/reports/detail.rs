@@ -200,24 +200,20 @@ impl Db {
             .collect();
         // Links are found by the real phones and names, before any masking.
         let linked = self.linked_reports(ctx, id, &people).await?;
-        let unmasked = reveal && ctx.allows(Action::ReportSensitiveView, Some(&place));
-        if unmasked {
-            audit::write(
-                &self.pool,
-                Some(ctx),
-                Event {
-                    action: "view_sensitive",
+        let unmasked = self
+            .reveal_or_mask(
+                ctx,
+                reveal,
+                ctx.allows(Action::ReportSensitiveView, Some(&place)),
+                SensitiveView {
                     entity: "report",
-                    entity_id: Some(id.to_string()),
-                    region: Some(&place),
-                    sensitive: true,
-                    detail: Some("fields=reporter,people.phone,people.nik".into()),
+                    id,
+                    place: &place,
+                    fields: "reporter,people.phone,people.nik",
                 },
+                || mask_report(&mut report, &mut people),
             )
             .await?;
-        } else {
-            mask_report(&mut report, &mut people);
-        }
         type EventRow = (
             i64,
             i64,

@@ -4,9 +4,56 @@
 
 use super::*;
 
-/// A query parameter with something in it.
-fn filled(v: &Option<String>) -> bool {
-    v.as_deref().is_some_and(|s| !s.trim().is_empty())
+/// Which statuses a list shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StatusFilter {
+    #[default]
+    Any,
+    /// Every open status, by priority: the officer's queue.
+    Open,
+    One(ReportStatus),
+}
+
+/// Whose reports a list shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AssignedFilter {
+    #[default]
+    Anyone,
+    /// The actor's.
+    Me,
+    /// Nobody's yet.
+    Nobody,
+    User(i64),
+}
+
+/// What the search box held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportSearch {
+    /// A tracking code, normalised.
+    Code(String),
+    /// A phone number of someone in the report.
+    Phone(PhoneNumber),
+    /// Words of the description, places and names, as typed (reduced to letters and digits
+    /// here, so nothing reaches the query syntax).
+    Words(String),
+}
+
+/// The report list's filters, read and checked by `benteng_app::reports::list`.
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    pub search: Option<ReportSearch>,
+    pub status: StatusFilter,
+    pub category: Option<Category>,
+    /// A kabupaten, kecamatan or desa (or province) the report must lie in.
+    pub region: Option<RegionCode>,
+    /// Created on or after this day (WIB).
+    pub from: Option<time::Date>,
+    /// Created on or before this day (WIB).
+    pub to: Option<time::Date>,
+    /// At least this priority score (the lower bound of a level of [`Priority::level`]).
+    pub min_priority: Option<i64>,
+    pub assigned: AssignedFilter,
+    pub page: Option<i64>,
 }
 
 /// Words shorter than this match whole words only; longer ones also match words they begin
@@ -66,7 +113,7 @@ impl Db {
     pub async fn list_reports(
         &self,
         ctx: &Ctx,
-        q: &ReportQuery,
+        q: &ReportFilter,
         per_page: i64,
     ) -> Result<Page<ReportRow>> {
         ctx.require(Action::ReportView, None)?;
@@ -78,28 +125,25 @@ impl Db {
             "r.prov_code",
         );
         let mut by_priority = false;
-        match q.status.as_deref().map(str::trim) {
-            None | Some("") | Some("semua") => {}
-            Some("terbuka") => {
+        match q.status {
+            StatusFilter::Any => {}
+            StatusFilter::Open => {
                 by_priority = true;
                 f.push(format!(
                     "r.status IN ({})",
                     crate::sql::open_report_statuses()
                 ));
             }
-            Some(s) => {
-                let s = ReportStatus::parse(s).map_err(|c| invalid("status", c))?;
+            StatusFilter::One(s) => {
                 let ph = f.text(s.as_str());
                 f.push(format!("r.status = {ph}"));
             }
         }
-        if let Some(c) = q.category.as_deref().filter(|s| !s.trim().is_empty()) {
-            let c = Category::parse(c).map_err(|c| invalid("category", c))?;
+        if let Some(c) = q.category {
             let ph = f.text(c.as_str());
             f.push(format!("r.category = {ph}"));
         }
-        if let Some(r) = q.region.as_deref().filter(|s| !s.trim().is_empty()) {
-            let code = RegionCode::parse(r).map_err(|c| invalid("region", c))?;
+        if let Some(code) = &q.region {
             match code.level() {
                 RegionLevel::Provinsi => {
                     let ph = f.text(code.as_str());
@@ -124,34 +168,27 @@ impl Db {
                 .assume_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC))
                 .unix_timestamp()
         };
-        if let Some(d) = q.from.as_deref().filter(|s| !s.trim().is_empty()) {
-            let d = date(d).map_err(|c| invalid("from", c))?;
+        if let Some(d) = q.from {
             let ph = f.int(day_start(d));
             f.push(format!("r.created_at >= {ph}"));
         }
-        if let Some(d) = q.to.as_deref().filter(|s| !s.trim().is_empty()) {
-            let d = date(d).map_err(|c| invalid("to", c))?;
+        if let Some(d) = q.to {
             let next = d.next_day().unwrap_or(d);
             let ph = f.int(day_start(next));
             f.push(format!("r.created_at < {ph}"));
         }
-        match q.priority.as_deref().map(str::trim) {
-            None | Some("") => {}
-            Some("tinggi") => f.push("r.priority >= 60".into()),
-            Some("sedang") => f.push("r.priority >= 30".into()),
-            Some(_) => return Err(invalid("priority", "err-invalid-choice")),
+        // Spliced, not bound: a number, and the statement's text stays what the plans know.
+        if let Some(min) = q.min_priority {
+            f.push(format!("r.priority >= {min}"));
         }
-        match q.assigned.as_deref().map(str::trim) {
-            None | Some("") => {}
-            Some("saya") => {
+        match q.assigned {
+            AssignedFilter::Anyone => {}
+            AssignedFilter::Me => {
                 let ph = f.int(ctx.actor.user_id);
                 f.push(format!("r.assigned_to = {ph}"));
             }
-            Some("belum") => f.push("r.assigned_to IS NULL".into()),
-            Some(n) => {
-                let n: i64 = n
-                    .parse()
-                    .map_err(|_| invalid("assigned", "err-invalid-choice"))?;
+            AssignedFilter::Nobody => f.push("r.assigned_to IS NULL".into()),
+            AssignedFilter::User(n) => {
                 let ph = f.int(n);
                 f.push(format!("r.assigned_to = {ph}"));
             }
@@ -161,20 +198,19 @@ impl Db {
         // creation) and stops at the page instead of reading and sorting every match.
         let mut from = "reports r".to_string();
         let mut text_search = false;
-        if let Some(text) = q.q.as_deref().filter(|s| !s.trim().is_empty()) {
-            let looks_like_code = text.trim().to_uppercase().starts_with("LP");
-            if let Some(code) = looks_like_code
-                .then(|| parse_tracking_code(text).ok())
-                .flatten()
-            {
-                let ph = f.text(code);
+        match &q.search {
+            None => {}
+            Some(ReportSearch::Code(code)) => {
+                let ph = f.text(code.clone());
                 f.push(format!("r.tracking_code = {ph}"));
-            } else if let Ok(phone) = PhoneNumber::parse(text) {
+            }
+            Some(ReportSearch::Phone(phone)) => {
                 let ph = f.text(phone.as_str());
                 f.push(format!(
                     "r.id IN (SELECT report_id FROM report_people WHERE phone = {ph})"
                 ));
-            } else {
+            }
+            Some(ReportSearch::Words(text)) => {
                 let words = search_words(text);
                 if words.is_empty() {
                     f.push("1 = 0".into());
@@ -275,7 +311,7 @@ impl Db {
             // a search or a place: a phone's or a code's few reports are found from the
             // other side, and each part would walk its kabupaten/kota looking for them.
             (Scope::Regencies(list), Backend::Postgres)
-                if list.len() > 1 && !filled(&q.q) && !filled(&q.region) =>
+                if list.len() > 1 && q.search.is_none() && q.region.is_none() =>
             {
                 let parts: Vec<String> = list
                     .iter()

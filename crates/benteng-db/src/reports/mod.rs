@@ -10,6 +10,8 @@
 //! The types, shared queries and helpers are here; the work is split by what a user does:
 //! `create` (intake), `list` (queue, lists, search), `detail` (a report's page and its
 //! linked reports) and `triage` (indicators, assignment, status, merging, added information).
+//! The input is read and checked by `benteng_app::reports`; the functions here take the
+//! checked values.
 
 use crate::audit::{self, Event};
 use crate::outbox::{self, Notice};
@@ -18,21 +20,23 @@ use crate::storage::{new_key, BlobStore, CleanFile};
 use crate::{Backend, Ctx, Db, Error, Page, Result};
 use benteng_domain::phone::mask_phone;
 use benteng_domain::report::{
-    clean_indicators, name_key, name_key_links, parse_tracking_code, priority, tracking_code,
-    Category, PersonRole, Priority, PriorityInput, PriorityReason, ReportStatus, Source,
-    TRACKING_CODE_LEN,
+    name_key, name_key_links, priority, tracking_code, Category, PersonRole, Priority,
+    PriorityInput, PriorityReason, ReportStatus, Source, TRACKING_CODE_LEN,
 };
-use benteng_domain::values::{date, format_date, optional_text, required_text};
+use benteng_domain::values::format_date;
 use benteng_domain::{Action, FieldErrors, PhoneNumber, RegionCode, RegionLevel, Role, Scope};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 mod create;
 mod detail;
 mod list;
 mod triage;
 
-/// At most this many people per report, and files per submission.
-pub const MAX_PEOPLE: usize = 10;
+pub use list::{AssignedFilter, ReportFilter, ReportSearch, StatusFilter};
+pub use triage::{Merge, MergeTarget, StatusChange};
+
+/// At most this many files per submission (the people's limit is the form's, in
+/// `benteng_app::reports`).
 pub const MAX_FILES: usize = 5;
 
 /// A row of the queue.
@@ -194,52 +198,21 @@ pub struct PublicReport {
     pub history: Vec<(i64, String)>,
 }
 
-/// Filters of the report list.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct ReportQuery {
-    /// Full-text search (words of the description, places and names), a phone number or a
-    /// tracking code.
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub q: Option<String>,
-    /// A status code, or `terbuka` for every open status.
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub status: Option<String>,
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub category: Option<String>,
-    /// A region code (kabupaten, kecamatan or desa) the report must lie in.
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub region: Option<String>,
-    /// Created on or after this date (YYYY-MM-DD, WIB).
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub from: Option<String>,
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub to: Option<String>,
-    /// tinggi or sedang: at least that priority level.
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub priority: Option<String>,
-    /// A user id, `saya` (me) or `belum` (nobody).
-    #[serde(default, deserialize_with = "crate::de::loose_opt")]
-    pub assigned: Option<String>,
-    #[serde(default)]
-    pub page: Option<i64>,
+/// Where a report lies and its status, read for a use case ([`Db::report_access`]).
+#[derive(Debug, Clone)]
+pub struct ReportAccess {
+    pub place: RegionCode,
+    pub status: ReportStatus,
 }
 
-/// Changes an officer makes in triage.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct StatusInput {
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub status: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub note: String,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct MergeInput {
-    /// Tracking code or id of the report this one duplicates.
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub into: String,
-    #[serde(default, deserialize_with = "crate::de::loose")]
-    pub note: String,
+/// A view of a record's personal data ([`Db::reveal_or_mask`]): which record, where, and the
+/// fields a reveal shows (named in the audit entry).
+pub(crate) struct SensitiveView<'a> {
+    pub entity: &'static str,
+    pub id: i64,
+    pub place: &'a RegionCode,
+    /// `reporter,people.phone,people.nik`, …
+    pub fields: &'static str,
 }
 
 const REPORT_COLUMNS: &str = "r.id, r.tracking_code, r.category, r.status, r.source, r.region_code, \
@@ -251,22 +224,6 @@ const REPORT_JOINS: &str = "FROM reports r LEFT JOIN regions v ON v.code = r.reg
     LEFT JOIN regions kb ON kb.code = r.kab_code LEFT JOIN users ru ON ru.id = r.reporter_user_id LEFT JOIN users au ON au.id = r.assigned_to";
 
 pub(crate) use benteng_domain::intake::{NewPerson, NewReport};
-
-/// A 16-digit NIK (the full NIK check belongs to the safe-migration module; here only shape).
-pub fn parse_nik(s: &str) -> Result<Option<String>, &'static str> {
-    let t: String = s
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '.')
-        .collect();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    if t.len() == 16 && t.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(Some(t))
-    } else {
-        Err("err-nik-format")
-    }
-}
 
 pub use benteng_domain::nik::mask_nik;
 
@@ -292,6 +249,15 @@ impl Db {
         ctx.require(action, Some(&code))?;
         let status = ReportStatus::parse(&status).map_err(|_| Error::NotFound)?;
         Ok((code, status))
+    }
+
+    /// A report's place and status, after checking the actor may do `action` there (a report
+    /// outside the scope is not found). The use cases read it before the input, so that a
+    /// report the actor may not touch answers 404 or 403 before any field error, and decide
+    /// the rules that need the report's state on it; the write checks the actor again.
+    pub async fn report_access(&self, ctx: &Ctx, id: i64, action: Action) -> Result<ReportAccess> {
+        let (place, status) = self.report_place(ctx, id, action).await?;
+        Ok(ReportAccess { place, status })
     }
 
     pub(crate) async fn report_row(&self, id: i64) -> Result<Report> {
@@ -349,10 +315,10 @@ impl Db {
         Ok((a, bytes))
     }
 
-    /// What a resident may see behind a tracking code: category, public status and when it
-    /// changed. A merged report shows the status of the report it was merged into.
-    pub async fn public_report(&self, code: &str) -> Result<PublicReport> {
-        let code = parse_tracking_code(code).map_err(|c| invalid("kode", c))?;
+    /// What a resident may see behind a tracking code (as read by `parse_tracking_code`):
+    /// category, public status and when it changed. A merged report shows the status of the
+    /// report it was merged into.
+    pub async fn public_report(&self, code: String) -> Result<PublicReport> {
         let row: Option<(i64, String, String, Option<i64>, i64)> = sqlx::query_as(
             "SELECT id, category, status, merged_into, created_at FROM reports WHERE tracking_code = $1",
         )
@@ -397,6 +363,38 @@ impl Db {
             created_at,
             history,
         })
+    }
+
+    /// Personal data in full only when the actor asks to (`reveal`) and may (`allowed`), the
+    /// view then written to the audit log as sensitive; otherwise hidden by `mask`. Returns
+    /// whether it is shown (the view's `unmasked`). Reports, referrals and cases all show
+    /// their people this way.
+    pub(crate) async fn reveal_or_mask(
+        &self,
+        ctx: &Ctx,
+        reveal: bool,
+        allowed: bool,
+        view: SensitiveView<'_>,
+        mask: impl FnOnce(),
+    ) -> Result<bool> {
+        if !(reveal && allowed) {
+            mask();
+            return Ok(false);
+        }
+        audit::write(
+            &self.pool,
+            Some(ctx),
+            Event {
+                action: "view_sensitive",
+                entity: view.entity,
+                entity_id: Some(view.id.to_string()),
+                region: Some(view.place),
+                sensitive: true,
+                detail: Some(format!("fields={}", view.fields)),
+            },
+        )
+        .await?;
+        Ok(true)
     }
 
     /// Counts of open reports by status in the actor's scope, for the home page.

@@ -1,7 +1,33 @@
 //! Triage: indicators and the priority score, assignment, status changes, merging duplicates
-//! and added information.
+//! and added information. The input is read by `benteng_app::reports`; the writes here check
+//! the actor's right on the report again, and guard against a status changed meanwhile.
 
 use super::*;
+
+/// A status change, checked against the state machine on the status read before it (`from`).
+#[derive(Debug, Clone)]
+pub struct StatusChange {
+    pub from: ReportStatus,
+    pub to: ReportStatus,
+    pub note: String,
+}
+
+/// The report a duplicate is merged into, as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MergeTarget {
+    /// A tracking code, normalised.
+    Code(String),
+    /// A report id (`#12` or `12`).
+    Id(i64),
+}
+
+/// Marking a report as a duplicate: the other report (`None` when what was typed is neither a
+/// code nor an id) and a note.
+#[derive(Debug, Clone)]
+pub struct Merge {
+    pub into: Option<MergeTarget>,
+    pub note: Option<String>,
+}
 
 impl Db {
     /// Recompute and store the priority from the current indicators, people and links.
@@ -62,13 +88,15 @@ impl Db {
         Ok(p)
     }
 
-    /// Tick the trafficking indicators of a report; the priority follows.
-    pub async fn set_indicators(&self, ctx: &Ctx, id: i64, codes: &[String]) -> Result<Priority> {
+    /// Tick the trafficking indicators of a report (known codes, from `clean_indicators`); the
+    /// priority follows.
+    pub async fn set_indicators(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        clean: &[&'static str],
+    ) -> Result<Priority> {
         let (place, _) = self.report_place(ctx, id, Action::ReportTriage).await?;
-        let clean = clean_indicators(codes.iter().map(String::as_str));
-        if clean.len() != codes.iter().filter(|c| !c.trim().is_empty()).count() {
-            return Err(invalid("indicators", "err-invalid-choice"));
-        }
         let mut tx = self.begin().await?;
         sqlx::query("UPDATE reports SET indicators = $1 WHERE id = $2")
             .bind(clean.join(","))
@@ -160,21 +188,11 @@ impl Db {
         Ok(())
     }
 
-    /// Move a report to another status with a note, as the state machine allows.
-    pub async fn change_report_status(&self, ctx: &Ctx, id: i64, i: &StatusInput) -> Result<()> {
-        let (place, from) = self.report_place(ctx, id, Action::ReportTriage).await?;
-        let mut e = FieldErrors::new();
-        let to = e.check("status", ReportStatus::parse(&i.status));
-        let note = e.check("note", required_text(&i.note, 2000));
-        if let Some(to) = to {
-            if !from.can_move_to(to) {
-                e.add("status", "err-status-transition");
-            }
-        }
-        e.into_result()?;
-        let (Some(to), Some(note)) = (to, note) else {
-            return Err(Error::Invalid(FieldErrors::new()));
-        };
+    /// Move a report to another status with a note (the transition checked by the caller on
+    /// `c.from`); refused as changed meanwhile when the report is no longer in `c.from`.
+    pub async fn change_report_status(&self, ctx: &Ctx, id: i64, c: &StatusChange) -> Result<()> {
+        let (place, _) = self.report_place(ctx, id, Action::ReportTriage).await?;
+        let StatusChange { from, to, note } = c.clone();
         let mut tx = self.begin().await?;
         let n = sqlx::query(
             "UPDATE reports SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
@@ -218,19 +236,21 @@ impl Db {
     }
 
     /// Mark a report as a duplicate of another (by id or tracking code); it closes as merged
-    /// and its people then count as links of the other.
-    pub async fn merge_report(&self, ctx: &Ctx, id: i64, i: &MergeInput) -> Result<i64> {
+    /// and its people then count as links of the other. The other report must be one the
+    /// actor may triage, and both reports' states are checked here, where they guard the write.
+    pub async fn merge_report(&self, ctx: &Ctx, id: i64, m: &Merge) -> Result<i64> {
         let (place, from) = self.report_place(ctx, id, Action::ReportTriage).await?;
-        let target: Option<i64> = match parse_tracking_code(&i.into) {
-            Ok(code) => {
+        let target: Option<i64> = match &m.into {
+            Some(MergeTarget::Code(code)) => {
                 sqlx::query_scalar("SELECT id FROM reports WHERE tracking_code = $1")
-                    .bind(code)
+                    .bind(code.clone())
                     .fetch_optional(&self.pool)
                     .await?
             }
-            Err(_) => i.into.trim().trim_start_matches('#').parse::<i64>().ok(),
+            Some(MergeTarget::Id(id)) => Some(*id),
+            None => None,
         };
-        let note = optional_text(&i.note, 2000).map_err(|c| invalid("note", c))?;
+        let note = m.note.clone();
         let target = target.ok_or_else(|| invalid("into", "err-report-not-found"))?;
         if target == id {
             return Err(invalid("into", "err-merge-self"));
@@ -311,17 +331,17 @@ impl Db {
         Ok(target)
     }
 
-    /// Add information (and files) to a report: village users and officers.
+    /// Add information (and files) to a report: village users and officers. A merged report
+    /// takes no more (checked here, on the status read with the actor's right).
     pub async fn add_report_info(
         &self,
         ctx: &Ctx,
         id: i64,
-        body: &str,
+        body: String,
         files: &[CleanFile],
         store: &dyn BlobStore,
     ) -> Result<()> {
         let (place, status) = self.report_place(ctx, id, Action::ReportAddInfo).await?;
-        let body = required_text(body, 5000).map_err(|c| invalid("body", c))?;
         if status == ReportStatus::Digabung {
             return Err(invalid("body", "err-report-merged"));
         }

@@ -1,7 +1,8 @@
 //! Cases: list, one case with victims, suspects, services, legal process and closure, and the
 //! HTCDS export (JSON or CSV, optionally anonymised).
 
-use super::{flash_redirect, html, html_status, parse_id, Layout, Pager};
+use super::record::{self, RecordPage};
+use super::{html, html_status, parse_id, Layout, Pager};
 use crate::ctx::Auth;
 use crate::error::WebError;
 use crate::AppState;
@@ -11,7 +12,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use benteng_db::cases::{
+use benteng_app::cases::{
     cases_csv, Case, CaseDetail, CaseInput, CasePersonInput, CaseQuery, CaseStatusInput,
     ServiceInput, DECISION_ORGS,
 };
@@ -25,7 +26,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/kasus", get(list))
         .route("/kasus/ekspor", get(export))
-        .route("/kasus/{id}", get(show).post(update))
+        .route("/kasus/{id}", get(record::show::<CasePage>).post(update))
         .route("/kasus/{id}/orang", post(add_person))
         .route("/kasus/{id}/layanan", post(add_service))
         .route("/kasus/{id}/status", post(set_status))
@@ -60,17 +61,16 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let status = q.status.clone().unwrap_or_default();
-    let page = state
-        .db
-        .list_cases(
-            auth.ctx(),
-            &CaseQuery {
-                status: Some(status.clone()).filter(|s| !s.is_empty()),
-                page: q.hal,
-            },
-            25,
-        )
-        .await?;
+    let page = benteng_app::cases::list(
+        &state.db,
+        auth.ctx(),
+        &CaseQuery {
+            status: Some(status.clone()).filter(|s| !s.is_empty()),
+            page: q.hal,
+        },
+        25,
+    )
+    .await?;
     let pager = Pager::new(&page, "/kasus", &[("status", status.clone())]);
     let tr = &auth.0.tr;
     let statuses = CaseStatus::ALL
@@ -87,11 +87,6 @@ async fn list(
         statuses,
         can_export,
     })
-}
-
-#[derive(Deserialize)]
-struct ShowQuery {
-    tampilkan: Option<String>,
 }
 
 #[derive(Template)]
@@ -139,79 +134,55 @@ fn options(tr: &crate::i18n::Tr, prefix: &str, codes: &[&str]) -> Vec<(String, S
         .collect()
 }
 
-async fn show_page(
-    state: &AppState,
-    auth: &Auth,
-    id: i64,
-    reveal: bool,
-    e: &FieldErrors,
-    status: StatusCode,
-) -> Result<Response, WebError> {
-    let ctx = auth.ctx();
-    let d = state.db.get_case(ctx, id, reveal).await?;
-    let place = RegionCode::parse(&d.case.region_code).map_err(|_| WebError::NotFound)?;
-    let tr = &auth.0.tr;
-    let current = CaseStatus::parse(&d.case.status).map_err(|_| WebError::NotFound)?;
-    let stages: Vec<&str> = LegalStage::ALL.iter().map(|s| s.as_str()).collect();
-    let next: Vec<&str> = CaseStatus::ALL
-        .iter()
-        .filter(|s| current.can_move_to(**s))
-        .map(|s| s.as_str())
-        .collect();
-    let mut l = Layout::new(&auth.0, "case-title").await?;
-    l.title = format!("{} {}", tr.t("case-title"), d.case.case_number);
-    html_status(
-        status,
-        &ShowPage {
-            can_manage: ctx.allows(Action::CaseManage, Some(&place)),
-            errors: e
-                .0
-                .iter()
-                .map(|x| (x.field.to_string(), tr.t(x.code)))
-                .collect(),
-            stages: options(tr, "legal-stage", &stages),
-            exploitation: options(tr, "exploitation", EXPLOITATION_TYPES),
-            decision_orgs: options(tr, "decision-org", DECISION_ORGS),
-            service_types: options(tr, "service", SERVICE_TYPES),
-            perpetrator_roles: options(tr, "perpetrator-role", PERPETRATOR_ROLES),
-            next_statuses: options(tr, "case-status", &next),
-            l,
-            d,
-        },
-    )
-}
+/// A case's page: its victims, suspects and services, the legal process, and the forms of
+/// those who manage it.
+struct CasePage;
 
-async fn show(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-    Query(q): Query<ShowQuery>,
-) -> Result<Response, WebError> {
-    let id = parse_id(&id)?;
-    let reveal = q.tampilkan.as_deref() == Some("1");
-    show_page(
-        &state,
-        &auth,
-        id,
-        reveal,
-        &FieldErrors::new(),
-        StatusCode::OK,
-    )
-    .await
-}
+impl RecordPage for CasePage {
+    fn path(id: i64) -> String {
+        format!("/kasus/{id}")
+    }
 
-async fn after(
-    state: &AppState,
-    auth: &Auth,
-    id: i64,
-    r: Result<(), benteng_db::Error>,
-) -> Result<Response, WebError> {
-    match r {
-        Ok(()) => flash_redirect(&auth.0, "flash-saved", &format!("/kasus/{id}")).await,
-        Err(e) => {
-            let (status, e) = super::form_errors(e)?;
-            show_page(state, auth, id, false, &e, status).await
-        }
+    async fn render(
+        state: &AppState,
+        auth: &Auth,
+        id: i64,
+        reveal: bool,
+        e: &FieldErrors,
+        status: StatusCode,
+    ) -> Result<Response, WebError> {
+        let ctx = auth.ctx();
+        let d = benteng_app::cases::show(&state.db, ctx, id, reveal).await?;
+        let place = RegionCode::parse(&d.case.region_code).map_err(|_| WebError::NotFound)?;
+        let tr = &auth.0.tr;
+        let current = CaseStatus::parse(&d.case.status).map_err(|_| WebError::NotFound)?;
+        let stages: Vec<&str> = LegalStage::ALL.iter().map(|s| s.as_str()).collect();
+        let next: Vec<&str> = CaseStatus::ALL
+            .iter()
+            .filter(|s| current.can_move_to(**s))
+            .map(|s| s.as_str())
+            .collect();
+        let mut l = Layout::new(&auth.0, "case-title").await?;
+        l.title = format!("{} {}", tr.t("case-title"), d.case.case_number);
+        html_status(
+            status,
+            &ShowPage {
+                can_manage: ctx.allows(Action::CaseManage, Some(&place)),
+                errors: e
+                    .0
+                    .iter()
+                    .map(|x| (x.field.to_string(), tr.t(x.code)))
+                    .collect(),
+                stages: options(tr, "legal-stage", &stages),
+                exploitation: options(tr, "exploitation", EXPLOITATION_TYPES),
+                decision_orgs: options(tr, "decision-org", DECISION_ORGS),
+                service_types: options(tr, "service", SERVICE_TYPES),
+                perpetrator_roles: options(tr, "perpetrator-role", PERPETRATOR_ROLES),
+                next_statuses: options(tr, "case-status", &next),
+                l,
+                d,
+            },
+        )
     }
 }
 
@@ -242,8 +213,8 @@ async fn update(
         legal_reference: get("legal_reference"),
         outcome: get("outcome"),
     };
-    let r = state.db.update_case(auth.ctx(), id, &i).await;
-    after(&state, &auth, id, r).await
+    let r = benteng_app::cases::update(&state.db, auth.ctx(), id, &i).await;
+    record::after::<CasePage>(&state, &auth, id, r, "flash-saved").await
 }
 
 async fn add_person(
@@ -253,12 +224,10 @@ async fn add_person(
     Form(i): Form<CasePersonInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let r = state
-        .db
-        .add_case_person(auth.ctx(), id, &i)
+    let r = benteng_app::cases::add_person(&state.db, auth.ctx(), id, &i)
         .await
         .map(|_| ());
-    after(&state, &auth, id, r).await
+    record::after::<CasePage>(&state, &auth, id, r, "flash-saved").await
 }
 
 async fn add_service(
@@ -268,12 +237,10 @@ async fn add_service(
     Form(i): Form<ServiceInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let r = state
-        .db
-        .add_case_service(auth.ctx(), id, &i)
+    let r = benteng_app::cases::add_service(&state.db, auth.ctx(), id, &i)
         .await
         .map(|_| ());
-    after(&state, &auth, id, r).await
+    record::after::<CasePage>(&state, &auth, id, r, "flash-saved").await
 }
 
 async fn set_status(
@@ -283,8 +250,8 @@ async fn set_status(
     Form(i): Form<CaseStatusInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let r = state.db.set_case_status(auth.ctx(), id, &i).await;
-    after(&state, &auth, id, r).await
+    let r = benteng_app::cases::set_status(&state.db, auth.ctx(), id, &i).await;
+    record::after::<CasePage>(&state, &auth, id, r, "flash-saved").await
 }
 
 #[derive(Deserialize)]
@@ -300,7 +267,7 @@ async fn export(
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, WebError> {
     let anonymised = q.anonim.as_deref() == Some("1");
-    let records = state.db.export_cases(auth.ctx(), anonymised).await?;
+    let records = benteng_app::cases::export(&state.db, auth.ctx(), anonymised).await?;
     let suffix = if anonymised { "-anonim" } else { "" };
     match q.format.as_deref().unwrap_or("json") {
         "csv" => Ok((

@@ -17,6 +17,7 @@ mod notifications;
 mod offer;
 mod offices;
 mod p3mi;
+mod record;
 mod referrals;
 mod regions;
 mod reports;

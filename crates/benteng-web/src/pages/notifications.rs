@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use benteng_app::jobs::notice_text;
-use benteng_db::outbox::Notification;
+use benteng_app::notifications::Notification;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -44,7 +44,7 @@ async fn list(
     auth: Auth,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    let page = state.db.notifications(auth.ctx(), q.hal).await?;
+    let page = benteng_app::notifications::list(&state.db, auth.ctx(), q.hal).await?;
     let pager = Pager::new(&page, "/notifikasi", &[]);
     let l = Layout::new(&auth.0, "notifications-title").await?;
     html(&ListPage {
@@ -61,9 +61,7 @@ async fn open(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let link = state
-        .db
-        .mark_notification_read(auth.ctx(), Some(id))
+    let link = benteng_app::notifications::open(&state.db, auth.ctx(), id)
         .await?
         .filter(|l| l.starts_with('/') && !l.starts_with("//"))
         .unwrap_or_else(|| "/notifikasi".into());
@@ -71,6 +69,6 @@ async fn open(
 }
 
 async fn read_all(State(state): State<AppState>, auth: Auth) -> Result<Response, WebError> {
-    state.db.mark_notification_read(auth.ctx(), None).await?;
+    benteng_app::notifications::read_all(&state.db, auth.ctx()).await?;
     Ok(Redirect::to("/notifikasi").into_response())
 }

@@ -1,7 +1,8 @@
 //! Referrals: the partner agency's inbox (and the officers' overview), one referral with the
 //! report's summary, and the agency's answers and actions.
 
-use super::{flash_redirect, html, html_status, parse_id, Layout, Pager};
+use super::record::{self, RecordPage};
+use super::{html, html_status, parse_id, Layout, Pager};
 use crate::ctx::Auth;
 use crate::error::WebError;
 use crate::AppState;
@@ -11,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use benteng_db::referrals::{ReferralAnswer, ReferralDetail, ReferralQuery, ReferralRow};
+use benteng_app::referrals::{ReferralAnswer, ReferralDetail, ReferralQuery, ReferralRow};
 use benteng_domain::report::ReferralStatus;
 use benteng_domain::FieldErrors;
 use serde::Deserialize;
@@ -19,7 +20,7 @@ use serde::Deserialize;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/rujukan", get(list))
-        .route("/rujukan/{id}", get(show))
+        .route("/rujukan/{id}", get(record::show::<ReferralPage>))
         .route("/rujukan/{id}/jawab", post(answer))
         .route("/rujukan/{id}/tindakan", post(action))
 }
@@ -55,19 +56,18 @@ async fn list(
 ) -> Result<Response, WebError> {
     let status = q.status.clone().unwrap_or_default();
     let overdue_only = q.terlambat.as_deref() == Some("1");
-    let page = state
-        .db
-        .list_referrals(
-            auth.ctx(),
-            &ReferralQuery {
-                status: Some(status.clone()).filter(|s| !s.is_empty()),
-                overdue: overdue_only.then(|| "1".into()),
-                report_id: None,
-                page: q.hal,
-            },
-            25,
-        )
-        .await?;
+    let page = benteng_app::referrals::list(
+        &state.db,
+        auth.ctx(),
+        &ReferralQuery {
+            status: Some(status.clone()).filter(|s| !s.is_empty()),
+            overdue: overdue_only.then(|| "1".into()),
+            report_id: None,
+            page: q.hal,
+        },
+        25,
+    )
+    .await?;
     let pager = Pager::new(
         &page,
         "/rujukan",
@@ -104,11 +104,6 @@ async fn list(
     })
 }
 
-#[derive(Deserialize)]
-struct ShowQuery {
-    tampilkan: Option<String>,
-}
-
 #[derive(Template)]
 #[template(path = "referral.html")]
 struct ShowPage {
@@ -130,56 +125,46 @@ impl ShowPage {
     }
 }
 
-async fn show_page(
-    state: &AppState,
-    auth: &Auth,
-    id: i64,
-    reveal: bool,
-    e: &FieldErrors,
-    status: StatusCode,
-) -> Result<Response, WebError> {
-    let d = state.db.get_referral(auth.ctx(), id, reveal).await?;
-    let s = ReferralStatus::parse(&d.referral.status).map_err(|_| WebError::NotFound)?;
-    let tr = &auth.0.tr;
-    let can_accept = d.receiver && s == ReferralStatus::Terkirim;
-    let can_finish = d.receiver && s == ReferralStatus::Diterima;
-    let can_cancel = d.sender && s.is_pending();
-    let mut l = Layout::new(&auth.0, "referral-title").await?;
-    l.title = format!("{} #{}", tr.t("referral-title"), d.referral.id);
-    html_status(
-        status,
-        &ShowPage {
-            errors: e
-                .0
-                .iter()
-                .map(|x| (x.field.to_string(), tr.t(x.code)))
-                .collect(),
-            l,
-            d,
-            can_accept,
-            can_finish,
-            can_cancel,
-        },
-    )
-}
+/// A referral's page: the report's summary, the actions, and the answers the actor may give.
+struct ReferralPage;
 
-async fn show(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-    Query(q): Query<ShowQuery>,
-) -> Result<Response, WebError> {
-    let id = parse_id(&id)?;
-    let reveal = q.tampilkan.as_deref() == Some("1");
-    show_page(
-        &state,
-        &auth,
-        id,
-        reveal,
-        &FieldErrors::new(),
-        StatusCode::OK,
-    )
-    .await
+impl RecordPage for ReferralPage {
+    fn path(id: i64) -> String {
+        format!("/rujukan/{id}")
+    }
+
+    async fn render(
+        state: &AppState,
+        auth: &Auth,
+        id: i64,
+        reveal: bool,
+        e: &FieldErrors,
+        status: StatusCode,
+    ) -> Result<Response, WebError> {
+        let d = benteng_app::referrals::show(&state.db, auth.ctx(), id, reveal).await?;
+        let s = ReferralStatus::parse(&d.referral.status).map_err(|_| WebError::NotFound)?;
+        let tr = &auth.0.tr;
+        let can_accept = d.receiver && s == ReferralStatus::Terkirim;
+        let can_finish = d.receiver && s == ReferralStatus::Diterima;
+        let can_cancel = d.sender && s.is_pending();
+        let mut l = Layout::new(&auth.0, "referral-title").await?;
+        l.title = format!("{} #{}", tr.t("referral-title"), d.referral.id);
+        html_status(
+            status,
+            &ShowPage {
+                errors: e
+                    .0
+                    .iter()
+                    .map(|x| (x.field.to_string(), tr.t(x.code)))
+                    .collect(),
+                l,
+                d,
+                can_accept,
+                can_finish,
+                can_cancel,
+            },
+        )
+    }
 }
 
 async fn answer(
@@ -189,13 +174,8 @@ async fn answer(
     Form(f): Form<ReferralAnswer>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.answer_referral(auth.ctx(), id, &f).await {
-        Ok(()) => flash_redirect(&auth.0, "flash-saved", &format!("/rujukan/{id}")).await,
-        Err(e) => {
-            let (status, e) = super::form_errors(e)?;
-            show_page(&state, &auth, id, false, &e, status).await
-        }
-    }
+    let r = benteng_app::referrals::answer(&state.db, auth.ctx(), id, &f).await;
+    record::after::<ReferralPage>(&state, &auth, id, r, "flash-saved").await
 }
 
 #[derive(Deserialize)]
@@ -211,11 +191,6 @@ async fn action(
     Form(f): Form<ActionForm>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state.db.add_referral_action(auth.ctx(), id, &f.body).await {
-        Ok(()) => flash_redirect(&auth.0, "flash-saved", &format!("/rujukan/{id}")).await,
-        Err(e) => {
-            let (status, e) = super::form_errors(e)?;
-            show_page(&state, &auth, id, false, &e, status).await
-        }
-    }
+    let r = benteng_app::referrals::act(&state.db, auth.ctx(), id, &f.body).await;
+    record::after::<ReferralPage>(&state, &auth, id, r, "flash-saved").await
 }
