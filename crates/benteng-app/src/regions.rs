@@ -63,3 +63,14 @@ pub(crate) async fn known_region(
         }
     })
 }
+
+/// Villages whose name begins like `text`, for the village pickers of public and signed-in
+/// forms: (code, village, kecamatan, kabupaten/kota).
+pub async fn village_choices(db: &Db, text: &str) -> Result<Vec<(String, String, String, String)>> {
+    db.public_village_choices(text).await
+}
+
+/// "Desa X, Kec. Y, Kab. Z" for a village code; `None` when it is not a village.
+pub async fn village_label(db: &Db, code: &str) -> Result<Option<String>> {
+    db.village_label(code).await
+}

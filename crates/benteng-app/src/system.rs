@@ -19,3 +19,8 @@ pub async fn sync_all_rooms(db: &Db) -> Result<()> {
         .await
         .map(|_| ())
 }
+
+/// The rule sets that follow the law, as configured (`rules_file`) or shipped.
+pub fn rules(db: &Db) -> &benteng_domain::rules::RuleSet {
+    db.rules()
+}

@@ -137,8 +137,11 @@ pub(super) async fn offer_check(
     let (answers, company) = benteng_app::offer::evaluate(&state.db, &f)
         .await
         .map_err(ApiError::Invalid)?;
-    let (verdict, rules) =
-        benteng_domain::offer::check(&answers, state.db.rules(), benteng_app::today());
+    let (verdict, rules) = benteng_domain::offer::check(
+        &answers,
+        benteng_app::system::rules(&state.db),
+        benteng_app::today(),
+    );
     let lang = headers
         .get(axum::http::header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())

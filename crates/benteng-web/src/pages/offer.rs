@@ -114,7 +114,7 @@ async fn page(
 async fn form(State(state): State<AppState>, v: Viewer) -> Result<Response, WebError> {
     page(
         &v,
-        state.db.rules(),
+        benteng_app::system::rules(&state.db),
         OfferForm::default(),
         &FieldErrors::new(),
         None,
@@ -130,7 +130,11 @@ async fn run(
 ) -> Result<Response, WebError> {
     match evaluate(&state.db, &f).await {
         Ok((answers, company)) => {
-            let (verdict, rules) = check(&answers, state.db.rules(), benteng_app::today());
+            let (verdict, rules) = check(
+                &answers,
+                benteng_app::system::rules(&state.db),
+                benteng_app::today(),
+            );
             let outcome = Outcome {
                 verdict,
                 rules,
@@ -138,7 +142,7 @@ async fn run(
             };
             page(
                 &v,
-                state.db.rules(),
+                benteng_app::system::rules(&state.db),
                 f,
                 &FieldErrors::new(),
                 Some(outcome),
@@ -149,7 +153,7 @@ async fn run(
         Err(e) => {
             page(
                 &v,
-                state.db.rules(),
+                benteng_app::system::rules(&state.db),
                 f,
                 &e,
                 None,
@@ -220,11 +224,15 @@ async fn to_report(
     Form(f): Form<OfferForm>,
 ) -> Result<Response, WebError> {
     let (verdict, rules) = match evaluate(&state.db, &f).await {
-        Ok((answers, _)) => check(&answers, state.db.rules(), benteng_app::today()),
+        Ok((answers, _)) => check(
+            &answers,
+            benteng_app::system::rules(&state.db),
+            benteng_app::today(),
+        ),
         Err(e) => {
             return page(
                 &v,
-                state.db.rules(),
+                benteng_app::system::rules(&state.db),
                 f,
                 &e,
                 None,
@@ -264,7 +272,7 @@ struct RulesPage {
 /// officers can see why the check says what it says.
 async fn rules_page(State(state): State<AppState>, v: Viewer) -> Result<Response, WebError> {
     let tr = &v.tr;
-    let rules = state.db.rules();
+    let rules = benteng_app::system::rules(&state.db);
     let today = benteng_app::today();
     let date = benteng_domain::values::format_date;
     let line =

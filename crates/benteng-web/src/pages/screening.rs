@@ -205,14 +205,12 @@ async fn form_page(
     let chosen_label = if i.region_code.trim().is_empty() {
         None
     } else {
-        state.db.village_label(i.region_code.trim()).await?
+        benteng_app::regions::village_label(&state.db, i.region_code.trim()).await?
     };
     let choices: Vec<_> = if cari.trim().is_empty() {
         Vec::new()
     } else {
-        state
-            .db
-            .public_village_choices(&cari)
+        benteng_app::regions::village_choices(&state.db, &cari)
             .await?
             .into_iter()
             .filter(|c| c.0 != i.region_code.trim())
@@ -228,7 +226,7 @@ async fn form_page(
                 .collect(),
             purposes: coded(tr, "purpose", Purpose::ALL),
             documents: coded(tr, "document", Document::ALL),
-            destinations: destinations(tr, state.db.rules()),
+            destinations: destinations(tr, benteng_app::system::rules(&state.db)),
             l: Layout::new(&auth.0, "screening-new-title").await?,
             i,
             cari,

@@ -72,14 +72,14 @@ pub(super) async fn upcoming(
         .and_then(|c| RegionCode::parse(c).ok())
         .filter(|c| c.level() == benteng_domain::RegionLevel::Desa);
     let village = match &code {
-        Some(c) => state.db.village_label(c.as_str()).await?,
+        Some(c) => benteng_app::regions::village_label(&state.db, c.as_str()).await?,
         None => None,
     };
     // An unknown code lists every upcoming event rather than none.
     let code = code.filter(|_| village.is_some());
     let cari = q.cari.unwrap_or_default();
     let choices = if code.is_none() {
-        state.db.public_village_choices(&cari).await?
+        benteng_app::regions::village_choices(&state.db, &cari).await?
     } else {
         Vec::new()
     };

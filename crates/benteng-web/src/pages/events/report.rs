@@ -97,7 +97,9 @@ fn build(
         time,
         venue: d.event.venue.clone(),
         place: d.event.region_name.clone().unwrap_or_default(),
-        basis: state.db.rules().programme_basis.clone(),
+        basis: benteng_app::system::rules(&state.db)
+            .programme_basis
+            .clone(),
         agenda: d
             .event
             .agenda

@@ -130,19 +130,19 @@ pub(super) async fn form_page(
     }
     let fixed_village = match v.ctx.as_ref().map(|c| (&c.actor.role, &c.actor.scope)) {
         Some((Role::Desa, Scope::Village(code))) if !public => {
-            state.db.village_label(code.as_str()).await?
+            benteng_app::regions::village_label(&state.db, code.as_str()).await?
         }
         _ => None,
     };
     let choices = if fixed_village.is_none() {
-        state.db.public_village_choices(&cari).await?
+        benteng_app::regions::village_choices(&state.db, &cari).await?
     } else {
         Vec::new()
     };
     let chosen_label = if i.region_code.trim().is_empty() {
         None
     } else {
-        state.db.village_label(i.region_code.trim()).await?
+        benteng_app::regions::village_label(&state.db, i.region_code.trim()).await?
     };
     // The chosen village is shown first, checked; the search results must not list it again.
     let choices: Vec<_> = if chosen_label.is_some() {
