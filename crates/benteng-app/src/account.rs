@@ -12,7 +12,7 @@ pub use benteng_db::users::{random_token, User};
 /// The actor (role, scope, office area in force) and the account of a signed-in user;
 /// `None` when the account is gone or deactivated.
 pub async fn actor(db: &Db, user_id: i64) -> Result<Option<(Actor, User)>> {
-    db.actor(user_id).await
+    db.users().actor(user_id).await
 }
 
 /// Where a sign-in comes from, for the audit log.
@@ -33,41 +33,44 @@ pub async fn sign_in(
     origin: Origin<'_>,
     failed_action: &str,
 ) -> Result<Option<User>> {
-    if let Some(user) = db.authenticate(username, password).await? {
+    if let Some(user) = db.users().authenticate(username, password).await? {
         return Ok(Some(user));
     }
-    let known = db.user_id_by_name(username).await?;
+    let known = db.users().user_id_by_name(username).await?;
     let uname = username.trim().to_lowercase();
-    db.audit_login(
-        known.map(|id| (id, uname.as_str())),
-        origin.ip,
-        origin.request_id,
-        failed_action,
-    )
-    .await?;
+    db.audit()
+        .audit_login(
+            known.map(|id| (id, uname.as_str())),
+            origin.ip,
+            origin.request_id,
+            failed_action,
+        )
+        .await?;
     Ok(None)
 }
 
 /// Audit a sign-in that succeeded (once its session or token exists).
 pub async fn signed_in(db: &Db, user: &User, origin: Origin<'_>, action: &str) -> Result<()> {
-    db.audit_login(
-        Some((user.id, &user.username)),
-        origin.ip,
-        origin.request_id,
-        action,
-    )
-    .await
+    db.audit()
+        .audit_login(
+            Some((user.id, &user.username)),
+            origin.ip,
+            origin.request_id,
+            action,
+        )
+        .await
 }
 
 /// Audit a user signing out (the web layer ends the session).
 pub async fn sign_out(db: &Db, ctx: &Ctx) -> Result<()> {
-    db.audit_login(
-        Some((ctx.actor.user_id, &ctx.actor.username)),
-        ctx.ip.as_deref(),
-        ctx.request_id.as_deref(),
-        "logout",
-    )
-    .await
+    db.audit()
+        .audit_login(
+            Some((ctx.actor.user_id, &ctx.actor.username)),
+            ctx.ip.as_deref(),
+            ctx.request_id.as_deref(),
+            "logout",
+        )
+        .await
 }
 
 /// What asking for an API token gave.
@@ -98,24 +101,24 @@ pub async fn issue_token(
     if user.must_change_password == 1 {
         return Ok(TokenIssue::MustChangePassword);
     }
-    let (token, expires_at) = db.issue_api_token(user.id, ttl_secs).await?;
+    let (token, expires_at) = db.users().issue_api_token(user.id, ttl_secs).await?;
     signed_in(db, &user, origin, "api_login").await?;
     Ok(TokenIssue::Issued { token, expires_at })
 }
 
 /// Revoke a bearer token (the caller's own).
 pub async fn revoke_token(db: &Db, token: &str) -> Result<()> {
-    db.revoke_api_token(token).await
+    db.users().revoke_api_token(token).await
 }
 
 /// The user behind a bearer token, if it is known and not expired.
 pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<i64>> {
-    db.user_for_token(token).await
+    db.users().user_for_token(token).await
 }
 
 /// Keep the language a signed-in user chose (`id` or `en`, checked by the caller).
 pub async fn set_locale(db: &Db, ctx: &Ctx, lang: &str) -> Result<()> {
-    db.set_locale(ctx.actor.user_id, lang).await
+    db.users().set_locale(ctx.actor.user_id, lang).await
 }
 
 /// The password form of the account page.
@@ -142,12 +145,13 @@ pub async fn change_password(
         e.add("password2", "err-password-mismatch");
         return Err(e.into());
     }
-    if !db.verify_own_password(ctx, &f.current).await? {
+    if !db.users().verify_own_password(ctx, &f.current).await? {
         e.add("current", "err-password-wrong");
     }
     let new = e.check("password", new_password(&f.password));
     e.into_result()?;
-    db.set_own_password(ctx, &new.unwrap_or_default(), keep_session)
+    db.users()
+        .set_own_password(ctx, &new.unwrap_or_default(), keep_session)
         .await
 }
 
@@ -159,7 +163,9 @@ pub async fn session_create(
     expires_at: i64,
     user_id: Option<i64>,
 ) -> Result<bool> {
-    db.session_create(id, data, expires_at, user_id).await
+    db.sessions()
+        .session_create(id, data, expires_at, user_id)
+        .await
 }
 
 /// Update a session record that exists (one ended meanwhile stays ended).
@@ -170,14 +176,16 @@ pub async fn session_save(
     expires_at: i64,
     user_id: Option<i64>,
 ) -> Result<()> {
-    db.session_save(id, data, expires_at, user_id).await
+    db.sessions()
+        .session_save(id, data, expires_at, user_id)
+        .await
 }
 
 /// A session record that has not expired.
 pub async fn session_load(db: &Db, id: &str) -> Result<Option<String>> {
-    db.session_load(id).await
+    db.sessions().session_load(id).await
 }
 
 pub async fn session_delete(db: &Db, id: &str) -> Result<()> {
-    db.session_delete(id).await
+    db.sessions().session_delete(id).await
 }

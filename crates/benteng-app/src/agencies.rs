@@ -29,31 +29,31 @@ pub struct AgencyInput {
 
 /// Agencies the actor may see (a mitra user: those of their own area), in name order.
 pub async fn list(db: &Db, ctx: &Ctx, page: Option<i64>, per_page: i64) -> Result<Page<Agency>> {
-    db.list_agencies(ctx, page, per_page).await
+    db.agencies().list_agencies(ctx, page, per_page).await
 }
 
 /// Every agency, for the admin's user form.
 pub async fn choices(db: &Db, ctx: &Ctx) -> Result<Vec<Agency>> {
-    db.agency_choices(ctx).await
+    db.agencies().agency_choices(ctx).await
 }
 
 /// One agency.
 pub async fn show(db: &Db, ctx: &Ctx, id: i64) -> Result<Agency> {
-    db.get_agency(ctx, id).await
+    db.agencies().get_agency(ctx, id).await
 }
 
 /// Add a partner agency.
 pub async fn create(db: &Db, ctx: &Ctx, i: &AgencyInput) -> Result<i64> {
     ctx.require(Action::AgencyManage, None)?;
     let c = read(db, i).await?;
-    db.create_agency(ctx, &c).await
+    db.agencies().create_agency(ctx, &c).await
 }
 
 /// Change an agency; its staff's scope follows its region.
 pub async fn update(db: &Db, ctx: &Ctx, id: i64, i: &AgencyInput) -> Result<()> {
-    db.agency_editable(ctx, id).await?;
+    db.agencies().agency_editable(ctx, id).await?;
     let c = read(db, i).await?;
-    db.update_agency(ctx, id, &c).await
+    db.agencies().update_agency(ctx, id, &c).await
 }
 
 async fn read(db: &Db, i: &AgencyInput) -> Result<OrgChanges> {

@@ -8,7 +8,7 @@ pub use benteng_db::audit::{AuditEntry, AuditQuery};
 
 /// The audit log inside the actor's scope, newest first.
 pub async fn list(db: &Db, ctx: &Ctx, q: &AuditQuery, per_page: i64) -> Result<Page<AuditEntry>> {
-    db.audit_list(ctx, q, per_page).await
+    db.audit().audit_list(ctx, q, per_page).await
 }
 
 /// A `YYYY-MM-DD` date typed into a filter as the Unix time of its start in WIB.

@@ -1,6 +1,6 @@
 //! Cases: opening one from a report, the list, a case's page, its trafficking decision and
 //! legal process, its victims, suspects and services, its status, and the HTCDS export. Each
-//! write on a case reads its access first ([`Db::case_access`]), so a case the actor may not
+//! write on a case reads its access first ([`benteng_db::cases::Repo::case_access`]), so a case the actor may not
 //! touch answers 404 or 403 before any field error, then reads the input and writes; the
 //! write checks the actor again.
 
@@ -106,13 +106,16 @@ pub const DECISION_ORGS: &[&str] = &[
 /// recruiters become the case's people. A merged report is refused (decided on the report's
 /// status read first); a report with a case already answers a conflict.
 pub async fn open(db: &Db, ctx: &Ctx, report_id: i64, trafficking_status: &str) -> Result<i64> {
-    let access = db.report_access(ctx, report_id, Action::CaseManage).await?;
+    let access = db
+        .reports()
+        .report_access(ctx, report_id, Action::CaseManage)
+        .await?;
     if access.status == ReportStatus::Digabung {
         return Err(invalid("trafficking_status", "err-report-merged"));
     }
     let ts = TraffickingStatus::parse(trafficking_status)
         .map_err(|c| invalid("trafficking_status", c))?;
-    db.open_case(ctx, report_id, ts).await
+    db.cases().open_case(ctx, report_id, ts).await
 }
 
 /// Cases in the actor's scope, newest first.
@@ -127,18 +130,18 @@ pub async fn list(db: &Db, ctx: &Ctx, q: &CaseQuery, per_page: i64) -> Result<Pa
         status,
         page: q.page,
     };
-    db.list_cases(ctx, &f, per_page).await
+    db.cases().list_cases(ctx, &f, per_page).await
 }
 
 /// One case with its people and services; NIKs, phones and birth dates in full only with
 /// `reveal` and for roles that may (an audited view).
 pub async fn show(db: &Db, ctx: &Ctx, id: i64, reveal: bool) -> Result<CaseDetail> {
-    db.get_case(ctx, id, reveal).await
+    db.cases().get_case(ctx, id, reveal).await
 }
 
 /// Update the trafficking decision, exploitation, legal process and outcome.
 pub async fn update(db: &Db, ctx: &Ctx, id: i64, i: &CaseInput) -> Result<()> {
-    db.case_access(ctx, id, Action::CaseManage).await?;
+    db.cases().case_access(ctx, id, Action::CaseManage).await?;
     let mut e = FieldErrors::new();
     let ts = e.check(
         "trafficking_status",
@@ -189,12 +192,12 @@ pub async fn update(db: &Db, ctx: &Ctx, id: i64, i: &CaseInput) -> Result<()> {
         legal_reference,
         outcome,
     };
-    db.update_case(ctx, id, &c).await
+    db.cases().update_case(ctx, id, &c).await
 }
 
 /// Add a victim (`korban`) or suspect (`tersangka`); answers the person's id.
 pub async fn add_person(db: &Db, ctx: &Ctx, id: i64, i: &CasePersonInput) -> Result<i64> {
-    db.case_access(ctx, id, Action::CaseManage).await?;
+    db.cases().case_access(ctx, id, Action::CaseManage).await?;
     let mut e = FieldErrors::new();
     let kind = match i.kind.trim() {
         "korban" => Some(CasePersonKind::Korban),
@@ -266,12 +269,12 @@ pub async fn add_person(db: &Db, ctx: &Ctx, id: i64, i: &CasePersonInput) -> Res
         consent: kind == CasePersonKind::Korban && ticked(&i.consent),
         note,
     };
-    db.add_case_person(ctx, id, &p).await
+    db.cases().add_case_person(ctx, id, &p).await
 }
 
 /// Record a service given to the victims; answers the service's id.
 pub async fn add_service(db: &Db, ctx: &Ctx, id: i64, i: &ServiceInput) -> Result<i64> {
-    db.case_access(ctx, id, Action::CaseManage).await?;
+    db.cases().case_access(ctx, id, Action::CaseManage).await?;
     let mut e = FieldErrors::new();
     let d = e.check("service_date", date(&i.service_date));
     if d.is_some_and(|d| d > crate::today()) {
@@ -300,14 +303,14 @@ pub async fn add_service(db: &Db, ctx: &Ctx, id: i64, i: &ServiceInput) -> Resul
         provider,
         note,
     };
-    db.add_case_service(ctx, id, &s).await
+    db.cases().add_case_service(ctx, id, &s).await
 }
 
 /// Close (with a reason), put on follow-up, or reopen the case, as the state machine allows
 /// from the status it has now. Closing a case closes its report when the report's state
 /// allows.
 pub async fn set_status(db: &Db, ctx: &Ctx, id: i64, i: &CaseStatusInput) -> Result<()> {
-    let access = db.case_access(ctx, id, Action::CaseManage).await?;
+    let access = db.cases().case_access(ctx, id, Action::CaseManage).await?;
     let to = CaseStatus::parse(&i.status).map_err(|c| invalid("status", c))?;
     if !access.status.can_move_to(to) {
         return Err(invalid("status", "err-status-transition"));
@@ -316,7 +319,8 @@ pub async fn set_status(db: &Db, ctx: &Ctx, id: i64, i: &CaseStatusInput) -> Res
     if to.is_closed() && reason.is_none() {
         return Err(invalid("reason", "err-reason-required"));
     }
-    db.set_case_status(ctx, id, &CaseStatusChange { to, reason })
+    db.cases()
+        .set_case_status(ctx, id, &CaseStatusChange { to, reason })
         .await
 }
 
@@ -324,5 +328,5 @@ pub async fn set_status(db: &Db, ctx: &Ctx, id: i64, i: &CaseStatusInput) -> Res
 /// for those who may not see personal data); every export is audited. [`cases_csv`] turns them
 /// into CSV.
 pub async fn export(db: &Db, ctx: &Ctx, anonymised: bool) -> Result<Vec<HtcdsRecord>> {
-    db.export_cases(ctx, anonymised).await
+    db.cases().export_cases(ctx, anonymised).await
 }

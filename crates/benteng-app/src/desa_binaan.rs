@@ -74,23 +74,25 @@ pub async fn list(
         kab: q.kab.clone().filter(|s| !s.is_empty()),
         page: q.page,
     };
-    db.list_desa_binaan(ctx, &filter, per_page).await
+    db.desa_binaan()
+        .list_desa_binaan(ctx, &filter, per_page)
+        .await
 }
 
 /// Counts by status inside the actor's scope (the home page).
 pub async fn counts(db: &Db, ctx: &Ctx) -> Result<Vec<(String, i64)>> {
-    db.desa_binaan_counts(ctx).await
+    db.desa_binaan().desa_binaan_counts(ctx).await
 }
 
 /// One village with its officers and contacts (phones masked unless the role needs them;
 /// an unmasked view is audited).
 pub async fn show(db: &Db, ctx: &Ctx, id: i64) -> Result<DesaBinaanDetail> {
-    db.get_desa_binaan(ctx, id).await
+    db.desa_binaan().get_desa_binaan(ctx, id).await
 }
 
 /// One village's record alone (no contacts, so no sensitive view), for its forms.
 pub async fn record(db: &Db, ctx: &Ctx, id: i64) -> Result<DesaBinaan> {
-    db.desa_binaan_record(ctx, id).await
+    db.desa_binaan().desa_binaan_record(ctx, id).await
 }
 
 /// Villages the actor could enrol whose name or code matches `q` (the enrol form's search):
@@ -100,7 +102,7 @@ pub async fn village_choices(
     ctx: &Ctx,
     q: &str,
 ) -> Result<Vec<(String, String, String, bool)>> {
-    db.desa_choices(ctx, q).await
+    db.regions().desa_choices(ctx, q).await
 }
 
 /// Enrol a village in the programme.
@@ -108,6 +110,7 @@ pub async fn enrol(db: &Db, ctx: &Ctx, i: &DesaBinaanInput) -> Result<i64> {
     ctx.require(Action::DesaBinaanManage, None)?;
     let mut e = FieldErrors::new();
     let village = match db
+        .regions()
         .known_village(&i.region_code, "region_code", &mut e)
         .await?
     {
@@ -122,34 +125,38 @@ pub async fn enrol(db: &Db, ctx: &Ctx, i: &DesaBinaanInput) -> Result<i64> {
     let (Some(village), Some(v)) = (village, v) else {
         return Err(Error::Invalid(FieldErrors::new()));
     };
-    db.enrol_desa_binaan(ctx, &village, &v).await
+    db.desa_binaan().enrol_desa_binaan(ctx, &village, &v).await
 }
 
 /// Change a village's record (never its village).
 pub async fn update(db: &Db, ctx: &Ctx, id: i64, i: &DesaBinaanInput) -> Result<()> {
     let (office, village) = db
+        .desa_binaan()
         .desa_binaan_place(ctx, id, Action::DesaBinaanManage)
         .await?;
     let mut e = FieldErrors::new();
     let v = read(db, ctx, i, Some(&village), Some(office), &mut e).await?;
     e.into_result()?;
     let v = v.ok_or(Error::Invalid(FieldErrors::new()))?;
-    db.update_desa_binaan(ctx, id, &v).await
+    db.desa_binaan().update_desa_binaan(ctx, id, &v).await
 }
 
 /// Replace a village's PIMPASA officers (each an active pimpasa officer of its office).
 pub async fn set_officers(db: &Db, ctx: &Ctx, id: i64, user_ids: &[i64]) -> Result<()> {
-    db.set_desa_binaan_officers(ctx, id, user_ids).await
+    db.desa_binaan()
+        .set_desa_binaan_officers(ctx, id, user_ids)
+        .await
 }
 
 /// The officers who may be assigned to a village.
 pub async fn officer_choices(db: &Db, ctx: &Ctx, id: i64) -> Result<Vec<User>> {
-    db.desa_binaan_officer_choices(ctx, id).await
+    db.desa_binaan().desa_binaan_officer_choices(ctx, id).await
 }
 
 /// Add a contact person to a village.
 pub async fn add_contact(db: &Db, ctx: &Ctx, id: i64, i: &ContactInput) -> Result<i64> {
-    db.desa_binaan_place(ctx, id, Action::DesaBinaanManage)
+    db.desa_binaan()
+        .desa_binaan_place(ctx, id, Action::DesaBinaanManage)
         .await?;
     let mut e = FieldErrors::new();
     let name = e.check("name", required_text(&i.name, 120));
@@ -165,12 +172,12 @@ pub async fn add_contact(db: &Db, ctx: &Ctx, id: i64, i: &ContactInput) -> Resul
         position: position.unwrap_or_default(),
         phone,
     };
-    db.add_contact(ctx, id, &c).await
+    db.desa_binaan().add_contact(ctx, id, &c).await
 }
 
 /// Remove a contact person from a village.
 pub async fn remove_contact(db: &Db, ctx: &Ctx, id: i64, contact_id: i64) -> Result<()> {
-    db.remove_contact(ctx, id, contact_id).await
+    db.desa_binaan().remove_contact(ctx, id, contact_id).await
 }
 
 /// Read the editable fields; `village` is the record's place, which must lie in the chosen
@@ -210,7 +217,7 @@ async fn read(
     }
     let notes = e.check("notes", optional_text(&i.notes, 2000)).flatten();
     let office_id = match i.office_id.trim().parse::<i64>() {
-        Ok(id) => match db.office_kind(id).await?.as_deref() {
+        Ok(id) => match db.offices().office_kind(id).await?.as_deref() {
             // An officer enrols villages for their own office only.
             Some("kanim")
                 if ctx.actor.role == Role::Petugas
@@ -237,6 +244,7 @@ async fn read(
     if let (Some(o), Some(v)) = (office_id.filter(|o| Some(*o) != current_office), village) {
         if let Some(kab) = v.ancestor(RegionLevel::KabupatenKota) {
             if !db
+                .offices()
                 .office_area_on(o, benteng_db::today())
                 .await?
                 .contains(&kab)

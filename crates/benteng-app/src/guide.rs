@@ -30,24 +30,24 @@ pub struct GuideInput {
 
 /// Every page, in order (public).
 pub async fn pages(db: &Db) -> Result<Vec<GuidePage>> {
-    db.guide_pages().await
+    db.guide().guide_pages().await
 }
 
 /// One page, its current text or an older `version` (public).
 pub async fn page(db: &Db, slug: &str, version: Option<i64>) -> Result<GuidePage> {
-    db.guide_page(slug, version).await
+    db.guide().guide_page(slug, version).await
 }
 
 /// The versions of a page, newest first (public: the trail of a public text).
 pub async fn versions(db: &Db, slug: &str) -> Result<Vec<GuideVersion>> {
-    db.guide_versions(slug).await
+    db.guide().guide_versions(slug).await
 }
 
 /// Save a new version of a page (admins). The current page is read first: an editor who
 /// started from an older version is told the page changed. Returns the new version number.
 pub async fn save(db: &Db, ctx: &Ctx, slug: &str, i: &GuideInput) -> Result<i64> {
     ctx.require(Action::GuideManage, None)?;
-    let current = db.guide_page(slug, None).await?;
+    let current = db.guide().guide_page(slug, None).await?;
     let mut e = FieldErrors::new();
     let title = e.check("title", required_text(&i.title, 200));
     let body = e.check("body", required_text(&i.body, 50_000));
@@ -71,5 +71,5 @@ pub async fn save(db: &Db, ctx: &Ctx, slug: &str, i: &GuideInput) -> Result<i64>
         note,
         base_version: current.version,
     };
-    db.save_guide_page(ctx, slug, &edit).await
+    db.guide().save_guide_page(ctx, slug, &edit).await
 }

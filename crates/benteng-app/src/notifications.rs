@@ -7,15 +7,18 @@ use benteng_db::{Ctx, Db, Page, Result};
 
 /// The user's in-app notifications, newest first.
 pub async fn list(db: &Db, ctx: &Ctx, page: Option<i64>) -> Result<Page<Notification>> {
-    db.notifications(ctx, page).await
+    db.outbox().notifications(ctx, page).await
 }
 
 /// Mark one of the user's notifications read; answers the link of what it is about.
 pub async fn open(db: &Db, ctx: &Ctx, id: i64) -> Result<Option<String>> {
-    db.mark_notification_read(ctx, Some(id)).await
+    db.outbox().mark_notification_read(ctx, Some(id)).await
 }
 
 /// Mark all of the user's notifications read.
 pub async fn read_all(db: &Db, ctx: &Ctx) -> Result<()> {
-    db.mark_notification_read(ctx, None).await.map(|_| ())
+    db.outbox()
+        .mark_notification_read(ctx, None)
+        .await
+        .map(|_| ())
 }

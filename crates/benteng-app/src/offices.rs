@@ -48,36 +48,36 @@ pub struct AreaEndInput {
 
 /// Offices the actor may see, in name order.
 pub async fn list(db: &Db, ctx: &Ctx, page: Option<i64>, per_page: i64) -> Result<Page<Office>> {
-    db.list_offices(ctx, page, per_page).await
+    db.offices().list_offices(ctx, page, per_page).await
 }
 
 /// Every office the actor may see, for pick lists.
 pub async fn choices(db: &Db, ctx: &Ctx) -> Result<Vec<Office>> {
-    db.office_choices(ctx).await
+    db.offices().office_choices(ctx).await
 }
 
 /// One office with its working areas, current and past.
 pub async fn show(db: &Db, ctx: &Ctx, id: i64) -> Result<(Office, Vec<OfficeArea>)> {
-    db.get_office(ctx, id).await
+    db.offices().get_office(ctx, id).await
 }
 
 /// Add an office.
 pub async fn create(db: &Db, ctx: &Ctx, i: &OfficeInput) -> Result<i64> {
     ctx.require(Action::OfficeManage, None)?;
     let c = read(db, i).await?;
-    db.create_office(ctx, &c).await
+    db.offices().create_office(ctx, &c).await
 }
 
 /// Change an office's name, kind, province or contacts.
 pub async fn update(db: &Db, ctx: &Ctx, id: i64, i: &OfficeInput) -> Result<()> {
-    db.office_editable(ctx, id).await?;
+    db.offices().office_editable(ctx, id).await?;
     let c = read(db, i).await?;
-    db.update_office(ctx, id, &c).await
+    db.offices().update_office(ctx, id, &c).await
 }
 
 /// Give a kabupaten/kota to an office from a date on (the previous holder's area ends then).
 pub async fn assign_area(db: &Db, ctx: &Ctx, office_id: i64, i: &AreaInput) -> Result<i64> {
-    db.office_editable(ctx, office_id).await?;
+    db.offices().office_editable(ctx, office_id).await?;
     let mut e = FieldErrors::new();
     let region = known_region(
         db,
@@ -94,16 +94,17 @@ pub async fn assign_area(db: &Db, ctx: &Ctx, office_id: i64, i: &AreaInput) -> R
     let (Some(region), Some(valid_from)) = (region, from) else {
         return Err(Error::Invalid(FieldErrors::new()));
     };
-    db.assign_area(
-        ctx,
-        office_id,
-        &NewArea {
-            region,
-            valid_from,
-            note,
-        },
-    )
-    .await
+    db.offices()
+        .assign_area(
+            ctx,
+            office_id,
+            &NewArea {
+                region,
+                valid_from,
+                note,
+            },
+        )
+        .await
 }
 
 /// End an office's holding of an area from a date on, without a successor. The end is
@@ -116,7 +117,7 @@ pub async fn end_area(
     area_id: i64,
     i: &AreaEndInput,
 ) -> Result<()> {
-    let span = db.area_span(ctx, office_id, area_id).await?;
+    let span = db.offices().area_span(ctx, office_id, area_id).await?;
     let mut e = FieldErrors::new();
     let end = e.check("valid_to", date(&i.valid_to));
     if let Some(end) = end.map(format_date) {
@@ -130,7 +131,7 @@ pub async fn end_area(
     let Some(end) = end else {
         return Err(Error::Invalid(FieldErrors::new()));
     };
-    db.end_area(ctx, office_id, area_id, end).await
+    db.offices().end_area(ctx, office_id, area_id, end).await
 }
 
 async fn read(db: &Db, i: &OfficeInput) -> Result<OrgChanges> {
@@ -146,7 +147,7 @@ async fn read(db: &Db, i: &OfficeInput) -> Result<OrgChanges> {
     let province = match RegionCode::parse(&i.province_code) {
         Ok(c)
             if c.level() == RegionLevel::Provinsi
-                && db.region_by_code(c.as_str()).await?.is_some() =>
+                && db.regions().region_by_code(c.as_str()).await?.is_some() =>
         {
             Some(c)
         }

@@ -44,18 +44,18 @@ pub struct P3miInput {
 /// Search by part of the name or the licence number; anyone may (no actor). Each entry
 /// carries its licence status today.
 pub async fn search(db: &Db, q: &str, page: Option<i64>) -> Result<Page<P3mi>> {
-    db.search_p3mi(q, page).await
+    db.p3mi().search_p3mi(q, page).await
 }
 
 /// One company (public).
 pub async fn show(db: &Db, id: i64) -> Result<P3mi> {
-    db.get_p3mi(id).await
+    db.p3mi().get_p3mi(id).await
 }
 
 /// Companies whose licence is valid today, for choosing one in a form: (id, name, licence
 /// number) by name.
 pub async fn choices(db: &Db) -> Result<Vec<(i64, String, String)>> {
-    db.p3mi_choices().await
+    db.p3mi().p3mi_choices().await
 }
 
 /// Add a company (admins), or change one (`id`). Returns its id.
@@ -66,7 +66,7 @@ pub async fn save(db: &Db, ctx: &Ctx, id: Option<i64>, i: &P3miInput) -> Result<
         Some(v) if e.is_empty() => v,
         _ => return Err(Error::Invalid(e)),
     };
-    db.save_p3mi(ctx, id, &v).await
+    db.p3mi().save_p3mi(ctx, id, &v).await
 }
 
 /// Import a CSV (header `name,licence_no,licence_date,valid_until,revoked,countries,address,phone,note`;
@@ -128,7 +128,7 @@ pub async fn import(
             errors,
         });
     }
-    db.import_p3mi(ctx, &good, errors.len()).await?;
+    db.p3mi().import_p3mi(ctx, &good, errors.len()).await?;
     Ok(ImportOutcome {
         imported: good.len(),
         errors,

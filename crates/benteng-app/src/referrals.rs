@@ -67,6 +67,7 @@ pub struct ReferralQuery {
 /// merged report is refused (decided on the report's status read first).
 pub async fn refer(db: &Db, ctx: &Ctx, report_id: i64, i: &ReferralInput) -> Result<i64> {
     let access = db
+        .reports()
         .report_access(ctx, report_id, Action::ReferralCreate)
         .await?;
     if access.status == ReportStatus::Digabung {
@@ -74,7 +75,11 @@ pub async fn refer(db: &Db, ctx: &Ctx, report_id: i64, i: &ReferralInput) -> Res
     }
     let mut e = FieldErrors::new();
     let agency = match i.agency_id.trim().parse::<i64>() {
-        Ok(id) => match db.referral_agency_fit(id, &access.place).await? {
+        Ok(id) => match db
+            .referrals()
+            .referral_agency_fit(id, &access.place)
+            .await?
+        {
             AgencyFit::Covers => Some(id),
             AgencyFit::OutsideArea => {
                 e.add("agency_id", "err-agency-area");
@@ -128,7 +133,7 @@ pub async fn refer(db: &Db, ctx: &Ctx, report_id: i64, i: &ReferralInput) -> Res
         message,
         consent,
     };
-    db.create_referral(ctx, report_id, &r).await
+    db.referrals().create_referral(ctx, report_id, &r).await
 }
 
 /// Referrals the actor may see: a partner agency's own, or those in an officer's scope;
@@ -151,19 +156,19 @@ pub async fn list(
         report_id: q.report_id,
         page: q.page,
     };
-    db.list_referrals(ctx, &f, per_page).await
+    db.referrals().list_referrals(ctx, &f, per_page).await
 }
 
 /// One referral with its report's summary and actions; the people's contacts in full only
 /// with `reveal`, for the agency once it accepted and for officers who may (an audited view).
 pub async fn show(db: &Db, ctx: &Ctx, id: i64, reveal: bool) -> Result<ReferralDetail> {
-    db.get_referral(ctx, id, reveal).await
+    db.referrals().get_referral(ctx, id, reveal).await
 }
 
 /// The agency accepts, declines (with a note) or finishes; the sender cancels (with a note).
 /// The side and the transition are decided on the referral as read first.
 pub async fn answer(db: &Db, ctx: &Ctx, id: i64, i: &ReferralAnswer) -> Result<()> {
-    let access = db.referral_access(ctx, id).await?;
+    let access = db.referrals().referral_access(ctx, id).await?;
     let to = ReferralStatus::parse(&i.status).map_err(|c| invalid("status", c))?;
     if !access.may_answer(ctx, to) {
         return Err(Error::Forbidden);
@@ -180,12 +185,12 @@ pub async fn answer(db: &Db, ctx: &Ctx, id: i64, i: &ReferralAnswer) -> Result<(
         to,
         note,
     };
-    db.answer_referral(ctx, id, &m).await
+    db.referrals().answer_referral(ctx, id, &m).await
 }
 
 /// The receiving agency records an action it took (accepted referrals only).
 pub async fn act(db: &Db, ctx: &Ctx, id: i64, body: &str) -> Result<()> {
-    let access = db.referral_access(ctx, id).await?;
+    let access = db.referrals().referral_access(ctx, id).await?;
     if !access.may_act(ctx) {
         return Err(Error::Forbidden);
     }
@@ -193,5 +198,5 @@ pub async fn act(db: &Db, ctx: &Ctx, id: i64, body: &str) -> Result<()> {
         return Err(invalid("body", "err-referral-not-accepted"));
     }
     let body = required_text(body, 2000).map_err(|c| invalid("body", c))?;
-    db.add_referral_action(ctx, id, body).await
+    db.referrals().add_referral_action(ctx, id, body).await
 }

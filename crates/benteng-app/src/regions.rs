@@ -14,7 +14,9 @@ pub async fn children(
     page: Option<i64>,
     per_page: i64,
 ) -> Result<Page<Region>> {
-    db.region_children(ctx, parent, page, per_page).await
+    db.regions()
+        .region_children(ctx, parent, page, per_page)
+        .await
 }
 
 /// Regions whose code starts with `q` or whose name holds it, optionally at one level.
@@ -26,12 +28,14 @@ pub async fn search(
     page: Option<i64>,
     per_page: i64,
 ) -> Result<Page<Region>> {
-    db.region_search(ctx, q, level, page, per_page).await
+    db.regions()
+        .region_search(ctx, q, level, page, per_page)
+        .await
 }
 
 /// One region with its ancestors, `None` when the code is unknown.
 pub async fn path(db: &Db, ctx: &Ctx, code: &str) -> Result<Option<RegionPath>> {
-    db.region_path(ctx, code).await
+    db.regions().region_path(ctx, code).await
 }
 
 /// A region code typed into `field`: parsed, at a level `accepts` (otherwise the error
@@ -46,7 +50,7 @@ pub(crate) async fn known_region(
 ) -> Result<Option<RegionCode>> {
     Ok(match RegionCode::parse(input) {
         Ok(c) if accepts(c.level()) => {
-            if db.region_by_code(c.as_str()).await?.is_some() {
+            if db.regions().region_by_code(c.as_str()).await?.is_some() {
                 Some(c)
             } else {
                 e.add(field, "err-region-unknown");
@@ -67,10 +71,10 @@ pub(crate) async fn known_region(
 /// Villages whose name begins like `text`, for the village pickers of public and signed-in
 /// forms: (code, village, kecamatan, kabupaten/kota).
 pub async fn village_choices(db: &Db, text: &str) -> Result<Vec<(String, String, String, String)>> {
-    db.public_village_choices(text).await
+    db.regions().public_village_choices(text).await
 }
 
 /// "Desa X, Kec. Y, Kab. Z" for a village code; `None` when it is not a village.
 pub async fn village_label(db: &Db, code: &str) -> Result<Option<String>> {
-    db.village_label(code).await
+    db.regions().village_label(code).await
 }

@@ -10,12 +10,13 @@ pub async fn ping(db: &Db) -> Result<()> {
 
 /// Outbox rows by channel and state, for `/metrics`.
 pub async fn delivery_counts(db: &Db) -> Result<Vec<(String, i64)>> {
-    db.delivery_counts().await
+    db.delivery().delivery_counts().await
 }
 
 /// Rooms for every desa binaan, office and province, with their default members (at start).
 pub async fn sync_all_rooms(db: &Db) -> Result<()> {
-    db.sync_rooms(benteng_db::rooms::Sync::All)
+    db.rooms()
+        .sync_rooms(benteng_db::rooms::Sync::All)
         .await
         .map(|_| ())
 }

@@ -48,19 +48,20 @@ pub async fn list(
     page: Option<i64>,
     per_page: i64,
 ) -> Result<Page<User>> {
-    db.list_users(ctx, q, role, page, per_page).await
+    db.users().list_users(ctx, q, role, page, per_page).await
 }
 
 /// One user, if the actor may see their home.
 pub async fn show(db: &Db, ctx: &Ctx, id: i64) -> Result<User> {
-    db.get_user(ctx, id).await
+    db.users().get_user(ctx, id).await
 }
 
 /// An admin creates an account; the user chooses their own password at the first sign-in.
 pub async fn create(db: &Db, ctx: &Ctx, i: &UserInput) -> Result<i64> {
     ctx.require(Action::UserManage, None)?;
     let (u, password) = read(db, i, true).await?;
-    db.create_user(Some(ctx), &u, &password.unwrap_or_default(), true)
+    db.users()
+        .create_user(Some(ctx), &u, &password.unwrap_or_default(), true)
         .await
 }
 
@@ -68,15 +69,17 @@ pub async fn create(db: &Db, ctx: &Ctx, i: &UserInput) -> Result<i64> {
 /// first start's admin (`must_change`) and the demo set.
 pub async fn create_as_operator(db: &Db, i: &UserInput, must_change: bool) -> Result<i64> {
     let (u, password) = read(db, i, true).await?;
-    db.create_user(None, &u, &password.unwrap_or_default(), must_change)
+    db.users()
+        .create_user(None, &u, &password.unwrap_or_default(), must_change)
         .await
 }
 
 /// An admin changes an account: profile, role, home, active; a non-empty password resets it.
 pub async fn update(db: &Db, ctx: &Ctx, id: i64, i: &UserInput) -> Result<()> {
-    db.user_editable(ctx, id).await?;
+    db.users().user_editable(ctx, id).await?;
     let (u, password) = read(db, i, false).await?;
-    db.update_user(ctx, id, &u, ticked(&i.active), password.as_deref())
+    db.users()
+        .update_user(ctx, id, &u, ticked(&i.active), password.as_deref())
         .await
 }
 
@@ -85,7 +88,9 @@ pub async fn set_password_cli(db: &Db, uname: &str, pw: &str) -> Result<()> {
     let mut e = FieldErrors::new();
     let pw = e.check("password", new_password(pw));
     e.into_result()?;
-    db.set_password_cli(uname, &pw.unwrap_or_default()).await
+    db.users()
+        .set_password_cli(uname, &pw.unwrap_or_default())
+        .await
 }
 
 /// Read the form; the password is required when `creating`, and otherwise read only when
@@ -107,7 +112,7 @@ async fn read(db: &Db, input: &UserInput, creating: bool) -> Result<(UserFields,
     let mut home_code = None;
     match role {
         Some(Role::Petugas) => match input.office_id.trim().parse::<i64>() {
-            Ok(id) => match db.office_province(id).await? {
+            Ok(id) => match db.offices().office_province(id).await? {
                 Some(p) => {
                     office_id = Some(id);
                     home_code = Some(p);
@@ -117,7 +122,7 @@ async fn read(db: &Db, input: &UserInput, creating: bool) -> Result<(UserFields,
             Err(_) => e.add("office_id", "err-required"),
         },
         Some(Role::Mitra) => match input.agency_id.trim().parse::<i64>() {
-            Ok(id) => match db.agency_region(id).await? {
+            Ok(id) => match db.agencies().agency_region(id).await? {
                 Some(r) => {
                     agency_id = Some(id);
                     home_code = Some(r);

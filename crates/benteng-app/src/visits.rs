@@ -30,7 +30,8 @@ pub struct VisitInput {
 
 /// Record a visit to a desa binaan (PIMPASA officers and admins).
 pub async fn record(db: &Db, ctx: &Ctx, desa_binaan_id: i64, i: &VisitInput) -> Result<i64> {
-    db.desa_binaan_place(ctx, desa_binaan_id, Action::VisitRecord)
+    db.desa_binaan()
+        .desa_binaan_place(ctx, desa_binaan_id, Action::VisitRecord)
         .await?;
     let mut e = FieldErrors::new();
     let d = e.check("visit_date", date(&i.visit_date));
@@ -72,7 +73,7 @@ pub async fn record(db: &Db, ctx: &Ctx, desa_binaan_id: i64, i: &VisitInput) -> 
         problems,
         follow_up,
     };
-    db.record_visit(ctx, desa_binaan_id, &v).await
+    db.visits().record_visit(ctx, desa_binaan_id, &v).await
 }
 
 /// Visits of one village, newest first.
@@ -83,10 +84,12 @@ pub async fn list(
     page: Option<i64>,
     per_page: i64,
 ) -> Result<Page<Visit>> {
-    db.list_visits(ctx, desa_binaan_id, page, per_page).await
+    db.visits()
+        .list_visits(ctx, desa_binaan_id, page, per_page)
+        .await
 }
 
 /// The latest visits anywhere in the actor's scope (the home page).
 pub async fn recent(db: &Db, ctx: &Ctx, limit: i64) -> Result<Vec<Visit>> {
-    db.recent_visits(ctx, limit).await
+    db.visits().recent_visits(ctx, limit).await
 }

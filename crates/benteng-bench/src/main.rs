@@ -44,14 +44,14 @@ async fn main() -> Result<()> {
     db.migrate().await?;
 
     let t = Instant::now();
-    let r = db.load_shipped_regions().await?;
+    let r = db.regions().load_shipped_regions().await?;
     println!(
         "region load (first start): {} regions in {} ms",
         r.read,
         t.elapsed().as_millis()
     );
     let t = Instant::now();
-    let r = db.load_shipped_regions().await?;
+    let r = db.regions().load_shipped_regions().await?;
     println!(
         "region load (already loaded): skipped={} in {} ms",
         r.skipped_already_loaded,
@@ -145,7 +145,7 @@ async fn main() -> Result<()> {
 
     // As `benteng serve` does at start-up.
     let t = Instant::now();
-    let n = db.warm_region_index().await?;
+    let n = db.regions().warm_region_index().await?;
     println!(
         "in-memory region list: {n} regions in {} ms",
         t.elapsed().as_millis()
@@ -317,8 +317,12 @@ async fn bench_reports(
     let officer = "pimpasa.malang";
     // The API as the officer: to pick report ids and search terms the way an officer meets
     // them (from the queue and the list, in scope), and for the API's own row.
-    let uid = db.user_id_by_name(officer).await?.context("demo officer")?;
-    let (token, _) = db.issue_api_token(uid, 3_600).await?;
+    let uid = db
+        .users()
+        .user_id_by_name(officer)
+        .await?
+        .context("demo officer")?;
+    let (token, _) = db.users().issue_api_token(uid, 3_600).await?;
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(
         reqwest::header::AUTHORIZATION,

@@ -174,7 +174,7 @@ async fn open(cfg: &Config) -> anyhow::Result<Db> {
 
 async fn load_regions(db: &Db) -> anyhow::Result<()> {
     let start = Instant::now();
-    let r = db.load_shipped_regions().await?;
+    let r = db.regions().load_shipped_regions().await?;
     if r.skipped_already_loaded {
         tracing::info!(regions = r.read, "regions already loaded");
     } else {
@@ -226,12 +226,12 @@ async fn main() -> anyhow::Result<()> {
             let db = open(&cfg).await?;
             let start = Instant::now();
             let report = match file {
-                None => db.load_shipped_regions().await?,
+                None => db.regions().load_shipped_regions().await?,
                 Some(path) => {
                     let text = std::fs::read_to_string(&path)
                         .with_context(|| format!("reading {}", path.display()))?;
                     let (rows, bad) = benteng_db::regions::parse_csv(&text, |_| true);
-                    let mut r = db.load_regions(&rows).await?;
+                    let mut r = db.regions().load_regions(&rows).await?;
                     r.bad = bad;
                     r
                 }
@@ -318,7 +318,7 @@ async fn main() -> anyhow::Result<()> {
                 None => {
                     let db = open(&cfg).await?;
                     let t = Instant::now();
-                    let entries = db.watch_entries().await?;
+                    let entries = db.screening().watch_entries().await?;
                     eprintln!(
                         "daftar pantau dari basis data: {} entri dibaca dalam {} ms",
                         entries.len(),
@@ -363,7 +363,7 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(cfg: Config, demo: bool, bind: Option<String>) -> anyhow::Result<()> {
     let db = open(&cfg).await?;
     load_regions(&db).await?;
-    if db.user_count().await? == 0 {
+    if db.users().user_count().await? == 0 {
         let password = random_password();
         let admin = UserInput {
             username: "admin".into(),
@@ -409,7 +409,7 @@ async fn serve_app(cfg: Config, db: Db, demo: bool, bind: Option<String>) -> any
     }
     let warm = db.clone();
     tokio::spawn(async move {
-        if let Err(e) = warm.warm_region_index().await {
+        if let Err(e) = warm.regions().warm_region_index().await {
             tracing::warn!(error = %e, "building the in-memory region list failed; it is retried on first search");
         }
     });

@@ -3,7 +3,7 @@
 //! which is the scope of its staff. Agencies are stored like offices ([`Directory`]).
 
 use crate::offices::{Directory, Listed, OrgChanges};
-use crate::{Ctx, Db, Page, Result};
+use crate::{Ctx, Page, Result};
 use benteng_domain::Action;
 use serde::Serialize;
 
@@ -40,26 +40,26 @@ const AGENCIES: Directory = Directory {
     order: "name",
 };
 
-impl Db {
+impl crate::agencies::Repo<'_> {
     pub async fn create_agency(&self, ctx: &Ctx, c: &OrgChanges) -> Result<i64> {
-        AGENCIES.insert(self, ctx, c).await
+        AGENCIES.insert(self.db, ctx, c).await
     }
 
     pub async fn update_agency(&self, ctx: &Ctx, id: i64, c: &OrgChanges) -> Result<()> {
-        AGENCIES.update(self, ctx, id, c).await
+        AGENCIES.update(self.db, ctx, id, c).await
     }
 
     /// Refuse unless the actor manages agencies and agency `id` exists (checked before the
     /// input is read).
     pub async fn agency_editable(&self, ctx: &Ctx, id: i64) -> Result<()> {
-        AGENCIES.editable(self, ctx, id).await
+        AGENCIES.editable(self.db, ctx, id).await
     }
 
     /// The region of an agency, `None` when there is no such agency (a lookup for the user
     /// form, whose mitra users take their home from it).
     pub async fn agency_region(&self, id: i64) -> Result<Option<String>> {
         Ok(AGENCIES
-            .row::<Agency>(self, id)
+            .row::<Agency>(self.db, id)
             .await?
             .map(|a| a.region_code))
     }
@@ -71,16 +71,23 @@ impl Db {
         page: Option<i64>,
         per_page: i64,
     ) -> Result<Page<Agency>> {
-        AGENCIES.visible(self, ctx, page, per_page).await
+        AGENCIES.visible(self.db, ctx, page, per_page).await
     }
 
     pub async fn get_agency(&self, ctx: &Ctx, id: i64) -> Result<Agency> {
-        AGENCIES.get(self, ctx, id).await
+        AGENCIES.get(self.db, ctx, id).await
     }
 
     /// Every agency, for the admin's user form.
     pub async fn agency_choices(&self, ctx: &Ctx) -> Result<Vec<Agency>> {
         ctx.require(Action::UserManage, None)?;
-        AGENCIES.all(self).await
+        AGENCIES.all(self.db).await
     }
+}
+
+/// The agencies repository, reached as `db.agencies()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }

@@ -3,7 +3,7 @@
 //! Details never hold passwords, NIKs or contact numbers: callers pass field *names* only.
 
 use crate::sql::Filter;
-use crate::{Ctx, Db, Page, Result};
+use crate::{Ctx, Page, Result};
 use benteng_domain::{Action, RegionCode, Scope};
 use serde::Serialize;
 use sqlx::{Any, Executor};
@@ -74,10 +74,10 @@ pub struct AuditQuery {
     pub page: Option<i64>,
 }
 
-impl Db {
+impl crate::audit::Repo<'_> {
     /// Record an event outside any other transaction (logins, views of sensitive fields).
     pub async fn audit(&self, ctx: Option<&Ctx>, ev: Event<'_>) -> Result<()> {
-        write(&self.pool, ctx, ev).await
+        write(&self.db.pool, ctx, ev).await
     }
 
     /// Record a login attempt by a user who is not signed in yet. `username` is what was typed
@@ -99,7 +99,7 @@ impl Db {
         .bind(ip.map(str::to_string))
         .bind(request_id.map(str::to_string))
         .bind(action.to_string())
-        .execute(&self.pool)
+        .execute(&self.db.pool)
         .await?;
         Ok(())
     }
@@ -149,7 +149,7 @@ impl Db {
         let (page, per_page, offset) = crate::paging(q.page, per_page);
         let total = f
             .scalar(format!("SELECT COUNT(*) FROM audit_log{}", f.where_sql()))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         let items = f
             .query_as::<AuditEntry>(format!(
@@ -157,7 +157,7 @@ impl Db {
                  FROM audit_log{} ORDER BY at DESC, id DESC LIMIT {per_page} OFFSET {offset}",
                 f.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         Ok(Page {
             items,
@@ -167,4 +167,11 @@ impl Db {
             more: false,
         })
     }
+}
+
+/// The audit repository, reached as `db.audit()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }

@@ -1,6 +1,6 @@
 //! Credentials: password hashing (Argon2id), random secrets, and API tokens (stored hashed).
 
-use crate::{Db, Result};
+use crate::Result;
 use argon2::password_hash::{phc::PasswordHash, PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use sha2::{Digest, Sha256};
@@ -53,7 +53,7 @@ pub fn random_password() -> String {
     format!("{a}-{b}-{n}")
 }
 
-impl Db {
+impl crate::users::Repo<'_> {
     /// Issue an API token for a user who proved their password. Only its hash is stored.
     pub async fn issue_api_token(&self, user_id: i64, ttl_secs: i64) -> Result<(String, i64)> {
         let token = random_token();
@@ -63,7 +63,7 @@ impl Db {
             .bind(token_hash(&token))
             .bind(crate::now())
             .bind(expires)
-            .execute(&self.pool)
+            .execute(&self.db.pool)
             .await?;
         Ok((token, expires))
     }
@@ -78,7 +78,7 @@ impl Db {
         )
         .bind(hash.clone())
         .bind(now)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         let Some((id, last)) = row else {
             return Ok(None);
@@ -87,7 +87,7 @@ impl Db {
             sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
                 .bind(now)
                 .bind(hash)
-                .execute(&self.pool)
+                .execute(&self.db.pool)
                 .await?;
         }
         Ok(Some(id))
@@ -96,7 +96,7 @@ impl Db {
     pub async fn revoke_api_token(&self, token: &str) -> Result<()> {
         sqlx::query("DELETE FROM api_tokens WHERE token_hash = $1")
             .bind(token_hash(token))
-            .execute(&self.pool)
+            .execute(&self.db.pool)
             .await?;
         Ok(())
     }

@@ -8,7 +8,7 @@
 //!   statement: on PostgreSQL the candidate rows are locked with `FOR UPDATE SKIP LOCKED`, so
 //!   several workers on several servers take disjoint rows without waiting on each other; on
 //!   SQLite the statement is atomic because the database has one writer at a time.
-//! - **Never twice, never lost.** A row leaves `sending` only through [`Db::finish_delivery`]
+//! - **Never twice, never lost.** A row leaves `sending` only through [`crate::delivery::Repo::finish_delivery`]
 //!   by the worker that holds the claim. If a worker dies, its lease runs out and another takes
 //!   the row over, so nothing is lost; the one case that can send twice is a worker that
 //!   delivered but died before recording it, so channels pass the row id as an idempotency key
@@ -19,7 +19,7 @@
 //!   `outbox_attempts` (worker, start, end, outcome, error).
 //! - In-app rows (`channel = 'inapp'`) are read where they are and never claimed.
 
-use crate::{Backend, Db, Result};
+use crate::{Backend, Result};
 use serde::Serialize;
 
 /// Attempts before a row is given up.
@@ -68,10 +68,10 @@ pub struct DeliveryState {
     pub claimed_by: Option<String>,
 }
 
-impl Db {
+impl crate::delivery::Repo<'_> {
     /// Queue rows for delivery (recipient, kind, channel, link, subject) in one transaction.
     pub async fn enqueue(&self, rows: &[(i64, &str, &str, &str, &str)]) -> Result<()> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let now = crate::now();
         for (recipient, kind, channel, link, subject) in rows {
             sqlx::query(
@@ -100,7 +100,7 @@ impl Db {
         lease_secs: i64,
     ) -> Result<Vec<Claimed>> {
         let now = crate::now();
-        let lock = match self.backend {
+        let lock = match self.db.backend {
             Backend::Postgres => " FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
@@ -116,7 +116,7 @@ impl Db {
             .bind(now + lease_secs.max(1))
             .bind(now)
             .bind(max.clamp(1, 1000))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         rows.sort_by_key(|r| r.id);
         Ok(rows)
@@ -140,7 +140,7 @@ impl Db {
             Outcome::Retry(e) | Outcome::Failed(e) => ("failed", Some(e.clone()), now),
         };
         let error = error.map(|e| e.chars().take(500).collect::<String>());
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let held = sqlx::query(
             "UPDATE outbox SET status = $1, last_error = $2, next_attempt_at = $3, \
              sent_at = CASE WHEN $1 = 'sent' THEN $4 ELSE sent_at END, claimed_by = NULL, claimed_until = NULL \
@@ -178,7 +178,7 @@ impl Db {
         sqlx::query("UPDATE outbox SET provider_ref = $1 WHERE id = $2")
             .bind(provider_ref.chars().take(200).collect::<String>())
             .bind(id)
-            .execute(&self.pool)
+            .execute(&self.db.pool)
             .await?;
         Ok(())
     }
@@ -193,7 +193,7 @@ impl Db {
         let row: Option<(Option<String>, Option<String>, Option<String>)> =
             sqlx::query_as("SELECT email, phone, locale FROM users WHERE id = $1")
                 .bind(user)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await?;
         let Some((email, phone, locale)) = row else {
             return Ok((None, None));
@@ -208,7 +208,7 @@ impl Db {
             "SELECT status, attempts, next_attempt_at, last_error, claimed_by FROM outbox WHERE id = $1",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?)
     }
 
@@ -217,7 +217,7 @@ impl Db {
         Ok(sqlx::query_as(
             "SELECT status, COUNT(*) FROM outbox WHERE channel <> 'inapp' GROUP BY status ORDER BY status",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?)
     }
 
@@ -227,9 +227,16 @@ impl Db {
             "SELECT attempt, worker, outcome FROM outbox_attempts WHERE outbox_id = $1 ORDER BY id",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?)
     }
+}
+
+/// The delivery repository, reached as `db.delivery()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }
 
 #[cfg(test)]

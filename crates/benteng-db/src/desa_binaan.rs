@@ -4,7 +4,7 @@
 use crate::audit::{self, Event};
 use crate::sql::{kab_and_prov, like_pattern, Filter};
 use crate::users::User;
-use crate::{on_unique, Ctx, Db, Error, Page, Result};
+use crate::{on_unique, Ctx, Error, Page, Result};
 use benteng_domain::phone::mask_phone;
 use benteng_domain::values::format_date;
 use benteng_domain::{Action, FieldErrors, PhoneNumber, RegionCode, Scope};
@@ -103,7 +103,7 @@ const DB_SELECT: &str = "SELECT d.id, d.region_code, v.name AS village_name, COA
     FROM desa_binaan d JOIN regions v ON v.code = d.region_code LEFT JOIN regions kc ON kc.code = v.parent_code \
     LEFT JOIN regions kb ON kb.code = d.kab_code JOIN offices o ON o.id = d.office_id";
 
-impl Db {
+impl crate::desa_binaan::Repo<'_> {
     /// Enrol a village in the programme.
     pub async fn enrol_desa_binaan(
         &self,
@@ -114,7 +114,7 @@ impl Db {
         ctx.require(Action::DesaBinaanManage, Some(village))?;
         let (kab, prov) = kab_and_prov(village);
         let now = crate::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO desa_binaan (region_code, kab_code, prov_code, office_id, sk_number, sk_date, status, population, residents_abroad, kantong_pmi, notes, created_by, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
@@ -148,17 +148,20 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
-        self.sync_rooms(crate::rooms::Sync::DesaBinaan(id)).await?;
+        self.db
+            .rooms()
+            .sync_rooms(crate::rooms::Sync::DesaBinaan(id))
+            .await?;
         Ok(id)
     }
 
     /// Change a village's record. The office was checked against the village's area by the
-    /// caller ([`Db::desa_binaan_place`] gives the current office and the village).
+    /// caller ([`crate::desa_binaan::Repo::desa_binaan_place`] gives the current office and the village).
     pub async fn update_desa_binaan(&self, ctx: &Ctx, id: i64, v: &DesaBinaanFields) -> Result<()> {
         let (_, village) = self
             .desa_binaan_place(ctx, id, Action::DesaBinaanManage)
             .await?;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query(
             "UPDATE desa_binaan SET office_id = $1, sk_number = $2, sk_date = $3, status = $4, population = $5, residents_abroad = $6, kantong_pmi = $7, notes = $8, updated_at = $9 WHERE id = $10",
         )
@@ -201,7 +204,7 @@ impl Db {
         let row: Option<(String, i64)> =
             sqlx::query_as("SELECT region_code, office_id FROM desa_binaan WHERE id = $1")
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await?;
         let (code, office) = row.ok_or(Error::NotFound)?;
         let code = RegionCode::parse(&code).map_err(|_| Error::NotFound)?;
@@ -231,7 +234,7 @@ impl Db {
                 f.push(format!("LOWER(d.sk_number) LIKE {sk}"));
             } else {
                 // Names are matched in the in-memory region list, then looked up by code.
-                let ix = self.region_index().await?;
+                let ix = self.db.regions().region_index().await?;
                 let key = crate::regions::search_key(text);
                 let villages = ix.villages_named(&key);
                 if villages.is_empty() {
@@ -269,7 +272,7 @@ impl Db {
                 "SELECT COUNT(*) FROM desa_binaan d{}",
                 f.where_sql()
             ))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         // Code order is kabupaten, kecamatan, desa: hierarchical and stable. Inside a scope the
         // same order is written with the scope's column first, which its index serves.
@@ -285,7 +288,7 @@ impl Db {
                 "{DB_SELECT} WHERE d.region_code IN (SELECT d.region_code FROM desa_binaan d{} ORDER BY {order} LIMIT {per_page} OFFSET {offset}) ORDER BY d.region_code",
                 f.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         Ok(Page {
             items,
@@ -306,7 +309,7 @@ impl Db {
                 "SELECT status, COUNT(*) AS n FROM desa_binaan{} GROUP BY status ORDER BY status",
                 f.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         Ok(rows)
     }
@@ -321,23 +324,23 @@ impl Db {
             "{DB_SELECT} WHERE d.id = $1"
         )))
         .bind(id)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.db.pool)
         .await?;
         let officers = sqlx::query_as::<_, Officer>(
             "SELECT u.id, u.full_name FROM desa_binaan_officers x JOIN users u ON u.id = x.user_id WHERE x.desa_binaan_id = $1 ORDER BY u.full_name",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         let mut contacts = sqlx::query_as::<_, Contact>("SELECT id, name, position, phone FROM desa_binaan_contacts WHERE desa_binaan_id = $1 ORDER BY id")
             .bind(id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         let unmasked = ctx.allows(Action::ContactView, Some(&village));
         if unmasked {
             if contacts.iter().any(|c| c.phone.is_some()) {
                 audit::write(
-                    &self.pool,
+                    &self.db.pool,
                     Some(ctx),
                     Event {
                         action: "view_sensitive",
@@ -372,7 +375,7 @@ impl Db {
             "{DB_SELECT} WHERE d.id = $1"
         )))
         .bind(id)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.db.pool)
         .await?)
     }
 
@@ -388,6 +391,8 @@ impl Db {
             .desa_binaan_place(ctx, id, Action::DesaBinaanManage)
             .await?;
         let eligible: Vec<i64> = self
+            .db
+            .users()
             .office_officers(office)
             .await?
             .into_iter()
@@ -402,7 +407,7 @@ impl Db {
                 },
             ])));
         }
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query("DELETE FROM desa_binaan_officers WHERE desa_binaan_id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -430,7 +435,10 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
-        self.sync_rooms(crate::rooms::Sync::DesaBinaan(id)).await?;
+        self.db
+            .rooms()
+            .sync_rooms(crate::rooms::Sync::DesaBinaan(id))
+            .await?;
         Ok(())
     }
 
@@ -440,6 +448,8 @@ impl Db {
             .desa_binaan_place(ctx, id, Action::DesaBinaanManage)
             .await?;
         Ok(self
+            .db
+            .users()
             .office_officers(office)
             .await?
             .into_iter()
@@ -451,7 +461,7 @@ impl Db {
         let (_, village) = self
             .desa_binaan_place(ctx, id, Action::DesaBinaanManage)
             .await?;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let cid: i64 = sqlx::query_scalar("INSERT INTO desa_binaan_contacts (desa_binaan_id, name, position, phone, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
             .bind(id)
             .bind(c.name.clone())
@@ -480,7 +490,7 @@ impl Db {
         let (_, village) = self
             .desa_binaan_place(ctx, id, Action::DesaBinaanManage)
             .await?;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let n =
             sqlx::query("DELETE FROM desa_binaan_contacts WHERE id = $1 AND desa_binaan_id = $2")
                 .bind(contact_id)
@@ -506,4 +516,11 @@ impl Db {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// The desa binaan repository, reached as `db.desa_binaan()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }

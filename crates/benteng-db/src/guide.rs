@@ -9,7 +9,7 @@
 //! The editor's form is read in `benteng_app::guide`.
 
 use crate::audit::{self, Event};
-use crate::{Ctx, Db, Error, Result};
+use crate::{Ctx, Error, Result};
 use benteng_domain::Action;
 use serde::Serialize;
 
@@ -84,13 +84,13 @@ pub struct GuideEdit {
     pub base_version: i64,
 }
 
-impl Db {
+impl crate::guide::Repo<'_> {
     /// Every page, in order (public).
     pub async fn guide_pages(&self) -> Result<Vec<GuidePage>> {
         Ok(sqlx::query_as(
             "SELECT slug, title, body, sources, version, updated_at FROM guide_pages ORDER BY position, slug",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?)
     }
 
@@ -101,14 +101,14 @@ impl Db {
                 "SELECT slug, title, body, sources, version, updated_at FROM guide_pages WHERE slug = $1",
             )
             .bind(slug.to_string())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?,
             Some(v) => sqlx::query_as::<_, GuidePage>(
                 "SELECT slug, title, body, sources, version, edited_at AS updated_at FROM guide_versions WHERE slug = $1 AND version = $2",
             )
             .bind(slug.to_string())
             .bind(v)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?,
         };
         page.ok_or(Error::NotFound)
@@ -121,7 +121,7 @@ impl Db {
              LEFT JOIN users u ON u.id = v.edited_by WHERE v.slug = $1 ORDER BY v.version DESC LIMIT 200",
         )
         .bind(slug.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?)
     }
 
@@ -142,7 +142,7 @@ impl Db {
         } = v.clone();
         let version = current.version + 1;
         let now = crate::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let n = sqlx::query(
             "UPDATE guide_pages SET title = $1, body = $2, sources = $3, version = $4, updated_by = $5, updated_at = $6 \
              WHERE slug = $7 AND version = $8",
@@ -189,6 +189,13 @@ impl Db {
         tx.commit().await?;
         Ok(version)
     }
+}
+
+/// The guide repository, reached as `db.guide()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }
 
 #[cfg(test)]

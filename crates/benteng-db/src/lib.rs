@@ -390,3 +390,82 @@ impl Db {
         })
     }
 }
+
+/// One repository per area: `db.reports().list_reports(…)`, `db.users().actor(…)`.
+impl Db {
+    pub fn agencies(&self) -> agencies::Repo<'_> {
+        agencies::Repo { db: self }
+    }
+
+    pub fn audit(&self) -> audit::Repo<'_> {
+        audit::Repo { db: self }
+    }
+
+    pub fn cases(&self) -> cases::Repo<'_> {
+        cases::Repo { db: self }
+    }
+
+    pub fn delivery(&self) -> delivery::Repo<'_> {
+        delivery::Repo { db: self }
+    }
+
+    pub fn desa_binaan(&self) -> desa_binaan::Repo<'_> {
+        desa_binaan::Repo { db: self }
+    }
+
+    pub fn events(&self) -> events::Repo<'_> {
+        events::Repo { db: self }
+    }
+
+    pub fn guide(&self) -> guide::Repo<'_> {
+        guide::Repo { db: self }
+    }
+
+    pub fn migrants(&self) -> migrants::Repo<'_> {
+        migrants::Repo { db: self }
+    }
+
+    pub fn offices(&self) -> offices::Repo<'_> {
+        offices::Repo { db: self }
+    }
+
+    pub fn outbox(&self) -> outbox::Repo<'_> {
+        outbox::Repo { db: self }
+    }
+
+    pub fn p3mi(&self) -> p3mi::Repo<'_> {
+        p3mi::Repo { db: self }
+    }
+
+    pub fn referrals(&self) -> referrals::Repo<'_> {
+        referrals::Repo { db: self }
+    }
+
+    pub fn regions(&self) -> regions::Repo<'_> {
+        regions::Repo { db: self }
+    }
+
+    pub fn reports(&self) -> reports::Repo<'_> {
+        reports::Repo { db: self }
+    }
+
+    pub fn rooms(&self) -> rooms::Repo<'_> {
+        rooms::Repo { db: self }
+    }
+
+    pub fn screening(&self) -> screening::Repo<'_> {
+        screening::Repo { db: self }
+    }
+
+    pub fn sessions(&self) -> sessions::Repo<'_> {
+        sessions::Repo { db: self }
+    }
+
+    pub fn users(&self) -> users::Repo<'_> {
+        users::Repo { db: self }
+    }
+
+    pub fn visits(&self) -> visits::Repo<'_> {
+        visits::Repo { db: self }
+    }
+}

@@ -264,35 +264,35 @@ impl Directory {
     }
 }
 
-impl Db {
+impl crate::offices::Repo<'_> {
     /// The id of the office named `name` (configuration and tests refer to offices by name).
     pub async fn office_id_by_name(&self, name: &str) -> Result<Option<i64>> {
         Ok(sqlx::query_scalar("SELECT id FROM offices WHERE name = $1")
             .bind(name.to_string())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?)
     }
 
     pub async fn create_office(&self, ctx: &Ctx, c: &OrgChanges) -> Result<i64> {
-        OFFICES.insert(self, ctx, c).await
+        OFFICES.insert(self.db, ctx, c).await
     }
 
     pub async fn update_office(&self, ctx: &Ctx, id: i64, c: &OrgChanges) -> Result<()> {
-        OFFICES.update(self, ctx, id, c).await
+        OFFICES.update(self.db, ctx, id, c).await
     }
 
     /// Refuse unless the actor manages offices and office `id` exists (checked before the
     /// input is read, so a missing office answers "not found" whatever was sent).
     pub async fn office_editable(&self, ctx: &Ctx, id: i64) -> Result<()> {
-        OFFICES.editable(self, ctx, id).await
+        OFFICES.editable(self.db, ctx, id).await
     }
 
     pub(crate) async fn office_row(&self, id: i64) -> Result<Option<Office>> {
-        OFFICES.row(self, id).await
+        OFFICES.row(self.db, id).await
     }
 
     /// The province of an office, `None` when there is no such office (a lookup for forms
-    /// that name an office, like [`Db::region_by_code`] for places).
+    /// that name an office, like [`crate::regions::Repo::region_by_code`] for places).
     pub async fn office_province(&self, id: i64) -> Result<Option<String>> {
         Ok(self.office_row(id).await?.map(|o| o.province_code))
     }
@@ -310,7 +310,7 @@ impl Db {
         )
         .bind(office_id)
         .bind(d)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         Ok(codes
             .iter()
@@ -325,7 +325,7 @@ impl Db {
         )
         .bind(kab.as_str().to_string())
         .bind(format_date(day))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?)
     }
 
@@ -336,7 +336,7 @@ impl Db {
         page: Option<i64>,
         per_page: i64,
     ) -> Result<Page<Office>> {
-        OFFICES.visible(self, ctx, page, per_page).await
+        OFFICES.visible(self.db, ctx, page, per_page).await
     }
 
     /// Every office by name for pick lists (admin forms); no policy needed beyond the caller's.
@@ -345,13 +345,13 @@ impl Db {
     }
 
     pub async fn get_office(&self, ctx: &Ctx, id: i64) -> Result<(Office, Vec<OfficeArea>)> {
-        let o: Office = OFFICES.get(self, ctx, id).await?;
+        let o: Office = OFFICES.get(self.db, ctx, id).await?;
         let areas = sqlx::query_as::<_, OfficeArea>(
             "SELECT a.id, a.office_id, a.region_code, r.name AS region_name, a.valid_from, a.valid_to, a.note \
              FROM office_areas a JOIN regions r ON r.code = a.region_code WHERE a.office_id = $1 ORDER BY a.valid_from DESC, a.region_code",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         Ok((o, areas))
     }
@@ -362,7 +362,7 @@ impl Db {
         self.office_editable(ctx, office_id).await?;
         let region = &a.region;
         let from_s = format_date(a.valid_from);
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         // A holding that starts on or after the new date would make the history ambiguous.
         let later: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM office_areas WHERE region_code = $1 AND valid_from >= $2",
@@ -411,7 +411,7 @@ impl Db {
             sqlx::query_as("SELECT region_code, valid_from, valid_to FROM office_areas WHERE id = $1 AND office_id = $2")
                 .bind(area_id)
                 .bind(office_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await?;
         let (region_code, valid_from, valid_to) = row.ok_or(Error::NotFound)?;
         Ok(AreaSpan {
@@ -423,12 +423,12 @@ impl Db {
 
     /// End an office's holding of a kabupaten/kota from `end` on, without a successor (an
     /// office closing, or an area leaving the programme). The history stays. The caller has
-    /// checked `end` against the holding ([`Db::area_span`]).
+    /// checked `end` against the holding ([`crate::offices::Repo::area_span`]).
     pub async fn end_area(&self, ctx: &Ctx, office_id: i64, area_id: i64, end: Date) -> Result<()> {
         let span = self.area_span(ctx, office_id, area_id).await?;
         let end = format_date(end);
         let region = RegionCode::parse(&span.region_code).map_err(|_| Error::NotFound)?;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query("UPDATE office_areas SET valid_to = $1 WHERE id = $2")
             .bind(end.clone())
             .bind(area_id)
@@ -450,4 +450,11 @@ impl Db {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// The offices repository, reached as `db.offices()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }

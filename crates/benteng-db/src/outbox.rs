@@ -3,7 +3,7 @@
 //! reads the table directly; e-mail, WhatsApp and SMS are delivered by the coordination
 //! module's worker from the same rows.
 
-use crate::{Ctx, Db, Page, Result};
+use crate::{Ctx, Page, Result};
 use benteng_domain::values::format_date;
 use serde::Serialize;
 
@@ -84,7 +84,7 @@ pub(crate) async fn agency_users(
     .await?)
 }
 
-impl Db {
+impl crate::outbox::Repo<'_> {
     /// The signed-in user's in-app notifications, newest first.
     pub async fn notifications(&self, ctx: &Ctx, page: Option<i64>) -> Result<Page<Notification>> {
         let (page, per_page, offset) = crate::paging(page, 30);
@@ -92,14 +92,14 @@ impl Db {
             "SELECT COUNT(*) FROM outbox WHERE recipient_id = $1 AND channel = 'inapp'",
         )
         .bind(ctx.actor.user_id)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.db.pool)
         .await?;
         let items = sqlx::query_as::<_, Notification>(sqlx::AssertSqlSafe(format!(
             "SELECT id, kind, link, subject, created_at, read_at FROM outbox WHERE recipient_id = $1 AND channel = 'inapp' \
              ORDER BY id DESC LIMIT {per_page} OFFSET {offset}"
         )))
         .bind(ctx.actor.user_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         Ok(Page {
             items,
@@ -115,7 +115,7 @@ impl Db {
             "SELECT COUNT(*) FROM outbox WHERE recipient_id = $1 AND channel = 'inapp' AND read_at IS NULL",
         )
         .bind(ctx.actor.user_id)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.db.pool)
         .await?)
     }
 
@@ -134,13 +134,13 @@ impl Db {
                 )
                 .bind(id)
                 .bind(ctx.actor.user_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await?;
                 let link = link.ok_or(crate::Error::NotFound)?;
                 sqlx::query("UPDATE outbox SET read_at = $1, status = 'sent', sent_at = COALESCE(sent_at, $1) WHERE id = $2 AND read_at IS NULL")
                     .bind(now)
                     .bind(id)
-                    .execute(&self.pool)
+                    .execute(&self.db.pool)
                     .await?;
                 Ok(Some(link))
             }
@@ -148,10 +148,17 @@ impl Db {
                 sqlx::query("UPDATE outbox SET read_at = $1, status = 'sent', sent_at = COALESCE(sent_at, $1) WHERE recipient_id = $2 AND channel = 'inapp' AND read_at IS NULL")
                     .bind(now)
                     .bind(ctx.actor.user_id)
-                    .execute(&self.pool)
+                    .execute(&self.db.pool)
                     .await?;
                 Ok(None)
             }
         }
     }
+}
+
+/// The outbox repository, reached as `db.outbox()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }

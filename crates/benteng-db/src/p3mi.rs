@@ -5,7 +5,7 @@
 
 use crate::audit::{self, Event};
 use crate::sql::{like_pattern, Filter};
-use crate::{on_unique, Ctx, Db, Error, Page, Result};
+use crate::{on_unique, Ctx, Error, Page, Result};
 use benteng_domain::p3mi::LicenceStatus;
 use benteng_domain::values::{date, format_date};
 use benteng_domain::Action;
@@ -75,7 +75,7 @@ fn with_status(mut p: P3mi) -> P3mi {
 
 const SELECT: &str = "SELECT id, name, licence_no, licence_date, valid_until, revoked, countries, address, phone, note FROM p3mi";
 
-impl Db {
+impl crate::p3mi::Repo<'_> {
     /// Search by part of the name or the licence number; anyone may (no actor).
     pub async fn search_p3mi(&self, q: &str, page: Option<i64>) -> Result<Page<P3mi>> {
         let mut f = Filter::default();
@@ -97,14 +97,14 @@ impl Db {
         let (page, per_page, offset) = crate::paging(page, 25);
         let total = f
             .scalar(format!("SELECT COUNT(*) FROM p3mi{}", f.where_sql()))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         let items = f
             .query_as::<P3mi>(format!(
                 "{SELECT}{} ORDER BY name_search, id LIMIT {per_page} OFFSET {offset}",
                 f.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?
             .into_iter()
             .map(with_status)
@@ -126,7 +126,7 @@ impl Db {
              ORDER BY name_search, id LIMIT 3000",
         )
         .bind(format_date(crate::today()))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?)
     }
 
@@ -135,7 +135,7 @@ impl Db {
             "SELECT id, name, licence_no, licence_date, valid_until, revoked, countries, address, phone, note FROM p3mi WHERE id = $1",
         )
         .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?
             .map(with_status)
             .ok_or(Error::NotFound)
@@ -211,7 +211,7 @@ impl Db {
     /// Add a company (admins), or change one (`id`).
     pub async fn save_p3mi(&self, ctx: &Ctx, id: Option<i64>, v: &P3miEntry) -> Result<i64> {
         ctx.require(Action::P3miManage, None)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.db.pool.begin().await?;
         if id.is_none() {
             let taken: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM p3mi WHERE licence_no = $1")
@@ -245,7 +245,7 @@ impl Db {
     /// `errors` of the bad ones.
     pub async fn import_p3mi(&self, ctx: &Ctx, good: &[P3miEntry], errors: usize) -> Result<()> {
         ctx.require(Action::P3miManage, None)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.db.pool.begin().await?;
         for v in good {
             self.upsert_p3mi(&mut tx, v, None).await?;
         }
@@ -265,4 +265,11 @@ impl Db {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// The p3mi repository, reached as `db.p3mi()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }

@@ -10,7 +10,7 @@ use crate::audit::{self, Event};
 use crate::outbox::{self, Notice};
 use crate::reports::{add_event, advance_report, mask_people, Person, SensitiveView};
 use crate::sql::Filter;
-use crate::{Ctx, Db, Error, Page, Result};
+use crate::{Ctx, Error, Page, Result};
 use benteng_domain::report::{ReferralPurpose, ReferralSide, ReferralStatus, ReportStatus};
 use benteng_domain::values::format_date;
 use benteng_domain::{Action, RegionCode, Role};
@@ -66,7 +66,7 @@ pub struct ReferralMove {
     pub note: Option<String>,
 }
 
-/// Who the actor is to a referral ([`Db::referral_access`]).
+/// Who the actor is to a referral ([`crate::referrals::Repo::referral_access`]).
 #[derive(Debug, Clone)]
 pub struct ReferralAccess {
     pub report_id: i64,
@@ -185,12 +185,14 @@ const REFERRAL_SELECT: &str = "SELECT f.id, f.report_id, f.case_id, r.tracking_c
     FROM referrals f JOIN reports r ON r.id = f.report_id JOIN agencies g ON g.id = f.agency_id \
     LEFT JOIN regions v ON v.code = f.region_code LEFT JOIN users ou ON ou.id = f.override_user_id JOIN users cu ON cu.id = f.created_by";
 
-impl Db {
+impl crate::referrals::Repo<'_> {
     /// Refer a report to an agency. The agency's area and the report's state are checked by
-    /// the caller on [`Db::referral_agency_fit`] and [`Db::report_access`]; the actor's right
+    /// the caller on [`crate::referrals::Repo::referral_agency_fit`] and [`crate::reports::Repo::report_access`]; the actor's right
     /// to refer is checked again here.
     pub async fn create_referral(&self, ctx: &Ctx, report_id: i64, r: &NewReferral) -> Result<i64> {
         let (place, _) = self
+            .db
+            .reports()
             .report_place(ctx, report_id, Action::ReferralCreate)
             .await?;
         let agency = r.agency_id;
@@ -201,14 +203,14 @@ impl Db {
         let (kab, prov): (String, String) =
             sqlx::query_as("SELECT kab_code, prov_code FROM reports WHERE id = $1")
                 .bind(report_id)
-                .fetch_one(&self.pool)
+                .fetch_one(&self.db.pool)
                 .await?;
         let case_id: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE report_id = $1")
             .bind(report_id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?;
         let now = crate::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO referrals (report_id, case_id, agency_id, purpose, status, due_date, message, consent, consent_by, override_reason, \
              override_user_id, region_code, kab_code, prov_code, created_by, created_at, updated_at) \
@@ -283,7 +285,7 @@ impl Db {
         let row: Option<(String, i64)> =
             sqlx::query_as("SELECT region_code, active FROM agencies WHERE id = $1")
                 .bind(agency_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await?;
         Ok(match row {
             Some((region, 1)) if RegionCode::parse(&region).is_ok_and(|r| place.is_within(&r)) => {
@@ -340,7 +342,7 @@ impl Db {
                  LIMIT {per_page} OFFSET {offset}",
                 f.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         // A first page that is not full is the whole list (a report's own referrals, most
         // agencies' inboxes): no need to count it again.
@@ -348,7 +350,7 @@ impl Db {
             items.len() as i64
         } else {
             f.scalar(format!("SELECT COUNT(*) FROM referrals f{}", f.where_sql()))
-                .fetch_one(&self.pool)
+                .fetch_one(&self.db.pool)
                 .await?
         };
         Ok(Page {
@@ -368,7 +370,7 @@ impl Db {
             "SELECT report_id, region_code, agency_id, status FROM referrals WHERE id = $1",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         let (report_id, region, agency, status) = row.ok_or(Error::NotFound)?;
         let place = RegionCode::parse(&region).map_err(|_| Error::NotFound)?;
@@ -405,7 +407,7 @@ impl Db {
         )
         .bind(report_id)
         .bind(ctx.actor.agency_id.unwrap_or(-1))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         RegionCode::parse(&region.ok_or(Error::NotFound)?).map_err(|_| Error::NotFound)
     }
@@ -425,20 +427,22 @@ impl Db {
             "{REFERRAL_SELECT} WHERE f.id = $1"
         )))
         .bind(id)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.db.pool)
         .await?;
         let actions = sqlx::query_as::<_, ReferralAction>(
             "SELECT a.id, a.at, u.full_name AS user_name, a.kind, a.body FROM referral_actions a LEFT JOIN users u ON u.id = a.user_id \
              WHERE a.referral_id = $1 ORDER BY a.at, a.id",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
-        let mut people = self.report_people(report_id).await?;
+        let mut people = self.db.reports().report_people(report_id).await?;
         let may_reveal = (receiver
             && matches!(status, ReferralStatus::Diterima | ReferralStatus::Selesai))
             || ctx.allows(Action::ReportSensitiveView, Some(&place));
         let unmasked = self
+            .db
+            .reports()
             .reveal_or_mask(
                 ctx,
                 reveal,
@@ -476,7 +480,7 @@ impl Db {
         let (report_id, place) = (access.report_id, access.place);
         let (from, to, note) = (m.from, m.to, m.note.clone());
         let side = answer_side(to);
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let n = sqlx::query("UPDATE referrals SET status = $1, decline_reason = CASE WHEN $1 = 'ditolak' THEN $2 ELSE decline_reason END, updated_at = $3 WHERE id = $4 AND status = $5")
             .bind(to.as_str())
             .bind(note.clone())
@@ -534,14 +538,14 @@ impl Db {
     }
 
     /// The agency records an action it took (accepted referrals only: checked by the caller on
-    /// [`Db::referral_access`]); the actor's side is checked again here.
+    /// [`crate::referrals::Repo::referral_access`]); the actor's side is checked again here.
     pub async fn add_referral_action(&self, ctx: &Ctx, id: i64, body: String) -> Result<()> {
         let access = self.referral_access(ctx, id).await?;
         if !access.may_act(ctx) {
             return Err(Error::Forbidden);
         }
         let place = access.place;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         add_action(&mut tx, id, ctx, "tindakan", Some(body)).await?;
         sqlx::query("UPDATE referrals SET updated_at = $1 WHERE id = $2")
             .bind(crate::now())
@@ -572,11 +576,11 @@ impl Db {
             "SELECT id, agency_id, created_by FROM referrals WHERE status IN ('terkirim', 'diterima') AND due_date < $1 AND overdue_notified = 0 LIMIT 500",
         )
         .bind(today)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         let mut sent = 0;
         for (id, agency, creator) in due {
-            let mut tx = self.begin().await?;
+            let mut tx = self.db.begin().await?;
             let n = sqlx::query(
                 "UPDATE referrals SET overdue_notified = 1 WHERE id = $1 AND overdue_notified = 0",
             )
@@ -621,4 +625,11 @@ async fn add_action(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// The referrals repository, reached as `db.referrals()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }

@@ -5,7 +5,7 @@
 //! an import run by another process shows after a restart.
 
 use crate::regions::Region;
-use crate::{Db, Result};
+use crate::Result;
 use std::sync::{Arc, RwLock};
 
 #[derive(Debug)]
@@ -75,19 +75,19 @@ impl RegionIndex {
     }
 }
 
-impl Db {
+impl crate::regions::Repo<'_> {
     pub(crate) async fn region_index(&self) -> Result<Arc<RegionIndex>> {
-        if let Some(ix) = self.regions.current() {
+        if let Some(ix) = self.db.regions.current() {
             return Ok(ix);
         }
-        let _building = self.regions.building.lock().await;
-        if let Some(ix) = self.regions.current() {
+        let _building = self.db.regions.building.lock().await;
+        if let Some(ix) = self.db.regions.current() {
             return Ok(ix);
         }
         let rows: Vec<(String, String, i64, Option<String>, String)> = sqlx::query_as(
             "SELECT code, name, level, parent_code, name_search FROM regions ORDER BY level, code",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         let ix = Arc::new(RegionIndex {
             rows: rows
@@ -105,7 +105,7 @@ impl Db {
                 })
                 .collect(),
         });
-        if let Ok(mut g) = self.regions.index.write() {
+        if let Ok(mut g) = self.db.regions.index.write() {
             *g = Some(ix.clone());
         }
         Ok(ix)
@@ -118,7 +118,7 @@ impl Db {
 
     /// Forget the in-memory copy (after this process changed the region table).
     pub(crate) fn region_index_reset(&self) {
-        if let Ok(mut g) = self.regions.index.write() {
+        if let Ok(mut g) = self.db.regions.index.write() {
             *g = None;
         }
     }

@@ -2,7 +2,7 @@
 //! so reading needs only a signed-in user (the policy's `RegionView`).
 
 use crate::sql::Filter;
-use crate::{Backend, Ctx, Db, Page, Result};
+use crate::{Backend, Ctx, Page, Result};
 use benteng_domain::{Action, RegionCode, RegionLevel};
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
@@ -118,7 +118,7 @@ pub fn parse_csv(
     (rows, bad)
 }
 
-impl Db {
+impl crate::regions::Repo<'_> {
     /// Load regions idempotently: new codes are added, existing ones get the file's name (a
     /// renamed place), nothing is deleted (old codes stay valid for old NIKs and records).
     pub async fn load_regions(&self, rows: &[(RegionCode, String)]) -> Result<LoadReport> {
@@ -126,11 +126,11 @@ impl Db {
             read: rows.len(),
             ..Default::default()
         };
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         // 5 parameters a row. PostgreSQL loads fastest in large statements (2,000 rows: 1.3 s
         // for the whole list, 11 s at 400); SQLite's driver slows down with many parameters
         // per statement, so it gets 400 (1.8 s, 7.8 s at 2,000).
-        let per_statement = match self.backend {
+        let per_statement = match self.db.backend {
             Backend::Sqlite => 400,
             Backend::Postgres => 2_000,
         };
@@ -195,7 +195,7 @@ impl Db {
 
     pub async fn region_count(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM regions")
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?)
     }
 
@@ -205,7 +205,7 @@ impl Db {
             "SELECT code, name, level, parent_code FROM regions WHERE code = $1",
         )
         .bind(code)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?)
     }
 
@@ -342,14 +342,14 @@ impl Db {
         let (page, per_page, offset) = crate::paging(page, per_page);
         let total = f
             .scalar(format!("SELECT COUNT(*) FROM regions{}", f.where_sql()))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         let items = f
             .query_as::<Region>(format!(
                 "SELECT code, name, level, parent_code FROM regions{} ORDER BY level, code LIMIT {per_page} OFFSET {offset}",
                 f.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         Ok(Page {
             items,
@@ -364,12 +364,19 @@ impl Db {
     pub async fn region_level_counts(&self) -> Result<Vec<(i64, i64)>> {
         let rows =
             sqlx::query("SELECT level, COUNT(*) AS n FROM regions GROUP BY level ORDER BY level")
-                .fetch_all(&self.pool)
+                .fetch_all(&self.db.pool)
                 .await?;
         rows.iter()
             .map(|r| Ok((r.try_get::<i64, _>("level")?, r.try_get::<i64, _>("n")?)))
             .collect()
     }
+}
+
+/// The regions repository, reached as `db.regions()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }
 
 #[cfg(test)]

@@ -2,12 +2,12 @@
 //! instances behind a load balancer share them. Each record notes its user, so all of a
 //! user's sessions can be ended at once.
 
-use crate::{Db, Result};
+use crate::Result;
 
-impl Db {
+impl crate::sessions::Repo<'_> {
     /// Update a session that exists; `user_id` is the signed-in user, if any. A session deleted
     /// meanwhile (its user changed the password elsewhere, or signed out) stays deleted: the
-    /// store creates new sessions through [`Db::session_create`], never here.
+    /// store creates new sessions through [`crate::sessions::Repo::session_create`], never here.
     pub async fn session_save(
         &self,
         id: &str,
@@ -20,7 +20,7 @@ impl Db {
             .bind(expires_at)
             .bind(user_id)
             .bind(id.to_string())
-            .execute(&self.pool)
+            .execute(&self.db.pool)
             .await?;
         Ok(())
     }
@@ -38,7 +38,7 @@ impl Db {
             .bind(data.to_string())
             .bind(expires_at)
             .bind(user_id)
-            .execute(&self.pool)
+            .execute(&self.db.pool)
             .await?
             .rows_affected();
         Ok(n == 1)
@@ -49,7 +49,7 @@ impl Db {
             sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
                 .bind(id.to_string())
                 .bind(crate::now())
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await?,
         )
     }
@@ -57,7 +57,7 @@ impl Db {
     pub async fn session_delete(&self, id: &str) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id.to_string())
-            .execute(&self.pool)
+            .execute(&self.db.pool)
             .await?;
         Ok(())
     }
@@ -67,12 +67,12 @@ impl Db {
         let now = crate::now();
         let a = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now)
-            .execute(&self.pool)
+            .execute(&self.db.pool)
             .await?
             .rows_affected();
         let b = sqlx::query("DELETE FROM api_tokens WHERE expires_at <= $1")
             .bind(now)
-            .execute(&self.pool)
+            .execute(&self.db.pool)
             .await?
             .rows_affected();
         Ok(a + b)
@@ -96,4 +96,11 @@ pub(crate) async fn end_sessions_of(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// The sessions repository, reached as `db.sessions()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }

@@ -4,7 +4,7 @@ use crate::audit::{self, Event};
 use crate::credentials::{dummy_hash, verify_password};
 pub use crate::credentials::{hash_password, random_password, random_token, token_hash};
 use crate::sql::Filter;
-use crate::{on_unique, Ctx, Db, Error, Page, Result};
+use crate::{on_unique, Ctx, Error, Page, Result};
 use benteng_domain::{Action, Actor, FieldErrors, RegionCode, RegionLevel, Role, Scope};
 use serde::Serialize;
 use sqlx::Row;
@@ -61,7 +61,7 @@ pub struct UserFields {
     pub home_code: Option<String>,
 }
 
-impl Db {
+impl crate::users::Repo<'_> {
     /// Create a user with a checked password. `ctx` is `None` only for the command line,
     /// first-start bootstrap and the demo set, which run with the operator's authority on the
     /// machine. `must_change`: the user must choose their own password at the first sign-in.
@@ -80,7 +80,7 @@ impl Db {
             .await
             .map_err(|e| anyhow::anyhow!(e))??;
         let now = crate::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, full_name, email, password_hash, role, pimpasa, pemeriksa, office_id, agency_id, region_code, home_code, active, must_change_password, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $13, $12, $12) RETURNING id",
@@ -114,7 +114,10 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
-        self.sync_rooms(crate::rooms::Sync::User(id)).await?;
+        self.db
+            .rooms()
+            .sync_rooms(crate::rooms::Sync::User(id))
+            .await?;
         Ok(id)
     }
 
@@ -156,7 +159,7 @@ impl Db {
             ),
             None => None,
         };
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query(
             "UPDATE users SET username = $1, full_name = $2, email = $3, role = $4, pimpasa = $5, pemeriksa = $6, \
              office_id = $7, agency_id = $8, region_code = $9, home_code = $10, active = $11, updated_at = $12 WHERE id = $13",
@@ -209,7 +212,10 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
-        self.sync_rooms(crate::rooms::Sync::User(id)).await?;
+        self.db
+            .rooms()
+            .sync_rooms(crate::rooms::Sync::User(id))
+            .await?;
         Ok(())
     }
 
@@ -217,7 +223,7 @@ impl Db {
     pub async fn verify_own_password(&self, ctx: &Ctx, current: &str) -> Result<bool> {
         let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
             .bind(ctx.actor.user_id)
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         let cur = current.to_string();
         Ok(
@@ -227,7 +233,7 @@ impl Db {
         )
     }
 
-    /// A user's own new password (checked, after [`Db::verify_own_password`]). Their other
+    /// A user's own new password (checked, after [`crate::users::Repo::verify_own_password`]). Their other
     /// sessions and API tokens end; `keep_session` (the one they are using) stays.
     pub async fn set_own_password(
         &self,
@@ -239,7 +245,7 @@ impl Db {
         let h = tokio::task::spawn_blocking(move || hash_password(&pw))
             .await
             .map_err(|e| anyhow::anyhow!(e))??;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0, updated_at = $2 WHERE id = $3")
             .bind(h)
             .bind(crate::now())
@@ -269,7 +275,7 @@ impl Db {
         let h = tokio::task::spawn_blocking(move || hash_password(&pw))
             .await
             .map_err(|e| anyhow::anyhow!(e))??;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let id: Option<i64> = sqlx::query_scalar(
             "UPDATE users SET password_hash = $1, active = 1, must_change_password = 0, updated_at = $2 WHERE username = $3 RETURNING id",
         )
@@ -283,30 +289,32 @@ impl Db {
         };
         crate::sessions::end_sessions_of(&mut tx, id, None).await?;
         tx.commit().await?;
-        self.audit(
-            None,
-            Event {
-                action: "cli_password_reset",
-                entity: "user",
-                entity_id: Some(id.to_string()),
-                ..Default::default()
-            },
-        )
-        .await
+        self.db
+            .audit()
+            .audit(
+                None,
+                Event {
+                    action: "cli_password_reset",
+                    entity: "user",
+                    entity_id: Some(id.to_string()),
+                    ..Default::default()
+                },
+            )
+            .await
     }
 
     pub async fn set_locale(&self, user_id: i64, locale: &str) -> Result<()> {
         sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
             .bind(locale.to_string())
             .bind(user_id)
-            .execute(&self.pool)
+            .execute(&self.db.pool)
             .await?;
         Ok(())
     }
 
     pub async fn user_count(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?)
     }
 
@@ -315,7 +323,7 @@ impl Db {
             "SELECT {USER_COLS} FROM users WHERE id = $1"
         )))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?)
     }
 
@@ -327,7 +335,7 @@ impl Db {
             "SELECT {USER_COLS}, password_hash FROM users WHERE username = $1"
         )))
         .bind(uname)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         let (user, hash) = match row {
             Some(r) => {
@@ -346,7 +354,7 @@ impl Db {
                 sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
                     .bind(crate::now())
                     .bind(u.id)
-                    .execute(&self.pool)
+                    .execute(&self.db.pool)
                     .await?;
                 Ok(Some(u))
             }
@@ -359,7 +367,7 @@ impl Db {
         Ok(
             sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
                 .bind(uname.trim().to_lowercase())
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await?,
         )
     }
@@ -374,7 +382,7 @@ impl Db {
             user: User,
             area: Option<String>,
         }
-        let agg = match self.backend {
+        let agg = match self.db.backend {
             crate::Backend::Sqlite => "group_concat(a.region_code, ',')",
             crate::Backend::Postgres => "string_agg(a.region_code, ',')",
         };
@@ -385,7 +393,7 @@ impl Db {
         )))
         .bind(user_id)
         .bind(benteng_domain::values::format_date(crate::today()))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         let Some(Row { user: u, area }) = row else {
             return Ok(None);
@@ -403,7 +411,7 @@ impl Db {
             Role::Desa => region.map(Scope::Village).unwrap_or(Scope::Nothing),
             Role::Petugas => match u.office_id {
                 Some(_) => {
-                    // As `Db::office_area_on`: valid codes, in order.
+                    // As `crate::offices::Repo::office_area_on`: valid codes, in order.
                     let mut codes: Vec<RegionCode> = area
                         .as_deref()
                         .unwrap_or("")
@@ -478,14 +486,14 @@ impl Db {
         let (page, per_page, offset) = crate::paging(page, per_page);
         let total = f
             .scalar(format!("SELECT COUNT(*) FROM users{}", f.where_sql()))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         let items = f
             .query_as::<User>(format!(
                 "SELECT {USER_COLS} FROM users{} ORDER BY username LIMIT {per_page} OFFSET {offset}",
                 f.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         Ok(Page {
             items,
@@ -518,7 +526,14 @@ impl Db {
             "SELECT {USER_COLS} FROM users WHERE office_id = $1 AND role = 'petugas' AND active = 1 ORDER BY full_name"
         )))
         .bind(office_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?)
     }
+}
+
+/// The users repository, reached as `db.users()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }

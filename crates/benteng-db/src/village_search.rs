@@ -3,10 +3,10 @@
 
 use crate::regions::Region;
 use crate::sql::Filter;
-use crate::{Ctx, Db, Result};
+use crate::{Ctx, Result};
 use benteng_domain::{Action, RegionCode};
 
-impl Db {
+impl crate::regions::Repo<'_> {
     /// Villages the actor could enrol whose name or code matches `q` (for the enrol form's
     /// search, which works without JavaScript). At most 30, with their kecamatan.
     pub async fn desa_choices(
@@ -47,7 +47,7 @@ impl Db {
                 "SELECT region_code FROM desa_binaan WHERE region_code IN ({})",
                 ps.join(", ")
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?
             .into_iter()
             .map(|(c,)| c)
@@ -72,7 +72,7 @@ impl Db {
     }
 }
 
-impl Db {
+impl crate::regions::Repo<'_> {
     /// Villages anywhere whose name or code matches `q`, for the public report form (no
     /// account, so no scope): at most 20, as (code, village, kecamatan, kabupaten/kota).
     pub async fn public_village_choices(

@@ -2,7 +2,7 @@
 
 use crate::audit::{self, Event};
 use crate::sql::Filter;
-use crate::{Ctx, Db, Page, Result};
+use crate::{Ctx, Page, Result};
 use benteng_domain::values::format_date;
 use benteng_domain::Action;
 use serde::Serialize;
@@ -41,13 +41,15 @@ const VISIT_SELECT: &str = "SELECT k.id, k.desa_binaan_id, v.name AS village_nam
     k.departures_seen, k.returns_seen, k.foreigners_staying, k.findings, k.problems, k.follow_up, k.created_at \
     FROM village_visits k JOIN desa_binaan d ON d.id = k.desa_binaan_id JOIN regions v ON v.code = d.region_code JOIN users u ON u.id = k.officer_id";
 
-impl Db {
+impl crate::visits::Repo<'_> {
     /// Keep a visit to a village by the acting officer.
     pub async fn record_visit(&self, ctx: &Ctx, desa_binaan_id: i64, v: &NewVisit) -> Result<i64> {
         let (_, village) = self
+            .db
+            .desa_binaan()
             .desa_binaan_place(ctx, desa_binaan_id, Action::VisitRecord)
             .await?;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO village_visits (desa_binaan_id, visit_date, officer_id, departures_seen, returns_seen, foreigners_staying, findings, problems, follow_up, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -88,7 +90,9 @@ impl Db {
         page: Option<i64>,
         per_page: i64,
     ) -> Result<Page<Visit>> {
-        self.desa_binaan_place(ctx, desa_binaan_id, Action::VisitView)
+        self.db
+            .desa_binaan()
+            .desa_binaan_place(ctx, desa_binaan_id, Action::VisitView)
             .await?;
         let mut f = Filter::default();
         let ph = f.int(desa_binaan_id);
@@ -112,7 +116,7 @@ impl Db {
             "{VISIT_SELECT}{} ORDER BY k.visit_date DESC, k.id DESC LIMIT {limit}",
             f.where_sql()
         ))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?)
     }
 
@@ -120,11 +124,11 @@ impl Db {
         let (page, per_page, offset) = crate::paging(page, per_page);
         let total = f
             .scalar(format!("SELECT COUNT(*) FROM village_visits k JOIN desa_binaan d ON d.id = k.desa_binaan_id{}", f.where_sql()))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         let items = f
             .query_as::<Visit>(format!("{VISIT_SELECT}{} ORDER BY k.visit_date DESC, k.id DESC LIMIT {per_page} OFFSET {offset}", f.where_sql()))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         Ok(Page {
             items,
@@ -134,4 +138,11 @@ impl Db {
             more: false,
         })
     }
+}
+
+/// The visits repository, reached as `db.visits()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }

@@ -11,7 +11,7 @@ async fn old_name_keys_are_recomputed() {
     db.migrate().await.unwrap();
     let (rows, _) =
         benteng_db::regions::parse_csv(benteng_db::regions::WILAYAH_CSV, |c| c.starts_with("35"));
-    db.load_regions(&rows).await.unwrap();
+    db.regions().load_regions(&rows).await.unwrap();
     benteng_fixtures::demo::load_demo(&db).await.unwrap();
     benteng_fixtures::generate::generate_reports(&db, 20, 3)
         .await

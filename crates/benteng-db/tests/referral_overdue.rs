@@ -7,8 +7,8 @@ use benteng_db::storage::FsStore;
 use benteng_db::{Ctx, Db};
 
 async fn ctx(db: &Db, user: &str) -> Ctx {
-    let id = db.user_id_by_name(user).await.unwrap().unwrap();
-    let (actor, _) = db.actor(id).await.unwrap().unwrap();
+    let id = db.users().user_id_by_name(user).await.unwrap().unwrap();
+    let (actor, _) = db.users().actor(id).await.unwrap().unwrap();
     Ctx {
         actor,
         ip: None,
@@ -26,7 +26,7 @@ async fn overdue_referrals_are_announced_once_and_filtered() {
     let (rows, _) = benteng_db::regions::parse_csv(benteng_db::regions::WILAYAH_CSV, |c| {
         c.len() <= 5 || c.starts_with("35.07.")
     });
-    db.load_regions(&rows).await.unwrap();
+    db.regions().load_regions(&rows).await.unwrap();
     benteng_fixtures::demo::load_demo(&db).await.unwrap();
     let store = FsStore::new(dir.path().join("up")).unwrap();
     let (report, _) = benteng_app::reports::file_public(
@@ -49,6 +49,7 @@ async fn overdue_referrals_are_announced_once_and_filtered() {
     .unwrap();
     let officer = ctx(&db, "pimpasa.malang").await;
     let bp3mi: i64 = db
+        .agencies()
         .agency_choices(&ctx(&db, "admin.demo").await)
         .await
         .unwrap()
@@ -74,7 +75,7 @@ async fn overdue_referrals_are_announced_once_and_filtered() {
     .await
     .unwrap();
     // Due today: not overdue yet.
-    assert_eq!(db.notify_overdue_referrals().await.unwrap(), 0);
+    assert_eq!(db.referrals().notify_overdue_referrals().await.unwrap(), 0);
     let agency_user = ctx(&db, "bp3mi.jatim").await;
     let overdue = ReferralQuery {
         overdue: Some("1".into()),
@@ -93,9 +94,9 @@ async fn overdue_referrals_are_announced_once_and_filtered() {
     ))
     .await
     .unwrap();
-    assert_eq!(db.notify_overdue_referrals().await.unwrap(), 1);
+    assert_eq!(db.referrals().notify_overdue_referrals().await.unwrap(), 1);
     assert_eq!(
-        db.notify_overdue_referrals().await.unwrap(),
+        db.referrals().notify_overdue_referrals().await.unwrap(),
         0,
         "announced once"
     );
@@ -106,7 +107,7 @@ async fn overdue_referrals_are_announced_once_and_filtered() {
     assert!(page.items[0].overdue());
     // Both sides got the notice.
     for who in [&agency_user, &officer] {
-        let notes = db.notifications(who, None).await.unwrap();
+        let notes = db.outbox().notifications(who, None).await.unwrap();
         assert!(
             notes.items.iter().any(|n| n.kind == "referral_overdue"),
             "{}",
@@ -123,6 +124,7 @@ async fn overdue_referrals_are_announced_once_and_filtered() {
         0
     );
     assert!(db
+        .outbox()
         .notifications(&police, None)
         .await
         .unwrap()

@@ -5,8 +5,8 @@ use benteng_app::reports::ReportQuery;
 use benteng_db::{Ctx, Db};
 
 async fn ctx(db: &Db, user: &str) -> Ctx {
-    let id = db.user_id_by_name(user).await.unwrap().unwrap();
-    let (actor, _) = db.actor(id).await.unwrap().unwrap();
+    let id = db.users().user_id_by_name(user).await.unwrap().unwrap();
+    let (actor, _) = db.users().actor(id).await.unwrap().unwrap();
     Ctx {
         actor,
         ip: None,
@@ -23,7 +23,7 @@ async fn long_lists_count_to_a_bound_and_search_newest_first() {
     db.migrate().await.unwrap();
     let (rows, _) =
         benteng_db::regions::parse_csv(benteng_db::regions::WILAYAH_CSV, |c| c.starts_with("35"));
-    db.load_regions(&rows).await.unwrap();
+    db.regions().load_regions(&rows).await.unwrap();
     benteng_fixtures::demo::load_demo(&db).await.unwrap();
     benteng_fixtures::generate::generate_reports(&db, 3000, 7)
         .await
@@ -93,7 +93,7 @@ async fn long_lists_count_to_a_bound_and_search_newest_first() {
     assert_eq!(ids, sorted, "newest first");
     for r in &found.items {
         assert!(
-            db.get_report(&officer, r.id, false).await.is_ok(),
+            db.reports().get_report(&officer, r.id, false).await.is_ok(),
             "report {} in {} is outside the officer's area",
             r.id,
             r.region_code

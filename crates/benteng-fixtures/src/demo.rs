@@ -82,6 +82,7 @@ pub async fn load_demo(db: &Db) -> Result<DemoReport> {
     let admin_id = users::create_as_operator(db, &admin, false).await?;
     add(&admin);
     let (actor, _) = db
+        .users()
         .actor(admin_id)
         .await?
         .ok_or(benteng_db::Error::NotFound)?;
@@ -216,6 +217,7 @@ pub async fn load_demo(db: &Db) -> Result<DemoReport> {
     }
     let (pimpasa, pimpasa2) = (ids[1], ids[2]);
     let (p_actor, _) = db
+        .users()
         .actor(pimpasa)
         .await?
         .ok_or(benteng_db::Error::NotFound)?;
@@ -308,10 +310,10 @@ pub async fn load_demo_reports(
     if existing > 0 {
         return Ok(0);
     }
-    let Some(uid) = db.user_id_by_name("pimpasa.malang").await? else {
+    let Some(uid) = db.users().user_id_by_name("pimpasa.malang").await? else {
         return Ok(0);
     };
-    let Some((actor, _)) = db.actor(uid).await? else {
+    let Some((actor, _)) = db.users().actor(uid).await? else {
         return Ok(0);
     };
     let officer = Ctx {
@@ -433,10 +435,10 @@ pub async fn load_demo_reports(
 /// an admin from the ministry's list.
 async fn load_demo_p3mi(db: &Db) -> Result<()> {
     use benteng_app::p3mi::P3miInput;
-    let Some(uid) = db.user_id_by_name("admin.demo").await? else {
+    let Some(uid) = db.users().user_id_by_name("admin.demo").await? else {
         return Ok(());
     };
-    let Some((actor, _)) = db.actor(uid).await? else {
+    let Some((actor, _)) = db.users().actor(uid).await? else {
         return Ok(());
     };
     let admin = Ctx {
@@ -508,10 +510,10 @@ async fn load_demo_migrants(db: &Db) -> Result<()> {
     if existing > 0 {
         return Ok(());
     }
-    let Some(uid) = db.user_id_by_name("desa.sitiarjo").await? else {
+    let Some(uid) = db.users().user_id_by_name("desa.sitiarjo").await? else {
         return Ok(());
     };
-    let Some((actor, _)) = db.actor(uid).await? else {
+    let Some((actor, _)) = db.users().actor(uid).await? else {
         return Ok(());
     };
     let desa = Ctx {

@@ -28,29 +28,29 @@ pub struct CheckinInput {
 /// same person (name and village) was already recorded; either way the answer carries the
 /// participant's quiz token.
 pub async fn check_in(db: &Db, code: &str, i: &CheckinInput) -> Result<CheckedIn> {
-    let (id, event) = db.event_by_code(code).await?;
+    let (id, event) = db.events().event_by_code(code).await?;
     let p = read(&event.villages, i)?;
-    db.check_in(id, &p).await
+    db.events().check_in(id, &p).await
 }
 
 /// An officer ticks a participant at the door. False when they were recorded before.
 pub async fn tick_attendee(db: &Db, ctx: &Ctx, id: i64, i: &CheckinInput) -> Result<bool> {
-    let place = db.event_place(ctx, id).await?;
+    let place = db.events().event_place(ctx, id).await?;
     ctx.require(Action::EventManage, Some(&place))?;
-    let villages = db.event_villages(id).await?;
+    let villages = db.events().event_villages(id).await?;
     let p = read(&villages, i)?;
-    db.add_attendee(ctx, id, &p).await
+    db.events().add_attendee(ctx, id, &p).await
 }
 
 /// Register ahead for an event (public), until it starts. False when the same person had
 /// registered.
 pub async fn register(db: &Db, id: i64, i: &CheckinInput) -> Result<bool> {
-    let ev = db.public_event(id).await?;
+    let ev = db.events().public_event(id).await?;
     if !ev.open {
         return Err(invalid("name", "err-registration-closed"));
     }
     let p = read(&ev.villages, i)?;
-    db.register_for_event(id, &p).await
+    db.events().register_for_event(id, &p).await
 }
 
 /// Check a participant's details against the event's invited villages.

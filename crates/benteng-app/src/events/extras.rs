@@ -40,7 +40,7 @@ pub struct QuestionInput {
 
 /// Add a follow-up action (officers). Returns its id.
 pub async fn add_followup(db: &Db, ctx: &Ctx, id: i64, i: &FollowUpInput) -> Result<i64> {
-    let place = db.event_place(ctx, id).await?;
+    let place = db.events().event_place(ctx, id).await?;
     ctx.require(Action::EventManage, Some(&place))?;
     let mut e = FieldErrors::new();
     let action = e.check("action", required_text(&i.action, 500));
@@ -54,12 +54,12 @@ pub async fn add_followup(db: &Db, ctx: &Ctx, id: i64, i: &FollowUpInput) -> Res
         owner,
         due_date,
     };
-    db.add_followup(ctx, id, &f).await
+    db.events().add_followup(ctx, id, &f).await
 }
 
 /// Mark a follow-up done (or not done again).
 pub async fn set_followup_done(db: &Db, ctx: &Ctx, id: i64, fid: i64, done: bool) -> Result<()> {
-    db.set_followup_done(ctx, id, fid, done).await
+    db.events().set_followup_done(ctx, id, fid, done).await
 }
 
 /// Attach a material (with a title) or a photo (an image) to an event, the file already
@@ -73,7 +73,7 @@ pub async fn attach_file(
     file: &CleanFile,
     store: &dyn BlobStore,
 ) -> Result<i64> {
-    let place = db.event_place(ctx, id).await?;
+    let place = db.events().event_place(ctx, id).await?;
     ctx.require(Action::EventManage, Some(&place))?;
     let mut e = FieldErrors::new();
     let caption = e.check("caption", optional_text(caption, 200)).flatten();
@@ -86,7 +86,9 @@ pub async fn attach_file(
     if !e.is_empty() {
         return Err(Error::Invalid(e));
     }
-    db.add_event_file(ctx, id, kind, caption, file, store).await
+    db.events()
+        .add_event_file(ctx, id, kind, caption, file, store)
+        .await
 }
 
 /// A file of an event for someone who may see the event: (name, type, bytes). Photos need
@@ -98,12 +100,12 @@ pub async fn download(
     fid: i64,
     store: &dyn BlobStore,
 ) -> Result<(String, String, Vec<u8>)> {
-    db.event_file(ctx, id, fid, store).await
+    db.events().event_file(ctx, id, fid, store).await
 }
 
 /// The materials of the event behind a check-in code (what participants may download).
 pub async fn materials(db: &Db, code: &str) -> Result<Vec<EventFile>> {
-    db.materials_by_code(code).await
+    db.events().materials_by_code(code).await
 }
 
 /// A material, for a participant with the event's check-in code: (name, type, bytes).
@@ -113,15 +115,15 @@ pub async fn download_material(
     fid: i64,
     store: &dyn BlobStore,
 ) -> Result<(String, String, Vec<u8>)> {
-    db.material_by_code(code, fid, store).await
+    db.events().material_by_code(code, fid, store).await
 }
 
 /// Record a question asked at the event and, when given, its answer (officers). Returns its
 /// id.
 pub async fn add_question(db: &Db, ctx: &Ctx, id: i64, i: &QuestionInput) -> Result<i64> {
-    let place = db.event_place(ctx, id).await?;
+    let place = db.events().event_place(ctx, id).await?;
     ctx.require(Action::EventManage, Some(&place))?;
-    let villages = db.event_villages(id).await?;
+    let villages = db.events().event_villages(id).await?;
     let mut e = FieldErrors::new();
     let asked_by = e
         .check("asked_by", optional_text(&i.asked_by, 100))
@@ -145,7 +147,7 @@ pub async fn add_question(db: &Db, ctx: &Ctx, id: i64, i: &QuestionInput) -> Res
         answer,
         answered_by,
     };
-    db.add_question(ctx, id, &q).await
+    db.events().add_question(ctx, id, &q).await
 }
 
 /// Publish an answered question to the public FAQ, or take it back (officers). The asker's
@@ -157,10 +159,12 @@ pub async fn publish_question(
     question: i64,
     publish: bool,
 ) -> Result<()> {
-    db.publish_question(ctx, id, question, publish).await
+    db.events()
+        .publish_question(ctx, id, question, publish)
+        .await
 }
 
 /// The public FAQ: published answers, newest first (no account).
 pub async fn faq(db: &Db, page: Option<i64>) -> Result<Page<FaqEntry>> {
-    db.faq(page).await
+    db.events().faq(page).await
 }

@@ -71,33 +71,33 @@ use crate::invalid;
 
 /// Events of the actor's area, the next ones first, then the past ones (newest first).
 pub async fn list(db: &Db, ctx: &Ctx, page: Option<i64>) -> Result<Page<EventRow>> {
-    db.list_events(ctx, page).await
+    db.events().list_events(ctx, page).await
 }
 
 /// One event with its speakers, villages, attendance, questions, files and follow-ups (what
 /// each viewer may see of them).
 pub async fn show(db: &Db, ctx: &Ctx, id: i64) -> Result<EventDetail> {
-    db.get_event(ctx, id).await
+    db.events().get_event(ctx, id).await
 }
 
 /// Plan an event (officers and the Kanwil, in their scope). Returns the id.
 pub async fn plan(db: &Db, ctx: &Ctx, i: &EventInput) -> Result<i64> {
     ctx.require(Action::EventManage, None)?;
     let v = read(db, ctx, i).await?;
-    db.create_event(ctx, &v).await
+    db.events().create_event(ctx, &v).await
 }
 
 /// Change an event's plan (its check-in code stays).
 pub async fn update(db: &Db, ctx: &Ctx, id: i64, i: &EventInput) -> Result<()> {
-    let place = db.event_place(ctx, id).await?;
+    let place = db.events().event_place(ctx, id).await?;
     ctx.require(Action::EventManage, Some(&place))?;
     let v = read(db, ctx, i).await?;
-    db.update_event(ctx, id, &v).await
+    db.events().update_event(ctx, id, &v).await
 }
 
 /// The event behind a check-in code (public): its id and what the check-in page shows.
 pub async fn by_code(db: &Db, code: &str) -> Result<(i64, PublicEvent)> {
-    db.event_by_code(code).await
+    db.events().event_by_code(code).await
 }
 
 /// Upcoming events the public can see, soonest first; with `village`, those held in it or in
@@ -107,12 +107,12 @@ pub async fn upcoming(
     village: Option<&RegionCode>,
     page: Option<i64>,
 ) -> Result<Page<UpcomingEvent>> {
-    db.upcoming_events(village, page).await
+    db.events().upcoming_events(village, page).await
 }
 
 /// One event for the public page (upcoming or past: a link may be shared after the day).
 pub async fn public_event(db: &Db, id: i64) -> Result<UpcomingEvent> {
-    db.public_event(id).await
+    db.events().public_event(id).await
 }
 
 /// The organising office's name and the event's photos made small for printing, with their
@@ -125,7 +125,7 @@ pub async fn report_extras(
     max: usize,
     store: &dyn BlobStore,
 ) -> Result<(Option<String>, Vec<(String, Vec<u8>)>)> {
-    let (office, stored) = db.report_extras(ctx, id, max, store).await?;
+    let (office, stored) = db.events().report_extras(ctx, id, max, store).await?;
     let mut photos = Vec::new();
     for (caption, bytes) in stored {
         // Scaling takes tens of milliseconds per photo: off the async threads.
@@ -158,7 +158,7 @@ async fn read(db: &Db, ctx: &Ctx, i: &EventInput) -> Result<NewEvent> {
     };
     let venue = e.check("venue", required_text(&i.venue, 300));
     let region = match RegionCode::parse(&i.region) {
-        Ok(c) if db.region_by_code(c.as_str()).await?.is_some() => {
+        Ok(c) if db.regions().region_by_code(c.as_str()).await?.is_some() => {
             if ctx.allows(Action::EventManage, Some(&c)) {
                 Some(c)
             } else {
@@ -206,7 +206,7 @@ async fn read(db: &Db, ctx: &Ctx, i: &EventInput) -> Result<NewEvent> {
         .map(str::trim)
         .filter(|c| !c.is_empty())
     {
-        match db.known_village(code, "villages", &mut e).await? {
+        match db.regions().known_village(code, "villages", &mut e).await? {
             Some(v) if !villages.contains(&v) => villages.push(v),
             _ => {}
         }

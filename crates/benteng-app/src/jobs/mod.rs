@@ -164,16 +164,17 @@ impl Worker {
 
     /// Claim and deliver one batch of due rows; returns how many were handled.
     pub async fn deliver_due(&self) -> anyhow::Result<usize> {
-        let rows = self.db.claim_outbox(&self.name, 20, 120).await?;
+        let rows = self.db.delivery().claim_outbox(&self.name, 20, 120).await?;
         for row in &rows {
             let started = benteng_db::now();
             let (outcome, provider) = self.deliver(row).await;
             let held = self
                 .db
+                .delivery()
                 .finish_delivery(&self.name, row, started, &outcome)
                 .await?;
             if let (true, Some(p)) = (held, provider) {
-                self.db.set_provider_ref(row.id, &p).await?;
+                self.db.delivery().set_provider_ref(row.id, &p).await?;
             }
             match &outcome {
                 Outcome::Sent => tracing::info!(id = row.id, channel = %row.channel, "delivered"),
@@ -194,6 +195,7 @@ impl Worker {
         };
         let (user_address, locale) = match self
             .db
+            .delivery()
             .delivery_address(row.recipient_id, &row.channel)
             .await
         {
@@ -243,11 +245,16 @@ impl Worker {
     pub async fn make_digests_for(&self, day: &str) -> anyhow::Result<usize> {
         let since = benteng_db::now() - 24 * 3600;
         let mut made = 0;
-        for (user, locale) in self.db.digest_candidates(day).await? {
+        for (user, locale) in self.db.rooms().digest_candidates(day).await? {
             let tr = Tr::new(locale.as_deref().unwrap_or("id"));
             let day_text = tr.date(day);
             let render = move |rooms: &[RoomActivity]| digest_text(&tr, &day_text, rooms);
-            if self.db.make_digest(user, day, since, &render).await? {
+            if self
+                .db
+                .rooms()
+                .make_digest(user, day, since, &render)
+                .await?
+            {
                 made += 1;
             }
         }
@@ -279,7 +286,12 @@ impl Worker {
             }
             if last_sync.elapsed() >= Duration::from_secs(600) {
                 last_sync = std::time::Instant::now();
-                if let Err(e) = self.db.sync_rooms(benteng_db::rooms::Sync::All).await {
+                if let Err(e) = self
+                    .db
+                    .rooms()
+                    .sync_rooms(benteng_db::rooms::Sync::All)
+                    .await
+                {
                     tracing::warn!(error = %e, "room membership sync failed");
                 }
             }
@@ -325,7 +337,7 @@ pub fn spawn_referral_watch(db: Db) {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
-            match db.notify_overdue_referrals().await {
+            match db.referrals().notify_overdue_referrals().await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(referrals = n, "overdue referrals announced"),
                 Err(e) => tracing::warn!(error = %e, "announcing overdue referrals failed"),
@@ -340,7 +352,7 @@ pub fn spawn_housekeeping(db: Db) {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            match db.purge_expired().await {
+            match db.sessions().purge_expired().await {
                 Ok(n) => tracing::debug!(removed = n, "expired sessions purged"),
                 Err(e) => tracing::warn!(error = %e, "purging sessions failed"),
             }

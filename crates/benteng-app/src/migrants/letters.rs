@@ -34,7 +34,7 @@ pub struct LetterInput {
 /// Issue a numbered family permission letter for a resident; the checklist step
 /// "izin_keluarga" is marked done if it was not settled. Returns the letter's id.
 pub async fn issue_letter(db: &Db, ctx: &Ctx, id: i64, i: &LetterInput) -> Result<i64> {
-    let place = db.migrant_place(ctx, id).await?;
+    let place = db.migrants().migrant_place(ctx, id).await?;
     ctx.require(Action::MigrantManage, Some(&place))?;
     let mut e = FieldErrors::new();
     let kind = e.check("kind", LetterKind::parse(&i.kind));
@@ -69,10 +69,10 @@ pub async fn issue_letter(db: &Db, ctx: &Ctx, id: i64, i: &LetterInput) -> Resul
         relation,
         head_name: head,
     };
-    db.issue_letter(ctx, id, &letter).await
+    db.migrants().issue_letter(ctx, id, &letter).await
 }
 
 /// What a letter prints, full NIKs included: roles that may see them only; audited.
 pub async fn letter(db: &Db, ctx: &Ctx, id: i64, letter_id: i64) -> Result<LetterData> {
-    db.letter_data(ctx, id, letter_id).await
+    db.migrants().letter_data(ctx, id, letter_id).await
 }

@@ -91,46 +91,46 @@ use crate::invalid;
 /// The register of the actor's area, newest change first (NIKs and phones masked).
 pub async fn list(db: &Db, ctx: &Ctx, f: &MigrantFilter) -> Result<Page<Migrant>> {
     let q = query(db, ctx, f).await?;
-    db.list_migrants(ctx, &q).await
+    db.migrants().list_migrants(ctx, &q).await
 }
 
 /// One resident with the checklist, letters and history; `reveal` asks for the NIK and phone
 /// in full (roles that may; audited).
 pub async fn show(db: &Db, ctx: &Ctx, id: i64, reveal: bool) -> Result<MigrantDetail> {
-    db.get_migrant(ctx, id, reveal).await
+    db.migrants().get_migrant(ctx, id, reveal).await
 }
 
 /// Register a resident. Returns the id and the flags of the NIK check (shown to the user).
 pub async fn register(db: &Db, ctx: &Ctx, i: &MigrantInput) -> Result<(i64, String)> {
     ctx.require(Action::MigrantManage, None)?;
     let v = read(db, ctx, i).await?;
-    db.create_migrant(ctx, &v).await
+    db.migrants().create_migrant(ctx, &v).await
 }
 
 /// Change a resident's particulars (not the status or the steps); an empty village keeps
 /// theirs. Returns the flags of the NIK check.
 pub async fn update(db: &Db, ctx: &Ctx, id: i64, i: &MigrantInput) -> Result<String> {
-    let place = db.migrant_place(ctx, id).await?;
+    let place = db.migrants().migrant_place(ctx, id).await?;
     ctx.require(Action::MigrantManage, Some(&place))?;
     let mut input = i.clone();
     if input.village.trim().is_empty() {
         input.village = place.as_str().to_string();
     }
     let v = read(db, ctx, &input).await?;
-    db.update_migrant(ctx, id, &v).await
+    db.migrants().update_migrant(ctx, id, &v).await
 }
 
 /// Calon PMI per village and status in the actor's scope, and departures with and without
 /// the procedure.
 pub async fn figures(db: &Db, ctx: &Ctx) -> Result<MigrantFigures> {
-    db.migrant_figures(ctx).await
+    db.migrants().migrant_figures(ctx).await
 }
 
 /// Every resident matching the filter (up to 50,000) for a CSV or XLSX file; NIK and phone
 /// in full only for roles that may see them. Audited.
 pub async fn export(db: &Db, ctx: &Ctx, f: &MigrantFilter) -> Result<Vec<Migrant>> {
     let q = query(db, ctx, f).await?;
-    db.export_migrants(ctx, &q).await
+    db.migrants().export_migrants(ctx, &q).await
 }
 
 /// Import residents from CSV (columns by name: name, nik, birth_place, birth_date, sex,
@@ -178,7 +178,7 @@ pub async fn import(
                         .iter()
                         .any(|g| g.nik == v.nik && g.village == v.village);
                 let dup_in_db = match &v.nik {
-                    Some(n) => db.migrant_nik_registered(n, &v.village).await?,
+                    Some(n) => db.migrants().migrant_nik_registered(n, &v.village).await?,
                     None => false,
                 };
                 if dup_in_file || dup_in_db {
@@ -206,7 +206,9 @@ pub async fn import(
             errors,
         });
     }
-    db.import_migrants(ctx, &good, errors.len()).await?;
+    db.migrants()
+        .import_migrants(ctx, &good, errors.len())
+        .await?;
     Ok(ImportOutcome {
         imported: good.len(),
         errors,
@@ -219,7 +221,7 @@ async fn query(db: &Db, ctx: &Ctx, f: &MigrantFilter) -> Result<MigrantQuery> {
     match read_filter(f) {
         Ok(q) => Ok(q),
         Err(e) => {
-            db.migrant_scope(ctx).await?;
+            db.migrants().migrant_scope(ctx).await?;
             Err(e)
         }
     }
@@ -275,7 +277,11 @@ async fn read(db: &Db, ctx: &Ctx, i: &MigrantInput) -> Result<NewMigrant> {
     let mut e = FieldErrors::new();
     let village = match (&ctx.actor.role, &ctx.actor.scope) {
         (Role::Desa, Scope::Village(v)) => Some(v.clone()),
-        _ => db.known_village(&i.village, "village", &mut e).await?,
+        _ => {
+            db.regions()
+                .known_village(&i.village, "village", &mut e)
+                .await?
+        }
     };
     if let Some(v) = &village {
         if !ctx.allows(Action::MigrantManage, Some(v)) {
@@ -331,7 +337,7 @@ async fn read(db: &Db, ctx: &Ctx, i: &MigrantInput) -> Result<NewMigrant> {
     let p3mi_id = match i.p3mi_id.trim() {
         "" => None,
         s => match s.parse::<i64>() {
-            Ok(id) if db.get_p3mi(id).await.is_ok() => Some(id),
+            Ok(id) if db.p3mi().get_p3mi(id).await.is_ok() => Some(id),
             _ => {
                 e.add("p3mi_id", "err-p3mi-unknown");
                 None

@@ -83,7 +83,7 @@ fn past_day(input: &str, field: &'static str, today: Date, e: &mut FieldErrors) 
 
 /// The checklist, in order (steps no longer in force included).
 pub async fn checklist(db: &Db) -> Result<Vec<Step>> {
-    db.checklist().await
+    db.migrants().checklist().await
 }
 
 /// Record progress on one checklist step, with an optional evidence file. Changing a
@@ -95,10 +95,10 @@ pub async fn record_step(
     i: &StepInput,
     file: Option<(&CleanFile, &dyn BlobStore)>,
 ) -> Result<()> {
-    let place = db.migrant_place(ctx, id).await?;
+    let place = db.migrants().migrant_place(ctx, id).await?;
     ctx.require(Action::MigrantManage, Some(&place))?;
     let mut e = FieldErrors::new();
-    let steps = db.checklist().await?;
+    let steps = db.migrants().checklist().await?;
     let step = steps.iter().find(|s| s.code == i.step.trim());
     if step.is_none() {
         e.add("step", "err-invalid-choice");
@@ -125,7 +125,7 @@ pub async fn record_step(
         done_on,
         note,
     };
-    db.set_migrant_step(ctx, id, &change, file).await
+    db.migrants().set_migrant_step(ctx, id, &change, file).await
 }
 
 /// The evidence file of a step: (content type, name, bytes). Each download is a sensitive
@@ -137,12 +137,12 @@ pub async fn step_file(
     step: &str,
     store: &dyn BlobStore,
 ) -> Result<(String, String, Vec<u8>)> {
-    db.migrant_step_file(ctx, id, step, store).await
+    db.migrants().migrant_step_file(ctx, id, step, store).await
 }
 
 /// Disnaker or BP3MI confirm a settled step.
 pub async fn verify_step(db: &Db, ctx: &Ctx, id: i64, step: &str) -> Result<()> {
-    db.verify_migrant_step(ctx, id, step).await
+    db.migrants().verify_migrant_step(ctx, id, step).await
 }
 
 /// Move a resident along planning → in process → departed → abroad → returned, or to
@@ -150,7 +150,7 @@ pub async fn verify_step(db: &Db, ctx: &Ctx, id: i64, step: &str) -> Result<()> 
 /// checks the access) and the domain's rule says whether the change needs a note. Returns
 /// whether the resident is now flagged as having left without the procedure.
 pub async fn change_status(db: &Db, ctx: &Ctx, id: i64, i: &StatusInput) -> Result<bool> {
-    let now = db.migrant_status_now(ctx, id).await?;
+    let now = db.migrants().migrant_status_now(ctx, id).await?;
     ctx.require(Action::MigrantManage, Some(&now.place))?;
     let mut e = FieldErrors::new();
     let to = e.check("status", MigrantStatus::parse(&i.status));
@@ -194,7 +194,7 @@ pub async fn change_status(db: &Db, ctx: &Ctx, id: i64, i: &StatusInput) -> Resu
         ret,
         note,
     };
-    db.set_migrant_status(ctx, id, &change).await
+    db.migrants().set_migrant_status(ctx, id, &change).await
 }
 
 /// Add (`code` None) or change a checklist step (admins); every resident who has left is
@@ -210,6 +210,7 @@ pub async fn save_checklist_step(
     let new = code.is_none();
     let code = match code {
         Some(c) => db
+            .migrants()
             .checklist()
             .await?
             .into_iter()
@@ -264,5 +265,5 @@ pub async fn save_checklist_step(
         required: ticked(&i.required),
         position,
     };
-    db.save_checklist_step(ctx, &step, new).await
+    db.migrants().save_checklist_step(ctx, &step, new).await
 }

@@ -107,7 +107,7 @@ pub async fn file_public(
     store: &dyn BlobStore,
 ) -> Result<(i64, String)> {
     let v = parse(db, i, true, None).await?;
-    db.insert_public_report(v, files, store).await
+    db.reports().insert_public_report(v, files, store).await
 }
 
 /// A report by a signed-in user: a village user reports for their own village, whatever the
@@ -121,7 +121,8 @@ pub async fn file(
 ) -> Result<(i64, String)> {
     ctx.require(Action::ReportCreate, None)?;
     let v = parse(db, i, false, own_village(ctx)).await?;
-    db.insert_user_report(ctx, v, files, store, None, None)
+    db.reports()
+        .insert_user_report(ctx, v, files, store, None, None)
         .await
 }
 
@@ -137,7 +138,8 @@ pub async fn from_room_message(
 ) -> Result<(i64, String)> {
     ctx.require(Action::ReportCreate, None)?;
     let v = parse(db, i, false, own_village(ctx)).await?;
-    db.message_to_report(ctx, room_id, message_id, v, store)
+    db.rooms()
+        .message_to_report(ctx, room_id, message_id, v, store)
         .await
 }
 
@@ -156,7 +158,8 @@ pub async fn from_whatsapp(
     // The resident's contact comes from the conversation, not from the form.
     i.anonymous = None;
     let v = parse(db, &i, false, own_village(ctx)).await?;
-    db.whatsapp_to_report(ctx, contact_id, message_id, v, store)
+    db.rooms()
+        .whatsapp_to_report(ctx, contact_id, message_id, v, store)
         .await
 }
 
@@ -230,7 +233,8 @@ async fn parse(
             None
         }
         None => {
-            db.known_village(&i.region_code, "region_code", &mut e)
+            db.regions()
+                .known_village(&i.region_code, "region_code", &mut e)
                 .await?
         }
     };

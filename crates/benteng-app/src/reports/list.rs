@@ -45,7 +45,7 @@ pub struct ReportQuery {
 pub async fn list(db: &Db, ctx: &Ctx, q: &ReportQuery, per_page: i64) -> Result<Page<ReportRow>> {
     // Refused before the filters are read, as the storage would.
     ctx.require(Action::ReportView, None)?;
-    db.list_reports(ctx, &read(q)?, per_page).await
+    db.reports().list_reports(ctx, &read(q)?, per_page).await
 }
 
 /// Some text, not only blanks.

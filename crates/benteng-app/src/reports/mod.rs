@@ -27,19 +27,19 @@ use benteng_domain::report::parse_tracking_code;
 /// One report with its people, events, attachments and linked reports; contacts, phones and
 /// NIKs in full only with `reveal` and for roles that may (an audited view).
 pub async fn show(db: &Db, ctx: &Ctx, id: i64, reveal: bool) -> Result<ReportDetail> {
-    db.get_report(ctx, id, reveal).await
+    db.reports().get_report(ctx, id, reveal).await
 }
 
 /// [`show`] with what the report's page offers besides: the officers it may be assigned to,
 /// the agencies it may be referred to and its referrals.
 pub async fn page(db: &Db, ctx: &Ctx, id: i64, reveal: bool) -> Result<ReportDetail> {
-    db.get_report_page(ctx, id, reveal).await
+    db.reports().get_report_page(ctx, id, reveal).await
 }
 
 /// Other reports in the actor's scope sharing a phone number or a distinctive name with this
 /// one (through the report itself, so a report outside the scope is not found).
 pub async fn linked(db: &Db, ctx: &Ctx, id: i64) -> Result<Vec<LinkedReport>> {
-    Ok(db.get_report(ctx, id, false).await?.linked)
+    Ok(db.reports().get_report(ctx, id, false).await?.linked)
 }
 
 /// An attachment's bytes, for someone who may see the report or an accepted referral of it
@@ -51,12 +51,13 @@ pub async fn attachment(
     attachment_id: i64,
     store: &dyn BlobStore,
 ) -> Result<(Attachment, Vec<u8>)> {
-    db.report_attachment(ctx, report_id, attachment_id, store)
+    db.reports()
+        .report_attachment(ctx, report_id, attachment_id, store)
         .await
 }
 
 /// A resident follows a report by its tracking code: category, public status and its history.
 pub async fn track(db: &Db, code: &str) -> Result<PublicReport> {
     let code = parse_tracking_code(code).map_err(|c| invalid("kode", c))?;
-    db.public_report(code).await
+    db.reports().public_report(code).await
 }

@@ -1,5 +1,5 @@
 //! Triage of a report: indicators and the priority, assignment, status, merging duplicates and
-//! added information. Each use case reads the report's access first ([`Db::report_access`]),
+//! added information. Each use case reads the report's access first ([`benteng_db::reports::Repo::report_access`]),
 //! so a report the actor may not touch answers 404 or 403 before any field error, then reads
 //! the input (deciding a status change on the status just read) and writes; the write checks
 //! the actor again and refuses a status changed meanwhile.
@@ -33,24 +33,29 @@ pub struct MergeInput {
 /// Tick the trafficking indicators (the list replaces the previous one); answers the new
 /// priority. An unknown code refuses the whole list.
 pub async fn set_indicators(db: &Db, ctx: &Ctx, id: i64, codes: &[String]) -> Result<Priority> {
-    db.report_access(ctx, id, Action::ReportTriage).await?;
+    db.reports()
+        .report_access(ctx, id, Action::ReportTriage)
+        .await?;
     let clean = clean_indicators(codes.iter().map(String::as_str));
     if clean.len() != codes.iter().filter(|c| !c.trim().is_empty()).count() {
         return Err(invalid("indicators", "err-invalid-choice"));
     }
-    db.set_indicators(ctx, id, &clean).await
+    db.reports().set_indicators(ctx, id, &clean).await
 }
 
 /// Assign the report to an officer whose area covers it, or to nobody (the officer's
 /// eligibility is the storage's check: it needs their account).
 pub async fn assign(db: &Db, ctx: &Ctx, id: i64, user_id: Option<i64>) -> Result<()> {
-    db.assign_report(ctx, id, user_id).await
+    db.reports().assign_report(ctx, id, user_id).await
 }
 
 /// Move the report to another status with a note, as the state machine allows from the
 /// status it has now.
 pub async fn change_status(db: &Db, ctx: &Ctx, id: i64, i: &StatusInput) -> Result<()> {
-    let access = db.report_access(ctx, id, Action::ReportTriage).await?;
+    let access = db
+        .reports()
+        .report_access(ctx, id, Action::ReportTriage)
+        .await?;
     let mut e = FieldErrors::new();
     let to = e.check("status", ReportStatus::parse(&i.status));
     let note = e.check("note", required_text(&i.note, 2000));
@@ -68,14 +73,16 @@ pub async fn change_status(db: &Db, ctx: &Ctx, id: i64, i: &StatusInput) -> Resu
         to,
         note,
     };
-    db.change_report_status(ctx, id, &change).await
+    db.reports().change_report_status(ctx, id, &change).await
 }
 
 /// Close the report as a duplicate of another (`into`: tracking code or id); answers the id
 /// of the report it was merged into. Both reports' states are checked by the storage, where
 /// they guard the write.
 pub async fn merge(db: &Db, ctx: &Ctx, id: i64, i: &MergeInput) -> Result<i64> {
-    db.report_access(ctx, id, Action::ReportTriage).await?;
+    db.reports()
+        .report_access(ctx, id, Action::ReportTriage)
+        .await?;
     let into = match parse_tracking_code(&i.into) {
         Ok(code) => Some(MergeTarget::Code(code)),
         Err(_) => i
@@ -87,7 +94,9 @@ pub async fn merge(db: &Db, ctx: &Ctx, id: i64, i: &MergeInput) -> Result<i64> {
             .map(MergeTarget::Id),
     };
     let note = optional_text(&i.note, 2000).map_err(|c| invalid("note", c))?;
-    db.merge_report(ctx, id, &Merge { into, note }).await
+    db.reports()
+        .merge_report(ctx, id, &Merge { into, note })
+        .await
 }
 
 /// Add information (and cleaned files) to a report: village users and officers.
@@ -99,7 +108,11 @@ pub async fn add_info(
     files: &[CleanFile],
     store: &dyn BlobStore,
 ) -> Result<()> {
-    db.report_access(ctx, id, Action::ReportAddInfo).await?;
+    db.reports()
+        .report_access(ctx, id, Action::ReportAddInfo)
+        .await?;
     let body = required_text(body, 5000).map_err(|c| invalid("body", c))?;
-    db.add_report_info(ctx, id, body, files, store).await
+    db.reports()
+        .add_report_info(ctx, id, body, files, store)
+        .await
 }

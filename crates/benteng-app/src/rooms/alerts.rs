@@ -28,19 +28,19 @@ pub struct AlertInput {
 pub async fn post(db: &Db, ctx: &Ctx, i: &AlertInput) -> Result<(i64, i64)> {
     ctx.require(Action::AlertPost, None)?;
     let a = read(db, ctx, i).await?;
-    db.post_alert(ctx, &a).await
+    db.rooms().post_alert(ctx, &a).await
 }
 
 /// Alerts whose area overlaps my scope, newest first.
 pub async fn list(db: &Db, ctx: &Ctx, page: Option<i64>) -> Result<Page<Alert>> {
-    db.list_alerts(ctx, page).await
+    db.rooms().list_alerts(ctx, page).await
 }
 
 async fn read(db: &Db, ctx: &Ctx, i: &AlertInput) -> Result<NewAlert> {
     let mut e = FieldErrors::new();
     let severity = e.check("severity", Severity::parse(&i.severity));
     let area = match RegionCode::parse(&i.area_code) {
-        Ok(c) if db.region_by_code(c.as_str()).await?.is_none() => {
+        Ok(c) if db.regions().region_by_code(c.as_str()).await?.is_none() => {
             e.add("area_code", "err-region-unknown");
             None
         }

@@ -36,7 +36,7 @@ pub async fn post(
     files: &[CleanFile],
     store: &dyn BlobStore,
 ) -> Result<i64> {
-    let access = db.open_room(ctx, room_id).await?;
+    let access = db.rooms().open_room(ctx, room_id).await?;
     if !access.member {
         // Admins read every room but post only where they are members.
         return Err(Error::Forbidden);
@@ -58,7 +58,7 @@ pub async fn post(
         e.add("files", "err-too-many-files");
     }
     if let Some(p) = i.parent_id {
-        match db.message_parent(room_id, p).await? {
+        match db.rooms().message_parent(room_id, p).await? {
             None => e.add("parent_id", "err-not-found"),
             Some(Some(_)) => e.add("parent_id", "err-reply-to-reply"),
             Some(None) => {}
@@ -75,7 +75,9 @@ pub async fn post(
         },
         parent_id: i.parent_id,
     };
-    db.post_message(ctx, room_id, &m, files, store).await
+    db.rooms()
+        .post_message(ctx, room_id, &m, files, store)
+        .await
 }
 
 /// A room's messages (not replies), newest first, or what a search over the history finds;
@@ -87,7 +89,7 @@ pub async fn list(
     q: Option<&str>,
     page: Option<i64>,
 ) -> Result<(RoomAccess, Page<Message>)> {
-    db.room_messages(ctx, room_id, q, page).await
+    db.rooms().room_messages(ctx, room_id, q, page).await
 }
 
 /// One message with its replies, oldest first (a reply's id opens its thread); all count as
@@ -98,22 +100,22 @@ pub async fn thread(
     room_id: i64,
     id: i64,
 ) -> Result<(RoomAccess, Message, Vec<Message>)> {
-    db.message_thread(ctx, room_id, id).await
+    db.rooms().message_thread(ctx, room_id, id).await
 }
 
 /// Messages (not replies) posted after `after`, oldest first, for live updates.
 pub async fn after(db: &Db, ctx: &Ctx, room_id: i64, after: i64) -> Result<Vec<Message>> {
-    db.messages_after(ctx, room_id, after).await
+    db.rooms().messages_after(ctx, room_id, after).await
 }
 
 /// Who among the room's current members has read a message.
 pub async fn receipts(db: &Db, ctx: &Ctx, room_id: i64, id: i64) -> Result<Receipts> {
-    db.message_receipts(ctx, room_id, id).await
+    db.rooms().message_receipts(ctx, room_id, id).await
 }
 
 /// Whether I may see who in the room has read what (members; admins).
 pub fn sees_receipts(ctx: &Ctx, access: &RoomAccess) -> bool {
-    Db::sees_receipts(ctx, access)
+    benteng_db::rooms::Repo::sees_receipts(ctx, access)
 }
 
 /// A file of a message, with its bytes.
@@ -124,5 +126,5 @@ pub async fn file(
     file_id: i64,
     store: &dyn BlobStore,
 ) -> Result<(MessageFile, Vec<u8>)> {
-    db.message_file(ctx, room_id, file_id, store).await
+    db.rooms().message_file(ctx, room_id, file_id, store).await
 }

@@ -23,14 +23,14 @@ pub struct PreferencesInput {
 
 /// My choices and addresses.
 pub async fn show(db: &Db, ctx: &Ctx) -> Result<Preferences> {
-    db.preferences(ctx).await
+    db.rooms().preferences(ctx).await
 }
 
 /// Save my choices for the `offered` channels, and my addresses. A channel switched on needs
 /// its address (e-mail; a phone for WhatsApp and SMS): the error is on that field.
 pub async fn save(db: &Db, ctx: &Ctx, i: &PreferencesInput, offered: &[Channel]) -> Result<()> {
     let p = read(i, offered)?;
-    db.set_preferences(ctx, &p, offered).await
+    db.rooms().set_preferences(ctx, &p, offered).await
 }
 
 fn read(i: &PreferencesInput, offered: &[Channel]) -> Result<NewPreferences> {

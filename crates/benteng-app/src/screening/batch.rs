@@ -236,7 +236,7 @@ pub async fn screen_batch(
     let out = tokio::task::spawn_blocking(move || screen_all(&built.index, &rows, top))
         .await
         .map_err(|e| Error::Other(anyhow::anyhow!("batch screening: {e}")))?;
-    db.audit_batch_screen(ctx, n).await?;
+    db.screening().audit_batch_screen(ctx, n).await?;
     Ok(out)
 }
 

@@ -119,17 +119,22 @@ pub async fn screen_applicant(
     let mut hits = Vec::new();
     for (who, list) in [("applicant", &applicant_hits), ("sponsor", &sponsor_hits)] {
         for h in list.iter().filter(|h| h.alert || h.score >= 60) {
-            if let Some(s) = db.describe_hit(ctx, who, h).await? {
+            if let Some(s) = db.screening().describe_hit(ctx, who, h).await? {
                 hits.push(s);
             }
         }
     }
     let (village_reports_90d, kantong_pmi) = match &r.village {
-        Some(v) => db.village_risk_facts(v).await?,
+        Some(v) => db.screening().village_risk_facts(v).await?,
         None => (0, false),
     };
     let nik_region_known = match r.applicant.nik.as_deref().map(Nik::parse) {
-        Some(Ok(n)) => Some(db.region_by_code(n.region_code().as_str()).await?.is_some()),
+        Some(Ok(n)) => Some(
+            db.regions()
+                .region_by_code(n.region_code().as_str())
+                .await?
+                .is_some(),
+        ),
         _ => None,
     };
     let assessment = passport::assess(
@@ -151,26 +156,27 @@ pub async fn screen_applicant(
             rules: Some(db.rule_set()),
         },
     );
-    db.insert_screening(
-        ctx,
-        &NewScreening {
-            name: r.name,
-            applicant: r.applicant,
-            village: r.village,
-            job: r.job,
-            sponsor_name: r.sponsor_name,
-            sponsor_phone: r.sponsor_phone,
-            assessment,
-            hits,
-        },
-    )
-    .await
+    db.screening()
+        .insert_screening(
+            ctx,
+            &NewScreening {
+                name: r.name,
+                applicant: r.applicant,
+                village: r.village,
+                job: r.job,
+                sponsor_name: r.sponsor_name,
+                sponsor_phone: r.sponsor_phone,
+                assessment,
+                hits,
+            },
+        )
+        .await
 }
 
 /// Record (or change) the interviewer's decision; postponing and refusing need a reason. Who
 /// may decide is asked first (a screening of another office answers 403 whatever was sent).
 pub async fn decide(db: &Db, ctx: &Ctx, id: i64, i: &DecisionInput) -> Result<()> {
-    db.check_decidable(ctx, id).await?;
+    db.screening().check_decidable(ctx, id).await?;
     let mut e = FieldErrors::new();
     let d = e.check("decision", Decision::parse(&i.decision));
     let reason = e.check("reason", optional_text(&i.reason, 1000)).flatten();
@@ -182,7 +188,8 @@ pub async fn decide(db: &Db, ctx: &Ctx, id: i64, i: &DecisionInput) -> Result<()
     let (Some(decision), true) = (d, e.is_empty()) else {
         return Err(Error::Invalid(e));
     };
-    db.decide_screening(ctx, id, &NewDecision { decision, reason })
+    db.screening()
+        .decide_screening(ctx, id, &NewDecision { decision, reason })
         .await
 }
 
@@ -216,18 +223,18 @@ pub async fn list(
         level,
         page: q.page,
     };
-    db.list_screenings(ctx, &f, per_page).await
+    db.screening().list_screenings(ctx, &f, per_page).await
 }
 
 /// One screening with its findings and hits. The office's interviewers see the NIK and the
 /// sponsor's phone (the view is audited); everyone else sees them masked.
 pub async fn show(db: &Db, ctx: &Ctx, id: i64) -> Result<ScreeningDetail> {
-    db.get_screening(ctx, id).await
+    db.screening().get_screening(ctx, id).await
 }
 
 /// Screenings per month (the last twelve) and postponements and refusals per village.
 pub async fn stats(db: &Db, ctx: &Ctx) -> Result<ScreeningStats> {
-    db.screening_stats(ctx).await
+    db.screening().screening_stats(ctx).await
 }
 
 /// The instants where month `YYYY-MM` (WIB) starts and the next one starts.
@@ -314,7 +321,7 @@ async fn read(db: &Db, i: &ScreeningInput) -> Result<Read> {
     }
     let village = match i.region_code.trim() {
         "" => None,
-        r => db.known_village(r, "region_code", &mut e).await?,
+        r => db.regions().known_village(r, "region_code", &mut e).await?,
     };
     let (Some(name), Some(purpose), true) = (name, purpose, e.is_empty()) else {
         return Err(Error::Invalid(e));

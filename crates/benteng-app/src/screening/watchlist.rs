@@ -64,7 +64,7 @@ pub async fn flag(db: &Db, ctx: &Ctx, i: &WatchInput) -> Result<i64> {
     let mut e = FieldErrors::new();
     let v = read(db, ctx, i, &mut e).await?;
     match v {
-        Some(v) if e.is_empty() => db.create_watch(ctx, &v).await,
+        Some(v) if e.is_empty() => db.screening().create_watch(ctx, &v).await,
         _ => Err(Error::Invalid(e)),
     }
 }
@@ -127,7 +127,10 @@ pub async fn import(
             errors,
         });
     }
-    let imported = db.import_watch(ctx, &good, errors.len()).await?;
+    let imported = db
+        .screening()
+        .import_watch(ctx, &good, errors.len())
+        .await?;
     Ok(ImportOutcome { imported, errors })
 }
 
@@ -146,12 +149,12 @@ pub async fn list(db: &Db, ctx: &Ctx, q: &WatchQuery, per_page: i64) -> Result<P
         all: q.all.as_deref() == Some("1"),
         page: q.page,
     };
-    db.list_watch(ctx, &f, per_page).await
+    db.screening().list_watch(ctx, &f, per_page).await
 }
 
 /// End an entry: it stays for the record, no longer matched.
 pub async fn end(db: &Db, ctx: &Ctx, id: i64) -> Result<()> {
-    db.end_watch(ctx, id).await
+    db.screening().end_watch(ctx, id).await
 }
 
 /// Read an entry into `e`, then check its village against my area (a lookup in the storage).
@@ -159,7 +162,9 @@ pub async fn end(db: &Db, ctx: &Ctx, id: i64) -> Result<()> {
 async fn read(db: &Db, ctx: &Ctx, i: &WatchInput, e: &mut FieldErrors) -> Result<Option<NewWatch>> {
     let v = parse(i, e);
     if let Some(v) = &v {
-        db.check_watch_place(ctx, v.region.as_ref(), e).await?;
+        db.screening()
+            .check_watch_place(ctx, v.region.as_ref(), e)
+            .await?;
     }
     Ok(v)
 }

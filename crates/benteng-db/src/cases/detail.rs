@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl Db {
+impl crate::cases::Repo<'_> {
     /// One case with its people and services.
     pub async fn get_case(&self, ctx: &Ctx, id: i64, reveal: bool) -> Result<CaseDetail> {
         let (place, _, _) = self.case_place(ctx, id, Action::CaseView).await?;
@@ -11,14 +11,16 @@ impl Db {
             "{CASE_SELECT} WHERE c.id = $1"
         )))
         .bind(id)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.db.pool)
         .await?;
         let mut people = self.case_people(id).await?;
         let services = sqlx::query_as::<_, CaseService>("SELECT id, service_date, service_type, provider, note FROM case_services WHERE case_id = $1 ORDER BY service_date, id")
             .bind(id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         let unmasked = self
+            .db
+            .reports()
             .reveal_or_mask(
                 ctx,
                 reveal,

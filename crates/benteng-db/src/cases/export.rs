@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl Db {
+impl crate::cases::Repo<'_> {
     /// Cases in the actor's scope as HTCDS-aligned records. With `anonymised`, names, NIKs,
     /// phones and birth dates are removed (an age band at opening stays) and places are cut to
     /// the kabupaten/kota. Every export is audited; a non-anonymised one as a sensitive view.
@@ -25,20 +25,20 @@ impl Db {
                 "{CASE_SELECT}{} ORDER BY c.id LIMIT 50000",
                 f.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         let mut out = Vec::with_capacity(cases.len());
         for c in &cases {
             let people = self.case_people(c.id).await?;
             let services: Vec<CaseService> = sqlx::query_as("SELECT id, service_date, service_type, provider, note FROM case_services WHERE case_id = $1 ORDER BY id")
                 .bind(c.id)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.db.pool)
                 .await?;
             let referrals: Vec<(String, String, i64, String, String)> = sqlx::query_as(
                 "SELECT g.name, g.kind, f.created_at, f.purpose, f.status FROM referrals f JOIN agencies g ON g.id = f.agency_id WHERE f.report_id = $1 ORDER BY f.id",
             )
             .bind(c.report_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
             out.push(htcds_record(c, &people, &services, &referrals, anonymised));
         }
@@ -52,7 +52,7 @@ impl Db {
             _ => None,
         };
         audit::write(
-            &self.pool,
+            &self.db.pool,
             Some(ctx),
             Event {
                 action: "export",

@@ -15,7 +15,7 @@
 use crate::audit::{self, Event};
 use crate::reports::{add_event, advance_report, mask_nik, SensitiveView};
 use crate::sql::Filter;
-use crate::{Ctx, Db, Error, Page, Result};
+use crate::{Ctx, Error, Page, Result};
 use benteng_domain::phone::mask_phone;
 use benteng_domain::report::{CaseStatus, LegalStage, ReportStatus, TraffickingStatus};
 use benteng_domain::values::format_date;
@@ -151,7 +151,7 @@ pub struct NewService {
     pub note: Option<String>,
 }
 
-/// A case's new status (the transition checked by the caller on [`Db::case_access`]), with
+/// A case's new status (the transition checked by the caller on [`crate::cases::Repo::case_access`]), with
 /// the reason required to close it.
 #[derive(Debug, Clone)]
 pub struct CaseStatusChange {
@@ -166,7 +166,7 @@ pub struct CaseFilter {
     pub page: Option<i64>,
 }
 
-/// Where a case lies, its status and its report ([`Db::case_access`]).
+/// Where a case lies, its status and its report ([`crate::cases::Repo::case_access`]).
 #[derive(Debug, Clone)]
 pub struct CaseAccess {
     pub place: RegionCode,
@@ -179,7 +179,7 @@ const CASE_SELECT: &str = "SELECT c.id, c.case_number, c.report_id, r.tracking_c
     c.legal_reference, c.outcome, c.closure_reason, c.opened_at, c.closed_at, c.updated_at \
     FROM cases c JOIN reports r ON r.id = c.report_id LEFT JOIN regions v ON v.code = c.region_code LEFT JOIN users u ON u.id = c.owner_id";
 
-impl Db {
+impl crate::cases::Repo<'_> {
     /// The case's village, status and report, after checking that the actor may see the case
     /// (404 otherwise) and may do `action` on it.
     async fn case_place(
@@ -191,7 +191,7 @@ impl Db {
         let row: Option<(String, String, i64)> =
             sqlx::query_as("SELECT region_code, status, report_id FROM cases WHERE id = $1")
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await?;
         let (code, status, report) = row.ok_or(Error::NotFound)?;
         let code = RegionCode::parse(&code).map_err(|_| Error::NotFound)?;
@@ -222,7 +222,14 @@ impl Db {
     async fn case_people(&self, id: i64) -> Result<Vec<CasePerson>> {
         Ok(sqlx::query_as::<_, CasePerson>("SELECT id, kind, name, nik, sex, birth_date, phone, role_in_process, consent, note FROM case_people WHERE case_id = $1 ORDER BY kind, id")
             .bind(id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?)
     }
+}
+
+/// The cases repository, reached as `db.cases()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }

@@ -3,18 +3,20 @@
 
 use super::*;
 
-impl Db {
+impl crate::cases::Repo<'_> {
     /// Open a case from a report; the report's victims and suspected recruiters (with names)
     /// become the case's victims and suspects. A merged report is refused by the caller, on
-    /// [`Db::report_access`]; the actor's right is checked again here.
+    /// [`crate::reports::Repo::report_access`]; the actor's right is checked again here.
     pub async fn open_case(&self, ctx: &Ctx, report_id: i64, ts: TraffickingStatus) -> Result<i64> {
         let (place, _) = self
+            .db
+            .reports()
             .report_place(ctx, report_id, Action::CaseManage)
             .await?;
-        let r = self.report_row(report_id).await?;
-        let people = self.report_people(report_id).await?;
+        let r = self.db.reports().report_row(report_id).await?;
+        let people = self.db.reports().report_people(report_id).await?;
         let now = crate::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO cases (case_number, report_id, status, region_code, kab_code, prov_code, office_id, owner_id, trafficking_status, \
              destination_country, legal_stage, opened_at, updated_at) \
@@ -108,11 +110,11 @@ impl Db {
         let (page, per_page, offset) = crate::paging(q.page, per_page);
         let total = f
             .scalar(format!("SELECT COUNT(*) FROM cases c{}", f.where_sql()))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         let items = f
             .query_as::<Case>(format!("{CASE_SELECT}{} ORDER BY c.opened_at DESC, c.id DESC LIMIT {per_page} OFFSET {offset}", f.where_sql()))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         Ok(Page {
             items,

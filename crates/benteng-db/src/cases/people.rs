@@ -3,12 +3,12 @@
 
 use super::*;
 
-impl Db {
+impl crate::cases::Repo<'_> {
     /// Add a victim or a suspect to a case.
     pub async fn add_case_person(&self, ctx: &Ctx, id: i64, p: &NewCasePerson) -> Result<i64> {
         let (place, _, _) = self.case_place(ctx, id, Action::CaseManage).await?;
         let kind = p.kind.as_str();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let pid: i64 = sqlx::query_scalar("INSERT INTO case_people (case_id, kind, name, nik, sex, birth_date, phone, role_in_process, consent, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
             .bind(id)
             .bind(kind)
@@ -47,7 +47,7 @@ impl Db {
     /// Record a service given to a case's victims.
     pub async fn add_case_service(&self, ctx: &Ctx, id: i64, sv: &NewService) -> Result<i64> {
         let (place, _, _) = self.case_place(ctx, id, Action::CaseManage).await?;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let sid: i64 = sqlx::query_scalar("INSERT INTO case_services (case_id, service_date, service_type, provider, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
             .bind(id)
             .bind(format_date(sv.date))

@@ -3,12 +3,12 @@
 
 use super::*;
 
-impl Db {
+impl crate::cases::Repo<'_> {
     /// Record the trafficking decision, exploitation, legal process and outcome.
     pub async fn update_case(&self, ctx: &Ctx, id: i64, c: &CaseChanges) -> Result<()> {
         let (place, _, _) = self.case_place(ctx, id, Action::CaseManage).await?;
         let stage = c.legal_stage;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query("UPDATE cases SET trafficking_status = $1, decision_org = $2, exploitation = $3, destination_country = $4, legal_stage = $5, legal_reference = $6, outcome = $7, updated_at = $8 WHERE id = $9")
             .bind(c.trafficking_status.as_str())
             .bind(c.decision_org.clone())
@@ -39,13 +39,13 @@ impl Db {
     }
 
     /// Close (with a reason), put on follow-up, or reopen a case (the transition and the
-    /// reason checked by the caller on [`Db::case_access`]). Closing a case closes its report
+    /// reason checked by the caller on [`crate::cases::Repo::case_access`]). Closing a case closes its report
     /// when the report's state allows.
     pub async fn set_case_status(&self, ctx: &Ctx, id: i64, c: &CaseStatusChange) -> Result<()> {
         let (place, from, report_id) = self.case_place(ctx, id, Action::CaseManage).await?;
         let (to, reason) = (c.to, c.reason.clone());
         let now = crate::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query("UPDATE cases SET status = $1, closure_reason = $2, closed_at = $3, updated_at = $4 WHERE id = $5")
             .bind(to.as_str())
             .bind(if to.is_closed() { reason } else { None })

@@ -5,9 +5,9 @@
 
 use super::*;
 
-impl Db {
+impl crate::events::Repo<'_> {
     /// A participant checks in at the event behind their check-in code (public; the caller
-    /// resolved the code with [`Db::event_by_code`]). `recorded_now` is false when the same
+    /// resolved the code with [`crate::events::Repo::event_by_code`]). `recorded_now` is false when the same
     /// person (name and village) was already recorded; either way the answer carries the
     /// participant's quiz token.
     pub async fn check_in(&self, event_id: i64, p: &Participant) -> Result<CheckedIn> {
@@ -39,7 +39,7 @@ impl Db {
         } = p.clone();
         let village = village.as_str();
         let key = name_key(&name);
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let n = sqlx::query(
             "INSERT INTO event_attendees (event_id, name, name_key, village_code, sex, role, via, checked_in_at, token) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (event_id, name_key, village_code) DO NOTHING",

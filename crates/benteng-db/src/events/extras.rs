@@ -99,19 +99,19 @@ pub struct UpcomingEvent {
     pub open: bool,
 }
 
-impl Db {
+impl crate::events::Repo<'_> {
     /// Add a follow-up action (officers).
     pub async fn add_followup(&self, ctx: &Ctx, id: i64, f: &NewFollowUp) -> Result<i64> {
         let place = self.event_place(ctx, id).await?;
         ctx.require(Action::EventManage, Some(&place))?;
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM event_followups WHERE event_id = $1")
             .bind(id)
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         if n >= MAX_FOLLOWUPS {
             return Err(crate::reports::invalid("action", "err-too-many"));
         }
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let fid: i64 = sqlx::query_scalar(
             "INSERT INTO event_followups (event_id, action, owner, due_date, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -149,7 +149,7 @@ impl Db {
                 .bind(done.then(crate::now))
                 .bind(fid)
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&self.db.pool)
                 .await?
                 .rows_affected();
         if n == 0 {
@@ -163,7 +163,7 @@ impl Db {
             "SELECT id, action, owner, due_date, done_at FROM event_followups WHERE event_id = $1 ORDER BY due_date, id",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         let today = benteng_domain::values::format_date(crate::today());
         for f in &mut rows {
@@ -187,7 +187,7 @@ impl Db {
         ctx.require(Action::EventManage, Some(&place))?;
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM event_files WHERE event_id = $1")
             .bind(id)
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         if n >= MAX_FILES {
             return Err(crate::reports::invalid("file", "err-too-many-files"));
@@ -197,7 +197,7 @@ impl Db {
             .put(&key, &file.bytes)
             .await
             .map_err(|e| Error::Other(anyhow::anyhow!("storing an upload failed: {e}")))?;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let fid: i64 = sqlx::query_scalar(
             "INSERT INTO event_files (event_id, kind, caption, file_name, content_type, size, storage_key, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -241,7 +241,7 @@ impl Db {
         )
         .bind(id)
         .bind(kind.map(|k| k.as_str()).unwrap_or(""))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?)
     }
 
@@ -253,7 +253,7 @@ impl Db {
 
     /// A file of an event for someone who may see the event: (name, type, bytes). Photos need
     /// an officer or the Kanwil; materials are also open to participants with the code
-    /// ([`Db::material_by_code`]).
+    /// ([`crate::events::Repo::material_by_code`]).
     pub async fn event_file(
         &self,
         ctx: &Ctx,
@@ -301,7 +301,7 @@ impl Db {
             "SELECT o.name FROM events e JOIN offices o ON o.id = e.office_id WHERE e.id = $1",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         let mut photos = Vec::new();
         for f in self
@@ -328,7 +328,7 @@ impl Db {
         )
         .bind(fid)
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         let Some((name, ct, key, k)) = row else {
             return Err(Error::NotFound);
@@ -365,14 +365,14 @@ impl Db {
         let (page, per_page, offset) = crate::paging(page, 20);
         let total = f
             .scalar(format!("SELECT COUNT(*) FROM events e{}", f.where_sql()))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         let rows = f
             .query_as::<EventRow>(format!(
                 "{SELECT}{} ORDER BY e.starts_at, e.id LIMIT {per_page} OFFSET {offset}",
                 f.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
@@ -408,7 +408,7 @@ impl Db {
         let r =
             sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(format!("{SELECT} WHERE e.id = $1")))
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await?
                 .ok_or(Error::NotFound)?;
         self.upcoming(r).await
@@ -434,7 +434,7 @@ impl Db {
         .bind(sex)
         .bind(role.as_str())
         .bind(crate::now())
-        .execute(&self.pool)
+        .execute(&self.db.pool)
         .await?
         .rows_affected();
         Ok(n > 0)
@@ -450,7 +450,7 @@ impl Db {
              WHERE g.event_id = $1 ORDER BY g.id LIMIT 2000",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?)
     }
 }

@@ -14,7 +14,7 @@
 
 use crate::audit::{self, Event as AuditEvent};
 use crate::sql::{kab_and_prov, Filter};
-use crate::{Ctx, Db, Error, Page, Result};
+use crate::{Ctx, Error, Page, Result};
 use benteng_domain::event::{name_key, parse_code, AttendeeRole, Zone, CODE_ALPHABET, CODE_LEN};
 use benteng_domain::{Action, RegionCode};
 use serde::Serialize;
@@ -172,7 +172,7 @@ const SELECT: &str = "SELECT e.id, e.title, e.starts_at, e.zone, e.venue, e.regi
     e.checkin_code, (SELECT COUNT(*) FROM event_attendees a WHERE a.event_id = e.id) AS attendees, e.quiz_stage \
     FROM events e LEFT JOIN regions r ON r.code = e.region_code";
 
-impl Db {
+impl crate::events::Repo<'_> {
     /// Plan an event (officers and the Kanwil, in their scope). Returns the id.
     pub async fn create_event(&self, ctx: &Ctx, v: &NewEvent) -> Result<i64> {
         ctx.require(Action::EventManage, Some(&v.region))?;
@@ -180,7 +180,7 @@ impl Db {
         let now = crate::now();
         // A fresh code; the unique index settles the (rare) collision by trying again.
         for _ in 0..8 {
-            let mut tx = self.begin().await?;
+            let mut tx = self.db.begin().await?;
             let inserted: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
                 "INSERT INTO events (office_id, region_code, kab_code, prov_code, title, starts_at, zone, venue, agenda, \
                  checkin_code, created_by, created_at, updated_at) \
@@ -230,7 +230,7 @@ impl Db {
         ctx.require(Action::EventManage, Some(&place))?;
         ctx.require(Action::EventManage, Some(&v.region))?;
         let (kab, prov) = kab_and_prov(&v.region);
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query(
             "UPDATE events SET region_code = $1, kab_code = $2, prov_code = $3, title = $4, starts_at = $5, zone = $6, \
              venue = $7, agenda = $8, updated_at = $9 WHERE id = $10",
@@ -278,7 +278,7 @@ impl Db {
         ctx.require(Action::EventView, None)?;
         let code: String = sqlx::query_scalar("SELECT region_code FROM events WHERE id = $1")
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?
             .ok_or(Error::NotFound)?;
         let place = RegionCode::parse(&code).map_err(|_| Error::NotFound)?;
@@ -306,7 +306,7 @@ impl Db {
         let (page, per_page, offset) = crate::paging(page, 25);
         let total = f
             .scalar(format!("SELECT COUNT(*) FROM events e{}", f.where_sql()))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         let now = f.int(crate::now() - 6 * 3600);
         let items = f
@@ -316,7 +316,7 @@ impl Db {
                  LIMIT {per_page} OFFSET {offset}",
                 f.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         Ok(Page {
             items,
@@ -333,7 +333,7 @@ impl Db {
         let event =
             sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(format!("{SELECT} WHERE e.id = $1")))
                 .bind(id)
-                .fetch_one(&self.pool)
+                .fetch_one(&self.db.pool)
                 .await?;
         let speakers = self.speakers(id).await?;
         let villages = self.event_villages(id).await?;
@@ -343,7 +343,7 @@ impl Db {
              WHERE a.event_id = $1 ORDER BY a.checked_in_at, a.id LIMIT 2000",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         let mut by_village: Vec<AttendanceRow> = Vec::new();
         let mut total = AttendanceRow::default();
@@ -407,7 +407,7 @@ impl Db {
              FROM event_questions q LEFT JOIN regions r ON r.code = q.village_code WHERE q.event_id = $1 ORDER BY q.id LIMIT 500",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         Ok(EventDetail {
             questions,
@@ -449,7 +449,7 @@ impl Db {
                     .bind(id)
                     .bind(kab.unwrap_or_default())
                     .bind(v.as_str().to_string())
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&self.db.pool)
                     .await?;
                     if hit.is_some() {
                         return Ok(v.clone());
@@ -466,7 +466,7 @@ impl Db {
             "SELECT name, agency, topic FROM event_speakers WHERE event_id = $1 ORDER BY position",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?)
     }
 
@@ -477,7 +477,7 @@ impl Db {
              LEFT JOIN regions r ON r.code = v.village_code WHERE v.event_id = $1 ORDER BY r.name",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?)
     }
 
@@ -488,7 +488,7 @@ impl Db {
             "{SELECT} WHERE e.checkin_code = $1"
         )))
         .bind(code.clone())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?
         .ok_or_else(|| crate::reports::invalid("code", "err-checkin-unknown"))?;
         let villages = self.event_villages(row.id).await?;
@@ -537,4 +537,11 @@ async fn write_parts(
             .await?;
     }
     Ok(())
+}
+
+/// The events repository, reached as `db.events()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }

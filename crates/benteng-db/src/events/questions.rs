@@ -38,7 +38,7 @@ pub struct NewQuestion {
     pub answered_by: Option<String>,
 }
 
-impl Db {
+impl crate::events::Repo<'_> {
     /// Record a question asked at the event and, when given, its answer (officers).
     pub async fn add_question(&self, ctx: &Ctx, id: i64, q: &NewQuestion) -> Result<i64> {
         let place = self.event_place(ctx, id).await?;
@@ -50,7 +50,7 @@ impl Db {
             answer,
             answered_by,
         } = q.clone();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let (qid,): (i64,) = sqlx::query_as(
             "INSERT INTO event_questions (event_id, asked_by, village_code, question, answer, answered_by, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -97,7 +97,7 @@ impl Db {
         )
         .bind(question)
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         let Some(answer) = answer else {
             return Err(Error::NotFound);
@@ -105,7 +105,7 @@ impl Db {
         if publish && answer.as_deref().is_none_or(|a| a.trim().is_empty()) {
             return Err(crate::reports::invalid("answer", "err-answer-first"));
         }
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query("UPDATE event_questions SET published = $1, published_at = $2 WHERE id = $3")
             .bind(i64::from(publish))
             .bind(publish.then(crate::now))
@@ -133,13 +133,13 @@ impl Db {
         let (page, per_page, offset) = crate::paging(page, 25);
         let total: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM event_questions WHERE published = 1")
-                .fetch_one(&self.pool)
+                .fetch_one(&self.db.pool)
                 .await?;
         let items = sqlx::query_as::<_, FaqEntry>(sqlx::AssertSqlSafe(format!(
             "SELECT id, question, answer, answered_by, published_at FROM event_questions \
              WHERE published = 1 AND answer IS NOT NULL ORDER BY published_at DESC, id DESC LIMIT {per_page} OFFSET {offset}"
         )))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         Ok(Page {
             items,

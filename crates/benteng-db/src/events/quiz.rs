@@ -173,7 +173,7 @@ fn valid_token(t: &str) -> bool {
             .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
-impl Db {
+impl crate::events::Repo<'_> {
     /// The question bank (officers who run events, admins and the Kanwil).
     pub async fn quiz_bank(&self, ctx: &Ctx) -> Result<Vec<BankRow>> {
         if !ctx.allows(Action::QuizBankManage, None) {
@@ -182,7 +182,7 @@ impl Db {
         Ok(sqlx::query_as(
             "SELECT id, topic, question, options, correct, source, active FROM quiz_questions ORDER BY id LIMIT 500",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?)
     }
 
@@ -192,7 +192,7 @@ impl Db {
             "SELECT id, topic, question, options, correct, source, active FROM quiz_questions WHERE id = $1",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?
         .ok_or(Error::NotFound)
     }
@@ -206,7 +206,7 @@ impl Db {
         q: &BankQuestion,
     ) -> Result<i64> {
         ctx.require(Action::QuizBankManage, None)?;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let now = crate::now();
         let id = match id {
             Some(id) => {
@@ -267,7 +267,7 @@ impl Db {
     pub async fn set_quiz_stage(&self, ctx: &Ctx, id: i64, stage: QuizStage) -> Result<()> {
         let place = self.event_place(ctx, id).await?;
         ctx.require(Action::EventManage, Some(&place))?;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query("UPDATE events SET quiz_stage = $1, updated_at = $2 WHERE id = $3")
             .bind(stage.as_str())
             .bind(crate::now())
@@ -297,7 +297,7 @@ impl Db {
                    WHERE event_id = $1 ORDER BY position";
         let items: Vec<ItemRow> = sqlx::query_as(sql)
             .bind(event_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         if !items.is_empty() {
             return Ok(items);
@@ -306,9 +306,9 @@ impl Db {
             "SELECT id, topic, question, options, correct, source, active FROM quiz_questions \
              WHERE active = 1 ORDER BY id LIMIT {MAX_EVENT_QUESTIONS}"
         )))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         for (pos, q) in bank.iter().enumerate() {
             // Two first openings at once copy the same rows; the second changes nothing.
             sqlx::query(
@@ -328,7 +328,7 @@ impl Db {
         tx.commit().await?;
         Ok(sqlx::query_as(sql)
             .bind(event_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?)
     }
 
@@ -348,7 +348,7 @@ impl Db {
         )
         .bind(code)
         .bind(token.to_string())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?
         .ok_or(Error::NotFound)
     }
@@ -362,7 +362,7 @@ impl Db {
         )
         .bind(event_id)
         .bind(attendee)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         let open = QuizStage::parse(&stage)
             .ok()
@@ -433,7 +433,7 @@ impl Db {
             .collect();
         let score = right.iter().filter(|r| **r).count() as i64;
         let total = items.len() as i64;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO quiz_attempts (event_id, attendee_id, kind, village_code, score, total, submitted_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id, attendee_id, kind) DO NOTHING RETURNING id",
@@ -486,7 +486,7 @@ impl Db {
         .bind(event_id)
         .bind(attendee)
         .bind(kind.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         Ok(row.map(|(score, total)| Submitted {
             kind: kind.as_str().to_string(),
@@ -501,13 +501,13 @@ impl Db {
         self.event_place_for_viewer(ctx, id).await?;
         let stage: String = sqlx::query_scalar("SELECT quiz_stage FROM events WHERE id = $1")
             .bind(id)
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         let items: Vec<ItemRow> = sqlx::query_as(
             "SELECT position, topic, question, options, correct FROM event_quiz_items WHERE event_id = $1 ORDER BY position",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         let own = match &ctx.actor.scope {
             benteng_domain::Scope::Village(v) => Some(v.as_str().to_string()),
@@ -520,7 +520,7 @@ impl Db {
         )
         .bind(id)
         .bind(own.clone().unwrap_or_default())
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         let mut attempts: Vec<(i64, Attempt)> = Vec::new();
         for (attempt, kind, village, _, right) in rows {
@@ -548,7 +548,9 @@ impl Db {
             let name = if code.is_empty() {
                 String::new()
             } else {
-                self.region_by_code(code)
+                self.db
+                    .regions()
+                    .region_by_code(code)
                     .await?
                     .map(|r| r.name)
                     .unwrap_or_else(|| code.clone())

@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl Db {
+impl crate::migrants::Repo<'_> {
     /// One resident with the checklist, letters and history. `reveal` asks for the NIK and
     /// phone in full: allowed to roles that need them, audited as a sensitive view. Every
     /// detail view is audited.
@@ -16,7 +16,7 @@ impl Db {
         let mut migrant =
             sqlx::query_as::<_, Migrant>(sqlx::AssertSqlSafe(format!("{SELECT} WHERE m.id = $1")))
                 .bind(id)
-                .fetch_one(&self.pool)
+                .fetch_one(&self.db.pool)
                 .await?;
         if !revealed {
             migrant.mask();
@@ -26,17 +26,17 @@ impl Db {
             "SELECT id, number, kind, giver_name, relation, issued_on FROM permission_letters WHERE migrant_id = $1 ORDER BY id DESC",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         let events = sqlx::query_as::<_, MigrantEvent>(
             "SELECT e.at, u.username, e.kind, e.detail, e.note FROM migrant_events e LEFT JOIN users u ON u.id = e.user_id \
              WHERE e.migrant_id = $1 ORDER BY e.at DESC, e.id DESC LIMIT 50",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         audit::write(
-            &self.pool,
+            &self.db.pool,
             Some(ctx),
             Event {
                 action: if revealed { "view_sensitive" } else { "view" },

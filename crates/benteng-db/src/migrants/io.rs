@@ -32,18 +32,18 @@ impl FiguresCache {
     }
 }
 
-impl Db {
+impl crate::migrants::Repo<'_> {
     /// Calon PMI per village and status in the actor's scope (the 200 villages with the most
     /// residents registered), and departures with and without the procedure.
     pub async fn migrant_figures(&self, ctx: &Ctx) -> Result<MigrantFigures> {
         let scope = self.migrant_scope(ctx).await?;
         let key = format!("{scope:?}");
         let now = crate::now();
-        if let Some(f) = self.figures.get(&key, now) {
+        if let Some(f) = self.db.figures.get(&key, now) {
             return Ok(f);
         }
-        let _counting = self.figures.1.lock().await;
-        if let Some(f) = self.figures.get(&key, crate::now()) {
+        let _counting = self.db.figures.1.lock().await;
+        if let Some(f) = self.db.figures.get(&key, crate::now()) {
             return Ok(f);
         }
         let mut f = Filter::default();
@@ -55,7 +55,7 @@ impl Db {
                  GROUP BY m.village_code, m.status, m.nonprocedural",
                 f.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         let mut villages: Vec<VillageFigures> = Vec::new();
         let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -102,7 +102,7 @@ impl Db {
                     "SELECT code, name FROM regions WHERE code IN ({})",
                     ps.join(", ")
                 ))
-                .fetch_all(&self.pool)
+                .fetch_all(&self.db.pool)
                 .await?;
             let found: std::collections::HashMap<String, String> = found.into_iter().collect();
             for v in &mut villages {
@@ -114,7 +114,7 @@ impl Db {
             total,
             counted_at: now,
         };
-        self.figures.put(key, figures.clone());
+        self.db.figures.put(key, figures.clone());
         Ok(figures)
     }
 
@@ -129,13 +129,13 @@ impl Db {
                 "{SELECT}{} ORDER BY m.village_code, m.name_search, m.id LIMIT 50000",
                 filter.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         if !full {
             items.iter_mut().for_each(Migrant::mask);
         }
         audit::write(
-            &self.pool,
+            &self.db.pool,
             Some(ctx),
             Event {
                 action: "export",
@@ -164,7 +164,7 @@ impl Db {
             ctx.require(Action::MigrantManage, Some(&v.village))?;
             good.push((v, self.person_flags(v).await?));
         }
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         for (v, flags) in &good {
             insert_migrant(
                 &mut tx,

@@ -17,7 +17,7 @@ pub struct NewLetter {
     pub head_name: String,
 }
 
-impl Db {
+impl crate::migrants::Repo<'_> {
     /// Issue a numbered family permission letter for a resident (serial per village and
     /// year). The checklist step "izin_keluarga" is marked done if it was not settled.
     pub async fn issue_letter(&self, ctx: &Ctx, id: i64, l: &NewLetter) -> Result<i64> {
@@ -38,7 +38,7 @@ impl Db {
         // Two letters issued at once in one village race for the serial; the unique index
         // makes the loser retry with the next one.
         for _ in 0..5 {
-            let mut tx = self.begin().await?;
+            let mut tx = self.db.begin().await?;
             let seq: i64 = sqlx::query_scalar(
                 "SELECT COALESCE(MAX(seq), 0) + 1 FROM permission_letters WHERE village_code = $1 AND year = $2",
             )
@@ -166,10 +166,12 @@ impl Db {
         )
         .bind(letter_id)
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?
         .ok_or(Error::NotFound)?;
         let path = self
+            .db
+            .regions()
             .region_path_raw(place.as_str())
             .await?
             .ok_or(Error::NotFound)?;
@@ -181,7 +183,7 @@ impl Db {
                 .unwrap_or_default()
         };
         audit::write(
-            &self.pool,
+            &self.db.pool,
             Some(ctx),
             Event {
                 action: "print_letter",

@@ -23,7 +23,7 @@ pub enum RegisterFlag {
     Nik,
 }
 
-impl Db {
+impl crate::migrants::Repo<'_> {
     /// The register of the actor's area, newest change first.
     pub async fn list_migrants(&self, ctx: &Ctx, f: &MigrantQuery) -> Result<Page<Migrant>> {
         let (page, per_page, offset) = crate::paging(f.page, 25);
@@ -40,7 +40,7 @@ impl Db {
                 "SELECT COUNT(*) FROM (SELECT 1 FROM migrants m{} LIMIT {cap}) c",
                 filter.where_sql(),
             ))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         let sql = match &scope {
             // An office's area of several regencies: the newest rows of each regency, read
@@ -73,7 +73,7 @@ impl Db {
                 filter.where_sql()
             ),
         };
-        let mut items: Vec<Migrant> = filter.query_as(sql).fetch_all(&self.pool).await?;
+        let mut items: Vec<Migrant> = filter.query_as(sql).fetch_all(&self.db.pool).await?;
         items.iter_mut().for_each(Migrant::mask);
         let more = total >= cap;
         Ok(Page {

@@ -23,7 +23,7 @@
 use crate::audit::{self, Event};
 use crate::sql::{kab_and_prov, like_pattern, Filter};
 use crate::storage::{new_key, BlobStore, CleanFile};
-use crate::{Ctx, Db, Error, Page, Result};
+use crate::{Ctx, Error, Page, Result};
 use benteng_domain::migrant::{
     check_person, letter_number, missing_steps, LetterKind, MigrantStatus, Scheme, Step, StepStatus,
 };
@@ -216,7 +216,7 @@ const SELECT: &str = "SELECT m.id, m.village_code, v.name AS village_name, m.nam
     p.name AS p3mi_name, m.status, m.departure_date, m.return_date, m.nonprocedural, m.note, m.created_at, m.updated_at \
     FROM migrants m LEFT JOIN regions v ON v.code = m.village_code LEFT JOIN p3mi p ON p.id = m.p3mi_id";
 
-impl Db {
+impl crate::migrants::Repo<'_> {
     /// The scope in which `ctx` sees the register: partner users only from Disnaker or BP3MI.
     pub async fn migrant_scope(&self, ctx: &Ctx) -> Result<Scope> {
         ctx.require(Action::MigrantView, None)?;
@@ -233,7 +233,7 @@ impl Db {
         };
         let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM agencies WHERE id = $1")
             .bind(agency)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?;
         Ok(matches!(kind.as_deref(), Some("disnaker" | "bp3mi")))
     }
@@ -255,7 +255,7 @@ impl Db {
         self.migrant_scope(ctx).await?;
         let code: String = sqlx::query_scalar("SELECT village_code FROM migrants WHERE id = $1")
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?
             .ok_or(Error::NotFound)?;
         let place = RegionCode::parse(&code).map_err(|_| Error::NotFound)?;
@@ -317,4 +317,11 @@ impl StepRecord {
                 .and_then(|s| StepStatus::parse(s).ok()),
         ))
     }
+}
+
+/// The migrants repository, reached as `db.migrants()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }

@@ -47,13 +47,13 @@ pub struct StepDef {
     pub position: i64,
 }
 
-impl Db {
+impl crate::migrants::Repo<'_> {
     /// The checklist, in order (steps no longer in force included).
     pub async fn checklist(&self) -> Result<Vec<Step>> {
         let rows: Vec<StepRecord> = sqlx::query_as(
             "SELECT code, position, label, legal, effective_from, effective_until, required FROM checklist_steps ORDER BY position, code",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         Ok(rows.into_iter().filter_map(|r| Some(r.step()?.0)).collect())
     }
@@ -74,7 +74,7 @@ impl Db {
              FROM migrant_steps s LEFT JOIN users u ON u.id = s.verified_by WHERE s.migrant_id = $1",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         let steps = self.checklist().await?;
         let today = crate::today();
@@ -143,7 +143,7 @@ impl Db {
             None => None,
         };
         let now = crate::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         // One statement for the first save and later ones, so two saves at once cannot both
         // try to insert the row.
         sqlx::query(
@@ -221,7 +221,7 @@ impl Db {
         )
         .bind(id)
         .bind(step.to_string())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         let Some((Some(key), Some(ct), Some(name))) = row else {
             return Err(Error::NotFound);
@@ -232,7 +232,7 @@ impl Db {
             .map_err(|e| Error::Other(anyhow::anyhow!("reading an upload failed: {e}")))?
             .ok_or(Error::NotFound)?;
         audit::write(
-            &self.pool,
+            &self.db.pool,
             Some(ctx),
             Event {
                 action: "view_sensitive",
@@ -257,7 +257,7 @@ impl Db {
             return Err(Error::Forbidden);
         }
         // Only a step that is done, checked in the same statement that marks it.
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let n = sqlx::query(
             "UPDATE migrant_steps SET verified_by = $1, verified_at = $2 WHERE migrant_id = $3 AND step = $4 AND status = 'selesai'",
         )
@@ -297,7 +297,7 @@ impl Db {
             "SELECT status, departure_date, return_date FROM migrants WHERE id = $1",
         )
         .bind(id)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.db.pool)
         .await?;
         Ok(StatusNow {
             place,
@@ -314,7 +314,7 @@ impl Db {
         let place = self.migrant_place(ctx, id).await?;
         ctx.require(Action::MigrantManage, Some(&place))?;
         let (from, to, note) = (c.from, c.to, c.note.clone());
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query(
             "UPDATE migrants SET status = $1, departure_date = $2, return_date = $3, updated_at = $4 WHERE id = $5",
         )
@@ -368,7 +368,7 @@ impl Db {
         } = s.clone();
         let required = i64::from(s.required);
         let now = crate::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         if new {
             sqlx::query(
                 "INSERT INTO checklist_steps (code, position, label, legal, effective_from, effective_until, required, updated_at) \

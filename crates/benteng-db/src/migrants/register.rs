@@ -56,7 +56,7 @@ fn bind_particulars<'q>(q: AnyQuery<'q>, v: &NewMigrant, flags: &str) -> AnyQuer
         .bind(v.p3mi_id)
 }
 
-impl Db {
+impl crate::migrants::Repo<'_> {
     /// Codes of what the NIK and age checks found (region unknown included).
     pub(super) async fn person_flags(&self, v: &NewMigrant) -> Result<String> {
         let mut flags: Vec<&str> =
@@ -66,6 +66,8 @@ impl Db {
                 .collect();
         if let Some(n) = &v.nik {
             if self
+                .db
+                .regions()
                 .region_by_code(n.region_code().as_str())
                 .await?
                 .is_none()
@@ -80,7 +82,7 @@ impl Db {
     pub async fn create_migrant(&self, ctx: &Ctx, v: &NewMigrant) -> Result<(i64, String)> {
         ctx.require(Action::MigrantManage, Some(&v.village))?;
         let flags = self.person_flags(v).await?;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let id = insert_migrant(&mut tx, ctx, v, &flags, MigrantStatus::Rencana, None).await?;
         audit::write(
             &mut *tx,
@@ -104,7 +106,7 @@ impl Db {
         ctx.require(Action::MigrantManage, Some(&place))?;
         ctx.require(Action::MigrantManage, Some(&v.village))?;
         let flags = self.person_flags(v).await?;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         bind_particulars(
             sqlx::query(
                 "UPDATE migrants SET village_code = $1, kab_code = $2, prov_code = $3, name = $4, name_search = $5, nik = $6, \
@@ -144,7 +146,7 @@ impl Db {
         )
         .bind(nik.as_str().to_string())
         .bind(village.as_str().to_string())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?
         .is_some())
     }

@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl Db {
+impl crate::reports::Repo<'_> {
     /// Store cleaned files before the rows that point at them.
     pub(crate) async fn store_files(
         &self,
@@ -83,7 +83,7 @@ impl Db {
         let kab = kab.unwrap_or_default();
         let linked = self.count_links(&v.people, None).await?;
         let p = priority(
-            &self.weights,
+            &self.db.weights,
             &PriorityInput {
                 category: Some(v.category),
                 indicators: &[],
@@ -100,7 +100,7 @@ impl Db {
             },
         );
         let now = crate::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let mut attempt = 0;
         let (id, code) = loop {
             let random: [u8; TRACKING_CODE_LEN] = rand::random();
@@ -242,7 +242,7 @@ impl Db {
                 "SELECT COUNT(*) FROM (SELECT DISTINCT report_id FROM report_people WHERE ({}) AND report_id <> {except} LIMIT 20) x",
                 ors.join(" OR ")
             ))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         Ok(n)
     }
@@ -279,7 +279,7 @@ impl Db {
             text.push(' ');
             text.push_str(&b.unwrap_or_default());
         }
-        match self.backend {
+        match self.db.backend {
             Backend::Sqlite => {
                 sqlx::query("DELETE FROM report_fts WHERE rowid = $1")
                     .bind(id)

@@ -49,10 +49,10 @@ fn from_json_rows<T: serde::de::DeserializeOwned>(json: &str) -> Result<Vec<T>> 
     })
 }
 
-impl Db {
+impl crate::reports::Repo<'_> {
     /// The report with what only its page needs (its case, where it came from, its people,
     /// events and attachments and, with `choices`, the officers and agencies its forms offer),
-    /// checked against the actor's scope like [`Db::report_place`]: one statement instead of
+    /// checked against the actor's scope like [`crate::reports::Repo::report_place`]: one statement instead of
     /// eight.
     async fn report_detail_row(
         &self,
@@ -67,7 +67,7 @@ impl Db {
             #[sqlx(flatten)]
             extra: DetailExtra,
         }
-        let b = self.backend;
+        let b = self.db.backend;
         let people = json_rows(
             b,
             "p.id, p.role, p.name, p.phone, p.nik, p.sex, p.minor, p.village, p.note, p.name_key",
@@ -104,7 +104,7 @@ impl Db {
                     "FROM agencies g WHERE g.active = 1",
                     "g.name, g.id",
                 ),
-                // The order of `Db::list_referrals`.
+                // The order of `crate::referrals::Repo::list_referrals`.
                 json_rows(
                     b,
                     "f.id, f.agency_id, g.name, f.purpose, f.status, f.due_date, f.created_at, u.full_name",
@@ -129,7 +129,10 @@ impl Db {
         if choices {
             q = q.bind(format_date(crate::today()));
         }
-        let row = q.fetch_optional(&self.pool).await?.ok_or(Error::NotFound)?;
+        let row = q
+            .fetch_optional(&self.db.pool)
+            .await?
+            .ok_or(Error::NotFound)?;
         let place = RegionCode::parse(&row.report.region_code).map_err(|_| Error::NotFound)?;
         // A report outside the scope does not exist for this actor.
         if !ctx.allows(Action::ReportView, Some(&place)) {
@@ -143,7 +146,7 @@ impl Db {
             "SELECT id, role, name, phone, nik, sex, minor, village, note, name_key FROM report_people WHERE report_id = $1 ORDER BY id",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?)
     }
 
@@ -154,7 +157,7 @@ impl Db {
         self.report_detail(ctx, id, reveal, false).await
     }
 
-    /// [`Db::get_report`] with the choices the page's forms offer: the officers the report
+    /// [`crate::reports::Repo::get_report`] with the choices the page's forms offer: the officers the report
     /// may be assigned to when the actor may triage it, the agencies it may be referred to
     /// when the actor may refer it.
     pub async fn get_report_page(&self, ctx: &Ctx, id: i64, reveal: bool) -> Result<ReportDetail> {
@@ -296,7 +299,7 @@ impl Db {
             Vec::new()
         };
         let origin = match (extra.origin_kind, extra.origin_id) {
-            (Some(kind), Some(oid)) => self.origin_of(&kind, oid).await?,
+            (Some(kind), Some(oid)) => self.db.rooms().origin_of(&kind, oid).await?,
             _ => None,
         };
         let reasons = Priority::decode_reasons(&report.priority_reasons);
@@ -325,7 +328,7 @@ impl Db {
 
     /// Other reports in the actor's scope that share a phone number or a distinctive name
     /// (Indonesian spelling variants folded by [`name_key`]) with this one's people (read
-    /// unmasked by [`Db::get_report`], which checked the report against the scope).
+    /// unmasked by [`crate::reports::Repo::get_report`], which checked the report against the scope).
     async fn linked_reports(
         &self,
         ctx: &Ctx,
@@ -421,7 +424,7 @@ impl Db {
                  FROM report_people p JOIN reports r ON r.id = p.report_id{} ORDER BY r.created_at DESC LIMIT 200",
                 f2.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         let mut out: Vec<LinkedReport> = Vec::new();
         for h in hits {

@@ -107,7 +107,7 @@ fn search_words(q: &str) -> Vec<String> {
         .collect()
 }
 
-impl Db {
+impl crate::reports::Repo<'_> {
     /// The reports in the actor's scope, filtered and paged. The officer's queue is this list
     /// with `status = terbuka`, sorted by priority; other lists are newest first.
     pub async fn list_reports(
@@ -216,8 +216,8 @@ impl Db {
                     f.push("1 = 0".into());
                 } else {
                     text_search = true;
-                    let ph = f.text(text_query(self.backend, &words));
-                    match self.backend {
+                    let ph = f.text(text_query(self.db.backend, &words));
+                    match self.db.backend {
                         Backend::Sqlite => {
                             from = "report_fts f JOIN reports r ON r.id = f.rowid".into();
                             f.push(format!("report_fts MATCH {ph}"));
@@ -240,14 +240,14 @@ impl Db {
         let where_sql = f.where_sql();
         let order = if by_priority {
             "r.priority DESC, r.created_at DESC, r.id DESC"
-        } else if text_search && self.backend == Backend::Sqlite {
+        } else if text_search && self.db.backend == Backend::Sqlite {
             "f.rowid DESC"
         } else {
             "r.created_at DESC, r.id DESC"
         };
         let outer_order = if by_priority {
             order
-        } else if text_search && self.backend == Backend::Sqlite {
+        } else if text_search && self.db.backend == Backend::Sqlite {
             "r.id DESC"
         } else {
             "r.created_at DESC, r.id DESC"
@@ -266,7 +266,7 @@ impl Db {
                 "SELECT r.id FROM {from}{where_sql} ORDER BY {order} LIMIT {}",
                 cap + 1
             );
-            let ids: Vec<i64> = f.scalar(ids_sql).fetch_all(&self.pool).await?;
+            let ids: Vec<i64> = f.scalar(ids_sql).fetch_all(&self.db.pool).await?;
             let counted = ids.len() as i64;
             let shown: Vec<i64> = ids
                 .into_iter()
@@ -283,7 +283,7 @@ impl Db {
                     "{ROW_SELECT} WHERE r.id IN ({}) ORDER BY {outer_order}",
                     phs.join(", ")
                 ))
-                .fetch_all(&self.pool)
+                .fetch_all(&self.db.pool)
                 .await?
             };
             return Ok(Page {
@@ -299,11 +299,11 @@ impl Db {
                 "SELECT COUNT(*) FROM (SELECT 1 FROM {from}{where_sql} LIMIT {}) x",
                 cap + 1
             ))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         // The page's ids come from the indexes alone; only those rows are joined.
         let mut g = f.clone();
-        let ids = match (&ctx.actor.scope, self.backend) {
+        let ids = match (&ctx.actor.scope, self.db.backend) {
             // PostgreSQL does not merge the ranges of an IN list in index order: it read all
             // 12,496 open reports of an officer's eight kabupaten/kota and sorted them for
             // each page. One ordered, limited part per kabupaten/kota, merged (Merge Append),
@@ -337,7 +337,7 @@ impl Db {
             .query_as::<ReportRow>(format!(
                 "{ROW_SELECT} WHERE r.id IN ({ids}) ORDER BY {outer_order}"
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         Ok(Page {
             items,

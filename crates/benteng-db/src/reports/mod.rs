@@ -17,7 +17,7 @@ use crate::audit::{self, Event};
 use crate::outbox::{self, Notice};
 use crate::sql::{kab_and_prov, Filter};
 use crate::storage::{new_key, BlobStore, CleanFile};
-use crate::{Backend, Ctx, Db, Error, Page, Result};
+use crate::{Backend, Ctx, Error, Page, Result};
 use benteng_domain::phone::mask_phone;
 use benteng_domain::report::{
     name_key, name_key_links, priority, tracking_code, Category, PersonRole, Priority,
@@ -170,7 +170,7 @@ pub struct ReportDetail {
     /// False when reporter contacts, phones and NIKs were masked for this view.
     pub unmasked: bool,
     pub case_id: Option<i64>,
-    /// For the page's forms ([`Db::get_report_page`]; empty elsewhere and when the actor may
+    /// For the page's forms ([`crate::reports::Repo::get_report_page`]; empty elsewhere and when the actor may
     /// not use them): officers who may be assigned the report (petugas whose office's area
     /// covers it), by name.
     #[serde(skip)]
@@ -179,7 +179,7 @@ pub struct ReportDetail {
     /// id, name, kind.
     #[serde(skip)]
     pub agencies: Vec<(i64, String, String)>,
-    /// The report's referrals for its page ([`Db::get_report_page`], for the roles that see
+    /// The report's referrals for its page ([`crate::reports::Repo::get_report_page`], for the roles that see
     /// referrals on it: not partner agencies, who see their own in their inbox), pending first
     /// by due date, then the newest; all of them (a report has a handful).
     #[serde(skip)]
@@ -198,14 +198,14 @@ pub struct PublicReport {
     pub history: Vec<(i64, String)>,
 }
 
-/// Where a report lies and its status, read for a use case ([`Db::report_access`]).
+/// Where a report lies and its status, read for a use case ([`crate::reports::Repo::report_access`]).
 #[derive(Debug, Clone)]
 pub struct ReportAccess {
     pub place: RegionCode,
     pub status: ReportStatus,
 }
 
-/// A view of a record's personal data ([`Db::reveal_or_mask`]): which record, where, and the
+/// A view of a record's personal data ([`crate::reports::Repo::reveal_or_mask`]): which record, where, and the
 /// fields a reveal shows (named in the audit entry).
 pub(crate) struct SensitiveView<'a> {
     pub entity: &'static str,
@@ -227,7 +227,7 @@ pub(crate) use benteng_domain::intake::{NewPerson, NewReport};
 
 pub use benteng_domain::nik::mask_nik;
 
-impl Db {
+impl crate::reports::Repo<'_> {
     /// A report's place, after checking the actor may do `action` there.
     pub(crate) async fn report_place(
         &self,
@@ -238,7 +238,7 @@ impl Db {
         let row: Option<(String, String)> =
             sqlx::query_as("SELECT region_code, status FROM reports WHERE id = $1")
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await?;
         let (code, status) = row.ok_or(Error::NotFound)?;
         let code = RegionCode::parse(&code).map_err(|_| Error::NotFound)?;
@@ -265,7 +265,7 @@ impl Db {
             "SELECT {REPORT_COLUMNS} {REPORT_JOINS} WHERE r.id = $1"
         )))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?
         .ok_or(Error::NotFound)
     }
@@ -282,7 +282,10 @@ impl Db {
         let place = match self.report_place(ctx, report_id, Action::ReportView).await {
             Ok((p, _)) => p,
             Err(Error::NotFound | Error::Forbidden) => {
-                self.referral_report_place(ctx, report_id).await?
+                self.db
+                    .referrals()
+                    .referral_report_place(ctx, report_id)
+                    .await?
             }
             Err(e) => return Err(e),
         };
@@ -291,7 +294,7 @@ impl Db {
         )
         .bind(attachment_id)
         .bind(report_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?
         .ok_or(Error::NotFound)?;
         let bytes = store
@@ -300,7 +303,7 @@ impl Db {
             .map_err(|e| Error::Other(anyhow::anyhow!("reading an upload failed: {e}")))?
             .ok_or(Error::NotFound)?;
         audit::write(
-            &self.pool,
+            &self.db.pool,
             Some(ctx),
             Event {
                 action: "view_sensitive",
@@ -323,14 +326,14 @@ impl Db {
             "SELECT id, category, status, merged_into, created_at FROM reports WHERE tracking_code = $1",
         )
         .bind(code.clone())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         let (id, category, status, merged, created_at) = row.ok_or(Error::NotFound)?;
         let mut status = ReportStatus::parse(&status).map_err(|_| Error::NotFound)?;
         if let Some(t) = merged {
             let s: Option<String> = sqlx::query_scalar("SELECT status FROM reports WHERE id = $1")
                 .bind(t)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await?;
             if let Some(s) = s.and_then(|s| ReportStatus::parse(&s).ok()) {
                 status = s;
@@ -340,7 +343,7 @@ impl Db {
             "SELECT at, to_status FROM report_events WHERE report_id = $1 AND to_status IS NOT NULL ORDER BY at, id",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         let mut history: Vec<(i64, String)> = Vec::new();
         for (at, to) in events {
@@ -382,7 +385,7 @@ impl Db {
             return Ok(false);
         }
         audit::write(
-            &self.pool,
+            &self.db.pool,
             Some(ctx),
             Event {
                 action: "view_sensitive",
@@ -410,7 +413,7 @@ impl Db {
             "SELECT status, COUNT(*) AS n FROM reports{} GROUP BY status ORDER BY status",
             f.where_sql()
         ))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?)
     }
 }
@@ -517,4 +520,11 @@ pub(crate) async fn advance_report(
         }
     }
     Ok(())
+}
+
+/// The reports repository, reached as `db.reports()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }

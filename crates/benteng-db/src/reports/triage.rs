@@ -29,7 +29,7 @@ pub struct Merge {
     pub note: Option<String>,
 }
 
-impl Db {
+impl crate::reports::Repo<'_> {
     /// Recompute and store the priority from the current indicators, people and links.
     async fn refresh_priority(
         &self,
@@ -64,7 +64,7 @@ impl Db {
         let linked = self.count_links(&valid, Some(id)).await?;
         let ind: Vec<&str> = indicators.split(',').filter(|s| !s.is_empty()).collect();
         let p = priority(
-            &self.weights,
+            &self.db.weights,
             &PriorityInput {
                 category: Category::parse(&category).ok(),
                 indicators: &ind,
@@ -97,7 +97,7 @@ impl Db {
         clean: &[&'static str],
     ) -> Result<Priority> {
         let (place, _) = self.report_place(ctx, id, Action::ReportTriage).await?;
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query("UPDATE reports SET indicators = $1 WHERE id = $2")
             .bind(clean.join(","))
             .bind(id)
@@ -136,7 +136,7 @@ impl Db {
         let (place, _) = self.report_place(ctx, id, Action::ReportTriage).await?;
         let name = match user_id {
             Some(uid) => {
-                let ok = match self.actor(uid).await? {
+                let ok = match self.db.users().actor(uid).await? {
                     Some((a, u)) => {
                         a.role == Role::Petugas
                             && benteng_domain::can(&a, Action::ReportTriage, Some(&place))
@@ -147,11 +147,11 @@ impl Db {
                 if !ok {
                     return Err(invalid("assigned_to", "err-officer-not-eligible"));
                 }
-                self.actor(uid).await?.map(|(_, u)| u.full_name)
+                self.db.users().actor(uid).await?.map(|(_, u)| u.full_name)
             }
             None => None,
         };
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query("UPDATE reports SET assigned_to = $1, updated_at = $2 WHERE id = $3")
             .bind(user_id)
             .bind(crate::now())
@@ -193,7 +193,7 @@ impl Db {
     pub async fn change_report_status(&self, ctx: &Ctx, id: i64, c: &StatusChange) -> Result<()> {
         let (place, _) = self.report_place(ctx, id, Action::ReportTriage).await?;
         let StatusChange { from, to, note } = c.clone();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let n = sqlx::query(
             "UPDATE reports SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
         )
@@ -244,7 +244,7 @@ impl Db {
             Some(MergeTarget::Code(code)) => {
                 sqlx::query_scalar("SELECT id FROM reports WHERE tracking_code = $1")
                     .bind(code.clone())
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&self.db.pool)
                     .await?
             }
             Some(MergeTarget::Id(id)) => Some(*id),
@@ -268,7 +268,7 @@ impl Db {
         if tstatus == ReportStatus::Digabung {
             return Err(invalid("into", "err-merge-into-merged"));
         }
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         // Only if nobody changed its status meanwhile, as for every status change.
         let n = sqlx::query("UPDATE reports SET status = 'digabung', merged_into = $1, updated_at = $2 WHERE id = $3 AND status = $4")
             .bind(target)
@@ -350,7 +350,7 @@ impl Db {
         }
         let keys = self.store_files(store, files).await?;
         let now = crate::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         for (f, key) in files.iter().zip(&keys) {
             sqlx::query("INSERT INTO report_attachments (report_id, storage_key, content_type, size, file_name, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(id)

@@ -11,7 +11,7 @@
 
 use crate::outbox::{self, Notice};
 use crate::sql::Filter;
-use crate::{Ctx, Db, Error, Page, Result};
+use crate::{Ctx, Error, Page, Result};
 use benteng_domain::coordination::{search_text, Severity};
 use benteng_domain::values::format_date;
 use benteng_domain::{Action, RegionCode, RegionLevel, Scope};
@@ -40,7 +40,7 @@ pub struct Alert {
     pub created_at: i64,
 }
 
-impl Db {
+impl crate::rooms::Repo<'_> {
     /// Post an alert to every room of its area. Returns the alert id and the rooms reached.
     pub async fn post_alert(&self, ctx: &Ctx, a: &NewAlert) -> Result<(i64, i64)> {
         ctx.require(Action::AlertPost, None)?;
@@ -51,7 +51,7 @@ impl Db {
         let (severity, area, title, body) = (a.severity, &a.area, a.title.as_str(), &a.body);
         let prov = area.as_str()[..2].to_string();
         let now = crate::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let rooms = rooms_of_area(&mut tx, area).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO alerts (author_id, severity, area_code, prov_code, title, body, rooms_reached, created_at) \
@@ -91,7 +91,7 @@ impl Db {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            let members: Vec<i64> = Db::member_ids(&mut tx, *room)
+            let members: Vec<i64> = crate::rooms::Repo::member_ids(&mut tx, *room)
                 .await?
                 .into_iter()
                 .filter(|m| *m != ctx.actor.user_id && !told.contains(m))
@@ -174,7 +174,7 @@ impl Db {
         }
         let total = f
             .scalar(format!("SELECT COUNT(*) FROM alerts al{}", f.where_sql()))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         let items = f
             .query_as::<Alert>(format!(
@@ -184,7 +184,7 @@ impl Db {
                  ORDER BY al.id DESC LIMIT {per_page} OFFSET {offset}",
                 f.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         Ok(Page {
             items,

@@ -7,7 +7,7 @@
 //! - A day without activity in any of the user's rooms sends nothing (the day is still marked).
 //! - The text is composed by the caller (the worker knows the user's language).
 
-use crate::{Db, Result};
+use crate::Result;
 
 /// What happened in one room since the last digest.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -25,7 +25,7 @@ pub struct DigestText {
     pub body: String,
 }
 
-impl Db {
+impl crate::rooms::Repo<'_> {
     /// Users who want a digest (on any channel) and have none for `day` yet, with their
     /// language.
     pub async fn digest_candidates(&self, day: &str) -> Result<Vec<(i64, Option<String>)>> {
@@ -35,7 +35,7 @@ impl Db {
              AND NOT EXISTS (SELECT 1 FROM digests d WHERE d.user_id = u.id AND d.day = $1) ORDER BY u.id LIMIT 5000",
         )
         .bind(day.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?)
     }
 
@@ -49,7 +49,7 @@ impl Db {
         render: &(dyn Fn(&[RoomActivity]) -> DigestText + Send + Sync),
     ) -> Result<bool> {
         let now = crate::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let mine = sqlx::query(
             "INSERT INTO digests (user_id, day, created_at) VALUES ($1, $2, $3) ON CONFLICT (user_id, day) DO NOTHING",
         )

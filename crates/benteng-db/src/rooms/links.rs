@@ -1,7 +1,7 @@
 //! A message turned into a report, and the way back from a report to where it came from.
 
 use crate::storage::BlobStore;
-use crate::{Ctx, Db, Error, Result};
+use crate::{Ctx, Error, Result};
 use benteng_domain::intake::NewReport;
 use benteng_domain::Action;
 use serde::Serialize;
@@ -15,7 +15,7 @@ pub enum Origin {
     Whatsapp(i64, i64),
 }
 
-impl Db {
+impl crate::rooms::Repo<'_> {
     /// Turn a room message into a report, filed by the acting member, linked both ways in one
     /// transaction (a message already turned into a report is refused). The description is the
     /// caller's (the form starts from the message's text), read by `benteng_app::reports`.
@@ -37,14 +37,16 @@ impl Db {
         )
         .bind(message_id)
         .bind(room_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         match existing {
             None => return Err(Error::NotFound),
             Some(Some(_)) => return Err(Error::Conflict("message", "err-message-has-report")),
             Some(None) => {}
         }
-        self.insert_user_report(ctx, v, &[], store, None, Some(("pesan", message_id)))
+        self.db
+            .reports()
+            .insert_user_report(ctx, v, &[], store, None, Some(("pesan", message_id)))
             .await
     }
 
@@ -56,13 +58,13 @@ impl Db {
                 "SELECT r.id, r.name FROM room_messages m JOIN rooms r ON r.id = m.room_id WHERE m.id = $1",
             )
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?
             .map(|(room, name)| Origin::Room(room, name, id)),
             "whatsapp" => {
                 sqlx::query_scalar::<_, i64>("SELECT contact_id FROM wa_messages WHERE id = $1")
                     .bind(id)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&self.db.pool)
                     .await?
                     .map(|c| Origin::Whatsapp(c, id))
             }

@@ -11,7 +11,7 @@
 use super::RoomAccess;
 use crate::outbox::{self, Notice};
 use crate::storage::{BlobStore, CleanFile};
-use crate::{Ctx, Db, Error, Page, Result};
+use crate::{Ctx, Error, Page, Result};
 use benteng_domain::coordination::{mentions, search_text, MessageKind};
 use benteng_domain::Role;
 use serde::Serialize;
@@ -21,7 +21,7 @@ pub const MAX_FILES: usize = 3;
 
 /// A message as read by `benteng_app::rooms::messages`: the body checked, the kind decided
 /// (a reply is a plain message), and the message it answers found in this room, not itself
-/// a reply ([`Db::message_parent`]).
+/// a reply ([`crate::rooms::Repo::message_parent`]).
 #[derive(Debug, Clone)]
 pub struct NewMessage {
     pub body: String,
@@ -73,7 +73,7 @@ const MSG_SELECT: &str = "SELECT m.id, m.room_id, m.parent_id, m.kind, m.author_
     FROM room_messages m JOIN users u ON u.id = m.author_id \
     LEFT JOIN reports rp ON rp.id = m.report_id LEFT JOIN alerts a ON a.id = m.alert_id";
 
-impl Db {
+impl crate::rooms::Repo<'_> {
     /// Post a message (or a reply) with up to [`MAX_FILES`] cleaned files. Mentioned members
     /// are notified in the same transaction. Only members post (admins read every room but
     /// post only where they are members), announcements only managers.
@@ -100,9 +100,9 @@ impl Db {
             return Err(crate::reports::invalid("files", "err-too-many-files"));
         }
         let (body, kind) = (m.body.clone(), m.kind);
-        let keys = self.store_files(store, files).await?;
+        let keys = self.db.reports().store_files(store, files).await?;
         let now = crate::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO room_messages (room_id, author_id, parent_id, kind, body, search_text, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -187,7 +187,7 @@ impl Db {
             )
             .bind(id)
             .bind(room_id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?,
         )
     }
@@ -219,14 +219,14 @@ impl Db {
         )))
         .bind(room_id)
         .bind(pattern.clone())
-        .fetch_one(&self.pool)
+        .fetch_one(&self.db.pool)
         .await?;
         let mut items: Vec<Message> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{MSG_SELECT} WHERE {filter} ORDER BY m.id DESC LIMIT {per_page} OFFSET {offset}"
         )))
         .bind(room_id)
         .bind(pattern)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         self.attach_files(&mut items).await?;
         if access.member {
@@ -257,7 +257,7 @@ impl Db {
         )))
         .bind(id)
         .bind(room_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         let Some(first) = head.first() else {
             return Err(Error::NotFound);
@@ -270,14 +270,14 @@ impl Db {
             )))
             .bind(root)
             .bind(room_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         }
         let mut replies: Vec<Message> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{MSG_SELECT} WHERE m.parent_id = $1 ORDER BY m.id LIMIT 500"
         )))
         .bind(root)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         self.attach_files(&mut head).await?;
         self.attach_files(&mut replies).await?;
@@ -302,7 +302,7 @@ impl Db {
         )))
         .bind(room_id)
         .bind(after)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         self.attach_files(&mut items).await?;
         if access.member {
@@ -319,7 +319,7 @@ impl Db {
         )
         .bind(id)
         .bind(room_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?
         .ok_or(Error::NotFound)?;
         let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
@@ -330,7 +330,7 @@ impl Db {
         .bind(id)
         .bind(room_id)
         .bind(author)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         let mut r = Receipts {
             read: Vec::new(),
@@ -360,7 +360,7 @@ impl Db {
         )
         .bind(file_id)
         .bind(room_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         let (id, message_id, content_type, size, file_name, key) = row.ok_or(Error::NotFound)?;
         let bytes = store
@@ -389,7 +389,7 @@ impl Db {
             "SELECT id, message_id, content_type, size, file_name FROM room_message_files WHERE message_id IN ({}) ORDER BY id",
             ids.join(", ")
         )))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         for f in files {
             if let Some(m) = items.iter_mut().find(|m| m.id == f.message_id) {
@@ -412,7 +412,7 @@ impl Db {
             "INSERT INTO room_reads (message_id, user_id, read_at) VALUES {} ON CONFLICT (message_id, user_id) DO NOTHING",
             unread.join(", ")
         )))
-        .execute(&self.pool)
+        .execute(&self.db.pool)
         .await?;
         Ok(())
     }

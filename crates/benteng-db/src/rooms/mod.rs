@@ -1,7 +1,7 @@
 //! Coordination rooms: one per desa binaan, per office and per province, with their members.
 //!
 //! Decisions:
-//! - **Rooms are made by the system**, never by hand: [`Db::sync_rooms`] creates the missing
+//! - **Rooms are made by the system**, never by hand: [`crate::rooms::Repo::sync_rooms`] creates the missing
 //!   ones and adds the default members (at start, after a village is enrolled or its officers
 //!   change, after a user is created or changed, and every ten minutes in the worker).
 //! - **Default members.** A desa binaan's room: the village's own users, its assigned PIMPASA
@@ -23,11 +23,11 @@ pub mod prefs;
 pub mod whatsapp;
 
 use crate::sql::like_pattern;
-use crate::{Ctx, Db, Error, Page, Result};
+use crate::{Ctx, Error, Page, Result};
 use benteng_domain::{Action, RegionCode, Role, Scope};
 use serde::Serialize;
 
-/// Which rooms and memberships [`Db::sync_rooms`] looks at.
+/// Which rooms and memberships [`crate::rooms::Repo::sync_rooms`] looks at.
 #[derive(Debug, Clone, Copy)]
 pub enum Sync {
     All,
@@ -82,12 +82,12 @@ pub struct RoomAccess {
 
 const ROOM_COLS: &str = "r.id, r.kind, r.name, r.region_code, r.office_id, r.desa_binaan_id";
 
-impl Db {
+impl crate::rooms::Repo<'_> {
     /// Create missing rooms and add default members (see the module documentation).
     /// Returns the number of memberships added.
     pub async fn sync_rooms(&self, only: Sync) -> Result<u64> {
         let now = crate::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let desa_filter = match only {
             Sync::DesaBinaan(id) => format!(" AND d.id = {id}"),
             _ => String::new(),
@@ -183,7 +183,7 @@ impl Db {
         )))
         .bind(uid)
         .bind(pattern.clone())
-        .fetch_one(&self.pool)
+        .fetch_one(&self.db.pool)
         .await?;
         let items = sqlx::query_as::<_, RoomRow>(sqlx::AssertSqlSafe(format!(
             "SELECT r.id, r.kind, r.name, \
@@ -197,7 +197,7 @@ impl Db {
         )))
         .bind(uid)
         .bind(pattern)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         Ok(Page {
             items,
@@ -213,7 +213,7 @@ impl Db {
             "SELECT {ROOM_COLS} FROM rooms r WHERE r.id = $1"
         )))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?
         .ok_or(Error::NotFound)
     }
@@ -224,7 +224,7 @@ impl Db {
         )
         .bind(room_id)
         .bind(user_id)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.db.pool)
         .await?
             > 0)
     }
@@ -283,7 +283,7 @@ impl Db {
              ORDER BY CASE WHEN m.removed_at IS NULL THEN 0 ELSE 1 END, u.full_name, u.id",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         Ok((
             RoomAccess {
@@ -305,7 +305,7 @@ impl Db {
         let uid: Option<i64> =
             sqlx::query_scalar("SELECT id FROM users WHERE LOWER(username) = $1 AND active = 1")
                 .bind(username.trim().to_lowercase())
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await?;
         let Some(uid) = uid else {
             let mut e = benteng_domain::FieldErrors::new();
@@ -313,7 +313,7 @@ impl Db {
             return Err(Error::Invalid(e));
         };
         let now = crate::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query(
             "INSERT INTO room_members (room_id, user_id, added_by, added_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (room_id, user_id) DO UPDATE SET removed_at = NULL, removed_by = NULL, added_by = $3, added_at = $4",
@@ -346,7 +346,7 @@ impl Db {
         if !Self::manages(ctx, &room) {
             return Err(Error::Forbidden);
         }
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let n = sqlx::query(
             "UPDATE room_members SET removed_at = $1, removed_by = $2 WHERE room_id = $3 AND user_id = $4 AND removed_at IS NULL",
         )
@@ -389,4 +389,11 @@ impl Db {
         .fetch_all(&mut **tx)
         .await?)
     }
+}
+
+/// The rooms repository, reached as `db.rooms()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }

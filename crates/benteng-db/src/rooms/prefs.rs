@@ -8,7 +8,7 @@
 //!   on without one: the form says so next to the field.
 //! - Channels the operator has not configured are not offered (the caller passes the list).
 
-use crate::{Ctx, Db, Result};
+use crate::{Ctx, Result};
 use benteng_domain::coordination::{Channel, NoticeKind};
 use serde::Serialize;
 
@@ -36,18 +36,18 @@ pub struct NewPreferences {
     pub on: Vec<(NoticeKind, Channel)>,
 }
 
-impl Db {
+impl crate::rooms::Repo<'_> {
     pub async fn preferences(&self, ctx: &Ctx) -> Result<Preferences> {
         let (email, phone): (Option<String>, Option<String>) =
             sqlx::query_as("SELECT email, phone FROM users WHERE id = $1")
                 .bind(ctx.actor.user_id)
-                .fetch_one(&self.pool)
+                .fetch_one(&self.db.pool)
                 .await?;
         let stored: Vec<(String, String, i64)> = sqlx::query_as(
             "SELECT kind, channel, enabled FROM notification_prefs WHERE user_id = $1",
         )
         .bind(ctx.actor.user_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         let mut on = Vec::new();
         for k in NoticeKind::ALL {
@@ -73,7 +73,7 @@ impl Db {
         offered: &[Channel],
     ) -> Result<()> {
         let (email, phone, on) = (&p.email, &p.phone, &p.on);
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         sqlx::query("UPDATE users SET email = $1, phone = $2, updated_at = $3 WHERE id = $4")
             .bind(email)
             .bind(phone)

@@ -13,7 +13,7 @@
 //!   address and text on the row, recipient = the answering officer).
 
 use crate::storage::BlobStore;
-use crate::{Ctx, Db, Error, Page, Result};
+use crate::{Ctx, Error, Page, Result};
 use benteng_domain::intake::NewReport;
 use benteng_domain::phone::mask_phone;
 use benteng_domain::report::Source;
@@ -59,11 +59,11 @@ pub struct WaMessage {
     pub created_at: i64,
 }
 
-impl Db {
+impl crate::rooms::Repo<'_> {
     /// Store inbound messages for `office_id`; returns how many were new.
     pub async fn store_whatsapp(&self, office_id: i64, msgs: &[Inbound]) -> Result<usize> {
         let now = crate::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let mut new = 0;
         for m in msgs {
             // Numbers that do not parse are kept as sent (a foreign or unusual number).
@@ -120,7 +120,7 @@ impl Db {
             .bind(status.chars().take(20).collect::<String>())
             .bind(error.clone())
             .bind(wamid.clone())
-            .execute(&self.pool)
+            .execute(&self.db.pool)
             .await?
             .rows_affected();
         }
@@ -144,7 +144,7 @@ impl Db {
             "SELECT COUNT(*) FROM wa_contacts WHERE ($1 = -1 OR office_id = $1)",
         )
         .bind(office)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.db.pool)
         .await?;
         let mut items: Vec<Contact> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT c.id, c.office_id, c.phone, c.profile_name, c.last_inbound_at, \
@@ -153,7 +153,7 @@ impl Db {
              FROM wa_contacts c WHERE ($1 = -1 OR c.office_id = $1) ORDER BY c.last_inbound_at DESC, c.id DESC LIMIT {per_page} OFFSET {offset}"
         )))
         .bind(office)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         for c in &mut items {
             c.phone = mask_phone(&c.phone);
@@ -176,7 +176,7 @@ impl Db {
              FROM wa_contacts c WHERE c.id = $1",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?
         .ok_or(Error::NotFound)?;
         if office.is_some_and(|o| o != c.office_id) {
@@ -210,14 +210,14 @@ impl Db {
              LEFT JOIN outbox o ON o.id = w.outbox_id WHERE w.contact_id = $1 ORDER BY w.id DESC LIMIT 200",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         list.reverse();
         if !reveal {
             c.phone = mask_phone(&c.phone);
         }
         crate::audit::write(
-            &self.pool,
+            &self.db.pool,
             Some(ctx),
             crate::audit::Event {
                 action: if reveal { "view_sensitive" } else { "view" },
@@ -238,10 +238,10 @@ impl Db {
         let body = body.to_string();
         let phone: String = sqlx::query_scalar("SELECT phone FROM wa_contacts WHERE id = $1")
             .bind(id)
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         let now = crate::now();
-        let mut tx = self.begin().await?;
+        let mut tx = self.db.begin().await?;
         let outbox_id: i64 = sqlx::query_scalar(
             "INSERT INTO outbox (recipient_id, kind, channel, link, subject, status, created_at, next_attempt_at, address, body) \
              VALUES ($1, 'wa_reply', 'whatsapp', '', '', 'pending', $2, $2, $3, $4) RETURNING id",
@@ -284,21 +284,23 @@ impl Db {
         )
         .bind(message_id)
         .bind(contact_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.pool)
         .await?;
         let (phone, name) = row.ok_or(Error::NotFound)?;
         // The resident wrote from this number: it is how they can be reached.
         v.anonymous = false;
         v.reporter_phone = Some(phone).filter(|p| !p.is_empty());
         v.reporter_name = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-        self.insert_user_report(
-            ctx,
-            v,
-            &[],
-            store,
-            Some(Source::Whatsapp),
-            Some(("whatsapp", message_id)),
-        )
-        .await
+        self.db
+            .reports()
+            .insert_user_report(
+                ctx,
+                v,
+                &[],
+                store,
+                Some(Source::Whatsapp),
+                Some(("whatsapp", message_id)),
+            )
+            .await
     }
 }

@@ -3,7 +3,7 @@
 use crate::audit::{self, Event};
 use crate::reports::mask_nik;
 use crate::sql::{kab_and_prov, Filter};
-use crate::{Ctx, Db, Error, Page, Result};
+use crate::{Ctx, Error, Page, Result};
 use benteng_domain::nik::Sex;
 use benteng_domain::passport::{self, Applicant, Decision, Level};
 use benteng_domain::screening::{Hit, Reason};
@@ -96,7 +96,7 @@ pub struct ScreeningDetail {
     pub can_decide: bool,
 }
 
-/// Which screenings [`Db::list_screenings`] lists, as read by `benteng_app::screening`.
+/// Which screenings [`crate::screening::Repo::list_screenings`] lists, as read by `benteng_app::screening`.
 #[derive(Debug, Clone, Default)]
 pub struct ScreeningFilter {
     /// Made in `[from, to)` (Unix seconds): a month in WIB.
@@ -130,7 +130,7 @@ pub struct ScreeningStats {
     pub villages: Vec<(String, String, i64, i64)>,
 }
 
-impl Db {
+impl crate::screening::Repo<'_> {
     /// What the assessment needs to know of the applicant's village: reports filed there in
     /// the last 90 days (not refused or merged) and whether it is a *kantong PMI*.
     pub async fn village_risk_facts(&self, village: &RegionCode) -> Result<(i64, bool)> {
@@ -140,12 +140,12 @@ impl Db {
         )
         .bind(village.as_str())
         .bind(since)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.db.pool)
         .await?;
         let k: Option<i64> =
             sqlx::query_scalar("SELECT MAX(kantong_pmi) FROM desa_binaan WHERE region_code = $1")
                 .bind(village.as_str())
-                .fetch_one(&self.pool)
+                .fetch_one(&self.db.pool)
                 .await?;
         Ok((n, k.unwrap_or(0) == 1))
     }
@@ -162,7 +162,7 @@ impl Db {
             Some(o) => {
                 sqlx::query_scalar("SELECT province_code FROM offices WHERE id = $1")
                     .bind(o)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&self.db.pool)
                     .await?
             }
             None => None,
@@ -178,7 +178,7 @@ impl Db {
             })
             .collect();
         let p = &s.applicant;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.db.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO screenings (office_id, prov_code, region_code, kab_code, officer_id, applicant_name, nik, birth_date, sex, purpose, destination, job, domestic_work, \
              sponsor_name, sponsor_phone, documents, score, level, findings, hits, created_at) \
@@ -263,7 +263,7 @@ impl Db {
                      LEFT JOIN regions k ON k.code = w.kab_code WHERE w.id = $1",
                 )
                 .bind(num)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await?;
                 let Some(Flag {
                     name,
@@ -318,7 +318,7 @@ impl Db {
                      LEFT JOIN regions k ON k.code = r.kab_code WHERE p.id = $1",
                 )
                 .bind(num)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await?;
                 let Some(Named {
                     name,
@@ -408,14 +408,14 @@ impl Db {
                 "SELECT COUNT(*) FROM screenings s{}",
                 f.where_sql()
             ))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         let mut items = f
             .query_as::<ScreeningRow>(format!(
                 "{SCREENING_SELECT}{} ORDER BY s.id DESC LIMIT {per_page} OFFSET {offset}",
                 f.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         for s in &mut items {
             mask_screening(s);
@@ -437,7 +437,7 @@ impl Db {
         self.screening_filter(ctx, &mut f);
         let row = f
             .query_as::<ScreeningRow>(format!("{SCREENING_SELECT}{}", f.where_sql()))
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db.pool)
             .await?;
         match row {
             Some(r) => Ok(r),
@@ -446,7 +446,7 @@ impl Db {
                 let exists: Option<i64> =
                     sqlx::query_scalar("SELECT id FROM screenings WHERE id = $1")
                         .bind(id)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&self.db.pool)
                         .await?;
                 Err(if exists.is_some() {
                     Error::Forbidden
@@ -465,7 +465,7 @@ impl Db {
             && (ctx.actor.role == Role::Admin || row.office_id == ctx.actor.office_id);
         if can_decide {
             audit::write(
-                &self.pool,
+                &self.db.pool,
                 Some(ctx),
                 Event {
                     action: "view_sensitive",
@@ -518,7 +518,7 @@ impl Db {
     pub async fn decide_screening(&self, ctx: &Ctx, id: i64, v: &NewDecision) -> Result<()> {
         let row = self.decidable(ctx, id).await?;
         let (d, reason) = (v.decision, &v.reason);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.db.pool.begin().await?;
         sqlx::query(
             "UPDATE screenings SET decision = $1, decision_reason = $2, decided_by = $3, decided_at = $4 WHERE id = $5",
         )
@@ -563,7 +563,7 @@ impl Db {
                 "SELECT s.created_at, s.decision FROM screenings s{}",
                 f.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         let mut months: std::collections::BTreeMap<String, (i64, i64, i64)> = Default::default();
         for (at, decision) in rows {
@@ -585,7 +585,7 @@ impl Db {
                  GROUP BY s.region_code, v.name ORDER BY COUNT(*) DESC, s.region_code LIMIT 50",
                 f.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         Ok(ScreeningStats {
             months: months
@@ -602,7 +602,7 @@ impl Db {
     pub async fn audit_batch_screen(&self, ctx: &Ctx, rows: usize) -> Result<()> {
         ctx.require(Action::ScreeningRun, None)?;
         audit::write(
-            &self.pool,
+            &self.db.pool,
             Some(ctx),
             Event {
                 action: "screen_batch",

@@ -53,7 +53,7 @@ pub struct WatchRow {
     pub created_at: i64,
 }
 
-/// Which entries [`Db::list_watch`] lists, as read by `benteng_app::screening::watchlist`.
+/// Which entries [`crate::screening::Repo::list_watch`] lists, as read by `benteng_app::screening::watchlist`.
 #[derive(Debug, Clone, Default)]
 pub struct WatchFilter {
     /// Part of a name or alias.
@@ -145,13 +145,13 @@ impl WatchCache {
     /// Build the index now (at startup, or when a caller must see every change).
     pub async fn rebuild(&self, db: &Db) -> Result<Arc<Built>> {
         let _one = self.build_lock.lock().await;
-        let stamp = db.watch_stamp().await?;
+        let stamp = db.screening().watch_stamp().await?;
         // Someone else built it while this one waited.
         if let Some(b) = self.get().filter(|b| b.stamp == stamp) {
             return Ok(b);
         }
         let t = Instant::now();
-        let entries = db.watch_entries().await?;
+        let entries = db.screening().watch_entries().await?;
         let index = tokio::task::spawn_blocking(move || Index::build(entries))
             .await
             .map_err(|e| Error::Other(anyhow::anyhow!("index build: {e}")))?;
@@ -170,7 +170,7 @@ impl WatchCache {
         let Some(b) = self.get() else {
             return self.rebuild(db).await;
         };
-        let stamp = db.watch_stamp().await?;
+        let stamp = db.screening().watch_stamp().await?;
         if stamp == b.stamp {
             return Ok(b);
         }
@@ -199,18 +199,18 @@ impl WatchCache {
     }
 }
 
-impl Db {
+impl crate::screening::Repo<'_> {
     async fn watch_stamp(&self) -> Result<Stamp> {
         let (watch_count, watch_updated): (i64, Option<i64>) =
             sqlx::query_as("SELECT COUNT(*), MAX(updated_at) FROM watchlist")
-                .fetch_one(&self.pool)
+                .fetch_one(&self.db.pool)
                 .await?;
         // Reports are never deleted, so the highest id stands for their number; both maxima
         // are read from indexes (0014), not by scanning a million rows.
         let (report_count, report_updated): (Option<i64>, Option<i64>) = sqlx::query_as(
             "SELECT (SELECT MAX(id) FROM reports), (SELECT MAX(updated_at) FROM reports)",
         )
-        .fetch_one(&self.pool)
+        .fetch_one(&self.db.pool)
         .await?;
         Ok(Stamp {
             watch_count,
@@ -242,7 +242,7 @@ impl Db {
              WHERE active = 1 AND (valid_until IS NULL OR valid_until >= $1) ORDER BY id",
         )
         .bind(&today)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
@@ -261,7 +261,7 @@ impl Db {
              WHERE p.name IS NOT NULL AND p.name <> '' AND p.role IN ('perekrut', 'korban') \
              AND r.status NOT IN ('ditolak', 'digabung') AND NOT (r.status = 'baru' AND r.source = 'publik') ORDER BY p.id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.pool)
         .await?;
         out.reserve(people.len());
         for (id, name, nik, phone) in people {
@@ -327,7 +327,13 @@ impl Db {
             e.add("region_code", "err-watch-village-required");
         }
         if let Some(r) = region {
-            if self.region_by_code(r.as_str()).await?.is_none() {
+            if self
+                .db
+                .regions()
+                .region_by_code(r.as_str())
+                .await?
+                .is_none()
+            {
                 e.add("region_code", "err-region-unknown");
             } else if !ctx.allows(Action::WatchlistManage, Some(r)) {
                 e.add("region_code", "err-region-out-of-scope");
@@ -337,7 +343,7 @@ impl Db {
     }
 
     /// The policy on an entry about to be written: the reader has checked the place with
-    /// [`Db::check_watch_place`]; this guards the write whatever the caller did.
+    /// [`crate::screening::Repo::check_watch_place`]; this guards the write whatever the caller did.
     fn may_keep(ctx: &Ctx, v: &NewWatch) -> Result<()> {
         match &v.region {
             Some(r) => ctx.require(Action::WatchlistManage, Some(r)),
@@ -350,7 +356,7 @@ impl Db {
     pub async fn create_watch(&self, ctx: &Ctx, v: &NewWatch) -> Result<i64> {
         ctx.require(Action::WatchlistManage, None)?;
         Self::may_keep(ctx, v)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.db.pool.begin().await?;
         let id = self.insert_watch(&mut tx, ctx, v, "petugas").await?;
         audit::write(
             &mut *tx,
@@ -381,7 +387,7 @@ impl Db {
         for v in entries {
             Self::may_keep(ctx, v)?;
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.db.pool.begin().await?;
         for v in entries {
             self.insert_watch(&mut tx, ctx, v, "impor").await?;
         }
@@ -429,7 +435,7 @@ impl Db {
         let (page, per_page, offset) = crate::paging(q.page, per_page);
         let total = f
             .scalar(format!("SELECT COUNT(*) FROM watchlist w{}", f.where_sql()))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.pool)
             .await?;
         let mut items = f
             .query_as::<WatchRow>(format!(
@@ -439,7 +445,7 @@ impl Db {
                  ORDER BY w.id DESC LIMIT {per_page} OFFSET {offset}",
                 f.where_sql()
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db.pool)
             .await?;
         for w in &mut items {
             mask_watch(w);
@@ -459,7 +465,7 @@ impl Db {
         let row: Option<(Option<String>, Option<String>)> =
             sqlx::query_as("SELECT region_code, prov_code FROM watchlist WHERE id = $1")
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.pool)
                 .await?;
         let (region, _) = row.ok_or(Error::NotFound)?;
         let place = region.as_deref().and_then(|r| RegionCode::parse(r).ok());
@@ -469,7 +475,7 @@ impl Db {
             None if ctx.actor.role == Role::Admin => {}
             None => return Err(Error::Forbidden),
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.db.pool.begin().await?;
         sqlx::query("UPDATE watchlist SET active = 0, updated_at = $1 WHERE id = $2")
             .bind(crate::now())
             .bind(id)
@@ -532,4 +538,11 @@ fn mask_watch(w: &mut WatchRow) {
         .map(benteng_domain::phone::mask_phone)
         .collect::<Vec<_>>()
         .join("\n");
+}
+
+/// The screening repository, reached as `db.screening()`: every storage function of
+/// this area is a method of it, so a call names the module it lands in.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a crate::Db,
 }

@@ -104,7 +104,7 @@ async fn setup() -> (TestApp, Seen, NotifyConfig) {
     let (base, seen) = provider().await;
     let b = base.clone();
     let app = spawn_configured(|db| async move {
-        let office = db.office_id_by_name(MALANG).await.unwrap();
+        let office = db.offices().office_id_by_name(MALANG).await.unwrap();
         WebConfig {
             notify: notify_config(&b, office),
             login_attempts_per_minute: 1000,
@@ -112,7 +112,7 @@ async fn setup() -> (TestApp, Seen, NotifyConfig) {
         }
     })
     .await;
-    let office = app.db.office_id_by_name(MALANG).await.unwrap();
+    let office = app.db.offices().office_id_by_name(MALANG).await.unwrap();
     (app, seen, notify_config(&base, office))
 }
 
@@ -261,7 +261,7 @@ async fn alerts_reach_their_area_once_per_member_and_go_out_by_sms_exactly_once(
         .await;
     assert_eq!(s, StatusCode::CREATED);
     assert_eq!(worker.deliver_due().await.unwrap(), 1);
-    let counts = app.db.delivery_counts().await.unwrap();
+    let counts = app.db.delivery().delivery_counts().await.unwrap();
     assert!(counts.contains(&("retry".to_string(), 1)), "{counts:?}");
     assert!(counts.contains(&("sent".to_string(), 1)), "{counts:?}");
 

@@ -37,9 +37,10 @@ async fn two_workers_deliver_each_of_ten_thousand_rows_exactly_once() {
         .iter()
         .map(|l| (user, "alert", "sms", l.as_str(), "Waspada"))
         .collect();
-    db.enqueue(&rows).await.unwrap();
+    db.delivery().enqueue(&rows).await.unwrap();
     // An in-app row is never claimed by a worker.
-    db.enqueue(&[(user, "alert", "inapp", "/x", "Waspada")])
+    db.delivery()
+        .enqueue(&[(user, "alert", "inapp", "/x", "Waspada")])
         .await
         .unwrap();
 
@@ -51,7 +52,7 @@ async fn two_workers_deliver_each_of_ten_thousand_rows_exactly_once() {
         workers.push(tokio::spawn(async move {
             let mut mine = 0usize;
             loop {
-                let batch = db.claim_outbox(name, 100, 300).await.unwrap();
+                let batch = db.delivery().claim_outbox(name, 100, 300).await.unwrap();
                 if batch.is_empty() {
                     break;
                 }
@@ -64,6 +65,7 @@ async fn two_workers_deliver_each_of_ten_thousand_rows_exactly_once() {
                         .or_default()
                         .push(name.to_string());
                     let held = db
+                        .delivery()
                         .finish_delivery(name, row, benteng_db::now(), &Outcome::Sent)
                         .await
                         .unwrap();
@@ -88,7 +90,7 @@ async fn two_workers_deliver_each_of_ten_thousand_rows_exactly_once() {
         per_worker.iter().all(|n| *n > 0),
         "both worked: {per_worker:?}"
     );
-    let counts = db.delivery_counts().await.unwrap();
+    let counts = db.delivery().delivery_counts().await.unwrap();
     assert_eq!(counts, vec![("sent".to_string(), 10_000)]);
 }
 
@@ -96,12 +98,13 @@ async fn two_workers_deliver_each_of_ten_thousand_rows_exactly_once() {
 async fn failures_are_retried_after_a_backoff_and_recorded() {
     let (db, _guard) = fresh_db().await;
     let user = recipient(&db).await;
-    db.enqueue(&[(user, "mention", "email", "/ruang/1", "Anda disebut")])
+    db.delivery()
+        .enqueue(&[(user, "mention", "email", "/ruang/1", "Anda disebut")])
         .await
         .unwrap();
     let claim = |w: &'static str| {
         let db = db.clone();
-        async move { db.claim_outbox(w, 10, 300).await.unwrap() }
+        async move { db.delivery().claim_outbox(w, 10, 300).await.unwrap() }
     };
     let row: Claimed = claim("a").await.pop().unwrap();
     assert_eq!(row.attempts, 1);
@@ -109,10 +112,11 @@ async fn failures_are_retried_after_a_backoff_and_recorded() {
     assert!(claim("b").await.is_empty());
     let start = benteng_db::now();
     assert!(db
+        .delivery()
         .finish_delivery("a", &row, start, &Outcome::Retry("SMTP 451".into()))
         .await
         .unwrap());
-    let st = db.delivery_state(row.id).await.unwrap().unwrap();
+    let st = db.delivery().delivery_state(row.id).await.unwrap().unwrap();
     assert_eq!(st.status, "retry");
     assert_eq!(st.last_error.as_deref(), Some("SMTP 451"));
     assert!(st.next_attempt_at >= start + 30, "waits at least 30 s");
@@ -121,10 +125,12 @@ async fn failures_are_retried_after_a_backoff_and_recorded() {
     assert!(claim("b").await.is_empty());
 
     // A worker whose lease ran out: another takes the row over and its outcome stands.
-    db.enqueue(&[(user, "alert", "whatsapp", "/waspada/2", "Waspada")])
+    db.delivery()
+        .enqueue(&[(user, "alert", "whatsapp", "/waspada/2", "Waspada")])
         .await
         .unwrap();
     let slow = db
+        .delivery()
         .claim_outbox("lambat", 10, 1)
         .await
         .unwrap()
@@ -132,6 +138,7 @@ async fn failures_are_retried_after_a_backoff_and_recorded() {
         .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     let fast = db
+        .delivery()
         .claim_outbox("cepat", 10, 300)
         .await
         .unwrap()
@@ -140,25 +147,32 @@ async fn failures_are_retried_after_a_backoff_and_recorded() {
     assert_eq!(fast.id, slow.id);
     assert_eq!(fast.attempts, 2);
     assert!(db
+        .delivery()
         .finish_delivery("cepat", &fast, benteng_db::now(), &Outcome::Sent)
         .await
         .unwrap());
     assert!(
-        !db.finish_delivery(
-            "lambat",
-            &slow,
-            benteng_db::now(),
-            &Outcome::Failed("x".into())
-        )
-        .await
-        .unwrap(),
+        !db.delivery()
+            .finish_delivery(
+                "lambat",
+                &slow,
+                benteng_db::now(),
+                &Outcome::Failed("x".into())
+            )
+            .await
+            .unwrap(),
         "the lapsed claim changes nothing"
     );
     assert_eq!(
-        db.delivery_state(slow.id).await.unwrap().unwrap().status,
+        db.delivery()
+            .delivery_state(slow.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
         "sent"
     );
-    let attempts = db.delivery_attempts(slow.id).await.unwrap();
+    let attempts = db.delivery().delivery_attempts(slow.id).await.unwrap();
     assert_eq!(
         attempts,
         vec![
@@ -168,21 +182,34 @@ async fn failures_are_retried_after_a_backoff_and_recorded() {
     );
 
     // A permanent failure ends it at once; the attempt limit ends retries.
-    db.enqueue(&[(user, "digest", "sms", "/ringkasan", "Ringkasan")])
+    db.delivery()
+        .enqueue(&[(user, "digest", "sms", "/ringkasan", "Ringkasan")])
         .await
         .unwrap();
-    let mut row = db.claim_outbox("a", 10, 300).await.unwrap().pop().unwrap();
+    let mut row = db
+        .delivery()
+        .claim_outbox("a", 10, 300)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
     row.attempts = MAX_ATTEMPTS;
-    db.finish_delivery(
-        "a",
-        &row,
-        benteng_db::now(),
-        &Outcome::Retry("timeout".into()),
-    )
-    .await
-    .unwrap();
+    db.delivery()
+        .finish_delivery(
+            "a",
+            &row,
+            benteng_db::now(),
+            &Outcome::Retry("timeout".into()),
+        )
+        .await
+        .unwrap();
     assert_eq!(
-        db.delivery_state(row.id).await.unwrap().unwrap().status,
+        db.delivery()
+            .delivery_state(row.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
         "failed"
     );
 }

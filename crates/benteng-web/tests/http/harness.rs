@@ -96,7 +96,7 @@ where
 {
     let (db, guard) = fresh_db().await;
     db.migrate().await.unwrap();
-    db.load_regions(&test_regions()).await.unwrap();
+    db.regions().load_regions(&test_regions()).await.unwrap();
     let report: DemoReport = benteng_fixtures::demo::load_demo(&db).await.unwrap();
     let logins = report
         .logins

@@ -1,5 +1,5 @@
 //! The officer's report lists read their area one kabupaten/kota at a time on PostgreSQL and
-//! merge the parts (`Db::list_reports`). Whatever the backend, paging through them must give
+//! merge the parts (`benteng_db::reports::Repo::list_reports`). Whatever the backend, paging through them must give
 //! exactly what the province-wide list of the kanwil gives for the same kabupaten/kota, in
 //! the same order, every report once.
 
@@ -50,18 +50,19 @@ async fn an_officers_lists_page_through_their_area_in_order() {
         c.starts_with("35.73.") || c.starts_with("35.79.")
     });
     assert!(bad.is_empty());
-    app.db.load_regions(&rows).await.unwrap();
+    app.db.regions().load_regions(&rows).await.unwrap();
     benteng_fixtures::generate::generate_reports(&app.db, 500, 11)
         .await
         .unwrap();
 
     let uid = app
         .db
+        .users()
         .user_id_by_name("pimpasa.malang")
         .await
         .unwrap()
         .unwrap();
-    let (actor, _) = app.db.actor(uid).await.unwrap().unwrap();
+    let (actor, _) = app.db.users().actor(uid).await.unwrap().unwrap();
     let area: HashSet<String> = match &actor.scope {
         Scope::Regencies(list) => list.iter().map(|c| c.as_str().to_string()).collect(),
         other => panic!("the demo officer has an area of kabupaten/kota, not {other:?}"),

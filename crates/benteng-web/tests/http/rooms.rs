@@ -323,6 +323,7 @@ async fn rooms_members_messages_threads_receipts_and_scope() {
     assert!(html.contains("Dikeluarkan"));
     // The room's default rules do not bring a removed member back.
     app.db
+        .rooms()
         .sync_rooms(benteng_db::rooms::Sync::All)
         .await
         .unwrap();

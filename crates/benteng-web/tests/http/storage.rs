@@ -17,22 +17,28 @@ async fn migrations_and_region_loading_are_idempotent() {
     );
     let (rows, _) =
         benteng_db::regions::parse_csv(benteng_db::regions::WILAYAH_CSV, |c| c.starts_with("35"));
-    let first = db.load_regions(&rows).await.unwrap();
+    let first = db.regions().load_regions(&rows).await.unwrap();
     assert!(!first.skipped_already_loaded);
-    assert_eq!(db.region_count().await.unwrap(), rows.len() as i64);
+    assert_eq!(
+        db.regions().region_count().await.unwrap(),
+        rows.len() as i64
+    );
     // Loading again writes the same rows: nothing is duplicated, a rename is taken over.
     let mut renamed = rows.clone();
     let last = renamed.len() - 1;
     renamed[last].1 = "Nama Baru".into();
-    let second = db.load_regions(&renamed).await.unwrap();
+    let second = db.regions().load_regions(&renamed).await.unwrap();
     assert!(!second.skipped_already_loaded);
-    assert_eq!(db.region_count().await.unwrap(), rows.len() as i64);
+    assert_eq!(
+        db.regions().region_count().await.unwrap(),
+        rows.len() as i64
+    );
     let code = renamed[last].0.as_str().to_string();
     assert_eq!(
-        db.region_name(&code).await.unwrap().as_deref(),
+        db.regions().region_name(&code).await.unwrap().as_deref(),
         Some("Nama Baru")
     );
-    let levels = db.region_level_counts().await.unwrap();
+    let levels = db.regions().region_level_counts().await.unwrap();
     assert_eq!(levels[0], (1, 1), "one province");
     assert_eq!(levels[1], (2, 38), "Jawa Timur has 38 kabupaten/kota");
     assert_eq!(levels[2], (3, 666), "and 666 kecamatan");
@@ -66,17 +72,18 @@ async fn migrations_and_region_loading_are_idempotent() {
 async fn the_full_shipped_list_loads() {
     let (db, _guard) = fresh_db().await;
     db.migrate().await.unwrap();
-    let r = db.load_shipped_regions().await.unwrap();
+    let r = db.regions().load_shipped_regions().await.unwrap();
     assert!(r.bad.is_empty() && !r.skipped_already_loaded);
-    assert_eq!(db.region_count().await.unwrap(), 91_599);
+    assert_eq!(db.regions().region_count().await.unwrap(), 91_599);
     assert!(
-        db.load_shipped_regions()
+        db.regions()
+            .load_shipped_regions()
             .await
             .unwrap()
             .skipped_already_loaded,
         "later starts only check"
     );
-    let levels = db.region_level_counts().await.unwrap();
+    let levels = db.regions().region_level_counts().await.unwrap();
     assert_eq!(levels, vec![(1, 38), (2, 514), (3, 7_285), (4, 83_762)]);
 }
 
