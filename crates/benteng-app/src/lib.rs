@@ -15,6 +15,7 @@ pub mod agencies;
 pub mod audit;
 pub mod cases;
 pub mod csv_rows;
+pub mod de;
 pub mod desa_binaan;
 pub mod events;
 pub mod guide;
@@ -34,7 +35,7 @@ pub mod uploads;
 pub mod users;
 pub mod visits;
 
-pub use benteng_db::{de, paging, today, Ctx, Db, Error, Page, Result};
+pub use benteng_db::{paging, today, Ctx, Db, Error, Page, Result};
 
 /// One field's error, as the storage's `Invalid` error carries it.
 pub(crate) fn invalid(field: &'static str, code: &'static str) -> Error {

@@ -12,7 +12,8 @@ pub const AGENCY_KINDS: [&str; 8] = [
     "disnaker", "bp3mi", "dukcapil", "polri", "dinsos", "p3a", "pemda", "lainnya",
 ];
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Agency {
     pub id: i64,
     pub name: String,

@@ -8,7 +8,8 @@ use benteng_domain::{Action, RegionCode, Scope};
 use serde::Serialize;
 use sqlx::{Any, Executor};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub id: i64,
     pub at: i64,

@@ -17,7 +17,8 @@ pub const STATUSES: [&str; 3] = ["persiapan", "aktif", "nonaktif"];
 /// Above this many matching villages, a name search is left to the database.
 const MAX_CODES_IN_QUERY: usize = 2_000;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DesaBinaan {
     pub id: i64,
     pub region_code: String,
@@ -39,13 +40,15 @@ pub struct DesaBinaan {
 }
 
 /// An officer assigned to a village: the name is all other roles need to see.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Officer {
     pub id: i64,
     pub full_name: String,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
     pub id: i64,
     pub name: String,
@@ -53,7 +56,8 @@ pub struct Contact {
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DesaBinaanDetail {
     pub desa: DesaBinaan,
     pub officers: Vec<Officer>,

@@ -39,7 +39,8 @@ pub(crate) fn parse_file(text: &str) -> Option<(String, String, String)> {
     Some((title, sources, body.trim().to_string()))
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GuidePage {
     pub slug: String,
     pub title: String,
@@ -61,7 +62,8 @@ impl GuidePage {
     }
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GuideVersion {
     pub version: i64,
     pub title: String,

@@ -118,7 +118,8 @@ impl Ctx {
 /// (see [`count_cap`]): then `more` is true and `total` is a lower bound ("1.000+"), and the
 /// pager offers the next page instead of the last one. Counting every row of a million-row
 /// table on each page view cost 10–110 ms; the bounded count costs well under one.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
@@ -326,37 +327,6 @@ pub(crate) fn on_unique(e: sqlx::Error, field: &'static str, key: &'static str) 
     match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => Error::Conflict(field, key),
         _ => Error::Db(e),
-    }
-}
-
-/// Serde helpers: API clients may send numbers or booleans where forms send text.
-pub mod de {
-    use serde::{Deserialize, Deserializer};
-
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Loose {
-        S(String),
-        I(i64),
-        F(f64),
-        B(bool),
-    }
-
-    /// Accept a string, number or boolean (or null) and keep it as text for parsing.
-    pub fn loose<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        Ok(match Option::<Loose>::deserialize(d)? {
-            None => String::new(),
-            Some(Loose::S(s)) => s,
-            Some(Loose::I(i)) => i.to_string(),
-            Some(Loose::F(f)) => f.to_string(),
-            Some(Loose::B(b)) => (if b { "1" } else { "" }).to_string(),
-        })
-    }
-
-    /// Like [`loose`], for checkboxes: absent, null and false mean unticked.
-    pub fn loose_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        let s = loose(d)?;
-        Ok((!s.is_empty()).then_some(s))
     }
 }
 

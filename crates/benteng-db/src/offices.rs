@@ -18,7 +18,8 @@ use time::Date;
 
 pub const OFFICE_KINDS: [&str; 2] = ["kanim", "kanwil"];
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Office {
     pub id: i64,
     pub name: String,
@@ -30,7 +31,8 @@ pub struct Office {
     pub active: i64,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OfficeArea {
     pub id: i64,
     pub office_id: i64,

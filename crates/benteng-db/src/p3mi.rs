@@ -11,7 +11,8 @@ use benteng_domain::values::{date, format_date};
 use benteng_domain::Action;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct P3mi {
     pub id: i64,
     pub name: String,

@@ -103,7 +103,8 @@ pub fn answer_side(to: ReferralStatus) -> ReferralSide {
     }
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReferralRow {
     pub id: i64,
     pub report_id: i64,
@@ -130,7 +131,8 @@ fn is_overdue(status: &str, due: &str) -> bool {
         && due < format_date(crate::today()).as_str()
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Referral {
     pub id: i64,
     pub report_id: i64,
@@ -156,7 +158,8 @@ pub struct Referral {
     pub updated_at: i64,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReferralAction {
     pub id: i64,
     pub at: i64,
@@ -165,7 +168,8 @@ pub struct ReferralAction {
     pub body: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReferralDetail {
     pub referral: Referral,
     pub overdue: bool,

@@ -11,7 +11,8 @@ use sqlx::{AssertSqlSafe, Row};
 /// so the program never reads outside its own files at run time.
 pub const WILAYAH_CSV: &str = include_str!("../../../data/wilayah.csv");
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Region {
     pub code: String,
     pub name: String,
@@ -26,7 +27,8 @@ impl Region {
 }
 
 /// A region with the names of its ancestors, for "Desa X, Kec. Y, Kab. Z" labels.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionPath {
     pub region: Region,
     pub ancestors: Vec<Region>,

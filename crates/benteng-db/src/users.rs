@@ -9,7 +9,8 @@ use benteng_domain::{Action, Actor, FieldErrors, RegionCode, RegionLevel, Role, 
 use serde::Serialize;
 use sqlx::Row;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: i64,
     pub username: String,

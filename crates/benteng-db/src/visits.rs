@@ -8,7 +8,8 @@ use benteng_domain::Action;
 use serde::Serialize;
 use time::Date;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Visit {
     pub id: i64,
     pub desa_binaan_id: i64,

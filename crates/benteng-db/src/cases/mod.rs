@@ -34,7 +34,8 @@ pub use export::cases_csv;
 /// One case in the export: an HTCDS-aligned JSON record.
 pub type HtcdsRecord = Value;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Case {
     pub id: i64,
     pub case_number: String,
@@ -59,7 +60,8 @@ pub struct Case {
     pub updated_at: i64,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CasePerson {
     pub id: i64,
     /// korban (victim) or tersangka (suspect).
@@ -74,7 +76,8 @@ pub struct CasePerson {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseService {
     pub id: i64,
     pub service_date: String,
@@ -83,7 +86,8 @@ pub struct CaseService {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseDetail {
     pub case: Case,
     pub people: Vec<CasePerson>,

@@ -97,7 +97,8 @@ impl crate::events::Repo<'_> {
 }
 
 /// The answer to a check-in.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckedIn {
     /// False when the same person had checked in before (nothing was added).
     pub recorded_now: bool,

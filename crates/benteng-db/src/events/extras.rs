@@ -13,7 +13,8 @@ const MAX_FILES: i64 = 40;
 pub use benteng_domain::event::EventFileKind as FileKind;
 
 /// A follow-up action agreed at the event.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowUp {
     pub id: i64,
     pub action: String,
@@ -63,7 +64,8 @@ pub struct Participant {
 }
 
 /// A material or photo of an event.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventFile {
     pub id: i64,
     pub kind: String,
@@ -85,7 +87,8 @@ impl EventFile {
 }
 
 /// An upcoming event as the public sees it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpcomingEvent {
     pub id: i64,
     pub title: String,
@@ -456,7 +459,8 @@ impl crate::events::Repo<'_> {
 }
 
 /// Someone who registered ahead.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Registration {
     pub name: String,
     pub village_code: String,

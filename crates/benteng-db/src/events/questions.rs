@@ -4,7 +4,8 @@
 use super::*;
 
 /// A question asked at an event, with its answer.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Question {
     pub id: i64,
     pub asked_by: Option<String>,
@@ -18,7 +19,8 @@ pub struct Question {
 }
 
 /// An answer published to the public FAQ.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FaqEntry {
     pub id: i64,
     pub question: String,

@@ -19,7 +19,8 @@ use benteng_domain::quiz::{
 };
 
 /// A question of the bank.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BankRow {
     pub id: i64,
     pub topic: String,
@@ -43,7 +44,8 @@ impl BankRow {
 }
 
 /// A question as a participant sees it (without the answer).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuizItem {
     pub position: i64,
     pub topic: String,
@@ -61,7 +63,8 @@ struct ItemRow {
 }
 
 /// A test a participant has taken.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Taken {
     pub kind: String,
     pub score: i64,
@@ -69,7 +72,8 @@ pub struct Taken {
 }
 
 /// What a participant's quiz page shows.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ParticipantQuiz {
     pub event: PublicEvent,
     pub name: String,
@@ -82,7 +86,8 @@ pub struct ParticipantQuiz {
 }
 
 /// The answer to a submitted test.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Submitted {
     pub kind: String,
     pub score: i64,
@@ -92,7 +97,8 @@ pub struct Submitted {
 }
 
 /// Pre and post figures of a group; percentages of right answers.
-#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GainRow {
     pub pre_n: i64,
     pub post_n: i64,
@@ -138,7 +144,8 @@ fn pct_text(p: Option<f64>) -> String {
     }
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionResult {
     pub position: i64,
     pub question: String,
@@ -146,7 +153,8 @@ pub struct QuestionResult {
     pub figures: GainRow,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VillageResult {
     /// Empty: participants from outside the invited villages.
     pub village_code: String,
@@ -156,7 +164,8 @@ pub struct VillageResult {
 }
 
 /// An event's test results.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuizResults {
     pub stage: String,
     pub overall: GainRow,

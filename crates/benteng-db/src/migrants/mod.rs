@@ -52,7 +52,8 @@ fn invalid(field: &'static str, code: &'static str) -> Error {
     crate::reports::invalid(field, code)
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Migrant {
     pub id: i64,
     pub village_code: String,
@@ -107,7 +108,8 @@ impl Migrant {
 }
 
 /// One checklist step with this resident's progress on it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepRow {
     pub code: String,
     pub label: String,
@@ -125,7 +127,8 @@ pub struct StepRow {
     pub missing: bool,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MigrantEvent {
     pub at: i64,
     pub username: Option<String>,
@@ -134,7 +137,8 @@ pub struct MigrantEvent {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Letter {
     pub id: i64,
     pub number: String,
@@ -144,7 +148,8 @@ pub struct Letter {
     pub issued_on: String,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MigrantDetail {
     pub migrant: Migrant,
     pub steps: Vec<StepRow>,
@@ -185,7 +190,8 @@ pub struct LetterData {
 }
 
 /// Calon PMI per village by status, and departures with and without the procedure.
-#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MigrantFigures {
     pub villages: Vec<VillageFigures>,
     pub total: VillageFigures,
@@ -193,7 +199,8 @@ pub struct MigrantFigures {
     pub counted_at: i64,
 }
 
-#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VillageFigures {
     pub village_code: String,
     pub village_name: String,

@@ -40,7 +40,8 @@ pub use triage::{Merge, MergeTarget, StatusChange};
 pub const MAX_FILES: usize = 5;
 
 /// A row of the queue.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportRow {
     pub id: i64,
     pub tracking_code: String,
@@ -71,7 +72,8 @@ impl ReportRow {
     }
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Report {
     pub id: i64,
     pub tracking_code: String,
@@ -103,7 +105,8 @@ pub struct Report {
     pub updated_at: i64,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
     pub id: i64,
     pub role: String,
@@ -119,7 +122,8 @@ pub struct Person {
     pub name_key: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportEvent {
     pub id: i64,
     pub at: i64,
@@ -130,7 +134,8 @@ pub struct ReportEvent {
     pub body: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attachment {
     pub id: i64,
     pub report_id: i64,
@@ -143,7 +148,8 @@ pub struct Attachment {
 }
 
 /// Another report that shares something with this one.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkedReport {
     pub id: i64,
     pub tracking_code: String,
@@ -154,7 +160,8 @@ pub struct LinkedReport {
     pub reasons: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportDetail {
     pub report: Report,
     /// Where the report came from (a room message, a WhatsApp message), for the page's link.
@@ -164,7 +171,7 @@ pub struct ReportDetail {
     pub events: Vec<ReportEvent>,
     pub attachments: Vec<Attachment>,
     pub linked: Vec<LinkedReport>,
-    #[schema(value_type = Vec<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub reasons: Vec<PriorityReason>,
     pub indicators: Vec<String>,
     /// False when reporter contacts, phones and NIKs were masked for this view.
@@ -187,7 +194,8 @@ pub struct ReportDetail {
 }
 
 /// What a resident sees behind their tracking code.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicReport {
     pub tracking_code: String,
     pub category: String,

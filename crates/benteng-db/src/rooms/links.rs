@@ -7,7 +7,8 @@ use benteng_domain::Action;
 use serde::Serialize;
 
 /// Where a report came from.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Origin {
     /// A room message: (room id, room name, message id).
     Room(i64, String, i64),

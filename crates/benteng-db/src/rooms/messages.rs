@@ -29,7 +29,8 @@ pub struct NewMessage {
     pub parent_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessageFile {
     pub id: i64,
     pub message_id: i64,
@@ -38,7 +39,8 @@ pub struct MessageFile {
     pub file_name: String,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Message {
     pub id: i64,
     pub room_id: i64,
@@ -61,7 +63,8 @@ pub struct Message {
 }
 
 /// Who has read a message, and who has not yet.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipts {
     pub read: Vec<(String, i64)>,
     pub unread: Vec<String>,

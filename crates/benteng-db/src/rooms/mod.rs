@@ -37,7 +37,8 @@ pub enum Sync {
     DesaBinaan(i64),
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Room {
     pub id: i64,
     /// desa, kantor or provinsi.
@@ -49,7 +50,8 @@ pub struct Room {
 }
 
 /// A room in the user's list.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoomRow {
     pub id: i64,
     pub kind: String,
@@ -60,7 +62,8 @@ pub struct RoomRow {
     pub unread: i64,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Member {
     pub user_id: i64,
     pub username: String,
@@ -71,7 +74,8 @@ pub struct Member {
 }
 
 /// What the user may do in a room they opened.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoomAccess {
     pub room: Room,
     pub member: bool,

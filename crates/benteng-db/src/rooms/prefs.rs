@@ -13,7 +13,8 @@ use benteng_domain::coordination::{Channel, NoticeKind};
 use serde::Serialize;
 
 /// A user's choices and addresses.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Preferences {
     pub email: Option<String>,
     pub phone: Option<String>,

@@ -26,7 +26,8 @@ pub struct NewScreening {
 }
 
 /// A watchlist hit as stored with the screening and shown to the interviewer.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredHit {
     /// `applicant` or `sponsor`.
     pub who: String,
@@ -48,7 +49,8 @@ pub struct StoredHit {
     pub place: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScreeningRow {
     pub id: i64,
     pub applicant_name: String,
@@ -78,14 +80,16 @@ pub struct ScreeningRow {
 }
 
 /// One finding as shown: its code, weight and the number its message takes.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredFinding {
     pub code: String,
     pub weight: u32,
     pub arg: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScreeningDetail {
     #[serde(flatten)]
     pub row: ScreeningRow,
@@ -122,7 +126,8 @@ pub struct NewDecision {
 }
 
 /// Screenings per month, and postponements and refusals per village.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScreeningStats {
     /// (YYYY-MM, screened, tunda, tolak), newest first.
     pub months: Vec<(String, i64, i64, i64)>,

@@ -35,7 +35,8 @@ pub use interview::*;
 /// Below this many entries the index is rebuilt before a screening when anything changed.
 pub const SYNC_REBUILD_LIMIT: usize = 50_000;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WatchRow {
     pub id: i64,
     pub name: String,
@@ -500,7 +501,8 @@ impl crate::screening::Repo<'_> {
 }
 
 /// One bad import row.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RowError {
     pub line: u64,
     pub field: String,
@@ -508,7 +510,8 @@ pub struct RowError {
     pub code: String,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportOutcome {
     pub imported: usize,
     pub errors: Vec<RowError>,
