@@ -185,7 +185,6 @@ impl Application {
 
 fn router(state: AppState) -> Router {
     let pages = pages::routes();
-    let api = api::routes();
-    let app = Router::new().merge(pages).nest("/api/v1", api);
+    let app = Router::new().merge(pages).merge(api::router());
     security::wrap(app, state)
 }

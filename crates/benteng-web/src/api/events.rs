@@ -7,8 +7,7 @@ use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use benteng_app::events::{
     self, BankRow, CheckedIn, CheckinInput, EventDetail, EventInput, EventRow, FollowUpInput,
     ParticipantQuiz, PublicEvent, QuizResults, Submitted, UpcomingEvent,
@@ -18,22 +17,21 @@ use benteng_domain::quiz::BankInput;
 use benteng_domain::FieldErrors;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/events", get(events).post(event_create))
-        .route("/events/{id}", get(event_get).put(event_update))
-        .route("/events/{id}/attendees", post(event_attendee))
-        .route("/events/{id}/quiz", get(quiz_results).put(quiz_stage))
-        .route("/events/{id}/followups", post(followup_create))
-        .route("/quiz/bank", get(bank).post(bank_create))
-        .route("/quiz/bank/{id}", axum::routing::put(bank_update))
-        .route("/public/checkin/{code}", get(checkin_event).post(checkin))
-        .route(
-            "/public/quiz/{code}/{token}",
-            get(participant_quiz).post(quiz_submit),
-        )
-        .route("/public/events", get(upcoming))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(events, event_create))
+        .routes(routes!(event_get, event_update))
+        .routes(routes!(event_attendee))
+        .routes(routes!(quiz_results, quiz_stage))
+        .routes(routes!(followup_create))
+        .routes(routes!(bank, bank_create))
+        .routes(routes!(bank_update))
+        .routes(routes!(checkin_event, checkin))
+        .routes(routes!(participant_quiz, quiz_submit))
+        .routes(routes!(upcoming))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -9,8 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use benteng_app::guide::{self, GuideInput, GuidePage};
 use benteng_app::migrants::{
     self, LetterInput, Migrant, MigrantDetail, MigrantFigures, MigrantFilter, MigrantInput,
@@ -19,23 +18,22 @@ use benteng_app::migrants::{
 use benteng_app::Page;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/migrants", get(migrants).post(migrant_create))
-        .route("/migrants/figures", get(migrant_figures))
-        .route(
-            "/migrants/import",
-            post(migrant_import).layer(DefaultBodyLimit::max(2 * 1024 * 1024)),
-        )
-        .route("/migrants/{id}", get(migrant_get).put(migrant_update))
-        .route("/migrants/{id}/steps", post(migrant_step))
-        .route("/migrants/{id}/steps/{step}/verify", post(migrant_verify))
-        .route("/migrants/{id}/status", post(migrant_status))
-        .route("/migrants/{id}/letters", post(migrant_letter))
-        .route("/public/guide", get(guide_pages))
-        .route("/public/guide/{slug}", get(guide_page))
-        .route("/guide/{slug}", axum::routing::put(guide_update))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(migrants, migrant_create))
+        .routes(routes!(migrant_figures))
+        .routes(routes!(migrant_import))
+        .routes(routes!(migrant_get, migrant_update))
+        .routes(routes!(migrant_step))
+        .routes(routes!(migrant_verify))
+        .routes(routes!(migrant_status))
+        .routes(routes!(migrant_letter))
+        .routes(routes!(guide_pages))
+        .routes(routes!(guide_page))
+        .routes(routes!(guide_update))
 }
 
 /// The safe-migration guide: every page with its Markdown text and legal sources (no token).

@@ -9,7 +9,7 @@ use axum::extract::{FromRequest, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::routing::{any, get};
 use axum::{Json, Router};
 use benteng_app::account::{self, TokenIssue};
 use benteng_app::agencies::{self, Agency, AgencyInput};
@@ -25,6 +25,8 @@ use benteng_app::Page;
 use benteng_domain::{RegionLevel, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 mod events;
 mod migrants;
@@ -33,38 +35,52 @@ mod reports;
 mod rooms;
 mod screening;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/auth/token", post(token_create).delete(token_revoke))
-        .route("/me", get(me))
-        .route("/regions", get(regions))
-        .route("/regions/{code}", get(region))
-        .route("/offices", get(offices).post(office_create))
-        .route("/offices/{id}", get(office).put(office_update))
-        .route("/offices/{id}/areas", post(office_area))
-        .route("/offices/{id}/areas/{area}/end", post(office_area_end))
-        .route("/agencies", get(agencies).post(agency_create))
-        .route("/agencies/{id}", get(agency).put(agency_update))
-        .route("/desa-binaan", get(desa_list).post(desa_create))
-        .route("/desa-binaan/{id}", get(desa_get).put(desa_update))
-        .route("/desa-binaan/{id}/officers", put(desa_officers))
-        .route("/desa-binaan/{id}/contacts", post(desa_contact_add))
-        .route(
-            "/desa-binaan/{id}/contacts/{cid}",
-            delete(desa_contact_remove),
-        )
-        .route("/desa-binaan/{id}/visits", get(visits).post(visit_create))
-        .route("/users", get(users).post(user_create))
-        .route("/users/{id}", get(user).put(user_update))
-        .route("/audit", get(audit))
+/// The API's routes, each declared once by its handler's `#[utoipa::path]` (method and full
+/// path under `/api/v1`): the router and the OpenAPI document are made from the same list,
+/// so an operation cannot be served without being documented or the reverse.
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(token_create, token_revoke))
+        .routes(routes!(me))
+        .routes(routes!(regions))
+        .routes(routes!(region))
+        .routes(routes!(offices, office_create))
+        .routes(routes!(office, office_update))
+        .routes(routes!(office_area))
+        .routes(routes!(office_area_end))
+        .routes(routes!(agencies, agency_create))
+        .routes(routes!(agency, agency_update))
+        .routes(routes!(desa_list, desa_create))
+        .routes(routes!(desa_get, desa_update))
+        .routes(routes!(desa_officers))
+        .routes(routes!(desa_contact_add))
+        .routes(routes!(desa_contact_remove))
+        .routes(routes!(visits, visit_create))
+        .routes(routes!(users, user_create))
+        .routes(routes!(user, user_update))
+        .routes(routes!(audit))
         .merge(reports::routes())
         .merge(screening::routes())
         .merge(p3mi::routes())
         .merge(migrants::routes())
         .merge(events::routes())
         .merge(rooms::routes())
-        .fallback(|| async { ApiError::NotFound })
+}
+
+/// The document served at `/api/v1/openapi.json`, made once when the router is built.
+static DOC: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
+
+/// The API under `/api/v1`: its operations, the OpenAPI document, and a problem body (404)
+/// for every other path below it.
+pub fn router() -> Router<AppState> {
+    let (router, doc) = routes().split_for_parts();
+    let _ = DOC.set(doc);
+    let not_found = || async { ApiError::NotFound };
+    router
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1", any(not_found))
+        .route("/api/v1/", any(not_found))
+        .route("/api/v1/{*rest}", any(not_found))
 }
 
 /// JSON body whose rejection is an [`ApiError`] (a problem body, never plain text).
@@ -75,28 +91,6 @@ pub struct ApiJson<T>(pub T);
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Benteng API", version = "1", description = "Desa Binaan Imigrasi: regions, offices, agencies, desa binaan, users, audit; early-warning reports (public intake and tracking without a token), referrals, cases and their HTCDS export, notifications; passport screening against the watchlist; the registry of licensed placement companies (P3MI); the villages' calon PMI register with its legal checklist and family permission letters. Authenticate with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`."),
-    paths(token_create, token_revoke, me, regions, region, offices, office, office_create, office_update, office_area, office_area_end, agencies, agency, agency_create, agency_update,
-          desa_list, desa_get, desa_create, desa_update, desa_officers, desa_contact_add, desa_contact_remove, visits, visit_create, users, user, user_create, user_update, audit,
-          reports::public_report_create, reports::public_report_get, reports::reports, reports::report_create, reports::report_get,
-          reports::report_indicators, reports::report_assignee, reports::report_status, reports::report_merge, reports::report_info,
-          reports::attachment_upload, reports::attachment_download, reports::report_linked, reports::referral_create,
-          reports::referrals, reports::referral_get, reports::referral_answer, reports::referral_action, reports::case_open,
-          reports::cases, reports::case_get, reports::case_update, reports::case_person_add, reports::case_service_add,
-          reports::case_status, reports::cases_export, reports::notifications, reports::notification_read,
-          reports::notifications_read_all,
-          screening::screenings, screening::screening_create, screening::screening_get, screening::screening_decide,
-          screening::screening_stats, screening::screening_batch, screening::watchlist, screening::watch_create,
-          screening::watch_import, screening::watch_end,
-          p3mi::p3mi_search, p3mi::p3mi_get, p3mi::p3mi_create, p3mi::p3mi_update, p3mi::p3mi_import, p3mi::offer_check,
-          migrants::migrants, migrants::migrant_create, migrants::migrant_get, migrants::migrant_update, migrants::migrant_step,
-          migrants::migrant_verify, migrants::migrant_status, migrants::migrant_letter, migrants::migrant_figures, migrants::migrant_import,
-          migrants::guide_pages, migrants::guide_page, migrants::guide_update,
-          events::events, events::event_create, events::event_get, events::event_update, events::event_attendee,
-          events::checkin_event, events::checkin, events::quiz_results, events::quiz_stage,
-          events::followup_create, events::bank, events::bank_create, events::bank_update,
-          events::participant_quiz, events::quiz_submit, events::upcoming,
-          rooms::rooms, rooms::messages, rooms::message_create, rooms::alerts, rooms::alert_create,
-          rooms::prefs, rooms::prefs_update, rooms::wa_verify, rooms::wa_receive),
     components(schemas(TokenRequest, TokenResponse, Created, Me, OfficersBody, Problem, FieldProblem,
           reports::PublicReportBody, reports::PublicReceipt, reports::CreatedReport, reports::IndicatorsBody, reports::PriorityBody,
           reports::PriorityReasonBody, reports::AssigneeBody, reports::TextBody, reports::CaseOpenBody, reports::FileBytes,
@@ -126,7 +120,7 @@ impl utoipa::Modify for BearerAuth {
 
 /// The OpenAPI document, generated from the handlers below.
 pub fn openapi_doc() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    DOC.get_or_init(|| routes().split_for_parts().1).clone()
 }
 
 async fn openapi() -> impl IntoResponse {

@@ -9,24 +9,22 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Json;
 use benteng_app::p3mi::{self, P3mi, P3miInput};
 use benteng_app::Page;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/public/p3mi", get(p3mi_search))
-        .route("/public/p3mi/{id}", get(p3mi_get))
-        .route("/public/offer-check", post(offer_check))
-        .route("/p3mi", post(p3mi_create))
-        .route("/p3mi/{id}", put(p3mi_update))
-        .route(
-            "/p3mi/import",
-            post(p3mi_import).layer(DefaultBodyLimit::max(5 * 1024 * 1024)),
-        )
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(p3mi_search))
+        .routes(routes!(p3mi_get))
+        .routes(routes!(offer_check))
+        .routes(routes!(p3mi_create))
+        .routes(routes!(p3mi_update))
+        .routes(routes!(p3mi_import))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -9,8 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use benteng_app::rooms::alerts::{self as alert, Alert, AlertInput};
 use benteng_app::rooms::messages::{self as message, Message, MessageInput};
 use benteng_app::rooms::prefs::{self as pref, Preferences, PreferencesInput};
@@ -19,14 +18,16 @@ use benteng_app::rooms::RoomRow;
 use benteng_app::Page;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/rooms", get(rooms))
-        .route("/rooms/{id}/messages", get(messages).post(message_create))
-        .route("/alerts", get(alerts).post(alert_create))
-        .route("/me/notification-preferences", get(prefs).put(prefs_update))
-        .route("/webhooks/whatsapp", get(wa_verify).post(wa_receive))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(rooms))
+        .routes(routes!(messages, message_create))
+        .routes(routes!(alerts, alert_create))
+        .routes(routes!(prefs, prefs_update))
+        .routes(routes!(wa_verify, wa_receive))
 }
 
 #[derive(Deserialize, IntoParams)]

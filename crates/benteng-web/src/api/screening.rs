@@ -11,8 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use benteng_app::screening::batch::{read_people, screen_batch};
 use benteng_app::screening::watchlist::{self, WatchInput, WatchQuery, WatchRow};
 use benteng_app::screening::{
@@ -23,22 +22,24 @@ use benteng_app::Page;
 use benteng_domain::Action;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 const CSV_BYTES: usize = 5 * 1024 * 1024;
 /// Most rows screened in one API batch (the CLI has no limit).
 const BATCH_ROWS: usize = 20_000;
 
-pub(super) fn routes() -> Router<AppState> {
+pub(super) fn routes() -> OpenApiRouter<AppState> {
     let csv_limit = DefaultBodyLimit::max(CSV_BYTES);
-    Router::new()
-        .route("/screenings", get(screenings).post(screening_create))
-        .route("/screenings/stats", get(screening_stats))
-        .route("/screenings/batch", post(screening_batch).layer(csv_limit))
-        .route("/screenings/{id}", get(screening_get))
-        .route("/screenings/{id}/decision", post(screening_decide))
-        .route("/watchlist", get(watchlist).post(watch_create))
-        .route("/watchlist/import", post(watch_import).layer(csv_limit))
-        .route("/watchlist/{id}/end", post(watch_end))
+    OpenApiRouter::new()
+        .routes(routes!(screenings, screening_create))
+        .routes(routes!(screening_stats))
+        .routes(routes!(screening_batch))
+        .routes(routes!(screening_get))
+        .routes(routes!(screening_decide))
+        .routes(routes!(watchlist, watch_create))
+        .routes(routes!(watch_import))
+        .routes(routes!(watch_end))
 }
 
 /// Bad rows with their messages in the caller's language.

@@ -15,13 +15,14 @@ use crate::AppState;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Json;
 use benteng_app::reports::{PublicReport, ReportDetail, ReportInput, ReportQuery, ReportRow};
 use benteng_app::Page;
 use benteng_domain::{FieldError, FieldErrors};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 mod cases;
 mod notifications;
@@ -33,38 +34,35 @@ pub(in crate::api) use notifications::*;
 pub(in crate::api) use referrals::*;
 pub(in crate::api) use triage::*;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/public/reports", post(public_report_create))
-        .route("/public/reports/{code}", get(public_report_get))
-        .route("/reports", get(reports).post(report_create))
-        .route("/reports/{id}", get(report_get))
-        .route("/reports/{id}/indicators", put(report_indicators))
-        .route("/reports/{id}/assignee", put(report_assignee))
-        .route("/reports/{id}/status", post(report_status))
-        .route("/reports/{id}/merge", post(report_merge))
-        .route("/reports/{id}/info", post(report_info))
-        .route(
-            "/reports/{id}/attachments",
-            post(attachment_upload).layer(DefaultBodyLimit::max(crate::security::UPLOAD_LIMIT)),
-        )
-        .route("/reports/{id}/attachments/{aid}", get(attachment_download))
-        .route("/reports/{id}/linked", get(report_linked))
-        .route("/reports/{id}/referrals", post(referral_create))
-        .route("/reports/{id}/case", post(case_open))
-        .route("/referrals", get(referrals))
-        .route("/referrals/{id}", get(referral_get))
-        .route("/referrals/{id}/answer", post(referral_answer))
-        .route("/referrals/{id}/actions", post(referral_action))
-        .route("/cases", get(cases))
-        .route("/cases/export", get(cases_export))
-        .route("/cases/{id}", get(case_get).put(case_update))
-        .route("/cases/{id}/people", post(case_person_add))
-        .route("/cases/{id}/services", post(case_service_add))
-        .route("/cases/{id}/status", post(case_status))
-        .route("/notifications", get(notifications))
-        .route("/notifications/read-all", post(notifications_read_all))
-        .route("/notifications/{id}/read", post(notification_read))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(public_report_create))
+        .routes(routes!(public_report_get))
+        .routes(routes!(reports, report_create))
+        .routes(routes!(report_get))
+        .routes(routes!(report_indicators))
+        .routes(routes!(report_assignee))
+        .routes(routes!(report_status))
+        .routes(routes!(report_merge))
+        .routes(routes!(report_info))
+        .routes(routes!(attachment_upload))
+        .routes(routes!(attachment_download))
+        .routes(routes!(report_linked))
+        .routes(routes!(referral_create))
+        .routes(routes!(case_open))
+        .routes(routes!(referrals))
+        .routes(routes!(referral_get))
+        .routes(routes!(referral_answer))
+        .routes(routes!(referral_action))
+        .routes(routes!(cases))
+        .routes(routes!(cases_export))
+        .routes(routes!(case_get, case_update))
+        .routes(routes!(case_person_add))
+        .routes(routes!(case_service_add))
+        .routes(routes!(case_status))
+        .routes(routes!(notifications))
+        .routes(routes!(notifications_read_all))
+        .routes(routes!(notification_read))
 }
 
 /// One field's error, as the use cases answer it.
