@@ -13,7 +13,10 @@ use benteng_domain::{Action, FieldErrors};
 use serde::Deserialize;
 
 /// Changes an officer makes in triage.
+// Named apart in the OpenAPI document: the calon PMI register has a `StatusInput` too, and
+// one name for both documented the report and case status changes with the register's fields.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = ReportStatusInput)]
 pub struct StatusInput {
     #[serde(default, deserialize_with = "crate::de::loose")]
     pub status: String,

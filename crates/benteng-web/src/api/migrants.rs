@@ -18,14 +18,14 @@ use benteng_app::migrants::{
 use benteng_app::Page;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(migrants, migrant_create))
         .routes(routes!(migrant_figures))
-        .routes(routes!(migrant_import))
+        .routes(routes!(migrant_import).layer(DefaultBodyLimit::max(2 * 1024 * 1024)))
         .routes(routes!(migrant_get, migrant_update))
         .routes(routes!(migrant_step))
         .routes(routes!(migrant_verify))

@@ -14,7 +14,7 @@ use benteng_app::p3mi::{self, P3mi, P3miInput};
 use benteng_app::Page;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
@@ -24,7 +24,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(offer_check))
         .routes(routes!(p3mi_create))
         .routes(routes!(p3mi_update))
-        .routes(routes!(p3mi_import))
+        .routes(routes!(p3mi_import).layer(DefaultBodyLimit::max(5 * 1024 * 1024)))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -22,7 +22,7 @@ use benteng_app::Page;
 use benteng_domain::Action;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 const CSV_BYTES: usize = 5 * 1024 * 1024;
@@ -34,11 +34,11 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(screenings, screening_create))
         .routes(routes!(screening_stats))
-        .routes(routes!(screening_batch))
+        .routes(routes!(screening_batch).layer(csv_limit))
         .routes(routes!(screening_get))
         .routes(routes!(screening_decide))
         .routes(routes!(watchlist, watch_create))
-        .routes(routes!(watch_import))
+        .routes(routes!(watch_import).layer(csv_limit))
         .routes(routes!(watch_end))
 }
 

@@ -21,7 +21,7 @@ use benteng_app::Page;
 use benteng_domain::{FieldError, FieldErrors};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 mod cases;
@@ -45,7 +45,9 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(report_status))
         .routes(routes!(report_merge))
         .routes(routes!(report_info))
-        .routes(routes!(attachment_upload))
+        .routes(
+            routes!(attachment_upload).layer(DefaultBodyLimit::max(crate::security::UPLOAD_LIMIT)),
+        )
         .routes(routes!(attachment_download))
         .routes(routes!(report_linked))
         .routes(routes!(referral_create))
