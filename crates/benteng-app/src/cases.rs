@@ -6,12 +6,12 @@
 
 pub use benteng_db::cases::{cases_csv, Case, CaseDetail, CasePerson, CaseService, HtcdsRecord};
 
+use crate::de::ticked;
+use crate::invalid;
 use crate::reports::parse_nik;
 use benteng_db::cases::{
     CaseChanges, CaseFilter, CasePersonKind, CaseStatusChange, NewCasePerson, NewService,
 };
-use benteng_db::reports::invalid;
-use benteng_db::users::ticked;
 use benteng_db::{Ctx, Db, Error, Page, Result};
 use benteng_domain::report::{
     CaseStatus, LegalStage, ReportStatus, TraffickingStatus, COUNTRIES, EXPLOITATION_TYPES,

@@ -28,3 +28,8 @@ pub fn loose_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
     let s = loose(d)?;
     Ok((!s.is_empty()).then_some(s))
 }
+
+/// A checkbox counts as ticked for any value a form or a JSON client may send.
+pub fn ticked(v: &Option<String>) -> bool {
+    matches!(v.as_deref(), Some("1" | "on" | "true" | "ya" | "yes"))
+}

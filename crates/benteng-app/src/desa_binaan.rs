@@ -4,7 +4,7 @@
 //! (`benteng_db::desa_binaan`) keeps the SQL, the policy and scope checks, the masking of
 //! contact phones and the audit log.
 
-use crate::users::ticked;
+use crate::de::ticked;
 use benteng_db::desa_binaan::{DesaBinaanFields, NewContact, RegistryFilter};
 use benteng_db::{Ctx, Db, Error, Page, Result};
 use benteng_domain::values::{date, optional_count, optional_text, required_text};

@@ -2,9 +2,9 @@
 //! company anything; admins keep it by hand or by CSV import. The entries are read here into
 //! [`P3miEntry`]; the storage keeps them, matches an import's licence numbers and audits.
 
+use crate::de::ticked;
 use benteng_db::p3mi::{P3miEntry, IMPORT_COLUMNS};
 use benteng_db::screening::RowError;
-use benteng_db::users::ticked;
 use benteng_db::{Ctx, Db, Error, Page, Result};
 use benteng_domain::p3mi::{countries, licence_no};
 use benteng_domain::values::{date, format_date, optional_text, required_text};

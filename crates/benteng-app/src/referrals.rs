@@ -7,11 +7,11 @@
 
 pub use benteng_db::referrals::{Referral, ReferralAction, ReferralDetail, ReferralRow};
 
+use crate::de::ticked;
+use crate::invalid;
 use benteng_db::referrals::{
     answer_side, AgencyFit, Consent, NewReferral, ReferralFilter, ReferralMove,
 };
-use benteng_db::reports::invalid;
-use benteng_db::users::ticked;
 use benteng_db::{Ctx, Db, Error, Page, Result};
 use benteng_domain::report::{ReferralPurpose, ReferralStatus, ReportStatus};
 use benteng_domain::values::{date, optional_text, required_text};

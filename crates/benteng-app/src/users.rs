@@ -9,7 +9,9 @@ use benteng_db::{Ctx, Db, Error, Page, Result};
 use benteng_domain::values::{new_password, optional_email, required_text, username};
 use benteng_domain::{Action, FieldErrors, RegionLevel, Role};
 
-pub use benteng_db::users::{random_password, ticked, User};
+pub use benteng_db::users::{random_password, User};
+
+use crate::de::ticked;
 
 /// A user form as typed (strings), parsed by [`Db::parse_user`].
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]

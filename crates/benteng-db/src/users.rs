@@ -39,11 +39,6 @@ impl User {
     }
 }
 
-/// A checkbox counts as ticked for any value a form or a JSON client may send.
-pub fn ticked(v: &Option<String>) -> bool {
-    matches!(v.as_deref(), Some("1" | "on" | "true" | "ya" | "yes"))
-}
-
 /// A user's profile, role and home, checked (read from the form by `benteng_app::users`).
 #[derive(Debug, Clone)]
 pub struct UserFields {

@@ -2,9 +2,9 @@
 //! Disnaker/BP3MI, status changes, and the checklist itself as admins edit it.
 
 use super::invalid;
+use crate::de::ticked;
 use benteng_db::migrants::{StatusChange, StepChange, StepDef};
 use benteng_db::storage::{BlobStore, CleanFile};
-use benteng_db::users::ticked;
 use benteng_db::{Ctx, Db, Error, Result};
 use benteng_domain::migrant::{MigrantStatus, Step, StepStatus};
 use benteng_domain::values::{date, format_date, optional_text, required_text};

@@ -3,8 +3,8 @@
 //! [`NewReport`]; the storage keeps it, its files and people, the full-text entry, the
 //! notices to the area's officers and the audit entry in one transaction.
 
+use crate::de::ticked;
 use benteng_db::storage::{BlobStore, CleanFile};
-use benteng_db::users::ticked;
 use benteng_db::{Ctx, Db, Error, Result};
 use benteng_domain::intake::{NewPerson, NewReport};
 use benteng_domain::report::{Category, PersonRole, COUNTRIES};

@@ -19,7 +19,7 @@ pub use benteng_db::reports::{
 /// Where a report came from (a room message, a WhatsApp message), for its page's link.
 pub use benteng_db::rooms::links::Origin;
 
-use benteng_db::reports::invalid;
+use crate::invalid;
 use benteng_db::storage::BlobStore;
 use benteng_db::{Ctx, Db, Result};
 use benteng_domain::report::parse_tracking_code;

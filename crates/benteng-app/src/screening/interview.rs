@@ -5,11 +5,11 @@
 //! checks who may see which.
 
 use super::{invalid, WatchCache};
+use crate::de::ticked;
 use benteng_db::screening::{
     DecisionFilter, NewDecision, NewScreening, ScreeningDetail, ScreeningFilter, ScreeningRow,
     ScreeningStats, StoredHit,
 };
-use benteng_db::users::ticked;
 use benteng_db::{Ctx, Db, Error, Page, Result};
 use benteng_domain::nik::{Nik, Sex};
 use benteng_domain::passport::{self, Applicant, Decision, Document, Level, Purpose};
