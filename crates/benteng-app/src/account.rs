@@ -148,7 +148,10 @@ pub async fn change_password(
     if !db.users().verify_own_password(ctx, &f.current).await? {
         e.add("current", "err-password-wrong");
     }
-    let new = e.check("password", new_password(&f.password));
+    let new = e.check(
+        "password",
+        new_password(&f.password, &[ctx.actor.username.as_str()]),
+    );
     e.into_result()?;
     db.users()
         .set_own_password(ctx, &new.unwrap_or_default(), keep_session)

@@ -35,8 +35,7 @@ pub fn clean_upload(file_name: &str, bytes: &[u8]) -> Result<CleanFile, &'static
                 "image/png" => image::ImageFormat::Png,
                 _ => image::ImageFormat::WebP,
             };
-            let mut img = image::load_from_memory_with_format(bytes, format)
-                .map_err(|_| "err-file-broken")?;
+            let mut img = decode(bytes, Some(format))?;
             if img.width() > MAX_SIDE || img.height() > MAX_SIDE {
                 img = img.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle);
             }
@@ -62,6 +61,69 @@ pub fn clean_upload(file_name: &str, bytes: &[u8]) -> Result<CleanFile, &'static
     }
 }
 
+/// Widest and tallest image decoded, in pixels. A 50-megapixel phone photo is 8,160 × 6,120;
+/// a small file that claims more is a decompression bomb (a 420 KB PNG of 12,000 × 12,000
+/// pixels costs ~700 MB to decode).
+pub const MAX_DECODE_SIDE: u32 = 10_000;
+
+/// Most memory one decode may take. The 50-megapixel photo above needs 150 MB as RGB.
+pub const MAX_DECODE_BYTES: u64 = 192 * 1024 * 1024;
+
+/// Images decoded at the same time in this process; more wait their turn, so a burst of large
+/// photos costs at most this many times [`MAX_DECODE_BYTES`].
+const DECODES_AT_ONCE: usize = 2;
+
+static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(DECODES_AT_ONCE);
+
+/// Decode an image with its size checked before any pixel is read: the header's width and
+/// height against [`MAX_DECODE_SIDE`], and every allocation against [`MAX_DECODE_BYTES`].
+fn decode(
+    bytes: &[u8],
+    format: Option<image::ImageFormat>,
+) -> Result<image::DynamicImage, &'static str> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes));
+    match format {
+        Some(f) => reader.set_format(f),
+        None => {
+            reader = reader
+                .with_guessed_format()
+                .map_err(|_| "err-file-broken")?
+        }
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_DECODE_SIDE);
+    limits.max_image_height = Some(MAX_DECODE_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => "err-image-too-large",
+        _ => "err-file-broken",
+    })
+}
+
+/// [`clean_upload`] off the request threads, at most [`DECODES_AT_ONCE`] at a time: decoding
+/// and re-encoding a photo takes tens of milliseconds to seconds of one core.
+pub async fn clean_upload_queued(
+    file_name: String,
+    bytes: Vec<u8>,
+) -> Result<CleanFile, &'static str> {
+    let _permit = DECODES.acquire().await.map_err(|_| "err-file-broken")?;
+    tokio::task::spawn_blocking(move || clean_upload(&file_name, &bytes))
+        .await
+        .unwrap_or(Err("err-file-broken"))
+}
+
+/// [`clean_material`] the same way as [`clean_upload_queued`].
+pub async fn clean_material_queued(
+    file_name: String,
+    bytes: Vec<u8>,
+) -> Result<CleanFile, &'static str> {
+    let _permit = DECODES.acquire().await.map_err(|_| "err-file-broken")?;
+    tokio::task::spawn_blocking(move || clean_material(&file_name, &bytes))
+        .await
+        .unwrap_or(Err("err-file-broken"))
+}
+
 /// The last part of an uploaded file's name, without control characters or quotes, at most
 /// 100 characters ("lampiran" when nothing is left).
 fn safe_name(file_name: &str) -> String {
@@ -78,6 +140,34 @@ fn safe_name(file_name: &str) -> String {
     } else {
         name
     }
+}
+
+/// The name a stored file is downloaded under: the uploaded name reduced to safe characters,
+/// with the extension of the type its bytes were found to be (a PDF uploaded as `poly.html`
+/// downloads as `poly.pdf`; an image named `foto.exe` as `foto.jpg`), so that no browser or
+/// desktop opens it as anything else. `fallback` stands in for a name with nothing left.
+pub fn download_name(name: &str, content_type: &str, fallback: &str) -> String {
+    let extension = match content_type {
+        "application/pdf" => "pdf",
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/webp" => "webp",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation" => "pptx",
+        "application/vnd.oasis.opendocument.presentation" => "odp",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
+        "text/csv" | "text/csv; charset=utf-8" => "csv",
+        _ => "bin",
+    };
+    let safe: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    let stem = safe
+        .rsplit_once('.')
+        .map_or(safe.as_str(), |(stem, _)| stem)
+        .trim_matches('.');
+    let stem = if stem.is_empty() { fallback } else { stem };
+    format!("{stem}.{extension}")
 }
 
 /// Largest speaker's material (slides are often large).
@@ -108,7 +198,7 @@ pub fn clean_material(file_name: &str, bytes: &[u8]) -> Result<CleanFile, &'stat
 /// A stored photo made small for printing (at most `max_side` pixels, JPEG), so a report with a
 /// dozen phone photos stays a file one can e-mail. `None` when the bytes are no image.
 pub fn print_size(bytes: &[u8], max_side: u32) -> Option<Vec<u8>> {
-    let mut img = image::load_from_memory(bytes).ok()?;
+    let mut img = decode(bytes, None).ok()?;
     if img.width() > max_side || img.height() > max_side {
         img = img.resize(max_side, max_side, image::imageops::FilterType::Triangle);
     }
@@ -200,6 +290,54 @@ mod tests {
             )
             .unwrap_err(),
             "err-file-broken"
+        );
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused_before_decoding() {
+        // 12,000 × 12,000 pixels of one colour: a few hundred KB as PNG, ~430 MB decoded.
+        let mut png = Vec::new();
+        {
+            let mut enc = png::Encoder::new(&mut png, 12_000, 12_000);
+            enc.set_color(png::ColorType::Grayscale);
+            enc.set_depth(png::BitDepth::Eight);
+            let mut w = enc.write_header().unwrap();
+            let mut stream = w.stream_writer().unwrap();
+            let row = vec![0u8; 12_000];
+            for _ in 0..12_000 {
+                std::io::Write::write_all(&mut stream, &row).unwrap();
+            }
+            stream.finish().unwrap();
+        }
+        assert!(
+            png.len() < MAX_FILE_BYTES,
+            "the bomb is small: {}",
+            png.len()
+        );
+        assert_eq!(
+            clean_upload("bom.png", &png).err(),
+            Some("err-image-too-large")
+        );
+        assert!(print_size(&png, 1200).is_none());
+    }
+
+    #[test]
+    fn download_names_follow_the_sniffed_type() {
+        assert_eq!(
+            download_name("poly.html", "application/pdf", "x"),
+            "poly.pdf"
+        );
+        assert_eq!(download_name("gnp.exe", "image/png", "x"), "gnp.png");
+        assert_eq!(download_name("foto", "image/jpeg", "x"), "foto.jpg");
+        assert_eq!(download_name("a.b.html", "application/pdf", "x"), "a.b.pdf");
+        assert_eq!(
+            download_name("\"<>.html", "image/jpeg", "lampiran"),
+            "lampiran.jpg"
+        );
+        assert_eq!(download_name("../../etc/passwd", "text/html", "x"), "x.bin");
+        assert_eq!(
+            download_name("../laporan.pdf", "application/pdf", "x"),
+            "laporan.pdf"
         );
     }
 

@@ -88,7 +88,7 @@ pub async fn update(db: &Db, ctx: &Ctx, id: i64, i: &UserInput) -> Result<()> {
 /// The operator sets a user's password on the command line (the account is activated).
 pub async fn set_password_cli(db: &Db, uname: &str, pw: &str) -> Result<()> {
     let mut e = FieldErrors::new();
-    let pw = e.check("password", new_password(pw));
+    let pw = e.check("password", new_password(pw, &[uname]));
     e.into_result()?;
     db.users()
         .set_password_cli(uname, &pw.unwrap_or_default())
@@ -104,7 +104,17 @@ async fn read(db: &Db, input: &UserInput, creating: bool) -> Result<(UserFields,
     let email = e.check("email", optional_email(&input.email)).flatten();
     let role = e.check("role", Role::parse(&input.role));
     let password = if creating || !input.password.is_empty() {
-        e.check("password", new_password(&input.password))
+        e.check(
+            "password",
+            new_password(
+                &input.password,
+                &[
+                    input.username.as_str(),
+                    input.full_name.as_str(),
+                    input.email.as_str(),
+                ],
+            ),
+        )
     } else {
         None
     };

@@ -20,6 +20,7 @@ const OPTIONS: &[&str] = &[
     "log_level",
     "upload_dir",
     "public_reports_per_hour",
+    "searches_per_minute",
     "rules_file",
     "public_url",
     "worker",
@@ -41,6 +42,8 @@ pub struct Config {
     pub log_level: String,
     pub upload_dir: String,
     pub public_reports_per_hour: u32,
+    /// Report searches per minute per signed-in user.
+    pub searches_per_minute: u32,
     /// A rules file replacing the shipped rule sets (job-offer rules, moratorium countries,
     /// zero-cost occupations); empty: the shipped ones.
     pub rules_file: String,
@@ -80,6 +83,7 @@ impl Default for Config {
             log_level: "info".into(),
             upload_dir: "benteng-data/uploads".into(),
             public_reports_per_hour: 10,
+            searches_per_minute: 60,
             rules_file: String::new(),
             priority: Default::default(),
             public_url: String::new(),
@@ -106,6 +110,7 @@ impl std::fmt::Debug for Config {
             .field("api_token_hours", &self.api_token_hours)
             .field("upload_dir", &self.upload_dir)
             .field("public_reports_per_hour", &self.public_reports_per_hour)
+            .field("searches_per_minute", &self.searches_per_minute)
             .field("rules_file", &self.rules_file)
             .field("public_url", &self.public_url)
             .field("worker", &self.worker)
@@ -170,6 +175,7 @@ impl Config {
             api_token_hours: self.api_token_hours,
             upload_dir: self.upload_dir.clone().into(),
             public_reports_per_hour: self.public_reports_per_hour,
+            searches_per_minute: self.searches_per_minute,
             notify: self.notify(),
         })
     }

@@ -42,15 +42,31 @@ pub fn random_token() -> String {
 /// A readable random password for bootstrap and demo accounts.
 pub fn random_password() -> String {
     use rand::Rng;
+    // 64 everyday words: four of them and two digits are 64^4 × 100 ≈ 1.7 × 10^9 passwords
+    // (about 2^31), easy to read out and type on a phone. Each is checked against the same
+    // rule as a password a user chooses, so none is refused when it is first changed.
     const WORDS: &[&str] = &[
-        "benteng", "desa", "sawah", "gunung", "sungai", "pantai", "kopi", "padi", "jati", "merah",
-        "putih", "garuda", "melati", "cengkeh", "bambu", "rumah", "pasar", "jalan",
+        "sawah", "gunung", "sungai", "pantai", "kopi", "padi", "jati", "merah", "putih", "melati",
+        "cengkeh", "bambu", "rumah", "pasar", "jalan", "kelapa", "mangga", "pisang", "nanas",
+        "jagung", "tebu", "kacang", "bawang", "cabai", "tomat", "wortel", "kubis", "rambutan",
+        "durian", "salak", "jeruk", "apel", "kerbau", "kambing", "bebek", "ayam", "ikan", "udang",
+        "kepiting", "perahu", "sepeda", "kereta", "lampu", "meja", "kursi", "pintu", "jendela",
+        "atap", "sumur", "kebun", "hutan", "danau", "pulau", "bukit", "lembah", "awan", "hujan",
+        "pelangi", "bintang", "bulan", "matahari", "angin", "embun", "batu",
     ];
     let mut rng = rand::rng();
-    let a = WORDS[rng.random_range(0..WORDS.len())];
-    let b = WORDS[rng.random_range(0..WORDS.len())];
-    let n: u16 = rng.random_range(100..1000);
-    format!("{a}-{b}-{n}")
+    loop {
+        let mut words: Vec<&str> = (0..4)
+            .map(|_| WORDS[rng.random_range(0..WORDS.len())])
+            .collect();
+        let n: u8 = rng.random_range(10..100);
+        let number = n.to_string();
+        words.push(&number);
+        let pw = words.join("-");
+        if benteng_domain::values::new_password(&pw, &[]).is_ok() {
+            return pw;
+        }
+    }
 }
 
 impl crate::users::Repo<'_> {
@@ -99,5 +115,23 @@ impl crate::users::Repo<'_> {
             .execute(&self.db.pool)
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod password_tests {
+    #[test]
+    fn random_passwords_are_four_words_and_a_number_and_pass_the_rule() {
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..200 {
+            let pw = super::random_password();
+            assert_eq!(pw.split('-').count(), 5, "{pw}");
+            assert!(
+                benteng_domain::values::new_password(&pw, &[]).is_ok(),
+                "{pw}"
+            );
+            seen.insert(pw);
+        }
+        assert!(seen.len() > 190, "random: {}", seen.len());
     }
 }

@@ -97,9 +97,41 @@ pub fn username(input: &str) -> Result<String, &'static str> {
     Ok(t)
 }
 
-/// A new password: at least 10 characters and not only one kind of character.
-/// Long passphrases are welcome; the upper bound only stops abuse of the hasher.
-pub fn new_password(input: &str) -> Result<String, &'static str> {
+/// Words an attacker of this system tries first, beyond zxcvbn's (English) lists: the
+/// product, the agency, the country and common Indonesian password words.
+const LOCAL_WORDS: &[&str] = &[
+    "benteng",
+    "imigrasi",
+    "kanim",
+    "kanwil",
+    "desa",
+    "binaan",
+    "indonesia",
+    "jakarta",
+    "merdeka",
+    "garuda",
+    "pancasila",
+    "bismillah",
+    "sayang",
+    "rahasia",
+    "katasandi",
+    "sandi",
+    "admin",
+    "petugas",
+    "password",
+    "kemenkumham",
+    "imipas",
+    "tppo",
+    "pmi",
+];
+
+/// A new password: at least 10 characters, at most 200 (the bound only stops abuse of the
+/// hasher), and not guessable: the zxcvbn estimator (common passwords, words, names,
+/// keyboard runs, sequences, dates, repeats, l33t) must rate it at least 3 of 4 ("safely
+/// unguessable", about 10^8 guesses or more), counting `about` — the user's own username,
+/// name and e-mail — and [`LOCAL_WORDS`] as known words. `1234567890`, `password123` or a
+/// user's name with a year are refused; four ordinary words are welcome.
+pub fn new_password(input: &str, about: &[&str]) -> Result<String, &'static str> {
     let n = input.chars().count();
     if n < 10 {
         return Err("err-password-short");
@@ -107,11 +139,35 @@ pub fn new_password(input: &str) -> Result<String, &'static str> {
     if n > 200 {
         return Err("err-too-long");
     }
-    let first = input.chars().next().unwrap_or(' ');
-    if input.chars().all(|c| c == first) {
+    // Each of `about` as typed, its words, and its words run together ("Siti Aminah":
+    // "siti", "aminah", "sitiaminah"), in lower case as the estimator compares.
+    let mut known: Vec<String> = LOCAL_WORDS.iter().map(|w| w.to_string()).collect();
+    for a in about {
+        let a = a.to_lowercase();
+        let words: Vec<&str> = a
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() >= 3)
+            .collect();
+        known.extend(words.iter().map(|w| w.to_string()));
+        known.push(words.concat());
+        known.push(a.clone());
+    }
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    let score = u8::from(zxcvbn::zxcvbn(input, &known).score());
+    if score < 3 {
         return Err("err-password-weak");
     }
     Ok(input.to_string())
+}
+
+/// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a
+/// leading apostrophe: an export must not carry code into someone's Excel. Every CSV the
+/// product writes passes its text cells through this.
+pub fn safe_cell(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
 }
 
 /// An e-mail address, checked loosely (one `@`, a dot in the domain, no spaces).
@@ -172,9 +228,19 @@ mod tests {
     fn usernames_passwords_emails() {
         assert_eq!(username(" Budi.S "), Ok("budi.s".into()));
         assert_eq!(username("a b"), Err("err-username"));
-        assert_eq!(new_password("short"), Err("err-password-short"));
-        assert_eq!(new_password("aaaaaaaaaaaa"), Err("err-password-weak"));
-        assert!(new_password("kuda-lari-cepat").is_ok());
+        assert_eq!(new_password("short", &[]), Err("err-password-short"));
+        assert_eq!(new_password("aaaaaaaaaaaa", &[]), Err("err-password-weak"));
+        assert_eq!(new_password("1234567890", &[]), Err("err-password-weak"));
+        assert_eq!(new_password("password123", &[]), Err("err-password-weak"));
+        assert_eq!(new_password("qwertyuiop", &[]), Err("err-password-weak"));
+        assert_eq!(new_password("Benteng2026!", &[]), Err("err-password-weak"));
+        // The user's own names with a year are refused for them, not for others.
+        assert_eq!(
+            new_password("sitiaminah1990", &["siti.aminah", "Siti Aminah"]),
+            Err("err-password-weak")
+        );
+        assert!(new_password("kuda lari cepat sekali", &[]).is_ok());
+        assert!(new_password("sapi-merah-makan-tebu", &["budi"]).is_ok());
         assert_eq!(optional_email("x@desa.id"), Ok(Some("x@desa.id".into())));
         assert_eq!(optional_email("x@@desa"), Err("err-email"));
     }

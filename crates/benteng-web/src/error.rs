@@ -109,6 +109,8 @@ pub enum ApiError {
     Invalid(FieldErrors),
     Conflict(&'static str, &'static str),
     BadRequest,
+    /// A body over the route's limit (413).
+    TooLarge,
     RateLimited,
     Internal(String),
 }
@@ -126,8 +128,14 @@ impl From<benteng_app::Error> for ApiError {
 }
 
 impl From<axum::extract::rejection::JsonRejection> for ApiError {
-    fn from(_: axum::extract::rejection::JsonRejection) -> Self {
-        ApiError::BadRequest
+    /// A body over the limit is 413, as `docs/security.md` says; anything else that is not
+    /// the JSON a route takes is 400.
+    fn from(r: axum::extract::rejection::JsonRejection) -> Self {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge
+        } else {
+            ApiError::BadRequest
+        }
     }
 }
 
@@ -156,6 +164,11 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest => (
                 StatusCode::BAD_REQUEST,
                 "error-bad-json",
+                FieldErrors::new(),
+            ),
+            ApiError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "error-too-large",
                 FieldErrors::new(),
             ),
             ApiError::RateLimited => (

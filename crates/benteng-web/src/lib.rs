@@ -51,6 +51,8 @@ pub struct WebConfig {
     pub upload_dir: std::path::PathBuf,
     /// Public reports allowed per hour per client address.
     pub public_reports_per_hour: u32,
+    /// Report searches (words, a phone, a code) allowed per minute per signed-in user.
+    pub searches_per_minute: u32,
     /// Delivery channels, the WhatsApp number and the digest (coordination module).
     pub notify: NotifyConfig,
 }
@@ -66,6 +68,7 @@ impl Default for WebConfig {
             api_token_hours: 12,
             upload_dir: "benteng-data/uploads".into(),
             public_reports_per_hour: 10,
+            searches_per_minute: 60,
             notify: NotifyConfig::default(),
         }
     }
@@ -78,6 +81,7 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub limiter: Arc<security::LoginLimiter>,
     pub public_limiter: Arc<security::PublicLimiter>,
+    pub search_limiter: Arc<security::SearchLimiter>,
     pub store: Arc<dyn benteng_app::uploads::BlobStore>,
     pub metrics: Arc<metrics::Metrics>,
     /// The watchlist index for screening, shared by every request.
@@ -104,13 +108,19 @@ impl Application {
             benteng_app::uploads::FsStore::new(&config.upload_dir)
                 .map_err(|e| anyhow::anyhow!("upload_dir {}: {e}", config.upload_dir.display()))?,
         );
-        let (idle, idle_public) = (limiter.clone(), public_limiter.clone());
+        let search_limiter = Arc::new(security::SearchLimiter::new(config.searches_per_minute));
+        let (idle, idle_public, idle_search) = (
+            limiter.clone(),
+            public_limiter.clone(),
+            search_limiter.clone(),
+        );
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
             loop {
                 tick.tick().await;
                 idle.forget_idle();
                 idle_public.forget_idle();
+                idle_search.forget_idle();
             }
         });
         // The watchlist index is built in the background at start (seconds at a million
@@ -143,6 +153,7 @@ impl Application {
             channels,
             limiter,
             public_limiter,
+            search_limiter,
             store,
             watch: watch.clone(),
             metrics: Arc::new(metrics::Metrics::new()),

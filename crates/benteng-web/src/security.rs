@@ -101,6 +101,34 @@ fn is_multipart(req: &Request) -> bool {
         .is_some_and(|v| v.starts_with("multipart/form-data"))
 }
 
+/// Word, phone and code searches of the report list per signed-in user and minute, in this
+/// process. A search reads across every report of the user's area; a script that runs
+/// thousands of them (guessing a name or a number one letter at a time) is slowed to a pace
+/// no person types at, and the audit log shows it. Counted per user, not per address: a
+/// whole office may sit behind one address.
+pub struct SearchLimiter {
+    by_user: DefaultKeyedRateLimiter<i64>,
+}
+
+impl SearchLimiter {
+    pub fn new(per_minute: u32) -> Self {
+        let q = Quota::per_minute(NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN));
+        SearchLimiter {
+            by_user: RateLimiter::keyed(q),
+        }
+    }
+
+    /// True when `user_id` may search again now.
+    pub fn check(&self, user_id: i64) -> bool {
+        self.by_user.check_key(&user_id).is_ok()
+    }
+
+    pub fn forget_idle(&self) {
+        self.by_user.retain_recent();
+        self.by_user.shrink_to_fit();
+    }
+}
+
 /// Login attempts per minute, counted per client address and per username, in this process.
 /// Behind several instances the effective limit is this times the instance count.
 pub struct LoginLimiter {
@@ -227,16 +255,25 @@ async fn csrf(req: Request, next: Next) -> Response {
         Ok(None) => return WebError::Csrf.into_response(),
         Err(e) => return WebError::session(e).into_response(),
     };
-    // Multipart forms (uploads) carry the token as a field; the one reader of page uploads,
-    // `pages::upload::read_form`, checks it against the session before using any field.
-    if is_multipart(&req) && !req.uri().path().starts_with("/api/") {
-        return next.run(req).await;
-    }
     let header_token = req
         .headers()
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    // Multipart forms (uploads) carry the token as their first field. It is read here from
+    // the head of the body, whatever the handler does with the rest: a handler that reads no
+    // body (ending a watchlist entry, say) is as protected as one that does. The upload
+    // reader (`pages::upload::read_form`) checks it once more before it decodes any file.
+    if is_multipart(&req) {
+        let (token, req) = match header_token {
+            Some(t) => (Some(t), req),
+            None => multipart_token(req).await,
+        };
+        return match token {
+            Some(t) if same(t.as_bytes(), expected.as_bytes()) => next.run(req).await,
+            _ => WebError::Csrf.into_response(),
+        };
+    }
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
         Ok(b) => b,
@@ -254,4 +291,55 @@ async fn csrf(req: Request, next: Next) -> Response {
         }
         _ => WebError::Csrf.into_response(),
     }
+}
+
+/// How much of a multipart body is read ahead for its first field. Our forms put `_csrf`
+/// first; its part (boundary, headers and a 43-character token) fits many times over.
+const MULTIPART_HEAD: usize = 8 * 1024;
+
+/// The `_csrf` value of a multipart body when it is the first part, and the request with its
+/// body whole again (the bytes read ahead, then the rest as it streams in).
+async fn multipart_token(req: Request) -> (Option<String>, Request) {
+    use futures_util::StreamExt;
+    let boundary = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| multer::parse_boundary(ct).ok());
+    let (parts, body) = req.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut head: Vec<axum::body::Bytes> = Vec::new();
+    let mut read = 0;
+    let mut failed = false;
+    while read < MULTIPART_HEAD {
+        match stream.next().await {
+            Some(Ok(chunk)) => {
+                read += chunk.len();
+                head.push(chunk);
+            }
+            Some(Err(_)) => {
+                failed = true;
+                break;
+            }
+            None => break,
+        }
+    }
+    let mut token = None;
+    if let (Some(boundary), false) = (boundary, failed) {
+        let ahead = futures_util::stream::iter(
+            head.clone()
+                .into_iter()
+                .map(Ok::<_, std::convert::Infallible>),
+        );
+        let mut fields = multer::Multipart::new(ahead, boundary);
+        if let Ok(Some(field)) = fields.next_field().await {
+            if field.name() == Some("_csrf") && field.file_name().is_none() {
+                token = field.text().await.ok();
+            }
+        }
+    }
+    let body = Body::from_stream(
+        futures_util::stream::iter(head.into_iter().map(Ok::<_, axum::Error>)).chain(stream),
+    );
+    (token, Request::from_parts(parts, body))
 }

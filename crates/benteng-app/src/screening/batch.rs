@@ -15,7 +15,7 @@ use crate::csv_rows::read as read_csv;
 use benteng_db::{Ctx, Db, Error, Result};
 use benteng_domain::phone::PhoneNumber;
 use benteng_domain::screening::{Hit, Index, Query, WatchEntry};
-use benteng_domain::values::date;
+use benteng_domain::values::{date, safe_cell};
 use benteng_domain::Action;
 use std::sync::Arc;
 use std::time::Instant;
@@ -204,13 +204,15 @@ pub fn screen_all(index: &Index, queries: &[PersonRow], top: usize) -> BatchOutc
     for (q, (hits, us)) in queries.iter().zip(parts.into_iter().flatten()) {
         micros.push(us);
         for (rank, h) in hits.iter().enumerate() {
+            // The query id comes from the uploaded file and the watch id from the list: both
+            // are defused like every exported cell.
             let _ = w.write_record([
-                q.id.as_str(),
+                safe_cell(&q.id).as_str(),
                 &(rank + 1).to_string(),
-                &h.id,
+                &safe_cell(&h.id),
                 &h.score.to_string(),
                 if h.alert { "true" } else { "false" },
-                &h.codes(),
+                &safe_cell(&h.codes()),
             ]);
         }
     }

@@ -264,12 +264,7 @@ pub fn cases_csv(records: &[HtcdsRecord]) -> Result<String> {
                 .join(";"),
             other => other.to_string(),
         };
-        // A cell starting with = + - @ would be a formula in a spreadsheet.
-        if s.starts_with(['=', '+', '-', '@']) {
-            format!("'{s}")
-        } else {
-            s
-        }
+        benteng_domain::values::safe_cell(&s)
     };
     for r in records {
         let victims = r["victims"].as_array().cloned().unwrap_or_default();

@@ -184,6 +184,7 @@ impl crate::events::Repo<'_> {
     /// Plan an event (officers and the Kanwil, in their scope). Returns the id.
     pub async fn create_event(&self, ctx: &Ctx, v: &NewEvent) -> Result<i64> {
         ctx.require(Action::EventManage, Some(&v.region))?;
+        invited_in_scope(ctx, v)?;
         let (kab, prov) = kab_and_prov(&v.region);
         let now = crate::now();
         // A fresh code; the unique index settles the (rare) collision by trying again.
@@ -237,6 +238,7 @@ impl crate::events::Repo<'_> {
         let place = self.event_place(ctx, id).await?;
         ctx.require(Action::EventManage, Some(&place))?;
         ctx.require(Action::EventManage, Some(&v.region))?;
+        invited_in_scope(ctx, v)?;
         let (kab, prov) = kab_and_prov(&v.region);
         let mut tx = self.db.begin().await?;
         sqlx::query(
@@ -545,6 +547,21 @@ async fn write_parts(
             .await?;
     }
     Ok(())
+}
+
+/// Invited villages must lie in the planner's own area: an invitation shows the event and its
+/// check-in code to the village's users, so an officer cannot reach villages elsewhere.
+fn invited_in_scope(ctx: &Ctx, v: &NewEvent) -> Result<()> {
+    if v.villages
+        .iter()
+        .all(|village| ctx.allows(Action::EventManage, Some(village)))
+    {
+        Ok(())
+    } else {
+        let mut e = benteng_domain::FieldErrors::new();
+        e.add("villages", "err-region-out-of-scope");
+        Err(Error::Invalid(e))
+    }
 }
 
 /// The events repository, reached as `db.events()`: every storage function of

@@ -234,14 +234,7 @@ pub const EXPORT_COLUMNS: [&str; 20] = [
     "note",
 ];
 
-/// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a
-/// leading apostrophe: an exported register must not carry code into someone's Excel.
-pub fn safe_cell(s: &str) -> String {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_string(),
-    }
-}
+pub use benteng_domain::values::safe_cell;
 
 /// The export as rows of text, in [`EXPORT_COLUMNS`] order.
 pub fn export_rows(items: &[Migrant]) -> Vec<Vec<String>> {

@@ -81,7 +81,7 @@ impl crate::reports::Repo<'_> {
         let keys = self.store_files(store, files).await?;
         let (kab, prov) = kab_and_prov(&v.village);
         let kab = kab.unwrap_or_default();
-        let linked = self.count_links(&v.people, None).await?;
+        let linked = self.count_links(&v.people, &kab, None).await?;
         let p = priority(
             &self.db.weights,
             &PriorityInput {
@@ -108,8 +108,8 @@ impl crate::reports::Repo<'_> {
             let r: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
                 "INSERT INTO reports (tracking_code, category, status, source, region_code, kab_code, prov_code, description, places, \
                  destination_country, incident_date, departure_soon, anonymous, reporter_name, reporter_phone, reporter_user_id, \
-                 priority, priority_reasons, created_at, updated_at) \
-                 VALUES ($1, $2, 'baru', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id",
+                 priority, priority_reasons, priority_linked, created_at, updated_at) \
+                 VALUES ($1, $2, 'baru', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id",
             )
             .bind(code.clone())
             .bind(v.category.as_str())
@@ -128,6 +128,7 @@ impl crate::reports::Repo<'_> {
             .bind(ctx.map(|c| c.actor.user_id))
             .bind(p.score)
             .bind(p.encode_reasons())
+            .bind(p.linked_part())
             .bind(now)
             .fetch_one(&mut *tx)
             .await;
@@ -213,10 +214,15 @@ impl crate::reports::Repo<'_> {
         Ok((id, code))
     }
 
-    /// How many other reports share a phone or a distinctive name with these people.
+    /// How many other reports of the same kabupaten/kota (`kab`) share a phone or a distinctive
+    /// name with these people. Only that area: the count goes into the priority, which the
+    /// filer sees, and the officers who triage it can open every report it counts. Reports
+    /// elsewhere in the country appear on the report's page for those whose scope covers them
+    /// ([`crate::reports::Repo::get_report`]'s linked list), never as a bare number.
     pub(super) async fn count_links(
         &self,
         people: &[NewPerson],
+        kab: &str,
         except: Option<i64>,
     ) -> Result<i64> {
         let mut f = Filter::default();
@@ -236,10 +242,11 @@ impl crate::reports::Repo<'_> {
             return Ok(0);
         }
         let except = f.int(except.unwrap_or(0));
+        let kab = f.text(kab.to_string());
         // Capped: beyond a handful the priority does not change.
         let n = f
             .scalar(format!(
-                "SELECT COUNT(*) FROM (SELECT DISTINCT report_id FROM report_people WHERE ({}) AND report_id <> {except} LIMIT 20) x",
+                "SELECT COUNT(*) FROM (SELECT DISTINCT report_id FROM report_people WHERE ({}) AND kab_code = {kab} AND report_id <> {except} LIMIT 20) x",
                 ors.join(" OR ")
             ))
             .fetch_one(&self.db.pool)
@@ -247,7 +254,10 @@ impl crate::reports::Repo<'_> {
         Ok(n)
     }
 
-    /// (Re)write a report's full-text entry.
+    /// (Re)write a report's full-text entry: the tracking code, description, places, the
+    /// people's names and added information. Only what every viewer of the report sees: a
+    /// person's address (`village`) is masked for the Kanwil and villages, so it is not in the
+    /// index, where a prefix search would spell it out letter by letter (migration 0026).
     pub(super) async fn index_report(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -258,8 +268,8 @@ impl crate::reports::Repo<'_> {
                 .bind(id)
                 .fetch_one(&mut **tx)
                 .await?;
-        let names: Vec<(Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT name, village FROM report_people WHERE report_id = $1")
+        let names: Vec<(Option<String>,)> =
+            sqlx::query_as("SELECT name FROM report_people WHERE report_id = $1")
                 .bind(id)
                 .fetch_all(&mut **tx)
                 .await?;
@@ -269,11 +279,9 @@ impl crate::reports::Repo<'_> {
                 .fetch_all(&mut **tx)
                 .await?;
         let mut text = format!("{code} {desc} {}", places.unwrap_or_default());
-        for (n, v) in names {
+        for (n,) in names {
             text.push(' ');
             text.push_str(&n.unwrap_or_default());
-            text.push(' ');
-            text.push_str(&v.unwrap_or_default());
         }
         for (b,) in infos {
             text.push(' ');

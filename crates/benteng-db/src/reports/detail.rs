@@ -302,7 +302,20 @@ impl crate::reports::Repo<'_> {
             (Some(kind), Some(oid)) => self.db.rooms().origin_of(&kind, oid).await?,
             _ => None,
         };
-        let reasons = Priority::decode_reasons(&report.priority_reasons);
+        let mut reasons = Priority::decode_reasons(&report.priority_reasons);
+        // A village's users see the priority without its linked reports: those may lie in
+        // other villages (migration 0026).
+        if matches!(ctx.actor.scope, Scope::Village(_)) {
+            let seen = Priority {
+                score: report.priority,
+                reasons,
+            }
+            .without_links();
+            report.priority = seen.score;
+            report.priority_reasons = seen.encode_reasons();
+            report.priority_linked = 0;
+            reasons = seen.reasons;
+        }
         let indicators = report
             .indicators
             .split(',')

@@ -178,8 +178,16 @@ impl crate::reports::Repo<'_> {
             f.push(format!("r.created_at < {ph}"));
         }
         // Spliced, not bound: a number, and the statement's text stays what the plans know.
+        // A village's users see priorities without their linked-report part (migration 0026):
+        // the links may lie in other villages, and an order or a filter on the full score
+        // would show them as surely as the number.
+        let prio = if matches!(ctx.actor.scope, Scope::Village(_)) {
+            "(r.priority - r.priority_linked)"
+        } else {
+            "r.priority"
+        };
         if let Some(min) = q.min_priority {
-            f.push(format!("r.priority >= {min}"));
+            f.push(format!("{prio} >= {min}"));
         }
         match q.assigned {
             AssignedFilter::Anyone => {}
@@ -198,7 +206,16 @@ impl crate::reports::Repo<'_> {
         // creation) and stops at the page instead of reading and sorting every match.
         let mut from = "reports r".to_string();
         let mut text_search = false;
-        match &q.search {
+        // A phone number is matched against people's phones only for those who see them
+        // unmasked; for others it is a word search of what they do see (a number written
+        // in a description), so a search cannot confirm a masked number.
+        let search = match &q.search {
+            Some(ReportSearch::Phone(p)) if !ctx.allows(Action::ReportSensitiveView, None) => {
+                Some(ReportSearch::Words(p.as_str().to_string()))
+            }
+            other => other.clone(),
+        };
+        match &search {
             None => {}
             Some(ReportSearch::Code(code)) => {
                 let ph = f.text(code.clone());
@@ -238,8 +255,9 @@ impl crate::reports::Repo<'_> {
             crate::count_cap(offset, per_page)
         };
         let where_sql = f.where_sql();
+        let by_priority_order = format!("{prio} DESC, r.created_at DESC, r.id DESC");
         let order = if by_priority {
-            "r.priority DESC, r.created_at DESC, r.id DESC"
+            by_priority_order.as_str()
         } else if text_search && self.db.backend == Backend::Sqlite {
             "f.rowid DESC"
         } else {
@@ -252,9 +270,11 @@ impl crate::reports::Repo<'_> {
         } else {
             "r.created_at DESC, r.id DESC"
         };
-        const ROW_SELECT: &str = "SELECT r.id, r.tracking_code, r.category, r.status, r.source, r.priority, r.region_code, \
+        let row_select = format!(
+            "SELECT r.id, r.tracking_code, r.category, r.status, r.source, {prio} AS priority, r.region_code, \
              COALESCE(v.name, '') AS village_name, r.description, r.assigned_to, u.full_name AS assigned_name, r.created_at \
-             FROM reports r LEFT JOIN regions v ON v.code = r.region_code LEFT JOIN users u ON u.id = r.assigned_to";
+             FROM reports r LEFT JOIN regions v ON v.code = r.region_code LEFT JOIN users u ON u.id = r.assigned_to"
+        );
         if text_search {
             // A word search evaluates its match once: the ids up to the count's bound, in
             // order, from which the page is cut (a common word's match list is the costly
@@ -280,7 +300,7 @@ impl crate::reports::Repo<'_> {
                 let mut g = Filter::default();
                 let phs: Vec<String> = shown.iter().map(|id| g.int(*id)).collect();
                 g.query_as::<ReportRow>(format!(
-                    "{ROW_SELECT} WHERE r.id IN ({}) ORDER BY {outer_order}",
+                    "{row_select} WHERE r.id IN ({}) ORDER BY {outer_order}",
                     phs.join(", ")
                 ))
                 .fetch_all(&self.db.pool)
@@ -335,7 +355,7 @@ impl crate::reports::Repo<'_> {
         };
         let items = g
             .query_as::<ReportRow>(format!(
-                "{ROW_SELECT} WHERE r.id IN ({ids}) ORDER BY {outer_order}"
+                "{row_select} WHERE r.id IN ({ids}) ORDER BY {outer_order}"
             ))
             .fetch_all(&self.db.pool)
             .await?;

@@ -100,6 +100,10 @@ pub struct Report {
     pub indicators: String,
     pub priority: i64,
     pub priority_reasons: String,
+    /// The part of `priority` that linked reports make (migration 0026); a village's users
+    /// see the priority without it.
+    #[serde(skip)]
+    pub priority_linked: i64,
     pub merged_into: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -227,7 +231,7 @@ const REPORT_COLUMNS: &str = "r.id, r.tracking_code, r.category, r.status, r.sou
     COALESCE(v.name, '') AS village_name, COALESCE(kc.name, '') AS kecamatan_name, r.kab_code, COALESCE(kb.name, '') AS kab_name, \
     r.description, r.places, r.destination_country, r.incident_date, r.departure_soon, r.anonymous, r.reporter_name, r.reporter_phone, \
     r.reporter_user_id, ru.full_name AS reporter_user_name, r.assigned_to, au.full_name AS assigned_name, r.indicators, r.priority, \
-    r.priority_reasons, r.merged_into, r.created_at, r.updated_at";
+    r.priority_reasons, r.priority_linked, r.merged_into, r.created_at, r.updated_at";
 const REPORT_JOINS: &str = "FROM reports r LEFT JOIN regions v ON v.code = r.region_code LEFT JOIN regions kc ON kc.code = v.parent_code \
     LEFT JOIN regions kb ON kb.code = r.kab_code LEFT JOIN users ru ON ru.id = r.reporter_user_id LEFT JOIN users au ON au.id = r.assigned_to";
 

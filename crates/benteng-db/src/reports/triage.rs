@@ -36,12 +36,13 @@ impl crate::reports::Repo<'_> {
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         id: i64,
     ) -> Result<Priority> {
-        let (category, indicators, departure_soon): (String, String, i64) = sqlx::query_as(
-            "SELECT category, indicators, departure_soon FROM reports WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await?;
+        let (category, indicators, departure_soon, kab): (String, String, i64, String) =
+            sqlx::query_as(
+                "SELECT category, indicators, departure_soon, kab_code FROM reports WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
         let people: Vec<(String, Option<String>, Option<String>, i64)> = sqlx::query_as(
             "SELECT role, name, phone, minor FROM report_people WHERE report_id = $1",
         )
@@ -61,7 +62,7 @@ impl crate::reports::Repo<'_> {
                 note: None,
             })
             .collect();
-        let linked = self.count_links(&valid, Some(id)).await?;
+        let linked = self.count_links(&valid, &kab, Some(id)).await?;
         let ind: Vec<&str> = indicators.split(',').filter(|s| !s.is_empty()).collect();
         let p = priority(
             &self.db.weights,
@@ -78,9 +79,10 @@ impl crate::reports::Repo<'_> {
                 linked_reports: linked,
             },
         );
-        sqlx::query("UPDATE reports SET priority = $1, priority_reasons = $2, updated_at = $3 WHERE id = $4")
+        sqlx::query("UPDATE reports SET priority = $1, priority_reasons = $2, priority_linked = $3, updated_at = $4 WHERE id = $5")
             .bind(p.score)
             .bind(p.encode_reasons())
+            .bind(p.linked_part())
             .bind(crate::now())
             .bind(id)
             .execute(&mut **tx)

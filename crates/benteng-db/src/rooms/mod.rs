@@ -255,6 +255,33 @@ impl crate::rooms::Repo<'_> {
         }
     }
 
+    /// Whether `user` may be a member of `room`: their scope covers the room's place. A desa
+    /// binaan's room: anyone who sees that village (its users, the officers of its area, the
+    /// agencies whose region holds it, the Kanwil, admins). An office's room: the office's
+    /// users, the Kanwil of its province, admins. A province's room: the Kanwil, admins, and
+    /// the officers and agencies inside the province (never a village's users).
+    pub(crate) fn may_join(user: &benteng_domain::Actor, room: &Room) -> bool {
+        let place = room
+            .region_code
+            .as_deref()
+            .and_then(|c| RegionCode::parse(c).ok());
+        if user.role == Role::Admin {
+            return true;
+        }
+        let Some(place) = place else {
+            return false;
+        };
+        match room.kind.as_str() {
+            "desa" => user.scope.contains(&place),
+            "kantor" => {
+                (user.office_id.is_some() && user.office_id == room.office_id)
+                    || (user.role == Role::Kanwil && user.scope.contains(&place))
+            }
+            "provinsi" => user.role != Role::Desa && user.scope.touches(&place),
+            _ => false,
+        }
+    }
+
     /// Open a room for reading: active members and admins. Others get `Forbidden`.
     pub async fn open_room(&self, ctx: &Ctx, id: i64) -> Result<RoomAccess> {
         ctx.require(Action::RoomView, None)?;
@@ -316,6 +343,14 @@ impl crate::rooms::Repo<'_> {
             e.add("username", "err-room-user-unknown");
             return Err(Error::Invalid(e));
         };
+        // Only someone whose own scope covers the room's place may read it: a manager cannot
+        // open a village's messages and files to a user from elsewhere.
+        let candidate = self.db.users().actor(uid).await?.map(|(a, _)| a);
+        if !candidate.is_some_and(|c| Self::may_join(&c, &room)) {
+            let mut e = benteng_domain::FieldErrors::new();
+            e.add("username", "err-room-user-outside");
+            return Err(Error::Invalid(e));
+        }
         let now = crate::now();
         let mut tx = self.db.begin().await?;
         sqlx::query(

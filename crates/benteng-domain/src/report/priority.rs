@@ -99,6 +99,24 @@ impl Priority {
             .join(";")
     }
 
+    /// The priority as a village's users see it: without the reason that counts other reports
+    /// sharing a phone or a name, which may lie outside their village.
+    pub fn without_links(&self) -> Priority {
+        let reasons: Vec<PriorityReason> = self
+            .reasons
+            .iter()
+            .filter(|r| r.code != "linked")
+            .cloned()
+            .collect();
+        let score = reasons.iter().map(|r| r.weight).sum::<i64>().clamp(0, 100);
+        Priority { score, reasons }
+    }
+
+    /// How much of the score the linked reports make (stored as `priority_linked`).
+    pub fn linked_part(&self) -> i64 {
+        self.score - self.without_links().score
+    }
+
     pub fn decode_reasons(s: &str) -> Vec<PriorityReason> {
         s.split(';')
             .filter_map(|p| {

@@ -170,6 +170,27 @@ fn priority_is_capped_and_linked_counts_are_bounded() {
     );
     assert_eq!(low.score, 10);
     assert_eq!(Priority::level(low.score), "rendah");
+    // Capped at 100 with or without its links: the linked part is what the links added.
+    assert_eq!(p.without_links().score, 100);
+    assert_eq!(p.linked_part(), 0);
+}
+
+#[test]
+fn a_village_sees_the_priority_without_its_links() {
+    let w = PriorityWeights::default();
+    let p = priority(
+        &w,
+        &PriorityInput {
+            category: Some(Category::Rekrutmen),
+            linked_reports: 3,
+            ..Default::default()
+        },
+    );
+    let seen = p.without_links();
+    assert!(seen.reasons.iter().all(|r| r.code != "linked"));
+    assert_eq!(seen.score, w.category_rekrutmen);
+    assert_eq!(p.linked_part(), 3 * w.per_linked);
+    assert_eq!(seen.score + p.linked_part(), p.score);
 }
 
 #[test]

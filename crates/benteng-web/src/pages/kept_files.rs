@@ -10,7 +10,7 @@
 use crate::ctx::Viewer;
 use crate::error::WebError;
 use crate::AppState;
-use benteng_app::uploads::clean_upload;
+use benteng_app::uploads::clean_upload_queued;
 use benteng_app::uploads::{new_key, CleanFile, MAX_FILES};
 use serde::{Deserialize, Serialize};
 
@@ -65,7 +65,11 @@ pub async fn merge(
                 .await
                 .map_err(|e| WebError::internal(format!("reading a kept file: {e}")))?;
             // Cleaned when first uploaded; checked again since it comes back from disk.
-            if let Some(f) = bytes.and_then(|b| clean_upload(&k.name, &b).ok()) {
+            let cleaned = match bytes {
+                Some(b) => clean_upload_queued(k.name.clone(), b).await.ok(),
+                None => None,
+            };
+            if let Some(f) = cleaned {
                 files.push(f);
                 kept.push(k);
             }

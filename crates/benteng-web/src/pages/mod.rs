@@ -335,17 +335,10 @@ pub fn form_errors(e: benteng_app::Error) -> Result<(StatusCode, FieldErrors), W
 }
 
 /// Parse an id from the path, answering 404 for anything that is not a positive number.
-/// A stored file as a download: the name reduced to safe characters, never cached.
+/// A stored file as a download: the name reduced to safe characters with the extension of its
+/// sniffed type ([`benteng_app::uploads::download_name`]), never cached.
 pub fn file_response(name: &str, content_type: String, bytes: Vec<u8>) -> Response {
-    let safe: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .collect();
-    let safe = if safe.is_empty() {
-        "berkas".to_string()
-    } else {
-        safe
-    };
+    let safe = benteng_app::uploads::download_name(name, &content_type, "berkas");
     (
         [
             (header::CONTENT_TYPE, content_type),

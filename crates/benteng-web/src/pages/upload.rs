@@ -6,7 +6,7 @@
 use crate::ctx::Viewer;
 use crate::error::WebError;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use benteng_app::uploads::clean_upload;
+use benteng_app::uploads::clean_upload_queued;
 use benteng_app::uploads::CleanFile;
 
 /// The fields and files of a multipart form.
@@ -60,7 +60,7 @@ pub async fn read_form(
                     form.file_error.get_or_insert("err-too-many-files");
                     continue;
                 }
-                match clean_upload(&file_name, &bytes) {
+                match clean_upload_queued(file_name, bytes.to_vec()).await {
                     Ok(f) => form.files.push(f),
                     Err(code) => {
                         form.file_error.get_or_insert(code);

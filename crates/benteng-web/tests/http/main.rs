@@ -15,6 +15,7 @@ mod module_permissions;
 mod p3mi;
 mod pages;
 mod permissions;
+mod probe;
 mod report_lists;
 mod report_pages;
 mod reports_api;

@@ -278,7 +278,8 @@ async fn rooms_members_messages_threads_receipts_and_scope() {
         StatusCode::FORBIDDEN
     );
     let members = format!("/ruang/{room}/anggota");
-    let (s, _, _) = app
+    // Another village's user is outside this room's place: refused, and still cannot read.
+    let (s, html, _) = app
         .post_form(
             &pemeriksa,
             &members,
@@ -286,9 +287,23 @@ async fn rooms_members_messages_threads_receipts_and_scope() {
             &[("username", "desa.kalipare")],
         )
         .await;
-    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("di luar wilayah ruang ini"), "{html}");
     assert_eq!(
         app.get(&other, &format!("/ruang/{room}")).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (s, _, _) = app
+        .post_form(
+            &pemeriksa,
+            &members,
+            &members,
+            &[("username", "pemeriksa.malang")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(&pemeriksa, &format!("/ruang/{room}")).await.0,
         StatusCode::OK
     );
     let (s, html, _) = app
@@ -300,8 +315,8 @@ async fn rooms_members_messages_threads_receipts_and_scope() {
         .post_form(&desa, &members, &members, &[("username", "desa.kalipare")])
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let kalipare_id = {
-        let t = app.token("desa.kalipare").await;
+    let pemeriksa_id = {
+        let t = app.token("pemeriksa.malang").await;
         app.api(&t, Method::GET, "/api/v1/me", None).await.1["user_id"]
             .as_i64()
             .unwrap()
@@ -310,13 +325,13 @@ async fn rooms_members_messages_threads_receipts_and_scope() {
         .post_form(
             &pemeriksa,
             &members,
-            &format!("{members}/{kalipare_id}/hapus"),
+            &format!("{members}/{pemeriksa_id}/hapus"),
             &[],
         )
         .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     assert_eq!(
-        app.get(&other, &format!("/ruang/{room}")).await.0,
+        app.get(&pemeriksa, &format!("/ruang/{room}")).await.0,
         StatusCode::FORBIDDEN
     );
     let (_, html) = app.get(&officer, &members).await;
@@ -328,7 +343,7 @@ async fn rooms_members_messages_threads_receipts_and_scope() {
         .await
         .unwrap();
     assert_eq!(
-        app.get(&other, &format!("/ruang/{room}")).await.0,
+        app.get(&pemeriksa, &format!("/ruang/{room}")).await.0,
         StatusCode::FORBIDDEN
     );
 

@@ -171,12 +171,17 @@ pub(super) struct ReportParams {
 
 /// Reports in the caller's scope; `status=terbuka` is the triage queue, by priority.
 #[utoipa::path(get, path = "/api/v1/reports", params(ReportParams),
-    responses((status = 200, body = Page<ReportRow>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Page<ReportRow>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub(super) async fn reports(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     Query(p): Query<ReportParams>,
 ) -> Result<Json<Page<ReportRow>>, ApiError> {
+    if p.q.as_deref().is_some_and(|s| !s.trim().is_empty())
+        && !state.search_limiter.check(ctx.actor.user_id)
+    {
+        return Err(ApiError::RateLimited);
+    }
     let q = ReportQuery {
         q: p.q,
         status: p.status,

@@ -156,8 +156,10 @@ pub(in crate::api) async fn attachment_upload(
     Query(n): Query<NameParams>,
     bytes: Bytes,
 ) -> Result<StatusCode, ApiError> {
-    let clean = benteng_app::uploads::clean_upload(n.name.as_deref().unwrap_or(""), &bytes)
-        .map_err(|code| invalid("file", code))?;
+    let clean =
+        benteng_app::uploads::clean_upload_queued(n.name.unwrap_or_default(), bytes.to_vec())
+            .await
+            .map_err(|code| invalid("file", code))?;
     benteng_app::reports::add_info(
         &state.db,
         &ctx,
@@ -182,16 +184,7 @@ pub(in crate::api) async fn attachment_download(
 ) -> Result<Response, ApiError> {
     let (a, bytes) =
         benteng_app::reports::attachment(&state.db, &ctx, id, aid, &*state.store).await?;
-    let name: String = a
-        .file_name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .collect();
-    let name = if name.is_empty() {
-        "lampiran".into()
-    } else {
-        name
-    };
+    let name = benteng_app::uploads::download_name(&a.file_name, &a.content_type, "lampiran");
     Ok((
         [
             (header::CONTENT_TYPE, a.content_type),

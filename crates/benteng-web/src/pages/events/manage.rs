@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
 use benteng_app::events::{self, BankRow, FileKind, FollowUpInput};
-use benteng_app::uploads::{clean_material, clean_upload, MAX_MATERIAL_BYTES};
+use benteng_app::uploads::{clean_material_queued, clean_upload_queued, MAX_MATERIAL_BYTES};
 use benteng_domain::quiz::{BankInput, QuizTopic};
 use benteng_domain::{Action, FieldErrors};
 use serde::Deserialize;
@@ -105,8 +105,12 @@ pub(super) async fn upload(
     let cleaned = match (&kind, form.file.clone()) {
         (_, Err(code)) => Err(code),
         (_, Ok(None)) => Err("err-file-missing"),
-        (Ok(FileKind::Materi), Ok(Some(bytes))) => clean_material(&form.file_name, &bytes),
-        (Ok(FileKind::Foto), Ok(Some(bytes))) => clean_upload(&form.file_name, &bytes),
+        (Ok(FileKind::Materi), Ok(Some(bytes))) => {
+            clean_material_queued(form.file_name.clone(), bytes).await
+        }
+        (Ok(FileKind::Foto), Ok(Some(bytes))) => {
+            clean_upload_queued(form.file_name.clone(), bytes).await
+        }
         (Err(code), _) => Err(*code),
     };
     let result = match (kind, cleaned) {

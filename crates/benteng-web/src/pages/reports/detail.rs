@@ -198,11 +198,7 @@ pub(super) async fn attachment(
     let (id, aid) = (parse_id(&id)?, parse_id(&aid)?);
     let (a, bytes) =
         benteng_app::reports::attachment(&state.db, auth.ctx(), id, aid, &*state.store).await?;
-    let name: String = a
-        .file_name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .collect();
+    let name = benteng_app::uploads::download_name(&a.file_name, &a.content_type, "lampiran");
     let disposition = if a.content_type.starts_with("image/") {
         format!("inline; filename=\"{name}\"")
     } else {

@@ -74,20 +74,31 @@ pub(super) async fn list(
         assigned: q.petugas.clone(),
         page: q.hal,
     };
-    let (page, error) = match benteng_app::reports::list(&state.db, ctx, &query, 25).await {
+    let searching = q.q.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let empty = || benteng_app::Page {
+        items: Vec::new(),
+        total: 0,
+        page: 1,
+        per_page: 25,
+        more: false,
+    };
+    let limited = searching && !state.search_limiter.check(ctx.actor.user_id);
+    let listed = if limited {
+        Err(None)
+    } else {
+        benteng_app::reports::list(&state.db, ctx, &query, 25)
+            .await
+            .map_err(Some)
+    };
+    let (page, error) = match listed {
         Ok(p) => (p, None),
-        Err(benteng_app::Error::Invalid(e)) => (
-            benteng_app::Page {
-                items: Vec::new(),
-                total: 0,
-                page: 1,
-                per_page: 25,
-                more: false,
-            },
+        Err(None) => (empty(), Some(auth.0.tr.t("err-search-too-many"))),
+        Err(Some(benteng_app::Error::Invalid(e))) => (
+            empty(),
             e.0.first()
                 .map(|x| format!("{}: {}", x.field, auth.0.tr.t(x.code))),
         ),
-        Err(e) => return Err(e.into()),
+        Err(Some(e)) => return Err(e.into()),
     };
     let pager = Pager::new(
         &page,
@@ -113,7 +124,7 @@ pub(super) async fn list(
     let l = Layout::new(&auth.0, "reports-title").await?;
     let mut q = q;
     q.status = Some(status);
-    html(&ListPage {
+    let mut response = html(&ListPage {
         can_create: ctx.allows(Action::ReportCreate, None),
         categories: categories(&auth.0.tr),
         statuses,
@@ -122,5 +133,9 @@ pub(super) async fn list(
         rows: page.items,
         pager,
         error,
-    })
+    })?;
+    if limited {
+        *response.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+    }
+    Ok(response)
 }
