@@ -25,3 +25,22 @@ pub async fn sync_all_rooms(db: &Db) -> Result<()> {
 pub fn rules(db: &Db) -> &benteng_domain::rules::RuleSet {
     db.rules()
 }
+
+/// Count one request for `key` against `allowance` per `period_ms`, shared by every instance
+/// (`benteng_db::limits`). True when allowed. When the database cannot be asked the request is
+/// let through with a warning: it will meet the same database at once, and refusing every
+/// sign-in during a database hiccup would lock everyone out.
+pub async fn take_allowance(db: &Db, key: &str, allowance: u32, period_ms: i64) -> bool {
+    match db.limits().take(key, allowance, period_ms).await {
+        Ok(allowed) => allowed,
+        Err(e) => {
+            tracing::warn!(error = %e, "rate limit not checked");
+            true
+        }
+    }
+}
+
+/// Forget rate-limit keys whose allowance has refilled (housekeeping).
+pub async fn forget_idle_limits(db: &Db) -> Result<u64> {
+    db.limits().forget_idle().await
+}

@@ -16,6 +16,7 @@ pub mod delivery;
 pub mod desa_binaan;
 pub mod events;
 pub mod guide;
+pub mod limits;
 pub mod migrants;
 mod migrate;
 pub mod offices;
@@ -389,6 +390,10 @@ impl Db {
 
     pub fn guide(&self) -> guide::Repo<'_> {
         guide::Repo { db: self }
+    }
+
+    pub fn limits(&self) -> limits::Repo<'_> {
+        limits::Repo { db: self }
     }
 
     pub fn migrants(&self) -> migrants::Repo<'_> {

@@ -101,25 +101,26 @@ impl Application {
     pub async fn build(config: WebConfig, db: Db) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(config.bind).await?;
         let limiter = Arc::new(security::LoginLimiter::new(
+            db.clone(),
             config.login_attempts_per_minute,
         ));
-        let public_limiter = Arc::new(security::PublicLimiter::new(config.public_reports_per_hour));
+        let public_limiter = Arc::new(security::PublicLimiter::new(
+            db.clone(),
+            config.public_reports_per_hour,
+        ));
         let store = Arc::new(
             benteng_app::uploads::FsStore::new(&config.upload_dir)
                 .map_err(|e| anyhow::anyhow!("upload_dir {}: {e}", config.upload_dir.display()))?,
         );
         let search_limiter = Arc::new(security::SearchLimiter::new(config.searches_per_minute));
-        let (idle, idle_public, idle_search) = (
-            limiter.clone(),
-            public_limiter.clone(),
-            search_limiter.clone(),
-        );
+        let (idle_db, idle_search) = (db.clone(), search_limiter.clone());
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
             loop {
                 tick.tick().await;
-                idle.forget_idle();
-                idle_public.forget_idle();
+                if let Err(e) = benteng_app::system::forget_idle_limits(&idle_db).await {
+                    tracing::warn!(error = %e, "forgetting idle rate limits failed");
+                }
                 idle_search.forget_idle();
             }
         });

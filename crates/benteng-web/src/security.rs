@@ -11,6 +11,7 @@ use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use benteng_app::Db;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -35,62 +36,54 @@ pub const UPLOAD_LIMIT: usize = 26 * 1024 * 1024;
 /// so this is far above the public report form's allowance; it only stops a flood.
 pub const EVENT_ACTIONS_PER_HOUR: u32 = 1000;
 
-/// A rate limit per client address for public forms (reports), counted in this process.
+/// Rate limits per client address for the public forms (reports, tracking look-ups, files kept
+/// across a re-render, event check-ins), counted in the database so that every instance
+/// shares one allowance ([`benteng_app::system::take_allowance`]). A whole hourly allowance
+/// may be used at once; it then refills evenly.
 pub struct PublicLimiter {
-    by_ip: DefaultKeyedRateLimiter<String>,
-    by_event: DefaultKeyedRateLimiter<String>,
+    db: Db,
+    per_hour: u32,
 }
 
+const HOUR_MS: i64 = 3_600_000;
+
 impl PublicLimiter {
-    pub fn new(per_hour: u32) -> Self {
-        let n = NonZeroU32::new(per_hour.max(1)).unwrap_or(NonZeroU32::MIN);
-        // The whole hourly allowance may be used at once, then it refills evenly.
-        let q = Quota::with_period(Duration::from_secs(3600) / n.get())
-            .unwrap_or_else(|| Quota::per_hour(n))
-            .allow_burst(n);
-        let e = NonZeroU32::new(EVENT_ACTIONS_PER_HOUR).unwrap_or(NonZeroU32::MIN);
-        PublicLimiter {
-            by_ip: RateLimiter::keyed(q),
-            by_event: RateLimiter::keyed(Quota::per_hour(e).allow_burst(e)),
-        }
+    pub fn new(db: Db, per_hour: u32) -> Self {
+        PublicLimiter { db, per_hour }
+    }
+
+    async fn take(&self, key: String, allowance: u32) -> bool {
+        benteng_app::system::take_allowance(&self.db, &key, allowance, HOUR_MS).await
     }
 
     /// A check-in, quiz answer or registration for one event (`event` names it) from this
     /// address.
-    pub fn check_event(&self, ip: Option<&str>, event: &str) -> bool {
-        self.by_event
-            .check_key(&format!("{event}:{}", ip.unwrap_or("unknown")))
-            .is_ok()
+    pub async fn check_event(&self, ip: Option<&str>, event: &str) -> bool {
+        self.take(
+            format!("acara:{event}:{}", ip.unwrap_or("unknown")),
+            EVENT_ACTIONS_PER_HOUR,
+        )
+        .await
     }
 
     /// A public report from this address.
-    pub fn check(&self, ip: Option<&str>) -> bool {
-        self.by_ip
-            .check_key(&ip.unwrap_or("unknown").to_string())
-            .is_ok()
+    pub async fn check(&self, ip: Option<&str>) -> bool {
+        self.take(format!("lapor:{}", ip.unwrap_or("unknown")), self.per_hour)
+            .await
     }
 
     /// Files kept across a re-render of the public form from this address (each keep writes
     /// them to the upload directory), an allowance of its own.
-    pub fn check_keep(&self, ip: Option<&str>) -> bool {
-        self.by_ip
-            .check_key(&format!("simpan:{}", ip.unwrap_or("unknown")))
-            .is_ok()
+    pub async fn check_keep(&self, ip: Option<&str>) -> bool {
+        self.take(format!("simpan:{}", ip.unwrap_or("unknown")), self.per_hour)
+            .await
     }
 
     /// A tracking-code look-up from this address: its own allowance of the same size, so a
     /// resident who checks a report's status a few times can still file the next one.
-    pub fn check_lookup(&self, ip: Option<&str>) -> bool {
-        self.by_ip
-            .check_key(&format!("lacak:{}", ip.unwrap_or("unknown")))
-            .is_ok()
-    }
-
-    pub fn forget_idle(&self) {
-        self.by_ip.retain_recent();
-        self.by_ip.shrink_to_fit();
-        self.by_event.retain_recent();
-        self.by_event.shrink_to_fit();
+    pub async fn check_lookup(&self, ip: Option<&str>) -> bool {
+        self.take(format!("lacak:{}", ip.unwrap_or("unknown")), self.per_hour)
+            .await
     }
 }
 
@@ -129,43 +122,30 @@ impl SearchLimiter {
     }
 }
 
-/// Login attempts per minute, counted per client address and per username, in this process.
-/// Behind several instances the effective limit is this times the instance count.
+/// Login attempts per minute, counted per client address and per username in the database,
+/// so several instances share one allowance.
 pub struct LoginLimiter {
-    by_ip: DefaultKeyedRateLimiter<String>,
-    by_user: DefaultKeyedRateLimiter<String>,
+    db: Db,
+    per_minute: u32,
 }
 
 impl LoginLimiter {
-    pub fn new(per_minute: u32) -> Self {
-        let q = Quota::per_minute(NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN));
-        LoginLimiter {
-            by_ip: RateLimiter::keyed(q),
-            by_user: RateLimiter::keyed(q),
-        }
+    pub fn new(db: Db, per_minute: u32) -> Self {
+        LoginLimiter { db, per_minute }
     }
 
     /// True when another attempt is allowed. The address is checked first, so a flood from one
-    /// address never reaches the per-username table; usernames are cut to 64 characters (real
-    /// ones have at most 40) so the table's keys stay small.
-    pub fn check(&self, ip: Option<&str>, username: &str) -> bool {
-        if self
-            .by_ip
-            .check_key(&ip.unwrap_or("unknown").to_string())
-            .is_err()
-        {
+    /// address never reaches the per-username count; usernames are cut to 64 characters (real
+    /// ones have at most 40) so the keys stay small.
+    pub async fn check(&self, ip: Option<&str>, username: &str) -> bool {
+        let take = |key: String| async move {
+            benteng_app::system::take_allowance(&self.db, &key, self.per_minute, 60_000).await
+        };
+        if !take(format!("masuk:ip:{}", ip.unwrap_or("unknown"))).await {
             return false;
         }
-        let key: String = username.trim().to_lowercase().chars().take(64).collect();
-        self.by_user.check_key(&key).is_ok()
-    }
-
-    /// Forget addresses and usernames whose limits have fully recovered.
-    pub fn forget_idle(&self) {
-        self.by_ip.retain_recent();
-        self.by_user.retain_recent();
-        self.by_ip.shrink_to_fit();
-        self.by_user.shrink_to_fit();
+        let name: String = username.trim().to_lowercase().chars().take(64).collect();
+        take(format!("masuk:user:{name}")).await
     }
 }
 

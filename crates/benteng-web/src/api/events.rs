@@ -128,6 +128,7 @@ pub(super) async fn checkin(
     if !state
         .public_limiter
         .check_event(origin.ip.as_deref(), &event.code)
+        .await
     {
         return Err(ApiError::RateLimited);
     }
@@ -143,7 +144,12 @@ async fn known_code(
 ) -> Result<PublicEvent, ApiError> {
     match events::by_code(&state.db, code).await {
         Ok((_, e)) => Ok(e),
-        Err(_) if !state.public_limiter.check_lookup(origin.ip.as_deref()) => {
+        Err(_)
+            if !state
+                .public_limiter
+                .check_lookup(origin.ip.as_deref())
+                .await =>
+        {
             Err(ApiError::RateLimited)
         }
         Err(e) => Err(e.into()),
@@ -294,10 +300,14 @@ pub(super) async fn quiz_submit(
     Path((code, token)): Path<(String, String)>,
     ApiJson(a): ApiJson<AnswersInput>,
 ) -> Result<Json<Submitted>, ApiError> {
-    if !state.public_limiter.check_event(
-        origin.ip.as_deref(),
-        &code.chars().take(12).collect::<String>(),
-    ) {
+    if !state
+        .public_limiter
+        .check_event(
+            origin.ip.as_deref(),
+            &code.chars().take(12).collect::<String>(),
+        )
+        .await
+    {
         return Err(ApiError::RateLimited);
     }
     if a.answers.len() > 64 {

@@ -193,7 +193,11 @@ async fn token_create(
     origin: Origin,
     ApiJson(body): ApiJson<TokenRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    if !state.limiter.check(origin.ip.as_deref(), &body.username) {
+    if !state
+        .limiter
+        .check(origin.ip.as_deref(), &body.username)
+        .await
+    {
         return Err(ApiError::RateLimited);
     }
     let from = account::Origin {

@@ -123,7 +123,7 @@ async fn login(
     Form(f): Form<LoginForm>,
 ) -> Result<Response, WebError> {
     let next = safe_next(f.next.as_deref());
-    if !state.limiter.check(origin.ip.as_deref(), &f.username) {
+    if !state.limiter.check(origin.ip.as_deref(), &f.username).await {
         let mut r = login_failed(
             &v,
             "login-rate-limited",

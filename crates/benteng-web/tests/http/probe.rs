@@ -649,3 +649,62 @@ async fn guessable_passwords_are_refused() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("terlalu mudah ditebak"), "{html}");
 }
+
+#[tokio::test]
+async fn login_and_public_form_limits_are_shared_by_every_instance() {
+    let config = || WebConfig {
+        login_attempts_per_minute: 3,
+        public_reports_per_hour: 2,
+        ..Default::default()
+    };
+    let app = spawn_with(config()).await;
+    // A second instance on the same database, as behind a load balancer.
+    let uploads = tempfile::tempdir().unwrap();
+    let second = benteng_web::Application::build(
+        WebConfig {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            upload_dir: uploads.path().to_path_buf(),
+            ..config()
+        },
+        app.db.clone(),
+    )
+    .await
+    .unwrap();
+    let other = format!("http://{}", second.local_addr());
+    tokio::spawn(second.run_until(std::future::pending()));
+    let report = json!({"category": "iklan", "description": "Iklan kerja ke luar negeri.", "region_code": SITIARJO});
+    let post = |base: &str| {
+        client()
+            .post(format!("{base}/api/v1/public/reports"))
+            .json(&report)
+            .send()
+    };
+    assert_eq!(post(&app.base).await.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(post(&other).await.unwrap().status(), StatusCode::CREATED);
+    // The allowance of two an hour is used up on both instances together.
+    assert_eq!(
+        post(&app.base).await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        post(&other).await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Three wrong passwords a minute for one username, spread over both instances.
+    let attempt = |base: &str| {
+        client()
+            .post(format!("{base}/api/v1/auth/token"))
+            .json(&json!({"username": "desa.kalipare", "password": "salah-sekali-ini"}))
+            .send()
+    };
+    for base in [&app.base, &other, &app.base] {
+        assert_eq!(
+            attempt(base).await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        attempt(&other).await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}

@@ -124,7 +124,7 @@ pub(super) async fn public_report_create(
     if body.website.is_some() {
         return Err(invalid("website", "err-spam"));
     }
-    if !state.public_limiter.check(origin.ip.as_deref()) {
+    if !state.public_limiter.check(origin.ip.as_deref()).await {
         return Err(ApiError::RateLimited);
     }
     let mut input = body.report;
@@ -143,7 +143,11 @@ pub(super) async fn public_report_get(
     origin: Origin,
     Path(code): Path<String>,
 ) -> Result<Json<PublicReport>, ApiError> {
-    if !state.public_limiter.check_lookup(origin.ip.as_deref()) {
+    if !state
+        .public_limiter
+        .check_lookup(origin.ip.as_deref())
+        .await
+    {
         return Err(ApiError::RateLimited);
     }
     Ok(Json(benteng_app::reports::track(&state.db, &code).await?))

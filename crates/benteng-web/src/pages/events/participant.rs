@@ -123,7 +123,7 @@ async fn lookup(
         Ok((_, event)) => Ok(Ok(event)),
         Err(err) => {
             let (status, e) = crate::pages::form_errors(err)?;
-            if state.public_limiter.check_lookup(ip) {
+            if state.public_limiter.check_lookup(ip).await {
                 Ok(Err((status, e)))
             } else {
                 let mut e = FieldErrors::new();
@@ -183,7 +183,11 @@ pub(super) async fn checkin(
             return checkin_render(&v, None, i, &e, None, status).await;
         }
     };
-    if !state.public_limiter.check_event(ip.as_deref(), &event.code) {
+    if !state
+        .public_limiter
+        .check_event(ip.as_deref(), &event.code)
+        .await
+    {
         let mut e = FieldErrors::new();
         e.add("name", "err-rate-limited");
         return checkin_render(&v, Some(event), i, &e, None, StatusCode::TOO_MANY_REQUESTS).await;
@@ -302,7 +306,7 @@ pub(super) async fn quiz_submit(
 ) -> Result<Response, WebError> {
     let ip = client_ip(&parts, state.config.trust_proxy);
     let key: String = code.chars().take(12).collect();
-    if !state.public_limiter.check_event(ip.as_deref(), &key) {
+    if !state.public_limiter.check_event(ip.as_deref(), &key).await {
         return quiz_render(
             &state,
             &v,

@@ -176,6 +176,7 @@ pub(super) async fn register(
     if !state
         .public_limiter
         .check_event(ip.as_deref(), &format!("daftar-{id}"))
+        .await
     {
         let mut e = FieldErrors::new();
         e.add("name", "err-rate-limited");

@@ -245,7 +245,7 @@ pub(super) async fn keep_public(
     ip: Option<&str>,
     m: &crate::pages::kept_files::Merged,
 ) -> Result<(), WebError> {
-    let allow = !m.has_new() || state.public_limiter.check_keep(ip);
+    let allow = !m.has_new() || state.public_limiter.check_keep(ip).await;
     crate::pages::kept_files::keep(state, v, m, allow).await
 }
 
@@ -306,7 +306,7 @@ pub(super) async fn public_submit(
         )
         .await;
     }
-    if !state.public_limiter.check(ip.as_deref()) {
+    if !state.public_limiter.check(ip.as_deref()).await {
         let mut e = FieldErrors::new();
         e.add("description", "err-rate-limited");
         crate::pages::kept_files::clear(&v).await?;

@@ -49,7 +49,7 @@ pub(super) async fn track(
     let mut status = StatusCode::OK;
     if !kode.trim().is_empty() {
         let ip = client_ip(&parts, state.config.trust_proxy);
-        if !state.public_limiter.check_lookup(ip.as_deref()) {
+        if !state.public_limiter.check_lookup(ip.as_deref()).await {
             error = Some(v.tr.t("err-rate-limited"));
             status = StatusCode::TOO_MANY_REQUESTS;
         } else {
