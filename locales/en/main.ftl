@@ -1252,3 +1252,12 @@ err-wa-window-closed = The 24-hour WhatsApp window has closed.
 err-webhook-malformed = The webhook body could not be read.
 report-origin-room = From a message in the room { $room }
 report-origin-whatsapp = From a resident's WhatsApp message
+
+# Encrypted exports
+export-encrypted-title = Encrypted file
+export-encrypted-text = This export holds personal data. It is packed in an encrypted ZIP archive (AES-256). Its password:
+export-encrypted-once = Write the password down now: it is shown only once and not kept. Without it the archive cannot be opened. Never send the password together with the file.
+export-encrypted-download = Download the archive (once, valid for 10 minutes)
+export-encrypted-open = Open it with 7-Zip, WinRAR or PeaZip (Windows), Archive Utility (Mac) or 7z x (Linux); Windows Explorer cannot open AES archives.
+export-encrypted-back = Back
+export-encrypted = encrypted

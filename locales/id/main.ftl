@@ -1249,3 +1249,12 @@ err-wa-window-closed = Jendela 24 jam WhatsApp sudah tertutup.
 err-webhook-malformed = Isi webhook tidak dapat dibaca.
 report-origin-room = Berasal dari pesan di ruang { $room }
 report-origin-whatsapp = Berasal dari pesan WhatsApp warga
+
+# Encrypted exports
+export-encrypted-title = Berkas terenkripsi
+export-encrypted-text = Berkas ekspor ini berisi data pribadi. Berkas dikemas dalam arsip ZIP terenkripsi (AES-256). Kata sandinya:
+export-encrypted-once = Catat kata sandi ini sekarang: hanya ditampilkan sekali dan tidak disimpan. Tanpa kata sandi, arsip tidak bisa dibuka. Jangan kirim kata sandi bersama berkasnya.
+export-encrypted-download = Unduh arsip (sekali, berlaku 10 menit)
+export-encrypted-open = Buka dengan 7-Zip, WinRAR atau PeaZip (Windows), Archive Utility (Mac), atau perintah 7z x (Linux); Windows Explorer tidak bisa membuka arsip AES.
+export-encrypted-back = Kembali
+export-encrypted = terenkripsi

@@ -11,6 +11,24 @@ pub async fn list(db: &Db, ctx: &Ctx, q: &AuditQuery, per_page: i64) -> Result<P
     db.audit().audit_list(ctx, q, per_page).await
 }
 
+/// An export downloaded as a password-protected archive (`entity`: what was exported, `file`:
+/// the file inside). The export itself wrote its own entry with its count; this one records
+/// that it left as an archive, flagged sensitive like every download of personal data.
+pub async fn record_encrypted_export(db: &Db, ctx: &Ctx, entity: &str, file: &str) -> Result<()> {
+    db.audit()
+        .audit(
+            Some(ctx),
+            benteng_db::audit::Event {
+                action: "export_encrypted",
+                entity,
+                sensitive: true,
+                detail: Some(format!("file={file}")),
+                ..Default::default()
+            },
+        )
+        .await
+}
+
 /// A `YYYY-MM-DD` date typed into a filter as the Unix time of its start in WIB.
 pub fn day_start(s: &str) -> Option<i64> {
     let d = benteng_domain::values::date(s).ok()?;

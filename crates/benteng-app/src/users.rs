@@ -9,7 +9,7 @@ use benteng_db::{Ctx, Db, Error, Page, Result};
 use benteng_domain::values::{new_password, optional_email, required_text, username};
 use benteng_domain::{Action, FieldErrors, RegionLevel, Role};
 
-pub use benteng_db::users::{random_password, User};
+pub use benteng_db::users::{random_password, random_token, User};
 
 use crate::de::ticked;
 

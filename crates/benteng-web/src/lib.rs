@@ -6,6 +6,7 @@
 //! render. Nothing here knows SQL or reaches `benteng-db` directly.
 
 mod api;
+mod archive;
 mod ctx;
 mod error;
 /// Translations live in their own crate so that the worker and the PDFs share them.

@@ -7,8 +7,8 @@ use crate::ctx::Auth;
 use crate::error::WebError;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{Path, Query, RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -254,45 +254,57 @@ async fn set_status(
     record::after::<CasePage>(&state, &auth, id, r, "flash-saved").await
 }
 
-#[derive(Deserialize)]
-struct ExportQuery {
+#[derive(Deserialize, Default)]
+pub(crate) struct ExportQuery {
     format: Option<String>,
     anonim: Option<String>,
+    /// `1`: offer the file as a password-protected archive (`pages::exports`).
+    enkripsi: Option<String>,
 }
 
-/// The HTCDS export as a download.
-async fn export(
-    State(state): State<AppState>,
-    auth: Auth,
-    Query(q): Query<ExportQuery>,
-) -> Result<Response, WebError> {
+/// The HTCDS export: its file name, type and bytes (audited by the data layer).
+pub(crate) async fn build_export(
+    state: &AppState,
+    auth: &Auth,
+    q: &ExportQuery,
+) -> Result<crate::pages::exports::ExportFile, WebError> {
+    let format = match q.format.as_deref().unwrap_or("json") {
+        f @ ("csv" | "json") => f,
+        _ => return Err(WebError::BadRequest),
+    };
     let anonymised = q.anonim.as_deref() == Some("1");
     let records = benteng_app::cases::export(&state.db, auth.ctx(), anonymised).await?;
     let suffix = if anonymised { "-anonim" } else { "" };
-    match q.format.as_deref().unwrap_or("json") {
-        "csv" => Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"kasus-tppo{suffix}.csv\""),
-                ),
-            ],
-            cases_csv(&records)?,
-        )
-            .into_response()),
-        "json" => Ok((
-            [
-                (header::CONTENT_TYPE, "application/json".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"kasus-tppo{suffix}.json\""),
-                ),
-            ],
-            serde_json::to_string_pretty(&records)
+    Ok(if format == "csv" {
+        crate::pages::exports::ExportFile {
+            name: format!("kasus-tppo{suffix}.csv"),
+            content_type: "text/csv; charset=utf-8",
+            bytes: cases_csv(&records)?.into(),
+        }
+    } else {
+        crate::pages::exports::ExportFile {
+            name: format!("kasus-tppo{suffix}.json"),
+            content_type: "application/json",
+            bytes: serde_json::to_vec_pretty(&records)
                 .map_err(|e| WebError::internal(e.to_string()))?,
+        }
+    })
+}
+
+/// The HTCDS export as a download, or (`enkripsi=1`) as a password-protected archive.
+async fn export(
+    State(state): State<AppState>,
+    auth: Auth,
+    RawQuery(raw): RawQuery,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, WebError> {
+    if q.enkripsi.as_deref() == Some("1") {
+        return crate::pages::exports::offer(
+            &auth,
+            crate::pages::exports::ExportKind::Cases,
+            raw.unwrap_or_default(),
         )
-            .into_response()),
-        _ => Err(WebError::BadRequest),
+        .await;
     }
+    Ok(build_export(&state, &auth, &q).await?.into_response())
 }

@@ -5,14 +5,15 @@ mod account;
 mod admin;
 mod agencies;
 mod audit;
-mod cases;
+pub(crate) mod cases;
 mod desa_binaan;
 mod directory;
 mod events;
+pub(crate) mod exports;
 mod guide;
 mod home;
 mod kept_files;
-mod migrants;
+pub(crate) mod migrants;
 mod notifications;
 mod offer;
 mod offices;
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(referrals::routes())
         .merge(cases::routes())
+        .merge(exports::routes())
         .merge(notifications::routes())
         .merge(screening::routes())
         .merge(watchlist::routes())

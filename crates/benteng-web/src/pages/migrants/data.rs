@@ -130,48 +130,55 @@ pub(super) async fn figures(
 }
 
 #[derive(Deserialize, Default)]
-pub(super) struct ExportQuery {
+pub(crate) struct ExportQuery {
     #[serde(flatten)]
     filter: MigrantFilter,
     format: Option<String>,
+    /// `1`: offer the file as a password-protected archive (`pages::exports`).
+    enkripsi: Option<String>,
+}
+
+/// The register export: its file name, type and bytes (audited by the data layer).
+pub(crate) async fn build_export(
+    state: &AppState,
+    auth: &Auth,
+    q: &ExportQuery,
+) -> Result<crate::pages::exports::ExportFile, WebError> {
+    let format = match q.format.as_deref().unwrap_or("csv") {
+        f @ ("csv" | "xlsx") => f,
+        _ => return Err(WebError::BadRequest),
+    };
+    let items = migrants::export(&state.db, auth.ctx(), &q.filter).await?;
+    Ok(if format == "csv" {
+        crate::pages::exports::ExportFile {
+            name: "calon-pmi.csv".into(),
+            content_type: "text/csv; charset=utf-8",
+            bytes: migrants::migrants_csv(&items)?.into(),
+        }
+    } else {
+        crate::pages::exports::ExportFile {
+            name: "calon-pmi.xlsx".into(),
+            content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            bytes: crate::xlsx::migrants(&items)?.into(),
+        }
+    })
 }
 
 pub(super) async fn export(
     State(state): State<AppState>,
     auth: Auth,
+    RawQuery(raw): RawQuery,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, WebError> {
-    let items = migrants::export(&state.db, auth.ctx(), &q.filter).await?;
-    match q.format.as_deref().unwrap_or("csv") {
-        "csv" => Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"calon-pmi.csv\"".to_string(),
-                ),
-                (header::CACHE_CONTROL, "private, no-store".to_string()),
-            ],
-            migrants::migrants_csv(&items)?,
+    if q.enkripsi.as_deref() == Some("1") {
+        return crate::pages::exports::offer(
+            &auth,
+            crate::pages::exports::ExportKind::Register,
+            raw.unwrap_or_default(),
         )
-            .into_response()),
-        "xlsx" => Ok((
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"calon-pmi.xlsx\"".to_string(),
-                ),
-                (header::CACHE_CONTROL, "private, no-store".to_string()),
-            ],
-            crate::xlsx::migrants(&items)?,
-        )
-            .into_response()),
-        _ => Err(WebError::BadRequest),
+        .await;
     }
+    Ok(build_export(&state, &auth, &q).await?.into_response())
 }
 
 pub(super) async fn import(

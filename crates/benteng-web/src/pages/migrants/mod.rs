@@ -10,7 +10,7 @@ use crate::i18n::Tr;
 use crate::AppState;
 use askama::Template;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -24,7 +24,7 @@ use benteng_domain::report::COUNTRIES;
 use benteng_domain::{Action, FieldErrors, Role};
 use serde::Deserialize;
 
-mod data;
+pub(crate) mod data;
 mod detail;
 
 use data::{export, figures, import, step_create, step_update, steps_page, IMPORT_BYTES};
