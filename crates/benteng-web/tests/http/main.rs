@@ -5,6 +5,7 @@
 mod harness;
 
 mod api;
+mod audit_chain;
 mod auth;
 mod channels;
 mod delivery;
