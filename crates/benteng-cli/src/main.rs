@@ -188,6 +188,13 @@ async fn open(cfg: &Config) -> anyhow::Result<Db> {
     if n > 0 {
         tracing::info!(applied = n, "database migrated");
     }
+    // What "an acknowledged report is never lost" rests on (docs/security.md, "Durability").
+    let d = db.durability().await?;
+    if d.power_safe {
+        tracing::info!(settings = %d.settings, "commits are on disk before they are acknowledged");
+    } else {
+        tracing::warn!(settings = %d.settings, "the database may lose acknowledged commits on a power loss or crash; see docs/security.md, Durability");
+    }
     Ok(db)
 }
 

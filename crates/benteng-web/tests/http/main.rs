@@ -9,6 +9,7 @@ mod audit_chain;
 mod auth;
 mod channels;
 mod delivery;
+mod durability;
 mod event_quiz;
 mod events;
 mod migrants;
