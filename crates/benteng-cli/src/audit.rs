@@ -51,10 +51,9 @@ pub async fn verify(db: &Db, anchor: Option<&Anchor>) -> anyhow::Result<i32> {
             Ok(0)
         }
         Verdict::Broken(b) => {
-            let id = b
-                .id
-                .map(|i| format!("id {i}"))
-                .unwrap_or_else(|| "id -".into());
+            let id =
+                b.id.map(|i| format!("id {i}"))
+                    .unwrap_or_else(|| "id -".into());
             let why = match b.kind {
                 BreakKind::Altered => "isi atau urutan entri tidak cocok dengan hash-nya (entry content or position does not match its hash: changed or reordered)",
                 BreakKind::Missing => "entri pada posisi ini hilang; id yang disebut adalah entri berikutnya (entry missing at this position: deleted; the id is the entry that follows)",
@@ -84,7 +83,14 @@ mod tests {
         let a = parse_anchor(&format!("12:{h}")).unwrap();
         assert_eq!(a.seq, 12);
         assert_eq!(a.hash, "ab".repeat(32));
-        for bad in ["12", "x:00", "0:00", &format!("-1:{h}"), "3:abc", &format!("3:{}", "g".repeat(64))] {
+        for bad in [
+            "12",
+            "x:00",
+            "0:00",
+            &format!("-1:{h}"),
+            "3:abc",
+            &format!("3:{}", "g".repeat(64)),
+        ] {
             assert!(parse_anchor(bad).is_err(), "{bad}");
         }
     }

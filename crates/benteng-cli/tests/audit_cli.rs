@@ -15,8 +15,8 @@ fn verify(t: &TestDb, args: &[&str]) -> (i32, String) {
         .args(args)
         .output()
         .expect("run benteng audit verify");
-    let text = String::from_utf8_lossy(&out.stdout).to_string()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)
 }
 

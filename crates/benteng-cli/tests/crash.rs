@@ -190,7 +190,10 @@ async fn check_after_restart(
         .await
         .unwrap();
     let v: serde_json::Value = r.json().await.unwrap_or_default();
-    let token = v["token"].as_str().ok_or(format!("no token: {v}"))?.to_string();
+    let token = v["token"]
+        .as_str()
+        .ok_or(format!("no token: {v}"))?
+        .to_string();
     let get = |path: String| {
         let c = c.clone();
         let token = token.clone();
@@ -208,14 +211,20 @@ async fn check_after_restart(
         .ok_or(format!("the form's report is listed: {list}"))?;
     let (_, detail) = get(format!("{base}/api/v1/reports/{id}")).await;
     let detail: serde_json::Value = serde_json::from_slice(&detail).unwrap_or_default();
-    let atts = detail["attachments"].as_array().cloned().unwrap_or_default();
+    let atts = detail["attachments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     if atts.len() != 1 || atts[0]["content_type"] != "image/png" {
         return Err(format!("one PNG attachment: {detail}"));
     }
     let aid = atts[0]["id"].as_i64().unwrap_or_default();
     let (status, bytes) = get(format!("{base}/api/v1/reports/{id}/attachments/{aid}")).await;
     if status != 200 || bytes.len() < 8 || bytes[..8] != PNG[..8] {
-        return Err(format!("the photo reads back: {status}, {} bytes", bytes.len()));
+        return Err(format!(
+            "the photo reads back: {status}, {} bytes",
+            bytes.len()
+        ));
     }
     if bytes.len() as i64 != atts[0]["size"].as_i64().unwrap_or(-1) {
         return Err("the photo is whole".into());

@@ -180,10 +180,9 @@ pub async fn generate_reports(db: &Db, n: usize, seed: u64) -> Result<GenerateRe
             ]
         }
         Backend::Postgres => {
-            let commit: String =
-                sqlx::query_scalar("SELECT current_setting('synchronous_commit')")
-                    .fetch_one(&mut *conn)
-                    .await?;
+            let commit: String = sqlx::query_scalar("SELECT current_setting('synchronous_commit')")
+                .fetch_one(&mut *conn)
+                .await?;
             conn.execute("SET synchronous_commit = off").await?;
             // One of PostgreSQL's fixed words (on, off, local, remote_write, remote_apply).
             let commit = if commit.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {

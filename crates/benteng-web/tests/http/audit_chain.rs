@@ -20,7 +20,11 @@ async fn scalar(db: &Db, sql: &str) -> i64 {
 
 /// The id of the entry at chain position `seq`.
 async fn id_at(db: &Db, seq: i64) -> i64 {
-    scalar(db, &format!("SELECT id FROM audit_log WHERE chain_seq = {seq}")).await
+    scalar(
+        db,
+        &format!("SELECT id FROM audit_log WHERE chain_seq = {seq}"),
+    )
+    .await
 }
 
 /// Take the guard triggers away, as a database owner could (tests of what the chain sees).
@@ -84,7 +88,12 @@ async fn the_chain_verifies_after_concurrent_writes_and_sealing() {
         let db = db.clone();
         tasks.spawn(async move { write_entries(&db, &format!("w{w}"), 40).await });
     }
-    for user in ["admin.demo", "pimpasa.malang", "kanwil.jatim", "desa.kalipare"] {
+    for user in [
+        "admin.demo",
+        "pimpasa.malang",
+        "kanwil.jatim",
+        "desa.kalipare",
+    ] {
         let pw = app.password(user);
         let base = app.base.clone();
         tasks.spawn(async move {
@@ -137,7 +146,10 @@ async fn the_chain_verifies_after_concurrent_writes_and_sealing() {
         scalar(&db, "SELECT COUNT(DISTINCT chain_seq) FROM audit_log").await,
         total
     );
-    assert_eq!(scalar(&db, "SELECT MAX(chain_seq) FROM audit_log").await, total);
+    assert_eq!(
+        scalar(&db, "SELECT MAX(chain_seq) FROM audit_log").await,
+        total
+    );
     assert_eq!(
         scalar(
             &db,
@@ -157,8 +169,11 @@ async fn the_chain_verifies_after_concurrent_writes_and_sealing() {
     // An anchor taken earlier still matches; a wrong one does not.
     let anchor = benteng_db::audit::Anchor {
         seq: total,
-        hash: scalar_text(&db, &format!("SELECT hash FROM audit_log WHERE chain_seq = {total}"))
-            .await,
+        hash: scalar_text(
+            &db,
+            &format!("SELECT hash FROM audit_log WHERE chain_seq = {total}"),
+        )
+        .await,
     };
     assert!(matches!(
         db.audit().verify(Some(&anchor)).await.unwrap(),
@@ -198,12 +213,17 @@ async fn a_changed_entry_is_found_at_its_link() {
     let (db, _guard) = sealed_db(20).await;
     drop_guards(&db).await;
     let id = id_at(&db, 8).await;
-    db.execute_raw("UPDATE audit_log SET detail = 'entry 7 of t, nothing else' WHERE chain_seq = 8")
-        .await
-        .unwrap();
+    db.execute_raw(
+        "UPDATE audit_log SET detail = 'entry 7 of t, nothing else' WHERE chain_seq = 8",
+    )
+    .await
+    .unwrap();
     match verify(&db).await {
         Verdict::Broken(b) => {
-            assert_eq!((b.chain_seq, b.id, b.kind), (8, Some(id), BreakKind::Altered));
+            assert_eq!(
+                (b.chain_seq, b.id, b.kind),
+                (8, Some(id), BreakKind::Altered)
+            );
         }
         v => panic!("a changed detail is found: {v:?}"),
     }
@@ -237,7 +257,10 @@ async fn reordered_entries_are_found() {
         db.execute_raw(&sql).await.unwrap();
     }
     match verify(&db).await {
-        Verdict::Broken(x) => assert_eq!((x.chain_seq, x.id, x.kind), (4, Some(b), BreakKind::Altered)),
+        Verdict::Broken(x) => assert_eq!(
+            (x.chain_seq, x.id, x.kind),
+            (4, Some(b), BreakKind::Altered)
+        ),
         v => panic!("a reordering is found: {v:?}"),
     }
 }
@@ -252,7 +275,10 @@ async fn deleted_entries_are_found() {
         .unwrap();
     match verify(&db).await {
         Verdict::Broken(b) => {
-            assert_eq!((b.chain_seq, b.id, b.kind), (5, Some(next), BreakKind::Missing));
+            assert_eq!(
+                (b.chain_seq, b.id, b.kind),
+                (5, Some(next), BreakKind::Missing)
+            );
         }
         v => panic!("a deleted middle entry is found: {v:?}"),
     }
@@ -265,7 +291,10 @@ async fn deleted_entries_are_found() {
         .unwrap();
     match verify(&db).await {
         Verdict::Broken(b) => {
-            assert_eq!((b.chain_seq, b.id, b.kind), (9, None, BreakKind::HeadMismatch));
+            assert_eq!(
+                (b.chain_seq, b.id, b.kind),
+                (9, None, BreakKind::HeadMismatch)
+            );
         }
         v => panic!("a cut tail is found: {v:?}"),
     }
@@ -319,7 +348,11 @@ async fn the_database_refuses_to_change_or_delete_entries() {
 async fn entries_already_in_the_log_are_sealed_by_the_first_pass() {
     // The demo set writes its audit entries through the use cases, before any sealing.
     let app = spawn().await;
-    let before = scalar(&app.db, "SELECT COUNT(*) FROM audit_log WHERE chain_seq IS NULL").await;
+    let before = scalar(
+        &app.db,
+        "SELECT COUNT(*) FROM audit_log WHERE chain_seq IS NULL",
+    )
+    .await;
     assert!(before > 10, "{before} unsealed entries");
     assert_eq!(app.db.audit().seal().await.unwrap(), before);
     assert_eq!(app.db.audit().seal().await.unwrap(), 0, "nothing left");

@@ -80,7 +80,11 @@ async fn a_server_set_to_lose_commits_is_overruled() {
     );
     // … and Benteng's connection runs with it on.
     let d = other.durability().await.unwrap();
-    assert!(d.settings.starts_with("synchronous_commit=on "), "{}", d.settings);
+    assert!(
+        d.settings.starts_with("synchronous_commit=on "),
+        "{}",
+        d.settings
+    );
     assert!(d.power_safe);
     other.close().await;
 }
