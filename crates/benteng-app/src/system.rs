@@ -8,6 +8,12 @@ pub async fn ping(db: &Db) -> Result<()> {
     db.ping().await
 }
 
+/// The database's durability settings as a pooled connection sees them (one round trip), for
+/// `/healthz`: whether an acknowledged commit survives a power loss.
+pub async fn durability(db: &Db) -> Result<benteng_db::Durability> {
+    db.durability().await
+}
+
 /// Outbox rows by channel and state, for `/metrics`.
 pub async fn delivery_counts(db: &Db) -> Result<Vec<(String, i64)>> {
     db.delivery().delivery_counts().await

@@ -1,5 +1,6 @@
 //! `benteng`: the one binary. `serve` runs the product; the other commands are for operators.
 
+mod audit;
 mod config;
 mod screen;
 
@@ -54,6 +55,11 @@ enum Command {
     /// Deliver e-mail, WhatsApp and SMS notifications and make the daily digests, without
     /// serving pages (several may run against one database; set `worker = false` for `serve`).
     Worker,
+    /// The audit log's hash chain.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
     /// Screen a CSV of people (id,name,birth_date,nik,phone) against a watchlist; writes
     /// query_id,rank,watch_id,score,alert,reasons. Exit code 2 when rows were skipped.
     Screen {
@@ -67,6 +73,19 @@ enum Command {
         /// Hits per query.
         #[arg(long, default_value_t = 10)]
         top: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Seal the entries waiting, then compute every entry's hash again from the first to the
+    /// chain head. Exit code 0 and the count when the chain is intact; 2 and the first broken
+    /// link (chain_seq and id) when an entry was changed, deleted or reordered.
+    Verify {
+        /// An earlier chain head, `SEQ:HASH` (printed by an earlier verify, and hourly in the
+        /// server log): the entry at SEQ must still have HASH.
+        #[arg(long)]
+        anchor: Option<String>,
     },
 }
 
@@ -168,6 +187,13 @@ async fn open(cfg: &Config) -> anyhow::Result<Db> {
     let n = db.migrate().await?;
     if n > 0 {
         tracing::info!(applied = n, "database migrated");
+    }
+    // What "an acknowledged report is never lost" rests on (docs/security.md, "Durability").
+    let d = db.durability().await?;
+    if d.power_safe {
+        tracing::info!(settings = %d.settings, "commits are on disk before they are acknowledged");
+    } else {
+        tracing::warn!(settings = %d.settings, "the database may lose acknowledged commits on a power loss or crash; see docs/security.md, Durability");
     }
     Ok(db)
 }
@@ -328,6 +354,18 @@ async fn main() -> anyhow::Result<()> {
                 }
             };
             let code = screen::run(entries, skipped, &input, &output, top)?;
+            if code != 0 {
+                std::process::exit(code);
+            }
+            Ok(())
+        }
+        Command::Audit {
+            action: AuditCommand::Verify { anchor },
+        } => {
+            let anchor = anchor.as_deref().map(audit::parse_anchor).transpose()?;
+            let db = open(&cfg).await?;
+            let code = audit::verify(&db, anchor.as_ref()).await?;
+            db.close().await;
             if code != 0 {
                 std::process::exit(code);
             }

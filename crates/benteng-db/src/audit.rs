@@ -1,6 +1,12 @@
 //! The audit log: who did what, when, from where, and who viewed sensitive data.
 //! Entries are written in the same transaction as the change they record where there is one.
 //! Details never hold passwords, NIKs or contact numbers: callers pass field *names* only.
+//! Entries are only ever inserted here: there is no path that updates or deletes one, and the
+//! database refuses both (migration 0028). [`chain`] seals them into a hash chain.
+
+pub mod chain;
+
+pub use chain::{Anchor, Break, BreakKind, Head, Intact, Verdict};
 
 use crate::sql::Filter;
 use crate::{Ctx, Page, Result};

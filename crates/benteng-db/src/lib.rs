@@ -181,7 +181,8 @@ pub fn today() -> Date {
 
 impl Db {
     /// Connect to `url` (`sqlite://path` or `postgres://…`). A SQLite file and its folder are
-    /// created when missing; SQLite runs in WAL mode with foreign keys on.
+    /// created when missing; SQLite runs in WAL mode with foreign keys on and
+    /// `synchronous = FULL`; PostgreSQL sessions never run with `synchronous_commit = off`.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -242,6 +243,14 @@ impl Db {
                         // times cheaper at 1,000,000 reports (docs/performance.md). An I/O
                         // error on the file then ends the process instead of failing a query.
                         conn.execute("PRAGMA mmap_size = 4294967296").await?;
+                        // An acknowledged write survives power loss: in WAL mode FULL syncs
+                        // the log at every commit (NORMAL only at checkpoints, and can lose
+                        // the last commits when the power fails). FULL is SQLite's default;
+                        // it is set here so that no URL parameter or build flag weakens it
+                        // (docs/security.md, "Durability"; pinned by a test).
+                        conn.execute("PRAGMA synchronous = FULL").await?;
+                    } else {
+                        pg_durable_session(conn).await?;
                     }
                     Ok(())
                 })
@@ -300,6 +309,48 @@ impl Db {
         self.pool.close().await;
     }
 
+    /// How durable a commit is, as one pooled connection reports it (for `/healthz`, the log
+    /// at start, and the test that pins it).
+    pub async fn durability(&self) -> Result<Durability> {
+        use sqlx::Row;
+        let mut conn = self.pool.acquire().await?;
+        Ok(match self.backend {
+            Backend::Sqlite => {
+                let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+                    .fetch_one(&mut *conn)
+                    .await?;
+                let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                    .fetch_one(&mut *conn)
+                    .await?;
+                let name = match sync {
+                    0 => "off",
+                    1 => "normal",
+                    2 => "full",
+                    _ => "extra",
+                };
+                Durability {
+                    settings: format!("journal_mode={journal} synchronous={name}"),
+                    power_safe: journal == "wal" && sync >= 2,
+                }
+            }
+            Backend::Postgres => {
+                let row = sqlx::query(
+                    "SELECT current_setting('synchronous_commit'), current_setting('fsync'), current_setting('full_page_writes')",
+                )
+                .fetch_one(&mut *conn)
+                .await?;
+                let (commit, fsync, pages): (String, String, String) =
+                    (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+                Durability {
+                    power_safe: commit != "off" && fsync == "on" && pages == "on",
+                    settings: format!(
+                        "synchronous_commit={commit} fsync={fsync} full_page_writes={pages}"
+                    ),
+                }
+            }
+        })
+    }
+
     /// SQLite only: read a pragma or a build flag, for tests that check the connection setup.
     pub async fn sqlite_pragma(&self, name: &str) -> Result<String> {
         let sql = match name {
@@ -321,6 +372,37 @@ impl Db {
             .try_get::<String, _>(0)
             .or_else(|_| row.try_get::<i64, _>(0).map(|n| n.to_string()))?)
     }
+}
+
+/// How durable a commit is on this database (see [`Db::durability`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Durability {
+    /// The settings read, e.g. `journal_mode=wal synchronous=full` or
+    /// `synchronous_commit=on fsync=on full_page_writes=on`.
+    pub settings: String,
+    /// An acknowledged commit survives a power loss of the database's machine.
+    pub power_safe: bool,
+}
+
+/// PostgreSQL: a server configured with `synchronous_commit = off` acknowledges commits before
+/// they are on disk and loses the last ones when it crashes. Benteng's sessions turn it back on
+/// (a session may; `local`, `remote_write` and `remote_apply` are kept as configured) and say
+/// so once. `fsync` and `full_page_writes` cannot be set per session: `Db::durability` reports
+/// them and `benteng serve` warns at start.
+async fn pg_durable_session(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    let commit: String = sqlx::query_scalar("SELECT current_setting('synchronous_commit')")
+        .fetch_one(&mut *conn)
+        .await?;
+    if commit == "off" {
+        conn.execute("SET synchronous_commit = on").await?;
+        WARNED.call_once(|| {
+            tracing::warn!(
+                "the PostgreSQL server has synchronous_commit = off; Benteng's connections set it on, so that an acknowledged report is on disk"
+            )
+        });
+    }
+    Ok(())
 }
 
 /// Turn a unique-constraint violation into a field conflict; pass everything else through.

@@ -346,16 +346,42 @@ pub fn spawn_referral_watch(db: Db) {
     });
 }
 
-/// Remove expired sessions and tokens every hour while the server runs.
+/// Housekeeping while the server runs: seal new audit entries into the hash chain every five
+/// seconds (every instance does; sealers take turns on the chain head), and every hour remove
+/// expired sessions and tokens and write the chain head to the log, where it can be compared
+/// later (`benteng audit verify --anchor`).
 pub fn spawn_housekeeping(db: Db) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        let mut tick = tokio::time::interval(AUDIT_SEAL_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_hourly: Option<std::time::Instant> = None;
         loop {
             tick.tick().await;
-            match db.sessions().purge_expired().await {
-                Ok(n) => tracing::debug!(removed = n, "expired sessions purged"),
-                Err(e) => tracing::warn!(error = %e, "purging sessions failed"),
+            seal_audit(&db).await;
+            if last_hourly.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
+                last_hourly = Some(std::time::Instant::now());
+                match db.sessions().purge_expired().await {
+                    Ok(n) => tracing::debug!(removed = n, "expired sessions purged"),
+                    Err(e) => tracing::warn!(error = %e, "purging sessions failed"),
+                }
+                match db.audit().chain_head().await {
+                    Ok(h) => tracing::info!(seq = h.seq, hash = %h.hash, "audit chain head"),
+                    Err(e) => tracing::warn!(error = %e, "reading the audit chain head failed"),
+                }
             }
         }
     });
+}
+
+/// How often the server seals new audit entries.
+pub const AUDIT_SEAL_EVERY: Duration = Duration::from_secs(5);
+
+/// One sealing pass (see `benteng_db::audit::chain`); failures are logged and retried on the
+/// next pass, entries stay unsealed meanwhile.
+pub async fn seal_audit(db: &Db) {
+    match db.audit().seal().await {
+        Ok(0) => {}
+        Ok(n) => tracing::debug!(sealed = n, "audit entries sealed"),
+        Err(e) => tracing::warn!(error = %e, "sealing audit entries failed"),
+    }
 }

@@ -161,7 +161,9 @@ pub async fn generate_reports(db: &Db, n: usize, seed: u64) -> Result<GenerateRe
 
     let t = std::time::Instant::now();
     let mut conn = db.fixtures_pool().acquire().await?;
-    // A generator may trade durability for speed: a crash means generating again.
+    // A generator may trade durability for speed: a crash means generating again. The
+    // connection's own values are put back after (on PostgreSQL not with `RESET`, which would
+    // bring back a server's `synchronous_commit = off` that Benteng's sessions turn on).
     let saved = match db.backend {
         Backend::Sqlite => {
             let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
@@ -172,24 +174,28 @@ pub async fn generate_reports(db: &Db, n: usize, seed: u64) -> Result<GenerateRe
                 .await?;
             conn.execute("PRAGMA synchronous = OFF").await?;
             conn.execute("PRAGMA cache_size = -262144").await?;
-            Some((sync, cache))
+            vec![
+                format!("PRAGMA synchronous = {sync}"),
+                format!("PRAGMA cache_size = {cache}"),
+            ]
         }
         Backend::Postgres => {
+            let commit: String = sqlx::query_scalar("SELECT current_setting('synchronous_commit')")
+                .fetch_one(&mut *conn)
+                .await?;
             conn.execute("SET synchronous_commit = off").await?;
-            None
+            // One of PostgreSQL's fixed words (on, off, local, remote_write, remote_apply).
+            let commit = if commit.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                commit
+            } else {
+                "on".into()
+            };
+            vec![format!("SET synchronous_commit = {commit}")]
         }
     };
     let result = insert_generated(db, &mut conn, &mut g, &mut out).await;
-    match saved {
-        Some((sync, cache)) => {
-            conn.execute(AssertSqlSafe(format!("PRAGMA synchronous = {sync}")))
-                .await?;
-            conn.execute(AssertSqlSafe(format!("PRAGMA cache_size = {cache}")))
-                .await?;
-        }
-        None => {
-            conn.execute("RESET synchronous_commit").await?;
-        }
+    for stmt in saved {
+        conn.execute(AssertSqlSafe(stmt)).await?;
     }
     drop(conn);
     result?;

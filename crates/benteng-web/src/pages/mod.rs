@@ -304,11 +304,17 @@ async fn js() -> impl IntoResponse {
     )
 }
 
+/// Health for load balancers: the database answers. `durability` says whether commits are on
+/// disk before they are acknowledged (`power_safe`) or not (`reduced`, e.g. PostgreSQL with
+/// `fsync = off`); a reduced setting is reported, not counted as unhealthy.
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
-    match benteng_app::system::ping(&state.db).await {
-        Ok(()) => (
+    match benteng_app::system::durability(&state.db).await {
+        Ok(d) => (
             StatusCode::OK,
-            axum::Json(serde_json::json!({"status": "ok"})),
+            axum::Json(serde_json::json!({
+                "status": "ok",
+                "durability": if d.power_safe { "power_safe" } else { "reduced" },
+            })),
         )
             .into_response(),
         Err(e) => {

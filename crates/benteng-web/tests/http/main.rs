@@ -5,9 +5,11 @@
 mod harness;
 
 mod api;
+mod audit_chain;
 mod auth;
 mod channels;
 mod delivery;
+mod durability;
 mod event_quiz;
 mod events;
 mod migrants;
