@@ -10,6 +10,7 @@ mod channels;
 mod delivery;
 mod event_quiz;
 mod events;
+mod list_scope;
 mod migrants;
 mod module_permissions;
 mod p3mi;
