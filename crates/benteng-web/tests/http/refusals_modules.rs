@@ -86,6 +86,26 @@ async fn events_are_changed_by_officers_of_their_area_only() {
         callers.read(&read).await["event"]["title"],
         "Sosialisasi Kalipare (API)"
     );
+    // Its own officer cannot move it out of the area either (a field error, 422).
+    let mut form = event_form("Sosialisasi Kalipare (API)");
+    form.retain(|(k, _)| !matches!(*k, "region" | "villages"));
+    form.push(("region", "35.05".into()));
+    let mut moved = event_body("Sosialisasi Kalipare (API)", "");
+    moved["region"] = json!("35.05");
+    let w = Write {
+        name: "move an event out of the area",
+        page: Some((format!("/sosialisasi/{id}"), form)),
+        api: Some((Method::PUT, read.clone(), Some(moved))),
+        api_ok: StatusCode::NO_CONTENT,
+        read: read.clone(),
+    };
+    callers
+        .check(
+            &w,
+            &[("pimpasa.malang", StatusCode::UNPROCESSABLE_ENTITY)],
+            None,
+        )
+        .await;
 
     let w = Write {
         name: "open or close an event's quiz",
