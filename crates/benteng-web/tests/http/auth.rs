@@ -68,8 +68,9 @@ async fn wrong_passwords_get_one_generic_message_and_are_audited_without_secrets
         let status = app.login_with(&c, user, pw).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    let (_, page) = app.get(&c, "/masuk").await;
-    assert!(!page.contains("salah-sekali"));
+    let (s, page) = app.get(&c, "/masuk").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains(r#"name="username""#) && !page.contains("salah-sekali"));
     let admin = app.token("admin.demo").await;
     let (_, log) = app
         .api(

@@ -357,7 +357,8 @@ async fn whatsapp_webhook_inbox_reply_status_and_report() {
         .unwrap()[1]
         .parse()
         .unwrap();
-    let (_, html) = app.get(&officer, &format!("/wa/{contact}")).await;
+    let (s, html) = app.get(&officer, &format!("/wa/{contact}")).await;
+    assert_eq!(s, StatusCode::OK);
     assert_eq!(
         html.matches("Anak saya diajak kerja").count(),
         1,

@@ -154,7 +154,8 @@ async fn participants_take_each_test_once_and_the_report_shows_the_gain() {
     assert!(villages.contains("<td>Sitiarjo</td><td>0,0%</td><td>100,0%</td><td>+100,0</td>"));
     assert!(villages.contains("<td>Kalipare</td><td>50,0%</td><td>–</td><td>–</td>"));
     // The village sees its own participants' results only.
-    let (_, html) = app.get(&village, &at).await;
+    let (s, html) = app.get(&village, &at).await;
+    assert_eq!(s, StatusCode::OK);
     assert!(html.contains("id=\"quiz-gain\">+100,0<"), "{html}");
     assert!(!html.contains("Dewi Lestari") && !html.contains("<td>Kalipare</td><td>50,0%"));
 
@@ -432,10 +433,12 @@ async fn materials_photos_follow_ups_and_registration_ahead() {
     let (s, html) = app.get(&anon, "/kegiatan?cari=sitiarjo").await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains(&format!("/kegiatan?desa={SITIARJO}")));
-    let (_, html) = app.get(&anon, &format!("/kegiatan?desa={SITIARJO}")).await;
+    let (s, html) = app.get(&anon, &format!("/kegiatan?desa={SITIARJO}")).await;
+    assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Sosialisasi migrasi aman"));
     assert!(!html.contains(&code), "the check-in code is not public");
-    let (_, html) = app.get(&anon, "/kegiatan?desa=35.05.01.2001").await;
+    let (s, html) = app.get(&anon, "/kegiatan?desa=35.05.01.2001").await;
+    assert_eq!(s, StatusCode::OK);
     assert!(
         !html.contains("Sosialisasi migrasi aman"),
         "a village elsewhere"
@@ -473,8 +476,9 @@ async fn materials_photos_follow_ups_and_registration_ahead() {
         html.contains("1 mendaftar lebih dahulu") && html.contains("Bu Sri · Sitiarjo · ✓ hadir")
     );
     // The village does not see who registered.
-    let (_, html) = app.get(&village, &at).await;
-    assert!(!html.contains("mendaftar lebih dahulu"));
+    let (s, html) = app.get(&village, &at).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Sosialisasi migrasi aman") && !html.contains("mendaftar lebih dahulu"));
 }
 
 async fn check_in_plain(app: &TestApp, code: &str, name: &str, village: &str) {

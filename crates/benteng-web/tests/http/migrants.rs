@@ -280,9 +280,10 @@ async fn a_village_keeps_its_register_and_the_agencies_follow_it() {
 
     // Lists: the officer sees both residents, masked; filters by flag.
     let officer = app.token("pimpasa.malang").await;
-    let (_, list) = app
+    let (s, list) = app
         .api(&officer, Method::GET, "/api/v1/migrants", None)
         .await;
+    assert_eq!(s, StatusCode::OK);
     assert_eq!(list["total"], 2, "{list}");
     assert!(list["items"][0]["nik"].is_null() || !list.to_string().contains(NIK));
     let (_, list) = app
@@ -405,9 +406,10 @@ async fn a_village_keeps_its_register_and_the_agencies_follow_it() {
 
     // The audit log holds the revealing views and the printed letter, never the NIK.
     let admin = app.token("admin.demo").await;
-    let (_, audit) = app
+    let (s, audit) = app
         .api(&admin, Method::GET, "/api/v1/audit?entity=migrant", None)
         .await;
+    assert_eq!(s, StatusCode::OK);
     let text = audit.to_string();
     assert!(
         text.contains("view_sensitive") && text.contains("print_letter"),
@@ -585,7 +587,8 @@ async fn the_pages_work_without_javascript_and_refuse_other_roles() {
     assert_eq!(s, StatusCode::SEE_OTHER);
     let at = at.unwrap();
     let id: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
-    let (_, html) = app.get(&c, &at).await;
+    let (s, html) = app.get(&c, &at).await;
+    assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Sri Wahyuni") && html.contains("Langkah resmi"));
     assert!(
         !html.contains("flag-nik"),
@@ -799,12 +802,14 @@ async fn the_guide_is_public_and_versioned_and_only_admins_edit_it() {
     assert!(e.contains(&("title".into(), "err-required".into())));
     assert!(e.contains(&("sources".into(), "err-required".into())));
     assert!(e.contains(&("base_version".into(), "err-required".into())));
-    let (_, html) = app.get(&anon, "/panduan/dokumen").await;
+    let (s, html) = app.get(&anon, "/panduan/dokumen").await;
+    assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Dokumen wajib") && html.contains("&lt;script&gt;"));
     assert!(!html.contains("<script>alert"));
     let (_, html) = app.get(&anon, "/panduan/dokumen?versi=1").await;
     assert!(html.contains("old-version") && html.contains("Pasal 15"));
-    let (_, html) = app.get(&anon, "/panduan/dokumen/riwayat").await;
+    let (s, html) = app.get(&anon, "/panduan/dokumen/riwayat").await;
+    assert_eq!(s, StatusCode::OK);
     assert!(
         html.contains("Uji") && !html.contains("admin.demo"),
         "{html}"

@@ -318,14 +318,63 @@ async fn errors_are_friendly_pages_and_nothing_leaks() {
             "{path}"
         );
     }
+    // Bodies the form reader cannot read, each with a valid CSRF token so that the reader
+    // (not the CSRF check) is what refuses them: a field given twice, and a body that is no
+    // form at all. Each is a friendly page and no account is created.
+    let admin = app.token("admin.demo").await;
+    let before = user_count(&app, &admin).await;
+    let (_, form) = app.get(&c, "/pengguna/baru").await;
+    let token = csrf_of(&form);
+    for (content_type, body, want) in [
+        (
+            "application/x-www-form-urlencoded",
+            "username=baru.satu&username=baru.dua&full_name=Baru&role=admin&password=kuda-lari-cepat-sekali",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "text/plain",
+            "username=baru.satu&full_name=Baru&role=admin&password=kuda-lari-cepat-sekali",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+    ] {
+        let r = c
+            .post(app.url("/pengguna"))
+            .header("content-type", content_type)
+            .header("x-csrf-token", &token)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), want, "{content_type}: {body}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("<html"), "{content_type}: a page");
+        assert!(
+            !html.contains("Sesi formulir kedaluwarsa"),
+            "{content_type}: refused by the reader, not the CSRF check"
+        );
+    }
+    assert_eq!(user_count(&app, &admin).await, before, "no account created");
+    // The same valid form is created, so the refusals above were for the body alone.
     let r = c
         .post(app.url("/pengguna"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body("%%%")
+        .header("x-csrf-token", &token)
+        .body(
+            "username=baru.satu&full_name=Baru&role=admin&password=kuda-lari-cepat-sekali&active=1",
+        )
         .send()
         .await
         .unwrap();
-    assert!(r.status().is_client_error());
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(user_count(&app, &admin).await, before + 1);
+}
+
+async fn user_count(app: &TestApp, admin: &str) -> i64 {
+    let (s, b) = app
+        .api(admin, reqwest::Method::GET, "/api/v1/users", None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    b["total"].as_i64().unwrap()
 }
 
 #[tokio::test]
@@ -387,18 +436,21 @@ async fn audit_log_is_filtered_and_paged() {
 async fn the_registry_is_searched_by_village_kecamatan_or_decree_number() {
     let app = spawn().await;
     let c = app.login("admin.demo").await;
-    let (_, html) = app.get(&c, "/desa-binaan?q=kalipare").await;
+    let (s, html) = app.get(&c, "/desa-binaan?q=kalipare").await;
+    assert_eq!(s, StatusCode::OK);
     assert!(
         html.contains("Arjowilangun") && html.contains("Sukowilangun"),
         "villages of Kecamatan Kalipare"
     );
     assert!(!html.contains("Sitiarjo"));
-    let (_, html) = app.get(&c, "/desa-binaan?q=SITI%20arjo").await;
+    let (s, html) = app.get(&c, "/desa-binaan?q=SITI%20arjo").await;
+    assert_eq!(s, StatusCode::OK);
     assert!(
-        !html.contains("Sitiarjo"),
+        html.contains("Tidak ada hasil.") && !html.contains("Sitiarjo"),
         "words are matched as typed, not reordered"
     );
-    let (_, html) = app.get(&c, "/desa-binaan?q=sitiarjo").await;
+    let (s, html) = app.get(&c, "/desa-binaan?q=sitiarjo").await;
+    assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Sitiarjo") && !html.contains("Kalipare</a>"));
     let (_, html) = app.get(&c, "/desa-binaan?q=0312%2F2024").await;
     assert_eq!(
@@ -408,6 +460,7 @@ async fn the_registry_is_searched_by_village_kecamatan_or_decree_number() {
     );
     let (_, html) = app.get(&c, "/desa-binaan?q=tidakadadesaini").await;
     assert!(html.contains("Tidak ada hasil."));
-    let (_, html) = app.get(&c, "/desa-binaan?status=persiapan").await;
+    let (s, html) = app.get(&c, "/desa-binaan?status=persiapan").await;
+    assert_eq!(s, StatusCode::OK);
     assert!(html.contains("<td>Persiapan</td>") && !html.contains("<td>Aktif</td>"));
 }

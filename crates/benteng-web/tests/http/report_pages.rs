@@ -126,7 +126,8 @@ async fn a_resident_reports_with_a_photo_and_follows_it_by_code() {
     let (_, queue) = app.get(&officer, "/laporan").await;
     assert!(queue.contains(&code));
     let id = first_report_id(&queue);
-    let (_, detail) = app.get(&officer, &format!("/laporan/{id}")).await;
+    let (s, detail) = app.get(&officer, &format!("/laporan/{id}")).await;
+    assert_eq!(s, StatusCode::OK);
     assert!(
         detail.contains("+62••••••••890"),
         "phones are masked by default"
@@ -338,8 +339,9 @@ async fn a_photo_chosen_before_a_re_render_is_still_sent() {
         "the photo is attached: {detail}"
     );
     // A fresh form forgets it.
-    let (_, fresh) = app.get(&c, "/lapor").await;
-    assert!(!fresh.contains(r#"id="kept-files""#));
+    let (s, fresh) = app.get(&c, "/lapor").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(fresh.contains(r#"name="_csrf""#) && !fresh.contains(r#"id="kept-files""#));
 }
 
 #[tokio::test]
@@ -678,10 +680,12 @@ async fn triage_referral_and_case_through_the_pages() {
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, csv) = app.get(&officer, "/kasus/ekspor?format=csv").await;
+    let (s, csv) = app.get(&officer, "/kasus/ekspor?format=csv").await;
+    assert_eq!(s, StatusCode::OK);
     assert!(csv.starts_with("tppo_case_number,"));
     assert!(csv.contains("Sri") && csv.contains("3507045505990001"));
-    let (_, anon) = app.get(&officer, "/kasus/ekspor?format=csv&anonim=1").await;
+    let (s, anon) = app.get(&officer, "/kasus/ekspor?format=csv&anonim=1").await;
+    assert_eq!(s, StatusCode::OK);
     assert!(!anon.contains("Sri") && !anon.contains("3507045505990001"));
     assert!(anon.contains("Closed"));
     let desa = app.login("desa.sitiarjo").await;

@@ -250,9 +250,10 @@ async fn rooms_members_messages_threads_receipts_and_scope() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 
     // Search the history; live updates after the last id.
-    let (_, html) = app
+    let (s, html) = app
         .get(&officer, &format!("/ruang/{room}?q=MALAYSIA"))
         .await;
+    assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Ada calo"));
     assert!(!html.contains("Sosialisasi hari Kamis"));
     let r = officer

@@ -42,10 +42,12 @@ async fn every_role_sees_exactly_its_scope() {
 
     // The web list shows the same: the Kalipare user never sees Sitiarjo.
     let c = app.login("desa.kalipare").await;
-    let (_, html) = app.get(&c, "/desa-binaan").await;
+    let (s, html) = app.get(&c, "/desa-binaan").await;
+    assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Kalipare") && !html.contains("Sitiarjo"));
-    let (_, html) = app.get(&c, "/desa-binaan?q=sitiarjo").await;
-    assert!(!html.contains("Sitiarjo"));
+    let (s, html) = app.get(&c, "/desa-binaan?q=sitiarjo").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Tidak ada hasil.") && !html.contains("Sitiarjo"));
 }
 
 #[tokio::test]
