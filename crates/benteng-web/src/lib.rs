@@ -18,6 +18,7 @@ mod session_store;
 mod xlsx;
 
 use axum::Router;
+pub use benteng_app::account::SecondFactorPolicy;
 use benteng_app::jobs as worker;
 pub use benteng_app::jobs::NotifyConfig;
 use benteng_app::Db;
@@ -53,6 +54,9 @@ pub struct WebConfig {
     pub public_reports_per_hour: u32,
     /// Delivery channels, the WhatsApp number and the digest (coordination module).
     pub notify: NotifyConfig,
+    /// Who must enrol a second factor (TOTP) before anything else; by default admin, kanwil
+    /// and pemeriksa (`totp_required_roles`). The demo (`serve --demo`) makes it optional.
+    pub second_factor: SecondFactorPolicy,
 }
 
 impl Default for WebConfig {
@@ -67,6 +71,7 @@ impl Default for WebConfig {
             upload_dir: "benteng-data/uploads".into(),
             public_reports_per_hour: 10,
             notify: NotifyConfig::default(),
+            second_factor: SecondFactorPolicy::default(),
         }
     }
 }

@@ -21,4 +21,5 @@ mod reports_api;
 mod rooms;
 mod scope;
 mod screening;
+mod second_factor;
 mod storage;
