@@ -92,16 +92,18 @@ impl crate::sessions::Repo<'_> {
     /// The acting user's signed-in sessions that have not expired, newest first;
     /// `current` is the id of the session asking.
     pub async fn sessions_of(&self, ctx: &Ctx, current: Option<&str>) -> Result<Vec<SessionRow>> {
-        let rows: Vec<(
-            String,
-            Option<i64>,
-            Option<i64>,
-            Option<String>,
-            Option<String>,
-            i64,
-        )> = sqlx::query_as(
+        #[derive(sqlx::FromRow)]
+        struct Stored {
+            id: String,
+            signed_in_at: Option<i64>,
+            last_seen_at: Option<i64>,
+            device: Option<String>,
+            network: Option<String>,
+            expires_at: i64,
+        }
+        let rows = sqlx::query_as::<_, Stored>(
             "SELECT id, signed_in_at, last_seen_at, device, network, expires_at FROM sessions \
-                 WHERE user_id = $1 AND expires_at > $2 ORDER BY signed_in_at DESC, id",
+             WHERE user_id = $1 AND expires_at > $2 ORDER BY signed_in_at DESC, id",
         )
         .bind(ctx.actor.user_id)
         .bind(crate::now())
@@ -109,17 +111,15 @@ impl crate::sessions::Repo<'_> {
         .await?;
         Ok(rows
             .into_iter()
-            .map(
-                |(id, signed_in_at, last_seen_at, device, network, expires_at)| SessionRow {
-                    handle: handle_of(&id),
-                    current: current == Some(id.as_str()),
-                    signed_in_at,
-                    last_seen_at,
-                    device,
-                    network,
-                    expires_at,
-                },
-            )
+            .map(|r| SessionRow {
+                handle: handle_of(&r.id),
+                current: current == Some(r.id.as_str()),
+                signed_in_at: r.signed_in_at,
+                last_seen_at: r.last_seen_at,
+                device: r.device,
+                network: r.network,
+                expires_at: r.expires_at,
+            })
             .collect())
     }
 
