@@ -154,6 +154,8 @@ async fn main() -> Result<()> {
         WebConfig {
             bind: "127.0.0.1:0".parse()?,
             login_attempts_per_minute: 10_000,
+            // The demo's accounts, as `serve --demo` runs them: the second factor optional.
+            second_factor: benteng_web::SecondFactorPolicy::nobody(),
             ..Default::default()
         },
         db.clone(),
@@ -322,7 +324,7 @@ async fn bench_reports(
         .user_id_by_name(officer)
         .await?
         .context("demo officer")?;
-    let (token, _) = db.users().issue_api_token(uid, 3_600).await?;
+    let (token, _) = db.users().issue_api_token(uid, 3_600, "bench", "?").await?;
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(
         reqwest::header::AUTHORIZATION,

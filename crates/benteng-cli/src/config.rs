@@ -26,6 +26,7 @@ const OPTIONS: &[&str] = &[
     "worker",
     "digest_hour",
     "whatsapp_office_id",
+    "totp_required_roles",
 ];
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -58,6 +59,9 @@ pub struct Config {
     pub digest_hour: u8,
     /// The office whose officers answer messages to the WhatsApp number (its id).
     pub whatsapp_office_id: Option<i64>,
+    /// Who must enrol a second factor (TOTP) before anything else: roles (`admin`, `kanwil`,
+    /// `petugas`, `mitra`, `desa`) and officer duties (`pemeriksa`, `pimpasa`).
+    pub totp_required_roles: Vec<String>,
     /// SMTP server for e-mail notifications (a TOML table `[email]`); none: no e-mail.
     #[serde(skip_serializing)]
     pub email: Option<benteng_notify::EmailConfig>,
@@ -90,6 +94,10 @@ impl Default for Config {
             worker: true,
             digest_hour: 17,
             whatsapp_office_id: None,
+            totp_required_roles: benteng_web::SecondFactorPolicy::DEFAULT_NAMES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             email: None,
             whatsapp: None,
             sms: None,
@@ -116,6 +124,7 @@ impl std::fmt::Debug for Config {
             .field("worker", &self.worker)
             .field("digest_hour", &self.digest_hour)
             .field("whatsapp_office_id", &self.whatsapp_office_id)
+            .field("totp_required_roles", &self.totp_required_roles)
             .field("email", &self.email.is_some())
             .field("whatsapp", &self.whatsapp.is_some())
             .field("sms", &self.sms.is_some())
@@ -150,11 +159,18 @@ impl Config {
         );
         anyhow::ensure!(cfg.api_token_hours > 0, "api_token_hours must be positive");
         anyhow::ensure!(cfg.digest_hour < 24, "digest_hour must be 0 to 23");
+        cfg.second_factor()?;
         anyhow::ensure!(
             cfg.whatsapp.is_none() || cfg.whatsapp_office_id.is_some(),
             "[whatsapp] needs whatsapp_office_id: the office whose officers answer the number"
         );
         Ok(cfg)
+    }
+
+    /// Who must enrol a second factor; an unknown name is an error.
+    pub fn second_factor(&self) -> anyhow::Result<benteng_web::SecondFactorPolicy> {
+        benteng_web::SecondFactorPolicy::parse(&self.totp_required_roles)
+            .map_err(|e| anyhow::anyhow!("totp_required_roles: {e}"))
     }
 
     /// The database URL with any password replaced by `***`.
@@ -177,6 +193,7 @@ impl Config {
             public_reports_per_hour: self.public_reports_per_hour,
             searches_per_minute: self.searches_per_minute,
             notify: self.notify(),
+            second_factor: self.second_factor()?,
         })
     }
 
@@ -237,6 +254,19 @@ mod tests {
         assert_eq!(cfg.bind, "0.0.0.0:9090");
         std::env::remove_var("BENTENG_BIND");
         std::env::remove_var("BENTENG_BIN");
+    }
+
+    #[test]
+    fn the_second_factor_is_required_by_default_and_typos_are_refused() {
+        let cfg = Config::default();
+        let p = cfg.second_factor().unwrap();
+        assert!(p.requires(benteng_domain::Role::Admin, false, false));
+        assert!(p.requires(benteng_domain::Role::Petugas, false, true));
+        let bad = Config {
+            totp_required_roles: vec!["admni".into()],
+            ..Default::default()
+        };
+        assert!(bad.second_factor().is_err());
     }
 
     #[test]

@@ -135,6 +135,13 @@ enum UserCommand {
         #[arg(long)]
         random_password: bool,
     },
+    /// Remove a user's second factor (TOTP) and sign them out everywhere, e.g. the only admin
+    /// who lost their phone (audited as `totp_reset`).
+    #[command(name = "reset-2fa")]
+    ResetTotp {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 fn read_password(random: bool) -> anyhow::Result<(String, bool)> {
@@ -223,6 +230,7 @@ fn print_demo(report: &benteng_fixtures::demo::DemoReport) {
     for l in &report.logins {
         println!("  {:<18} {:<8} {}", l.username, l.role, l.password);
     }
+    println!("Dengan `serve --demo` verifikasi dua langkah (TOTP) tidak diwajibkan untuk peran mana pun, agar uji coba tidak terhambat; dengan `serve` biasa, peran di totp_required_roles wajib mendaftarkannya (two-step verification is optional under `serve --demo`, required for totp_required_roles under plain `serve`).");
     println!();
 }
 
@@ -316,6 +324,12 @@ async fn main() -> anyhow::Result<()> {
                     if generated {
                         println!("Kata sandi: {password}");
                     }
+                }
+                UserCommand::ResetTotp { username } => {
+                    benteng_app::account::second_factor::reset_cli(&db, &username)
+                        .await
+                        .map_err(explain)?;
+                    println!("Verifikasi dua langkah {username} direset (second factor reset).");
                 }
                 UserCommand::Passwd {
                     username,
@@ -442,6 +456,13 @@ async fn serve_app(cfg: Config, db: Db, demo: bool, bind: Option<String>) -> any
         }
     }
     let mut web = cfg.web()?;
+    if demo {
+        // The demo's printed accounts are for a trial: the second factor stays optional for
+        // every role (print_demo says so), whatever totp_required_roles says.
+        web.second_factor = benteng_web::SecondFactorPolicy::nobody();
+    } else {
+        tracing::info!(required = ?web.second_factor.names(), "second factor required for");
+    }
     if let Some(b) = bind {
         web.bind = b.parse().with_context(|| format!("--bind {b}"))?;
     }

@@ -1,9 +1,20 @@
 //! Credentials: password hashing (Argon2id), random secrets, and API tokens (stored hashed).
 
-use crate::Result;
+use crate::{Ctx, Result};
 use argon2::password_hash::{phc::PasswordHash, PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use sha2::{Digest, Sha256};
+
+/// One of a user's API tokens as the account page lists it (never the token itself).
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct TokenRow {
+    pub id: i64,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub last_used_at: Option<i64>,
+    pub device: Option<String>,
+    pub network: Option<String>,
+}
 
 pub fn hash_password(pw: &str) -> anyhow::Result<String> {
     Argon2::default()
@@ -70,18 +81,67 @@ pub fn random_password() -> String {
 }
 
 impl crate::users::Repo<'_> {
-    /// Issue an API token for a user who proved their password. Only its hash is stored.
-    pub async fn issue_api_token(&self, user_id: i64, ttl_secs: i64) -> Result<(String, i64)> {
+    /// Issue an API token for a user who proved their password (and second factor). Only its
+    /// hash is stored, with the client's short name and network for the account page.
+    pub async fn issue_api_token(
+        &self,
+        user_id: i64,
+        ttl_secs: i64,
+        device: &str,
+        network: &str,
+    ) -> Result<(String, i64)> {
         let token = random_token();
         let expires = crate::now() + ttl_secs;
-        sqlx::query("INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        sqlx::query("INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at, device, network) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(user_id)
             .bind(token_hash(&token))
             .bind(crate::now())
             .bind(expires)
+            .bind(device.to_string())
+            .bind(network.to_string())
             .execute(&self.db.pool)
             .await?;
         Ok((token, expires))
+    }
+
+    /// The acting user's API tokens that have not expired, newest first.
+    pub async fn tokens_of(&self, ctx: &Ctx) -> Result<Vec<TokenRow>> {
+        Ok(sqlx::query_as::<_, TokenRow>(
+            "SELECT id, created_at, expires_at, last_used_at, device, network FROM api_tokens \
+             WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC, id DESC",
+        )
+        .bind(ctx.actor.user_id)
+        .bind(crate::now())
+        .fetch_all(&self.db.pool)
+        .await?)
+    }
+
+    /// Revoke one of the acting user's API tokens by its id (from the account page); it stops
+    /// working at once. Not found: no such token of this user.
+    pub async fn revoke_own_token(&self, ctx: &Ctx, id: i64) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        let n = sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(ctx.actor.user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(crate::Error::NotFound);
+        }
+        crate::audit::write(
+            &mut *tx,
+            Some(ctx),
+            crate::audit::Event {
+                action: "token_revoke",
+                entity: "api_token",
+                entity_id: Some(id.to_string()),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The user behind a bearer token, if it is known and not expired.

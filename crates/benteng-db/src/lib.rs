@@ -28,6 +28,7 @@ pub mod regions;
 pub mod reports;
 pub mod rooms;
 pub mod screening;
+pub mod second_factor;
 pub mod sessions;
 mod sql;
 pub mod storage;

@@ -2,7 +2,7 @@
 
 use crate::audit::{self, Event};
 use crate::credentials::{dummy_hash, verify_password};
-pub use crate::credentials::{hash_password, random_password, random_token, token_hash};
+pub use crate::credentials::{hash_password, random_password, random_token, token_hash, TokenRow};
 use crate::sql::Filter;
 use crate::{on_unique, Ctx, Error, Page, Result};
 use benteng_domain::{Action, Actor, FieldErrors, RegionCode, RegionLevel, Role, Scope};
@@ -28,10 +28,12 @@ pub struct User {
     pub last_login_at: Option<i64>,
     /// 1 when someone else chose the password: the user must choose their own first.
     pub must_change_password: i64,
+    /// 1 when the user has confirmed a second factor (TOTP).
+    pub totp_enabled: i64,
     pub created_at: i64,
 }
 
-const USER_COLS: &str = "id, username, full_name, email, role, pimpasa, pemeriksa, office_id, agency_id, region_code, home_code, locale, active, last_login_at, must_change_password, created_at";
+const USER_COLS: &str = "id, username, full_name, email, role, pimpasa, pemeriksa, office_id, agency_id, region_code, home_code, locale, active, last_login_at, must_change_password, totp_enabled, created_at";
 
 impl User {
     pub fn role(&self) -> Role {

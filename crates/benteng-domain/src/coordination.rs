@@ -60,6 +60,8 @@ coded! {
         Report = "report",
         /// The daily summary of my rooms.
         Digest = "digest",
+        /// My own account: a sign-in from a device not seen before.
+        Account = "account",
     }
 }
 
@@ -80,6 +82,7 @@ impl NoticeKind {
         match kind {
             k if k.starts_with("referral") => NoticeKind::Referral,
             k if k.starts_with("report") => NoticeKind::Report,
+            k if k.starts_with("account") => NoticeKind::Account,
             "mention" => NoticeKind::Mention,
             "digest" => NoticeKind::Digest,
             _ => NoticeKind::Alert,
@@ -174,6 +177,7 @@ mod tests {
         assert_eq!(NoticeKind::of("report_new"), NoticeKind::Report);
         assert_eq!(NoticeKind::of("mention"), NoticeKind::Mention);
         assert_eq!(NoticeKind::of("alert"), NoticeKind::Alert);
+        assert_eq!(NoticeKind::of("account_new_device"), NoticeKind::Account);
         assert!(NoticeKind::Alert.default_on(Channel::Inapp));
         assert!(!NoticeKind::Alert.default_on(Channel::Email));
         assert!(!NoticeKind::Digest.default_on(Channel::Inapp));

@@ -27,6 +27,7 @@ pub mod report;
 pub mod role;
 pub mod rules;
 pub mod screening;
+pub mod second_factor;
 pub mod values;
 
 pub use field::{FieldError, FieldErrors};

@@ -15,7 +15,15 @@ use tower_sessions::Session;
 pub const SESSION_USER: &str = "uid";
 pub const SESSION_CSRF: &str = "csrf";
 pub const SESSION_LANG: &str = "lang";
-const SESSION_TOUCHED: &str = "touched";
+pub(crate) const SESSION_TOUCHED: &str = "touched";
+/// A sign-in whose password was right and whose code is still to come (a half session: no
+/// user is signed in until the code is right; see `pages::second_factor::Pending`).
+pub const SESSION_PENDING: &str = "pending";
+/// When the session's user signed in (unix seconds), the browser's short name and the
+/// network, kept beside the session for the account page's list.
+pub const SESSION_SIGNED_IN_AT: &str = "signed_in_at";
+pub const SESSION_DEVICE: &str = "device";
+pub const SESSION_NETWORK: &str = "network";
 
 /// How often a signed-in user's activity pushes the idle expiry forward. Sessions are only
 /// written when changed, so without this the idle limit would count from sign-in; touching
@@ -197,6 +205,14 @@ impl FromRequestParts<AppState> for Auth {
         {
             return Err(WebError::PasswordChangeRequired);
         }
+        // A role that requires a second factor without one: enrolment is all there is.
+        if v.user
+            .as_ref()
+            .is_some_and(|u| benteng_app::account::must_enrol(&state.config.second_factor, u))
+            && !v.path.starts_with(crate::pages::ENROL_PATH)
+        {
+            return Err(WebError::SecondFactorRequired);
+        }
         Ok(Auth(v))
     }
 }
@@ -218,9 +234,14 @@ impl FromRequestParts<AppState> for ApiCaller {
         let uid = benteng_app::account::user_for_token(&state.db, token)
             .await?
             .ok_or(ApiError::Unauthorized)?;
-        let (ctx, _) = build_ctx(state, parts, uid)
+        let (ctx, user) = build_ctx(state, parts, uid)
             .await?
             .ok_or(ApiError::Unauthorized)?;
+        // A token issued before the role came to require a second factor stops working
+        // until the user has enrolled on the web.
+        if benteng_app::account::must_enrol(&state.config.second_factor, &user) {
+            return Err(ApiError::SecondFactorRequired);
+        }
         Ok(ApiCaller(ctx))
     }
 }

@@ -29,10 +29,14 @@ pub enum WebError {
     LoginRequired(String),
     /// The user must choose their own password before anything else.
     PasswordChangeRequired,
+    /// The user's role requires a second factor they have not enrolled: enrolment first.
+    SecondFactorRequired,
     Forbidden,
     NotFound,
     BadRequest,
     Csrf,
+    /// Too many attempts (codes of the second factor); the answer says to wait a minute.
+    RateLimited,
     Internal(String),
 }
 
@@ -84,10 +88,24 @@ impl IntoResponse for WebError {
                 return Redirect::to(&target).into_response();
             }
             WebError::PasswordChangeRequired => return Redirect::to("/akun").into_response(),
+            WebError::SecondFactorRequired => {
+                return Redirect::to(crate::pages::ENROL_PATH).into_response()
+            }
             WebError::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
             WebError::NotFound => (StatusCode::NOT_FOUND, "error-not-found"),
             WebError::BadRequest => (StatusCode::BAD_REQUEST, "error-bad-request"),
             WebError::Csrf => (StatusCode::FORBIDDEN, "error-csrf"),
+            WebError::RateLimited => {
+                let mut r = problem(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "login-rate-limited",
+                    FieldErrors::new(),
+                    false,
+                );
+                r.headers_mut()
+                    .insert("retry-after", HeaderValue::from_static("60"));
+                return r;
+            }
             WebError::Internal(msg) => {
                 tracing::error!(error = %msg, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
@@ -104,6 +122,11 @@ pub enum ApiError {
     LoginFailed,
     /// The account must choose its own password on the web first.
     PasswordChangeRequired,
+    /// The account's role requires a second factor: enrol it on the web first.
+    SecondFactorRequired,
+    /// The account has a second factor: the token request needs `otp` (field error code
+    /// `err-otp-required` or `err-otp-wrong`).
+    OtpRequired(&'static str),
     Forbidden,
     NotFound,
     Invalid(FieldErrors),
@@ -153,6 +176,16 @@ impl IntoResponse for ApiError {
                 "account-must-change",
                 FieldErrors::new(),
             ),
+            ApiError::SecondFactorRequired => (
+                StatusCode::FORBIDDEN,
+                "account-must-enrol",
+                FieldErrors::new(),
+            ),
+            ApiError::OtpRequired(code) => {
+                let mut f = FieldErrors::new();
+                f.add("otp", code);
+                (StatusCode::UNAUTHORIZED, "login-otp-needed", f)
+            }
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden", FieldErrors::new()),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "error-not-found", FieldErrors::new()),
             ApiError::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, "error-invalid", f),

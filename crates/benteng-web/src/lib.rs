@@ -19,6 +19,7 @@ mod session_store;
 mod xlsx;
 
 use axum::Router;
+pub use benteng_app::account::SecondFactorPolicy;
 use benteng_app::jobs as worker;
 pub use benteng_app::jobs::NotifyConfig;
 use benteng_app::Db;
@@ -56,6 +57,9 @@ pub struct WebConfig {
     pub searches_per_minute: u32,
     /// Delivery channels, the WhatsApp number and the digest (coordination module).
     pub notify: NotifyConfig,
+    /// Who must enrol a second factor (TOTP) before anything else; by default admin, kanwil
+    /// and pemeriksa (`totp_required_roles`). The demo (`serve --demo`) makes it optional.
+    pub second_factor: SecondFactorPolicy,
 }
 
 impl Default for WebConfig {
@@ -71,6 +75,7 @@ impl Default for WebConfig {
             public_reports_per_hour: 10,
             searches_per_minute: 60,
             notify: NotifyConfig::default(),
+            second_factor: SecondFactorPolicy::default(),
         }
     }
 }

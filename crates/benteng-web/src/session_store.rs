@@ -15,12 +15,28 @@ fn backend(e: impl std::fmt::Display) -> Error {
     Error::Backend(e.to_string())
 }
 
-/// The signed-in user of a session record, stored beside it so their sessions can be ended.
-fn owner(record: &Record) -> Option<i64> {
-    record
-        .data
-        .get(crate::ctx::SESSION_USER)
-        .and_then(|v| v.as_i64())
+/// What is stored beside a session record: its signed-in user (so their sessions can be
+/// ended), and for the account page's list when it began, when it was last used, the
+/// browser's short name and the network.
+fn meta(record: &Record) -> account::SessionMeta {
+    use crate::ctx::*;
+    let int = |k: &str| record.data.get(k).and_then(|v| v.as_i64());
+    let text = |k: &str| {
+        record
+            .data
+            .get(k)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let user_id = int(SESSION_USER);
+    let signed_in_at = int(SESSION_SIGNED_IN_AT);
+    account::SessionMeta {
+        user_id,
+        signed_in_at,
+        last_seen_at: int(SESSION_TOUCHED).or(signed_in_at),
+        device: text(SESSION_DEVICE),
+        network: text(SESSION_NETWORK),
+    }
 }
 
 #[async_trait]
@@ -33,7 +49,7 @@ impl SessionStore for DbStore {
                 &record.id.to_string(),
                 &data,
                 record.expiry_date.unix_timestamp(),
-                owner(record),
+                &meta(record),
             )
             .await
             .map_err(backend)?
@@ -52,7 +68,7 @@ impl SessionStore for DbStore {
             &record.id.to_string(),
             &data,
             record.expiry_date.unix_timestamp(),
-            owner(record),
+            &meta(record),
         )
         .await
         .map_err(backend)

@@ -78,6 +78,13 @@ pub fn notice_text(tr: &Tr, kind: &str, subject: &str) -> String {
                 + second
         }
         "mention" => tr.t2("notice-mention", "user", first, "room", second),
+        "account_new_device" => tr.t2(
+            "notice-account_new_device",
+            "device",
+            first,
+            "network",
+            second,
+        ),
         "digest" => subject.to_string(),
         kind => tr.t(&format!("notice-{kind}")) + " " + first,
     }

@@ -158,6 +158,11 @@ struct TokenRequest {
     username: String,
     #[serde(default)]
     password: String,
+    /// The current six-digit code of the authenticator app, for accounts with a second
+    /// factor (TOTP). Without it, or with a wrong or already used one, the answer is 401 with
+    /// a field error on `otp` (`err-otp-required`, `err-otp-wrong`).
+    #[serde(default)]
+    otp: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -170,6 +175,7 @@ struct TokenResponse {
 struct Origin {
     ip: Option<String>,
     request_id: Option<String>,
+    user_agent: Option<String>,
 }
 
 impl axum::extract::FromRequestParts<AppState> for Origin {
@@ -181,13 +187,20 @@ impl axum::extract::FromRequestParts<AppState> for Origin {
         Ok(Origin {
             ip: client_ip(parts, state.config.trust_proxy),
             request_id: request_id(&parts.headers),
+            user_agent: parts
+                .headers
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
         })
     }
 }
 
-/// Exchange a username and password for a bearer token.
+/// Exchange a username and password (and, for accounts with a second factor, `otp`) for a
+/// bearer token. 403 when the password must be changed or the role requires a second factor
+/// not yet enrolled (both on the web first).
 #[utoipa::path(post, path = "/api/v1/auth/token", request_body = TokenRequest, security(()),
-    responses((status = 200, body = TokenResponse), (status = 401, body = Problem), (status = 429, body = Problem)))]
+    responses((status = 200, body = TokenResponse), (status = 401, body = Problem), (status = 403, body = Problem), (status = 429, body = Problem)))]
 async fn token_create(
     State(state): State<AppState>,
     origin: Origin,
@@ -203,11 +216,20 @@ async fn token_create(
     let from = account::Origin {
         ip: origin.ip.as_deref(),
         request_id: origin.request_id.as_deref(),
+        user_agent: origin.user_agent.as_deref(),
     };
     let ttl = state.config.api_token_hours * 3600;
-    match account::issue_token(&state.db, &body.username, &body.password, from, ttl).await? {
+    let req = account::TokenRequest {
+        username: &body.username,
+        password: &body.password,
+        otp: body.otp.as_deref(),
+    };
+    match account::issue_token(&state.db, &state.config.second_factor, req, from, ttl).await? {
         TokenIssue::Refused => Err(ApiError::LoginFailed),
         TokenIssue::MustChangePassword => Err(ApiError::PasswordChangeRequired),
+        TokenIssue::MustEnrol => Err(ApiError::SecondFactorRequired),
+        TokenIssue::OtpMissing => Err(ApiError::OtpRequired("err-otp-required")),
+        TokenIssue::OtpWrong => Err(ApiError::OtpRequired("err-otp-wrong")),
         TokenIssue::Issued { token, expires_at } => Ok(Json(TokenResponse { token, expires_at })),
     }
 }

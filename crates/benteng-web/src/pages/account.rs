@@ -1,17 +1,21 @@
 //! Signing in and out, the language switch, and the user's own account page.
 
-use super::{flash_redirect, html, html_status, Field, Layout};
-use crate::ctx::{client_ip, request_id, Auth, Viewer, SESSION_CSRF, SESSION_LANG, SESSION_USER};
+use super::{flash_redirect, html, html_status, parse_id, Field, Layout, ENROL_PATH, FLASH};
+use crate::ctx::{
+    client_ip, request_id, Auth, Viewer, SESSION_CSRF, SESSION_DEVICE, SESSION_LANG,
+    SESSION_NETWORK, SESSION_PENDING, SESSION_SIGNED_IN_AT, SESSION_USER,
+};
 use crate::error::WebError;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{FromRequestParts, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use benteng_app::account::{self, PasswordForm};
+use benteng_app::account::devices::{self, SessionRow, TokenRow};
+use benteng_app::account::{self, PasswordForm, User};
 use benteng_domain::FieldErrors;
 use serde::Deserialize;
 
@@ -22,6 +26,8 @@ pub fn routes() -> Router<AppState> {
         .route("/bahasa", post(switch_language))
         .route("/akun", get(account))
         .route("/akun/sandi", post(change_password))
+        .route("/akun/sesi/{handle}/akhiri", post(end_session))
+        .route("/akun/token/{id}/cabut", post(revoke_token))
 }
 
 /// Only same-site paths are followed after login, never `//host` or absolute URLs.
@@ -76,10 +82,21 @@ struct LoginForm {
     next: Option<String>,
 }
 
-/// Client address and request id, read before the body is taken.
-struct Origin {
-    ip: Option<String>,
-    request_id: Option<String>,
+/// Client address, request id and user agent, read before the body is taken.
+pub(super) struct Origin {
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl Origin {
+    pub fn app(&self) -> account::Origin<'_> {
+        account::Origin {
+            ip: self.ip.as_deref(),
+            request_id: self.request_id.as_deref(),
+            user_agent: self.user_agent.as_deref(),
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for Origin {
@@ -91,6 +108,11 @@ impl FromRequestParts<AppState> for Origin {
         Ok(Origin {
             ip: client_ip(parts, state.config.trust_proxy),
             request_id: request_id(&parts.headers),
+            user_agent: parts
+                .headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
         })
     }
 }
@@ -136,10 +158,7 @@ async fn login(
             .insert("retry-after", axum::http::HeaderValue::from_static("60"));
         return Ok(r);
     }
-    let from = account::Origin {
-        ip: origin.ip.as_deref(),
-        request_id: origin.request_id.as_deref(),
-    };
+    let from = origin.app();
     let Some(user) =
         account::sign_in(&state.db, &f.username, &f.password, from, "login_failed").await?
     else {
@@ -152,24 +171,62 @@ async fn login(
         )
         .await;
     };
+    if account::asks_code(&user) {
+        return super::second_factor::start(&v, &user, next).await;
+    }
+    complete_sign_in(&state, &v, &user, from, &next, None).await
+}
+
+/// Sign `user` in on this session, once the password (and the code, when the account has a
+/// second factor) was right: a new session id, the user, a new CSRF token, the language,
+/// and what the list of sessions shows. A role that requires a second factor the user has
+/// not enrolled goes to enrolment first.
+pub(super) async fn complete_sign_in(
+    state: &AppState,
+    v: &Viewer,
+    user: &User,
+    from: account::Origin<'_>,
+    next: &str,
+    flash: Option<String>,
+) -> Result<Response, WebError> {
+    let s = &v.session;
     // A new session id at login stops session fixation; a new CSRF token goes with it.
-    v.session.cycle_id().await.map_err(WebError::session)?;
-    v.session
-        .insert(SESSION_USER, user.id)
+    s.cycle_id().await.map_err(WebError::session)?;
+    s.remove_value(SESSION_PENDING)
         .await
         .map_err(WebError::session)?;
-    v.session
-        .insert(SESSION_CSRF, account::random_token())
+    s.insert(SESSION_USER, user.id)
+        .await
+        .map_err(WebError::session)?;
+    s.insert(SESSION_CSRF, account::random_token())
         .await
         .map_err(WebError::session)?;
     if let Some(lang) = &user.locale {
-        v.session
-            .insert(SESSION_LANG, lang)
+        s.insert(SESSION_LANG, lang)
             .await
             .map_err(WebError::session)?;
     }
-    account::signed_in(&state.db, &user, from, "login").await?;
-    Ok(Redirect::to(&next).into_response())
+    let (device, network) = devices::describe(from);
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    s.insert(SESSION_SIGNED_IN_AT, now)
+        .await
+        .map_err(WebError::session)?;
+    s.insert(SESSION_DEVICE, device)
+        .await
+        .map_err(WebError::session)?;
+    s.insert(SESSION_NETWORK, network)
+        .await
+        .map_err(WebError::session)?;
+    if let Some(f) = flash {
+        s.insert(FLASH, f).await.map_err(WebError::session)?;
+    }
+    account::signed_in(&state.db, user, from, "login").await?;
+    let to = if account::must_enrol(&state.config.second_factor, user) {
+        ENROL_PATH
+    } else {
+        next
+    };
+    Ok(Redirect::to(to).into_response())
 }
 
 async fn logout(State(state): State<AppState>, v: Viewer) -> Result<Response, WebError> {
@@ -220,9 +277,21 @@ struct AccountPage {
     role: String,
     scope: String,
     fields: Vec<Field>,
+    totp_on: bool,
+    recovery_left: i64,
+    sessions: Vec<SessionRow>,
+    tokens: Vec<TokenRow>,
+}
+
+impl AccountPage {
+    fn when(&self, t: &Option<i64>) -> String {
+        t.map(|t| self.l.tr.datetime(&t))
+            .unwrap_or_else(|| "—".into())
+    }
 }
 
 async fn account_page(
+    state: &AppState,
     v: &Viewer,
     errors: &FieldErrors,
     status: StatusCode,
@@ -242,16 +311,27 @@ async fn account_page(
         benteng_domain::Scope::Village(c) => format!("{} {}", tr.t("level-desa"), c),
         benteng_domain::Scope::Nothing => tr.t("scope-nothing"),
     };
-    let fields = vec![
-        Field::new(
-            tr,
-            "current",
-            "field-current-password",
-            "password",
-            "",
-            errors,
-        )
-        .required(),
+    let totp = account::second_factor::status(&state.db, ctx).await?;
+    let current = v.session.id().map(|i| i.to_string());
+    let sessions = devices::sessions(&state.db, ctx, current.as_deref()).await?;
+    let tokens = devices::tokens(&state.db, ctx).await?;
+    let mut fields = vec![Field::new(
+        tr,
+        "current",
+        "field-current-password",
+        "password",
+        "",
+        errors,
+    )
+    .required()];
+    if totp.enabled {
+        fields.push(
+            Field::new(tr, "code", "field-otp", "text", "", errors)
+                .required()
+                .hint(tr.t("hint-otp-or-recovery")),
+        );
+    }
+    fields.extend([
         Field::new(tr, "password", "field-new-password", "password", "", errors)
             .required()
             .hint(tr.t("hint-password")),
@@ -264,7 +344,7 @@ async fn account_page(
             errors,
         )
         .required(),
-    ];
+    ]);
     html_status(
         status,
         &AccountPage {
@@ -274,12 +354,37 @@ async fn account_page(
             role: super::role_label(tr, ctx.actor.role),
             scope,
             fields,
+            totp_on: totp.enabled,
+            recovery_left: totp.recovery_left,
+            sessions,
+            tokens,
         },
     )
 }
 
-async fn account(Auth(v): Auth) -> Result<Response, WebError> {
-    account_page(&v, &FieldErrors::new(), StatusCode::OK).await
+async fn account(State(state): State<AppState>, Auth(v): Auth) -> Result<Response, WebError> {
+    account_page(&state, &v, &FieldErrors::new(), StatusCode::OK).await
+}
+
+/// End one of one's own sessions (another browser or device); it is signed out at once.
+async fn end_session(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(handle): Path<String>,
+) -> Result<Response, WebError> {
+    devices::end_session(&state.db, auth.ctx(), &handle).await?;
+    flash_redirect(&auth.0, "flash-session-ended", "/akun#sesi").await
+}
+
+/// Revoke one of one's own API tokens.
+async fn revoke_token(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    devices::revoke_token(&state.db, auth.ctx(), id).await?;
+    flash_redirect(&auth.0, "flash-token-revoked", "/akun#sesi").await
 }
 
 async fn change_password(
@@ -287,11 +392,16 @@ async fn change_password(
     auth: Auth,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
+    // The current password (and code) are guesses like a sign-in's: the same allowance.
+    let ctx = auth.ctx();
+    if !state.limiter.check(ctx.ip.as_deref(), &ctx.actor.username).await {
+        return Err(WebError::RateLimited);
+    }
     let keep = auth.0.session.id().map(|i| i.to_string());
     match account::change_password(&state.db, auth.ctx(), &f, keep.as_deref()).await {
         Ok(()) => flash_redirect(&auth.0, "flash-password-changed", "/akun").await,
         Err(benteng_app::Error::Invalid(e)) => {
-            account_page(&auth.0, &e, StatusCode::UNPROCESSABLE_ENTITY).await
+            account_page(&state, &auth.0, &e, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
     }

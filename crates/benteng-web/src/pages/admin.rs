@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use benteng_app::users::{self, User, UserInput};
 use benteng_domain::{can, Action, FieldErrors, Role};
@@ -22,6 +22,10 @@ pub fn routes() -> Router<AppState> {
         .route("/pengguna", get(users).post(create_user))
         .route("/pengguna/baru", get(new_user))
         .route("/pengguna/{id}", get(edit_user).post(update_user))
+        .route(
+            "/pengguna/{id}/dua-langkah/reset",
+            post(reset_second_factor),
+        )
 }
 
 // ---- users ----
@@ -43,6 +47,7 @@ struct UsersPage {
     rows: Vec<User>,
     pager: Pager,
     can_manage: bool,
+    me: i64,
 }
 
 impl UsersPage {
@@ -85,6 +90,7 @@ async fn users(
         rows: page.items,
         pager,
         can_manage,
+        me: auth.ctx().actor.user_id,
     })
 }
 
@@ -302,4 +308,17 @@ async fn update_user(
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await
+}
+
+/// An admin removes a user's second factor (a lost phone): audited as `totp_reset`, and the
+/// user is signed out everywhere; where their role requires one they enrol again at the next
+/// sign-in. Admins cannot reset their own here (the account page asks for password and code).
+async fn reset_second_factor(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    benteng_app::account::second_factor::reset(&state.db, auth.ctx(), id).await?;
+    flash_redirect(&auth.0, "flash-totp-reset", "/pengguna").await
 }

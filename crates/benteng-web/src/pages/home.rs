@@ -39,6 +39,12 @@ async fn home(State(state): State<AppState>, v: Viewer) -> Result<Response, WebE
     if v.user.as_ref().is_some_and(|u| u.must_change_password == 1) {
         return Ok(Redirect::to("/akun").into_response());
     }
+    if v.user
+        .as_ref()
+        .is_some_and(|u| benteng_app::account::must_enrol(&state.config.second_factor, u))
+    {
+        return Ok(Redirect::to(super::ENROL_PATH).into_response());
+    }
     let tr = &v.tr;
     // A user whose home has no places today (an office without a working area) sees an
     // explanation instead of a refusal.

@@ -24,6 +24,7 @@ mod regions;
 mod reports;
 mod rooms;
 mod screening;
+mod second_factor;
 mod upload;
 mod watchlist;
 
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/metrics", get(crate::metrics::endpoint))
         .merge(home::routes())
         .merge(account::routes())
+        .merge(second_factor::routes())
         .merge(regions::routes())
         .merge(offices::routes())
         .merge(desa_binaan::routes())
@@ -68,6 +70,10 @@ pub fn routes() -> Router<AppState> {
 }
 
 const FLASH: &str = "flash";
+
+/// The second factor's page: enrolment, recovery codes, switching off. A user whose role
+/// requires a second factor and who has none is sent here from every other page.
+pub const ENROL_PATH: &str = "/akun/dua-langkah";
 
 /// A link in the top navigation.
 pub struct NavItem {

@@ -88,8 +88,27 @@ pub async fn spawn_with(config: WebConfig) -> TestApp {
     spawn_configured(|_| async move { config }).await
 }
 
-/// An app whose configuration depends on the demo data (e.g. the id of an office).
+/// An app whose configuration depends on the demo data (e.g. the id of an office). As under
+/// `serve --demo`, the demo's accounts need no second factor (the tests of the second factor
+/// start their app with [`spawn_with_second_factor`]).
 pub async fn spawn_configured<F, Fut>(make: F) -> TestApp
+where
+    F: FnOnce(Db) -> Fut,
+    Fut: std::future::Future<Output = WebConfig>,
+{
+    spawn_inner(make, Some(benteng_web::SecondFactorPolicy::nobody())).await
+}
+
+/// An app that requires a second factor as `config.second_factor` says (other apps leave it
+/// optional, as the demo does).
+pub async fn spawn_with_second_factor(config: WebConfig) -> TestApp {
+    spawn_inner(|_| async move { config }, None).await
+}
+
+async fn spawn_inner<F, Fut>(
+    make: F,
+    second_factor: Option<benteng_web::SecondFactorPolicy>,
+) -> TestApp
 where
     F: FnOnce(Db) -> Fut,
     Fut: std::future::Future<Output = WebConfig>,
@@ -103,7 +122,10 @@ where
         .iter()
         .map(|l| (l.username.clone(), l.password.clone()))
         .collect();
-    let config = make(db.clone()).await;
+    let mut config = make(db.clone()).await;
+    if let Some(p) = second_factor {
+        config.second_factor = p;
+    }
     let uploads = tempfile::tempdir().unwrap();
     let app = Application::build(
         WebConfig {

@@ -27,5 +27,6 @@ mod reports_api;
 mod rooms;
 mod scope;
 mod screening;
+mod second_factor;
 mod storage;
 mod two_areas;

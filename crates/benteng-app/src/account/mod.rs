@@ -1,13 +1,32 @@
 //! Who is signed in and their own account: signing in and out (audited), API tokens, the
 //! language, changing one's password; the actor of a user id, and the server-side session
 //! records behind the web layer's session store (several instances share them).
+//! The second factor is in [`second_factor`]; the lists of one's sessions and tokens and the
+//! new-device notice in [`devices`].
+
+pub mod devices;
+pub mod second_factor;
 
 use benteng_db::{Ctx, Db, Result};
+use benteng_domain::second_factor::{read_code, TypedCode};
 use benteng_domain::values::new_password;
 use benteng_domain::{Actor, FieldErrors};
 use serde::Deserialize;
 
+pub use benteng_db::sessions::SessionMeta;
 pub use benteng_db::users::{random_token, User};
+pub use benteng_domain::second_factor::SecondFactorPolicy;
+
+/// Whether `user` must enrol a second factor before anything else (their role requires one
+/// under `policy` and they have none).
+pub fn must_enrol(policy: &SecondFactorPolicy, user: &User) -> bool {
+    user.totp_enabled != 1 && policy.requires(user.role(), user.pimpasa == 1, user.pemeriksa == 1)
+}
+
+/// Whether signing in as `user` asks for a code after the password.
+pub fn asks_code(user: &User) -> bool {
+    user.totp_enabled == 1
+}
 
 /// The actor (role, scope, office area in force) and the account of a signed-in user;
 /// `None` when the account is gone or deactivated.
@@ -15,11 +34,12 @@ pub async fn actor(db: &Db, user_id: i64) -> Result<Option<(Actor, User)>> {
     db.users().actor(user_id).await
 }
 
-/// Where a sign-in comes from, for the audit log.
+/// Where a sign-in comes from, for the audit log and the new-device notice.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Origin<'a> {
     pub ip: Option<&'a str>,
     pub request_id: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
 }
 
 /// Check a username and password. Unknown users, wrong passwords and deactivated accounts
@@ -49,7 +69,37 @@ pub async fn sign_in(
     Ok(None)
 }
 
-/// Audit a sign-in that succeeded (once its session or token exists).
+/// The second step of a sign-in: the code from the authenticator app or a recovery code of
+/// user `user_id`, whose password was right moments ago. A wrong code is audited as
+/// `login_code_failed`, a recovery code used as `recovery_code_used`. Returns the account
+/// (still active) and how the code was proven, or `None` when it is wrong or used.
+pub async fn second_step(
+    db: &Db,
+    user_id: i64,
+    code: &str,
+    origin: Origin<'_>,
+) -> Result<Option<(User, second_factor::Proof)>> {
+    let Some((_, user)) = db.users().actor(user_id).await? else {
+        return Ok(None);
+    };
+    let proof = match read_code(code) {
+        Some(c) => db.users().totp_check(user_id, &c).await?,
+        None => None,
+    };
+    let who = Some((user.id, user.username.as_str()));
+    let action = match proof {
+        None => "login_code_failed",
+        Some(second_factor::Proof::Recovery) => "recovery_code_used",
+        Some(second_factor::Proof::Totp) => return Ok(Some((user, second_factor::Proof::Totp))),
+    };
+    db.audit()
+        .audit_login(who, origin.ip, origin.request_id, action)
+        .await?;
+    Ok(proof.map(|p| (user, p)))
+}
+
+/// Audit a sign-in that succeeded (once its session or token exists), and note its device:
+/// a device not seen before for this user sends them a notice through their channels.
 pub async fn signed_in(db: &Db, user: &User, origin: Origin<'_>, action: &str) -> Result<()> {
     db.audit()
         .audit_login(
@@ -58,7 +108,9 @@ pub async fn signed_in(db: &Db, user: &User, origin: Origin<'_>, action: &str) -
             origin.request_id,
             action,
         )
-        .await
+        .await?;
+    devices::note_device(db, user.id, origin).await?;
+    Ok(())
 }
 
 /// Audit a user signing out (the web layer ends the session).
@@ -80,30 +132,75 @@ pub enum TokenIssue {
     Refused,
     /// The password was chosen by someone else: it opens the account page, nothing more.
     MustChangePassword,
+    /// The account has a second factor and the request carried no `otp`.
+    OtpMissing,
+    /// The `otp` was wrong or already used (audited as `api_login_code_failed`).
+    OtpWrong,
+    /// The account's role requires a second factor and none is enrolled: enrol on the web.
+    MustEnrol,
     Issued {
         token: String,
         expires_at: i64,
     },
 }
 
-/// Exchange a username and password for a bearer token valid `ttl_secs`; only its hash is
-/// stored.
+/// Exchange a username, password and (for accounts with a second factor) a current code from
+/// the authenticator app for a bearer token valid `ttl_secs`; only its hash is stored.
+/// Recovery codes are not taken here: they are for the web sign-in after a lost phone.
 pub async fn issue_token(
     db: &Db,
-    username: &str,
-    password: &str,
+    policy: &SecondFactorPolicy,
+    req: TokenRequest<'_>,
     origin: Origin<'_>,
     ttl_secs: i64,
 ) -> Result<TokenIssue> {
-    let Some(user) = sign_in(db, username, password, origin, "api_login_failed").await? else {
+    let Some(user) = sign_in(db, req.username, req.password, origin, "api_login_failed").await?
+    else {
         return Ok(TokenIssue::Refused);
     };
     if user.must_change_password == 1 {
         return Ok(TokenIssue::MustChangePassword);
     }
-    let (token, expires_at) = db.users().issue_api_token(user.id, ttl_secs).await?;
+    if must_enrol(policy, &user) {
+        return Ok(TokenIssue::MustEnrol);
+    }
+    if asks_code(&user) {
+        let Some(otp) = req.otp.filter(|o| !o.trim().is_empty()) else {
+            return Ok(TokenIssue::OtpMissing);
+        };
+        let proof = match read_code(otp) {
+            Some(c @ TypedCode::Totp(_)) => db.users().totp_check(user.id, &c).await?,
+            _ => None,
+        };
+        if proof.is_none() {
+            db.audit()
+                .audit_login(
+                    Some((user.id, &user.username)),
+                    origin.ip,
+                    origin.request_id,
+                    "api_login_code_failed",
+                )
+                .await?;
+            return Ok(TokenIssue::OtpWrong);
+        }
+    }
+    let device = benteng_domain::second_factor::device_label(origin.user_agent);
+    let network = benteng_domain::second_factor::ip_prefix(origin.ip);
+    let (token, expires_at) = db
+        .users()
+        .issue_api_token(user.id, ttl_secs, &device, &network)
+        .await?;
     signed_in(db, &user, origin, "api_login").await?;
     Ok(TokenIssue::Issued { token, expires_at })
+}
+
+/// What a token request carries.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenRequest<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    /// The current code of the authenticator app (accounts with a second factor).
+    pub otp: Option<&'a str>,
 }
 
 /// Revoke a bearer token (the caller's own).
@@ -126,14 +223,18 @@ pub async fn set_locale(db: &Db, ctx: &Ctx, lang: &str) -> Result<()> {
 pub struct PasswordForm {
     #[serde(default)]
     pub current: String,
+    /// The authenticator's code (or a recovery code), asked when a second factor is on.
+    #[serde(default)]
+    pub code: String,
     #[serde(default)]
     pub password: String,
     #[serde(default)]
     pub password2: String,
 }
 
-/// A user changes their own password after proving the current one. Their other sessions and
-/// API tokens end; `keep_session` (the one they are using) stays.
+/// A user changes their own password after proving the current one (and their second factor,
+/// when it is on). Their other sessions and API tokens end; `keep_session` (the one they are
+/// using) stays.
 pub async fn change_password(
     db: &Db,
     ctx: &Ctx,
@@ -145,9 +246,7 @@ pub async fn change_password(
         e.add("password2", "err-password-mismatch");
         return Err(e.into());
     }
-    if !db.users().verify_own_password(ctx, &f.current).await? {
-        e.add("current", "err-password-wrong");
-    }
+    second_factor::reauthenticate(db, ctx, &f.current, &f.code, &mut e).await?;
     let new = e.check(
         "password",
         new_password(&f.password, &[ctx.actor.username.as_str()]),
@@ -164,10 +263,10 @@ pub async fn session_create(
     id: &str,
     data: &str,
     expires_at: i64,
-    user_id: Option<i64>,
+    meta: &SessionMeta,
 ) -> Result<bool> {
     db.sessions()
-        .session_create(id, data, expires_at, user_id)
+        .session_create(id, data, expires_at, meta)
         .await
 }
 
@@ -177,11 +276,9 @@ pub async fn session_save(
     id: &str,
     data: &str,
     expires_at: i64,
-    user_id: Option<i64>,
+    meta: &SessionMeta,
 ) -> Result<()> {
-    db.sessions()
-        .session_save(id, data, expires_at, user_id)
-        .await
+    db.sessions().session_save(id, data, expires_at, meta).await
 }
 
 /// A session record that has not expired.
