@@ -49,6 +49,9 @@ pub struct Config {
     pub rules_file: String,
     /// Weights of the report priority score (a TOML table; not settable from the environment).
     pub priority: benteng_domain::report::PriorityWeights,
+    /// Retention periods in months per kind of record, 0 keeps for ever (a TOML table
+    /// `[retention]`; docs/privacy.md; not settable from the environment).
+    pub retention: benteng_domain::retention::Retention,
     /// The address users reach Benteng at, for links in e-mail, WhatsApp and SMS; empty:
     /// `http://` and `bind`.
     pub public_url: String,
@@ -86,6 +89,7 @@ impl Default for Config {
             searches_per_minute: 60,
             rules_file: String::new(),
             priority: Default::default(),
+            retention: Default::default(),
             public_url: String::new(),
             worker: true,
             digest_hour: 17,
@@ -112,6 +116,7 @@ impl std::fmt::Debug for Config {
             .field("public_reports_per_hour", &self.public_reports_per_hour)
             .field("searches_per_minute", &self.searches_per_minute)
             .field("rules_file", &self.rules_file)
+            .field("retention", &self.retention)
             .field("public_url", &self.public_url)
             .field("worker", &self.worker)
             .field("digest_hour", &self.digest_hour)
