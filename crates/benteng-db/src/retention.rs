@@ -44,10 +44,7 @@ pub struct KindRun {
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 fn id_list(ids: &[i64]) -> String {
-    ids.iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// The reports closed for good: done, refused, or merged into a report that is closed too.
@@ -73,6 +70,16 @@ impl crate::retention::Repo<'_> {
                 run.records = ids.len() as i64;
                 for chunk in ids.chunks(BATCH) {
                     run.files += self.count_files(kind, chunk).await?;
+                    if kind == Kind::RoomMessages {
+                        // The replies go with their threads.
+                        let replies: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                            "SELECT COUNT(*) FROM room_messages WHERE parent_id IN ({})",
+                            id_list(chunk)
+                        )))
+                        .fetch_one(&self.db.pool)
+                        .await?;
+                        run.records += replies;
+                    }
                 }
             }
             out.push(run);
@@ -128,7 +135,9 @@ impl crate::retention::Repo<'_> {
                     detail: Some(format!(
                         "months={} cutoff={} records={} files={}",
                         run.months,
-                        run.cutoff.map(|c| c.to_string()).unwrap_or_else(|| "-".into()),
+                        run.cutoff
+                            .map(|c| c.to_string())
+                            .unwrap_or_else(|| "-".into()),
                         run.records,
                         run.files
                     )),
@@ -208,7 +217,11 @@ impl crate::retention::Repo<'_> {
                      WHERE case_id IN ({list})"
                 ))
                 .await?;
-                exec(tx, &format!("UPDATE case_services SET note = NULL WHERE case_id IN ({list})")).await?;
+                exec(
+                    tx,
+                    &format!("UPDATE case_services SET note = NULL WHERE case_id IN ({list})"),
+                )
+                .await?;
                 exec(tx, &format!(
                     "UPDATE cases SET legal_reference = NULL, outcome = NULL, closure_reason = NULL, anonymised_at = {now} \
                      WHERE id IN ({list})"
@@ -235,7 +248,11 @@ impl crate::retention::Repo<'_> {
                      WHERE migrant_id IN ({list})"
                 ))
                 .await?;
-                exec(tx, &format!("UPDATE migrant_events SET note = NULL WHERE migrant_id IN ({list})")).await?;
+                exec(
+                    tx,
+                    &format!("UPDATE migrant_events SET note = NULL WHERE migrant_id IN ({list})"),
+                )
+                .await?;
                 exec(tx, &format!(
                     "UPDATE permission_letters SET giver_name = '{MARKER}', giver_nik = NULL, giver_birth = NULL, \
                      giver_address = NULL WHERE migrant_id IN ({list})"
@@ -271,16 +288,31 @@ impl crate::retention::Repo<'_> {
                 .fetch_all(&mut **tx)
                 .await?;
                 for table in ["room_message_files", "room_mentions", "room_reads"] {
-                    exec(tx, &format!("DELETE FROM {table} WHERE message_id IN ({all})")).await?;
+                    exec(
+                        tx,
+                        &format!("DELETE FROM {table} WHERE message_id IN ({all})"),
+                    )
+                    .await?;
                 }
                 // A report made from a message keeps its own copy of the text; the link back goes.
-                exec(tx, &format!(
-                    "UPDATE reports SET origin_kind = NULL, origin_id = NULL \
+                exec(
+                    tx,
+                    &format!(
+                        "UPDATE reports SET origin_kind = NULL, origin_id = NULL \
                      WHERE origin_kind <> 'whatsapp' AND origin_id IN ({all})"
-                ))
+                    ),
+                )
                 .await?;
-                exec(tx, &format!("DELETE FROM room_messages WHERE parent_id IN ({list})")).await?;
-                exec(tx, &format!("DELETE FROM room_messages WHERE id IN ({list})")).await?;
+                exec(
+                    tx,
+                    &format!("DELETE FROM room_messages WHERE parent_id IN ({list})"),
+                )
+                .await?;
+                exec(
+                    tx,
+                    &format!("DELETE FROM room_messages WHERE id IN ({list})"),
+                )
+                .await?;
                 Ok(((ids.len() + replies.len()) as i64, keys))
             }
         }
@@ -298,17 +330,24 @@ impl crate::retention::Repo<'_> {
         )))
         .fetch_all(&mut **tx)
         .await?;
-        exec(tx, &format!("DELETE FROM report_attachments WHERE report_id IN ({list})")).await?;
+        exec(
+            tx,
+            &format!("DELETE FROM report_attachments WHERE report_id IN ({list})"),
+        )
+        .await?;
         exec(tx, &format!(
             "UPDATE report_people SET name = NULL, name_key = NULL, phone = NULL, nik = NULL, village = NULL, note = NULL \
              WHERE report_id IN ({list})"
         ))
         .await?;
         exec(tx, &format!("UPDATE report_events SET body = NULL WHERE report_id IN ({list}) AND body IS NOT NULL")).await?;
-        exec(tx, &format!(
-            "UPDATE referral_actions SET body = NULL WHERE body IS NOT NULL \
+        exec(
+            tx,
+            &format!(
+                "UPDATE referral_actions SET body = NULL WHERE body IS NOT NULL \
              AND referral_id IN (SELECT id FROM referrals WHERE report_id IN ({list}))"
-        ))
+            ),
+        )
         .await?;
         exec(tx, &format!(
             "UPDATE referrals SET message = '{MARKER}', consent_by = NULL, override_reason = NULL, decline_reason = NULL \

@@ -19,6 +19,7 @@ mod probe;
 mod report_lists;
 mod report_pages;
 mod reports_api;
+mod retention;
 mod rooms;
 mod scope;
 mod screening;
