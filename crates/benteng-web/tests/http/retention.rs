@@ -468,3 +468,110 @@ async fn retention_anonymises_and_deletes_only_what_is_past_its_period() {
     assert_eq!(plan[0].cutoff, None);
     assert_eq!(plan[0].records, 0);
 }
+
+/// The job on generated bench data (docs/performance.md, "Retention on bench data"): run with
+/// `cargo test -p benteng-web --test http retention_on_bench_data -- --ignored --nocapture`
+/// (`BENTENG_RETENTION_BENCH_REPORTS`, default 100,000). Prints counts before and after and
+/// the run time; checks that the dry run counts what the run does, that nothing changed after
+/// its cut-off was touched, and that the figures stay.
+#[tokio::test]
+#[ignore]
+async fn retention_on_bench_data() {
+    let n: usize = std::env::var("BENTENG_RETENTION_BENCH_REPORTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
+    let (db, _guard) = fresh_db().await;
+    db.migrate().await.unwrap();
+    db.regions().load_shipped_regions().await.unwrap();
+    benteng_fixtures::demo::load_demo(&db).await.unwrap();
+    let t = std::time::Instant::now();
+    benteng_fixtures::generate::generate_reports(&db, n, 20_261_129)
+        .await
+        .unwrap();
+    benteng_fixtures::generate_migrants::generate_migrants(&db, n / 5, 20_261_129)
+        .await
+        .unwrap();
+    println!(
+        "generated {n} reports and {} calon PMI in {:.1} s",
+        n / 5,
+        t.elapsed().as_secs_f64()
+    );
+    let q = |s: &'static str| {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(s)
+                .fetch_one(db.fixtures_pool())
+                .await
+                .unwrap()
+        }
+    };
+    let figures = || async {
+        sqlx::query_as::<_, (String, String, String, i64)>(
+            "SELECT category, kab_code, status, COUNT(*) FROM reports GROUP BY category, kab_code, status \
+             ORDER BY category, kab_code, status",
+        )
+        .fetch_all(db.fixtures_pool())
+        .await
+        .unwrap()
+    };
+    let before = figures().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = FsStore::new(dir.path()).unwrap();
+    let at = time::OffsetDateTime::now_utc();
+    // The defaults, then every period at 12 months (the generated reports span three years).
+    for (label, policy) in [
+        ("defaults", Retention::default()),
+        (
+            "12 months",
+            Retention {
+                reports_closed_months: 12,
+                cases_closed_months: 12,
+                migrants_returned_months: 12,
+                screenings_months: 12,
+                room_messages_months: 12,
+            },
+        ),
+    ] {
+        let reports_left = q("SELECT COUNT(*) FROM reports WHERE anonymised_at IS NULL").await;
+        let named = q("SELECT COUNT(*) FROM report_people WHERE name IS NOT NULL").await;
+        let migrants_left = q("SELECT COUNT(*) FROM migrants WHERE anonymised_at IS NULL").await;
+        let t = std::time::Instant::now();
+        let plan = db.retention().plan(&policy, at).await.unwrap();
+        let plan_s = t.elapsed().as_secs_f64();
+        let t = std::time::Instant::now();
+        let applied = db.retention().apply(&policy, at, &store).await.unwrap();
+        let apply_s = t.elapsed().as_secs_f64();
+        assert_eq!(counts(&plan), counts(&applied), "{label}");
+        println!("{label}: dry run {plan_s:.1} s, run {apply_s:.1} s");
+        for r in &applied {
+            println!(
+                "  {:<14} {:>8} records {:>6} files",
+                r.kind.as_str(),
+                r.records,
+                r.files
+            );
+        }
+        println!(
+            "  reports not anonymised {reports_left} -> {}, named people {named} -> {}, calon PMI not anonymised {migrants_left} -> {}",
+            q("SELECT COUNT(*) FROM reports WHERE anonymised_at IS NULL").await,
+            q("SELECT COUNT(*) FROM report_people WHERE name IS NOT NULL").await,
+            q("SELECT COUNT(*) FROM migrants WHERE anonymised_at IS NULL").await,
+        );
+        let cutoff = applied[0].cutoff.unwrap();
+        let touched: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM reports WHERE anonymised_at IS NOT NULL AND updated_at >= {cutoff}"
+        )))
+        .fetch_one(db.fixtures_pool())
+        .await
+        .unwrap();
+        assert_eq!(touched, 0, "nothing within its period is touched");
+        let open_touched = q(
+            "SELECT COUNT(*) FROM reports WHERE anonymised_at IS NOT NULL AND status IN ('baru', 'ditinjau', 'ditangani') \
+             AND id NOT IN (SELECT report_id FROM cases)",
+        )
+        .await;
+        assert_eq!(open_touched, 0, "open reports are untouched");
+        assert_eq!(figures().await, before, "{label}: figures unchanged");
+    }
+}
