@@ -245,6 +245,36 @@ mod tests {
     }
 
     #[test]
+    fn retention_table_is_read_with_defaults_and_zero() {
+        let example =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/benteng.example.toml");
+        let cfg = Config::load(Some(&example)).expect("the example configuration loads");
+        assert_eq!(
+            cfg.retention,
+            benteng_domain::retention::Retention::default()
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("b.toml");
+        std::fs::write(
+            &file,
+            "[retention]\nscreenings_months = 0\nroom_messages_months = 6\n",
+        )
+        .unwrap();
+        let cfg = Config::load(Some(&file)).unwrap();
+        assert_eq!(cfg.retention.screenings_months, 0);
+        assert_eq!(cfg.retention.room_messages_months, 6);
+        assert_eq!(
+            cfg.retention.reports_closed_months, 60,
+            "the others keep their default"
+        );
+        std::fs::write(&file, "[retention]\naudit_months = 1\n").unwrap();
+        assert!(
+            Config::load(Some(&file)).is_err(),
+            "an unknown name is refused"
+        );
+    }
+
+    #[test]
     fn passwords_never_print() {
         assert_eq!(
             redact("postgres://benteng:s3cret@db:5432/benteng"),
