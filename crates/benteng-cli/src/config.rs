@@ -50,6 +50,9 @@ pub struct Config {
     pub rules_file: String,
     /// Weights of the report priority score (a TOML table; not settable from the environment).
     pub priority: benteng_domain::report::PriorityWeights,
+    /// Retention periods in months per kind of record, 0 keeps for ever (a TOML table
+    /// `[retention]`; docs/privacy.md; not settable from the environment).
+    pub retention: benteng_domain::retention::Retention,
     /// The address users reach Benteng at, for links in e-mail, WhatsApp and SMS; empty:
     /// `http://` and `bind`.
     pub public_url: String,
@@ -90,6 +93,7 @@ impl Default for Config {
             searches_per_minute: 60,
             rules_file: String::new(),
             priority: Default::default(),
+            retention: Default::default(),
             public_url: String::new(),
             worker: true,
             digest_hour: 17,
@@ -120,6 +124,7 @@ impl std::fmt::Debug for Config {
             .field("public_reports_per_hour", &self.public_reports_per_hour)
             .field("searches_per_minute", &self.searches_per_minute)
             .field("rules_file", &self.rules_file)
+            .field("retention", &self.retention)
             .field("public_url", &self.public_url)
             .field("worker", &self.worker)
             .field("digest_hour", &self.digest_hour)
@@ -267,6 +272,36 @@ mod tests {
             ..Default::default()
         };
         assert!(bad.second_factor().is_err());
+    }
+
+    #[test]
+    fn retention_table_is_read_with_defaults_and_zero() {
+        let example =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/benteng.example.toml");
+        let cfg = Config::load(Some(&example)).expect("the example configuration loads");
+        assert_eq!(
+            cfg.retention,
+            benteng_domain::retention::Retention::default()
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("b.toml");
+        std::fs::write(
+            &file,
+            "[retention]\nscreenings_months = 0\nroom_messages_months = 6\n",
+        )
+        .unwrap();
+        let cfg = Config::load(Some(&file)).unwrap();
+        assert_eq!(cfg.retention.screenings_months, 0);
+        assert_eq!(cfg.retention.room_messages_months, 6);
+        assert_eq!(
+            cfg.retention.reports_closed_months, 60,
+            "the others keep their default"
+        );
+        std::fs::write(&file, "[retention]\naudit_months = 1\n").unwrap();
+        assert!(
+            Config::load(Some(&file)).is_err(),
+            "an unknown name is refused"
+        );
     }
 
     #[test]

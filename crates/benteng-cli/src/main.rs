@@ -60,6 +60,14 @@ enum Command {
         #[command(subcommand)]
         action: AuditCommand,
     },
+    /// Apply the retention periods (`[retention]`, docs/privacy.md): anonymise or delete what
+    /// is past its period and print the counts per kind. The worker does this once a day.
+    Retention {
+        /// Print per kind what would be anonymised or deleted, and the cut-off date; change
+        /// nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Screen a CSV of people (id,name,birth_date,nik,phone) against a watchlist; writes
     /// query_id,rank,watch_id,score,alert,reasons. Exit code 2 when rows were skipped.
     Screen {
@@ -385,8 +393,23 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Retention { dry_run } => {
+            let db = open(&cfg).await?;
+            let start = Instant::now();
+            let runs = if dry_run {
+                benteng_app::jobs::retention::plan(&db, &cfg.retention).await?
+            } else {
+                let store = benteng_db::storage::FsStore::new(&cfg.upload_dir)?;
+                benteng_app::jobs::retention::apply(&db, &cfg.retention, &store).await?
+            };
+            print_retention(&runs, dry_run);
+            eprintln!("({:.1} s)", start.elapsed().as_secs_f64());
+            db.close().await;
+            Ok(())
+        }
         Command::Worker => {
             let db = open(&cfg).await?;
+            spawn_retention(&cfg, &db)?;
             let notify = cfg.notify();
             let channels = benteng_app::jobs::Channels::from_config(&notify)?;
             let w = benteng_app::jobs::Worker::new(db, channels, &notify);
@@ -476,12 +499,59 @@ async fn serve_app(cfg: Config, db: Db, demo: bool, bind: Option<String>) -> any
     benteng_app::jobs::spawn_referral_watch(db.clone());
     if cfg.worker {
         benteng_app::jobs::spawn(db.clone(), &cfg.notify())?;
+        spawn_retention(&cfg, &db)?;
     }
     benteng_app::jobs::spawn_housekeeping(db);
     let addr = app.local_addr();
     println!("Benteng berjalan di http://{addr}/ (Ctrl+C untuk berhenti)");
     tracing::info!(%addr, "listening");
     app.run_until(shutdown_signal()).await
+}
+
+/// The daily retention job runs where the delivery worker runs.
+fn spawn_retention(cfg: &Config, db: &Db) -> anyhow::Result<()> {
+    let store = benteng_db::storage::FsStore::new(&cfg.upload_dir)?;
+    benteng_app::jobs::retention::spawn_retention(
+        db.clone(),
+        cfg.retention,
+        std::sync::Arc::new(store),
+    );
+    Ok(())
+}
+
+/// One line per kind: what was (or would be) anonymised or deleted, and the cut-off.
+fn print_retention(runs: &[benteng_app::jobs::retention::KindRun], dry_run: bool) {
+    println!(
+        "{}",
+        if dry_run {
+            "Uji coba retensi, tidak ada yang diubah (retention dry run, nothing changed):"
+        } else {
+            "Retensi diterapkan (retention applied):"
+        }
+    );
+    for r in runs {
+        let what = match (r.kind.deletes(), dry_run) {
+            (true, true) => "akan dihapus (would be deleted)",
+            (true, false) => "dihapus (deleted)",
+            (false, true) => "akan dianonimkan (would be anonymised)",
+            (false, false) => "dianonimkan (anonymised)",
+        };
+        match r.cutoff {
+            None => println!("  {:<14} mati (off, months = 0)", r.kind.as_str()),
+            Some(c) => {
+                let date = time::OffsetDateTime::from_unix_timestamp(c)
+                    .map(|d| d.date().to_string())
+                    .unwrap_or_default();
+                println!(
+                    "  {:<14} {:>8} {what}, {} berkas (files); batas (cut-off) {date}, {} bulan (months)",
+                    r.kind.as_str(),
+                    r.records,
+                    r.files,
+                    r.months
+                );
+            }
+        }
+    }
 }
 
 async fn shutdown_signal() {

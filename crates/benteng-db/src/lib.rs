@@ -26,6 +26,7 @@ pub mod referrals;
 mod region_index;
 pub mod regions;
 pub mod reports;
+pub mod retention;
 pub mod rooms;
 pub mod screening;
 pub mod second_factor;
@@ -505,6 +506,10 @@ impl Db {
 
     pub fn reports(&self) -> reports::Repo<'_> {
         reports::Repo { db: self }
+    }
+
+    pub fn retention(&self) -> retention::Repo<'_> {
+        retention::Repo { db: self }
     }
 
     pub fn rooms(&self) -> rooms::Repo<'_> {

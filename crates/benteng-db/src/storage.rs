@@ -18,6 +18,8 @@ pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 pub trait BlobStore: Send + Sync + std::fmt::Debug {
     async fn put(&self, key: &str, bytes: &[u8]) -> std::io::Result<()>;
     async fn get(&self, key: &str) -> std::io::Result<Option<Vec<u8>>>;
+    /// Remove a file (the retention job, docs/privacy.md); a missing file is no error.
+    async fn delete(&self, key: &str) -> std::io::Result<()>;
 }
 
 /// Files in a directory on disk, written to a temporary name, synced, then renamed.
@@ -76,6 +78,17 @@ impl BlobStore for FsStore {
             Err(e) => Err(e),
         }
     }
+
+    async fn delete(&self, key: &str) -> std::io::Result<()> {
+        let path = self
+            .path(key)
+            .ok_or_else(|| std::io::Error::other("bad storage key"))?;
+        match tokio::fs::remove_file(path).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 /// An upload that passed the checks, ready to store.
@@ -103,6 +116,10 @@ mod tests {
         s.put("abc123.jpg", b"hello").await.unwrap();
         assert_eq!(s.get("abc123.jpg").await.unwrap().unwrap(), b"hello");
         assert!(s.get("missing.jpg").await.unwrap().is_none());
+        s.delete("abc123.jpg").await.unwrap();
+        assert!(s.get("abc123.jpg").await.unwrap().is_none());
+        s.delete("abc123.jpg").await.unwrap();
+        assert!(s.delete("../evil").await.is_err());
         assert!(s.put("../evil", b"x").await.is_err());
         assert!(s.get("../../etc/passwd").await.unwrap().is_none());
     }

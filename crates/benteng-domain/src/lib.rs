@@ -24,6 +24,7 @@ pub mod policy;
 pub mod quiz;
 pub mod region;
 pub mod report;
+pub mod retention;
 pub mod role;
 pub mod rules;
 pub mod screening;

@@ -10,6 +10,8 @@
 //!   subject (the same words as the in-app list); replies and digests carry their own text.
 //! - Links are absolute, on `public_url`.
 
+pub mod retention;
+
 use benteng_db::delivery::{Claimed, Outcome};
 use benteng_db::rooms::digest::{DigestText, RoomActivity};
 use benteng_db::Db;

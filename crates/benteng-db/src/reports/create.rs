@@ -258,7 +258,7 @@ impl crate::reports::Repo<'_> {
     /// people's names and added information. Only what every viewer of the report sees: a
     /// person's address (`village`) is masked for the Kanwil and villages, so it is not in the
     /// index, where a prefix search would spell it out letter by letter (migration 0026).
-    pub(super) async fn index_report(
+    pub(crate) async fn index_report(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         id: i64,

@@ -24,6 +24,7 @@ mod refusals_modules;
 mod report_lists;
 mod report_pages;
 mod reports_api;
+mod retention;
 mod rooms;
 mod scope;
 mod screening;
