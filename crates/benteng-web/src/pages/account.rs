@@ -394,7 +394,11 @@ async fn change_password(
 ) -> Result<Response, WebError> {
     // The current password (and code) are guesses like a sign-in's: the same allowance.
     let ctx = auth.ctx();
-    if !state.limiter.check(ctx.ip.as_deref(), &ctx.actor.username).await {
+    if !state
+        .limiter
+        .check(ctx.ip.as_deref(), &ctx.actor.username)
+        .await
+    {
         return Err(WebError::RateLimited);
     }
     let keep = auth.0.session.id().map(|i| i.to_string());

@@ -290,7 +290,10 @@ async fn refused(
 
 async fn limited(state: &AppState, auth: &Auth) -> bool {
     let ctx = auth.ctx();
-    !state.limiter.check(ctx.ip.as_deref(), &ctx.actor.username).await
+    !state
+        .limiter
+        .check(ctx.ip.as_deref(), &ctx.actor.username)
+        .await
 }
 
 async fn confirm(

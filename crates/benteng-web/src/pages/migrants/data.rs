@@ -159,7 +159,7 @@ pub(crate) async fn build_export(
         crate::pages::exports::ExportFile {
             name: "calon-pmi.xlsx".into(),
             content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            bytes: crate::xlsx::migrants(&items)?.into(),
+            bytes: crate::xlsx::migrants(&items)?,
         }
     })
 }
