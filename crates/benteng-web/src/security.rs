@@ -97,8 +97,8 @@ fn is_multipart(req: &Request) -> bool {
 /// Word, phone and code searches of the report list per signed-in user and minute, in this
 /// process. A search reads across every report of the user's area; a script that runs
 /// thousands of them (guessing a name or a number one letter at a time) is slowed to a pace
-/// no person types at, and the audit log shows it. Counted per user, not per address: a
-/// whole office may sit behind one address.
+/// no person types at. Counted per user, not per address: a whole office may sit behind one
+/// address.
 pub struct SearchLimiter {
     by_user: DefaultKeyedRateLimiter<i64>,
 }
