@@ -53,8 +53,8 @@ pub fn random_token() -> String {
 /// A readable random password for bootstrap and demo accounts.
 pub fn random_password() -> String {
     use rand::Rng;
-    // 64 everyday words: four of them and two digits are 64^4 × 100 ≈ 1.7 × 10^9 passwords
-    // (about 2^31), easy to read out and type on a phone. Each is checked against the same
+    // 64 everyday words: four of them and a number of 10 to 99 are 64^4 × 90 ≈ 1.5 × 10^9 passwords
+    // (about 2^30), easy to read out and type on a phone. Each is checked against the same
     // rule as a password a user chooses, so none is refused when it is first changed.
     const WORDS: &[&str] = &[
         "sawah", "gunung", "sungai", "pantai", "kopi", "padi", "jati", "merah", "putih", "melati",
