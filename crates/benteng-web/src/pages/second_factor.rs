@@ -304,11 +304,22 @@ async fn confirm(
     if limited(&state, &auth).await {
         return Err(WebError::RateLimited);
     }
-    match second_factor::confirm(&state.db, auth.ctx(), &f).await {
+    let made = second_factor::confirm(&state.db, auth.ctx(), &f).await;
+    recovery_codes(&state, &auth, made, "confirm").await
+}
+
+/// The page that shows new recovery codes once, or the form again with why it was refused.
+async fn recovery_codes(
+    state: &AppState,
+    auth: &Auth,
+    made: benteng_app::Result<Vec<String>>,
+    step: &'static str,
+) -> Result<Response, WebError> {
+    match made {
         Ok(codes) => {
             render(
-                &state,
-                &auth,
+                state,
+                auth,
                 Some(Mode::Codes(codes)),
                 "",
                 &FieldErrors::new(),
@@ -316,7 +327,7 @@ async fn confirm(
             )
             .await
         }
-        Err(e) => refused(&state, &auth, "confirm", e).await,
+        Err(e) => refused(state, auth, step, e).await,
     }
 }
 
@@ -328,20 +339,8 @@ async fn regenerate(
     if limited(&state, &auth).await {
         return Err(WebError::RateLimited);
     }
-    match second_factor::regenerate(&state.db, auth.ctx(), &f).await {
-        Ok(codes) => {
-            render(
-                &state,
-                &auth,
-                Some(Mode::Codes(codes)),
-                "",
-                &FieldErrors::new(),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(e) => refused(&state, &auth, "regen", e).await,
-    }
+    let made = second_factor::regenerate(&state.db, auth.ctx(), &f).await;
+    recovery_codes(&state, &auth, made, "regen").await
 }
 
 async fn disable(

@@ -19,6 +19,7 @@ mod p3mi;
 mod pages;
 mod permissions;
 mod probe;
+mod protections;
 mod refusals;
 mod refusals_modules;
 mod report_lists;
