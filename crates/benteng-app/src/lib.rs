@@ -30,6 +30,7 @@ pub mod regions;
 pub mod reports;
 pub mod rooms;
 pub mod screening;
+pub mod subjects;
 pub mod system;
 pub mod uploads;
 pub mod users;

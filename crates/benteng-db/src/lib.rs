@@ -33,6 +33,7 @@ pub mod second_factor;
 pub mod sessions;
 mod sql;
 pub mod storage;
+pub mod subjects;
 pub mod users;
 pub mod village_search;
 pub mod visits;
@@ -522,6 +523,10 @@ impl Db {
 
     pub fn sessions(&self) -> sessions::Repo<'_> {
         sessions::Repo { db: self }
+    }
+
+    pub fn subjects(&self) -> subjects::Repo<'_> {
+        subjects::Repo { db: self }
     }
 
     pub fn users(&self) -> users::Repo<'_> {

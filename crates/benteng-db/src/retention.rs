@@ -203,7 +203,12 @@ impl crate::retention::Repo<'_> {
 
     /// Anonymise (or delete) one batch; returns the records changed and the storage keys of
     /// the files to delete once the batch is committed.
-    async fn change(&self, tx: &mut Tx, kind: Kind, ids: &[i64]) -> Result<(i64, Vec<String>)> {
+    pub(crate) async fn change(
+        &self,
+        tx: &mut Tx,
+        kind: Kind,
+        ids: &[i64],
+    ) -> Result<(i64, Vec<String>)> {
         let now = crate::now();
         let list = id_list(ids);
         match kind {

@@ -29,6 +29,7 @@ pub mod role;
 pub mod rules;
 pub mod screening;
 pub mod second_factor;
+pub mod subject;
 pub mod values;
 
 pub use field::{FieldError, FieldErrors};

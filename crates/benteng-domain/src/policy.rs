@@ -94,10 +94,13 @@ pub enum Action {
     /// Read and answer residents' WhatsApp messages to the office's number, turn them into
     /// reports.
     WhatsappInbox,
+    /// Record and answer data-subject requests (UU 27/2022): find, export, correct and erase
+    /// what is held about a person in the office's area (officers and admins).
+    SubjectRequest,
 }
 
 impl Action {
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 42] = [
         Action::RegionView,
         Action::OfficeView,
         Action::OfficeManage,
@@ -139,6 +142,7 @@ impl Action {
         Action::RoomManage,
         Action::AlertPost,
         Action::WhatsappInbox,
+        Action::SubjectRequest,
     ];
 }
 
@@ -183,6 +187,8 @@ fn role_allows(actor: &Actor, action: Action) -> bool {
         (_, RoomView) => true,
         (Kanwil | Petugas, RoomManage | AlertPost) => true,
         (Petugas, WhatsappInbox) => true,
+        // Data-subject requests are answered by the office that holds the data unmasked.
+        (Petugas, SubjectRequest) => true,
         _ => false,
     }
 }
@@ -275,6 +281,7 @@ mod tests {
             (RoomManage, [true, true, true, true, false, false]),
             (AlertPost, [true, true, true, true, false, false]),
             (WhatsappInbox, [true, false, true, true, false, false]),
+            (SubjectRequest, [true, false, true, true, false, false]),
         ];
         assert_eq!(
             table.len(),

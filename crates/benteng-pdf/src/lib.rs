@@ -31,6 +31,7 @@ pub use report::{
 
 const LETTER: &str = "permission_letter.typ";
 const ACTIVITY: &str = "activity_report.typ";
+const SUBJECT: &str = "subject_data.typ";
 
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
@@ -51,6 +52,7 @@ fn engine() -> &'static TypstEngine {
                 ("common.typ", include_str!("../templates/common.typ")),
                 (LETTER, include_str!("../templates/permission_letter.typ")),
                 (ACTIVITY, include_str!("../templates/activity_report.typ")),
+                (SUBJECT, include_str!("../templates/subject_data.typ")),
             ])
             .build()
     })
@@ -125,4 +127,35 @@ pub struct PermissionLetter {
 /// The letter as a one-page A4 PDF.
 pub fn permission_letter(letter: &PermissionLetter) -> Result<Vec<u8>, PdfError> {
     render(LETTER, letter)
+}
+
+/// One record in a data-subject answer: a heading and its "label : value" rows.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SubjectRecord {
+    pub title: String,
+    pub rows: Vec<(String, String)>,
+}
+
+/// The answer to a data-subject request (UU 27/2022): what is held about one person, every
+/// text already in the reader's words (no codes, no ISO dates).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SubjectData {
+    pub office: String,
+    pub title: String,
+    /// The request's reference, e.g. "Permintaan No. 12".
+    pub reference: String,
+    /// Who asked, when, searched by what.
+    pub header: Vec<(String, String)>,
+    pub intro: String,
+    pub records: Vec<SubjectRecord>,
+    /// Printed instead of the records when nothing was found.
+    pub empty: String,
+    pub closing: String,
+    pub place_date: String,
+    pub signer: String,
+}
+
+/// The answer as an A4 PDF.
+pub fn subject_data(data: &SubjectData) -> Result<Vec<u8>, PdfError> {
+    render(SUBJECT, data)
 }

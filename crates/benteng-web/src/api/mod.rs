@@ -34,6 +34,7 @@ mod p3mi;
 mod reports;
 mod rooms;
 mod screening;
+mod subjects;
 
 /// The API's routes, each declared once by its handler's `#[utoipa::path]` (method and full
 /// path under `/api/v1`): the router and the OpenAPI document are made from the same list,
@@ -65,6 +66,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(migrants::routes())
         .merge(events::routes())
         .merge(rooms::routes())
+        .merge(subjects::routes())
 }
 
 /// The document served at `/api/v1/openapi.json`, made once when the router is built.

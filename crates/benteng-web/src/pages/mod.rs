@@ -25,6 +25,7 @@ mod reports;
 mod rooms;
 mod screening;
 mod second_factor;
+mod subjects;
 mod upload;
 mod watchlist;
 
@@ -67,6 +68,7 @@ pub fn routes() -> Router<AppState> {
         .merge(guide::routes())
         .merge(events::routes())
         .merge(rooms::routes())
+        .merge(subjects::routes())
 }
 
 const FLASH: &str = "flash";
@@ -114,7 +116,7 @@ impl Layout {
                         active: if seg.is_empty() {
                             v.path == "/"
                         } else {
-                            section == seg
+                            section == seg.split('/').next().unwrap_or(seg)
                         },
                     });
                 }
@@ -133,6 +135,11 @@ impl Layout {
             item("/instansi", "nav-agencies", Action::AgencyView);
             item("/pengguna", "nav-users", Action::UserView);
             item("/audit", "nav-audit", Action::AuditView);
+            item(
+                "/privasi/permintaan",
+                "nav-subjects",
+                Action::SubjectRequest,
+            );
             item("/notifikasi", "nav-notifications", Action::RegionView);
         }
         Ok(Layout {

@@ -31,4 +31,5 @@ mod scope;
 mod screening;
 mod second_factor;
 mod storage;
+mod subjects;
 mod two_areas;
