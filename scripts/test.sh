@@ -3,7 +3,11 @@
 #   1. unit and HTTP tests on embedded SQLite (poppler-utils installed here for the PDF tests),
 #   2. the HTTP tests again on a real PostgreSQL (started here if it is down),
 #   3. browser tests in headless Debian Chromium driven by playwright-core (installed here).
-# Set BENTENG_SKIP_PG=1 or BENTENG_SKIP_E2E=1 to leave a part out while developing.
+#   4. the OpenAPI document (docs/openapi.json, kept equal to the served one by an HTTP test)
+#      validated as OpenAPI 3.1 by openapi-spec-validator, and the running demo checked
+#      against it by Schemathesis (scripts/conformance.sh), both from PyPI (installed here).
+# Set BENTENG_SKIP_PG=1 or BENTENG_SKIP_E2E=1 to leave a part out while developing; under CI
+# (CI=true) skipping is refused, and outside CI the last line names what was skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
@@ -40,22 +44,32 @@ ensure_poppler() {
   fi
 }
 
-echo "== 1/3 unit and HTTP tests on SQLite"
+skipped=()
+[ "${BENTENG_SKIP_PG:-0}" = 1 ] && skipped+=("PostgreSQL")
+[ "${BENTENG_SKIP_E2E:-0}" = 1 ] && skipped+=("browser")
+if [ ${#skipped[@]} -gt 0 ] && [ "${CI:-}" = true ]; then
+  echo "CI runs every stage: unset BENTENG_SKIP_PG / BENTENG_SKIP_E2E (skipped: ${skipped[*]})" >&2
+  exit 2
+fi
+
+echo "== 1/4 unit and HTTP tests on SQLite"
 ensure_poppler
 cargo test --workspace
 
 if [ "${BENTENG_SKIP_PG:-0}" != 1 ]; then
-  echo "== 2/3 HTTP tests on PostgreSQL ($PG_URL)"
+  echo "== 2/4 HTTP and command tests on PostgreSQL ($PG_URL)"
   ensure_postgres
   # Databases left by an interrupted earlier run.
   for d in $(psql "$PG_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'benteng_test_%'"); do
     psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $d WITH (FORCE)"
   done
   BENTENG_TEST_DATABASE_URL="$PG_URL" cargo test -p benteng-web --test http
+  # The commands' tests (audit verify, the crash test) read the same variable.
+  BENTENG_TEST_DATABASE_URL="$PG_URL" cargo test -p benteng-cli --tests
 fi
 
 if [ "${BENTENG_SKIP_E2E:-0}" != 1 ]; then
-  echo "== 3/3 browser tests (Chromium)"
+  echo "== 3/4 browser tests (Chromium)"
   ensure_browser
   # `cargo test --workspace` above built the binary (the CLI's tests run it); building it on
   # its own would rebuild many dependencies with other features (minutes on a cold machine).
@@ -63,5 +77,17 @@ if [ "${BENTENG_SKIP_E2E:-0}" != 1 ]; then
   export BENTENG_BIN
   BENTENG_BIN="$(cd "$TARGET" && pwd)/debug/benteng"
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error && node --test --test-concurrency=1)
+fi
+echo "== 4/4 the API contract: OpenAPI 3.1 validation of docs/openapi.json, then Schemathesis"
+if ! python3 -c "import openapi_spec_validator" 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check openapi-spec-validator==0.9.0
+fi
+python3 -m openapi_spec_validator docs/openapi.json
+[ -x "$TARGET/debug/benteng" ] || cargo build -p benteng-cli
+scripts/conformance.sh "$TARGET/debug/benteng"
+
+if [ ${#skipped[@]} -gt 0 ]; then
+  echo "== tests passed, but these stages were SKIPPED: ${skipped[*]}"
+  exit 0
 fi
 echo "== all tests passed"

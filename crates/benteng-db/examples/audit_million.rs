@@ -47,6 +47,10 @@ async fn main() -> anyhow::Result<()> {
         db.durability().await?.settings
     );
     let store = Arc::new(FsStore::new(dir.path().join("uploads"))?);
+    let (rows, _) = benteng_db::regions::parse_csv(benteng_db::regions::WILAYAH_CSV, |c| {
+        c.starts_with("35.07")
+    });
+    db.regions().load_regions(&rows).await?;
 
     let done = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));

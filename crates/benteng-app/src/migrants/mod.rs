@@ -69,17 +69,21 @@ pub struct MigrantInput {
 
 /// List filters.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MigrantFilter {
     /// Part of the name.
     #[serde(default)]
     pub q: Option<String>,
     #[serde(default)]
+    #[param(pattern = "^(|rencana|proses|berangkat|luar_negeri|pulang|bermasalah)$")]
     pub status: Option<String>,
     /// Desa code.
     #[serde(default)]
+    #[param(pattern = r"^(|\d{2}\.\d{2}\.\d{2}\.\d{4})$")]
     pub village: Option<String>,
     /// `1`: only residents who left without the procedure. `nik`: only flagged NIKs.
     #[serde(default)]
+    #[param(pattern = "^(|1|nik)$")]
     pub flag: Option<String>,
     /// Page number (`hal` on the pages, like every list there).
     #[serde(default, alias = "hal")]

@@ -185,10 +185,12 @@ pub struct ReportDetail {
     /// not use them): officers who may be assigned the report (petugas whose office's area
     /// covers it), by name.
     #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub officers: Vec<(i64, String)>,
     /// Agencies the report may be referred to (active, their region covering the report):
     /// id, name, kind.
     #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub agencies: Vec<(i64, String, String)>,
     /// The report's referrals for its page ([`crate::reports::Repo::get_report_page`], for the roles that see
     /// referrals on it: not partner agencies, who see their own in their inbox), pending first
@@ -207,6 +209,7 @@ pub struct PublicReport {
     pub status: String,
     pub created_at: i64,
     /// (when, public status) each time the public status changed.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub history: Vec<(i64, String)>,
 }
 

@@ -66,6 +66,7 @@ pub struct Message {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipts {
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub read: Vec<(String, i64)>,
     pub unread: Vec<String>,
 }

@@ -19,6 +19,7 @@ pub struct Preferences {
     pub email: Option<String>,
     pub phone: Option<String>,
     /// (kind, channel) pairs that are on.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub on: Vec<(String, String)>,
 }
 

@@ -130,8 +130,10 @@ pub struct NewDecision {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScreeningStats {
     /// (YYYY-MM, screened, tunda, tolak), newest first.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub months: Vec<(String, i64, i64, i64)>,
     /// (desa code, village name, tunda, tolak), most first.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub villages: Vec<(String, String, i64, i64)>,
 }
 

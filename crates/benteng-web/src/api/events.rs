@@ -35,6 +35,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ListParams {
     page: Option<i64>,
 }
@@ -105,8 +106,8 @@ pub(super) async fn event_attendee(
 }
 
 /// The event behind a check-in code (no token).
-#[utoipa::path(get, path = "/api/v1/public/checkin/{code}", params(("code" = String, Path)), security(()),
-    responses((status = 200, body = PublicEvent), (status = 422, body = Problem), (status = 429, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/public/checkin/{code}", params(("code" = String, Path, pattern = "^[2-9A-HJKMNP-Z]{6}$", description = "The event's check-in code, e.g. AB3K9Z")), security(()),
+    responses((status = 200, body = PublicEvent), (status = 404, description = "No event has this code", body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub(super) async fn checkin_event(
     State(state): State<AppState>,
     origin: Origin,
@@ -116,8 +117,8 @@ pub(super) async fn checkin_event(
 }
 
 /// Check in with the event's code (no token). The answer carries the participant's quiz token.
-#[utoipa::path(post, path = "/api/v1/public/checkin/{code}", params(("code" = String, Path)), security(()), request_body = CheckinInput,
-    responses((status = 200, body = CheckedIn), (status = 422, body = Problem), (status = 429, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/public/checkin/{code}", params(("code" = String, Path, pattern = "^[2-9A-HJKMNP-Z]{6}$", description = "The event's check-in code, e.g. AB3K9Z")), security(()), request_body = CheckinInput,
+    responses((status = 200, body = CheckedIn), (status = 404, description = "No event has this code", body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub(super) async fn checkin(
     State(state): State<AppState>,
     origin: Origin,
@@ -151,6 +152,13 @@ async fn known_code(
                 .await =>
         {
             Err(ApiError::RateLimited)
+        }
+        // A well-formed code of no event is a missing resource (404); a malformed one stays a
+        // field error (422) naming `code`.
+        Err(benteng_app::Error::Invalid(f))
+            if f.0.iter().any(|e| e.code == "err-checkin-unknown") =>
+        {
+            Err(ApiError::NotFound)
         }
         Err(e) => Err(e.into()),
     }
@@ -319,9 +327,11 @@ pub(super) async fn quiz_submit(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct UpcomingParams {
     page: Option<i64>,
     /// A desa code: events held in it, in its kabupaten/kota, or inviting it.
+    #[param(pattern = r"^(|\d{2}\.\d{2}\.\d{2}\.\d{4})$")]
     desa: Option<String>,
 }
 

@@ -46,6 +46,7 @@ pub(super) async fn guide_pages(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct GuideParams {
     /// An earlier version.
     version: Option<i64>,
@@ -127,6 +128,7 @@ fn split(flags: &str) -> Vec<String> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct GetParams {
     /// `true`: NIK and phone in full (roles that may; audited as a sensitive view).
     reveal: Option<bool>,
@@ -232,6 +234,7 @@ pub(super) async fn migrant_figures(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ImportParams {
     /// Import the good rows even when some are bad (default: nothing unless all are good).
     partial: Option<bool>,
@@ -242,7 +245,7 @@ pub(super) struct ImportParams {
 /// when every row was taken; 422 with each bad line.
 #[utoipa::path(post, path = "/api/v1/migrants/import", params(ImportParams),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = super::screening::RowsBody), (status = 403, body = Problem), (status = 422, body = super::screening::RowsBody)))]
+    responses((status = 200, body = super::screening::RowsBody), (status = 403, body = Problem), (status = 422, description = "Bad rows, each with its line (or the whole body unreadable: a problem)", content((super::screening::RowsBody = "application/json"), (Problem = "application/problem+json")))))]
 pub(super) async fn migrant_import(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

@@ -28,6 +28,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct SearchParams {
     /// Part of the company name or of the licence number.
     q: Option<String>,
@@ -81,6 +82,7 @@ pub(super) async fn p3mi_update(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ImportParams {
     /// Import the good rows even when some are bad (default: nothing unless all are good).
     partial: Option<bool>,
@@ -91,7 +93,7 @@ pub(super) struct ImportParams {
 /// line otherwise.
 #[utoipa::path(post, path = "/api/v1/p3mi/import", params(ImportParams),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = super::screening::RowsBody), (status = 403, body = Problem), (status = 422, body = super::screening::RowsBody)))]
+    responses((status = 200, body = super::screening::RowsBody), (status = 403, body = Problem), (status = 422, description = "Bad rows, each with its line (or the whole body unreadable: a problem)", content((super::screening::RowsBody = "application/json"), (Problem = "application/problem+json")))))]
 pub(super) async fn p3mi_import(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

@@ -31,6 +31,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct RoomParams {
     q: Option<String>,
     page: Option<i64>,
@@ -50,6 +51,7 @@ pub(super) async fn rooms(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct MessageParams {
     /// Search the room's history (messages and replies).
     q: Option<String>,
@@ -97,6 +99,7 @@ pub(super) async fn message_create(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct PageParams {
     page: Option<i64>,
 }
@@ -154,6 +157,7 @@ pub(super) async fn prefs_update(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct Handshake {
     #[serde(rename = "hub.mode")]
     mode: Option<String>,

@@ -83,12 +83,16 @@ fn invalid(field: &'static str, code: &'static str) -> ApiError {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ScreeningParams {
     /// YYYY-MM.
+    #[param(pattern = "^(|[0-9]{4}-(0[1-9]|1[0-2]))$")]
     month: Option<String>,
     /// lanjut, wawancara_lanjutan, tunda, tolak, or `belum` (not decided).
+    #[param(pattern = "^(|lanjut|wawancara_lanjutan|tunda|tolak|belum)$")]
     decision: Option<String>,
     /// rendah, sedang or tinggi.
+    #[param(pattern = "^(|rendah|sedang|tinggi)$")]
     level: Option<String>,
     page: Option<i64>,
 }
@@ -160,6 +164,7 @@ pub(super) async fn screening_stats(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct BatchParams {
     /// Screen the good rows and skip the bad ones (reported in `X-Skipped-Rows`).
     skip_bad_rows: Option<bool>,
@@ -173,7 +178,7 @@ pub(super) struct BatchParams {
 #[utoipa::path(post, path = "/api/v1/screenings/batch", params(BatchParams),
     request_body(content = String, content_type = "text/csv"),
     responses((status = 200, description = "results CSV", content_type = "text/csv", body = String),
-        (status = 403, body = Problem), (status = 422, body = RowsBody)))]
+        (status = 403, body = Problem), (status = 422, description = "Bad rows, each with its line (or the whole body unreadable: a problem)", content((RowsBody = "application/json"), (Problem = "application/problem+json")))))]
 pub(super) async fn screening_batch(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -217,10 +222,12 @@ pub(super) async fn screening_batch(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct WatchParams {
     /// Part of a name or alias.
     q: Option<String>,
     /// perekrut, berisiko, hilang or lainnya.
+    #[param(pattern = "^(|perekrut|berisiko|hilang|lainnya)$")]
     category: Option<String>,
     /// Include ended entries.
     all: Option<bool>,
@@ -257,6 +264,7 @@ pub(super) async fn watch_create(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ImportParams {
     /// Import the good rows even when some are bad (default: nothing unless all are good).
     partial: Option<bool>,
@@ -266,7 +274,7 @@ pub(super) struct ImportParams {
 /// 200 when every row was imported; 422 with each bad line otherwise.
 #[utoipa::path(post, path = "/api/v1/watchlist/import", params(ImportParams),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = RowsBody), (status = 403, body = Problem), (status = 422, body = RowsBody)))]
+    responses((status = 200, body = RowsBody), (status = 403, body = Problem), (status = 422, description = "Bad rows, each with its line (or the whole body unreadable: a problem)", content((RowsBody = "application/json"), (Problem = "application/problem+json")))))]
 pub(super) async fn watch_import(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

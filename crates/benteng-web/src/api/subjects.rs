@@ -29,10 +29,12 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ListParams {
     /// `terbuka`, `selesai` or `ditolak`.
+    #[param(pattern = "^(|terbuka|selesai|ditolak)$")]
     status: Option<String>,
-    /// `1`: only open requests past their deadline.
+    /// `1`: only open requests past their deadline (anything else: all).
     terlambat: Option<String>,
     page: Option<i64>,
 }

@@ -146,6 +146,81 @@ async fn the_openapi_document_describes_the_api() {
     }
 }
 
+/// The contract as OpenAPI 3.1 requires it (what `openapi-spec-validator` checks first, and what
+/// a generated client relies on): every path parameter is in its path template and every
+/// template variable is declared; every response has a description; errors are
+/// problem+json; an operation that needs a token lists 401.
+#[tokio::test]
+async fn the_openapi_document_is_valid_and_kept_in_docs() {
+    let app = spawn().await;
+    let doc: serde_json::Value = client()
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut problems = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            for p in &params {
+                let name = p["name"].as_str().unwrap();
+                if p["in"] == "path" && !path.contains(&format!("{{{name}}}")) {
+                    problems.push(format!("{method} {path}: `{name}` is not in the path"));
+                }
+            }
+            for var in path
+                .split('{')
+                .skip(1)
+                .map(|s| s.split('}').next().unwrap())
+            {
+                if !params.iter().any(|p| p["in"] == "path" && p["name"] == var) {
+                    problems.push(format!("{method} {path}: `{var}` is not declared"));
+                }
+            }
+            for (status, r) in op["responses"].as_object().unwrap() {
+                if r["description"].as_str().unwrap_or("").is_empty() {
+                    problems.push(format!("{method} {path} {status}: no description"));
+                }
+                let problem_ref = serde_json::json!({"$ref": "#/components/schemas/Problem"});
+                if status.starts_with('4')
+                    && r["content"]["application/json"]["schema"] == problem_ref
+                {
+                    problems.push(format!(
+                        "{method} {path} {status}: an error as application/json"
+                    ));
+                }
+            }
+            let public = op["security"] == serde_json::json!([{}]);
+            if !public && op["responses"].get("401").is_none() {
+                problems.push(format!("{method} {path}: no 401"));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+
+    // docs/openapi.json is the contract partners read and CI validates; a change to the API
+    // shows there in review.
+    let text = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+    let kept = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
+    if std::env::var("BENTENG_UPDATE_OPENAPI").as_deref() == Ok("1") {
+        std::fs::write(kept, &text).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(kept).unwrap_or_default();
+    assert!(
+        on_disk == text,
+        "the API contract changed: review the difference, then update docs/openapi.json with \
+         BENTENG_UPDATE_OPENAPI=1 cargo test -p benteng-web --test http openapi_document_is_valid"
+    );
+}
+
 #[tokio::test]
 async fn a_revoked_token_stops_working() {
     let app = spawn().await;

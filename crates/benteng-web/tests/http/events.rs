@@ -246,7 +246,22 @@ async fn the_event_api_follows_the_same_rules() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.status(),
+        StatusCode::NOT_FOUND,
+        "a well-formed code of no event"
+    );
+    let r = client()
+        .post(app.url("/api/v1/public/checkin/ZZZ"))
+        .json(&json!({"name": "Siti"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a malformed code"
+    );
     let (_, d) = app
         .api(&officer, Method::GET, &format!("/api/v1/events/{id}"), None)
         .await;

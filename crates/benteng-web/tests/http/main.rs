@@ -15,6 +15,7 @@ mod events;
 mod list_scope;
 mod migrants;
 mod module_permissions;
+mod own_sessions;
 mod p3mi;
 mod pages;
 mod permissions;

@@ -11,12 +11,13 @@ use benteng_web::{SecondFactorPolicy, WebConfig};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 
-const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
-const ANDROID: &str = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
+pub(crate) const FIREFOX: &str =
+    "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+pub(crate) const ANDROID: &str = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
 
 /// An app whose sign-in allowance does not get in the way of a test that signs in often
 /// (the allowance itself is tested in `code_attempts_count_against_the_sign_in_allowance`).
-async fn roomy(second_factor: SecondFactorPolicy) -> TestApp {
+pub(crate) async fn roomy(second_factor: SecondFactorPolicy) -> TestApp {
     spawn_with_second_factor(WebConfig {
         login_attempts_per_minute: 1000,
         second_factor,
@@ -25,7 +26,7 @@ async fn roomy(second_factor: SecondFactorPolicy) -> TestApp {
     .await
 }
 
-fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -33,7 +34,7 @@ fn now() -> u64 {
 }
 
 /// The code an authenticator app shows `offset` seconds from now.
-fn code_at(secret: &str, offset: u64) -> String {
+pub(crate) fn code_at(secret: &str, offset: u64) -> String {
     let bytes = totp_rs::Secret::try_from_base32(secret).expect("the page shows base32");
     totp_rs::Builder::new()
         .with_algorithm(totp_rs::Algorithm::SHA1)
@@ -47,7 +48,7 @@ fn code_at(secret: &str, offset: u64) -> String {
 }
 
 /// Six digits that are none of the codes the server accepts now.
-fn wrong_code(secret: &str) -> String {
+pub(crate) fn wrong_code(secret: &str) -> String {
     let near: Vec<String> = [0, 30, 60].iter().map(|o| code_at(secret, *o)).collect();
     let mut n = 0u32;
     loop {
@@ -59,7 +60,7 @@ fn wrong_code(secret: &str) -> String {
     }
 }
 
-fn client_as(ua: &str) -> Client {
+pub(crate) fn client_as(ua: &str) -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -68,18 +69,22 @@ fn client_as(ua: &str) -> Client {
         .unwrap()
 }
 
-fn location(r: &reqwest::Response) -> Option<String> {
+pub(crate) fn location(r: &reqwest::Response) -> Option<String> {
     r.headers()
         .get("location")
         .map(|v| v.to_str().unwrap().to_string())
 }
 
 /// Post the password form; the answer's status and where it leads.
-async fn password_step(app: &TestApp, c: &Client, user: &str) -> (StatusCode, Option<String>) {
+pub(crate) async fn password_step(
+    app: &TestApp,
+    c: &Client,
+    user: &str,
+) -> (StatusCode, Option<String>) {
     password_step_with(app, c, user, &app.password(user)).await
 }
 
-async fn password_step_with(
+pub(crate) async fn password_step_with(
     app: &TestApp,
     c: &Client,
     user: &str,
@@ -102,7 +107,11 @@ async fn password_step_with(
 }
 
 /// Post a code on the sign-in's second step.
-async fn code_step(app: &TestApp, c: &Client, code: &str) -> (StatusCode, Option<String>, String) {
+pub(crate) async fn code_step(
+    app: &TestApp,
+    c: &Client,
+    code: &str,
+) -> (StatusCode, Option<String>, String) {
     let (_, page) = app.get(c, "/masuk/kode").await;
     let token = csrf_of(&page);
     let r = c
@@ -117,7 +126,7 @@ async fn code_step(app: &TestApp, c: &Client, code: &str) -> (StatusCode, Option
 
 /// Enrol the signed-in user: read the secret off the page, confirm with the current code.
 /// Returns the secret and the recovery codes shown once.
-async fn enrol(app: &TestApp, c: &Client) -> (String, Vec<String>) {
+pub(crate) async fn enrol(app: &TestApp, c: &Client) -> (String, Vec<String>) {
     let (status, page) = app.get(c, "/akun/dua-langkah").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("<svg"), "the QR code is inline SVG");
@@ -173,11 +182,16 @@ async fn enrol(app: &TestApp, c: &Client) -> (String, Vec<String>) {
 }
 
 /// Sign in on a new browser through both steps with `code`.
-async fn sign_in_with(app: &TestApp, user: &str, code: &str) -> (Client, StatusCode) {
+pub(crate) async fn sign_in_with(app: &TestApp, user: &str, code: &str) -> (Client, StatusCode) {
     sign_in_pw(app, user, &app.password(user), code).await
 }
 
-async fn sign_in_pw(app: &TestApp, user: &str, pw: &str, code: &str) -> (Client, StatusCode) {
+pub(crate) async fn sign_in_pw(
+    app: &TestApp,
+    user: &str,
+    pw: &str,
+    code: &str,
+) -> (Client, StatusCode) {
     let c = client();
     let (s, l) = password_step_with(app, &c, user, pw).await;
     assert_eq!(
@@ -188,7 +202,7 @@ async fn sign_in_pw(app: &TestApp, user: &str, pw: &str, code: &str) -> (Client,
     (c, s)
 }
 
-async fn audit_actions(app: &TestApp, action: &str) -> Vec<Value> {
+pub(crate) async fn audit_actions(app: &TestApp, action: &str) -> Vec<Value> {
     let admin = app.token("admin.demo").await;
     let (status, log) = app
         .api(
@@ -575,161 +589,6 @@ async fn the_api_token_needs_the_code_of_an_account_with_a_second_factor() {
 }
 
 /// The handles of the sessions another device can end, from the account page.
-fn session_handles(page: &str) -> Vec<String> {
-    let re = regex_lite::Regex::new(r"/akun/sesi/([0-9a-f]{16})/akhiri").unwrap();
-    re.captures_iter(page).map(|m| m[1].to_string()).collect()
-}
-
-#[tokio::test]
-async fn sessions_and_tokens_are_listed_and_revoked_at_once() {
-    let app = roomy(SecondFactorPolicy::nobody()).await;
-    let laptop = client_as(FIREFOX);
-    assert_eq!(
-        app.login_with(&laptop, "pimpasa.malang", &app.password("pimpasa.malang"))
-            .await,
-        StatusCode::SEE_OTHER
-    );
-    let phone = client_as(ANDROID);
-    assert_eq!(
-        app.login_with(&phone, "pimpasa.malang", &app.password("pimpasa.malang"))
-            .await,
-        StatusCode::SEE_OTHER
-    );
-    let token = app.token("pimpasa.malang").await;
-
-    let (s, page) = app.get(&laptop, "/akun").await;
-    assert_eq!(s, StatusCode::OK);
-    assert!(page.contains("Firefox · Linux") && page.contains("Chrome · Android"));
-    assert!(page.contains("127.0.0.0/24"));
-    assert!(
-        page.contains("Perangkat ini"),
-        "the current session is marked"
-    );
-    let handles = session_handles(&page);
-    assert_eq!(handles.len(), 1, "only the other session has an end button");
-    assert!(!page.contains(&token), "tokens are never shown");
-    let re = regex_lite::Regex::new(r"/akun/token/(\d+)/cabut").unwrap();
-    let token_ids: Vec<String> = re.captures_iter(&page).map(|m| m[1].to_string()).collect();
-    assert_eq!(token_ids.len(), 1);
-
-    // Another user cannot end these.
-    let desa = app.login("desa.kalipare").await;
-    let (s, _, _) = app
-        .post_form(
-            &desa,
-            "/akun",
-            &format!("/akun/sesi/{}/akhiri", handles[0]),
-            &[],
-        )
-        .await;
-    assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, _, _) = app
-        .post_form(
-            &desa,
-            "/akun",
-            &format!("/akun/token/{}/cabut", token_ids[0]),
-            &[],
-        )
-        .await;
-    assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, _) = app.get(&phone, "/laporan").await;
-    assert_eq!(s, StatusCode::OK);
-
-    // The owner ends the phone's session: its next request is signed out.
-    let (s, _, _) = app
-        .post_form(
-            &laptop,
-            "/akun",
-            &format!("/akun/sesi/{}/akhiri", handles[0]),
-            &[],
-        )
-        .await;
-    assert_eq!(s, StatusCode::SEE_OTHER);
-    let r = phone.get(app.url("/laporan")).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert!(location(&r).unwrap().starts_with("/masuk"));
-    let (s, _) = app.get(&laptop, "/laporan").await;
-    assert_eq!(s, StatusCode::OK, "the laptop stays signed in");
-
-    let (s, _, _) = app
-        .post_form(
-            &laptop,
-            "/akun",
-            &format!("/akun/token/{}/cabut", token_ids[0]),
-            &[],
-        )
-        .await;
-    assert_eq!(s, StatusCode::SEE_OTHER);
-    let (s, _) = app.api(&token, Method::GET, "/api/v1/me", None).await;
-    assert_eq!(s, StatusCode::UNAUTHORIZED, "a revoked token stops at once");
-    assert_eq!(audit_actions(&app, "session_revoke").await.len(), 1);
-    assert_eq!(audit_actions(&app, "token_revoke").await.len(), 1);
-
-    // Without the CSRF token, or signed out, nothing ends.
-    let r = laptop
-        .post(app.url("/akun/sesi/0123456789abcdef/akhiri"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let anon = client();
-    let (_, login) = app.get(&anon, "/masuk").await;
-    let csrf = csrf_of(&login);
-    for path in [
-        "/akun/sesi/0123456789abcdef/akhiri",
-        "/akun/token/1/cabut",
-        "/akun/dua-langkah",
-        "/akun/dua-langkah/matikan",
-        "/akun/dua-langkah/kode-cadangan",
-        "/pengguna/1/dua-langkah/reset",
-    ] {
-        let r = anon
-            .post(app.url(path))
-            .form(&[("_csrf", csrf.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
-        assert!(location(&r).unwrap().starts_with("/masuk?next="), "{path}");
-    }
-    let r = anon.get(app.url("/akun/dua-langkah")).send().await.unwrap();
-    assert!(location(&r).unwrap().starts_with("/masuk?next="));
-}
-
-#[tokio::test]
-async fn a_sign_in_from_a_new_device_sends_a_notice_without_secrets() {
-    let app = roomy(SecondFactorPolicy::nobody()).await;
-    let pw = app.password("pimpasa.malang");
-    let count = |page: &str| page.matches("perangkat baru").count();
-
-    // The first device ever is not news; the same device again is not either.
-    let laptop = client_as(FIREFOX);
-    app.login_with(&laptop, "pimpasa.malang", &pw).await;
-    let again = client_as(FIREFOX);
-    app.login_with(&again, "pimpasa.malang", &pw).await;
-    let (_, page) = app.get(&laptop, "/notifikasi").await;
-    assert_eq!(count(&page), 0);
-
-    let phone = client_as(ANDROID);
-    assert_eq!(
-        app.login_with(&phone, "pimpasa.malang", &pw).await,
-        StatusCode::SEE_OTHER
-    );
-    let (s, page) = app.get(&laptop, "/notifikasi").await;
-    assert_eq!(s, StatusCode::OK);
-    assert_eq!(count(&page), 1, "one notice for the new device");
-    assert!(page.contains("Chrome · Android") && page.contains("127.0.0.0/24"));
-    assert!(!page.contains(&pw), "never the password");
-    assert!(
-        !page.contains("Mobile Safari"),
-        "never the whole user agent"
-    );
-    // Another user hears nothing of it.
-    let desa = app.login("desa.kalipare").await;
-    let (_, page) = app.get(&desa, "/notifikasi").await;
-    assert_eq!(count(&page), 0);
-}
-
 #[tokio::test]
 async fn code_attempts_count_against_the_sign_in_allowance() {
     // The default allowance: 10 attempts a minute per address and per account, passwords and

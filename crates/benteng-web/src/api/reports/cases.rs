@@ -39,8 +39,10 @@ pub(in crate::api) async fn case_open(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(in crate::api) struct CaseParams {
     /// aktif, tindak_lanjut, ditutup or ditutup_dirujuk.
+    #[param(pattern = "^(|aktif|tindak_lanjut|ditutup|ditutup_dirujuk)$")]
     status: Option<String>,
     page: Option<i64>,
 }
@@ -132,8 +134,10 @@ pub(in crate::api) async fn case_status(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(in crate::api) struct ExportParams {
     /// `json` (default) or `csv` (one row per victim).
+    #[param(pattern = "^(|json|csv)$")]
     format: Option<String>,
     /// Without names, NIKs, phones, birth dates (an age band stays); places cut to the
     /// kabupaten/kota.
@@ -143,7 +147,8 @@ pub(in crate::api) struct ExportParams {
 /// The cases in the caller's scope as HTCDS-aligned records, as a download. Every export is
 /// audited; a non-anonymised one as a sensitive view.
 #[utoipa::path(get, path = "/api/v1/cases/export", params(ExportParams),
-    responses((status = 200, description = "HTCDS-aligned records (JSON array, or CSV with format=csv)", body = Vec<Object>),
+    responses((status = 200, description = "HTCDS-aligned records (JSON array, or CSV with format=csv)",
+        content((Vec<Object> = "application/json"), (String = "text/csv"))),
         (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(in crate::api) async fn cases_export(
     State(state): State<AppState>,

@@ -136,7 +136,7 @@ pub(super) async fn public_report_create(
 
 /// The public status of a report behind its tracking code (rate limited like the intake, so
 /// codes cannot be guessed by trying many).
-#[utoipa::path(get, path = "/api/v1/public/reports/{code}", params(("code" = String, Path, description = "LP-XXXXX-XXXXX")), security(()),
+#[utoipa::path(get, path = "/api/v1/public/reports/{code}", params(("code" = String, Path, pattern = "^LP-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}$", description = "The tracking code, LP-XXXXX-XXXXX")), security(()),
     responses((status = 200, body = PublicReport), (status = 404, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub(super) async fn public_report_get(
     State(state): State<AppState>,
@@ -154,21 +154,33 @@ pub(super) async fn public_report_get(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ReportParams {
     /// Words of the description, places and names; a phone number; or a tracking code.
     q: Option<String>,
     /// A status code, `terbuka` (every open status, by priority) or `semua`.
+    #[param(pattern = "^(|baru|ditinjau|ditangani|selesai|ditolak|digabung|terbuka|semua)$")]
     status: Option<String>,
+    #[param(pattern = "^(|rekrutmen|nonprosedural|korban|dokumen|iklan|wna)$")]
     category: Option<String>,
     /// Kabupaten, kecamatan or desa code.
+    #[param(pattern = r"^(|\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?)$")]
     region: Option<String>,
-    /// YYYY-MM-DD (WIB), inclusive.
+    /// YYYY-MM-DD (WIB), inclusive, 1945–2100 (the schema leaves out 29 February).
+    #[param(
+        pattern = "^(|(194[5-9]|19[5-9][0-9]|20[0-9]{2}|2100)-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31))$"
+    )]
     from: Option<String>,
-    /// YYYY-MM-DD (WIB), inclusive.
+    /// YYYY-MM-DD (WIB), inclusive, 1945–2100 (the schema leaves out 29 February).
+    #[param(
+        pattern = "^(|(194[5-9]|19[5-9][0-9]|20[0-9]{2}|2100)-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31))$"
+    )]
     to: Option<String>,
     /// `tinggi` or `sedang`: at least that level.
+    #[param(pattern = "^(|tinggi|sedang)$")]
     priority: Option<String>,
     /// A user id, `saya` (me) or `belum` (nobody).
+    #[param(pattern = "^(|[0-9]{1,18}|saya|belum)$")]
     assigned: Option<String>,
     page: Option<i64>,
 }
@@ -229,6 +241,7 @@ pub(super) struct TextBody {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(in crate::api) struct RevealParams {
     /// Show contacts, phones and NIKs in full (roles that may only; each such view is audited).
     reveal: Option<bool>,

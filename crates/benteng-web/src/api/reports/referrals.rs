@@ -33,8 +33,10 @@ pub(in crate::api) async fn referral_create(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(in crate::api) struct ReferralParams {
     /// terkirim, diterima, ditolak, selesai or dibatalkan.
+    #[param(pattern = "^(|terkirim|diterima|ditolak|selesai|dibatalkan)$")]
     status: Option<String>,
     /// Only pending referrals past their due date.
     overdue: Option<bool>,

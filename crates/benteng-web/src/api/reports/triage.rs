@@ -139,6 +139,7 @@ pub(in crate::api) async fn report_info(
 pub(in crate::api) struct FileBytes(Vec<u8>);
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(in crate::api) struct NameParams {
     /// The file's name as the uploader knows it (kept for the download, never trusted for the type).
     name: Option<String>,
@@ -175,7 +176,8 @@ pub(in crate::api) async fn attachment_upload(
 /// Download an attachment (always as an attachment, with its sniffed type). Each download is a
 /// sensitive view in the audit log.
 #[utoipa::path(get, path = "/api/v1/reports/{id}/attachments/{aid}", params(("id" = i64, Path), ("aid" = i64, Path)),
-    responses((status = 200, description = "The file, with its content type", content_type = "application/octet-stream", body = FileBytes),
+    responses((status = 200, description = "The file, with the type read from its bytes when it was uploaded (images are re-encoded as JPEG or PNG)",
+        content((FileBytes = "image/jpeg"), (FileBytes = "image/png"), (FileBytes = "application/pdf"))),
         (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub(in crate::api) async fn attachment_download(
     State(state): State<AppState>,
