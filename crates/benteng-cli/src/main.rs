@@ -293,6 +293,16 @@ async fn main() -> anyhow::Result<()> {
                     ""
                 }
             );
+            // The good rows are loaded; a rejected row still fails the command, so a script
+            // or an operator does not take a partial load for a complete one.
+            if !report.bad.is_empty() {
+                anyhow::bail!(
+                    "{} baris ditolak; baris lain sudah dimuat. Perbaiki baris itu lalu jalankan lagi \
+                     ({} rows rejected; the others were loaded)",
+                    report.bad.len(),
+                    report.bad.len()
+                );
+            }
             Ok(())
         }
         Command::User { action } => {

@@ -60,7 +60,8 @@ pub fn search_key(name: &str) -> String {
     out
 }
 
-/// A row of the region file that failed to parse, with its 1-based line number.
+/// A row of the region file that failed to parse, with its 1-based line number and the reason
+/// for the operator (Indonesian, English in brackets, as the other commands print).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadRow {
     pub line: u64,
@@ -92,7 +93,7 @@ pub fn parse_csv(
                 let (Some(code), Some(name)) = (r.get(0), r.get(1)) else {
                     bad.push(BadRow {
                         line,
-                        reason: "expected kode,nama".into(),
+                        reason: "harus dua kolom: kode,nama (expected kode,nama)".into(),
                     });
                     continue;
                 };
@@ -103,17 +104,17 @@ pub fn parse_csv(
                     Ok(c) if !name.trim().is_empty() => rows.push((c, name.trim().to_string())),
                     Ok(_) => bad.push(BadRow {
                         line,
-                        reason: "empty name".into(),
+                        reason: "nama kosong (empty name)".into(),
                     }),
                     Err(_) => bad.push(BadRow {
                         line,
-                        reason: format!("bad code {code:?}"),
+                        reason: format!("kode wilayah tidak valid (bad code) {code:?}"),
                     }),
                 }
             }
             Err(e) => bad.push(BadRow {
                 line: e.position().map(|p| p.line()).unwrap_or(0),
-                reason: e.to_string(),
+                reason: format!("baris CSV tidak terbaca (unreadable CSV row): {e}"),
             }),
         }
     }
