@@ -35,6 +35,7 @@ pub mod system;
 pub mod uploads;
 pub mod users;
 pub mod visits;
+pub mod webhooks;
 
 pub use benteng_db::{paging, today, Ctx, Db, Error, Page, Result};
 

@@ -37,6 +37,7 @@ pub mod subjects;
 pub mod users;
 pub mod village_search;
 pub mod visits;
+pub mod webhooks;
 
 use benteng_domain::{can, Action, Actor, FieldErrors, RegionCode};
 use sqlx::any::AnyPoolOptions;
@@ -531,6 +532,10 @@ impl Db {
 
     pub fn users(&self) -> users::Repo<'_> {
         users::Repo { db: self }
+    }
+
+    pub fn webhooks(&self) -> webhooks::Repo<'_> {
+        webhooks::Repo { db: self }
     }
 
     pub fn visits(&self) -> visits::Repo<'_> {

@@ -249,6 +249,23 @@ impl crate::referrals::Repo<'_> {
         )
         .await?;
         advance_report(&mut tx, ctx, report_id, ReportStatus::Ditangani).await?;
+        crate::webhooks::queue::emit(
+            &mut tx,
+            benteng_domain::webhook::EventKind::ReferralSent,
+            place.as_str(),
+            serde_json::json!({
+                "referral": {
+                    "id": id,
+                    "report_id": report_id,
+                    "agency_id": agency,
+                    "purpose": r.purpose.as_str(),
+                    "due_date": format_date(r.due_date),
+                    "status": "terkirim",
+                },
+                "links": { "api": format!("/api/v1/referrals/{id}"), "web": format!("/rujukan/{id}") },
+            }),
+        )
+        .await?;
         let users = outbox::agency_users(&mut tx, agency).await?;
         outbox::notify(
             &mut tx,
@@ -508,6 +525,18 @@ impl crate::referrals::Repo<'_> {
             Some(format!("#{id} {}", to.as_str())),
         )
         .await?;
+        if side == ReferralSide::Receiver {
+            crate::webhooks::queue::emit(
+            &mut tx,
+            benteng_domain::webhook::EventKind::ReferralAnswered,
+            place.as_str(),
+            serde_json::json!({
+                "referral": { "id": id, "report_id": report_id, "from": from.as_str(), "to": to.as_str() },
+                "links": { "api": format!("/api/v1/referrals/{id}"), "web": format!("/rujukan/{id}") },
+            }),
+        )
+        .await?;
+        }
         let creator: i64 = sqlx::query_scalar("SELECT created_by FROM referrals WHERE id = $1")
             .bind(id)
             .fetch_one(&mut *tx)

@@ -31,6 +31,7 @@ pub mod screening;
 pub mod second_factor;
 pub mod subject;
 pub mod values;
+pub mod webhook;
 
 pub use field::{FieldError, FieldErrors};
 pub use nik::{Nik, Sex};

@@ -97,10 +97,13 @@ pub enum Action {
     /// Record and answer data-subject requests (UU 27/2022): find, export, correct and erase
     /// what is held about a person in the office's area (officers and admins).
     SubjectRequest,
+    /// Register partner systems' webhooks and read their delivery log (administrators for
+    /// any scope, the Kanwil for its province).
+    WebhookManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 42] = [
+    pub const ALL: [Action; 43] = [
         Action::RegionView,
         Action::OfficeView,
         Action::OfficeManage,
@@ -143,6 +146,7 @@ impl Action {
         Action::AlertPost,
         Action::WhatsappInbox,
         Action::SubjectRequest,
+        Action::WebhookManage,
     ];
 }
 
@@ -189,6 +193,8 @@ fn role_allows(actor: &Actor, action: Action) -> bool {
         (Petugas, WhatsappInbox) => true,
         // Data-subject requests are answered by the office that holds the data unmasked.
         (Petugas, SubjectRequest) => true,
+        // Partner systems are connected for a province or the country.
+        (Kanwil, WebhookManage) => true,
         _ => false,
     }
 }
@@ -282,6 +288,7 @@ mod tests {
             (AlertPost, [true, true, true, true, false, false]),
             (WhatsappInbox, [true, false, true, true, false, false]),
             (SubjectRequest, [true, false, true, true, false, false]),
+            (WebhookManage, [true, true, false, false, false, false]),
         ];
         assert_eq!(
             table.len(),

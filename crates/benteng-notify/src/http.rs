@@ -86,18 +86,33 @@ impl HttpClient {
         bearer: Option<&str>,
         body: &serde_json::Value,
     ) -> Result<HttpResponse, TransportError> {
-        let mut req = Request::builder()
-            .method(Method::POST)
-            .uri(uri.clone())
-            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let mut headers = Vec::new();
         if let Some(token) = bearer {
             let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
                 .map_err(|_| TransportError::Request("token is not a valid header value".into()))?;
             value.set_sensitive(true);
-            req = req.header(AUTHORIZATION, value);
+            headers.push((AUTHORIZATION.as_str(), value));
+        }
+        self.post(uri, &headers, Bytes::from(body.to_string()))
+            .await
+    }
+
+    /// POST `body` as JSON, exactly as given, with extra headers.
+    pub async fn post(
+        &self,
+        uri: &Uri,
+        headers: &[(&str, HeaderValue)],
+        body: Bytes,
+    ) -> Result<HttpResponse, TransportError> {
+        let mut req = Request::builder()
+            .method(Method::POST)
+            .uri(uri.clone())
+            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        for (name, value) in headers {
+            req = req.header(*name, value.clone());
         }
         let req = req
-            .body(Full::new(Bytes::from(body.to_string())))
+            .body(Full::new(body))
             .map_err(|e| TransportError::Request(e.to_string()))?;
 
         let exchange = async {

@@ -32,6 +32,7 @@ use std::fmt;
 
 pub mod email;
 mod http;
+pub mod outbound;
 pub mod sms;
 pub mod whatsapp;
 

@@ -1,4 +1,5 @@
-//! The delivery worker: sends the outbox's e-mail, WhatsApp and SMS rows, makes the daily
+//! The delivery worker: sends the outbox's e-mail, WhatsApp and SMS rows and partner systems'
+//! webhooks (`crate::webhooks`), makes the daily
 //! digests, and keeps room memberships in step. It runs inside `serve` and alone as
 //! `benteng worker`; several can run against one database (see `benteng_db::delivery`).
 //!
@@ -157,6 +158,9 @@ pub struct Worker {
     pub public_url: String,
     /// Hour of the day (WIB) after which digests are made.
     pub digest_hour: u8,
+    /// Sends partner systems' webhooks (see [`crate::webhooks`]); `None` only if TLS could
+    /// not be set up, which is logged.
+    pub webhooks: Option<benteng_notify::outbound::WebhookSender>,
 }
 
 impl Worker {
@@ -168,6 +172,9 @@ impl Worker {
             name: format!("{host}-{}-{}", std::process::id(), rand::random::<u16>()),
             public_url: cfg.public_url.trim_end_matches('/').to_string(),
             digest_hour: cfg.digest_hour,
+            webhooks: benteng_notify::outbound::WebhookSender::new(WEBHOOK_TIMEOUT)
+                .inspect_err(|e| tracing::error!(error = %e, "webhook sender not available"))
+                .ok(),
         }
     }
 
@@ -196,6 +203,14 @@ impl Worker {
             }
         }
         Ok(rows.len())
+    }
+
+    /// Claim and send one batch of due webhook deliveries; returns how many were handled.
+    pub async fn deliver_webhooks(&self) -> anyhow::Result<usize> {
+        match &self.webhooks {
+            Some(sender) => crate::webhooks::deliver_due(&self.db, sender, &self.name).await,
+            None => Ok(0),
+        }
     }
 
     async fn deliver(&self, row: &Claimed) -> (Outcome, Option<String>) {
@@ -278,10 +293,17 @@ impl Worker {
         let mut last_sync = std::time::Instant::now();
         loop {
             // A full batch means more may be due: go on at once.
-            let busy = match self.deliver_due().await {
+            let mut busy = match self.deliver_due().await {
                 Ok(n) => n >= 20,
                 Err(e) => {
                     tracing::warn!(error = %e, "delivery round failed");
+                    false
+                }
+            };
+            busy |= match self.deliver_webhooks().await {
+                Ok(n) => n >= 20,
+                Err(e) => {
+                    tracing::warn!(error = %e, "webhook delivery round failed");
                     false
                 }
             };
@@ -381,6 +403,9 @@ pub fn spawn_housekeeping(db: Db) {
         }
     });
 }
+
+/// How long a partner system has to answer one webhook delivery.
+pub const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How often the server seals new audit entries.
 pub const AUDIT_SEAL_EVERY: Duration = Duration::from_secs(5);

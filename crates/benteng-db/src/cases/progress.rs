@@ -57,6 +57,16 @@ impl crate::cases::Repo<'_> {
         if to.is_closed() {
             advance_report(&mut tx, ctx, report_id, ReportStatus::Selesai).await?;
         }
+        crate::webhooks::queue::emit(
+            &mut tx,
+            benteng_domain::webhook::EventKind::CaseStatus,
+            place.as_str(),
+            serde_json::json!({
+                "case": { "id": id, "report_id": report_id, "from": from.as_str(), "to": to.as_str() },
+                "links": { "api": format!("/api/v1/cases/{id}"), "web": format!("/kasus/{id}") },
+            }),
+        )
+        .await?;
         audit::write(
             &mut *tx,
             Some(ctx),

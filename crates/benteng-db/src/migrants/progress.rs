@@ -335,6 +335,18 @@ impl crate::migrants::Repo<'_> {
         )
         .await?;
         let flagged = recompute(&mut tx, id).await?;
+        if flagged && to.has_left() && !from.has_left() {
+            crate::webhooks::queue::emit(
+                &mut tx,
+                benteng_domain::webhook::EventKind::MigrantNonprocedural,
+                place.as_str(),
+                serde_json::json!({
+                    "migrant": { "id": id, "status": to.as_str(), "departure_date": c.departure.clone() },
+                    "links": { "api": format!("/api/v1/migrants/{id}"), "web": format!("/calon-pmi/{id}") },
+                }),
+            )
+            .await?;
+        }
         audit::write(
             &mut *tx,
             Some(ctx),

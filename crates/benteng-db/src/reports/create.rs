@@ -181,6 +181,21 @@ impl crate::reports::Repo<'_> {
                 .await?;
         }
         add_event(&mut tx, id, ctx, "created", None, Some("baru"), None).await?;
+        crate::webhooks::queue::emit(
+            &mut tx,
+            benteng_domain::webhook::EventKind::ReportFiled,
+            v.village.as_str(),
+            serde_json::json!({
+                "report": {
+                    "id": id,
+                    "category": v.category.as_str(),
+                    "source": source.as_str(),
+                    "status": "baru",
+                },
+                "links": { "api": format!("/api/v1/reports/{id}"), "web": format!("/laporan/{id}") },
+            }),
+        )
+        .await?;
         self.index_report(&mut tx, id).await?;
         let recipients = outbox::area_officers(&mut tx, &kab).await?;
         outbox::notify(

@@ -532,6 +532,13 @@ pub(crate) async fn advance_report(
                 None,
             )
             .await?;
+            let place: String = sqlx::query_scalar("SELECT region_code FROM reports WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut **tx)
+                .await?;
+            if let Ok(place) = RegionCode::parse(&place) {
+                triage::report_status_hook(tx, id, &place, from.as_str(), to.as_str()).await?;
+            }
         }
     }
     Ok(())

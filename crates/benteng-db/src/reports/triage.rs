@@ -220,6 +220,7 @@ impl crate::reports::Repo<'_> {
             Some(note),
         )
         .await?;
+        report_status_hook(&mut tx, id, &place, from.as_str(), to.as_str()).await?;
         audit::write(
             &mut *tx,
             Some(ctx),
@@ -296,6 +297,7 @@ impl crate::reports::Repo<'_> {
         if live == 0 {
             return Err(Error::Conflict("into", "err-merge-into-merged"));
         }
+        report_status_hook(&mut tx, id, &place, from.as_str(), "digabung").await?;
         add_event(
             &mut tx,
             id,
@@ -388,4 +390,25 @@ impl crate::reports::Repo<'_> {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Tell subscribed partner systems that report `id` moved from `from` to `to`.
+pub(crate) async fn report_status_hook(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: i64,
+    place: &RegionCode,
+    from: &str,
+    to: &str,
+) -> Result<()> {
+    crate::webhooks::queue::emit(
+        tx,
+        benteng_domain::webhook::EventKind::ReportStatus,
+        place.as_str(),
+        serde_json::json!({
+            "report": { "id": id, "from": from, "to": to },
+            "links": { "api": format!("/api/v1/reports/{id}"), "web": format!("/laporan/{id}") },
+        }),
+    )
+    .await?;
+    Ok(())
 }

@@ -109,6 +109,16 @@ impl crate::rooms::Repo<'_> {
             .await?;
             told.extend(members);
         }
+        crate::webhooks::queue::emit(
+            &mut tx,
+            benteng_domain::webhook::EventKind::AlertSent,
+            area.as_str(),
+            serde_json::json!({
+                "alert": { "id": id, "severity": severity.as_str(), "title": title, "rooms": rooms.len() },
+                "links": { "api": "/api/v1/alerts" },
+            }),
+        )
+        .await?;
         crate::audit::write(
             &mut *tx,
             Some(ctx),

@@ -28,6 +28,7 @@ mod second_factor;
 mod subjects;
 mod upload;
 mod watchlist;
+mod webhooks;
 
 use crate::ctx::Viewer;
 use crate::error::WebError;
@@ -69,6 +70,7 @@ pub fn routes() -> Router<AppState> {
         .merge(events::routes())
         .merge(rooms::routes())
         .merge(subjects::routes())
+        .merge(webhooks::routes())
 }
 
 const FLASH: &str = "flash";
@@ -140,6 +142,7 @@ impl Layout {
                 "nav-subjects",
                 Action::SubjectRequest,
             );
+            item("/integrasi", "nav-webhooks", Action::WebhookManage);
             item("/notifikasi", "nav-notifications", Action::RegionView);
         }
         Ok(Layout {
