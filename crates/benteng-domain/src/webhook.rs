@@ -45,7 +45,8 @@ coded! {
 pub const DEFAULT_FAILURE_LIMIT: i64 = 10;
 pub const FAILURE_LIMITS: std::ops::RangeInclusive<i64> = 3..=100;
 
-/// Attempts per delivery before it is given up (30 s doubling to 6 hours: about a day).
+/// Attempts per delivery before it is given up (30 s doubling, at most 6 hours apart: the
+/// last attempt is about 14.5 hours after the first).
 pub const MAX_ATTEMPTS: i64 = 12;
 
 /// After a rotation the old secret still signs, beside the new one, for this long, so the

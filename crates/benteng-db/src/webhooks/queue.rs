@@ -9,7 +9,7 @@
 //!   PostgreSQL, so two workers never hold one row; a worker that dies after the receiver
 //!   answered but before recording it causes a second attempt with the same id.
 //! - **Retries** after 30 s, 1, 2, 4 … minutes up to 6 hours, at most
-//!   [`benteng_domain::webhook::MAX_ATTEMPTS`] attempts (about a day), then `failed`; an
+//!   [`benteng_domain::webhook::MAX_ATTEMPTS`] attempts (about 14 hours), then `failed`; an
 //!   administrator can send it again.
 //! - **Pausing.** Every failed attempt counts against the subscription, every delivered one
 //!   sets the count back to 0. At the subscription's failure limit it is paused and its owner
