@@ -323,6 +323,7 @@ error-forbidden = You are not allowed to open this page or record.
 error-unauthorized = Please sign in first (the API token is missing or expired).
 error-bad-request = The request could not be processed. Check what you entered.
 error-bad-json = The request body is not valid JSON for this address.
+err-json-field = This field could not be read: its value has the wrong type (e.g. an object or list where text or a number is expected) or a required field is missing.
 error-invalid = Some fields need correcting.
 error-conflict = This conflicts with existing data.
 error-csrf = The form session expired or is not valid. Reload the page and try again.

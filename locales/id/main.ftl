@@ -320,6 +320,7 @@ error-forbidden = Anda tidak berwenang membuka halaman atau data ini.
 error-unauthorized = Silakan masuk terlebih dahulu (token API tidak ada atau kedaluwarsa).
 error-bad-request = Permintaan tidak dapat diproses. Periksa kembali isian Anda.
 error-bad-json = Isi permintaan bukan JSON yang valid untuk alamat ini.
+err-json-field = Isian ini tidak dapat dibaca: jenis nilainya salah (mis. objek atau daftar di tempat teks atau angka) atau isian wajib tidak ada.
 error-invalid = Ada isian yang perlu diperbaiki.
 error-conflict = Data bertabrakan dengan data yang sudah ada.
 error-csrf = Sesi formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.

@@ -22,6 +22,9 @@ pub struct Problem {
     pub title: &'static str,
     pub fields: FieldErrors,
     pub api: bool,
+    /// A field of a JSON body that could not be read (its path, e.g. `people[0].nik`), named
+    /// in the problem's `errors` with `err-json-field`.
+    pub named: Option<String>,
 }
 
 #[derive(Debug)]
@@ -76,6 +79,7 @@ fn problem(status: StatusCode, title: &'static str, fields: FieldErrors, api: bo
         title,
         fields,
         api,
+        named: None,
     });
     r
 }
@@ -132,6 +136,9 @@ pub enum ApiError {
     Invalid(FieldErrors),
     Conflict(&'static str, &'static str),
     BadRequest,
+    /// A JSON body with a field of the wrong type (an object where text is expected, a
+    /// missing required field): 400 naming the field's path.
+    BadField(String),
     /// A body over the route's limit (413).
     TooLarge,
     RateLimited,
@@ -155,15 +162,56 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
     /// the JSON a route takes is 400.
     fn from(r: axum::extract::rejection::JsonRejection) -> Self {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::TooLarge
-        } else {
-            ApiError::BadRequest
+            return ApiError::TooLarge;
+        }
+        match &r {
+            axum::extract::rejection::JsonRejection::JsonDataError(e) => {
+                json_field(&e.body_text()).map_or(ApiError::BadRequest, ApiError::BadField)
+            }
+            _ => ApiError::BadRequest,
         }
     }
 }
 
+/// The field a JSON data error is about, from axum's text: "Failed to deserialize the JSON
+/// body into the target type: people[0].nik: invalid type: …", or "…: missing field `name` at
+/// line 1 column 2" for a field missing at the top level. Only a path of plain characters is
+/// kept (it is echoed back).
+fn json_field(text: &str) -> Option<String> {
+    let detail = text.split_once("target type: ")?.1;
+    let field = match detail.split_once("missing field `") {
+        Some((before, rest)) if !before.contains(": ") || before.trim_end().ends_with(':') => {
+            let name = rest.split('`').next()?;
+            let prefix = before.trim_end().trim_end_matches(':');
+            if prefix.is_empty() || prefix == "." {
+                name.to_string()
+            } else {
+                format!("{prefix}.{name}")
+            }
+        }
+        _ => detail.split_once(": ")?.0.to_string(),
+    };
+    let plain = !field.is_empty()
+        && field.len() <= 100
+        && field
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']' | '-'));
+    plain.then_some(field)
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let ApiError::BadField(field) = self {
+            let mut r = StatusCode::BAD_REQUEST.into_response();
+            r.extensions_mut().insert(Problem {
+                status: StatusCode::BAD_REQUEST,
+                title: "error-bad-json",
+                fields: FieldErrors::new(),
+                api: true,
+                named: Some(field),
+            });
+            return r;
+        }
         let (status, title, fields) = match self {
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
@@ -194,7 +242,7 @@ impl IntoResponse for ApiError {
                 f.add(field, key);
                 (StatusCode::CONFLICT, "error-conflict", f)
             }
-            ApiError::BadRequest => (
+            ApiError::BadRequest | ApiError::BadField(_) => (
                 StatusCode::BAD_REQUEST,
                 "error-bad-json",
                 FieldErrors::new(),
@@ -253,6 +301,7 @@ pub async fn localise(req: Request, next: Next) -> Response {
                 title,
                 fields: FieldErrors::new(),
                 api: is_api,
+                named: None,
             }
         }
         None => return res,
@@ -269,12 +318,16 @@ pub async fn localise(req: Request, next: Next) -> Response {
     }
     let tr = Tr::new(lang.as_deref().or(accept).unwrap_or("id"));
     let mut out = if problem.api {
-        let errors: Vec<serde_json::Value> = problem
+        let mut errors: Vec<serde_json::Value> = problem
             .fields
             .0
             .iter()
             .map(|e| serde_json::json!({"field": e.field, "code": e.code, "message": tr.t(e.code)}))
             .collect();
+        if let Some(field) = &problem.named {
+            errors.push(serde_json::json!({"field": field, "code": "err-json-field",
+                "message": tr.t("err-json-field")}));
+        }
         let body = serde_json::json!({
             "type": "about:blank",
             "title": tr.t(problem.title),
@@ -330,5 +383,43 @@ fn render_error_page(tr: &Tr, status: StatusCode, title: &str) -> Response {
     match page.render() {
         Ok(body) => (status, Html(body)).into_response(),
         Err(_) => status.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_field;
+
+    #[test]
+    fn a_json_data_error_names_its_field() {
+        let t = "Failed to deserialize the JSON body into the target type: ";
+        assert_eq!(
+            json_field(&format!(
+                "{t}category: invalid type: map, expected a string at line 1 column 13"
+            ))
+            .as_deref(),
+            Some("category")
+        );
+        assert_eq!(
+            json_field(&format!("{t}people[0].nik: invalid type: map")).as_deref(),
+            Some("people[0].nik")
+        );
+        assert_eq!(
+            json_field(&format!("{t}missing field `status` at line 1 column 2")).as_deref(),
+            Some("status")
+        );
+        assert_eq!(
+            json_field(&format!("{t}.: missing field `status` at line 1 column 2")).as_deref(),
+            Some("status")
+        );
+        assert_eq!(
+            json_field(&format!(
+                "{t}person: missing field `name` at line 1 column 20"
+            ))
+            .as_deref(),
+            Some("person.name")
+        );
+        assert_eq!(json_field(&format!("{t}<script>: invalid type")), None);
+        assert_eq!(json_field("something else"), None);
     }
 }

@@ -77,6 +77,29 @@ async fn malformed_requests_get_clear_4xx_and_nothing_is_written() {
             "{raw}"
         );
     }
+    // A field of the wrong type is named, in the caller's language.
+    for (lang, message) in [("id", "jenis nilainya salah"), ("en", "has the wrong type")] {
+        let r = client()
+            .post(app.url("/api/v1/desa-binaan"))
+            .bearer_auth(&t)
+            .header("content-type", "application/json")
+            .header("accept-language", lang)
+            .body("{\"region_code\": {\"a\": 1}}")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let p: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(p["errors"][0]["field"], "region_code", "{p}");
+        assert_eq!(p["errors"][0]["code"], "err-json-field", "{p}");
+        assert!(
+            p["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(message),
+            "{p}"
+        );
+    }
     let r = client()
         .post(app.url("/api/v1/desa-binaan"))
         .bearer_auth(&t)
