@@ -3,7 +3,7 @@
 //! the activity report only), and the questions asked with their answers, some published to
 //! the public FAQ.
 
-use benteng_db::events::{EventFile, FaqEntry, FileKind, NewFollowUp, NewQuestion};
+use benteng_db::events::{EventFile, FaqEntry, FileKind, NewFollowUp, NewQuestion, Question};
 use benteng_db::storage::{BlobStore, CleanFile};
 use benteng_db::{Ctx, Db, Error, Page, Result};
 use benteng_domain::values::{date, optional_text, required_text};
@@ -116,6 +116,13 @@ pub async fn download_material(
     store: &dyn BlobStore,
 ) -> Result<(String, String, Vec<u8>)> {
     db.events().material_by_code(code, fid, store).await
+}
+
+/// The questions asked at an event with their answers, for whoever may see the event (what
+/// the event page shows: a desa user sees those of their kabupaten/kota and of events their
+/// village is invited to).
+pub async fn questions(db: &Db, ctx: &Ctx, id: i64) -> Result<Vec<Question>> {
+    db.events().questions(ctx, id).await
 }
 
 /// Record a question asked at the event and, when given, its answer (officers). Returns its

@@ -24,11 +24,11 @@ mod quiz;
 pub use attendance::{check_in, register, tick_attendee, CheckinInput};
 pub use benteng_db::events::{
     BankRow, CheckedIn, EventDetail, EventFile, EventRow, FaqEntry, FileKind, FollowUp, GainRow,
-    ParticipantQuiz, PublicEvent, QuizResults, Speaker, Submitted, UpcomingEvent,
+    ParticipantQuiz, PublicEvent, Question, QuizResults, Speaker, Submitted, UpcomingEvent,
 };
 pub use extras::{
     add_followup, add_question, attach_file, download, download_material, faq, materials,
-    publish_question, set_followup_done, FollowUpInput, QuestionInput,
+    publish_question, questions, set_followup_done, FollowUpInput, QuestionInput,
 };
 pub use quiz::{
     bank, bank_question, participant_quiz, quiz_results, save_bank_question, set_quiz_stage,

@@ -17,6 +17,7 @@ use benteng_domain::{Action, FieldErrors, Nik, PhoneNumber, RegionCode, Role, Sc
 use serde::Deserialize;
 
 mod letters;
+mod nik_check;
 mod progress;
 
 pub use benteng_db::migrants::{
@@ -26,6 +27,7 @@ pub use benteng_db::migrants::{
 pub use benteng_db::screening::ImportOutcome;
 pub use benteng_domain::migrant::Step;
 pub use letters::{issue_letter, letter, LetterInput};
+pub use nik_check::{check_nik, NikCheck, NikCheckInput};
 pub use progress::{
     change_status, checklist, record_step, save_checklist_step, step_file, verify_step,
     StatusInput, StepDefInput, StepInput,
@@ -265,6 +267,25 @@ fn read_filter(f: &MigrantFilter) -> Result<MigrantQuery> {
     })
 }
 
+/// A declared birth date (`YYYY-MM-DD`, not in the future), or `None` when empty or wrong (then
+/// with an error on `birth_date`).
+fn birth_date_field(input: &str, e: &mut FieldErrors) -> Option<time::Date> {
+    match input.trim() {
+        "" => None,
+        d => match date(d) {
+            Ok(d) if d > crate::today() => {
+                e.add("birth_date", "err-date-future");
+                None
+            }
+            Ok(d) => Some(d),
+            Err(c) => {
+                e.add("birth_date", c);
+                None
+            }
+        },
+    }
+}
+
 fn parse_sex(s: &str) -> std::result::Result<Option<Sex>, &'static str> {
     match s.trim().to_lowercase().as_str() {
         "" => Ok(None),
@@ -300,20 +321,7 @@ async fn read(db: &Db, ctx: &Ctx, i: &MigrantInput) -> Result<NewMigrant> {
     let birth_place = e
         .check("birth_place", optional_text(&i.birth_place, 100))
         .flatten();
-    let birth_date = match i.birth_date.trim() {
-        "" => None,
-        d => match date(d) {
-            Ok(d) if d > crate::today() => {
-                e.add("birth_date", "err-date-future");
-                None
-            }
-            Ok(d) => Some(d),
-            Err(c) => {
-                e.add("birth_date", c);
-                None
-            }
-        },
-    };
+    let birth_date = birth_date_field(&i.birth_date, &mut e);
     let sex = e.check("sex", parse_sex(&i.sex)).flatten();
     let phone = match i.phone.trim() {
         "" => None,

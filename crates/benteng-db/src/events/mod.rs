@@ -412,13 +412,7 @@ impl crate::events::Repo<'_> {
         };
         let can_manage = ctx.allows(Action::EventManage, Some(&place));
         let staff = can_manage || ctx.allows(Action::EventManage, None);
-        let questions = sqlx::query_as::<_, Question>(
-            "SELECT q.id, q.asked_by, q.village_code, r.name AS village_name, q.question, q.answer, q.answered_by, q.published \
-             FROM event_questions q LEFT JOIN regions r ON r.code = q.village_code WHERE q.event_id = $1 ORDER BY q.id LIMIT 500",
-        )
-        .bind(id)
-        .fetch_all(&self.db.pool)
-        .await?;
+        let questions = self.question_rows(id).await?;
         Ok(EventDetail {
             questions,
             followups: self.followups(id).await?,

@@ -130,6 +130,24 @@ impl crate::events::Repo<'_> {
         Ok(())
     }
 
+    /// The questions of an event with their answers, for whoever may see the event (the
+    /// same check and rows as the event page, [`Self::get_event`]).
+    pub async fn questions(&self, ctx: &Ctx, id: i64) -> Result<Vec<Question>> {
+        self.event_place_for_viewer(ctx, id).await?;
+        self.question_rows(id).await
+    }
+
+    /// The questions of an event in the order they were asked (no check: callers check).
+    pub(super) async fn question_rows(&self, id: i64) -> Result<Vec<Question>> {
+        Ok(sqlx::query_as::<_, Question>(
+            "SELECT q.id, q.asked_by, q.village_code, r.name AS village_name, q.question, q.answer, q.answered_by, q.published \
+             FROM event_questions q LEFT JOIN regions r ON r.code = q.village_code WHERE q.event_id = $1 ORDER BY q.id LIMIT 500",
+        )
+        .bind(id)
+        .fetch_all(&self.db.pool)
+        .await?)
+    }
+
     /// The public FAQ: published answers, newest first (no account).
     pub async fn faq(&self, page: Option<i64>) -> Result<Page<FaqEntry>> {
         let (page, per_page, offset) = crate::paging(page, 25);

@@ -59,12 +59,27 @@ fn bind_particulars<'q>(q: AnyQuery<'q>, v: &NewMigrant, flags: &str) -> AnyQuer
 impl crate::migrants::Repo<'_> {
     /// Codes of what the NIK and age checks found (region unknown included).
     pub(super) async fn person_flags(&self, v: &NewMigrant) -> Result<String> {
-        let mut flags: Vec<&str> =
-            check_person(v.nik.as_ref(), v.birth_date, v.sex, crate::today())
-                .iter()
-                .map(|f| f.code())
-                .collect();
-        if let Some(n) = &v.nik {
+        Ok(self
+            .person_findings(v.nik.as_ref(), v.birth_date, v.sex)
+            .await?
+            .join(","))
+    }
+
+    /// What the register flags about a person: the NIK's district missing from the region
+    /// list (`nik:region_unknown`, first), then the NIK against the declared birth date and
+    /// sex and the age ([`check_person`], on today's date). Also the answer of the NIK check,
+    /// which stores nothing.
+    pub async fn person_findings(
+        &self,
+        nik: Option<&Nik>,
+        birth_date: Option<Date>,
+        sex: Option<Sex>,
+    ) -> Result<Vec<&'static str>> {
+        let mut flags: Vec<&'static str> = check_person(nik, birth_date, sex, crate::today())
+            .iter()
+            .map(|f| f.code())
+            .collect();
+        if let Some(n) = nik {
             if self
                 .db
                 .regions()
@@ -75,7 +90,7 @@ impl crate::migrants::Repo<'_> {
                 flags.insert(0, "nik:region_unknown");
             }
         }
-        Ok(flags.join(","))
+        Ok(flags)
     }
 
     /// Register a resident. Returns the id and the flags of the NIK check (shown to the user).

@@ -32,6 +32,7 @@ mod contract;
 mod events;
 mod migrants;
 mod p3mi;
+mod public;
 mod reports;
 mod rooms;
 mod screening;
@@ -68,6 +69,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(events::routes())
         .merge(rooms::routes())
         .merge(subjects::routes())
+        .merge(public::routes())
 }
 
 /// The document served at `/api/v1/openapi.json`, made once when the router is built.
@@ -93,13 +95,14 @@ pub struct ApiJson<T>(pub T);
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Benteng API", version = "1", description = "Desa Binaan Imigrasi: regions, offices, agencies, desa binaan, users, audit; early-warning reports (public intake and tracking without a token), referrals, cases and their HTCDS export, notifications; passport screening against the watchlist; the registry of licensed placement companies (P3MI); the villages' calon PMI register with its legal checklist and family permission letters. Authenticate with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`. Errors are RFC 9457 problem+json bodies in the caller's language (Accept-Language), with `errors` naming each field. Lenient forms, on purpose: text fields of a request body also accept a number or a boolean (read as its text, e.g. a phone sent as a number); an empty query parameter is the same as an absent one."),
+    info(title = "Benteng API", version = "1", description = "Desa Binaan Imigrasi: regions, offices, agencies, desa binaan, users, audit; early-warning reports (public intake and tracking without a token), referrals, cases and their HTCDS export, notifications; passport screening against the watchlist; the registry of licensed placement companies (P3MI); the villages' calon PMI register with its legal checklist and family permission letters. Authenticate with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`. Errors are RFC 9457 problem+json bodies in the caller's language (Accept-Language), with `errors` naming each field (a body field of the wrong type answers 400 with `err-json-field` on its path, e.g. `people[0].nik`). The FAQ and an event's questions and answers; the NIK check for the verification workflow. Partner systems hear of events by signed webhooks (registered on the Integrasi page; format in docs/webhooks.md). Lenient forms, on purpose: text fields of a request body also accept a number or a boolean (read as its text, e.g. a phone sent as a number); an empty query parameter is the same as an absent one."),
     components(schemas(TokenRequest, TokenResponse, Created, Me, OfficersBody, Problem, FieldProblem,
           reports::PublicReportBody, reports::PublicReceipt, reports::CreatedReport, reports::IndicatorsBody, reports::PriorityBody,
           reports::PriorityReasonBody, reports::AssigneeBody, reports::TextBody, reports::CaseOpenBody, reports::FileBytes,
           screening::RowsBody, screening::RowProblem, p3mi::OfferResult, p3mi::OfferReason,
           migrants::MigrantCreated, migrants::StatusResult, migrants::GuideSaved, events::CheckinResult,
-          events::StageInput, events::BankJson, events::AnswersInput, rooms::AlertPosted)),
+          events::StageInput, events::BankJson, events::AnswersInput, rooms::AlertPosted,
+          public::PublishBody, public::NikCheckResult, public::NikRegion, public::NikFindingBody)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;

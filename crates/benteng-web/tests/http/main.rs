@@ -5,6 +5,7 @@
 mod harness;
 
 mod api;
+mod api_public;
 mod audit_chain;
 mod auth;
 mod channels;
@@ -34,3 +35,4 @@ mod second_factor;
 mod storage;
 mod subjects;
 mod two_areas;
+mod webhooks;
