@@ -36,6 +36,14 @@ pub fn rules(db: &Db) -> &benteng_domain::rules::RuleSet {
 /// (`benteng_db::limits`). True when allowed. When the database cannot be asked the request is
 /// let through with a warning: it will meet the same database at once, and refusing every
 /// sign-in during a database hiccup would lock everyone out.
+/// The installation's shared secret called `name` (see `benteng_db::sessions`), as bytes.
+pub async fn server_secret(db: &Db, name: &str) -> Result<Vec<u8>> {
+    let hex = db.sessions().server_secret(name).await?;
+    Ok((0..hex.len() / 2)
+        .filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
+        .collect())
+}
+
 pub async fn take_allowance(db: &Db, key: &str, allowance: u32, period_ms: i64) -> bool {
     match db.limits().take(key, allowance, period_ms).await {
         Ok(allowed) => allowed,

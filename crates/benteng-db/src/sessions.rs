@@ -229,6 +229,28 @@ impl crate::sessions::Repo<'_> {
     }
 
     /// Remove expired sessions and API tokens; returns how many rows went.
+    /// The installation's secret called `name` (64 hex digits), made by the first caller and
+    /// read by every later one, whichever instance it runs in (the row is the agreement).
+    pub async fn server_secret(&self, name: &str) -> Result<String> {
+        use rand::Rng;
+        let bytes: [u8; 32] = rand::rng().random();
+        let fresh: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        sqlx::query(
+            "INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name.to_string())
+        .bind(fresh)
+        .bind(crate::now())
+        .execute(&self.db.pool)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
+                .bind(name.to_string())
+                .fetch_one(&self.db.pool)
+                .await?,
+        )
+    }
+
     pub async fn purge_expired(&self) -> Result<u64> {
         let now = crate::now();
         let a = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")

@@ -157,12 +157,19 @@ impl FromRequestParts<AppState> for Viewer {
                     .map(str::to_string)
             })
             .unwrap_or_else(|| "id".to_string());
+        let visitor = parts.extensions.get::<crate::security::Visitor>().cloned();
         let csrf = match session
             .get::<String>(SESSION_CSRF)
             .await
             .map_err(WebError::session)?
         {
             Some(t) => t,
+            // Anonymous: a token derived from the visitor cookie, so that showing a public
+            // form writes no session row.
+            None if ctx.is_none() && visitor.is_some() => crate::security::visitor_token(
+                &state.csrf_key,
+                &visitor.map(|v| v.0).unwrap_or_default(),
+            ),
             None => {
                 let t = benteng_app::account::random_token();
                 session

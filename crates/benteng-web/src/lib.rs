@@ -94,6 +94,9 @@ pub struct AppState {
     pub watch: Arc<benteng_app::screening::WatchCache>,
     /// The configured delivery channels (which ones users may choose).
     pub channels: worker::Channels,
+    /// The key that signs anonymous visitors' CSRF tokens (`security::visitor_token`), shared
+    /// by every instance through the database.
+    pub csrf_key: Arc<Vec<u8>>,
 }
 
 /// A bound, ready-to-run server.
@@ -156,8 +159,10 @@ impl Application {
         // Rooms for every desa binaan, office and province, with their default members.
         benteng_app::system::sync_all_rooms(&db).await?;
         let channels = worker::Channels::from_config(&config.notify)?;
+        let csrf_key = Arc::new(benteng_app::system::server_secret(&db, "csrf").await?);
         let state = AppState {
             channels,
+            csrf_key,
             limiter,
             public_limiter,
             search_limiter,

@@ -166,7 +166,8 @@ pub fn wrap(app: Router<AppState>, state: AppState) -> Router {
     // One line per answered request with status and latency (paths only: query strings may
     // hold search terms, which are never logged).
     .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO));
-    app.layer(middleware::from_fn(csrf))
+    app.layer(middleware::from_fn_with_state(state.clone(), csrf))
+        .layer(middleware::from_fn_with_state(state.clone(), visitor))
         .layer(middleware::from_fn(crate::error::localise))
         .layer(sessions)
         .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT))
@@ -195,6 +196,70 @@ pub fn wrap(app: Router<AppState>, state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The cookie that names an anonymous visitor for CSRF: 32 random hex digits, nothing else.
+pub const VISITOR_COOKIE: &str = "benteng_v";
+
+/// An anonymous visitor's id, from [`VISITOR_COOKIE`] (made by [`visitor`] when absent).
+#[derive(Debug, Clone)]
+pub struct Visitor(pub String);
+
+/// The CSRF token of an anonymous visitor: HMAC-SHA256 of their cookie's id with the
+/// installation's key, hex. Stateless: a public page that shows a form writes nothing to the
+/// database, and any instance sharing the database checks it (issue 24). Signed-in users keep
+/// the token stored in their session.
+pub fn visitor_token(key: &[u8], visitor: &str) -> String {
+    use hmac::{Hmac, KeyInit, Mac};
+    let Ok(mut mac) = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key) else {
+        return String::new();
+    };
+    mac.update(b"csrf:");
+    mac.update(visitor.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn visitor_id(req: &Request) -> Option<String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == VISITOR_COOKIE)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Give every browser request (not the API) a [`Visitor`]: the one its cookie names, or a new
+/// one, set as an HttpOnly, SameSite=Lax cookie on the answer.
+async fn visitor(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    if req.uri().path().starts_with("/api/") || req.uri().path().starts_with("/static/") {
+        return next.run(req).await;
+    }
+    let (id, fresh) = match visitor_id(&req) {
+        Some(id) => (id, false),
+        None => (hex::encode(rand::random::<[u8; 16]>()), true),
+    };
+    req.extensions_mut().insert(Visitor(id.clone()));
+    let mut res = next.run(req).await;
+    if fresh {
+        let secure = if state.config.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        };
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "{VISITOR_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax{secure}"
+        )) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
 #[derive(serde::Deserialize)]
 struct CsrfField {
     #[serde(rename = "_csrf")]
@@ -208,7 +273,11 @@ pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
 /// Refuse state-changing browser requests that do not carry the session's CSRF token (form
 /// field `_csrf` or header `X-CSRF-Token`) or that come from another site. The JSON API takes
 /// bearer tokens only (never cookies), so it needs no CSRF token.
-async fn csrf(req: Request, next: Next) -> Response {
+async fn csrf(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || req.uri().path().starts_with("/api/")
     {
@@ -230,11 +299,19 @@ async fn csrf(req: Request, next: Next) -> Response {
     let Some(session) = req.extensions().get::<Session>().cloned() else {
         return WebError::internal("session layer missing").into_response();
     };
+    // A signed-in session carries its own token; an anonymous visitor's is derived from the
+    // visitor cookie (no session row needed to show a public form).
     let expected = match session.get::<String>(SESSION_CSRF).await {
         Ok(Some(t)) => t,
-        Ok(None) => return WebError::Csrf.into_response(),
+        Ok(None) => match req.extensions().get::<Visitor>() {
+            Some(v) => visitor_token(&state.csrf_key, &v.0),
+            None => return WebError::Csrf.into_response(),
+        },
         Err(e) => return WebError::session(e).into_response(),
     };
+    if expected.is_empty() {
+        return WebError::Csrf.into_response();
+    }
     let header_token = req
         .headers()
         .get("x-csrf-token")

@@ -246,7 +246,7 @@ async fn questions_are_read_where_the_event_page_shows_them_and_written_by_offic
 }
 
 /// Every table's row count, to show that a request wrote nothing.
-async fn row_counts(app: &TestApp) -> Vec<(String, i64)> {
+pub(crate) async fn row_counts(app: &TestApp) -> Vec<(String, i64)> {
     let pool = app.db.fixtures_pool();
     let postgres = std::env::var("BENTENG_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
     let list = if postgres {

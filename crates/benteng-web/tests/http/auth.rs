@@ -18,8 +18,24 @@ async fn login_renews_the_session_id_and_logout_ends_it() {
     let app = spawn().await;
     let c = client();
     let r = c.get(app.url("/masuk")).send().await.unwrap();
-    let before = session_cookie(&r).expect("the login page starts a session for its CSRF token");
+    assert!(
+        session_cookie(&r).is_none(),
+        "the login page starts no session: its CSRF token comes from the visitor cookie"
+    );
     let token = csrf_of(&r.text().await.unwrap());
+    // Choosing a language starts an anonymous session; signing in must not keep its id.
+    let r = c
+        .post(app.url("/bahasa"))
+        .form(&[
+            ("_csrf", token.as_str()),
+            ("lang", "id"),
+            ("next", "/masuk"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let before = session_cookie(&r).expect("the language choice is kept in a session");
     let pw = app.password("pimpasa.malang");
     let r = c
         .post(app.url("/masuk"))

@@ -201,3 +201,77 @@ async fn personal_data_exports_download_as_password_protected_archives() {
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert!(!html.contains("archive-password"));
 }
+
+/// Issue 24: a visitor who only reads public pages costs no database write (no session row),
+/// yet their forms stay protected: the token is bound to their own visitor cookie, so a token
+/// shown to someone else, or a request without the cookie, is refused.
+#[tokio::test]
+async fn public_pages_write_nothing_and_their_forms_need_the_visitors_own_token() {
+    let app = spawn().await;
+    let before = crate::api_public::row_counts(&app).await;
+    let visitor = client();
+    let mut tokens = Vec::new();
+    for path in [
+        "/",
+        "/masuk",
+        "/panduan",
+        "/lapor",
+        "/lacak",
+        "/cek-tawaran",
+        "/cek-p3mi",
+        "/kegiatan",
+        "/faq",
+        "/hadir",
+    ] {
+        let (s, page) = app.get(&visitor, path).await;
+        assert!(
+            s == StatusCode::OK || s == StatusCode::SEE_OTHER,
+            "{path}: {s}"
+        );
+        if page.contains("name=\"_csrf\"") {
+            tokens.push(csrf_of(&page));
+        }
+    }
+    assert!(tokens.len() >= 3, "forms on the public pages");
+    tokens.dedup();
+    assert_eq!(tokens.len(), 1, "one token per visitor");
+    assert_eq!(
+        crate::api_public::row_counts(&app).await,
+        before,
+        "reading public pages wrote nothing"
+    );
+    // The visitor's own token is taken (the language switch answers with a redirect) …
+    let post = |c: &reqwest::Client, token: &str| {
+        c.post(app.url("/bahasa"))
+            .form(&[("_csrf", token), ("lang", "en"), ("next", "/panduan")])
+            .send()
+    };
+    assert_eq!(
+        post(&visitor, &tokens[0]).await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    // … another visitor's is not, nor is it without any visitor cookie.
+    let other = client();
+    let (_, page) = app.get(&other, "/masuk").await;
+    assert_ne!(
+        csrf_of(&page),
+        tokens[0],
+        "each visitor has a token of their own"
+    );
+    assert_eq!(
+        post(&other, &tokens[0]).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let bare = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    assert_eq!(
+        post(&bare, &tokens[0]).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    // Signing in still works from such a page, and the session then has its own token.
+    let c = app.login("pimpasa.malang").await;
+    let (_, page) = app.get(&c, "/laporan").await;
+    assert_ne!(csrf_of(&page), tokens[0]);
+}
