@@ -136,27 +136,34 @@ pub async fn redeliver(db: &Db, ctx: &Ctx, id: i64, delivery: i64) -> Result<()>
     db.webhooks().redeliver(ctx, id, delivery).await
 }
 
-/// Claim and send one batch of due deliveries as `worker`; returns how many were handled.
+/// Claim and send one batch of due deliveries as `worker`, all at once (a receiver that is
+/// slow to answer delays only its own deliveries); returns how many were handled.
 pub async fn deliver_due(db: &Db, sender: &WebhookSender, worker: &str) -> anyhow::Result<usize> {
     let rows = db.webhooks().claim(worker, 20, 120).await?;
-    for row in &rows {
-        let started = benteng_db::now();
-        let attempt = send(db, sender, row).await;
-        let rec = db.webhooks().finish(worker, row, started, &attempt).await?;
-        if attempt.delivered {
-            tracing::info!(webhook = row.webhook_id, delivery = %row.delivery_id, "webhook delivered");
-        } else {
-            tracing::warn!(webhook = row.webhook_id, delivery = %row.delivery_id, attempt = row.attempts,
-                error = attempt.error.as_deref().unwrap_or(""), "webhook delivery failed");
-        }
-        if rec.paused {
-            tracing::warn!(
-                webhook = row.webhook_id,
-                "webhook paused after repeated failures"
-            );
-        }
+    let n = rows.len();
+    let mut tasks = tokio::task::JoinSet::new();
+    for row in rows {
+        let (db, sender, worker) = (db.clone(), sender.clone(), worker.to_string());
+        tasks.spawn(async move {
+            let started = benteng_db::now();
+            let attempt = send(&db, &sender, &row).await;
+            let rec = db.webhooks().finish(&worker, &row, started, &attempt).await?;
+            if attempt.delivered {
+                tracing::info!(webhook = row.webhook_id, delivery = %row.delivery_id, "webhook delivered");
+            } else {
+                tracing::warn!(webhook = row.webhook_id, delivery = %row.delivery_id, attempt = row.attempts,
+                    error = attempt.error.as_deref().unwrap_or(""), "webhook delivery failed");
+            }
+            if rec.paused {
+                tracing::warn!(webhook = row.webhook_id, "webhook paused after repeated failures");
+            }
+            anyhow::Ok(())
+        });
     }
-    Ok(rows.len())
+    while let Some(done) = tasks.join_next().await {
+        done??;
+    }
+    Ok(n)
 }
 
 async fn send(db: &Db, sender: &WebhookSender, row: &Claimed) -> Attempt {

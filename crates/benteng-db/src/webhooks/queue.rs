@@ -15,8 +15,9 @@
 //!   sets the count back to 0. At the subscription's failure limit it is paused and its owner
 //!   and the administrators are told (in-app and by the channels they chose). Deliveries of
 //!   a paused subscription are still written and wait; they go out when it is resumed.
-//! - **Order** is by event within a batch, but a retried delivery can arrive after a later
-//!   one: receivers order by `occurred_at`.
+//! - **Order** is not kept: a batch is claimed oldest first but sent all at once
+//!   (`benteng_app::webhooks::deliver_due`), and a retried delivery arrives after later ones;
+//!   receivers order by `occurred_at`.
 
 use crate::outbox::{self, Notice};
 use crate::{Backend, Result};

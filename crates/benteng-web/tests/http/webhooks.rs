@@ -74,6 +74,9 @@ async fn receiver() -> (String, Receiver) {
             signature: h("webhook-signature"),
             body: String::from_utf8(body.to_vec()).unwrap(),
         });
+        if path == "slow" {
+            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        }
         let mut failing = r.failing.lock().unwrap();
         let left = failing.entry(path.clone()).or_insert(0);
         if *left > 0 {
@@ -670,7 +673,8 @@ async fn every_event_kind_reaches_a_subscriber_with_its_record() {
     let of = |event: &str| -> Vec<&Value> { got.iter().filter(|v| v["event"] == event).collect() };
     assert_eq!(of("report.filed").len(), 1);
     assert_eq!(of("report.filed")[0]["data"]["report"]["id"], id);
-    let moves: Vec<(String, String)> = of("report.status_changed")
+    // Deliveries of one batch go out at once, so they may arrive in any order.
+    let mut moves: Vec<(String, String)> = of("report.status_changed")
         .iter()
         .map(|v| {
             (
@@ -679,6 +683,7 @@ async fn every_event_kind_reaches_a_subscriber_with_its_record() {
             )
         })
         .collect();
+    moves.sort();
     assert_eq!(
         moves,
         vec![
@@ -713,4 +718,47 @@ async fn every_event_kind_reaches_a_subscriber_with_its_record() {
         "no name in the payload"
     );
     assert_eq!(got.len(), 8, "nothing else: {got:?}");
+}
+
+#[tokio::test]
+async fn a_slow_receiver_does_not_hold_up_the_others() {
+    let app = spawn().await;
+    let (base, rx) = receiver().await;
+    let admin = app.login("admin.demo").await;
+    register(
+        &app,
+        &admin,
+        "Lambat",
+        &format!("{base}/slow"),
+        "",
+        &["report.filed"],
+        "",
+    )
+    .await;
+    register(
+        &app,
+        &admin,
+        "Cepat",
+        &format!("{base}/fast"),
+        "",
+        &["report.filed"],
+        "",
+    )
+    .await;
+    let desa = app.token("desa.sitiarjo").await;
+    file_report(&app, &desa, simple_report(SITIARJO, "Laporan")).await;
+    let w = worker(&app);
+    let start = std::time::Instant::now();
+    let round = tokio::spawn(async move { w.deliver_webhooks().await.unwrap() });
+    while rx.on("fast").is_empty() && start.elapsed() < std::time::Duration::from_secs(10) {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let fast_after = start.elapsed();
+    assert_eq!(rx.on("fast").len(), 1);
+    assert!(!round.is_finished(), "the slow receiver is still answering");
+    assert!(
+        fast_after < std::time::Duration::from_secs(2),
+        "the fast one did not wait: {fast_after:?}"
+    );
+    assert_eq!(round.await.unwrap(), 2);
 }
