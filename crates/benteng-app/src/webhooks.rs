@@ -4,7 +4,7 @@
 //! `benteng_db::webhooks`; signing and sending in `benteng_notify::outbound`; the worker that
 //! sends is [`crate::jobs::Worker`]. Format for receivers: `docs/webhooks.md`.
 
-use benteng_db::webhooks::queue::{Attempt, Claimed};
+use benteng_db::webhooks::queue::{Attempt, Claimed, Ours};
 use benteng_db::{Ctx, Db, Page, Result};
 use benteng_domain::webhook::{EventKind, WebhookInput};
 use benteng_domain::{Action, FieldErrors, Scope};
@@ -160,20 +160,33 @@ pub async fn deliver_due(db: &Db, sender: &WebhookSender, worker: &str) -> anyho
             anyhow::Ok(())
         });
     }
+    // Every send is waited for (an error in one must not cancel the others mid-flight).
+    let mut first_error = None;
     while let Some(done) = tasks.join_next().await {
-        done??;
+        let e = match done {
+            Ok(Ok(())) => continue,
+            Ok(Err(e)) => e,
+            Err(e) => anyhow::anyhow!("webhook send task: {e}"),
+        };
+        tracing::warn!(error = %e, "recording a webhook attempt failed");
+        first_error.get_or_insert(e);
     }
-    Ok(n)
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(n),
+    }
 }
 
 async fn send(db: &Db, sender: &WebhookSender, row: &Claimed) -> Attempt {
     let target = match db.webhooks().target(row.webhook_id).await {
         Ok(Some(t)) => t,
+        // Neither is the receiver's fault: it is not counted against the subscription.
         Ok(None) => {
             return Attempt {
                 http_status: None,
                 delivered: false,
                 error: Some("subscription removed".into()),
+                ours: Some(Ours::Removed),
             }
         }
         Err(e) => {
@@ -181,6 +194,7 @@ async fn send(db: &Db, sender: &WebhookSender, row: &Claimed) -> Attempt {
                 http_status: None,
                 delivered: false,
                 error: Some(format!("database: {e}")),
+                ours: Some(Ours::Database),
             }
         }
     };
@@ -200,5 +214,6 @@ async fn send(db: &Db, sender: &WebhookSender, row: &Claimed) -> Attempt {
         http_status: a.status,
         delivered: a.delivered,
         error: a.error,
+        ours: None,
     }
 }

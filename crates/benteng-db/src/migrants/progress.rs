@@ -341,7 +341,7 @@ impl crate::migrants::Repo<'_> {
                 benteng_domain::webhook::EventKind::MigrantNonprocedural,
                 place.as_str(),
                 serde_json::json!({
-                    "migrant": { "id": id, "status": to.as_str(), "departure_date": c.departure.clone() },
+                    "migrant": { "id": id, "status": to.as_str() },
                     "links": { "api": format!("/api/v1/migrants/{id}"), "web": format!("/calon-pmi/{id}") },
                 }),
             )

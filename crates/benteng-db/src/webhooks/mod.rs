@@ -282,7 +282,7 @@ impl Repo<'_> {
         .await?;
         sqlx::query(
             "UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription removed' \
-             WHERE webhook_id = $1 AND status IN ('pending', 'retry')",
+             WHERE webhook_id = $1 AND status IN ('pending', 'retry', 'sending')",
         )
         .bind(id)
         .execute(&mut *tx)

@@ -63,6 +63,17 @@ pub struct Attempt {
     pub http_status: Option<u16>,
     pub delivered: bool,
     pub error: Option<String>,
+    /// Not sent because of a problem on our side: not counted against the subscription.
+    pub ours: Option<Ours>,
+}
+
+/// A problem on Benteng's side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ours {
+    /// The subscription was removed meanwhile: the delivery is given up.
+    Removed,
+    /// Reading the subscription failed: tried again later.
+    Database,
 }
 
 /// What recording an attempt did.
@@ -106,7 +117,11 @@ pub(crate) async fn emit(
     let now = crate::now();
     let mut n = 0;
     for (hook, region) in hooks {
-        if !covers(region.as_deref(), place) {
+        // An alert warns everyone in its area: one for the province reaches a subscription
+        // for one of its kabupaten/kota too.
+        let wider_alert = kind == EventKind::AlertSent
+            && region.as_deref().is_some_and(|r| covers(Some(place), r));
+        if !covers(region.as_deref(), place) && !wider_alert {
             continue;
         }
         enqueue(tx, hook, kind.as_str(), place, &data, now).await?;
@@ -153,8 +168,7 @@ impl super::Repo<'_> {
         let w = self.get(ctx, id).await?;
         let mut tx = self.db.begin().await?;
         let place = w.region_code.clone().unwrap_or_default();
-        let data =
-            serde_json::json!({ "message": "Benteng webhook test", "by": ctx.actor.username });
+        let data = serde_json::json!({ "message": "Benteng webhook test" });
         enqueue(&mut tx, id, "webhook.ping", &place, &data, crate::now()).await?;
         tx.commit().await?;
         Ok(())
@@ -212,6 +226,10 @@ impl super::Repo<'_> {
             .map(|e| e.chars().take(300).collect::<String>());
         let (status, next) = if a.delivered {
             ("sent", now)
+        } else if a.ours == Some(Ours::Removed) {
+            ("failed", now)
+        } else if a.ours == Some(Ours::Database) {
+            ("retry", now + 30)
         } else if row.attempts < MAX_ATTEMPTS {
             ("retry", now + crate::delivery::backoff(row.attempts))
         } else {
@@ -254,7 +272,7 @@ impl super::Repo<'_> {
                 .bind(row.webhook_id)
                 .execute(&mut *tx)
                 .await?;
-        } else if held {
+        } else if held && a.ours.is_none() {
             sqlx::query("UPDATE webhooks SET failures = failures + 1 WHERE id = $1")
                 .bind(row.webhook_id)
                 .execute(&mut *tx)

@@ -762,3 +762,51 @@ async fn a_slow_receiver_does_not_hold_up_the_others() {
     );
     assert_eq!(round.await.unwrap(), 2);
 }
+
+#[tokio::test]
+async fn a_province_alert_reaches_a_regency_subscription_but_not_another_province() {
+    let app = crate::reports_api::spawn_roomy().await;
+    let (base, rx) = receiver().await;
+    let kanwil = app.login("kanwil.jatim").await;
+    register(
+        &app,
+        &kanwil,
+        "Malang",
+        &format!("{base}/kab"),
+        "35.07",
+        &["alert.sent"],
+        "",
+    )
+    .await;
+    let admin = app.login("admin.demo").await;
+    register(
+        &app,
+        &admin,
+        "Bali",
+        &format!("{base}/bali"),
+        "51",
+        &["alert.sent"],
+        "",
+    )
+    .await;
+    let t = app.token("kanwil.jatim").await;
+    let (s, b) = app
+        .api(
+            &t,
+            Method::POST,
+            "/api/v1/alerts",
+            Some(serde_json::json!({"severity": "waspada", "area_code": "35",
+                "title": "Lowongan palsu", "body": "Jangan berangkat tanpa BP3MI."})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    drain(&worker(&app)).await;
+    let got = rx.on("kab");
+    assert_eq!(
+        got.len(),
+        1,
+        "the province's alert reaches the regency's subscription"
+    );
+    assert_eq!(body(&got[0])["region"]["code"], "35");
+    assert!(rx.on("bali").is_empty(), "not another province");
+}
