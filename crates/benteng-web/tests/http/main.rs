@@ -35,4 +35,5 @@ mod second_factor;
 mod storage;
 mod subjects;
 mod two_areas;
+mod webhook_events;
 mod webhooks;
