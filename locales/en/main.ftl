@@ -697,6 +697,14 @@ screening-findings = Findings
 screening-no-findings = No findings.
 screening-hits = Watchlist matches
 screening-no-hits = No watchlist match.
+screening-namesakes-hidden = { $n ->
+    [one] One more person of the same name on the watchlist is not shown.
+   *[other] { $n } more people of the same name on the watchlist are not shown.
+}
+screening-common-only = { $n ->
+    [one] One watchlist entry shares
+   *[other] { $n } watchlist entries share
+} only a very common given name (such as Muhammad, Siti, Sri, Nur) with the applicant: that is no match and adds no risk.
 screening-name-only = Without a NIK or birth date a name alone cannot tell namesakes apart: at most three people of one name are shown. Enter the NIK or birth date to tell them apart.
 screening-alert = Alert
 screening-suggestion = Suggested
@@ -710,6 +718,8 @@ hint-decision-reason = Required to postpone or refuse.
 field-decision = Decision
 field-risk = Risk
 field-score = Score
+field-risk-score = Risk score
+field-match-score = Match
 field-month = Month
 field-officer = Officer
 field-reason = Reason
@@ -762,8 +772,8 @@ finding-under_18 = The applicant is { $n } (under 18).
 finding-nik_says_under_18 = By the NIK the applicant is { $n } (under 18): the age may have been raised.
 finding-work_without_recommendation = Travelling to work without the Disnaker passport recommendation (circular IMI-0277.GR.02.06/2017).
 finding-domestic_moratorium = Domestic work in a Middle-East moratorium country ({ $n }; Kepmenaker 260/2015).
-finding-applicant_watch_alert = The applicant matches the watchlist (score { $n }).
-finding-applicant_watch_hit = The applicant's name resembles a watchlist entry (score { $n }), with nothing else in common.
+finding-applicant_watch_alert = The applicant matches the watchlist (match { $n }/100).
+finding-applicant_watch_hit = The applicant's name resembles a watchlist entry (match { $n }/100), with nothing else in common.
 finding-sponsor_phone_recruiter = The sponsor's phone belongs to a reported recruiter.
 finding-sponsor_name_recruiter = The sponsor's name matches a reported recruiter (score { $n }).
 finding-village_reports = The applicant's village has { $n } reports in the last 90 days.
@@ -802,7 +812,7 @@ reason-name-split-join = name split/joined
 reason-name-typo = typing error
 reason-name-reordered = names in another order
 reason-name-partial = part of the name
-reason-name-common = common name
+reason-name-common = common name (many namesakes)
 reason-dob-exact = same birth date
 reason-dob-swapped = day and month swapped
 reason-dob-one-digit = birth date one digit off

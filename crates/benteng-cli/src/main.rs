@@ -69,7 +69,7 @@ enum Command {
         dry_run: bool,
     },
     /// Screen a CSV of people (id,name,birth_date,nik,phone) against a watchlist; writes
-    /// query_id,rank,watch_id,score,alert,reasons. Exit code 2 when rows were skipped.
+    /// query_id,rank,watch_id,score,alert,reasons,same_name_not_shown. Exit code 2 when rows were skipped.
     Screen {
         /// Watchlist CSV (id,name,birth_date,nik,phone). Without it: the database's watchlist.
         #[arg(long)]

@@ -4,7 +4,7 @@
 //! `benteng_app::screening::batch`, and shared with the web's batch page and the API: input and
 //! watchlist headers `id,name,birth_date,nik,phone` (extra columns ignored, `birth_date` as
 //! YYYY-MM-DD, any field but `id` and `name` may be empty, several phones separated by `;`);
-//! output header `query_id,rank,watch_id,score,alert,reasons`, up to `--top` rows per query,
+//! output header `query_id,rank,watch_id,score,alert,reasons,same_name_not_shown`, up to `--top` rows per query,
 //! best first. Bad rows are reported on stderr with their line number and skipped; the exit
 //! code is 2 when any row was skipped. Without `--watchlist` the database's watchlist is used
 //! (officers' flags and imports as `w<id>`, people named in live reports as `p<id>`).

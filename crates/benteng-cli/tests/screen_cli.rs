@@ -119,7 +119,7 @@ fn clean_files_exit_zero() {
     let text = std::fs::read_to_string(&o).unwrap();
     assert!(
         text.starts_with(
-            "query_id,rank,watch_id,score,alert,reasons\nQ1,1,W1,100,false,name:exact"
+            "query_id,rank,watch_id,score,alert,reasons,same_name_not_shown\nQ1,1,W1,100,false,name:exact"
         ),
         "{text}"
     );

@@ -5,8 +5,13 @@
 //!   field but `id` and `name` may be empty; several phones separated by `;`; extra columns are
 //!   ignored; columns are found by name, so their order may differ). Watchlist rows that
 //!   repeat an id add aliases, phones and missing fields to that entry ([`into_entries`]).
-//! - Results: header `query_id,rank,watch_id,score,alert,reasons`, up to `top` rows per
-//!   query, best first; `alert` is `true` or `false`; `reasons` `;`-separated codes.
+//! - Results: header `query_id,rank,watch_id,score,alert,reasons,same_name_not_shown`, up to
+//!   `top` rows per query, best first; `alert` is `true` or `false`; `reasons` `;`-separated
+//!   codes; `same_name_not_shown` (the same on each row of a query) how many more entries of
+//!   a name shown were found but not listed: a query with a name only lists at most three of
+//!   one name, so that other names it may mean are seen too (0 when it had a birth date, NIK
+//!   or phone). The column was added at the end, so readers that take columns by name or
+//!   position keep working.
 //! - A bad row (no id or name, a date that is not YYYY-MM-DD, a NIK that is not 16 digits, a
 //!   phone that is not a phone) is reported with its line number and skipped.
 
@@ -14,7 +19,7 @@ use super::{RowError, WatchCache};
 use crate::csv_rows::read as read_csv;
 use benteng_db::{Ctx, Db, Error, Result};
 use benteng_domain::phone::PhoneNumber;
-use benteng_domain::screening::{Hit, Index, Query, WatchEntry};
+use benteng_domain::screening::{Index, Query, Search, WatchEntry};
 use benteng_domain::values::{date, safe_cell};
 use benteng_domain::Action;
 use std::sync::Arc;
@@ -175,7 +180,7 @@ pub fn screen_all(index: &Index, queries: &[PersonRow], top: usize) -> BatchOutc
         .unwrap_or(1)
         .clamp(1, 8);
     let chunk = queries.len().div_ceil(threads).max(1);
-    let parts: Vec<Vec<(Vec<Hit>, u64)>> = std::thread::scope(|scope| {
+    let parts: Vec<Vec<(Search, u64)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = queries
             .chunks(chunk)
             .map(|part| {
@@ -184,8 +189,8 @@ pub fn screen_all(index: &Index, queries: &[PersonRow], top: usize) -> BatchOutc
                     part.iter()
                         .map(|q| {
                             let t = Instant::now();
-                            let hits = index.search(&q.query(), top);
-                            (hits, t.elapsed().as_micros() as u64)
+                            let found = index.search_all(&q.query(), top);
+                            (found, t.elapsed().as_micros() as u64)
                         })
                         .collect::<Vec<_>>()
                 });
@@ -195,15 +200,24 @@ pub fn screen_all(index: &Index, queries: &[PersonRow], top: usize) -> BatchOutc
         // A part whose thread failed answers no hits, so the rows stay aligned.
         handles
             .into_iter()
-            .map(|(n, h)| h.join().unwrap_or_else(|_| vec![(Vec::new(), 0); n]))
+            .map(|(n, h)| h.join().unwrap_or_else(|_| vec![(Search::default(), 0); n]))
             .collect()
     });
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["query_id", "rank", "watch_id", "score", "alert", "reasons"]);
+    let _ = w.write_record([
+        "query_id",
+        "rank",
+        "watch_id",
+        "score",
+        "alert",
+        "reasons",
+        "same_name_not_shown",
+    ]);
     let mut micros = Vec::with_capacity(queries.len());
-    for (q, (hits, us)) in queries.iter().zip(parts.into_iter().flatten()) {
+    for (q, (found, us)) in queries.iter().zip(parts.into_iter().flatten()) {
         micros.push(us);
-        for (rank, h) in hits.iter().enumerate() {
+        let hidden = found.same_name_hidden.to_string();
+        for (rank, h) in found.hits.iter().enumerate() {
             // The query id comes from the uploaded file and the watch id from the list: both
             // are defused like every exported cell.
             let _ = w.write_record([
@@ -213,6 +227,7 @@ pub fn screen_all(index: &Index, queries: &[PersonRow], top: usize) -> BatchOutc
                 &h.score.to_string(),
                 if h.alert { "true" } else { "false" },
                 &safe_cell(&h.codes()),
+                &hidden,
             ]);
         }
     }
@@ -301,7 +316,7 @@ mod tests {
         let mut lines = text.lines();
         assert_eq!(
             lines.next(),
-            Some("query_id,rank,watch_id,score,alert,reasons")
+            Some("query_id,rank,watch_id,score,alert,reasons,same_name_not_shown")
         );
         let first: Vec<&str> = lines.next().unwrap().split(',').collect();
         assert_eq!(&first[..3], ["q1", "1", "w1"]);

@@ -95,7 +95,7 @@ pub async fn screen_applicant(
     ctx.require(Action::ScreeningRun, None)?;
     let r = read(db, i).await?;
     let built = cache.current(db).await?;
-    let applicant_hits = built.index.search(
+    let applicant = built.index.search_all(
         &Query {
             name: r.name.clone(),
             birth_date: r.applicant.birth_date,
@@ -105,6 +105,7 @@ pub async fn screen_applicant(
         },
         5,
     );
+    let applicant_hits = applicant.hits;
     let sponsor_hits = match (&r.sponsor_name, &r.sponsor_phone) {
         (None, None) => Vec::new(),
         _ => built.index.search(
@@ -168,6 +169,8 @@ pub async fn screen_applicant(
                 sponsor_phone: r.sponsor_phone,
                 assessment,
                 hits,
+                namesakes_hidden: applicant.same_name_hidden as i64,
+                common_name_only: applicant.common_only as i64,
             },
         )
         .await

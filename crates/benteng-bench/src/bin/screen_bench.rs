@@ -10,7 +10,7 @@
 //! of adding composed Javanese names; `BENTENG_BENCH_BATCH=0` skips the 100,000-query batch.
 
 use benteng_bench::screen_gen::{queries, Family, Labelled, Names, Pool};
-use benteng_domain::screening::{canonical, Hit, Index};
+use benteng_domain::screening::{canonical, AlertRule, Hit, Index};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -39,6 +39,9 @@ struct Tally {
     with_ids_r10: usize,
     name_only: usize,
     name_only_name_r10: usize,
+    /// Name-only queries of two or more words (one word is ambiguous by nature).
+    name_only2: usize,
+    name_only2_name_r10: usize,
     alerted: usize,
     /// The query and the entry share a birth date, NIK or phone field (values may differ).
     shared: usize,
@@ -55,12 +58,13 @@ impl Tally {
             }
         };
         println!(
-            "| {label:<12} | {:>5} | {} | {} | {} | {} | {} | {} |",
+            "| {label:<12} | {:>5} | {} | {} | {} | {} | {} | {} | {} |",
             self.n,
             f(self.r1, self.n),
             f(self.r10, self.n),
             f(self.with_ids_r10, self.with_ids),
             f(self.name_only_name_r10, self.name_only),
+            f(self.name_only2_name_r10, self.name_only2),
             f(self.alerted, self.n),
             f(self.shared_alerted, self.shared),
         );
@@ -73,6 +77,8 @@ impl Tally {
         self.with_ids_r10 += o.with_ids_r10;
         self.name_only += o.name_only;
         self.name_only_name_r10 += o.name_only_name_r10;
+        self.name_only2 += o.name_only2;
+        self.name_only2_name_r10 += o.name_only2_name_r10;
         self.alerted += o.alerted;
         self.shared += o.shared;
         self.shared_alerted += o.shared_alerted;
@@ -85,7 +91,7 @@ fn main() {
         .filter_map(|a| a.replace('_', "").parse().ok())
         .collect();
     let n = args.first().copied().unwrap_or(1_000_000);
-    let positives = args.get(1).copied().unwrap_or(6_500) as usize;
+    let positives = args.get(1).copied().unwrap_or(9_000) as usize;
     let decoys = args.get(2).copied().unwrap_or(3_000) as usize;
     let seed: u64 = std::env::var("BENTENG_BENCH_SEED")
         .ok()
@@ -105,7 +111,7 @@ fn main() {
     let gen_time = t.elapsed();
     let rss_before = status_kb("VmRSS:");
     let t = Instant::now();
-    let index = Index::build((0..n).map(|i| names.entry(seed, i)));
+    let mut index = Index::build((0..n).map(|i| names.entry(seed, i)));
     let build_time = t.elapsed();
     let rss = status_kb("VmRSS:");
     let hwm = status_kb("VmHWM:");
@@ -185,6 +191,10 @@ fn main() {
         out.csv.iter().filter(|b| **b == b'\n').count() - 1,
         out.csv.len() / 1024
     );
+
+    if std::env::var("BENTENG_BENCH_SWEEP").as_deref() == Ok("1") {
+        sweep(&mut index, &names, seed, &qs);
+    }
 
     let mut fams: BTreeMap<Family, Tally> = BTreeMap::new();
     // BENTENG_BENCH_SHOW=N prints the first N listed people with a birth date, NIK or phone
@@ -295,6 +305,10 @@ fn main() {
                         .any(|s| want.contains(&canonical(s)))
                 });
             t.name_only_name_r10 += usize::from(right_name);
+            if q.query.name.split_whitespace().count() >= 2 {
+                t.name_only2 += 1;
+                t.name_only2_name_r10 += usize::from(right_name);
+            }
             if !right_name && show_names > 0 {
                 show_names -= 1;
                 println!("NAMEMISS {:?}: want {:?}", q.query.name, want);
@@ -306,14 +320,15 @@ fn main() {
         }
     }
     println!();
-    println!("| family       |     n |   R@1 |  R@10 | R@10 with DOB/NIK/phone | right name in top 10 (name only) | true entry alerted | alerted where query and entry share a date/NIK/phone field |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| family       |     n |   R@1 |  R@10 | R@10 with DOB/NIK/phone | right name in top 10 (name only) | same, two or more words | true entry alerted | alerted where a date/NIK/phone agrees |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut total = Tally::default();
     for (f, t) in &fams {
         t.row(f.label());
         total.add(t);
     }
     total.row("all listed");
+    let ratio = |a: usize, b: usize| a as f64 / b.max(1) as f64;
     println!();
     println!(
         "decoys: {dec}, alerted {:.3} (near namesakes: {near}, alerted {:.3}; others alerted {:.3})",
@@ -321,4 +336,106 @@ fn main() {
         near_alert as f64 / near.max(1) as f64,
         (dec_alert - near_alert) as f64 / (dec - near).max(1) as f64
     );
+    let checks = [
+        (
+            "R@10 with DOB/NIK/phone",
+            ratio(total.with_ids_r10, total.with_ids),
+            0.98,
+            true,
+        ),
+        (
+            "right name in top 10, name only, 2+ words",
+            ratio(total.name_only2_name_r10, total.name_only2),
+            0.95,
+            true,
+        ),
+        (
+            "alerted where a date/NIK/phone agrees",
+            ratio(total.shared_alerted, total.shared),
+            0.95,
+            true,
+        ),
+        ("decoys alerted", ratio(dec_alert, dec), 0.01, false),
+    ];
+    let line: Vec<String> = checks
+        .iter()
+        .map(|(what, v, target, at_least)| {
+            let ok = if *at_least { v >= target } else { v <= target };
+            format!(
+                "{what} {v:.3} ({} {target}: {})",
+                if *at_least { "≥" } else { "≤" },
+                if ok { "met" } else { "MISSED" }
+            )
+        })
+        .collect();
+    println!("targets: {}", line.join("; "));
+}
+
+/// Whether the query and its true entry both carry a birth date (or NIK date), a NIK or a
+/// phone: the query's values come from the true person, so they agree (carelessly at worst).
+fn shares_a_field(names: &benteng_bench::screen_gen::Names, seed: u64, q: &Labelled) -> bool {
+    let Some(truth) = q.truth else { return false };
+    let e = names.entry(seed, truth);
+    let (qd, qn, qp) = (
+        q.query.birth_date.is_some(),
+        q.query.nik.is_some(),
+        !q.query.phones.is_empty(),
+    );
+    ((qd || qn) && (e.birth_date.is_some() || e.nik.is_some())) || (qp && !e.phones.is_empty())
+}
+
+/// `BENTENG_BENCH_SWEEP=1`: the alert rule's parameters over a grid, each with the share of
+/// listed people alerted where a field agrees and the share of decoys alerted (the
+/// calibration in docs/screening.md).
+fn sweep(index: &mut Index, names: &benteng_bench::screen_gen::Names, seed: u64, qs: &[Labelled]) {
+    let shared: Vec<bool> = qs.iter().map(|q| shares_a_field(names, seed, q)).collect();
+    let base = index.rule();
+    println!(
+        "| min_name | max_chance | careless_days | conflict | agreeing alerted | decoys alerted |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|");
+    let grid = |var: &str, default: &[f32]| -> Vec<f32> {
+        std::env::var(var)
+            .ok()
+            .map(|s| s.split(',').filter_map(|x| x.parse().ok()).collect())
+            .unwrap_or_else(|| default.to_vec())
+    };
+    for min_name in grid("SWEEP_MIN_NAME", &[0.5, 0.6]) {
+        for max_chance in grid("SWEEP_MAX_CHANCE", &[0.01, 0.02, 0.05, 0.1, 0.2]) {
+            for careless_days in grid("SWEEP_CARELESS", &[32.0]) {
+                for conflict in grid("SWEEP_CONFLICT", &[1.0, 10.0, 30.0, 100.0]) {
+                    index.set_rule(AlertRule {
+                        min_name,
+                        max_chance,
+                        careless_days,
+                        conflict,
+                    });
+                    let (mut sa, mut sn, mut da, mut dn) = (0usize, 0usize, 0usize, 0usize);
+                    for (q, sh) in qs.iter().zip(&shared) {
+                        let hits = index.search(&q.query, 10);
+                        match q.truth {
+                            None => {
+                                dn += 1;
+                                da += usize::from(hits.iter().any(|h| h.alert));
+                            }
+                            Some(t) if *sh => {
+                                sn += 1;
+                                sa += usize::from(
+                                    hits.iter().any(|h| u64::from(h.entry) == t && h.alert),
+                                );
+                            }
+                            _ => {}
+                        }
+                    }
+                    println!(
+                    "| {min_name} | {max_chance} | {careless_days} | {conflict} | {:.3} | {:.4} |",
+                    sa as f64 / sn.max(1) as f64,
+                    da as f64 / dn.max(1) as f64
+                );
+                }
+            }
+        }
+    }
+    index.set_rule(base);
+    println!();
 }

@@ -23,6 +23,10 @@ pub struct NewScreening {
     pub sponsor_phone: Option<String>,
     pub assessment: passport::Assessment,
     pub hits: Vec<StoredHit>,
+    /// Name only: further watchlist entries of a name shown, not listed.
+    pub namesakes_hidden: i64,
+    /// Entries that shared only a very common given name (no hits).
+    pub common_name_only: i64,
 }
 
 /// A watchlist hit as stored with the screening and shown to the interviewer.
@@ -77,6 +81,12 @@ pub struct ScreeningRow {
     pub office_name: Option<String>,
     pub officer_name: Option<String>,
     pub created_at: i64,
+    /// Name only: further watchlist entries of a name shown, not listed (at most three of one
+    /// name are listed).
+    pub namesakes_hidden: i64,
+    /// Watchlist entries that shared only a very common given name with the applicant and
+    /// were therefore no hit.
+    pub common_name_only: i64,
 }
 
 /// One finding as shown: its code, weight and the number its message takes.
@@ -188,8 +198,8 @@ impl crate::screening::Repo<'_> {
         let mut tx = self.db.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO screenings (office_id, prov_code, region_code, kab_code, officer_id, applicant_name, nik, birth_date, sex, purpose, destination, job, domestic_work, \
-             sponsor_name, sponsor_phone, documents, score, level, findings, hits, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id",
+             sponsor_name, sponsor_phone, documents, score, level, findings, hits, created_at, namesakes_hidden, common_name_only) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id",
         )
         .bind(ctx.actor.office_id)
         .bind(office_prov)
@@ -218,6 +228,8 @@ impl crate::screening::Repo<'_> {
         .bind(serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into()))
         .bind(serde_json::to_string(&s.hits).unwrap_or_else(|_| "[]".into()))
         .bind(crate::now())
+        .bind(s.namesakes_hidden)
+        .bind(s.common_name_only)
         .fetch_one(&mut *tx)
         .await?;
         audit::write(
@@ -626,8 +638,8 @@ impl crate::screening::Repo<'_> {
 
 const SCREENING_SELECT: &str = "SELECT s.id, s.applicant_name, s.nik, s.birth_date, s.sex, s.region_code, v.name AS village_name, \
     s.purpose, s.destination, s.job, s.domestic_work, s.sponsor_name, s.sponsor_phone, s.documents, s.score, s.level, s.findings, s.hits, \
-    s.decision, s.decision_reason, s.decided_at, s.office_id, o.name AS office_name, u.full_name AS officer_name, s.created_at \
-    FROM screenings s LEFT JOIN regions v ON v.code = s.region_code LEFT JOIN offices o ON o.id = s.office_id \
+    s.decision, s.decision_reason, s.decided_at, s.office_id, o.name AS office_name, u.full_name AS officer_name, s.created_at, \
+    s.namesakes_hidden, s.common_name_only FROM screenings s LEFT JOIN regions v ON v.code = s.region_code LEFT JOIN offices o ON o.id = s.office_id \
     LEFT JOIN users u ON u.id = s.officer_id";
 
 fn mask_screening(s: &mut ScreeningRow) {

@@ -24,25 +24,49 @@
 //! mean.
 //!
 //! # Alert rule
-//! A hit alerts the officer when
+//! An alert tells the interviewer "this is very likely the listed person: ask". It needs
+//! evidence besides the name, and the rule says how strong that evidence is from counts the
+//! index has. A hit alerts when
 //! 1. the NIK is the same; or
 //! 2. the NIK is one digit off (or two neighbours swapped) and the name is at least 0.6 alike
 //!    or a birth date fits; or
 //! 3. a phone number is the same; or
-//! 4. nothing contradicts (no different birth date, NIK or sex) and, with N the number of
-//!    names on the list and *rarity* the Σ ln(N/df) of the matched words (so N·e^−rarity is
-//!    how many people on the list would share the name by chance):
-//!    a. the name is at least 0.80 alike, a birth date (or the NIK's date) is the same and
-//!    rarity ≥ ln N − 8.5 (fewer than ~5,000 namesakes in a million: with birth dates spread
-//!    over some 17,000 days, the chance that one of them shares an applicant's birth date
-//!    stays below one in five, and such a match is worth a question in the interview); or
-//!    b. the name is at least 0.88 alike, a birth date is close (swapped, one digit, a year
-//!    off) and rarity ≥ ln N − 3 (fewer than ~20 namesakes); or
-//!    c. there is no birth date to compare, the name is at least 0.92 alike and rarity ≥
-//!    ln N + 3: fewer than one in twenty random people would share it by chance.
+//! 4. nothing contradicts (no different birth date, NIK or sex), a birth date (or the NIK's
+//!    date) agrees, the name is at least [`AlertRule::min_name`] alike, and the number of
+//!    people on the list expected to agree this well **by chance** is at most
+//!    [`AlertRule::max_chance`]:
 //!
-//! A common name alone (Siti Aminah, Muhammad Rizki) therefore never alerts: it needs a birth
-//! date, NIK or phone to back it.
+//!    *chance* = *namesakes* × *date share*, where *namesakes* is how many names on the list
+//!    bear the name (the candidate itself included): when every word of both names met
+//!    (optional words, fathers' names and titles aside; not by an initial or a cut word) the
+//!    list's own count of that very name, written alike by sound; otherwise, or when
+//!    smaller, N·e^−rarity (N the number of names on the list, rarity the Σ sim·ln(N/df) of
+//!    the matched words: how many names would match this well if words were drawn at
+//!    random). *Chance* is then the probability that an applicant who bears the name but is
+//!    not the listed person agrees on the date anyway, the false alarm the rule bounds;
+//!    *date share* is the
+//!    share of the list born on that day (the list's own count of the day besides the entry,
+//!    smoothed towards one day in 46 years, so the first of January, where undocumented
+//!    births pile up, counts as the common day it is) or, for a careless date (swapped,
+//!    one digit, a year off), [`AlertRule::careless_days`] days' worth; each pair of words
+//!    left over on both sides ("Tukinem Wijaya" against "Tukinem Ketut") multiplies it by
+//!    [`AlertRule::conflict`].
+//!
+//! A birth date is strong evidence: a rare name with the same birth date alerts even written
+//! with a typo, an old spelling, a title and degree or an initial, while "Siti Aminah" with
+//! hundreds of namesakes alerts on the exact date but not on a careless one. A name alone
+//! never alerts, however rare: a namesake of a listed person with nothing to compare cannot
+//! be told from them (the hit is shown with its score and the assessment weighs it as a
+//! resemblance). The parameters were chosen on the benchmark populations for at most 1 % of
+//! decoys alerted (docs/screening.md gives the calibration).
+//!
+//! # Common first names
+//! A hit whose only matched words are very common given names (Muhammad and its spellings,
+//! Siti, Sri, Nur, Dewi, the Balinese birth-order names …, and any word carried by more than
+//! 2 % of the names of a list of at least 2,000), while the query has other words of its
+//! own, is not a hit: "Muhammad Yusuf" does not resemble "Muhammad Darto". Unless a NIK or
+//! phone links them, such entries are left out and only counted
+//! ([`Search::common_only`]), so the page can say why there was no hit.
 
 mod index;
 pub mod normalize;
@@ -50,6 +74,7 @@ mod reason;
 pub(crate) mod score;
 
 pub use index::Index;
+
 pub use normalize::{canonical, normalize, phonetic, NameToken};
 pub use reason::{reason_codes, DateMatch, NamePart, NikMatch, PartRule, PhoneMatch, Reason};
 
@@ -98,6 +123,52 @@ impl Hit {
     }
 }
 
+/// The parameters of alert rule 4 (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AlertRule {
+    /// The least name similarity an alert backed by a birth date needs.
+    pub min_name: f32,
+    /// The most people on the list expected to agree by chance as well as the hit does.
+    pub max_chance: f32,
+    /// How many days' worth of birth dates a careless date (swapped, one digit, a year off)
+    /// agrees with: the number of dates that slips of one digit, a swap or a year reach.
+    pub careless_days: f32,
+    /// How many times likelier a chance match is for each pair of words left over on both
+    /// sides ("Tukinem Wijaya" against "Tukinem Ketut"): a listed person's own name rarely
+    /// changes a word for another.
+    pub conflict: f32,
+}
+
+impl AlertRule {
+    /// One day's share of birth dates spread evenly over 46 years.
+    pub const DAY_SHARE: f32 = 1.0 / (46.0 * 365.25);
+    /// How many list entries' worth the even spread weighs against the list's own counts.
+    pub const PRIOR_WEIGHT: f32 = 10_000.0;
+}
+
+impl Default for AlertRule {
+    /// Calibrated on `screen-bench` (docs/screening.md).
+    fn default() -> Self {
+        AlertRule {
+            min_name: 0.6,
+            max_chance: 0.04,
+            careless_days: 32.0,
+            conflict: 30.0,
+        }
+    }
+}
+
+/// A search's hits and what it left out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Search {
+    pub hits: Vec<Hit>,
+    /// Name-only search: entries of a shown name beyond the few shown (at least this many;
+    /// only candidates the search gathered are counted).
+    pub same_name_hidden: usize,
+    /// Entries left out because only a very common given name was shared.
+    pub common_only: usize,
+}
+
 /// Everything known about one query–entry pair, before it becomes a score.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Evidence {
@@ -109,6 +180,12 @@ pub(crate) struct Evidence {
     pub nik: Option<NikMatch>,
     pub phone: Option<PhoneMatch>,
     pub sex_mismatch: bool,
+    /// The share of the list agreeing on the date this well by chance, when a date fits.
+    pub date_chance: Option<f32>,
+    /// Words of each name that met no partner in the other, counted in pairs.
+    pub conflicts: u8,
+    /// When the whole name met: how many names on the list are this same name.
+    pub same_name: Option<u32>,
 }
 
 impl Evidence {
@@ -167,11 +244,20 @@ impl Evidence {
         date(self.dob, 4) + date(self.nik_dob, 3) + nik + phone - 3 * i8::from(self.sex_mismatch)
     }
 
+    /// People on the list expected to bear the name: N·e^−rarity from the matched words, or
+    /// the count of the very name when the whole name met (whichever is smaller).
+    pub(crate) fn namesakes(&self, ln_n: f32) -> f32 {
+        let by_words = (ln_n - self.name_info).exp();
+        match self.same_name {
+            Some(n) => by_words.min(n as f32),
+            None => by_words,
+        }
+    }
+
     /// The alert rule of the module documentation; `ln_n` is ln N.
-    pub(crate) fn alert(&self, ln_n: f32) -> bool {
+    pub(crate) fn alert(&self, ln_n: f32, rule: &AlertRule) -> bool {
         let nik_typo = matches!(self.nik, Some(NikMatch::OneDigit | NikMatch::Transposed));
         let date_fits = |d: Option<DateMatch>| d.is_some_and(DateMatch::fits);
-        let date_exact = |d: Option<DateMatch>| d == Some(DateMatch::Exact);
         if self.nik == Some(NikMatch::Exact) || self.phone == Some(PhoneMatch::Exact) {
             return true;
         }
@@ -182,28 +268,16 @@ impl Evidence {
             || self.nik_dob == Some(DateMatch::Mismatch)
             || self.nik == Some(NikMatch::Mismatch)
             || self.sex_mismatch;
-        if contradicted {
+        if contradicted || self.name < rule.min_name {
             return false;
         }
-        let rarity = self.name_info;
-        if self.name >= 0.80
-            && (date_exact(self.dob) || date_exact(self.nik_dob))
-            && rarity >= ln_n - 8.5
-        {
-            return true;
+        match self.date_chance {
+            Some(share) => {
+                let against = rule.conflict.powi(i32::from(self.conflicts));
+                self.namesakes(ln_n) * share * against <= rule.max_chance
+            }
+            None => false,
         }
-        if self.name >= 0.88
-            && (date_fits(self.dob) || date_fits(self.nik_dob))
-            && rarity >= ln_n - 3.0
-        {
-            return true;
-        }
-        self.dob.is_none() && self.nik_dob.is_none() && self.name >= 0.92 && rarity >= ln_n + 3.0
-    }
-
-    /// The name is rare enough to alert on its own (rule 4c).
-    pub(crate) fn distinctive(&self, ln_n: f32) -> bool {
-        self.name_info >= ln_n + 3.0
     }
 }
 

@@ -284,37 +284,47 @@ fn one_against_two(
         if *u1 & (1 << i) != 0 {
             continue;
         }
-        for j in 0..n2.saturating_sub(1) {
-            if *u2 & (0b11 << j) != 0 {
-                continue;
-            }
-            joined.clear();
-            joined.push_str(two[j].phon_str);
-            joined.push_str(two[j + 1].phon_str);
-            let written = tok.canon_str.len()
-                == two[j].canon_str.len() + two[j + 1].canon_str.len()
-                && tok.canon_str.starts_with(two[j].canon_str)
-                && tok.canon_str.ends_with(two[j + 1].canon_str);
-            let s = if joined == tok.phon_str || written {
-                0.95
-            } else {
-                typo_similarity(tok.phon_str, &joined)
-            };
-            if s >= 0.8 {
-                *u1 |= 1 << i;
-                *u2 |= 0b11 << j;
-                let (qm, wm) = if one_is_q {
-                    (1 << i, 0b11 << j)
+        // Three words written as one ("Sitinurhalimah") before two.
+        'spans: for span in [3usize, 2] {
+            let mask: u16 = (1 << span) - 1;
+            for j in 0..(n2 + 1).saturating_sub(span) {
+                if *u2 & (mask << j) != 0 {
+                    continue;
+                }
+                let words = &two[j..j + span];
+                joined.clear();
+                for t in words {
+                    joined.push_str(t.phon_str);
+                }
+                let mut rest = tok.canon_str;
+                let written = words.iter().all(|t| match rest.strip_prefix(t.canon_str) {
+                    Some(r) => {
+                        rest = r;
+                        true
+                    }
+                    None => false,
+                }) && rest.is_empty();
+                let s = if joined == tok.phon_str || written {
+                    0.95
                 } else {
-                    (0b11 << j, 1 << i)
+                    typo_similarity(tok.phon_str, &joined)
                 };
-                pairs.push(Pair {
-                    q: qm,
-                    w: wm,
-                    sim: s,
-                    rule: PartRule::SplitJoin,
-                });
-                break;
+                if s >= 0.8 {
+                    *u1 |= 1 << i;
+                    *u2 |= mask << j;
+                    let (qm, wm) = if one_is_q {
+                        (1 << i, mask << j)
+                    } else {
+                        (mask << j, 1 << i)
+                    };
+                    pairs.push(Pair {
+                        q: qm,
+                        w: wm,
+                        sim: s,
+                        rule: PartRule::SplitJoin,
+                    });
+                    break 'spans;
+                }
             }
         }
     }

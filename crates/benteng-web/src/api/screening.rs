@@ -173,7 +173,7 @@ pub(super) struct BatchParams {
 }
 
 /// Screen a CSV body (`id,name,birth_date,nik,phone`) against the watchlist; the answer is
-/// the results CSV (`query_id,rank,watch_id,score,alert,reasons`). Bad rows answer 422 with
+/// the results CSV (`query_id,rank,watch_id,score,alert,reasons,same_name_not_shown`). Bad rows answer 422 with
 /// each line, unless `skip_bad_rows=true`.
 #[utoipa::path(post, path = "/api/v1/screenings/batch", params(BatchParams),
     request_body(content = String, content_type = "text/csv"),

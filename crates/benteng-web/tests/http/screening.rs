@@ -517,7 +517,7 @@ async fn batch_screening_reports_bad_lines_and_answers_in_the_cli_format() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("query_id,rank,watch_id,score,alert,reasons")
+        Some("query_id,rank,watch_id,score,alert,reasons,same_name_not_shown")
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     let a1 = rows.iter().find(|r| r[0] == "A1").expect("A1 has a hit");
@@ -580,4 +580,87 @@ async fn batch_screening_reports_bad_lines_and_answers_in_the_cli_format() {
         .unwrap()
         .contains("hasil-skrining.csv"));
     assert!(r.text().await.unwrap().starts_with("query_id,rank"));
+}
+
+#[tokio::test]
+async fn a_common_first_name_alone_adds_no_risk_and_the_page_says_what_it_left_out() {
+    let app = spawn_roomy().await;
+    report_with_recruiter(&app).await; // names the recruiter "Moch. Darto"
+    let officer = app.token("pimpasa.malang").await;
+    let t = app.token("pemeriksa.malang").await;
+    let (s, b) = app
+        .api(
+            &officer,
+            Method::POST,
+            "/api/v1/watchlist",
+            Some(
+                json!({"name": "Muhammad Darto", "category": "perekrut", "region_code": KALIPARE}),
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    // Seven listed people of one name, without birth dates.
+    for _ in 0..7 {
+        let (s, b) = app
+            .api(
+                &officer,
+                Method::POST,
+                "/api/v1/watchlist",
+                Some(json!({"name": "Sumarni Wulandari", "category": "berisiko", "region_code": KALIPARE})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+    }
+
+    // A documented applicant who shares only "Muhammad" with the two Dartos.
+    let (s, b) = app
+        .api(
+            &t,
+            Method::POST,
+            "/api/v1/screenings",
+            Some(
+                json!({"name": "Muhammad Yusuf", "birth_date": "1990-05-17", "purpose": "bekerja",
+                        "destination": "KR", "documents": ["rekomendasi_disnaker", "ktp_el"]}),
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let id = b["id"].as_i64().unwrap();
+    let (_, d) = app
+        .api(&t, Method::GET, &format!("/api/v1/screenings/{id}"), None)
+        .await;
+    assert_eq!(d["hit_list"].as_array().map(Vec::len), Some(0), "{d}");
+    let findings = codes(&d["finding_list"], "code");
+    assert!(
+        !findings.iter().any(|c| c.starts_with("applicant_watch")),
+        "{d}"
+    );
+    assert!(d["common_name_only"].as_i64().unwrap() >= 2, "{d}");
+    let c = app.login("pemeriksa.malang").await;
+    let (_, page) = app.get(&c, &format!("/skrining/{id}")).await;
+    assert!(page.contains("id=\"common-only\""), "{page}");
+    assert!(page.contains("nama depan yang sangat umum"), "{page}");
+    // The risk score and the match score are named apart; the birth date is in words.
+    assert!(page.contains("Skor risiko"), "{page}");
+    assert!(page.contains("17 Mei 1990"), "{page}");
+    assert!(!page.contains("1990-05-17"), "{page}");
+
+    // A name only: five of the seven are listed, and the page says two more were not.
+    let (s, b) = app
+        .api(
+            &t,
+            Method::POST,
+            "/api/v1/screenings",
+            Some(json!({"name": "Sumarni Wulandari", "purpose": "wisata"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let id = b["id"].as_i64().unwrap();
+    let (_, page) = app.get(&c, &format!("/skrining/{id}")).await;
+    assert!(page.contains("Kecocokan 100/100"), "{page}");
+    assert!(page.contains("id=\"namesakes-hidden\""), "{page}");
+    assert!(
+        page.contains("2 orang lain dengan nama yang sama"),
+        "{page}"
+    );
 }

@@ -97,12 +97,30 @@ impl Index {
                     }
                 }
                 for k in 2..=c.len().saturating_sub(2) {
-                    if let (Some(&a), Some(&b)) =
-                        (self.canon_ids.get(&c[..k]), self.canon_ids.get(&c[k..]))
-                    {
-                        let (a, b) = (self.canon_phon[a as usize], self.canon_phon[b as usize]);
-                        push(&mut keys, a, 0.8 * self.idf(a));
-                        push(&mut keys, b, 0.8 * self.idf(b));
+                    let Some(&a) = self.canon_ids.get(&c[..k]) else {
+                        continue;
+                    };
+                    // Two words, or three written as one ("Sitinurhalimah").
+                    let rest = &c[k..];
+                    let mut parts: Vec<u32> = Vec::new();
+                    if let Some(&b) = self.canon_ids.get(rest) {
+                        parts.push(b);
+                    } else {
+                        for m in 2..=rest.len().saturating_sub(2) {
+                            if let (Some(&b), Some(&d)) = (
+                                self.canon_ids.get(&rest[..m]),
+                                self.canon_ids.get(&rest[m..]),
+                            ) {
+                                parts.extend([b, d]);
+                            }
+                        }
+                    }
+                    if parts.is_empty() {
+                        continue;
+                    }
+                    for c in std::iter::once(a).chain(parts) {
+                        let p = self.canon_phon[c as usize];
+                        push(&mut keys, p, 0.8 * self.idf(p));
                     }
                 }
             }

@@ -5,7 +5,8 @@ use super::identifiers::{nik_halves, phone_number};
 use super::{deletions, Index};
 use crate::nik::{nik_digits, Nik};
 use crate::screening::normalize::{normalize, phonetic};
-use crate::screening::WatchEntry;
+use crate::screening::score::OPTIONAL_WORDS;
+use crate::screening::{AlertRule, WatchEntry};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -42,6 +43,9 @@ impl Index {
             nik_tail: Vec::new(),
             phone_idx: Vec::new(),
             ln_n: 0.0,
+            dated: 0,
+            name_same: Vec::new(),
+            rule: AlertRule::default(),
             scratch: Mutex::new(Vec::new()),
         };
         for e in entries {
@@ -49,6 +53,23 @@ impl Index {
         }
         ix.finish();
         ix
+    }
+
+    /// A record's own words by sound, sorted (optional words and fathers' names left out).
+    fn name_key(&self, r: usize) -> u64 {
+        let patr = self.name_patr[r] as usize;
+        let mut ids: Vec<u32> = self
+            .record_toks(r)
+            .iter()
+            .enumerate()
+            .filter(|(i, t)| *i < patr && !OPTIONAL_WORDS.contains(&&*self.canon[**t as usize]))
+            .map(|(_, t)| self.canon_phon[*t as usize])
+            .collect();
+        ids.sort_unstable();
+        // FNV-1a over the ids: a collision only merges two names' counts.
+        ids.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, id| {
+            (h ^ u64::from(*id)).wrapping_mul(0x0100_0000_01b3)
+        })
     }
 
     fn add(&mut self, e: WatchEntry) {
@@ -79,6 +100,7 @@ impl Index {
         self.dob.push(dob);
         if dob != i32::MIN {
             self.dob_idx.push((dob, entry));
+            self.dated += 1;
         }
         let nik = e
             .nik
@@ -90,6 +112,7 @@ impl Index {
         if nik != 0 && dob == i32::MIN {
             // The NIK carries the birth date: found by date too, in either century.
             if let Ok(n) = Nik::parse(&format!("{nik:016}")) {
+                self.dated += 1;
                 for y in [1999, 2099] {
                     if let Some(d) = n.birth_date(y) {
                         self.dob_idx.push((d.to_julian_day(), entry));
@@ -194,6 +217,19 @@ impl Index {
         self.nik_tail.sort_unstable();
         self.phone_idx.sort_unstable();
         self.ln_n = (records.max(1) as f32).ln();
+        // How many names on the list are the same name as each (by sound, optional words and
+        // fathers' names aside): "how rare is this very name" for the alert rule.
+        let keys: Vec<u64> = (0..records).map(|r| self.name_key(r)).collect();
+        let mut sorted = keys.clone();
+        sorted.sort_unstable();
+        self.name_same = keys
+            .iter()
+            .map(|k| {
+                let lo = sorted.partition_point(|x| x < k);
+                let hi = sorted.partition_point(|x| x <= k);
+                (hi - lo).min(u32::MAX as usize) as u32
+            })
+            .collect();
         for v in [
             &mut self.name_entry,
             &mut self.name_tok_off,

@@ -5,9 +5,9 @@ use super::identifiers::{date_match, nik_match};
 use super::{Candidate, Index, QTok, SimCache};
 use crate::nik::{Nik, Sex};
 use crate::screening::normalize::normalize;
-use crate::screening::reason::{NamePart, NikMatch, PartRule, PhoneMatch, Reason};
+use crate::screening::reason::{DateMatch, NamePart, NikMatch, PartRule, PhoneMatch, Reason};
 use crate::screening::score::Tok;
-use crate::screening::{Evidence, Query};
+use crate::screening::{AlertRule, Evidence, Query};
 use time::Date;
 
 impl Index {
@@ -29,14 +29,19 @@ impl Index {
         let mut ev = Evidence {
             name: c.name,
             name_info: c.info,
+            conflicts: c.conflicts,
+            same_name: c.same_name,
             ..Evidence::default()
         };
         if let (Some(a), Some(b)) = (q.birth_date, dob) {
             ev.dob = Some(date_match(a, b));
+            ev.date_chance = self.date_chance(ev.dob, a);
         } else if let (Some(n), Some(b)) = (qnik_parsed, dob) {
             ev.nik_dob = n.birth_date(b.year() + 49).map(|d| date_match(d, b));
+            ev.date_chance = self.date_chance(ev.nik_dob, b);
         } else if let (Some(a), Some(n)) = (q.birth_date, enik_parsed.as_ref()) {
             ev.nik_dob = n.birth_date(a.year() + 49).map(|d| date_match(a, d));
+            ev.date_chance = self.date_chance(ev.nik_dob, a);
         }
         if let (Some(a), Some(b)) = (qnik, enik) {
             ev.nik = nik_match(a, b);
@@ -57,6 +62,16 @@ impl Index {
             ev.sex_mismatch = a != b;
         }
         ev
+    }
+
+    /// How likely a random person on the list agrees on the date this well: the day's own
+    /// share when the dates are the same, the spread of a careless slip when they only fit.
+    fn date_chance(&self, m: Option<DateMatch>, day: Date) -> Option<f32> {
+        match m? {
+            DateMatch::Exact => Some(self.date_share(day)),
+            DateMatch::Mismatch => None,
+            _ => Some(self.rule.careless_days * AlertRule::DAY_SHARE),
+        }
     }
 
     pub(super) fn explain(
@@ -102,7 +117,7 @@ impl Index {
                 reordered: a.reordered,
                 query_extra: mask_raws(a.unmatched_q, qtoks.iter().map(|t| t.raw.as_str())),
                 watch_extra: mask_raws(a.unmatched_w, wtoks.iter().map(|t| t.raw.as_str())),
-                common: !ev.distinctive(self.ln_n),
+                common: ev.namesakes(self.ln_n) >= 1.0,
             });
         }
         if let Some(d) = ev.dob {

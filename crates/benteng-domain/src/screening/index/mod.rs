@@ -10,9 +10,9 @@
 //! `identifiers`, and the comparison of one candidate with the query in `evidence`.
 
 use super::normalize::{normalize, phonetic, NameToken};
-use super::reason::PartRule;
+use super::reason::{NikMatch, PartRule, PhoneMatch};
 use super::score::{align, token_similarity, watch_weight, NameAlignment, Tok, OPTIONAL_WORDS};
-use super::{Evidence, Hit, Query};
+use super::{AlertRule, Evidence, Hit, Query, Search};
 use crate::nik::{nik_digits, Nik};
 use identifiers::phone_number;
 use std::collections::HashMap;
@@ -93,6 +93,11 @@ pub struct Index {
     phone_idx: Vec<(u32, u32)>,
     /// ln of the number of name records.
     ln_n: f32,
+    /// Entries with a birth date (their own or their NIK's).
+    dated: u32,
+    /// Per name record: how many records carry the same name (see `build::name_key`).
+    name_same: Vec<u32>,
+    rule: AlertRule,
     scratch: Mutex<Vec<Scratch>>,
 }
 
@@ -120,7 +125,23 @@ struct Candidate {
     record: u32,
     name: f32,
     info: f32,
+    /// Only very common given names matched, and the query has other words.
+    common_only: bool,
+    /// Words of the two names that met no partner on either side.
+    conflicts: u8,
+    /// The whole name met: how many names on the list are this same name.
+    same_name: Option<u32>,
 }
+
+/// Given names so common that sharing one of them alone says nothing (canonical forms).
+const COMMON_GIVEN: &[&str] = &[
+    "muhammad", "ahmad", "abdul", "siti", "sri", "nur", "dewi", "dwi", "tri", "eka", "i", "ni",
+    "putu", "made", "wayan", "gede", "kadek", "nyoman", "komang", "ketut", "lalu", "baiq",
+];
+/// A word carried by more than this share of a list's names is common on that list (for
+/// lists of at least [`COMMON_MIN_LIST`] names).
+const COMMON_SHARE: f32 = 0.02;
+const COMMON_MIN_LIST: usize = 2_000;
 
 impl Index {
     /// Number of entries.
@@ -136,6 +157,29 @@ impl Index {
     pub fn entry_id(&self, entry: u32) -> &str {
         let e = entry as usize;
         &self.id_text[self.id_off[e] as usize..self.id_off[e + 1] as usize]
+    }
+
+    /// The alert rule in force ([`AlertRule::default`] unless changed).
+    pub fn rule(&self) -> AlertRule {
+        self.rule
+    }
+
+    /// Use another alert rule (the benchmark sweeps its parameters to calibrate them).
+    pub fn set_rule(&mut self, rule: AlertRule) {
+        self.rule = rule;
+    }
+
+    /// The chance that a person drawn from the list at random, other than the one compared,
+    /// has this birth date: the list's own count of the day, smoothed towards the spread of
+    /// birth dates over some 46 years (so a short list does not make every day look rare, and
+    /// a day many people were registered on, like the first of January, counts as common).
+    pub(crate) fn date_share(&self, day: time::Date) -> f32 {
+        let j = day.to_julian_day();
+        let lo = self.dob_idx.partition_point(|x| x.0 < j);
+        let hi = lo + self.dob_idx[lo..].partition_point(|x| x.0 == j);
+        let others = (hi - lo).saturating_sub(1) as f32;
+        let prior = AlertRule::PRIOR_WEIGHT;
+        (others + prior * AlertRule::DAY_SHARE) / (self.dated as f32 + prior)
     }
 
     fn record_toks(&self, r: usize) -> &[u32] {
@@ -230,6 +274,20 @@ impl Index {
 
     /// Search the watchlist; at most `top` hits, best first.
     pub fn search(&self, q: &Query, top: usize) -> Vec<Hit> {
+        self.search_all(q, top).hits
+    }
+
+    /// A query word so common that sharing it alone says nothing.
+    fn common_word(&self, t: &QTok) -> bool {
+        let n = self.name_entry.len();
+        COMMON_GIVEN.contains(&t.canon_str.as_str())
+            || (n >= COMMON_MIN_LIST
+                && t.phon != NONE
+                && self.df(t.phon) as f32 > COMMON_SHARE * n as f32)
+    }
+
+    /// Search the watchlist: at most `top` hits, best first, and what was left out.
+    pub fn search_all(&self, q: &Query, top: usize) -> Search {
         let qtoks = self.query_tokens(&normalize(&q.name));
         let qnik_digits = q.nik.as_deref().and_then(nik_digits);
         let qnik = qnik_digits.as_deref().and_then(|s| s.parse::<u64>().ok());
@@ -277,6 +335,7 @@ impl Index {
         let mut cache = SimCache::with_capacity_and_hasher(512, Default::default());
         let mut wt: Vec<Tok> = Vec::with_capacity(8);
         let mut cands: Vec<Candidate> = Vec::with_capacity(records.len());
+        let common: Vec<bool> = qtoks.iter().map(|t| self.common_word(t)).collect();
         for &r in &records {
             let r = r as usize;
             self.record_tokens(r, &mut wt);
@@ -287,22 +346,61 @@ impl Index {
                 .iter()
                 .map(|p| p.sim * watch_weight(&qt, &wt, p))
                 .sum();
+            let matched = a.pairs.iter().fold(0u16, |m, p| m | p.q);
+            let only_common = matched != 0
+                && (0..qtoks.len().min(16))
+                    .filter(|i| matched & (1 << i) != 0)
+                    .all(|i| common[i]);
+            let other_words = (0..qtoks.len().min(16)).any(|i| {
+                matched & (1 << i) == 0
+                    && !common[i]
+                    && !qtoks[i].patronym
+                    && qtoks[i].canon_str.len() > 1
+            });
+            // Words left over on both sides stand against each other ("Tukinem Wijaya" and
+            // "Tukinem Ketut"): initials, optional words and fathers' names aside.
+            let left = |mask: u16, toks: &[Tok]| {
+                (0..toks.len().min(16))
+                    .filter(|&i| {
+                        mask & (1 << i) != 0 && !toks[i].optional && toks[i].canon_str.len() > 1
+                    })
+                    .count()
+            };
+            let conflicts = left(a.unmatched_q, &qt).min(left(a.unmatched_w, &wt)) as u8;
+            // Every word of both names met, none by an initial or a cut: the candidate's very
+            // name, whose own count on the list says how many share it.
+            let whole = left(a.unmatched_q, &qt) == 0
+                && left(a.unmatched_w, &wt) == 0
+                && a.pairs
+                    .iter()
+                    .all(|p| !matches!(p.rule, PartRule::Initial | PartRule::Truncated));
+            let same_name = whole.then(|| self.name_same.get(r).copied().unwrap_or(1));
             cands.push(Candidate {
                 entry: self.name_entry[r],
                 record: r as u32,
                 name: a.score,
                 info,
+                common_only: only_common && other_words,
+                conflicts,
+                same_name,
             });
         }
         // Best name per entry; entries found only by identifiers come with their first name.
         cands.sort_by(|a, b| a.entry.cmp(&b.entry).then(b.name.total_cmp(&a.name)));
         cands.dedup_by_key(|c| c.entry);
         let qsex = q.sex.or(qnik_parsed.as_ref().map(Nik::sex));
+        let mut common_only = 0;
         let mut scored: Vec<(u8, f32, Evidence, &Candidate)> = cands
             .iter()
-            .map(|c| {
+            .filter_map(|c| {
                 let ev = self.evidence(c, q, qnik, qnik_parsed.as_ref(), qsex, &qphones);
-                (ev.score(), c.name, ev, c)
+                let linked = matches!(ev.nik, Some(n) if n != NikMatch::Mismatch)
+                    || ev.phone == Some(PhoneMatch::Exact);
+                if c.common_only && !linked {
+                    common_only += 1;
+                    return None;
+                }
+                Some((ev.score(), c.name, ev, c))
             })
             .collect();
         // Rank by score plus the support of identifiers and dates: a near name with the same
@@ -320,12 +418,15 @@ impl Index {
         // A name alone cannot tell namesakes apart: show at most a few of one name and let
         // the other names the query may mean have the rest of the places.
         let name_only = q.birth_date.is_none() && qnik.is_none() && qphones.is_empty();
+        let mut same_name_hidden = 0;
         if name_only && scored.len() > top {
             let mut picked: Vec<Scored> = Vec::with_capacity(top);
             let mut rest = Vec::new();
+            let mut unseen = Vec::new();
             for x in scored {
                 if picked.len() == top {
-                    break;
+                    unseen.push(x);
+                    continue;
                 }
                 let toks = self.record_toks(x.3.record as usize);
                 let same = picked
@@ -339,21 +440,36 @@ impl Index {
                 }
             }
             let missing = top - picked.len();
-            picked.extend(rest.into_iter().take(missing));
+            let mut rest = rest.into_iter();
+            picked.extend(rest.by_ref().take(missing));
             picked.sort_by(order);
+            // Every gathered entry of a shown name that is not shown itself.
+            let shown: Vec<&[u32]> = picked
+                .iter()
+                .map(|y| self.record_toks(y.3.record as usize))
+                .collect();
+            same_name_hidden = rest
+                .chain(unseen)
+                .filter(|x| shown.contains(&self.record_toks(x.3.record as usize)))
+                .count();
             scored = picked;
         }
         scored.truncate(top);
-        scored
+        let hits = scored
             .into_iter()
             .map(|(score, _, ev, c)| Hit {
                 entry: c.entry,
                 id: self.entry_id(c.entry).to_string(),
                 score,
-                alert: ev.alert(self.ln_n),
+                alert: ev.alert(self.ln_n, &self.rule),
                 reasons: self.explain(c, &ev, &qtoks, &qt),
             })
-            .collect()
+            .collect();
+        Search {
+            hits,
+            same_name_hidden,
+            common_only,
+        }
     }
 
     fn align_cached(&self, qt: &[Tok], wt: &[Tok], cache: &mut SimCache) -> NameAlignment {
