@@ -151,7 +151,7 @@ impl Default for AlertRule {
     fn default() -> Self {
         AlertRule {
             min_name: 0.6,
-            max_chance: 0.04,
+            max_chance: 0.06,
             careless_days: 32.0,
             conflict: 30.0,
         }

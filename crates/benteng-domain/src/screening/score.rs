@@ -306,8 +306,12 @@ fn one_against_two(
                 }) && rest.is_empty();
                 let s = if joined == tok.phon_str || written {
                     0.95
-                } else {
+                } else if span == 2 {
                     typo_similarity(tok.phon_str, &joined)
+                } else {
+                    // Three words joined are taken as written or by sound only: comparing
+                    // every window of three with typos costs more than the rare case is worth.
+                    0.0
                 };
                 if s >= 0.8 {
                     *u1 |= 1 << i;

@@ -21,7 +21,7 @@ pub(super) struct Key {
 
 impl Index {
     /// Phonetic ids of the canonical words within one edit of `key` (the typo neighbourhood).
-    fn neighbours(&self, key: &str, out: &mut Vec<u32>) {
+    pub(super) fn neighbours(&self, key: &str, out: &mut Vec<u32>) {
         for k in std::iter::once(key.to_string()).chain(deletions(key)) {
             if let Some(ids) = self.deletes.get(k.as_str()) {
                 for &c in ids {

@@ -45,6 +45,7 @@ impl Index {
             ln_n: 0.0,
             dated: 0,
             name_same: Vec::new(),
+            canon_reach: Vec::new(),
             rule: AlertRule::default(),
             scratch: Mutex::new(Vec::new()),
         };
@@ -217,6 +218,9 @@ impl Index {
         self.nik_tail.sort_unstable();
         self.phone_idx.sort_unstable();
         self.ln_n = (records.max(1) as f32).ln();
+        self.canon_reach = (0..self.canon.len())
+            .map(|c| self.reach_of(&self.canon[c], self.canon_phon[c]))
+            .collect();
         // How many names on the list are the same name as each (by sound, optional words and
         // fathers' names aside): "how rare is this very name" for the alert rule.
         let keys: Vec<u64> = (0..records).map(|r| self.name_key(r)).collect();

@@ -97,6 +97,8 @@ pub struct Index {
     dated: u32,
     /// Per name record: how many records carry the same name (see `build::name_key`).
     name_same: Vec<u32>,
+    /// Per canonical word: the rarity of its typo neighbourhood ([`Index::typo_reach`]).
+    canon_reach: Vec<f32>,
     rule: AlertRule,
     scratch: Mutex<Vec<Scratch>>,
 }
@@ -277,6 +279,30 @@ impl Index {
         self.search_all(q, top).hits
     }
 
+    /// Rarity ln(N/n) of a query word's typo neighbourhood, n the names carrying the word or
+    /// a word one edit from it: what a typo match of the word is worth as evidence.
+    fn typo_reach(&self, t: &QTok) -> f32 {
+        if let Some(r) = self.canon_reach.get(t.canon as usize) {
+            return *r;
+        }
+        self.reach_of(&t.canon_str, t.phon)
+    }
+
+    /// See [`Index::typo_reach`]; worked out for every word of the list when it is built.
+    fn reach_of(&self, word: &str, phon: u32) -> f32 {
+        let n = self.name_entry.len().max(1) as f32;
+        if word.len() < 3 {
+            return n.ln();
+        }
+        let mut near = Vec::new();
+        self.neighbours(word, &mut near);
+        if phon != NONE && !near.contains(&phon) {
+            near.push(phon);
+        }
+        let count: usize = near.iter().map(|&p| self.df(p)).sum();
+        (n / count.max(1) as f32).ln().max(0.3)
+    }
+
     /// A query word so common that sharing it alone says nothing.
     fn common_word(&self, t: &QTok) -> bool {
         let n = self.name_entry.len();
@@ -336,16 +362,25 @@ impl Index {
         let mut wt: Vec<Tok> = Vec::with_capacity(8);
         let mut cands: Vec<Candidate> = Vec::with_capacity(records.len());
         let common: Vec<bool> = qtoks.iter().map(|t| self.common_word(t)).collect();
+        let mut reach: Vec<Option<f32>> = vec![None; qtoks.len()];
         for &r in &records {
             let r = r as usize;
             self.record_tokens(r, &mut wt);
             let a = self.align_cached(&qt, &wt, &mut cache);
             // Rarity of the watch words met (an initial weighs what a letter weighs).
-            let info = a
-                .pairs
-                .iter()
-                .map(|p| p.sim * watch_weight(&qt, &wt, p))
-                .sum();
+            // A word met only as a typo could be a typo of any word near it: it is as rare as
+            // all of them together ("Wadiono" may be Wakiono, Wagiono, Waliono …).
+            let mut info = 0.0;
+            for p in &a.pairs {
+                let mut w = watch_weight(&qt, &wt, p);
+                if p.rule == PartRule::Typo && p.q.count_ones() == 1 {
+                    let i = p.q.trailing_zeros() as usize;
+                    // Worked out once per query word, and only for words met as typos.
+                    let rw = *reach[i].get_or_insert_with(|| self.typo_reach(&qtoks[i]));
+                    w = w.min(rw);
+                }
+                info += p.sim * w;
+            }
             let matched = a.pairs.iter().fold(0u16, |m, p| m | p.q);
             let only_common = matched != 0
                 && (0..qtoks.len().min(16))
@@ -371,9 +406,12 @@ impl Index {
             // name, whose own count on the list says how many share it.
             let whole = left(a.unmatched_q, &qt) == 0
                 && left(a.unmatched_w, &wt) == 0
-                && a.pairs
-                    .iter()
-                    .all(|p| !matches!(p.rule, PartRule::Initial | PartRule::Truncated));
+                && a.pairs.iter().all(|p| {
+                    !matches!(
+                        p.rule,
+                        PartRule::Initial | PartRule::Truncated | PartRule::Typo
+                    )
+                });
             let same_name = whole.then(|| self.name_same.get(r).copied().unwrap_or(1));
             cands.push(Candidate {
                 entry: self.name_entry[r],
