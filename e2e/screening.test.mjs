@@ -4,6 +4,8 @@
 //   whose sponsor is the recruiter of the demo's village reports → sees the risk with every
 //   reason and the report behind the hit → postpones with a reason → the month and the
 //   village are counted; a village mentor without the interviewer flag is refused.
+//   A documented applicant who shares only "Muhammad" with the demo's recruiter Moch. Darto
+//   gets no hit and no watchlist risk, and the page says why (issue 21).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,6 +87,42 @@ test('an interviewer on a phone without JavaScript screens an applicant and post
 
     const weight = await weighPage(ctx, detailUrl);
     assert.ok(weight.transferred < 60 * 1024, `screening page ${weight.transferred} B`);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('a shared common first name alone is no hit, and the page says so on a phone', async () => {
+  const ctx = await newContext(browser, { ...PHONE, javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  try {
+    await login(page, base, 'pemeriksa.malang', server.password('pemeriksa.malang'));
+    await page.goto(`${base}/skrining/baru`);
+    await page.fill('#f-name', 'Muhammad Yusuf');
+    await page.fill('#f-birth', '1990-05-17');
+    await page.check('input[name=sex][value=L]');
+    await page.selectOption('#f-purpose', 'bekerja');
+    await page.selectOption('#f-dest', 'KR');
+    for (const d of ['ktp_el', 'rekomendasi_disnaker', 'e_pmi', 'perjanjian_kerja']) {
+      await page.check(`input[name=documents][value=${d}]`);
+    }
+    const res = await submit(page, page.getByRole('button', { name: 'Skrining', exact: true }).last());
+    assert.equal(res.status(), 200);
+    assert.match(new URL(page.url()).pathname, /^\/skrining\/\d+$/);
+    const risk = await page.locator('#risk').innerText();
+    assert.match(risk, /Skor risiko 0\/100/);
+    assert.match(await page.locator('#common-only').innerText(), /nama depan yang sangat umum/);
+    assert.equal(await page.locator('#hits li').count(), 0);
+    const findings = await page.locator('#findings li').evaluateAll((els) => els.map((e) => e.dataset.code));
+    assert.ok(!findings.some((c) => c.startsWith('applicant_watch')), `${findings}`);
+    const text = await page.locator('main').innerText();
+    assert.match(text, /17 Mei 1990/);
+    assert.doesNotMatch(text, /1990-05-17/);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `page ${width} px wide`);
+    if (process.env.SHOTS) {
+      await page.screenshot({ path: '../docs/img/screening-common-name.png', fullPage: true });
+    }
   } finally {
     await ctx.close();
   }

@@ -96,31 +96,43 @@ impl Index {
                         push(&mut keys, b, 0.8 * self.idf(b));
                     }
                 }
+                let mut found = 0;
                 for k in 2..=c.len().saturating_sub(2) {
+                    if let (Some(&a), Some(&b)) =
+                        (self.canon_ids.get(&c[..k]), self.canon_ids.get(&c[k..]))
+                    {
+                        found += 1;
+                        let (a, b) = (self.canon_phon[a as usize], self.canon_phon[b as usize]);
+                        push(&mut keys, a, 0.8 * self.idf(a));
+                        push(&mut keys, b, 0.8 * self.idf(b));
+                    }
+                }
+                // Three words written as one ("Sitinurhalimah"), when no two words make it:
+                // parts of three letters or more, and the first two ways of cutting only (a
+                // long word has many, most of them through common short words).
+                let mut three = 0;
+                for k in 3..=c.len().saturating_sub(6) {
+                    if found > 0 || three >= 2 {
+                        break;
+                    }
                     let Some(&a) = self.canon_ids.get(&c[..k]) else {
                         continue;
                     };
-                    // Two words, or three written as one ("Sitinurhalimah").
                     let rest = &c[k..];
-                    let mut parts: Vec<u32> = Vec::new();
-                    if let Some(&b) = self.canon_ids.get(rest) {
-                        parts.push(b);
-                    } else {
-                        for m in 2..=rest.len().saturating_sub(2) {
-                            if let (Some(&b), Some(&d)) = (
-                                self.canon_ids.get(&rest[..m]),
-                                self.canon_ids.get(&rest[m..]),
-                            ) {
-                                parts.extend([b, d]);
+                    for m in 3..=rest.len().saturating_sub(3) {
+                        if let (Some(&b), Some(&d)) = (
+                            self.canon_ids.get(&rest[..m]),
+                            self.canon_ids.get(&rest[m..]),
+                        ) {
+                            for w in [a, b, d] {
+                                let p = self.canon_phon[w as usize];
+                                push(&mut keys, p, 0.8 * self.idf(p));
+                            }
+                            three += 1;
+                            if three >= 2 {
+                                break;
                             }
                         }
-                    }
-                    if parts.is_empty() {
-                        continue;
-                    }
-                    for c in std::iter::once(a).chain(parts) {
-                        let p = self.canon_phon[c as usize];
-                        push(&mut keys, p, 0.8 * self.idf(p));
                     }
                 }
             }
