@@ -57,7 +57,15 @@ fn screens_a_csv_against_a_watchlist_file() {
     let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
     assert_eq!(
         rows[0],
-        ["query_id", "rank", "watch_id", "score", "alert", "reasons"]
+        [
+            "query_id",
+            "rank",
+            "watch_id",
+            "score",
+            "alert",
+            "reasons",
+            "same_name_not_shown"
+        ]
     );
     let first = |qid: &str| {
         rows.iter()

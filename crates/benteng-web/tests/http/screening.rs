@@ -582,50 +582,37 @@ async fn batch_screening_reports_bad_lines_and_answers_in_the_cli_format() {
     assert!(r.text().await.unwrap().starts_with("query_id,rank"));
 }
 
+/// POST a JSON body that must be created; the new record's id.
+async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> i64 {
+    let (s, b) = app.api(token, Method::POST, path, Some(body)).await;
+    assert_eq!(s, StatusCode::CREATED, "{path}: {b}");
+    b["id"].as_i64().unwrap()
+}
+
 #[tokio::test]
 async fn a_common_first_name_alone_adds_no_risk_and_the_page_says_what_it_left_out() {
     let app = spawn_roomy().await;
     report_with_recruiter(&app).await; // names the recruiter "Moch. Darto"
     let officer = app.token("pimpasa.malang").await;
     let t = app.token("pemeriksa.malang").await;
-    let (s, b) = app
-        .api(
-            &officer,
-            Method::POST,
-            "/api/v1/watchlist",
-            Some(
-                json!({"name": "Muhammad Darto", "category": "perekrut", "region_code": KALIPARE}),
-            ),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let flag = |name: &str, category: &str| json!({"name": name, "category": category, "region_code": KALIPARE});
+    created(
+        &app,
+        &officer,
+        "/api/v1/watchlist",
+        flag("Muhammad Darto", "perekrut"),
+    )
+    .await;
     // Seven listed people of one name, without birth dates.
     for _ in 0..7 {
-        let (s, b) = app
-            .api(
-                &officer,
-                Method::POST,
-                "/api/v1/watchlist",
-                Some(json!({"name": "Sumarni Wulandari", "category": "berisiko", "region_code": KALIPARE})),
-            )
-            .await;
-        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let body = flag("Sumarni Wulandari", "berisiko");
+        created(&app, &officer, "/api/v1/watchlist", body).await;
     }
 
     // A documented applicant who shares only "Muhammad" with the two Dartos.
-    let (s, b) = app
-        .api(
-            &t,
-            Method::POST,
-            "/api/v1/screenings",
-            Some(
-                json!({"name": "Muhammad Yusuf", "birth_date": "1990-05-17", "purpose": "bekerja",
-                        "destination": "KR", "documents": ["rekomendasi_disnaker", "ktp_el"]}),
-            ),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{b}");
-    let id = b["id"].as_i64().unwrap();
+    let body = json!({"name": "Muhammad Yusuf", "birth_date": "1990-05-17", "purpose": "bekerja",
+                      "destination": "KR", "documents": ["rekomendasi_disnaker", "ktp_el"]});
+    let id = created(&app, &t, "/api/v1/screenings", body).await;
     let (_, d) = app
         .api(&t, Method::GET, &format!("/api/v1/screenings/{id}"), None)
         .await;
@@ -646,16 +633,8 @@ async fn a_common_first_name_alone_adds_no_risk_and_the_page_says_what_it_left_o
     assert!(!page.contains("1990-05-17"), "{page}");
 
     // A name only: five of the seven are listed, and the page says two more were not.
-    let (s, b) = app
-        .api(
-            &t,
-            Method::POST,
-            "/api/v1/screenings",
-            Some(json!({"name": "Sumarni Wulandari", "purpose": "wisata"})),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{b}");
-    let id = b["id"].as_i64().unwrap();
+    let body = json!({"name": "Sumarni Wulandari", "purpose": "wisata"});
+    let id = created(&app, &t, "/api/v1/screenings", body).await;
     let (_, page) = app.get(&c, &format!("/skrining/{id}")).await;
     assert!(page.contains("Kecocokan 100/100"), "{page}");
     assert!(page.contains("id=\"namesakes-hidden\""), "{page}");
