@@ -6,7 +6,11 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    // Read at run time, not baked in with env!(): the compiled build script is shared by
+    // every checkout that uses the same target directory (CI's clean clones do), and must
+    // read this checkout's migrations.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("migrations");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<(i64, String, String)> = Vec::new();
     for entry in std::fs::read_dir(&dir).expect("migrations/ is readable") {
