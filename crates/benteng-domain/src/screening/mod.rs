@@ -38,14 +38,14 @@
 //!
 //!    *chance* = *namesakes* × *date share*, where *namesakes* is how many names on the list
 //!    bear the name (the candidate itself included): when every word of both names met
-//!    (optional words, fathers' names and titles aside; not by an initial or a cut word) the
-//!    list's own count of that very name, written alike by sound; otherwise, or when
-//!    smaller, N·e^−rarity (N the number of names on the list, rarity the Σ sim·ln(N/df) of
-//!    the matched words: how many names would match this well if words were drawn at
-//!    random). *Chance* is then the probability that an applicant who bears the name but is
-//!    not the listed person agrees on the date anyway, the false alarm the rule bounds;
-//!    *date share* is the
-//!    share of the list born on that day (the list's own count of the day besides the entry,
+//!    (optional words, fathers' names and titles aside; not by an initial, a cut word or a
+//!    typo) the list's own count of that very name, written alike by sound; otherwise, or
+//!    when smaller, N·e^−rarity (N the number of names on the list, rarity the Σ
+//!    sim·ln(N/df) of the matched words, where a word met only through a typo is as rare as
+//!    all the words one slip away from it together: how many names would match this well
+//!    if words were drawn at random). *Chance* is then the probability that an applicant
+//!    who bears the name but is not the listed person agrees on the date anyway, the false
+//!    alarm the rule bounds. *Date share* is the share of the list born on that day (the list's own count of the day besides the entry,
 //!    smoothed towards one day in 46 years, so the first of January, where undocumented
 //!    births pile up, counts as the common day it is) or, for a careless date (swapped,
 //!    one digit, a year off), [`AlertRule::careless_days`] days' worth; each pair of words
@@ -74,7 +74,6 @@ mod reason;
 pub(crate) mod score;
 
 pub use index::Index;
-
 pub use normalize::{canonical, normalize, phonetic, NameToken};
 pub use reason::{reason_codes, DateMatch, NamePart, NikMatch, PartRule, PhoneMatch, Reason};
 
