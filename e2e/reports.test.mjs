@@ -244,7 +244,12 @@ test('the officer finds the report, ticks indicators, reviews it and refers it t
 
     // Tick process, means and purpose.
     const ticks = ['proses_perekrutan', 'cara_penipuan', 'tujuan_eksploitasi'];
-    for (const t of ticks) await page.check(`input[name=indikator][value=${t}]`);
+    // Groups with nothing ticked are folded: open the group, then tick.
+    for (const t of ticks) {
+      const box = page.locator(`input[name=indikator][value=${t}]`);
+      if (!(await box.isVisible())) await page.locator('details.group', { has: box }).locator('summary').click();
+      await box.check();
+    }
     await submit(page, page.getByRole('button', { name: 'Simpan indikator', exact: true }));
     assert.equal(new URL(page.url()).pathname, `/laporan/${state.reportId}`);
     assert.equal((await page.locator('main .flash').innerText()).trim(), 'Tersimpan.');
@@ -289,10 +294,15 @@ test('the officer finds the report, ticks indicators, reviews it and refers it t
     assert.equal(await refer.locator('input[name=consent]').isChecked(), false);
     await page.fill('#f-override_reason', OVERRIDE_REASON);
     await submit(page, refer.getByRole('button', { name: 'Kirim rujukan', exact: true }));
-    const rm = /^\/rujukan\/(\d+)$/.exec(new URL(page.url()).pathname);
-    assert.ok(rm, `on the referral page, got ${page.url()}: ${await page.locator('main').innerText()}`);
+    // Back on the report, at its referrals; the new one is listed there.
+    assert.equal(new URL(page.url()).pathname, `/laporan/${state.reportId}`);
+    assert.equal(new URL(page.url()).hash, '#rujukan');
+    const href = await page.locator('#referrals a', { hasText: 'Polres Malang' }).first().getAttribute('href');
+    const rm = /^\/rujukan\/(\d+)$/.exec(href ?? '');
+    assert.ok(rm, `a link to the referral, got ${href}`);
     state.referralId = rm[1];
     assert.equal((await page.locator('main .flash').innerText()).trim(), 'Rujukan dikirim.');
+    await page.goto(`${base}/rujukan/${state.referralId}`);
     assert.equal((await page.locator('#referral-status').innerText()).trim(), 'Terkirim');
     const rfacts = await page.locator('main dl.facts').innerText();
     assert.match(rfacts, /Polres Malang/);

@@ -72,7 +72,11 @@ try {
   await p4.goto(`${server.url}/laporan`);
   await Promise.all([p4.waitForNavigation(), p4.locator('main a[href^="/laporan/"]', { hasText: code }).click()]);
   const report = p4.url();
-  for (const t of ['proses_perekrutan', 'cara_penipuan', 'tujuan_eksploitasi']) await p4.check(`input[name=indikator][value=${t}]`);
+  for (const t of ['proses_perekrutan', 'cara_penipuan', 'tujuan_eksploitasi']) {
+    const box = p4.locator(`input[name=indikator][value=${t}]`);
+    if (!(await box.isVisible())) await p4.locator('details.group', { has: box }).locator('summary').click();
+    await box.check();
+  }
   await Promise.all([p4.waitForNavigation(), p4.getByRole('button', { name: 'Simpan indikator', exact: true }).click()]);
   await p4.goto(report);
   await p4.screenshot({ path: path.join(out, 'laporan-petugas.png') });

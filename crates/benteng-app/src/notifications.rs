@@ -10,6 +10,11 @@ pub async fn list(db: &Db, ctx: &Ctx, page: Option<i64>) -> Result<Page<Notifica
     db.outbox().notifications(ctx, page).await
 }
 
+/// How many of the user's notifications are unread (the header's count).
+pub async fn unread(db: &Db, ctx: &Ctx) -> Result<i64> {
+    db.outbox().unread_notifications(ctx).await
+}
+
 /// Mark one of the user's notifications read; answers the link of what it is about.
 pub async fn open(db: &Db, ctx: &Ctx, id: i64) -> Result<Option<String>> {
     db.outbox().mark_notification_read(ctx, Some(id)).await

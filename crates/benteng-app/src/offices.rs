@@ -144,19 +144,29 @@ async fn read(db: &Db, i: &OfficeInput) -> Result<OrgChanges> {
         email: &i.email,
     };
     let (name, kind) = read_org_head(&fields, &OFFICE_KINDS, &mut e);
-    let province = match RegionCode::parse(&i.province_code) {
-        Ok(c)
+    let typed = db
+        .regions()
+        .typed_area(
+            &i.province_code,
+            "province_code",
+            &[RegionLevel::Provinsi],
+            &mut e,
+        )
+        .await?;
+    let province = match typed.as_deref().map(RegionCode::parse) {
+        None => None,
+        Some(Ok(c))
             if c.level() == RegionLevel::Provinsi
                 && db.regions().region_by_code(c.as_str()).await?.is_some() =>
         {
             Some(c)
         }
         // An unknown province reads as "not a province".
-        Ok(_) => {
+        Some(Ok(_)) => {
             e.add("province_code", "err-region-need-province");
             None
         }
-        Err(code) => {
+        Some(Err(code)) => {
             e.add("province_code", code);
             None
         }

@@ -4,6 +4,7 @@
 use benteng_db::{Ctx, Db, Page, Result};
 use benteng_domain::{FieldErrors, RegionCode, RegionLevel};
 
+pub use benteng_db::area_names::{AreaChoice, AreaMatch};
 pub use benteng_db::regions::{Region, RegionPath};
 
 /// Children of `parent` (provinces when `None`), paged, in code order.
@@ -38,7 +39,14 @@ pub async fn path(db: &Db, ctx: &Ctx, code: &str) -> Result<Option<RegionPath>> 
     db.regions().region_path(ctx, code).await
 }
 
-/// A region code typed into `field`: parsed, at a level `accepts` (otherwise the error
+pub(crate) const ALL_LEVELS: [RegionLevel; 4] = [
+    RegionLevel::Provinsi,
+    RegionLevel::KabupatenKota,
+    RegionLevel::Kecamatan,
+    RegionLevel::Desa,
+];
+
+/// A place typed into `field`, as a code or a name (`benteng_db::area_names`): parsed, at a level `accepts` (otherwise the error
 /// `wrong_level`) and in the region list (otherwise `err-region-unknown`).
 pub(crate) async fn known_region(
     db: &Db,
@@ -48,7 +56,11 @@ pub(crate) async fn known_region(
     accepts: impl Fn(RegionLevel) -> bool,
     wrong_level: &'static str,
 ) -> Result<Option<RegionCode>> {
-    Ok(match RegionCode::parse(input) {
+    let levels: Vec<RegionLevel> = ALL_LEVELS.into_iter().filter(|l| accepts(*l)).collect();
+    let Some(input) = db.regions().typed_area(input, field, &levels, e).await? else {
+        return Ok(None);
+    };
+    Ok(match RegionCode::parse(&input) {
         Ok(c) if accepts(c.level()) => {
             if db.regions().region_by_code(c.as_str()).await?.is_some() {
                 Some(c)
@@ -77,4 +89,51 @@ pub async fn village_choices(db: &Db, text: &str) -> Result<Vec<(String, String,
 /// "Desa X, Kec. Y, Kab. Z" for a village code; `None` when it is not a village.
 pub async fn village_label(db: &Db, code: &str) -> Result<Option<String>> {
     db.regions().village_label(code).await
+}
+
+/// The places a typed name fits at `levels` (for a form to offer when it fits several), with
+/// full labels; empty for a code or an empty field.
+pub async fn area_choices(db: &Db, text: &str, levels: &[RegionLevel]) -> Result<Vec<AreaChoice>> {
+    if !text.chars().any(char::is_alphabetic) {
+        return Ok(Vec::new());
+    }
+    Ok(match db.regions().area_by_name(text, levels).await? {
+        AreaMatch::Several { choices, .. } => choices,
+        _ => Vec::new(),
+    })
+}
+
+/// Suggestions while typing a place: up to `limit` places whose name begins like `text`.
+pub async fn area_suggestions(
+    db: &Db,
+    text: &str,
+    levels: &[RegionLevel],
+    limit: usize,
+) -> Result<Vec<AreaChoice>> {
+    if search_len(text) < 3 {
+        return Ok(Vec::new());
+    }
+    db.regions().area_suggestions(text, levels, limit).await
+}
+
+fn search_len(text: &str) -> usize {
+    text.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
+/// "Sitiarjo, Sumbermanjing Wetan, Kabupaten Malang, Jawa Timur" for a code (what a place
+/// field shows for a place already chosen); the code itself when it is unknown.
+pub async fn area_label(db: &Db, code: &str) -> Result<String> {
+    if code.trim().is_empty() || code.chars().any(char::is_alphabetic) {
+        return Ok(code.to_string());
+    }
+    Ok(db
+        .regions()
+        .area_label(code.trim())
+        .await?
+        .unwrap_or_else(|| code.to_string()))
+}
+
+/// What a place typed as a name (or a code) is, at `levels`.
+pub async fn read_area(db: &Db, text: &str, levels: &[RegionLevel]) -> Result<AreaMatch> {
+    db.regions().area_by_name(text, levels).await
 }

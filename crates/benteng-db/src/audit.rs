@@ -29,6 +29,9 @@ pub struct AuditEntry {
     pub region_code: Option<String>,
     pub sensitive: i64,
     pub detail: Option<String>,
+    /// The user's name as it is now (the username is kept as it was).
+    #[sqlx(default)]
+    pub full_name: Option<String>,
 }
 
 /// What one audit entry says.
@@ -160,7 +163,8 @@ impl crate::audit::Repo<'_> {
             .await?;
         let items = f
             .query_as::<AuditEntry>(format!(
-                "SELECT id, at, user_id, username, ip, request_id, action, entity, entity_id, region_code, sensitive, detail \
+                "SELECT id, at, user_id, username, ip, request_id, action, entity, entity_id, region_code, sensitive, detail, \
+                 (SELECT u.full_name FROM users u WHERE u.id = audit_log.user_id) AS full_name \
                  FROM audit_log{} ORDER BY at DESC, id DESC LIMIT {per_page} OFFSET {offset}",
                 f.where_sql()
             ))

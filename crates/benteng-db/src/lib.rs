@@ -9,6 +9,7 @@
 //! scope in SQL. There is no unscoped "list all" for a handler to call by mistake.
 
 pub mod agencies;
+pub mod area_names;
 pub mod audit;
 pub mod cases;
 mod credentials;

@@ -212,15 +212,50 @@ impl crate::regions::Repo<'_> {
         .await?)
     }
 
-    /// A village (desa/kelurahan) code typed into a form: parsed, at village level and in the
-    /// region list, or an error on `field` (a Fluent id) and `None`.
+    /// A place typed into `field` as a code or a name (see [`crate::area_names`]): a name
+    /// that fits one place at `levels` becomes its code; one that fits several adds
+    /// `err-area-choose` (the form offers the candidates), one that fits none
+    /// `err-area-not-found`. A code, or an empty field, is returned as typed for the caller
+    /// to check as before.
+    pub async fn typed_area(
+        &self,
+        input: &str,
+        field: &'static str,
+        levels: &[RegionLevel],
+        e: &mut benteng_domain::FieldErrors,
+    ) -> Result<Option<String>> {
+        let t = input.trim();
+        if t.is_empty() || !t.chars().any(char::is_alphabetic) {
+            return Ok(Some(t.to_string()));
+        }
+        Ok(match self.area_by_name(t, levels).await? {
+            crate::area_names::AreaMatch::One(c) => Some(c.as_str().to_string()),
+            crate::area_names::AreaMatch::Several { .. } => {
+                e.add(field, "err-area-choose");
+                None
+            }
+            crate::area_names::AreaMatch::None => {
+                e.add(field, "err-area-not-found");
+                None
+            }
+        })
+    }
+
+    /// A village (desa/kelurahan) typed into a form, as a code or a name: at village level
+    /// and in the region list, or an error on `field` (a Fluent id) and `None`.
     pub async fn known_village(
         &self,
         input: &str,
         field: &'static str,
         e: &mut benteng_domain::FieldErrors,
     ) -> Result<Option<RegionCode>> {
-        match RegionCode::parse(input) {
+        let Some(input) = self
+            .typed_area(input, field, &[RegionLevel::Desa], e)
+            .await?
+        else {
+            return Ok(None);
+        };
+        match RegionCode::parse(&input) {
             Ok(c) if c.level() == RegionLevel::Desa => {
                 if self.region_by_code(c.as_str()).await?.is_some() {
                     Ok(Some(c))

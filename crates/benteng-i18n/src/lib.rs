@@ -92,17 +92,78 @@ impl Tr {
             .unwrap_or_else(|| key.to_string())
     }
 
-    /// Format a Unix time as a date and time in WIB, the programme's home zone.
+    /// The message `{prefix}-{code}`, or, when there is none, the code made readable
+    /// ("view_sensitive" → "View sensitive"): a code never shows as `snake_case`.
+    pub fn label(&self, prefix: &str, code: &str) -> String {
+        let key = format!("{prefix}-{code}");
+        LOCALES
+            .try_lookup(&self.id, &key)
+            .unwrap_or_else(|| humanize(code))
+    }
+
+    /// A stored detail line ("fields=nik,sponsor_phone rows=3", "rencana>proses") in words:
+    /// each `key=value` reads "Key: value", with known keys and field names translated
+    /// (`detail-key-…`, `field-…`), underscores become spaces and `>` an arrow.
+    pub fn detail(&self, text: &str) -> String {
+        text.split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| match w.split_once('=') {
+                Some((k, v)) => {
+                    let values: Vec<String> = v
+                        .split(',')
+                        .map(|x| {
+                            if benteng_domain::values::date(x).is_ok() {
+                                return self.date_short(x);
+                            }
+                            LOCALES
+                                .try_lookup(&self.id, &format!("field-{x}"))
+                                .unwrap_or_else(|| x.replace('_', " "))
+                        })
+                        .collect();
+                    format!("{}: {}", self.label("detail-key", k), values.join(", "))
+                }
+                None => w.replace('_', " ").replace('>', " → "),
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
+    /// A Unix time as people read it, in WIB (the programme's home zone):
+    /// "Selasa, 8 Desember 2026, 09.00 WIB".
     pub fn datetime(&self, unix: &i64) -> String {
+        self.zoned(unix, "WIB")
+    }
+
+    /// A Unix time in the zone named `zone` (WIB, WITA or WIT; WIB when unknown), as
+    /// "Kamis, 17 Desember 2026, 08.30 WITA": an event's time where it happens.
+    pub fn zoned(&self, unix: &i64, zone: &str) -> String {
+        let z =
+            benteng_domain::event::Zone::parse(zone).unwrap_or(benteng_domain::event::Zone::Wib);
+        match time::OffsetDateTime::from_unix_timestamp(*unix) {
+            Ok(t) => {
+                let t = t.to_offset(z.offset());
+                let weekday = self.t(&format!("weekday-{}", t.weekday().number_from_monday()));
+                format!(
+                    "{weekday}, {}, {} {}",
+                    self.date_of(t.date()),
+                    self.clock(t.hour(), t.minute()),
+                    z.as_str()
+                )
+            }
+            Err(_) => String::new(),
+        }
+    }
+
+    /// A Unix time for tables, in WIB: "8 Des 2026, 09.00".
+    pub fn datetime_short(&self, unix: &i64) -> String {
         let wib = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
         match time::OffsetDateTime::from_unix_timestamp(*unix) {
             Ok(t) => {
                 let t = t.to_offset(wib);
                 format!(
-                    "{} {:02}:{:02} WIB",
-                    self.date_of(t.date()),
-                    t.hour(),
-                    t.minute()
+                    "{}, {}",
+                    self.short_of(t.date()),
+                    self.clock(t.hour(), t.minute())
                 )
             }
             Err(_) => String::new(),
@@ -117,9 +178,44 @@ impl Tr {
         }
     }
 
+    /// A date as "17 September 2024".
+    pub fn day(&self, d: &time::Date) -> String {
+        self.date_of(*d)
+    }
+
+    /// A stored `YYYY-MM-DD` date for tables: "17 Sep 2024".
+    pub fn date_short(&self, ymd: &str) -> String {
+        match benteng_domain::values::date(ymd) {
+            Ok(d) => self.short_of(d),
+            Err(_) => ymd.to_string(),
+        }
+    }
+
     fn date_of(&self, d: time::Date) -> String {
         let month = self.t(&format!("month-{}", u8::from(d.month())));
         format!("{} {} {}", d.day(), month, d.year())
+    }
+
+    fn short_of(&self, d: time::Date) -> String {
+        let month = self.t(&format!("month-short-{}", u8::from(d.month())));
+        format!("{} {} {}", d.day(), month, d.year())
+    }
+
+    /// "09.00" in Indonesian (PUEBI writes the hour and minutes with a full stop), "09:00"
+    /// in English.
+    fn clock(&self, h: u8, m: u8) -> String {
+        let sep = if self.lang == "en" { ':' } else { '.' };
+        format!("{h:02}{sep}{m:02}")
+    }
+}
+
+/// "view_sensitive" → "View sensitive".
+fn humanize(code: &str) -> String {
+    let words = code.replace(['_', '-'], " ");
+    let mut c = words.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 
@@ -260,7 +356,32 @@ mod tests {
 
     #[test]
     fn dates_read_naturally() {
+        // 2026-12-08 02:00 UTC is 09.00 WIB, 10.00 WITA.
+        let t = 1_796_695_200;
+        assert_eq!(
+            Tr::new("id").datetime(&t),
+            "Selasa, 8 Desember 2026, 09.00 WIB"
+        );
+        assert_eq!(
+            Tr::new("en").datetime(&t),
+            "Tuesday, 8 December 2026, 09:00 WIB"
+        );
+        assert_eq!(
+            Tr::new("id").zoned(&t, "WITA"),
+            "Selasa, 8 Desember 2026, 10.00 WITA"
+        );
+        assert_eq!(Tr::new("id").datetime_short(&t), "8 Des 2026, 09.00");
+        assert_eq!(Tr::new("en").date_short("2026-12-08"), "8 Dec 2026");
         assert_eq!(Tr::new("id").date("2024-09-17"), "17 September 2024");
+        // Codes never show raw.
+        assert_eq!(
+            Tr::new("id").label("no-such", "view_sensitive"),
+            "View sensitive"
+        );
+        assert_eq!(
+            Tr::new("id").detail("fields=nik,sponsor_phone rencana>proses"),
+            "Data: NIK, sponsor phone · rencana → proses"
+        );
         assert_eq!(Tr::new("en").date("2024-08-17"), "17 August 2024");
         assert_eq!(Tr::new("id").date("2024-08-17"), "17 Agustus 2024");
     }

@@ -53,6 +53,15 @@ pub struct Viewer {
     pub tr: Tr,
     pub csrf: String,
     pub path: String,
+    /// Unread in-app notifications of the signed-in user (0 otherwise, and on POSTs, which
+    /// render no menu worth counting for).
+    pub unread: i64,
+    /// The user must change the password or enrol a second factor before anything else:
+    /// the layout shows no menu.
+    pub locked: bool,
+    /// Menu items whose page refuses this user although the role's permission allows it
+    /// (the calon PMI register for partner agencies other than Disnaker and BP3MI).
+    pub closed: Vec<&'static str>,
 }
 
 /// A signed-in user; anyone else is sent to the login page.
@@ -184,6 +193,24 @@ impl FromRequestParts<AppState> for Viewer {
             .path_and_query()
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| "/".into());
+        let locked = user.as_ref().is_some_and(|u| {
+            u.must_change_password == 1
+                || benteng_app::account::must_enrol(&state.config.second_factor, u)
+        });
+        let unread = match &ctx {
+            Some(c) if parts.method == axum::http::Method::GET && !locked => {
+                benteng_app::notifications::unread(&state.db, c).await?
+            }
+            _ => 0,
+        };
+        let mut closed = Vec::new();
+        if let Some(c) = ctx.as_ref().filter(|c| {
+            parts.method == axum::http::Method::GET && c.actor.role == benteng_domain::Role::Mitra
+        }) {
+            if !benteng_app::migrants::register_opens(&state.db, c).await? {
+                closed.push("/calon-pmi");
+            }
+        }
         Ok(Viewer {
             session,
             ctx,
@@ -191,6 +218,9 @@ impl FromRequestParts<AppState> for Viewer {
             tr: Tr::new(&lang),
             csrf,
             path,
+            unread,
+            locked,
+            closed,
         })
     }
 }

@@ -157,8 +157,19 @@ async fn read(db: &Db, ctx: &Ctx, i: &EventInput) -> Result<NewEvent> {
         }
     };
     let venue = e.check("venue", required_text(&i.venue, 300));
-    let region = match RegionCode::parse(&i.region) {
-        Ok(c) if db.regions().region_by_code(c.as_str()).await?.is_some() => {
+    // The venue's area, typed as a code or a name.
+    let typed = db
+        .regions()
+        .typed_area(
+            &i.region,
+            "region",
+            crate::regions::ALL_LEVELS.as_slice(),
+            &mut e,
+        )
+        .await?;
+    let region = match typed.as_deref().map(RegionCode::parse) {
+        None => None,
+        Some(Ok(c)) if db.regions().region_by_code(c.as_str()).await?.is_some() => {
             if ctx.allows(Action::EventManage, Some(&c)) {
                 Some(c)
             } else {
@@ -166,11 +177,11 @@ async fn read(db: &Db, ctx: &Ctx, i: &EventInput) -> Result<NewEvent> {
                 None
             }
         }
-        Ok(_) => {
+        Some(Ok(_)) => {
             e.add("region", "err-region-unknown");
             None
         }
-        Err(c) => {
+        Some(Err(c)) => {
             e.add("region", c);
             None
         }
@@ -200,9 +211,17 @@ async fn read(db: &Db, ctx: &Ctx, i: &EventInput) -> Result<NewEvent> {
         e.add("speakers", "err-too-many");
     }
     let mut villages = Vec::new();
+    // Codes may be separated by commas or spaces; names (which hold spaces, and commas
+    // before the kecamatan) one per line or by semicolons.
+    let by_name = i.villages.chars().any(char::is_alphabetic);
+    let separators: &[char] = if by_name {
+        &[';', '\n']
+    } else {
+        &[',', ';', '\n', ' ']
+    };
     for code in i
         .villages
-        .split([',', ';', '\n', ' '])
+        .split(separators)
         .map(str::trim)
         .filter(|c| !c.is_empty())
     {

@@ -95,6 +95,16 @@ pub struct MigrantFilter {
 use crate::invalid;
 
 /// The register of the actor's area, newest change first (NIKs and phones masked).
+/// Whether the register opens for `ctx` at all (partner users: only Disnaker and BP3MI), for
+/// the menu: a role never gets a link it may not open.
+pub async fn register_opens(db: &Db, ctx: &Ctx) -> Result<bool> {
+    match db.migrants().migrant_scope(ctx).await {
+        Ok(_) => Ok(true),
+        Err(Error::Forbidden) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 pub async fn list(db: &Db, ctx: &Ctx, f: &MigrantFilter) -> Result<Page<Migrant>> {
     let q = query(db, ctx, f).await?;
     db.migrants().list_migrants(ctx, &q).await

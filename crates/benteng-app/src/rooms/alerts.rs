@@ -39,17 +39,27 @@ pub async fn list(db: &Db, ctx: &Ctx, page: Option<i64>) -> Result<Page<Alert>> 
 async fn read(db: &Db, ctx: &Ctx, i: &AlertInput) -> Result<NewAlert> {
     let mut e = FieldErrors::new();
     let severity = e.check("severity", Severity::parse(&i.severity));
-    let area = match RegionCode::parse(&i.area_code) {
-        Ok(c) if db.regions().region_by_code(c.as_str()).await?.is_none() => {
+    let typed = db
+        .regions()
+        .typed_area(
+            &i.area_code,
+            "area_code",
+            crate::regions::ALL_LEVELS.as_slice(),
+            &mut e,
+        )
+        .await?;
+    let area = match typed.as_deref().map(RegionCode::parse) {
+        None => None,
+        Some(Ok(c)) if db.regions().region_by_code(c.as_str()).await?.is_none() => {
             e.add("area_code", "err-region-unknown");
             None
         }
-        Ok(c) if !ctx.actor.scope.contains(&c) => {
+        Some(Ok(c)) if !ctx.actor.scope.contains(&c) => {
             e.add("area_code", "err-region-out-of-scope");
             None
         }
-        Ok(c) => Some(c),
-        Err(code) => {
+        Some(Ok(c)) => Some(c),
+        Some(Err(code)) => {
             e.add("area_code", code);
             None
         }

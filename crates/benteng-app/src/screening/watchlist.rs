@@ -160,7 +160,14 @@ pub async fn end(db: &Db, ctx: &Ctx, id: i64) -> Result<()> {
 /// Read an entry into `e`, then check its village against my area (a lookup in the storage).
 /// `None` when the name is missing; other errors are in `e` alone.
 async fn read(db: &Db, ctx: &Ctx, i: &WatchInput, e: &mut FieldErrors) -> Result<Option<NewWatch>> {
-    let v = parse(i, e);
+    // The village may be typed by name; a name that fits none or several is an error here.
+    let mut typed = i.clone();
+    typed.region_code = db
+        .regions()
+        .typed_area(&i.region_code, "region_code", &[RegionLevel::Desa], e)
+        .await?
+        .unwrap_or_default();
+    let v = parse(&typed, e);
     if let Some(v) = &v {
         db.screening()
             .check_watch_place(ctx, v.region.as_ref(), e)

@@ -93,6 +93,9 @@ pub struct UpcomingEvent {
     pub id: i64,
     pub title: String,
     pub when: String,
+    /// Unix time of the start, and the zone it is given in (WIB, WITA, WIT).
+    pub starts_at: i64,
+    pub zone: String,
     pub venue: String,
     pub place: String,
     pub agenda: Option<String>,
@@ -396,6 +399,8 @@ impl crate::events::Repo<'_> {
         Ok(UpcomingEvent {
             open: r.starts_at > crate::now(),
             when: r.when(),
+            starts_at: r.starts_at,
+            zone: r.zone.clone(),
             id: r.id,
             title: r.title,
             venue: r.venue,

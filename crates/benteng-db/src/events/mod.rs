@@ -163,6 +163,9 @@ pub struct RoleCount {
 pub struct PublicEvent {
     pub title: String,
     pub when: String,
+    /// Unix time of the start, and the zone it is given in (WIB, WITA, WIT).
+    pub starts_at: i64,
+    pub zone: String,
     pub venue: String,
     pub code: String,
     pub villages: Vec<Named>,
@@ -500,6 +503,8 @@ impl crate::events::Repo<'_> {
             row.id,
             PublicEvent {
                 when: row.when(),
+                starts_at: row.starts_at,
+                zone: row.zone.clone(),
                 title: row.title,
                 venue: row.venue,
                 code,

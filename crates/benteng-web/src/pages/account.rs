@@ -402,7 +402,15 @@ async fn change_password(
         return Err(WebError::RateLimited);
     }
     let keep = auth.0.session.id().map(|i| i.to_string());
+    let forced = auth
+        .0
+        .user
+        .as_ref()
+        .is_some_and(|u| u.must_change_password == 1);
     match account::change_password(&state.db, auth.ctx(), &f, keep.as_deref()).await {
+        // After a forced change the user goes on to their home page (which sends them on to
+        // enrol a second factor when their role needs one).
+        Ok(()) if forced => flash_redirect(&auth.0, "flash-password-changed", "/").await,
         Ok(()) => flash_redirect(&auth.0, "flash-password-changed", "/akun").await,
         Err(benteng_app::Error::Invalid(e)) => {
             account_page(&state, &auth.0, &e, StatusCode::UNPROCESSABLE_ENTITY).await

@@ -14,7 +14,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use benteng_app::users::{self, User, UserInput};
-use benteng_domain::{can, Action, FieldErrors, Role};
+use benteng_domain::{can, Action, FieldErrors, RegionLevel, Role};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -209,6 +209,12 @@ async fn user_fields(
             e,
         ));
     }
+    super::area::places(
+        state,
+        &mut f,
+        &[("region_code", &[RegionLevel::Provinsi, RegionLevel::Desa])],
+    )
+    .await?;
     Ok(f)
 }
 

@@ -13,6 +13,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
 use benteng_app::agencies::{self, Agency, AgencyInput, AGENCY_KINDS};
+use benteng_domain::RegionLevel;
 use benteng_domain::{Action, FieldErrors};
 
 pub fn routes() -> Router<AppState> {
@@ -32,6 +33,7 @@ const DESK: Desk = Desk {
     kinds: &AGENCY_KINDS,
     kind_prefix: "agency-kind-",
     place: ("region_code", "field-agency-region", "hint-agency-region"),
+    place_levels: &[RegionLevel::Provinsi, RegionLevel::KabupatenKota],
     own_page: false,
     conflict_status: false,
 };
@@ -72,9 +74,9 @@ fn agency_fields(tr: &Tr, i: &AgencyInput, e: &FieldErrors) -> Vec<Field> {
     directory::fields(tr, &DESK, typed, e)
 }
 
-async fn new(auth: Auth) -> Result<Response, WebError> {
+async fn new(State(state): State<AppState>, auth: Auth) -> Result<Response, WebError> {
     let fields = agency_fields(&auth.0.tr, &AgencyInput::default(), &FieldErrors::new());
-    directory::new_form(&auth, &DESK, fields).await
+    directory::new_form(&state, &auth, &DESK, fields).await
 }
 
 async fn create(
@@ -83,7 +85,10 @@ async fn create(
     Form(i): Form<AgencyInput>,
 ) -> Result<Response, WebError> {
     let r = agencies::create(&state.db, auth.ctx(), &i).await;
-    directory::created(&auth, &DESK, r, |e| agency_fields(&auth.0.tr, &i, e)).await
+    directory::created(&state, &auth, &DESK, r, |e| {
+        agency_fields(&auth.0.tr, &i, e)
+    })
+    .await
 }
 
 async fn edit(
@@ -103,7 +108,7 @@ async fn edit(
         email: a.email.unwrap_or_default(),
     };
     let fields = agency_fields(&auth.0.tr, &i, &FieldErrors::new());
-    directory::edit_form(&auth, &DESK, id, fields).await
+    directory::edit_form(&state, &auth, &DESK, id, fields).await
 }
 
 async fn update(
@@ -114,5 +119,8 @@ async fn update(
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     let r = agencies::update(&state.db, auth.ctx(), id, &i).await;
-    directory::updated(&auth, &DESK, id, r, |e| agency_fields(&auth.0.tr, &i, e)).await
+    directory::updated(&state, &auth, &DESK, id, r, |e| {
+        agency_fields(&auth.0.tr, &i, e)
+    })
+    .await
 }

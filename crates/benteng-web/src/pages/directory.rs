@@ -9,6 +9,7 @@ use super::{flash_redirect, form_errors, html_status, Field, Layout, Pager};
 use crate::ctx::Auth;
 use crate::error::WebError;
 use crate::i18n::Tr;
+use crate::AppState;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -30,6 +31,8 @@ pub(super) struct Desk {
     pub kind_prefix: &'static str,
     /// The place field: its name, label and hint.
     pub place: (&'static str, &'static str, &'static str),
+    /// The levels the place field takes (for the picker's suggestions and choices).
+    pub place_levels: &'static [benteng_domain::RegionLevel],
     /// Offices have a page of their own (with their areas), where saving leads and an edit
     /// is cancelled to; agencies go back to the list.
     pub own_page: bool,
@@ -126,15 +129,35 @@ pub(super) async fn form(
     )
 }
 
+/// A desk's form page: its place field (named in the desk) is a place picker.
+#[allow(clippy::too_many_arguments)]
+async fn desk_form(
+    state: &AppState,
+    d: &Desk,
+    auth: &Auth,
+    title: &str,
+    action: String,
+    cancel: String,
+    fields: Vec<Field>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let mut fields = fields;
+    super::area::places(state, &mut fields, &[(d.place.0, d.place_levels)]).await?;
+    form(auth, title, action, cancel, fields, status).await
+}
+
 /// The empty form for a new record.
 pub(super) async fn new_form(
+    state: &AppState,
     auth: &Auth,
     d: &Desk,
     fields: Vec<Field>,
 ) -> Result<Response, WebError> {
     auth.ctx().require(d.manage, None)?;
     let path = d.path.to_string();
-    form(
+    desk_form(
+        state,
+        d,
         auth,
         d.new_title,
         path.clone(),
@@ -147,6 +170,7 @@ pub(super) async fn new_form(
 
 /// After creating: the record's page, or the form again with the errors.
 pub(super) async fn created(
+    state: &AppState,
     auth: &Auth,
     d: &Desk,
     r: benteng_app::Result<i64>,
@@ -158,18 +182,31 @@ pub(super) async fn created(
     };
     let (status, e) = error_status(d, e)?;
     let path = d.path.to_string();
-    form(auth, d.new_title, path.clone(), path, fields(&e), status).await
+    desk_form(
+        state,
+        d,
+        auth,
+        d.new_title,
+        path.clone(),
+        path,
+        fields(&e),
+        status,
+    )
+    .await
 }
 
 /// The form for an existing record (its fields filled from the record).
 pub(super) async fn edit_form(
+    state: &AppState,
     auth: &Auth,
     d: &Desk,
     id: i64,
     fields: Vec<Field>,
 ) -> Result<Response, WebError> {
     let action = format!("{}/{id}", d.path);
-    form(
+    desk_form(
+        state,
+        d,
         auth,
         d.edit_title,
         action,
@@ -182,6 +219,7 @@ pub(super) async fn edit_form(
 
 /// After updating: the record's page, or the form again with the errors.
 pub(super) async fn updated(
+    state: &AppState,
     auth: &Auth,
     d: &Desk,
     id: i64,
@@ -194,7 +232,9 @@ pub(super) async fn updated(
     };
     let (status, e) = error_status(d, e)?;
     let action = format!("{}/{id}", d.path);
-    form(
+    desk_form(
+        state,
+        d,
         auth,
         d.edit_title,
         action,

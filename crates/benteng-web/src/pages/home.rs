@@ -21,6 +21,44 @@ pub struct Link {
     pub label: String,
 }
 
+/// A tile of the public home page: where it goes, what it is, one line on why.
+pub struct Tile {
+    pub href: &'static str,
+    pub label: String,
+    pub hint: String,
+}
+
+/// The front door for residents: what they came for, large, in the words they use, and the
+/// numbers to call. Reads nothing from the database and writes nothing.
+#[derive(Template)]
+#[template(path = "public_home.html")]
+struct PublicHome {
+    l: Layout,
+    tiles: Vec<Tile>,
+}
+
+async fn public_home(v: &Viewer) -> Result<Response, WebError> {
+    let tr = &v.tr;
+    let tile = |href, key: &str| Tile {
+        href,
+        label: tr.t(&format!("public-tile-{key}")),
+        hint: tr.t(&format!("public-tile-{key}-hint")),
+    };
+    let tiles = vec![
+        tile("/cek-tawaran", "offer"),
+        tile("/cek-p3mi", "p3mi"),
+        tile("/panduan", "guide"),
+        tile("/kegiatan", "events"),
+        tile("/lacak", "track"),
+        tile("/hadir", "checkin"),
+        tile("/faq", "faq"),
+    ];
+    html(&PublicHome {
+        l: Layout::new(v, "public-home-tab").await?,
+        tiles,
+    })
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
@@ -34,7 +72,7 @@ struct HomePage {
 
 async fn home(State(state): State<AppState>, v: Viewer) -> Result<Response, WebError> {
     let Some(ctx) = v.ctx.clone() else {
-        return Ok(Redirect::to("/masuk").into_response());
+        return public_home(&v).await;
     };
     if v.user.as_ref().is_some_and(|u| u.must_change_password == 1) {
         return Ok(Redirect::to("/akun").into_response());

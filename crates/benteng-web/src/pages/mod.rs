@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod agencies;
+pub(crate) mod area;
 mod audit;
 pub(crate) mod cases;
 mod desa_binaan;
@@ -45,12 +46,15 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
+        .route("/static/icon.svg", get(icon))
+        .route("/favicon.ico", get(icon))
         .route("/healthz", get(healthz))
         .route("/metrics", get(crate::metrics::endpoint))
         .merge(home::routes())
         .merge(account::routes())
         .merge(second_factor::routes())
         .merge(regions::routes())
+        .merge(area::routes())
         .merge(offices::routes())
         .merge(desa_binaan::routes())
         .merge(admin::routes())
@@ -86,6 +90,51 @@ pub struct NavItem {
     pub active: bool,
 }
 
+/// Every menu item, in the order of the "more" list, with the permission that shows it.
+/// Notifications are not here: the header links them with the unread count.
+const MENU: &[(&str, &str, Action)] = &[
+    ("/", "nav-home", Action::RegionView),
+    ("/laporan", "nav-reports", Action::ReportView),
+    ("/rujukan", "nav-referrals", Action::ReferralView),
+    ("/kasus", "nav-cases", Action::CaseView),
+    ("/skrining", "nav-screening", Action::ScreeningView),
+    ("/calon-pmi", "nav-migrants", Action::MigrantView),
+    ("/sosialisasi", "nav-events", Action::EventView),
+    ("/ruang", "nav-rooms", Action::RoomView),
+    ("/desa-binaan", "nav-desa-binaan", Action::DesaBinaanView),
+    ("/wilayah", "nav-regions", Action::RegionView),
+    ("/kantor", "nav-offices", Action::OfficeView),
+    ("/instansi", "nav-agencies", Action::AgencyView),
+    ("/pengguna", "nav-users", Action::UserView),
+    ("/audit", "nav-audit", Action::AuditView),
+    (
+        "/privasi/permintaan",
+        "nav-subjects",
+        Action::SubjectRequest,
+    ),
+    ("/integrasi", "nav-webhooks", Action::WebhookManage),
+];
+
+/// What each role does most, first: these stay in the menu bar (which wraps, never
+/// scrolls); the rest of what the role may open is under "Lainnya" (a `<details>`, so it
+/// opens without JavaScript). Decided from the programme's daily work: a village official
+/// files reports and registers calon PMI; a PIMPASA officer triages reports, follows
+/// referrals and runs sosialisasi; an interviewer screens; a partner agency answers
+/// referrals and works cases; the Kanwil oversees villages and offices; the admin manages
+/// accounts.
+fn primary_menu(a: &benteng_domain::Actor) -> &'static [&'static str] {
+    match a.role {
+        Role::Desa => &["/", "/laporan", "/calon-pmi", "/sosialisasi", "/ruang"],
+        Role::Petugas if a.pemeriksa && !a.pimpasa => {
+            &["/", "/skrining", "/laporan", "/calon-pmi", "/kasus"]
+        }
+        Role::Petugas => &["/", "/laporan", "/rujukan", "/sosialisasi", "/desa-binaan"],
+        Role::Mitra => &["/", "/rujukan", "/kasus", "/laporan", "/ruang"],
+        Role::Kanwil => &["/", "/desa-binaan", "/kantor", "/laporan", "/kasus"],
+        Role::Admin => &["/", "/pengguna", "/kantor", "/instansi", "/audit"],
+    }
+}
+
 /// What the shared layout (`base.html`) needs.
 pub struct Layout {
     pub tr: Tr,
@@ -93,7 +142,12 @@ pub struct Layout {
     pub title: String,
     pub user_name: Option<String>,
     pub role_label: String,
+    /// The role's main items, in the bar.
     pub nav: Vec<NavItem>,
+    /// The rest of what the role may open, under "Lainnya".
+    pub nav_more: Vec<NavItem>,
+    /// Unread in-app notifications, shown beside the header's link.
+    pub unread: i64,
     pub path: String,
     pub flash: Option<String>,
 }
@@ -106,59 +160,60 @@ impl Layout {
             flash = v.session.remove(FLASH).await.map_err(WebError::session)?;
         }
         let mut nav = Vec::new();
-        if let Some(ctx) = &v.ctx {
+        let mut nav_more = Vec::new();
+        // A user who must first change the password or enrol a second factor gets no menu:
+        // every link would only bounce back to that page.
+        if let Some(ctx) = v.ctx.as_ref().filter(|_| !v.locked) {
             let a = &ctx.actor;
             let section = v.path.split(['/', '?']).nth(1).unwrap_or("");
-            let mut item = |href: &'static str, key: &str, action: Action| {
-                if can(a, action, None) {
-                    let seg = href.trim_start_matches('/');
-                    nav.push(NavItem {
-                        href,
-                        label: v.tr.t(key),
-                        active: if seg.is_empty() {
-                            v.path == "/"
-                        } else {
-                            section == seg.split('/').next().unwrap_or(seg)
-                        },
-                    });
+            let primary = primary_menu(a);
+            let allowed = MENU
+                .iter()
+                .filter(|(href, _, action)| can(a, *action, None) && !v.closed.contains(href));
+            let item = |&(href, key, _): &(&'static str, &str, Action)| {
+                let seg = href.trim_start_matches('/');
+                NavItem {
+                    href,
+                    label: v.tr.t(key),
+                    active: if seg.is_empty() {
+                        v.path == "/"
+                    } else {
+                        section == seg.split('/').next().unwrap_or(seg)
+                    },
                 }
             };
-            item("/", "nav-home", Action::RegionView);
-            item("/laporan", "nav-reports", Action::ReportView);
-            item("/rujukan", "nav-referrals", Action::ReferralView);
-            item("/kasus", "nav-cases", Action::CaseView);
-            item("/skrining", "nav-screening", Action::ScreeningView);
-            item("/calon-pmi", "nav-migrants", Action::MigrantView);
-            item("/sosialisasi", "nav-events", Action::EventView);
-            item("/ruang", "nav-rooms", Action::RoomView);
-            item("/desa-binaan", "nav-desa-binaan", Action::DesaBinaanView);
-            item("/wilayah", "nav-regions", Action::RegionView);
-            item("/kantor", "nav-offices", Action::OfficeView);
-            item("/instansi", "nav-agencies", Action::AgencyView);
-            item("/pengguna", "nav-users", Action::UserView);
-            item("/audit", "nav-audit", Action::AuditView);
-            item(
-                "/privasi/permintaan",
-                "nav-subjects",
-                Action::SubjectRequest,
-            );
-            item("/integrasi", "nav-webhooks", Action::WebhookManage);
-            item("/notifikasi", "nav-notifications", Action::RegionView);
+            for href in primary {
+                if let Some(m) = allowed.clone().find(|m| m.0 == *href) {
+                    nav.push(item(m));
+                }
+            }
+            nav_more.extend(allowed.filter(|m| !primary.contains(&m.0)).map(item));
         }
+        let user_name = v.user.as_ref().map(|u| u.full_name.clone());
+        let role_label = v
+            .ctx
+            .as_ref()
+            .map(|c| role_label(&v.tr, c.actor.role))
+            // "Administrator · Administrator" says nothing twice.
+            .filter(|r| Some(r) != user_name.as_ref())
+            .unwrap_or_default();
         Ok(Layout {
             title: v.tr.t(title_key),
             csrf: v.csrf.clone(),
-            user_name: v.user.as_ref().map(|u| u.full_name.clone()),
-            role_label: v
-                .ctx
-                .as_ref()
-                .map(|c| role_label(&v.tr, c.actor.role))
-                .unwrap_or_default(),
+            user_name,
+            role_label,
             nav,
+            nav_more,
+            unread: v.unread,
             path: v.path.clone(),
             flash,
             tr: v.tr.clone(),
         })
+    }
+
+    /// Whether the page shown is one of the "more" items (the summary is marked then).
+    pub fn more_active(&self) -> bool {
+        self.nav_more.iter().any(|n| n.active)
     }
 
     /// The other locale, offered by the language switch.
@@ -211,6 +266,9 @@ pub struct Field {
     pub required: bool,
     pub hint: Option<String>,
     pub error: Option<String>,
+    /// For a place field (`kind` "area"): the levels it takes, as the browser's suggestions
+    /// ask for them ("4", "1,2,3,4"). See [`area`].
+    pub levels: String,
 }
 
 impl Field {
@@ -231,6 +289,7 @@ impl Field {
             required: false,
             hint: None,
             error: errors.get(name).map(|k| tr.t(k)),
+            levels: String::new(),
         }
     }
 
@@ -317,6 +376,18 @@ async fn js() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
         include_str!("../../static/app.js"),
+    )
+}
+
+/// The favicon: a shield with a fortress wall, in the header's colours (also answered at
+/// `/favicon.ico`, which browsers ask for on their own).
+async fn icon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=604800"),
+        ],
+        include_str!("../../static/icon.svg"),
     )
 }
 

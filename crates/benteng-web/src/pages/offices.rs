@@ -15,7 +15,7 @@ use axum::{Form, Router};
 use benteng_app::offices::{
     self, AreaEndInput, AreaInput, Office, OfficeArea, OfficeInput, OFFICE_KINDS,
 };
-use benteng_domain::{can, Action, FieldErrors};
+use benteng_domain::{can, Action, FieldErrors, RegionLevel};
 
 const DESK: Desk = Desk {
     path: "/kantor",
@@ -27,6 +27,7 @@ const DESK: Desk = Desk {
     kinds: &OFFICE_KINDS,
     kind_prefix: "office-kind-",
     place: ("province_code", "field-province-code", "hint-province-code"),
+    place_levels: &[RegionLevel::Provinsi],
     own_page: true,
     conflict_status: true,
 };
@@ -45,7 +46,8 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "offices.html")]
 struct ListPage {
     l: Layout,
-    rows: Vec<Office>,
+    /// Each office with its province's name.
+    rows: Vec<(Office, String)>,
     pager: Pager,
     can_manage: bool,
 }
@@ -57,9 +59,14 @@ async fn list(
 ) -> Result<Response, WebError> {
     let page = offices::list(&state.db, auth.ctx(), q.hal, 50).await?;
     let (l, pager, can_manage) = directory::list_parts(&auth, &DESK, &page).await?;
+    let mut rows = Vec::with_capacity(page.items.len());
+    for o in page.items {
+        let province = super::area::label(&state, &o.province_code).await?;
+        rows.push((o, province));
+    }
     html(&ListPage {
         l,
-        rows: page.items,
+        rows,
         pager,
         can_manage,
     })
@@ -77,13 +84,13 @@ fn office_fields(tr: &Tr, i: &OfficeInput, e: &FieldErrors) -> Vec<Field> {
     directory::fields(tr, &DESK, typed, e)
 }
 
-async fn new(auth: Auth) -> Result<Response, WebError> {
+async fn new(State(state): State<AppState>, auth: Auth) -> Result<Response, WebError> {
     let input = OfficeInput {
         kind: "kanim".into(),
         ..Default::default()
     };
     let fields = office_fields(&auth.0.tr, &input, &FieldErrors::new());
-    directory::new_form(&auth, &DESK, fields).await
+    directory::new_form(&state, &auth, &DESK, fields).await
 }
 
 async fn create(
@@ -92,7 +99,10 @@ async fn create(
     Form(i): Form<OfficeInput>,
 ) -> Result<Response, WebError> {
     let r = offices::create(&state.db, auth.ctx(), &i).await;
-    directory::created(&auth, &DESK, r, |e| office_fields(&auth.0.tr, &i, e)).await
+    directory::created(&state, &auth, &DESK, r, |e| {
+        office_fields(&auth.0.tr, &i, e)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -100,6 +110,7 @@ async fn create(
 struct ShowPage {
     l: Layout,
     office: Office,
+    province: String,
     kind_label: String,
     current: Vec<OfficeArea>,
     history: Vec<OfficeArea>,
@@ -146,6 +157,13 @@ async fn show_page(
         Field::new(tr, "note", "field-note", "text", area.note.clone(), e),
     ];
     let kind_label = tr.t(&format!("office-kind-{}", office.kind));
+    let mut fields = fields;
+    super::area::places(
+        state,
+        &mut fields,
+        &[("region_code", &[RegionLevel::KabupatenKota])],
+    )
+    .await?;
     let can_manage = can(&auth.ctx().actor, Action::OfficeManage, None);
     let end_error = e.get("valid_to").map(|k| tr.t(k));
     let mut l = Layout::new(&auth.0, "offices-title").await?;
@@ -154,6 +172,7 @@ async fn show_page(
         status,
         &ShowPage {
             l,
+            province: super::area::label(state, &office.province_code).await?,
             office,
             kind_label,
             current,
@@ -199,7 +218,7 @@ async fn edit(
         email: o.email.unwrap_or_default(),
     };
     let fields = office_fields(&auth.0.tr, &i, &FieldErrors::new());
-    directory::edit_form(&auth, &DESK, id, fields).await
+    directory::edit_form(&state, &auth, &DESK, id, fields).await
 }
 
 async fn update(
@@ -210,7 +229,10 @@ async fn update(
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     let r = offices::update(&state.db, auth.ctx(), id, &i).await;
-    directory::updated(&auth, &DESK, id, r, |e| office_fields(&auth.0.tr, &i, e)).await
+    directory::updated(&state, &auth, &DESK, id, r, |e| {
+        office_fields(&auth.0.tr, &i, e)
+    })
+    .await
 }
 
 async fn add_area(

@@ -308,6 +308,11 @@ struct ShowPage {
     d: ScreeningDetail,
     decisions: Vec<(String, String)>,
     errors: Vec<(String, String)>,
+    /// The decision ticked: what the interviewer chose when the form comes back with an
+    /// error (never silently the suggestion), else the suggestion.
+    chosen: String,
+    /// The reason typed, kept when the form comes back.
+    reason: String,
 }
 
 impl ShowPage {
@@ -350,16 +355,23 @@ async fn show_page(
     state: &AppState,
     auth: &Auth,
     id: i64,
+    typed: Option<&DecisionInput>,
     e: &FieldErrors,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let d = screening::show(&state.db, auth.ctx(), id).await?;
+    let chosen = typed
+        .map(|i| i.decision.clone())
+        .unwrap_or_else(|| d.suggestion.clone());
+    let reason = typed.map(|i| i.reason.clone()).unwrap_or_default();
     let tr = &auth.0.tr;
     let mut l = Layout::new(&auth.0, "screening-title").await?;
     l.title = format!("{} #{}", tr.t("screening-title"), id);
     html_status(
         status,
         &ShowPage {
+            chosen,
+            reason,
             decisions: coded(tr, "decision", Decision::ALL),
             errors: e
                 .0
@@ -378,7 +390,7 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    show_page(&state, &auth, id, &FieldErrors::new(), StatusCode::OK).await
+    show_page(&state, &auth, id, None, &FieldErrors::new(), StatusCode::OK).await
 }
 
 async fn decide(
@@ -392,7 +404,7 @@ async fn decide(
         Ok(()) => flash_redirect(&auth.0, "flash-saved", &format!("/skrining/{id}")).await,
         Err(e) => {
             let (status, e) = super::form_errors(e)?;
-            show_page(&state, &auth, id, &e, status).await
+            show_page(&state, &auth, id, Some(&i), &e, status).await
         }
     }
 }

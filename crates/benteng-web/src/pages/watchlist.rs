@@ -53,6 +53,7 @@ struct ListPage {
     categories: Vec<(String, String)>,
     can_manage: bool,
     i: WatchInput,
+    region: super::area::AreaInput,
     errors: Vec<(String, String)>,
     import: Option<ImportOutcome>,
     import_error: Option<String>,
@@ -111,9 +112,19 @@ async fn page(state: &AppState, auth: &Auth, q: ListQuery, x: Extra) -> Result<R
         ],
     );
     let tr = &auth.0.tr;
+    let region = super::area::AreaInput::new(
+        state,
+        "w-region",
+        "region_code",
+        &x.i.region_code,
+        x.errors.get("region_code").is_some(),
+        super::area::DESA,
+    )
+    .await?;
     html_status(
         x.status,
         &ListPage {
+            region,
             l: Layout::new(&auth.0, "watchlist-title").await?,
             rows: page.items,
             pager,

@@ -49,7 +49,7 @@ async fn validation_errors_are_problem_bodies_in_the_callers_language() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|e| e["message"] == "Must be a village code (e.g. 35.07.04.2007)."));
+        .any(|e| e["message"] == "Must be a village, e.g. Sitiarjo."));
 }
 
 #[tokio::test]

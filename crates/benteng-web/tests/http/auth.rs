@@ -57,7 +57,7 @@ async fn login_renews_the_session_id_and_logout_ends_it() {
     // Old session id is useless.
     let stale = client();
     let r = stale
-        .get(app.url("/"))
+        .get(app.url("/desa-binaan"))
         .header("cookie", &before)
         .send()
         .await

@@ -79,7 +79,10 @@ async fn an_officer_plans_an_event_and_residents_check_in_with_the_code() {
     assert_eq!(s, StatusCode::SEE_OTHER);
     let at = at.unwrap();
     let (_, html) = app.get(&officer, &at).await;
-    assert!(html.contains("17-12-2026 08:30 WIB"), "local time and zone");
+    assert!(
+        html.contains("Kamis, 17 Desember 2026, 08.30 WIB"),
+        "local time and zone"
+    );
     assert!(html.contains("Disnaker Kabupaten Malang") && html.contains("Sitiarjo"));
     assert!(html.contains("<svg"), "QR code inline");
     let code = code_of(&html);

@@ -6,6 +6,7 @@ mod harness;
 
 mod api;
 mod api_public;
+mod area_picker;
 mod audit_chain;
 mod auth;
 mod channels;
@@ -13,6 +14,7 @@ mod delivery;
 mod durability;
 mod event_quiz;
 mod events;
+mod front_door;
 mod list_scope;
 mod migrants;
 mod module_permissions;

@@ -752,7 +752,7 @@ async fn the_guide_is_public_and_versioned_and_only_admins_edit_it() {
         "Arab Saudi",
         "Peraturan BP2MI 9/2020",
         "Pekerja rumah tangga",
-        "2021-07-15",
+        "15 Juli 2021",
     ] {
         assert!(html.contains(want), "{want}");
     }

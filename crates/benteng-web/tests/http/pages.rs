@@ -418,7 +418,9 @@ async fn audit_log_is_filtered_and_paged() {
         "header row + three logins"
     );
     let (_, html) = app.get(&c, "/audit?entitas=desa_binaan").await;
-    assert!(html.contains("enrol") && !html.contains(">login<"));
+    // Actions read in words, with the user's name.
+    assert!(html.contains("Didaftarkan") && !html.contains(">Masuk<"));
+    assert!(!html.contains(">enrol<"));
     let (_, html) = app.get(&c, "/audit").await;
     assert!(
         html.contains(r#"rel="next""#),

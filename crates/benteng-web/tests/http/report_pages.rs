@@ -210,7 +210,7 @@ async fn the_public_form_refuses_forgery_spam_bad_files_and_bad_fields() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     for msg in [
         "Wajib diisi.",
-        "Harus kode desa",
+        "Harus sebuah desa atau kelurahan",
         "Nomor telepon tidak valid",
     ] {
         assert!(html.contains(msg), "{msg} in the page");
@@ -576,8 +576,15 @@ async fn triage_referral_and_case_through_the_pages() {
         .post_form(&officer, &page, &format!("/laporan/{id}/rujuk"), &with)
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let referral = loc.unwrap();
-    assert!(referral.starts_with("/rujukan/"));
+    // Back on the report, at its referrals.
+    assert_eq!(
+        loc.as_deref(),
+        Some(format!("/laporan/{id}#rujukan").as_str())
+    );
+    let (_, back) = app.get(&officer, &page).await;
+    let list = &back[back.find(r#"id="referrals""#).expect("the referrals list")..];
+    let start = list.find(r#"href="/rujukan/"#).unwrap() + r#"href=""#.len();
+    let referral = list[start..start + list[start..].find('"').unwrap()].to_string();
     // The report's page lists it for the officer and the Kanwil.
     for who in [&officer, &kanwil] {
         let (_, seen) = app.get(who, &page).await;

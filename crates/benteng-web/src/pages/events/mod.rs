@@ -145,6 +145,7 @@ struct FormPage {
 }
 
 async fn form_page(
+    state: &AppState,
     auth: &Auth,
     id: Option<i64>,
     i: &EventInput,
@@ -157,7 +158,19 @@ async fn form_page(
         .iter()
         .map(|z| (z.as_str().to_string(), z.as_str().to_string()))
         .collect();
-    let fields = vec![
+    // Invited villages chosen before show as names, one per line (codes are read too).
+    let mut villages = i.villages.clone();
+    if !villages.chars().any(char::is_alphabetic) {
+        let mut lines = Vec::new();
+        for code in villages
+            .split([',', ';', '\n', ' '])
+            .filter(|c| !c.trim().is_empty())
+        {
+            lines.push(super::area::label(state, code.trim()).await?);
+        }
+        villages = lines.join("\n");
+    }
+    let mut fields = vec![
         Field::new(tr, "title", "field-title", "text", &i.title, e).required(),
         Field::new(tr, "date", "field-date", "date", &i.date, e).required(),
         Field::new(tr, "time", "field-time", "time", &i.time, e).required(),
@@ -173,7 +186,7 @@ async fn form_page(
             "villages",
             "field-event-villages",
             "textarea",
-            &i.villages,
+            villages,
             e,
         )
         .hint(tr.t("hint-event-villages")),
@@ -181,6 +194,7 @@ async fn form_page(
         Field::new(tr, "speakers", "field-speakers", "textarea", &i.speakers, e)
             .hint(tr.t("hint-speakers")),
     ];
+    super::area::places(state, &mut fields, &[("region", super::area::ANY)]).await?;
     let (title, action, cancel) = match id {
         Some(id) => (
             "event-edit-title",
@@ -204,8 +218,9 @@ async fn form_page(
     )
 }
 
-async fn new(auth: Auth) -> Result<Response, WebError> {
+async fn new(State(state): State<AppState>, auth: Auth) -> Result<Response, WebError> {
     form_page(
+        &state,
         &auth,
         None,
         &EventInput::default(),
@@ -224,7 +239,7 @@ async fn create(
         Ok(id) => flash_redirect(&auth.0, "flash-saved", &format!("/sosialisasi/{id}")).await,
         Err(e) => {
             let (status, e) = super::form_errors(e)?;
-            form_page(&auth, None, &i, &e, status).await
+            form_page(&state, &auth, None, &i, &e, status).await
         }
     }
 }
@@ -273,7 +288,15 @@ async fn edit(
             .collect::<Vec<_>>()
             .join("\n"),
     };
-    form_page(&auth, Some(id), &i, &FieldErrors::new(), StatusCode::OK).await
+    form_page(
+        &state,
+        &auth,
+        Some(id),
+        &i,
+        &FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn update(
@@ -287,7 +310,7 @@ async fn update(
         Ok(()) => flash_redirect(&auth.0, "flash-saved", &format!("/sosialisasi/{id}")).await,
         Err(e) => {
             let (status, e) = super::form_errors(e)?;
-            form_page(&auth, Some(id), &i, &e, status).await
+            form_page(&state, &auth, Some(id), &i, &e, status).await
         }
     }
 }

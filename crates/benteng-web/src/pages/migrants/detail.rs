@@ -34,6 +34,41 @@ impl ShowPage {
         self.l.tr.t(&format!("{prefix}-{code}"))
     }
 
+    /// A history line's detail in words: a step's name and new state ("Surat izin keluarga:
+    /// Selesai"), a status change ("Rencana → Diproses"); others through the general reader.
+    fn event_detail(&self, kind: &str, detail: &str) -> String {
+        let step = |code: &str| {
+            self.d
+                .steps
+                .iter()
+                .find(|s| s.code == code)
+                .map(|s| s.label.clone())
+        };
+        match kind {
+            "step" => match detail.split_once('=') {
+                Some((code, status)) => match step(code) {
+                    Some(label) => format!("{label}: {}", self.t("step-status", status)),
+                    None => self.l.tr.detail(detail),
+                },
+                None => self.l.tr.detail(detail),
+            },
+            "status" => match detail.split_once('>') {
+                Some((from, to)) => format!(
+                    "{} → {}",
+                    self.t("migrant-status", from),
+                    self.t("migrant-status", to)
+                ),
+                None => self.l.tr.detail(detail),
+            },
+            _ => match detail.split_once('=') {
+                Some(("step" | "file", code)) if step(code).is_some() => {
+                    step(code).unwrap_or_default()
+                }
+                _ => self.l.tr.detail(detail),
+            },
+        }
+    }
+
     fn country(&self) -> String {
         self.d
             .migrant

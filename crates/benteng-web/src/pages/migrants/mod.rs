@@ -92,6 +92,8 @@ struct ListPage {
     import: Option<ImportOutcome>,
     import_error: Option<String>,
     error: Option<String>,
+    /// The village filter (a name, or choices when it fits several).
+    area: crate::pages::area::AreaInput,
 }
 
 impl ListPage {
@@ -142,7 +144,26 @@ async fn list_page(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let ctx = auth.ctx();
-    let (page, error) = match migrants::list(&state.db, ctx, &q).await {
+    let (village, area, area_error) = crate::pages::area::filter(
+        state,
+        "f-village",
+        "village",
+        q.village.as_deref(),
+        crate::pages::area::DESA,
+    )
+    .await?;
+    // Lists, pages and the export go by the code; the input shows the name.
+    let mut q = q;
+    q.village = village;
+    let listed = match area_error {
+        Some(k) => {
+            let mut e = FieldErrors::new();
+            e.add("village", k);
+            Err(benteng_app::Error::Invalid(e))
+        }
+        None => migrants::list(&state.db, ctx, &q).await,
+    };
+    let (page, error) = match listed {
         Ok(p) => (p, None),
         Err(benteng_app::Error::Invalid(e)) => (
             benteng_app::Page {
@@ -152,8 +173,7 @@ async fn list_page(
                 per_page: 25,
                 more: false,
             },
-            e.0.first()
-                .map(|x| format!("{}: {}", x.field, auth.0.tr.t(x.code))),
+            e.0.first().map(|x| auth.0.tr.t(x.code)),
         ),
         Err(e) => return Err(e.into()),
     };
@@ -171,6 +191,7 @@ async fn list_page(
         status,
         &ListPage {
             l: Layout::new(&auth.0, "migrants-title").await?,
+            area,
             statuses: status_options(&auth.0.tr),
             can_manage: ctx.allows(Action::MigrantManage, None),
             is_desa: ctx.actor.role == Role::Desa,
@@ -300,6 +321,8 @@ async fn form_page(
             .hint(tr.t("migrant-p3mi-hint")),
     );
     fields.push(Field::new(tr, "note", "field-note", "textarea", &i.note, e));
+    crate::pages::area::places(state, &mut fields, &[("village", crate::pages::area::DESA)])
+        .await?;
     let (title, action, cancel) = match id {
         Some(id) => (
             "migrant-edit-title",

@@ -40,6 +40,23 @@ struct ShowPage {
 }
 
 impl ShowPage {
+    /// A history line's text: the indicator groups ticked, by name; other lines as written.
+    fn event_body(&self, kind: &str, body: &str) -> String {
+        if kind == "indicators" {
+            body.split(',')
+                .map(|g| self.l.tr.label("indicator", g.trim()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            body.to_string()
+        }
+    }
+
+    /// How many of a group's indicators are ticked (a group with none stays folded).
+    fn ticked_in(&self, items: &[(String, String)]) -> usize {
+        items.iter().filter(|(c, _)| self.ticked(c)).count()
+    }
+
     fn t(&self, prefix: &str, code: &str) -> String {
         self.l.tr.t(&format!("{prefix}-{code}"))
     }

@@ -35,6 +35,8 @@ struct ListPage {
     rows: Vec<ReportRow>,
     pager: Pager,
     error: Option<String>,
+    /// The place filter (a name, or choices when it fits several).
+    area: crate::pages::area::AreaInput,
     can_create: bool,
     statuses: Vec<(String, String)>,
     categories: Vec<(String, String, String)>,
@@ -63,11 +65,19 @@ pub(super) async fn list(
         None if ctx.actor.role == Role::Petugas => "terbuka".into(),
         None => String::new(),
     };
+    let (region, area, area_error) = crate::pages::area::filter(
+        &state,
+        "f-wilayah",
+        "wilayah",
+        q.wilayah.as_deref(),
+        crate::pages::area::ANY,
+    )
+    .await?;
     let query = ReportQuery {
         q: q.q.clone(),
         status: Some(status.clone()),
         category: q.kategori.clone(),
-        region: q.wilayah.clone(),
+        region,
         from: q.dari.clone(),
         to: q.sampai.clone(),
         priority: q.prioritas.clone(),
@@ -91,13 +101,12 @@ pub(super) async fn list(
             .map_err(Some)
     };
     let (page, error) = match listed {
+        _ if area_error.is_some() => (empty(), area_error.map(|k| auth.0.tr.t(k))),
         Ok(p) => (p, None),
         Err(None) => (empty(), Some(auth.0.tr.t("err-search-too-many"))),
-        Err(Some(benteng_app::Error::Invalid(e))) => (
-            empty(),
-            e.0.first()
-                .map(|x| format!("{}: {}", x.field, auth.0.tr.t(x.code))),
-        ),
+        Err(Some(benteng_app::Error::Invalid(e))) => {
+            (empty(), e.0.first().map(|x| auth.0.tr.t(x.code)))
+        }
         Err(Some(e)) => return Err(e.into()),
     };
     let pager = Pager::new(
@@ -125,6 +134,7 @@ pub(super) async fn list(
     let mut q = q;
     q.status = Some(status);
     let mut response = html(&ListPage {
+        area,
         can_create: ctx.allows(Action::ReportCreate, None),
         categories: categories(&auth.0.tr),
         statuses,

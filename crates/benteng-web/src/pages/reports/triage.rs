@@ -124,7 +124,9 @@ pub(super) async fn refer(
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     match benteng_app::referrals::refer(&state.db, auth.ctx(), id, &f).await {
-        Ok(rid) => flash_redirect(&auth.0, "flash-referred", &format!("/rujukan/{rid}")).await,
+        // Back to the report, at its list of referrals (the new one first there): the
+        // officer usually has more to do on the report.
+        Ok(_) => flash_redirect(&auth.0, "flash-referred", &format!("/laporan/{id}#rujukan")).await,
         Err(e) => record::after::<ReportPage>(&state, &auth, id, Err(e), "flash-saved").await,
     }
 }

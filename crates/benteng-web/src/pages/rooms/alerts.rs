@@ -99,6 +99,13 @@ async fn show(
     } else {
         Vec::new()
     };
+    let mut fields = fields;
+    crate::pages::area::places(
+        state,
+        &mut fields,
+        &[("area_code", crate::pages::area::ANY)],
+    )
+    .await?;
     let l = Layout::new(&auth.0, "alerts-title").await?;
     html_status(
         status,

@@ -110,6 +110,7 @@ impl ReportFormAt {
     /// first field.
     pub async fn show(
         &self,
+        state: &AppState,
         auth: &Auth,
         f: &ReportForm,
         e: &FieldErrors,
@@ -119,6 +120,12 @@ impl ReportFormAt {
         if let Some(code) = e.get("message") {
             fields[0].error = Some(auth.0.tr.t(code));
         }
+        crate::pages::area::places(
+            state,
+            &mut fields,
+            &[("region_code", crate::pages::area::DESA)],
+        )
+        .await?;
         let l = Layout::new(&auth.0, "message-to-report-title").await?;
         html_status(
             status,
@@ -134,6 +141,7 @@ impl ReportFormAt {
     /// The answer to the form: the new report, or the form again with its errors.
     pub async fn answer(
         &self,
+        state: &AppState,
         auth: &Auth,
         f: &ReportForm,
         filed: benteng_app::Result<(i64, String)>,
@@ -149,7 +157,7 @@ impl ReportFormAt {
             }
             Err(e) => {
                 let (status, e) = crate::pages::form_errors(e)?;
-                self.show(auth, f, &e, status).await
+                self.show(state, auth, f, &e, status).await
             }
         }
     }
@@ -175,7 +183,7 @@ pub(super) async fn form(
         ..Default::default()
     };
     ReportFormAt::room(id, mid)
-        .show(&auth, &f, &FieldErrors::new(), StatusCode::OK)
+        .show(&state, &auth, &f, &FieldErrors::new(), StatusCode::OK)
         .await
 }
 
@@ -195,5 +203,7 @@ pub(super) async fn create(
         state.store.as_ref(),
     )
     .await;
-    ReportFormAt::room(id, mid).answer(&auth, &f, filed).await
+    ReportFormAt::room(id, mid)
+        .answer(&state, &auth, &f, filed)
+        .await
 }

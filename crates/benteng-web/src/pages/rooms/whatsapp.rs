@@ -154,7 +154,7 @@ pub(super) async fn report_form(
         ..Default::default()
     };
     report_form_at(id, mid)
-        .show(&auth, &f, &FieldErrors::new(), StatusCode::OK)
+        .show(&state, &auth, &f, &FieldErrors::new(), StatusCode::OK)
         .await
 }
 
@@ -181,5 +181,7 @@ pub(super) async fn report_create(
         state.store.as_ref(),
     )
     .await;
-    report_form_at(id, mid).answer(&auth, &f, filed).await
+    report_form_at(id, mid)
+        .answer(&state, &auth, &f, filed)
+        .await
 }
