@@ -198,6 +198,8 @@ test('without JavaScript a village user signs in and sees only their own village
     assert.equal((await page.locator('main h1').innerText()).trim(), 'Beranda');
     assert.match(await page.locator('header .who').innerText(), /Pemerintah Desa/);
 
+    // The village's own profile is under "Lainnya" (the bar holds what a village does most).
+    await page.locator('nav.main summary', { hasText: 'Lainnya' }).click();
     await Promise.all([page.waitForNavigation(), page.locator('nav.main a', { hasText: 'Desa Binaan' }).click()]);
     assert.equal(new URL(page.url()).pathname, '/desa-binaan');
     assert.deepEqual(await listedVillages(page), ['Kalipare']);

@@ -307,7 +307,8 @@ test('the officer finds the report, ticks indicators, reviews it and refers it t
     const rfacts = await page.locator('main dl.facts').innerText();
     assert.match(rfacts, /Polres Malang/);
     assert.match(rfacts, /Penyidikan pidana/);
-    assert.ok(rfacts.includes(due), 'the due date is kept');
+    const dueWords = new Date(`${due}T00:00:00Z`).toLocaleDateString('id-ID', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    assert.ok(rfacts.includes(dueWords), `the due date is kept, in words: ${dueWords}`);
     assert.ok(rfacts.includes(OVERRIDE_REASON), 'the override reason is recorded');
     assert.match(rfacts, /Tanpa persetujuan/);
     assert.ok(rfacts.includes(state.code));

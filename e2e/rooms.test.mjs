@@ -73,7 +73,7 @@ test('an alert reaches an open room live and a message becomes a report', async 
     await officer.goto(roomUrl);
     const alert = officer.locator('.msg-waspada').first();
     await Promise.all([officer.waitForNavigation(), alert.getByRole('link', { name: /Balasan/ }).click()]);
-    assert.match(await officer.locator('details summary').innerText(), /Dibaca [1-9]\d* dari/);
+    assert.match(await officer.locator('main details summary').innerText(), /Dibaca [1-9]\d* dari/);
 
     // Without JavaScript the same room shows everything after a reload; the page is small.
     const plainCtx = await newContext(browser, { viewport: { width: 360, height: 740 }, javaScriptEnabled: false });

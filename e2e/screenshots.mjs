@@ -13,10 +13,22 @@ try {
   // A cheap Android phone's viewport.
   const ctx = await newContext(browser, { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 });
   const page = await ctx.newPage();
+  // The front door a resident sees, without JavaScript.
+  const anonCtx = await newContext(browser, { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, javaScriptEnabled: false });
+  const anon = await anonCtx.newPage();
+  await anon.goto(`${server.url}/`);
+  await anon.screenshot({ path: path.join(out, 'depan.png'), fullPage: true });
+  await anonCtx.close();
   await page.goto(`${server.url}/masuk`);
   await page.screenshot({ path: path.join(out, 'login.png') });
   await login(page, server.url, 'pimpasa.malang', server.password('pimpasa.malang'));
   await page.screenshot({ path: path.join(out, 'home-petugas.png'), fullPage: true });
+  // The menu with "Lainnya" open, and a place typed by a name many villages share.
+  await page.locator('nav.main summary').click();
+  await page.screenshot({ path: path.join(out, 'menu-petugas.png') });
+  await page.goto(`${server.url}/laporan?wilayah=Sumberejo`);
+  await page.locator('#f-wilayah').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(out, 'pilih-wilayah.png') });
   await page.goto(`${server.url}/desa-binaan`);
   await page.screenshot({ path: path.join(out, 'desa-binaan-list.png'), fullPage: true });
   await page.goto(`${server.url}/desa-binaan/2`);
@@ -85,7 +97,8 @@ try {
   await p4.fill('#f-message', 'Mohon penyelidikan terhadap terduga calo; foto brosur terlampir.');
   await p4.fill('#f-override_reason', 'Pelapor anonim; warga akan diberangkatkan minggu ini.');
   await Promise.all([p4.waitForNavigation(), p4.getByRole('button', { name: 'Kirim rujukan', exact: true }).click()]);
-  const referral = p4.url();
+  // Back on the report: the new referral is in its list.
+  const referral = new URL(await p4.locator('#referrals a').first().getAttribute('href'), server.url).href;
   await officer.close();
 
   const police = await newContext(browser, phone);

@@ -131,7 +131,8 @@ test('an officer enrols, signs in with a code and with a recovery code; the admi
     assert.match(await admin.locator('main .flash').innerText(), /direset/);
     await admin.goto(`${base}/audit?aksi=totp_reset`);
     const audit = await admin.locator('main table tbody').innerText();
-    assert.match(audit, /totp_reset/);
+    assert.match(audit, /Dua langkah disetel ulang/, 'the action in words');
+    assert.doesNotMatch(audit, /totp_reset|had_totp/);
     assert.match(audit, /admin\.demo/);
 
     // The officer was signed out everywhere; the password alone signs in again.

@@ -45,6 +45,8 @@ test('an officer answers an erasure and an access request on a phone without Jav
   const ctx = await newContext(browser, phone);
   const page = await ctx.newPage();
   await login(page, base, 'pimpasa.malang', server.password('pimpasa.malang'));
+  // Under "Lainnya" in the menu (it opens without JavaScript).
+  await page.locator('nav.main summary', { hasText: 'Lainnya' }).click();
   await page.getByRole('link', { name: 'Data pribadi' }).first().click();
   assert.equal(new URL(page.url()).pathname, '/privasi/permintaan');
   await readable(page, 'list');

@@ -82,6 +82,8 @@ test('the Kanwil connects a receiver on a phone and filed reports arrive signed 
   const ctx = await newContext(browser, phone);
   const page = await ctx.newPage();
   await login(page, base, 'kanwil.jatim', server.password('kanwil.jatim'));
+  // Under "Lainnya" in the menu (it opens without JavaScript).
+  await page.locator('nav.main summary', { hasText: 'Lainnya' }).click();
   await page.getByRole('link', { name: 'Integrasi' }).first().click();
   assert.equal(new URL(page.url()).pathname, '/integrasi');
   await readable(page, 'empty list');

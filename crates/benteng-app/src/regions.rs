@@ -2,7 +2,7 @@
 //! and the reading of a region code typed into a form.
 
 use benteng_db::{Ctx, Db, Page, Result};
-use benteng_domain::{FieldErrors, RegionCode, RegionLevel};
+use benteng_domain::{FieldErrors, RegionCode, RegionLevel, Scope};
 
 pub use benteng_db::area_names::{AreaChoice, AreaMatch};
 pub use benteng_db::regions::{Region, RegionPath};
@@ -92,28 +92,71 @@ pub async fn village_label(db: &Db, code: &str) -> Result<Option<String>> {
 }
 
 /// The places a typed name fits at `levels` (for a form to offer when it fits several), with
-/// full labels; empty for a code or an empty field.
-pub async fn area_choices(db: &Db, text: &str, levels: &[RegionLevel]) -> Result<Vec<AreaChoice>> {
+/// full labels, those in `near` (the user's scope) first, then those in the same provinces,
+/// at most [`benteng_db::area_names::MAX_CHOICES`]; empty for a code or an empty field.
+pub async fn area_choices(
+    db: &Db,
+    text: &str,
+    levels: &[RegionLevel],
+    near: Option<&Scope>,
+) -> Result<Vec<AreaChoice>> {
     if !text.chars().any(char::is_alphabetic) {
         return Ok(Vec::new());
     }
-    Ok(match db.regions().area_by_name(text, levels).await? {
+    let mut choices = match db.regions().area_by_name(text, levels).await? {
         AreaMatch::Several { choices, .. } => choices,
-        _ => Vec::new(),
-    })
+        _ => return Ok(Vec::new()),
+    };
+    if let Some(scope) = near {
+        choices.sort_by_key(|c| nearness(scope, &c.code));
+    }
+    choices.truncate(benteng_db::area_names::MAX_CHOICES);
+    Ok(choices)
 }
 
-/// Suggestions while typing a place: up to `limit` places whose name begins like `text`.
+/// 0 inside the scope, 1 in a province the scope touches, 2 elsewhere.
+fn nearness(scope: &Scope, code: &str) -> u8 {
+    let Ok(c) = RegionCode::parse(code) else {
+        return 2;
+    };
+    if scope.contains(&c) {
+        return 0;
+    }
+    let province = &code[..2.min(code.len())];
+    let touches = match scope {
+        Scope::Province(p) => p.as_str() == province,
+        Scope::Regencies(list) => list.iter().any(|r| r.as_str().starts_with(province)),
+        Scope::Village(v) => v.as_str().starts_with(province),
+        _ => false,
+    };
+    if touches {
+        1
+    } else {
+        2
+    }
+}
+
+/// Suggestions while typing a place: up to `limit` places whose name is, begins with or
+/// holds `text`, those `near` (the user's scope) first.
 pub async fn area_suggestions(
     db: &Db,
     text: &str,
     levels: &[RegionLevel],
     limit: usize,
+    near: Option<&Scope>,
 ) -> Result<Vec<AreaChoice>> {
     if search_len(text) < 3 {
         return Ok(Vec::new());
     }
-    db.regions().area_suggestions(text, levels, limit).await
+    let mut found = db
+        .regions()
+        .area_suggestions(text, levels, benteng_db::area_names::MAX_CANDIDATES)
+        .await?;
+    if let Some(scope) = near {
+        found.sort_by_key(|c| nearness(scope, &c.code));
+    }
+    found.truncate(limit);
+    Ok(found)
 }
 
 fn search_len(text: &str) -> usize {

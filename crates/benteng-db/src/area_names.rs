@@ -24,6 +24,10 @@ use serde::Serialize;
 /// At most this many candidates are offered (a name shared by more needs its kecamatan).
 pub const MAX_CHOICES: usize = 12;
 
+/// At most this many candidates are returned, for the caller to order by what lies near the
+/// user before offering [`MAX_CHOICES`] of them.
+pub const MAX_CANDIDATES: usize = 300;
+
 /// A place as a form offers it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -37,7 +41,8 @@ pub struct AreaChoice {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AreaMatch {
     One(RegionCode),
-    /// Several places fit (at most [`MAX_CHOICES`], best first); `more` when there were more.
+    /// Several places fit (at most [`MAX_CANDIDATES`], in code order); `more` when there
+    /// were more.
     Several {
         choices: Vec<AreaChoice>,
         more: bool,
@@ -235,13 +240,13 @@ impl crate::regions::Repo<'_> {
             n => AreaMatch::Several {
                 choices: found
                     .iter()
-                    .take(MAX_CHOICES)
+                    .take(MAX_CANDIDATES)
                     .map(|r| AreaChoice {
                         code: r.code.clone(),
                         label: ix.full_label(r),
                     })
                     .collect(),
-                more: n > MAX_CHOICES,
+                more: n > MAX_CANDIDATES,
             },
         })
     }

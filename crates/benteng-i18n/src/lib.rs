@@ -115,6 +115,9 @@ impl Tr {
                             if benteng_domain::values::date(x).is_ok() {
                                 return self.date_short(x);
                             }
+                            if x == "true" || x == "false" {
+                                return self.t(&format!("detail-value-{x}"));
+                            }
                             LOCALES
                                 .try_lookup(&self.id, &format!("field-{x}"))
                                 .unwrap_or_else(|| x.replace('_', " "))

@@ -213,6 +213,7 @@ async fn user_fields(
         state,
         &mut f,
         &[("region_code", &[RegionLevel::Provinsi, RegionLevel::Desa])],
+        Some(&auth.ctx().actor.scope),
     )
     .await?;
     Ok(f)

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use benteng_app::regions::AreaChoice;
-use benteng_domain::RegionLevel;
+use benteng_domain::{RegionLevel, Scope};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/wilayah/saran", get(suggest))
@@ -40,16 +40,18 @@ fn levels_attr(levels: &[RegionLevel]) -> String {
 }
 
 /// Make `f` a place field taking `levels`: a code shown as its label, and, when the typed
-/// name fits several places, those places offered as choices.
+/// name fits several places, those places offered as choices, those `near` (the user's
+/// scope) first.
 pub async fn place(
     state: &AppState,
     mut f: Field,
     levels: &[RegionLevel],
+    near: Option<&Scope>,
 ) -> Result<Field, WebError> {
     f.kind = "area";
     f.levels = levels_attr(levels);
     if f.error.is_some() {
-        f.options = benteng_app::regions::area_choices(&state.db, &f.value, levels)
+        f.options = benteng_app::regions::area_choices(&state.db, &f.value, levels, near)
             .await?
             .into_iter()
             .map(|c| (c.code, c.label))
@@ -75,10 +77,11 @@ pub struct SuggestQuery {
 }
 
 /// Up to eight places for the text typed so far (at least three letters), as
-/// `[{"code": …, "label": …}]`. Public: the region list is public reference data, and the
-/// public report form uses it.
+/// `[{"code": …, "label": …}]`, those in a signed-in user's scope first. Public: the region
+/// list is public reference data, and the public report form uses it.
 async fn suggest(
     State(state): State<AppState>,
+    v: crate::ctx::Viewer,
     Query(q): Query<SuggestQuery>,
 ) -> Result<Response, WebError> {
     let mut levels: Vec<RegionLevel> = q
@@ -91,8 +94,14 @@ async fn suggest(
         levels = ANY.to_vec();
     }
     let q: String = q.q.chars().take(100).collect();
-    let found: Vec<AreaChoice> =
-        benteng_app::regions::area_suggestions(&state.db, &q, &levels, 8).await?;
+    let found: Vec<AreaChoice> = benteng_app::regions::area_suggestions(
+        &state.db,
+        &q,
+        &levels,
+        8,
+        v.ctx.as_ref().map(|c| &c.actor.scope),
+    )
+    .await?;
     Ok((
         [(header::CACHE_CONTROL, "private, max-age=3600")],
         Json(found),
@@ -105,6 +114,7 @@ pub async fn places(
     state: &AppState,
     fields: &mut Vec<Field>,
     which: &[(&str, &[RegionLevel])],
+    near: Option<&Scope>,
 ) -> Result<(), WebError> {
     for f in fields.iter_mut() {
         if let Some((_, levels)) = which.iter().find(|(n, _)| *n == f.name) {
@@ -122,7 +132,7 @@ pub async fn places(
                     levels: String::new(),
                 },
             );
-            *f = place(state, taken, levels).await?;
+            *f = place(state, taken, levels, near).await?;
         }
     }
     Ok(())
@@ -150,9 +160,10 @@ impl AreaInput {
         value: &str,
         failed: bool,
         levels: &[RegionLevel],
+        near: Option<&Scope>,
     ) -> Result<AreaInput, WebError> {
         let choices = if failed {
-            benteng_app::regions::area_choices(&state.db, value, levels)
+            benteng_app::regions::area_choices(&state.db, value, levels, near)
                 .await?
                 .into_iter()
                 .map(|c| (c.code, c.label))
@@ -179,6 +190,7 @@ pub async fn filter(
     name: &'static str,
     typed: Option<&str>,
     levels: &[RegionLevel],
+    near: Option<&Scope>,
 ) -> Result<(Option<String>, AreaInput, Option<&'static str>), WebError> {
     let text = typed.map(str::trim).unwrap_or("");
     let (code, error) = if text.is_empty() {
@@ -192,6 +204,6 @@ pub async fn filter(
             benteng_app::regions::AreaMatch::None => (None, Some("err-area-not-found")),
         }
     };
-    let input = AreaInput::new(state, id, name, text, error.is_some(), levels).await?;
+    let input = AreaInput::new(state, id, name, text, error.is_some(), levels, near).await?;
     Ok((code, input, error))
 }

@@ -142,7 +142,13 @@ async fn desk_form(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let mut fields = fields;
-    super::area::places(state, &mut fields, &[(d.place.0, d.place_levels)]).await?;
+    super::area::places(
+        state,
+        &mut fields,
+        &[(d.place.0, d.place_levels)],
+        Some(&auth.ctx().actor.scope),
+    )
+    .await?;
     form(auth, title, action, cancel, fields, status).await
 }
 

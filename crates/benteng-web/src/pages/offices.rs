@@ -162,6 +162,7 @@ async fn show_page(
         state,
         &mut fields,
         &[("region_code", &[RegionLevel::KabupatenKota])],
+        Some(&auth.ctx().actor.scope),
     )
     .await?;
     let can_manage = can(&auth.ctx().actor, Action::OfficeManage, None);

@@ -119,6 +119,7 @@ async fn page(state: &AppState, auth: &Auth, q: ListQuery, x: Extra) -> Result<R
         &x.i.region_code,
         x.errors.get("region_code").is_some(),
         super::area::DESA,
+        Some(&auth.ctx().actor.scope),
     )
     .await?;
     html_status(

@@ -194,7 +194,13 @@ async fn form_page(
         Field::new(tr, "speakers", "field-speakers", "textarea", &i.speakers, e)
             .hint(tr.t("hint-speakers")),
     ];
-    super::area::places(state, &mut fields, &[("region", super::area::ANY)]).await?;
+    super::area::places(
+        state,
+        &mut fields,
+        &[("region", super::area::ANY)],
+        Some(&auth.ctx().actor.scope),
+    )
+    .await?;
     let (title, action, cancel) = match id {
         Some(id) => (
             "event-edit-title",

@@ -150,6 +150,7 @@ async fn list_page(
         "village",
         q.village.as_deref(),
         crate::pages::area::DESA,
+        Some(&ctx.actor.scope),
     )
     .await?;
     // Lists, pages and the export go by the code; the input shows the name.
@@ -321,8 +322,13 @@ async fn form_page(
             .hint(tr.t("migrant-p3mi-hint")),
     );
     fields.push(Field::new(tr, "note", "field-note", "textarea", &i.note, e));
-    crate::pages::area::places(state, &mut fields, &[("village", crate::pages::area::DESA)])
-        .await?;
+    crate::pages::area::places(
+        state,
+        &mut fields,
+        &[("village", crate::pages::area::DESA)],
+        Some(&ctx.actor.scope),
+    )
+    .await?;
     let (title, action, cancel) = match id {
         Some(id) => (
             "migrant-edit-title",

@@ -71,6 +71,7 @@ pub(super) async fn list(
         "wilayah",
         q.wilayah.as_deref(),
         crate::pages::area::ANY,
+        Some(&ctx.actor.scope),
     )
     .await?;
     let query = ReportQuery {

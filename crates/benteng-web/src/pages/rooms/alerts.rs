@@ -104,6 +104,7 @@ async fn show(
         state,
         &mut fields,
         &[("area_code", crate::pages::area::ANY)],
+        Some(&auth.ctx().actor.scope),
     )
     .await?;
     let l = Layout::new(&auth.0, "alerts-title").await?;

@@ -124,6 +124,7 @@ impl ReportFormAt {
             state,
             &mut fields,
             &[("region_code", crate::pages::area::DESA)],
+            Some(&auth.ctx().actor.scope),
         )
         .await?;
         let l = Layout::new(&auth.0, "message-to-report-title").await?;
