@@ -132,6 +132,8 @@ test('a village official records a resident, moves them through three steps and 
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Simpan' }).click()]);
     assert.equal(await page.locator('h1').innerText(), 'Siti Aminah');
     assert.equal(await page.locator('[id^="flag-"]').count(), 0, 'a consistent NIK is not flagged');
+    // The official sees the NIK just typed, not a masked one.
+    assert.match(await page.locator('main dl.facts').innerText(), /3507045507900002/);
 
     // Three steps, each through its own small form (details/summary: no JavaScript needed).
     for (const code of ['daftar_disnaker', 'kesehatan', 'bpjs']) {

@@ -1708,3 +1708,6 @@ detail-key-version = Version
 detail-key-via = Via
 detail-value-true = yes
 detail-value-false = no
+report-has-case = Officers handle this report as a case.
+report-more-people = Add other people (up to 2 more)
+quiz-all-done = You have done the pre-test and the post-test. Thank you for taking part.

@@ -1699,3 +1699,6 @@ detail-key-version = Versi
 detail-key-via = Lewat
 detail-value-true = ya
 detail-value-false = tidak
+report-has-case = Laporan ini sudah ditangani sebagai kasus oleh petugas.
+report-more-people = Tambah orang lain (sampai 2 lagi)
+quiz-all-done = Anda sudah mengerjakan pre-test dan post-test. Terima kasih telah ikut serta.

@@ -50,6 +50,9 @@ pub enum AreaMatch {
     None,
 }
 
+/// How a region (with its normalised name) is tested against the typed name.
+type NameTest<'a> = dyn Fn(&Region, &str) -> bool + 'a;
+
 /// One part of a typed place: its normalised name and the level a word before it named
 /// ("Desa", "Kec.", "Kab.", "Kota", "Prov.").
 struct Part {
@@ -182,7 +185,7 @@ impl RegionIndex {
             levels.iter().any(|l| *l as i64 == r.level) && head.level.is_none_or(|l| l == r.level)
         };
         let mut found: Vec<&Region> = Vec::new();
-        let kinds: [&dyn Fn(&Region, &str) -> bool; 3] = [
+        let kinds: [&NameTest; 3] = [
             &|r, k| names_exactly(r, k, &head.key),
             &|_, k| k.starts_with(head.key.as_str()),
             &|_, k| k.contains(head.key.as_str()),
@@ -383,7 +386,7 @@ mod tests {
         // The full label a suggestion fills in always fits one place.
         for (r, _) in ix.rows.iter().filter(|(r, _)| r.level == 4) {
             let label = ix.full_label(r);
-            assert_eq!(codes(&ix, &label, DESA), [r.code.clone()], "{label}");
+            assert_eq!(codes(&ix, &label, DESA), vec![r.code.as_str()], "{label}");
         }
     }
 

@@ -217,6 +217,20 @@ impl crate::reports::Repo<'_> {
                 || mask_report(&mut report, &mut people),
             )
             .await?;
+        // A village sees the names of the people in a report only in its own filings; in
+        // reports others filed about the village (a resident's anonymous report, a child
+        // victim named by an officer) names are hidden like phones, revealed or not.
+        if ctx.actor.role == benteng_domain::Role::Desa && report.source != "desa" {
+            for p in &mut people {
+                if p.name.is_some() {
+                    p.name = Some("•••".into());
+                }
+                p.note = None;
+            }
+            if report.reporter_name.is_some() {
+                report.reporter_name = Some("•••".into());
+            }
+        }
         type EventRow = (
             i64,
             i64,

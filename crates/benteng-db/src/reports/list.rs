@@ -229,6 +229,12 @@ impl crate::reports::Repo<'_> {
             }
             Some(ReportSearch::Words(text)) => {
                 let words = search_words(text);
+                // The word index holds people's names, which a village sees only in its own
+                // filings: a village's word search covers those alone, so that a search
+                // cannot confirm a name the village sees hidden.
+                if ctx.actor.role == benteng_domain::Role::Desa {
+                    f.push("r.source = 'desa'".into());
+                }
                 if words.is_empty() {
                     f.push("1 = 0".into());
                 } else {

@@ -112,7 +112,7 @@ async fn suggest(
 /// [`place`] for the fields of `fields` named in `which` (name, levels), in place.
 pub async fn places(
     state: &AppState,
-    fields: &mut Vec<Field>,
+    fields: &mut [Field],
     which: &[(&str, &[RegionLevel])],
     near: Option<&Scope>,
 ) -> Result<(), WebError> {

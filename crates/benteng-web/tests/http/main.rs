@@ -37,5 +37,6 @@ mod second_factor;
 mod storage;
 mod subjects;
 mod two_areas;
+mod village_privacy;
 mod webhook_events;
 mod webhooks;

@@ -586,7 +586,15 @@ async fn the_pages_work_without_javascript_and_refuse_other_roles() {
         .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let at = at.unwrap();
-    let id: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
+    // The new entry's page, showing what was just typed.
+    assert!(at.ends_with("?tampilkan=1"), "{at}");
+    let id: i64 = at
+        .trim_end_matches("?tampilkan=1")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     let (s, html) = app.get(&c, &at).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Sri Wahyuni") && html.contains("Langkah resmi"));

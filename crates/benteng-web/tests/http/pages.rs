@@ -419,8 +419,10 @@ async fn audit_log_is_filtered_and_paged() {
     );
     let (_, html) = app.get(&c, "/audit?entitas=desa_binaan").await;
     // Actions read in words, with the user's name.
-    assert!(html.contains("Didaftarkan") && !html.contains(">Masuk<"));
+    assert!(html.contains("<td>Didaftarkan") && !html.contains("<td>Masuk"));
     assert!(!html.contains(">enrol<"));
+    // The filter offers actions by name and keeps the one chosen.
+    assert!(html.contains(r#"<option value="enrol">Didaftarkan</option>"#));
     let (_, html) = app.get(&c, "/audit").await;
     assert!(
         html.contains(r#"rel="next""#),

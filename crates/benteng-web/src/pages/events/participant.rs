@@ -236,6 +236,11 @@ impl QuizPage {
         self.chosen.contains(&(*position, *option))
     }
 
+    /// Whether the participant has already done the post-test (nothing more to wait for).
+    fn took_post(&self) -> bool {
+        self.q.taken.iter().any(|t| t.kind == "post")
+    }
+
     fn kind_label(&self, kind: &str) -> String {
         self.l.tr.t(&format!("quiz-kind-{kind}"))
     }

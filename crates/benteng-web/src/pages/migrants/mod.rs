@@ -370,7 +370,16 @@ async fn create(
     Form(i): Form<MigrantInput>,
 ) -> Result<Response, WebError> {
     match migrants::register(&state.db, auth.ctx(), &i).await {
-        Ok((id, _)) => flash_redirect(&auth.0, "flash-saved", &format!("/calon-pmi/{id}")).await,
+        // The page after saving shows what was just typed (NIK and phone in full where the
+        // role may see them; the view is audited like any other).
+        Ok((id, _)) => {
+            flash_redirect(
+                &auth.0,
+                "flash-saved",
+                &format!("/calon-pmi/{id}?tampilkan=1"),
+            )
+            .await
+        }
         Err(e) => {
             let (status, e) = super::form_errors(e)?;
             form_page(&state, &auth, None, &i, &e, status).await

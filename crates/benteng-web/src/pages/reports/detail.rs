@@ -26,6 +26,8 @@ struct ShowPage {
     can_reveal: bool,
     can_refer: bool,
     can_case: bool,
+    /// Whether the viewer may open the report's case (a village may not: no link then).
+    can_view_case: bool,
     level: &'static str,
     next_statuses: Vec<(String, String)>,
     officers: Vec<(i64, String)>,
@@ -166,6 +168,7 @@ pub(super) async fn show_page(
             can_add_info: ctx.allows(Action::ReportAddInfo, Some(&place))
                 && current != ReportStatus::Digabung,
             can_reveal: ctx.allows(Action::ReportSensitiveView, Some(&place)),
+            can_view_case: ctx.allows(Action::CaseView, Some(&place)),
             can_case: ctx.allows(Action::CaseManage, Some(&place))
                 && d.case_id.is_none()
                 && current != ReportStatus::Digabung,

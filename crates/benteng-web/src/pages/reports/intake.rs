@@ -71,6 +71,17 @@ impl FormPage {
         &self.i.people[*n]
     }
 
+    /// Whether the second or third person block holds anything (then it shows unfolded).
+    fn more_people(&self) -> bool {
+        self.i.people.iter().skip(1).any(|p| {
+            !(p.role.trim().is_empty()
+                && p.name.trim().is_empty()
+                && p.phone.trim().is_empty()
+                && p.village.trim().is_empty()
+                && p.minor.is_none())
+        })
+    }
+
     fn is_anonymous(&self) -> bool {
         self.i.anonymous.is_some()
     }

@@ -24,7 +24,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use benteng_app::rooms::messages::{self, Message, MessageInput, Receipts};
 use benteng_app::rooms::{RoomAccess, RoomRow};
-use benteng_domain::{Action, FieldErrors};
+use benteng_domain::{Action, FieldErrors, Role};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -114,7 +114,10 @@ pub(crate) struct MessageView {
 }
 
 impl MessageView {
-    pub fn new(tr: &Tr, m: &Message, can_report: bool) -> MessageView {
+    /// `links_reports`: whether the viewer may open the reports made from messages (a
+    /// partner agency sees a report only through a referral to it, so it gets the code
+    /// without a link that would answer 404).
+    pub fn new(tr: &Tr, m: &Message, can_report: bool, links_reports: bool) -> MessageView {
         let room = m.room_id;
         let badge = match m.kind.as_str() {
             "waspada" => Some(format!(
@@ -159,7 +162,11 @@ impl MessageView {
             reads: m.reads,
             report: m.report_id.map(|r| {
                 (
-                    format!("/laporan/{r}"),
+                    if links_reports {
+                        format!("/laporan/{r}")
+                    } else {
+                        String::new()
+                    },
                     m.report_code.clone().unwrap_or_default(),
                 )
             }),
@@ -225,11 +232,12 @@ async fn show_room(
     let pager = Pager::new(&list, &format!("/ruang/{id}"), &[("q", text.clone())]);
     let tr = &auth.0.tr;
     let can_report = auth.ctx().allows(Action::ReportCreate, None) && access.member;
+    let links_reports = auth.ctx().actor.role != Role::Mitra;
     let last_id = list.items.iter().map(|m| m.id).max().unwrap_or(0);
     let messages = list
         .items
         .iter()
-        .map(|m| MessageView::new(tr, m, can_report))
+        .map(|m| MessageView::new(tr, m, can_report, links_reports))
         .collect();
     let mut l = Layout::new(&auth.0, "rooms-title").await?;
     l.title = access.room.name.clone();
@@ -349,6 +357,7 @@ async fn show_thread(
     let (access, head, replies) = messages::thread(&state.db, auth.ctx(), id, mid).await?;
     let tr = &auth.0.tr;
     let can_report = auth.ctx().allows(Action::ReportCreate, None) && access.member;
+    let links_reports = auth.ctx().actor.role != Role::Mitra;
     // Everyone in the room sees who has read an announcement or an alert.
     let receipts = if head.kind != "pesan" && messages::sees_receipts(auth.ctx(), &access) {
         Some(messages::receipts(&state.db, auth.ctx(), id, head.id).await?)
@@ -360,10 +369,10 @@ async fn show_thread(
     html_status(
         status,
         &ThreadPage {
-            head: MessageView::new(tr, &head, can_report),
+            head: MessageView::new(tr, &head, can_report, links_reports),
             replies: replies
                 .iter()
-                .map(|m| MessageView::new(tr, m, can_report))
+                .map(|m| MessageView::new(tr, m, can_report, links_reports))
                 .collect(),
             errors: errors.0.iter().map(|e| tr.t(e.code)).collect(),
             receipts,
@@ -401,10 +410,11 @@ async fn poll(
     }
     let tr = &auth.0.tr;
     let can_report = auth.ctx().allows(Action::ReportCreate, None);
+    let links_reports = auth.ctx().actor.role != Role::Mitra;
     let messages = list
         .iter()
         .rev()
-        .map(|m| MessageView::new(tr, m, can_report))
+        .map(|m| MessageView::new(tr, m, can_report, links_reports))
         .collect();
     let l = Layout::new(&auth.0, "rooms-title").await?;
     let mut r = html(&PollFragment { l, messages })?;
