@@ -114,6 +114,7 @@ pub const RULE_CODES: &[&str] = &[
     "no_contract",
     "unofficial_training",
     "recruited_informally",
+    "scam_compound_country",
     "company_unknown",
 ];
 
@@ -143,6 +144,7 @@ fn applies(code: &str, a: &Answers, rules: &RuleSet, day: Date) -> bool {
                 Some(Recruiter::Calo | Recruiter::Kenalan | Recruiter::Internet)
             )
         }
+        "scam_compound_country" => dest.as_deref().is_some_and(|d| rules.scam_risk(d, day)),
         "company_unknown" => a.company == Some(Company::TidakTahu) || a.company.is_none(),
         _ => false,
     }
@@ -354,6 +356,13 @@ mod tests {
                 "recruited_informally",
                 Answers {
                     recruiter: Some(Recruiter::Internet),
+                    ..legal()
+                },
+            ),
+            (
+                "scam_compound_country",
+                Answers {
+                    destination: Some("kh".into()),
                     ..legal()
                 },
             ),

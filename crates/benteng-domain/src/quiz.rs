@@ -166,6 +166,8 @@ pub fn check_answers(option_counts: &[usize], choices: &[Option<usize>]) -> Resu
 /// One answered test, as the results are computed from.
 #[derive(Debug, Clone)]
 pub struct Attempt {
+    /// Who took it (the attendee): the gain compares the same people before and after.
+    pub participant: i64,
     pub kind: QuizKind,
     /// Village of the participant ("" for elsewhere).
     pub village: String,
@@ -174,19 +176,29 @@ pub struct Attempt {
 }
 
 /// Pre and post figures of one group (a question, a village, everyone).
+///
+/// The shares right, and so the gain, count only the participants who took **both** tests:
+/// comparing everyone who took the pre-test with everyone who took the post-test would
+/// measure who stayed to the end as much as what they learnt. When nobody took both, the
+/// shares are of each test's takers and there is no gain.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Gain {
     /// Tests taken.
     pub pre_n: usize,
     pub post_n: usize,
+    /// Participants who took both tests (whose answers the shares compare).
+    pub paired_n: usize,
     /// Share right, in percent (one decimal); `None` when nobody took that test.
     pub pre_pct: Option<f64>,
     pub post_pct: Option<f64>,
 }
 
 impl Gain {
-    /// Post minus pre in percentage points, when both exist.
+    /// Post minus pre in percentage points, for the participants who took both tests.
     pub fn gain(&self) -> Option<f64> {
+        if self.paired_n == 0 {
+            return None;
+        }
         Some(round1(self.post_pct? - self.pre_pct?))
     }
 }
@@ -197,30 +209,43 @@ fn round1(x: f64) -> f64 {
 
 #[derive(Default)]
 struct Tally {
+    /// All tests: (taken, right, asked).
     pre: (usize, usize, usize),
     post: (usize, usize, usize),
+    /// Tests of participants who took both.
+    paired_pre: (usize, usize, usize),
+    paired_post: (usize, usize, usize),
 }
 
 impl Tally {
-    /// Add `right` of `total` from one test.
-    fn add(&mut self, kind: QuizKind, right: usize, total: usize) {
-        let t = match kind {
-            QuizKind::Pre => &mut self.pre,
-            QuizKind::Post => &mut self.post,
+    /// Add `right` of `total` from one test; `paired` when its taker took both tests.
+    fn add(&mut self, kind: QuizKind, right: usize, total: usize, paired: bool) {
+        let (all, pair) = match kind {
+            QuizKind::Pre => (&mut self.pre, &mut self.paired_pre),
+            QuizKind::Post => (&mut self.post, &mut self.paired_post),
         };
-        t.0 += 1;
-        t.1 += right;
-        t.2 += total;
+        for t in [Some(all), paired.then_some(pair)].into_iter().flatten() {
+            t.0 += 1;
+            t.1 += right;
+            t.2 += total;
+        }
     }
 
     fn gain(&self) -> Gain {
         let pct =
             |(_, r, t): (usize, usize, usize)| (t > 0).then(|| round1(100.0 * r as f64 / t as f64));
+        let paired_n = self.paired_pre.0.min(self.paired_post.0);
+        let (pre, post) = if paired_n > 0 {
+            (self.paired_pre, self.paired_post)
+        } else {
+            (self.pre, self.post)
+        };
         Gain {
             pre_n: self.pre.0,
             post_n: self.post.0,
-            pre_pct: pct(self.pre),
-            post_pct: pct(self.post),
+            paired_n,
+            pre_pct: pct(pre),
+            post_pct: pct(post),
         }
     }
 }
@@ -242,11 +267,18 @@ pub fn results(questions: usize, attempts: &[Attempt]) -> Results {
     let mut overall = Tally::default();
     let mut per_q: Vec<Tally> = (0..questions).map(|_| Tally::default()).collect();
     let mut per_v: Vec<(String, Tally)> = Vec::new();
-    for a in attempts.iter().filter(|a| a.right.len() == questions) {
+    let valid: Vec<&Attempt> = attempts
+        .iter()
+        .filter(|a| a.right.len() == questions)
+        .collect();
+    let took =
+        |who: i64, kind: QuizKind| valid.iter().any(|a| a.participant == who && a.kind == kind);
+    for a in &valid {
+        let paired = took(a.participant, QuizKind::Pre) && took(a.participant, QuizKind::Post);
         let right = a.right.iter().filter(|r| **r).count();
-        overall.add(a.kind, right, questions);
+        overall.add(a.kind, right, questions, paired);
         for (q, r) in per_q.iter_mut().zip(&a.right) {
-            q.add(a.kind, usize::from(*r), 1);
+            q.add(a.kind, usize::from(*r), 1, paired);
         }
         let pos = match per_v.iter().position(|(v, _)| *v == a.village) {
             Some(p) => p,
@@ -255,7 +287,7 @@ pub fn results(questions: usize, attempts: &[Attempt]) -> Results {
                 per_v.len() - 1
             }
         };
-        per_v[pos].1.add(a.kind, right, questions);
+        per_v[pos].1.add(a.kind, right, questions, paired);
     }
     Results {
         overall: overall.gain(),
@@ -417,7 +449,8 @@ mod tests {
 
     #[test]
     fn the_gain_compares_pre_and_post_per_question_and_village() {
-        let a = |kind, village: &str, right: &[bool]| Attempt {
+        let a = |who, kind, village: &str, right: &[bool]| Attempt {
+            participant: who,
             kind,
             village: village.into(),
             right: right.to_vec(),
@@ -425,16 +458,17 @@ mod tests {
         let r = results(
             2,
             &[
-                a(QuizKind::Pre, "A", &[true, false]),
-                a(QuizKind::Pre, "B", &[false, false]),
-                a(QuizKind::Post, "A", &[true, true]),
-                a(QuizKind::Post, "B", &[true, false]),
+                a(1, QuizKind::Pre, "A", &[true, false]),
+                a(2, QuizKind::Pre, "B", &[false, false]),
+                a(1, QuizKind::Post, "A", &[true, true]),
+                a(2, QuizKind::Post, "B", &[true, false]),
                 // A test of another length is ignored.
-                a(QuizKind::Post, "B", &[true]),
+                a(3, QuizKind::Post, "B", &[true]),
             ],
         );
         assert_eq!(r.overall.pre_n, 2);
         assert_eq!(r.overall.post_n, 2);
+        assert_eq!(r.overall.paired_n, 2);
         assert_eq!(r.overall.pre_pct, Some(25.0));
         assert_eq!(r.overall.post_pct, Some(75.0));
         assert_eq!(r.overall.gain(), Some(50.0));
@@ -445,9 +479,46 @@ mod tests {
         assert_eq!(r.per_village[0].1.gain(), Some(50.0));
         assert_eq!(r.per_village[1].1.pre_pct, Some(0.0));
         // Nobody took the post-test: no gain, not zero.
-        let only_pre = results(1, &[a(QuizKind::Pre, "A", &[true])]);
+        let only_pre = results(1, &[a(1, QuizKind::Pre, "A", &[true])]);
         assert_eq!(only_pre.overall.post_pct, None);
         assert_eq!(only_pre.overall.gain(), None);
+    }
+
+    #[test]
+    fn the_gain_compares_the_same_people_before_and_after() {
+        let a = |who, kind, right: bool| Attempt {
+            participant: who,
+            kind,
+            village: String::new(),
+            right: vec![right],
+        };
+        // Three took the pre-test (two wrong); only the one who knew already stayed for the
+        // post-test, and a latecomer who knew took only the post-test. Comparing all takers
+        // would show +66.7 points; the same person knew before and after: no gain.
+        let r = results(
+            1,
+            &[
+                a(1, QuizKind::Pre, true),
+                a(2, QuizKind::Pre, false),
+                a(3, QuizKind::Pre, false),
+                a(1, QuizKind::Post, true),
+                a(4, QuizKind::Post, true),
+            ],
+        );
+        assert_eq!(
+            (r.overall.pre_n, r.overall.post_n, r.overall.paired_n),
+            (3, 2, 1)
+        );
+        assert_eq!(r.overall.pre_pct, Some(100.0));
+        assert_eq!(r.overall.post_pct, Some(100.0));
+        assert_eq!(r.overall.gain(), Some(0.0));
+        // Nobody took both: each test's share, and no gain.
+        let r = results(1, &[a(2, QuizKind::Pre, false), a(4, QuizKind::Post, true)]);
+        assert_eq!(
+            (r.overall.pre_pct, r.overall.post_pct),
+            (Some(0.0), Some(100.0))
+        );
+        assert_eq!(r.overall.gain(), None);
     }
 
     #[test]

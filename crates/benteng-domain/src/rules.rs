@@ -49,6 +49,8 @@ pub struct CodeList {
 pub struct RuleSet {
     pub offer: Vec<OfferRule>,
     pub moratorium: Vec<CodeList>,
+    /// Countries where job offers often end in online-scam compounds (forced criminality).
+    pub scam_risk: Vec<CodeList>,
     pub zero_cost: Vec<CodeList>,
     /// The programme's legal basis, printed under "Dasar" in activity reports.
     pub programme_basis: Vec<String>,
@@ -62,9 +64,37 @@ struct RawFile {
     #[serde(default)]
     moratorium: Vec<RawCountries>,
     #[serde(default)]
+    scam_risk: Vec<RawCountries>,
+    #[serde(default)]
     zero_cost: Vec<RawJobs>,
     #[serde(default)]
     programme_basis: Vec<String>,
+}
+
+/// Lists of two-letter country codes, each under its legal source (`what` names the table).
+fn country_lists(what: &str, raw: &[RawCountries]) -> Result<Vec<CodeList>, String> {
+    let mut out = Vec::new();
+    for (i, r) in raw.iter().enumerate() {
+        let what = format!("{what} #{}", i + 1);
+        let mut codes = Vec::new();
+        for c in &r.countries {
+            let c = c.trim().to_uppercase();
+            if c.len() != 2 || !c.chars().all(|x| x.is_ascii_uppercase()) {
+                return Err(format!("{what}: `{c}` is not a two-letter country code"));
+            }
+            codes.push(c);
+        }
+        out.push(CodeList {
+            codes,
+            validity: validity(
+                &what,
+                &r.legal,
+                &r.effective_from,
+                r.effective_until.as_deref(),
+            )?,
+        });
+    }
+    Ok(out)
 }
 
 #[derive(Deserialize)]
@@ -159,27 +189,8 @@ impl RuleSet {
                 )?,
             });
         }
-        let mut moratorium = Vec::new();
-        for (i, r) in raw.moratorium.iter().enumerate() {
-            let what = format!("moratorium #{}", i + 1);
-            let mut codes = Vec::new();
-            for c in &r.countries {
-                let c = c.trim().to_uppercase();
-                if c.len() != 2 || !c.chars().all(|x| x.is_ascii_uppercase()) {
-                    return Err(format!("{what}: `{c}` is not a two-letter country code"));
-                }
-                codes.push(c);
-            }
-            moratorium.push(CodeList {
-                codes,
-                validity: validity(
-                    &what,
-                    &r.legal,
-                    &r.effective_from,
-                    r.effective_until.as_deref(),
-                )?,
-            });
-        }
+        let moratorium = country_lists("moratorium", &raw.moratorium)?;
+        let scam_risk = country_lists("scam_risk", &raw.scam_risk)?;
         let mut zero_cost = Vec::new();
         for (i, r) in raw.zero_cost.iter().enumerate() {
             let what = format!("zero_cost #{}", i + 1);
@@ -216,6 +227,7 @@ impl RuleSet {
         Ok(RuleSet {
             offer,
             moratorium,
+            scam_risk,
             zero_cost,
             programme_basis,
         })
@@ -233,6 +245,14 @@ impl RuleSet {
             .iter()
             .find(|m| m.validity.in_force(day) && m.codes.contains(&c))
             .map(|m| &m.validity)
+    }
+
+    /// Whether job offers to `country` often end in online-scam compounds, on `day`.
+    pub fn scam_risk(&self, country: &str, day: Date) -> bool {
+        let c = country.trim().to_uppercase();
+        self.scam_risk
+            .iter()
+            .any(|m| m.validity.in_force(day) && m.codes.contains(&c))
     }
 
     /// Countries closed to domestic work on `day`.

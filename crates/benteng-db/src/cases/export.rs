@@ -141,11 +141,17 @@ fn htcds_record(
         .and_then(|r| r.ancestor(RegionLevel::KabupatenKota))
         .map(|k| k.as_str().to_string())
         .unwrap_or_default();
-    let exploitation: Vec<&str> = c
+    let mut exploitation: Vec<&str> = Vec::new();
+    for e in c
         .exploitation
         .split(',')
         .filter(|s| !s.is_empty())
-        .collect();
+        .map(benteng_domain::report::htcds_exploitation)
+    {
+        if !exploitation.contains(&e) {
+            exploitation.push(e);
+        }
+    }
     let ts = TraffickingStatus::parse(&c.trafficking_status)
         .map(|t| t.htcds())
         .unwrap_or("PossibleVictimOfTrafficking");

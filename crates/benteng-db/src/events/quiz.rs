@@ -102,6 +102,8 @@ pub struct Submitted {
 pub struct GainRow {
     pub pre_n: i64,
     pub post_n: i64,
+    /// Participants who took both tests; the percentages and the gain are theirs.
+    pub paired_n: i64,
     pub pre_pct: Option<f64>,
     pub post_pct: Option<f64>,
     /// Post minus pre in percentage points.
@@ -113,6 +115,7 @@ impl From<&quiz::Gain> for GainRow {
         GainRow {
             pre_n: g.pre_n as i64,
             post_n: g.post_n as i64,
+            paired_n: g.paired_n as i64,
             pre_pct: g.pre_pct,
             post_pct: g.post_pct,
             gain: g.gain(),
@@ -522,8 +525,8 @@ impl crate::events::Repo<'_> {
             benteng_domain::Scope::Village(v) => Some(v.as_str().to_string()),
             _ => None,
         };
-        let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
-            "SELECT q.id, q.kind, q.village_code, a.position, a.is_right FROM quiz_attempts q \
+        let rows: Vec<(i64, i64, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT q.id, q.attendee_id, q.kind, q.village_code, a.position, a.is_right FROM quiz_attempts q \
              JOIN quiz_answers a ON a.attempt_id = q.id \
              WHERE q.event_id = $1 AND ($2 = '' OR q.village_code = $2) ORDER BY q.id, a.position",
         )
@@ -532,7 +535,7 @@ impl crate::events::Repo<'_> {
         .fetch_all(&self.db.pool)
         .await?;
         let mut attempts: Vec<(i64, Attempt)> = Vec::new();
-        for (attempt, kind, village, _, right) in rows {
+        for (attempt, participant, kind, village, _, right) in rows {
             if attempts.last().map(|(a, _)| *a) != Some(attempt) {
                 let Ok(kind) = QuizKind::parse(&kind) else {
                     continue;
@@ -540,6 +543,7 @@ impl crate::events::Repo<'_> {
                 attempts.push((
                     attempt,
                     Attempt {
+                        participant,
                         kind,
                         village,
                         right: Vec::new(),

@@ -299,8 +299,21 @@ pub const EXPLOITATION_TYPES: &[&str] = &[
     "Servitude",
     "OrganRemoval",
     "ForcedBegging",
+    // Forced criminality: people held in online-scam compounds (Cambodia, Myanmar, Laos, the
+    // Philippines) and made to defraud others, the commonest trafficking of Indonesians
+    // since 2022 (domain brief 5.3). Not a value of the HTCDS picklist we export to: the
+    // HTCDS export writes it as `Other` (see `htcds_exploitation`).
+    "ForcedCriminality",
     "Other",
 ];
+
+/// The HTCDS `vic_TypeOfExploitation` value of one of [`EXPLOITATION_TYPES`].
+pub fn htcds_exploitation(v: &str) -> &str {
+    match v {
+        "ForcedCriminality" => "Other",
+        other => other,
+    }
+}
 
 /// HTCDS `spl_Type` values for services given to a victim.
 pub const SERVICE_TYPES: &[&str] = &[

@@ -176,8 +176,9 @@ fn build(
             .map(|v| quiz_row(village(&v.village_code, &v.village_name), &v.figures))
             .collect(),
         quiz_counts: format!(
-            "{} peserta mengerjakan pre-test, {} peserta mengerjakan post-test",
-            q.overall.pre_n, q.overall.post_n
+            "{} peserta mengerjakan pre-test, {} peserta mengerjakan post-test; \
+             nilai dan kenaikan dihitung dari {} peserta yang mengerjakan keduanya",
+            q.overall.pre_n, q.overall.post_n, q.overall.paired_n
         ),
         photo_captions,
         followups: d
