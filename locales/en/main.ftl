@@ -1715,3 +1715,4 @@ report-more-people = Add other people (up to 2 more)
 quiz-all-done = You have done the pre-test and the post-test. Thank you for taking part.
 exploitation-forcedcriminality = Forced criminality (e.g. made to defraud in an online-scam compound)
 quiz-paired = Scores and gain count the { $n } participants who took both the pre-test and the post-test.
+err-purpose-agency = This purpose is not the chosen agency's task: investigations go to the police, document fraud to Dukcapil, placement to Disnaker, protection to BP3MI, victim services to social services or P3A.

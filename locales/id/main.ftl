@@ -1706,3 +1706,4 @@ report-more-people = Tambah orang lain (sampai 2 lagi)
 quiz-all-done = Anda sudah mengerjakan pre-test dan post-test. Terima kasih telah ikut serta.
 exploitation-forcedcriminality = Kriminalitas paksa (mis. dipaksa menipu di markas penipuan daring)
 quiz-paired = Nilai dan kenaikan dihitung dari { $n } peserta yang mengerjakan pre-test dan post-test.
+err-purpose-agency = Keperluan ini bukan tugas instansi yang dipilih: penyidikan ke Polri, pemalsuan dokumen ke Dukcapil, penempatan ke Disnaker, pelindungan ke BP3MI, layanan korban ke Dinas Sosial atau P3A.

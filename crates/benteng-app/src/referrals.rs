@@ -96,6 +96,14 @@ pub async fn refer(db: &Db, ctx: &Ctx, report_id: i64, i: &ReferralInput) -> Res
         }
     };
     let purpose = e.check("purpose", ReferralPurpose::parse(&i.purpose));
+    // The purpose must be one the chosen agency handles (a document-fraud check goes to
+    // Dukcapil, an investigation to the police).
+    if let (Some(id), Some(p)) = (agency, purpose) {
+        let kind = crate::agencies::show(db, ctx, id).await?.kind;
+        if !p.fits_agency(&kind) {
+            e.add("purpose", "err-purpose-agency");
+        }
+    }
     let due = e.check("due_date", date(&i.due_date));
     if due.is_some_and(|d| d < crate::today()) {
         e.add("due_date", "err-date-past");

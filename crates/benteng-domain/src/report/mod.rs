@@ -222,6 +222,39 @@ coded! {
     }
 }
 
+impl ReferralPurpose {
+    /// Whether an agency of `kind` (`disnaker`, `bp3mi`, `dukcapil`, `polri`, `dinsos`, `p3a`,
+    /// `pemda`, `lainnya`) handles this purpose: an investigation goes to the police, document
+    /// fraud to Dukcapil, and so on. A regional government or another body may receive any.
+    pub fn fits_agency(self, kind: &str) -> bool {
+        match kind {
+            "pemda" | "lainnya" => true,
+            k => match self {
+                ReferralPurpose::Penyidikan => k == "polri",
+                ReferralPurpose::Perlindungan => k == "bp3mi",
+                ReferralPurpose::Penempatan => k == "disnaker",
+                ReferralPurpose::Dokumen => k == "dukcapil",
+                ReferralPurpose::Layanan => matches!(k, "dinsos" | "p3a"),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod purpose_tests {
+    use super::ReferralPurpose;
+
+    #[test]
+    fn a_purpose_goes_to_the_agency_that_handles_it() {
+        assert!(ReferralPurpose::Penyidikan.fits_agency("polri"));
+        assert!(!ReferralPurpose::Dokumen.fits_agency("polri"));
+        assert!(ReferralPurpose::Dokumen.fits_agency("dukcapil"));
+        assert!(ReferralPurpose::Layanan.fits_agency("p3a"));
+        assert!(!ReferralPurpose::Penempatan.fits_agency("bp3mi"));
+        assert!(ReferralPurpose::Penempatan.fits_agency("pemda"));
+    }
+}
+
 coded! {
     /// Case status, as HTCDS `cas_Status`.
     CaseStatus {

@@ -53,6 +53,23 @@ impl ListPage {
     fn t(&self, prefix: &str, code: &str) -> String {
         self.l.tr.t(&format!("{prefix}-{code}"))
     }
+
+    /// The forms of exploitation recorded, in words ("Kerja paksa, Kriminalitas paksa").
+    fn exploitation(&self, c: &Case) -> String {
+        c.exploitation
+            .split(',')
+            .filter(|x| !x.is_empty())
+            .map(|x| self.t("exploitation", &x.to_lowercase()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn country(&self, c: &Case) -> String {
+        c.destination_country
+            .as_deref()
+            .map(|d| self.t("country", &d.to_lowercase()))
+            .unwrap_or_default()
+    }
 }
 
 async fn list(

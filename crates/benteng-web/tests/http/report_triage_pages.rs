@@ -136,6 +136,19 @@ async fn triage_referral_and_case_through_the_pages() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Catat persetujuan korban"));
+    // A document-fraud check is Dukcapil's task, not the police's.
+    let wrong = [
+        ("agency_id", polres.as_str()),
+        ("purpose", "dokumen"),
+        ("due_date", due.as_str()),
+        ("message", "Mohon cek KTP"),
+        ("override_reason", "Korban di luar negeri"),
+    ];
+    let (status, html, _) = app
+        .post_form(&officer, &page, &format!("/laporan/{id}/rujuk"), &wrong)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Keperluan ini bukan tugas instansi yang dipilih"));
     let mut with = base.to_vec();
     with.push((
         "override_reason",
