@@ -1716,3 +1716,4 @@ quiz-all-done = You have done the pre-test and the post-test. Thank you for taki
 exploitation-forcedcriminality = Forced criminality (e.g. made to defraud in an online-scam compound)
 quiz-paired = Scores and gain count the { $n } participants who took both the pre-test and the post-test.
 err-purpose-agency = This purpose is not the chosen agency's task: investigations go to the police, document fraud to Dukcapil, placement to Disnaker, protection to BP3MI, victim services to social services or P3A.
+checkin-another = Check in someone else with this phone

@@ -1707,3 +1707,4 @@ quiz-all-done = Anda sudah mengerjakan pre-test dan post-test. Terima kasih tela
 exploitation-forcedcriminality = Kriminalitas paksa (mis. dipaksa menipu di markas penipuan daring)
 quiz-paired = Nilai dan kenaikan dihitung dari { $n } peserta yang mengerjakan pre-test dan post-test.
 err-purpose-agency = Keperluan ini bukan tugas instansi yang dipilih: penyidikan ke Polri, pemalsuan dokumen ke Dukcapil, penempatan ke Disnaker, pelindungan ke BP3MI, layanan korban ke Dinas Sosial atau P3A.
+checkin-another = Catat kehadiran orang lain dengan ponsel ini

@@ -161,6 +161,8 @@ pub struct RoleCount {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicEvent {
+    /// The event's id (as on its public page `/kegiatan/{id}`).
+    pub id: i64,
     pub title: String,
     pub when: String,
     /// Unix time of the start, and the zone it is given in (WIB, WITA, WIT).
@@ -502,6 +504,7 @@ impl crate::events::Repo<'_> {
         Ok((
             row.id,
             PublicEvent {
+                id: row.id,
                 when: row.when(),
                 starts_at: row.starts_at,
                 zone: row.zone.clone(),

@@ -224,3 +224,65 @@ async fn a_village_behind_one_address_checks_in_while_guessing_codes_is_stopped(
     // The real code still works for the next participant.
     check_in(&app, &code, "Peserta terakhir", SITIARJO).await;
 }
+
+#[tokio::test]
+async fn a_participant_registered_ahead_checks_in_without_typing_again() {
+    let app = spawn().await;
+    let officer = app.login("pimpasa.malang").await;
+    let (at, id) = plan_ahead(&app, &officer, "Sosialisasi tanpa ketik ulang").await;
+    let (_, page) = app.get(&officer, &at).await;
+    let code = code_of(&page);
+    // A resident registers ahead on her phone.
+    let phone = client();
+    let public = format!("/kegiatan/{id}");
+    let (s, html, _) = app
+        .post_form(
+            &phone,
+            &public,
+            &public,
+            &[
+                ("name", "Bu Sri Rahayu"),
+                ("village", SITIARJO),
+                ("sex", "p"),
+                ("role", "calon_pmi"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Pendaftaran Anda tercatat"));
+    // At the event, the same phone finds the check-in form filled in.
+    let form = format!("/hadir/{code}");
+    let (s, html) = app.get(&phone, &form).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(r#"value="Bu Sri Rahayu""#), "name filled in");
+    assert!(html.contains(&format!(r#"<option value="{SITIARJO}" selected>"#)));
+    assert!(html.contains(r#"<option value="calon_pmi" selected>"#));
+    // Another phone, or another event, starts empty.
+    let (_, html) = app.get(&client(), &form).await;
+    assert!(!html.contains("Bu Sri Rahayu"));
+    let (other_at, _) = plan_ahead(&app, &officer, "Sosialisasi lain").await;
+    let (_, other) = app.get(&officer, &other_at).await;
+    let (_, html) = app
+        .get(&phone, &format!("/hadir/{}", code_of(&other)))
+        .await;
+    assert!(!html.contains("Bu Sri Rahayu"));
+    // Checking in: the answer shows the quiz link; the form for someone else is folded.
+    let (s, html, _) = app
+        .post_form(
+            &phone,
+            &form,
+            &form,
+            &[
+                ("name", "Bu Sri Rahayu"),
+                ("village", SITIARJO),
+                ("sex", "p"),
+                ("role", "calon_pmi"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(r#"id="quiz-link""#));
+    let form_at = html.find(r#"<form method="post" action="/hadir/"#).unwrap();
+    let details_at = html.find(r#"<details class="group"><summary>Catat kehadiran orang lain"#);
+    assert!(details_at.is_some_and(|d| d < form_at), "folded form");
+}

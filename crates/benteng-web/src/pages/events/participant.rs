@@ -134,6 +134,63 @@ async fn lookup(
     }
 }
 
+/// The cookie a phone keeps after registering ahead for an event: the event's id and what
+/// was typed (name, village, sex, role), URL-encoded. Only on `/hadir` pages, for 60 days,
+/// HttpOnly; the participant's own details on their own phone, read back only to fill in the
+/// check-in form of that same event.
+pub const REGISTERED_COOKIE: &str = "benteng_daftar";
+
+pub(super) fn remember_cookie(
+    state: &AppState,
+    event_id: i64,
+    i: &CheckinInput,
+) -> Option<axum::http::HeaderValue> {
+    let value = serde_urlencoded::to_string([
+        ("e", event_id.to_string()),
+        ("n", i.name.trim().chars().take(200).collect()),
+        ("v", i.village.clone()),
+        ("s", i.sex.clone()),
+        ("r", i.role.clone()),
+    ])
+    .ok()?;
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    axum::http::HeaderValue::from_str(&format!(
+        "{REGISTERED_COOKIE}={}; Path=/hadir; Max-Age=5184000; HttpOnly; SameSite=Lax{secure}",
+        value.replace(';', "%3B")
+    ))
+    .ok()
+}
+
+/// What this phone typed when registering ahead for `event_id`, if it did.
+fn registered_ahead(headers: &axum::http::HeaderMap, event_id: i64) -> Option<CheckinInput> {
+    let raw = headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == REGISTERED_COOKIE)
+        .map(|(_, v)| v.to_string())?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&raw).ok()?;
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(x, _)| x == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    (get("e").parse::<i64>().ok()? == event_id).then(|| CheckinInput {
+        name: get("n"),
+        village: get("v"),
+        sex: get("s"),
+        role: get("r"),
+    })
+}
+
 pub(super) async fn checkin_form(
     State(state): State<AppState>,
     v: Viewer,
@@ -143,10 +200,12 @@ pub(super) async fn checkin_form(
     let ip = client_ip(&parts, state.config.trust_proxy);
     match lookup(&state, ip.as_deref(), &code).await? {
         Ok(event) => {
+            // Registered ahead on this phone: the form comes filled in.
+            let typed = registered_ahead(&parts.headers, event.id).unwrap_or_default();
             checkin_render(
                 &v,
                 Some(event),
-                CheckinInput::default(),
+                typed,
                 &FieldErrors::new(),
                 None,
                 StatusCode::OK,

@@ -184,7 +184,7 @@ pub(super) async fn register(
     }
     match events::register(&state.db, id, &i).await {
         Ok(new) => {
-            event_page(
+            let mut res = event_page(
                 &state,
                 &v,
                 id,
@@ -193,7 +193,13 @@ pub(super) async fn register(
                 Some(new),
                 StatusCode::OK,
             )
-            .await
+            .await?;
+            // The phone remembers who registered, so that check-in at the event needs no
+            // typing again (see `participant::registered_ahead`).
+            if let Some(c) = super::participant::remember_cookie(&state, id, &i) {
+                res.headers_mut().append(axum::http::header::SET_COOKIE, c);
+            }
+            Ok(res)
         }
         Err(e) => {
             let (status, e) = crate::pages::form_errors(e)?;
