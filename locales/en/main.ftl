@@ -1717,3 +1717,18 @@ exploitation-forcedcriminality = Forced criminality (e.g. made to defraud in an 
 quiz-paired = Scores and gain count the { $n } participants who took both the pre-test and the post-test.
 err-purpose-agency = This purpose is not the chosen agency's task: investigations go to the police, document fraud to Dukcapil, placement to Disnaker, protection to BP3MI, victim services to social services or P3A.
 checkin-another = Check in someone else with this phone
+
+## Dukcapil NIK desk
+nav-nik-desk = NIK checks
+nik-desk-title = Prospective migrants whose NIK needs checking
+nik-desk-intro = Prospective migrants in your area whose NIK does not fit what the village declared (birth date, sex, age or district code). Check them against SIAK, then answer: the NIK is right, or type the right NIK. Your answer settles the flag in the village register and is recorded in the audit log.
+nik-desk-empty = No NIK is waiting to be checked.
+nik-desk-born = born
+nik-desk-answer = Result of the check
+nik-desk-right = The NIK is right according to SIAK
+nik-desk-corrected = The NIK was corrected
+nik-desk-right-nik = The right NIK (when corrected)
+flash-nik-answered = The NIK check was saved.
+err-nik-not-waiting = This NIK is not waiting to be checked.
+migrant-event-nik_check = NIK checked by Dukcapil
+audit-action-nik_check = NIK checked

@@ -1708,3 +1708,18 @@ exploitation-forcedcriminality = Kriminalitas paksa (mis. dipaksa menipu di mark
 quiz-paired = Nilai dan kenaikan dihitung dari { $n } peserta yang mengerjakan pre-test dan post-test.
 err-purpose-agency = Keperluan ini bukan tugas instansi yang dipilih: penyidikan ke Polri, pemalsuan dokumen ke Dukcapil, penempatan ke Disnaker, pelindungan ke BP3MI, layanan korban ke Dinas Sosial atau P3A.
 checkin-another = Catat kehadiran orang lain dengan ponsel ini
+
+## Dukcapil NIK desk
+nav-nik-desk = Cek NIK
+nik-desk-title = NIK calon PMI yang perlu dicek
+nik-desk-intro = Calon PMI di wilayah Anda yang NIK-nya tidak cocok dengan data yang dinyatakan desa (tanggal lahir, jenis kelamin, usia atau kode kecamatan). Cocokkan dengan SIAK, lalu jawab: NIK sudah benar, atau tuliskan NIK yang benar. Jawaban Anda menyelesaikan tanda di register desa dan tercatat di log audit.
+nik-desk-empty = Tidak ada NIK yang menunggu dicek.
+nik-desk-born = lahir
+nik-desk-answer = Hasil pengecekan
+nik-desk-right = NIK sudah benar sesuai SIAK
+nik-desk-corrected = NIK dikoreksi
+nik-desk-right-nik = NIK yang benar (bila dikoreksi)
+flash-nik-answered = Hasil pengecekan NIK tersimpan.
+err-nik-not-waiting = NIK ini tidak sedang menunggu pengecekan.
+migrant-event-nik_check = NIK dicek Dukcapil
+audit-action-nik_check = NIK dicek

@@ -60,7 +60,8 @@ pub struct Viewer {
     /// the layout shows no menu.
     pub locked: bool,
     /// Menu items whose page refuses this user although the role's permission allows it
-    /// (the calon PMI register for partner agencies other than Disnaker and BP3MI).
+    /// (the calon PMI register for partner agencies other than Disnaker and BP3MI, the NIK
+    /// desk for everyone but Dukcapil).
     pub closed: Vec<&'static str>,
 }
 
@@ -204,11 +205,19 @@ impl FromRequestParts<AppState> for Viewer {
             _ => 0,
         };
         let mut closed = Vec::new();
-        if let Some(c) = ctx.as_ref().filter(|c| {
-            parts.method == axum::http::Method::GET && c.actor.role == benteng_domain::Role::Mitra
-        }) {
-            if !benteng_app::migrants::register_opens(&state.db, c).await? {
-                closed.push("/calon-pmi");
+        if let Some(c) = ctx
+            .as_ref()
+            .filter(|_| parts.method == axum::http::Method::GET)
+        {
+            if c.actor.role == benteng_domain::Role::Mitra {
+                if !benteng_app::migrants::register_opens(&state.db, c).await? {
+                    closed.push("/calon-pmi");
+                }
+                if !benteng_app::migrants::nik_desk_opens(&state.db, c).await? {
+                    closed.push("/cek-nik");
+                }
+            } else {
+                closed.push("/cek-nik");
             }
         }
         Ok(Viewer {

@@ -386,3 +386,53 @@ async fn read(db: &Db, ctx: &Ctx, i: &MigrantInput) -> Result<NewMigrant> {
         _ => Err(Error::Invalid(e)),
     }
 }
+
+pub use benteng_db::migrants::{NikAnswer, NikQueueRow};
+
+/// Dukcapil's answer to a flagged NIK, as typed: `result` is `sesuai` (the NIK is right) or
+/// `dikoreksi` (then `nik` is the right one).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct NikAnswerInput {
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub result: String,
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub nik: String,
+}
+
+/// Whether the NIK desk opens for `ctx` (Dukcapil users), for the menu.
+pub async fn nik_desk_opens(db: &Db, ctx: &Ctx) -> Result<bool> {
+    db.migrants().civil_registry(ctx).await
+}
+
+/// The flagged NIKs waiting for Dukcapil in its area, oldest first.
+pub async fn nik_queue(db: &Db, ctx: &Ctx, page: Option<i64>) -> Result<Page<NikQueueRow>> {
+    db.migrants().nik_queue(ctx, page).await
+}
+
+/// Record Dukcapil's answer for resident `id`.
+pub async fn answer_nik(db: &Db, ctx: &Ctx, id: i64, i: &NikAnswerInput) -> Result<()> {
+    let mut e = FieldErrors::new();
+    let answer = match i.result.trim() {
+        "sesuai" => Some(NikAnswer::Sesuai),
+        "dikoreksi" => match Nik::parse(i.nik.trim()) {
+            Ok(n) => Some(NikAnswer::Dikoreksi(n)),
+            Err(code) => {
+                e.add("nik", code);
+                None
+            }
+        },
+        "" => {
+            e.add("result", "err-required");
+            None
+        }
+        _ => {
+            e.add("result", "err-invalid-choice");
+            None
+        }
+    };
+    e.into_result()?;
+    let Some(answer) = answer else {
+        return Err(Error::Invalid(FieldErrors::new()));
+    };
+    db.migrants().answer_nik(ctx, id, &answer).await
+}

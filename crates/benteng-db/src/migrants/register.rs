@@ -125,7 +125,8 @@ impl crate::migrants::Repo<'_> {
         bind_particulars(
             sqlx::query(
                 "UPDATE migrants SET village_code = $1, kab_code = $2, prov_code = $3, name = $4, name_search = $5, nik = $6, \
-                 nik_flags = $7, birth_place = $8, birth_date = $9, sex = $10, phone = $11, address = $12, destination = $13, \
+                 nik_flags = CASE WHEN nik_check IS NOT NULL AND COALESCE(nik, '') = COALESCE($6, '') THEN '' ELSE $7 END, \
+                 nik_check = CASE WHEN COALESCE(nik, '') = COALESCE($6, '') THEN nik_check ELSE NULL END, birth_place = $8, birth_date = $9, sex = $10, phone = $11, address = $12, destination = $13, \
                  job = $14, scheme = $15, p3mi_id = $16, note = $17, updated_at = $18 WHERE id = $19",
             ),
             v,

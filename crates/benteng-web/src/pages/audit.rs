@@ -31,6 +31,7 @@ struct Q {
 /// `audit-action-…`/`audit-entity-…` message; an entry of another kind still shows, in words
 /// made from its code).
 const ACTIONS: &[&str] = &[
+    "nik_check",
     "login",
     "login_failed",
     "logout",

@@ -15,6 +15,7 @@ mod guide;
 mod home;
 mod kept_files;
 pub(crate) mod migrants;
+mod nik_desk;
 mod notifications;
 mod offer;
 mod offices;
@@ -65,6 +66,7 @@ pub fn routes() -> Router<AppState> {
         .merge(cases::routes())
         .merge(exports::routes())
         .merge(notifications::routes())
+        .merge(nik_desk::routes())
         .merge(screening::routes())
         .merge(watchlist::routes())
         .merge(p3mi::routes())
@@ -99,6 +101,8 @@ const MENU: &[(&str, &str, Action)] = &[
     ("/kasus", "nav-cases", Action::CaseView),
     ("/skrining", "nav-screening", Action::ScreeningView),
     ("/calon-pmi", "nav-migrants", Action::MigrantView),
+    // Dukcapil's desk; every other user has it in `Viewer::closed`.
+    ("/cek-nik", "nav-nik-desk", Action::MigrantView),
     ("/sosialisasi", "nav-events", Action::EventView),
     ("/ruang", "nav-rooms", Action::RoomView),
     ("/desa-binaan", "nav-desa-binaan", Action::DesaBinaanView),
@@ -129,7 +133,7 @@ fn primary_menu(a: &benteng_domain::Actor) -> &'static [&'static str] {
             &["/", "/skrining", "/laporan", "/calon-pmi", "/kasus"]
         }
         Role::Petugas => &["/", "/laporan", "/rujukan", "/sosialisasi", "/desa-binaan"],
-        Role::Mitra => &["/", "/rujukan", "/kasus", "/laporan", "/ruang"],
+        Role::Mitra => &["/", "/cek-nik", "/rujukan", "/kasus", "/laporan", "/ruang"],
         Role::Kanwil => &["/", "/desa-binaan", "/kantor", "/laporan", "/kasus"],
         Role::Admin => &["/", "/pengguna", "/kantor", "/instansi", "/audit"],
     }

@@ -78,7 +78,8 @@ async fn each_role_gets_its_work_first_and_every_menu_item_opens() {
         ("pemeriksa.malang", ["/skrining", "/laporan"]),
         // A partner agency has no case list: referrals, then its rooms.
         ("disnaker.malang", ["/rujukan", "/ruang"]),
-        ("dukcapil.malang", ["/rujukan", "/ruang"]),
+        // Dukcapil's own desk comes first: the NIKs the register flagged.
+        ("dukcapil.malang", ["/cek-nik", "/rujukan"]),
         ("kanwil.jatim", ["/desa-binaan", "/kantor"]),
         ("admin.demo", ["/pengguna", "/kantor"]),
     ];

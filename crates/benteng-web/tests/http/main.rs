@@ -21,6 +21,7 @@ mod migrant_guide;
 mod migrant_pages;
 mod migrants;
 mod module_permissions;
+mod nik_desk;
 mod own_sessions;
 mod p3mi;
 mod pages;
