@@ -55,6 +55,9 @@ test('a resident checks in with the short code on a phone and the officer sees i
     await Promise.all([phone.waitForNavigation(), phone.getByRole('button', { name: 'Saya hadir' }).click()]);
     assert.match(await phone.locator('#checkin-done').innerText(), /tercatat/);
     // Checking in twice is harmless.
+    // After a check-in the form for someone else is folded; open it to check in again.
+    assert.equal(await phone.locator('#c-name').isVisible(), false);
+    await phone.locator('main details summary', { hasText: 'Catat kehadiran orang lain' }).click();
     await phone.fill('#c-name', 'Siti Aminah');
     await phone.selectOption('#c-village', '35.07.04.2007');
     await Promise.all([phone.waitForNavigation(), phone.getByRole('button', { name: 'Saya hadir' }).click()]);
