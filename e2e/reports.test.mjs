@@ -286,6 +286,8 @@ test('the officer finds the report, ticks indicators, reviews it and refers it t
     // Refer it to the police without the victim's consent, with a reason.
     await page.goto(`${base}/laporan/${state.reportId}`);
     const refer = page.locator('#refer');
+    // The referral form is folded until opened.
+    await page.locator('#refer-open > summary').click();
     await page.selectOption('#f-agency_id', { label: 'Polres Malang' });
     await page.selectOption('#f-purpose', 'penyidikan');
     const due = await page.inputValue('#f-due_date');

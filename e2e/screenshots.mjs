@@ -92,6 +92,8 @@ try {
   await Promise.all([p4.waitForNavigation(), p4.getByRole('button', { name: 'Simpan indikator', exact: true }).click()]);
   await p4.goto(report);
   await p4.screenshot({ path: path.join(out, 'laporan-petugas.png') });
+  // The referral form is folded until opened.
+  await p4.locator('#refer-open > summary').click();
   await p4.selectOption('#f-agency_id', { label: 'Polres Malang' });
   await p4.selectOption('#f-purpose', 'penyidikan');
   await p4.fill('#f-message', 'Mohon penyelidikan terhadap terduga calo; foto brosur terlampir.');

@@ -124,25 +124,12 @@ fn names_exactly(r: &Region, key: &str, part: &str) -> bool {
 }
 
 impl RegionIndex {
-    fn key_of(&self, code: &str) -> Option<(&Region, &str)> {
-        let level = match code.len() {
-            2 => 1,
-            5 => 2,
-            8 => 3,
-            _ => 4,
-        };
-        self.rows
-            .binary_search_by(|(r, _)| (r.level, r.code.as_str()).cmp(&(level, code)))
-            .ok()
-            .map(|i| (&self.rows[i].0, self.rows[i].1.as_str()))
-    }
-
     /// The region's ancestors with their keys, nearest first.
     fn ancestors(&self, r: &Region) -> Vec<(&Region, &str)> {
         let mut out = Vec::new();
         let mut p = r.parent_code.clone();
         while let Some(code) = p {
-            match self.key_of(&code) {
+            match self.row(&code) {
                 Some((a, k)) => {
                     p = a.parent_code.clone();
                     out.push((a, k));

@@ -31,6 +31,11 @@ impl Slot {
 impl RegionIndex {
     /// The region with `code`, found by binary search (rows are ordered by level, code).
     pub fn get(&self, code: &str) -> Option<&Region> {
+        self.row(code).map(|(r, _)| r)
+    }
+
+    /// The region with `code` and its normalised name.
+    pub(crate) fn row(&self, code: &str) -> Option<(&Region, &str)> {
         let level = match code.len() {
             2 => 1,
             5 => 2,
@@ -40,7 +45,7 @@ impl RegionIndex {
         self.rows
             .binary_search_by(|(r, _)| (r.level, r.code.as_str()).cmp(&(level, code)))
             .ok()
-            .map(|i| &self.rows[i].0)
+            .map(|i| (&self.rows[i].0, self.rows[i].1.as_str()))
     }
 
     /// Villages whose own name or whose kecamatan's name contains `key`.

@@ -237,14 +237,23 @@ impl crate::migrants::Repo<'_> {
 
     /// Is the actor a partner user of a Disnaker or BP3MI agency?
     async fn labour_agency(&self, ctx: &Ctx) -> Result<bool> {
+        Ok(matches!(
+            self.agency_kind(ctx).await?.as_deref(),
+            Some("disnaker" | "bp3mi")
+        ))
+    }
+
+    /// The kind of the actor's agency (`disnaker`, `dukcapil`, …), if the actor has one.
+    pub(super) async fn agency_kind(&self, ctx: &Ctx) -> Result<Option<String>> {
         let Some(agency) = ctx.actor.agency_id else {
-            return Ok(false);
+            return Ok(None);
         };
-        let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM agencies WHERE id = $1")
-            .bind(agency)
-            .fetch_optional(&self.db.pool)
-            .await?;
-        Ok(matches!(kind.as_deref(), Some("disnaker" | "bp3mi")))
+        Ok(
+            sqlx::query_scalar("SELECT kind FROM agencies WHERE id = $1")
+                .bind(agency)
+                .fetch_optional(&self.db.pool)
+                .await?,
+        )
     }
 
     /// May the actor do `action` on a resident registered at `place`?

@@ -44,14 +44,7 @@ impl crate::migrants::Repo<'_> {
         if ctx.actor.role != Role::Mitra {
             return Ok(false);
         }
-        let Some(agency) = ctx.actor.agency_id else {
-            return Ok(false);
-        };
-        let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM agencies WHERE id = $1")
-            .bind(agency)
-            .fetch_optional(&self.db.pool)
-            .await?;
-        Ok(kind.as_deref() == Some("dukcapil"))
+        Ok(self.agency_kind(ctx).await?.as_deref() == Some("dukcapil"))
     }
 
     /// The flagged NIKs not yet answered, in the actor's area, oldest first (the longest

@@ -389,6 +389,13 @@ async fn rooms_members_messages_threads_receipts_and_scope() {
         html.contains(&format!("href=\"{report}\"")),
         "the message links to its report"
     );
+    // The village that made it sees the report, no second "Jadikan laporan".
+    let (_, html) = app.get(&desa, &format!("/ruang/{room}")).await;
+    assert!(html.contains(&format!("href=\"{report}\"")));
+    assert!(
+        !html.contains(&format!("href=\"{path}\"")),
+        "no link to make it again"
+    );
     let (s, _, _) = app
         .post_form(
             &desa,

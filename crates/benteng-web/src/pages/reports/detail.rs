@@ -54,6 +54,21 @@ impl ShowPage {
         }
     }
 
+    /// Whether the referral form came back with an error (then it shows unfolded).
+    fn refer_failed(&self) -> bool {
+        [
+            "agency_id",
+            "purpose",
+            "due_date",
+            "message",
+            "consent",
+            "consent_by",
+            "override_reason",
+        ]
+        .iter()
+        .any(|f| self.err(f).is_some())
+    }
+
     /// How many of a group's indicators are ticked (a group with none stays folded).
     fn ticked_in(&self, items: &[(String, String)]) -> usize {
         items.iter().filter(|(c, _)| self.ticked(c)).count()
