@@ -204,22 +204,12 @@ impl FromRequestParts<AppState> for Viewer {
             }
             _ => 0,
         };
-        let mut closed = Vec::new();
-        if let Some(c) = ctx
-            .as_ref()
-            .filter(|_| parts.method == axum::http::Method::GET)
-        {
-            if c.actor.role == benteng_domain::Role::Mitra {
-                if !benteng_app::migrants::register_opens(&state.db, c).await? {
-                    closed.push("/calon-pmi");
-                }
-                if !benteng_app::migrants::nik_desk_opens(&state.db, c).await? {
-                    closed.push("/cek-nik");
-                }
-            } else {
-                closed.push("/cek-nik");
+        let closed = match &ctx {
+            Some(c) if parts.method == axum::http::Method::GET => {
+                benteng_app::migrants::closed_pages(&state.db, c).await?
             }
-        }
+            _ => Vec::new(),
+        };
         Ok(Viewer {
             session,
             ctx,

@@ -95,14 +95,11 @@ pub struct MigrantFilter {
 use crate::invalid;
 
 /// The register of the actor's area, newest change first (NIKs and phones masked).
-/// Whether the register opens for `ctx` at all (partner users: only Disnaker and BP3MI), for
-/// the menu: a role never gets a link it may not open.
-pub async fn register_opens(db: &Db, ctx: &Ctx) -> Result<bool> {
-    match db.migrants().migrant_scope(ctx).await {
-        Ok(_) => Ok(true),
-        Err(Error::Forbidden) => Ok(false),
-        Err(e) => Err(e),
-    }
+/// The register's pages that refuse `ctx` although its role may see the register (partner
+/// agencies other than Disnaker and BP3MI; the NIK desk for all but Dukcapil), for the menu:
+/// a role never gets a link it may not open.
+pub async fn closed_pages(db: &Db, ctx: &Ctx) -> Result<Vec<&'static str>> {
+    db.migrants().closed_pages(ctx).await
 }
 
 pub async fn list(db: &Db, ctx: &Ctx, f: &MigrantFilter) -> Result<Page<Migrant>> {
@@ -397,11 +394,6 @@ pub struct NikAnswerInput {
     pub result: String,
     #[serde(default, deserialize_with = "crate::de::loose")]
     pub nik: String,
-}
-
-/// Whether the NIK desk opens for `ctx` (Dukcapil users), for the menu.
-pub async fn nik_desk_opens(db: &Db, ctx: &Ctx) -> Result<bool> {
-    db.migrants().civil_registry(ctx).await
 }
 
 /// The flagged NIKs waiting for Dukcapil in its area, oldest first.

@@ -47,6 +47,24 @@ impl crate::migrants::Repo<'_> {
         Ok(self.agency_kind(ctx).await?.as_deref() == Some("dukcapil"))
     }
 
+    /// The register's pages that refuse this partner user although the role may see the
+    /// register (`/calon-pmi` for all but Disnaker and BP3MI, `/cek-nik` for all but
+    /// Dukcapil), from one look at the agency's kind; for the menu. Others: the NIK desk.
+    pub async fn closed_pages(&self, ctx: &Ctx) -> Result<Vec<&'static str>> {
+        if ctx.actor.role != Role::Mitra {
+            return Ok(vec!["/cek-nik"]);
+        }
+        let kind = self.agency_kind(ctx).await?;
+        let mut closed = Vec::new();
+        if !matches!(kind.as_deref(), Some("disnaker" | "bp3mi")) {
+            closed.push("/calon-pmi");
+        }
+        if kind.as_deref() != Some("dukcapil") {
+            closed.push("/cek-nik");
+        }
+        Ok(closed)
+    }
+
     /// The flagged NIKs not yet answered, in the actor's area, oldest first (the longest
     /// waiting). Only Dukcapil users.
     pub async fn nik_queue(&self, ctx: &Ctx, page: Option<i64>) -> Result<Page<NikQueueRow>> {
