@@ -18,6 +18,7 @@ pub mod csv_rows;
 pub mod de;
 pub mod desa_binaan;
 pub mod events;
+pub mod figures;
 pub mod guide;
 pub mod jobs;
 pub mod migrants;
@@ -37,7 +38,7 @@ pub mod users;
 pub mod visits;
 pub mod webhooks;
 
-pub use benteng_db::{paging, today, Ctx, Db, Error, Page, Result};
+pub use benteng_db::{now, paging, today, Ctx, Db, Error, Page, Result};
 
 /// One field's error, as the storage's `Invalid` error carries it.
 pub(crate) fn invalid(field: &'static str, code: &'static str) -> Error {

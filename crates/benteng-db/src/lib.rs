@@ -16,6 +16,7 @@ mod credentials;
 pub mod delivery;
 pub mod desa_binaan;
 pub mod events;
+pub mod figures;
 pub mod guide;
 pub mod limits;
 pub mod migrants;
@@ -68,6 +69,8 @@ pub struct Db {
     pub(crate) rules: std::sync::Arc<benteng_domain::rules::RuleSet>,
     /// Register figures per scope, kept for a minute (see `migrants::io`).
     pub(crate) figures: migrants::FiguresCache,
+    /// Dashboard figures per scope, area and period, kept for five minutes (see `figures`).
+    pub(crate) dashboards: figures::Cache,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -269,6 +272,7 @@ impl Db {
             weights: Default::default(),
             rules: std::sync::Arc::new(benteng_domain::rules::RuleSet::builtin().clone()),
             figures: Default::default(),
+            dashboards: Default::default(),
         })
     }
 
@@ -481,6 +485,10 @@ impl Db {
 
     pub fn limits(&self) -> limits::Repo<'_> {
         limits::Repo { db: self }
+    }
+
+    pub fn figures(&self) -> figures::Repo<'_> {
+        figures::Repo { db: self }
     }
 
     pub fn migrants(&self) -> migrants::Repo<'_> {

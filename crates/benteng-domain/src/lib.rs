@@ -13,6 +13,7 @@
 pub mod coordination;
 pub mod event;
 pub mod field;
+pub mod figures;
 pub mod intake;
 pub mod migrant;
 pub mod nik;

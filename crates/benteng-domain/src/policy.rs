@@ -100,10 +100,13 @@ pub enum Action {
     /// Register partner systems' webhooks and read their delivery log (administrators for
     /// any scope, the Kanwil for its province).
     WebhookManage,
+    /// See the dashboard's figures of one's area (and the monthly report): counts only, each
+    /// section also needs the view permission of its records.
+    FiguresView,
 }
 
 impl Action {
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 44] = [
         Action::RegionView,
         Action::OfficeView,
         Action::OfficeManage,
@@ -147,6 +150,7 @@ impl Action {
         Action::WhatsappInbox,
         Action::SubjectRequest,
         Action::WebhookManage,
+        Action::FiguresView,
     ];
 }
 
@@ -195,6 +199,9 @@ fn role_allows(actor: &Actor, action: Action) -> bool {
         (Petugas, SubjectRequest) => true,
         // Partner systems are connected for a province or the country.
         (Kanwil, WebhookManage) => true,
+        // Figures are for those who steer or run the programme in an area; partner agencies
+        // work from their referrals.
+        (Kanwil | Petugas | Desa, FiguresView) => true,
         _ => false,
     }
 }
@@ -289,6 +296,7 @@ mod tests {
             (WhatsappInbox, [true, false, true, true, false, false]),
             (SubjectRequest, [true, false, true, true, false, false]),
             (WebhookManage, [true, true, false, false, false, false]),
+            (FiguresView, [true, true, true, true, false, true]),
         ];
         assert_eq!(
             table.len(),

@@ -15,7 +15,7 @@ use benteng_db::{Ctx, Db, Error, Result};
 pub const MALANG_OFFICE: &str = "Kantor Imigrasi Kelas I TPI Malang";
 
 /// Villages (code, kantong PMI, population, residents abroad).
-const VILLAGES: &[(&str, bool, i64, i64)] = &[
+pub(crate) const VILLAGES: &[(&str, bool, i64, i64)] = &[
     ("35.07.04.2011", true, 9_850, 610),  // Sumbermanjing Wetan
     ("35.07.04.2007", true, 7_420, 480),  // Sitiarjo
     ("35.07.04.2014", true, 6_130, 395),  // Tambakrejo
@@ -295,8 +295,9 @@ pub async fn load_demo(db: &Db) -> Result<DemoReport> {
 }
 
 /// Reports, a referral and a case for the demo, so the queue, the referral inbox and the
-/// case list have something real in them. Loaded once (skipped when any report exists);
-/// returns how many reports were added. Called by `benteng demo` and `serve --demo`.
+/// case list have something real in them, then the year of history of
+/// [`crate::demo_history`]. Loaded once (skipped when any report exists); returns how many
+/// of these first reports were added. Called by `benteng demo` and `serve --demo`.
 pub async fn load_demo_reports(
     db: &Db,
     store: &dyn benteng_db::storage::BlobStore,
@@ -427,6 +428,8 @@ pub async fn load_demo_reports(
     }
     load_demo_p3mi(db).await?;
     load_demo_migrants(db).await?;
+    // Twelve months of history for the dashboard's trends (skipped when loaded before).
+    crate::demo_history::load_demo_history(db, store).await?;
     Ok(ids.len())
 }
 

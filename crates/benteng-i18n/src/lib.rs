@@ -194,6 +194,65 @@ impl Tr {
         }
     }
 
+    /// A whole number with the locale's thousands separator: "12.345" (id), "12,345" (en).
+    pub fn number(&self, n: &i64) -> String {
+        let sep = if self.lang == "en" { ',' } else { '.' };
+        let digits = n.unsigned_abs().to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        if *n < 0 {
+            format!("-{out}")
+        } else {
+            out
+        }
+    }
+
+    /// A dashboard period: "November 2026", "Kuartal IV 2026", "2026", or for a custom one
+    /// "1 Mar 2026 – 19 Mar 2026".
+    pub fn period(&self, p: &benteng_domain::figures::Period) -> String {
+        use benteng_domain::figures::PeriodKind;
+        match p.kind {
+            PeriodKind::Month => format!(
+                "{} {}",
+                self.t(&format!("month-{}", u8::from(p.first.month()))),
+                p.first.year()
+            ),
+            PeriodKind::Quarter => {
+                let q = ["I", "II", "III", "IV"][usize::from((u8::from(p.first.month()) - 1) / 3)];
+                self.t2("period-quarter", "q", q, "year", p.first.year())
+            }
+            PeriodKind::Year => p.first.year().to_string(),
+            PeriodKind::Custom => format!("{} – {}", self.short_of(p.first), self.short_of(p.last)),
+        }
+    }
+
+    /// A span of minutes as people say it: "45 menit", "3 jam 20 menit", "2 hari 4 jam".
+    pub fn minutes(&self, m: &i64) -> String {
+        let m = (*m).max(0);
+        let (d, h, mm) = (m / 1440, (m % 1440) / 60, m % 60);
+        let part = |key: &str, n: i64| self.t1(key, "n", n);
+        if d > 0 {
+            if h > 0 {
+                format!("{} {}", part("span-days", d), part("span-hours", h))
+            } else {
+                part("span-days", d)
+            }
+        } else if h > 0 {
+            if mm > 0 {
+                format!("{} {}", part("span-hours", h), part("span-minutes", mm))
+            } else {
+                part("span-hours", h)
+            }
+        } else {
+            part("span-minutes", mm)
+        }
+    }
+
     fn date_of(&self, d: time::Date) -> String {
         let month = self.t(&format!("month-{}", u8::from(d.month())));
         format!("{} {} {}", d.day(), month, d.year())

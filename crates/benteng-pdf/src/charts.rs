@@ -115,6 +115,92 @@ fn draw<'a>(
     Ok(())
 }
 
+/// One month of a trend chart: a short label ("Jan") and the count, `None` when it is a count
+/// of people from 1 to 4 that this reader may not see (drawn as an empty bar labelled "< 5").
+#[derive(Debug, Clone)]
+pub struct TrendBar {
+    pub label: String,
+    pub value: Option<i64>,
+}
+
+/// Bars month by month with the count above each, 360 px wide (a phone's width; larger
+/// screens scale it). Returns the SVG, or an empty string if drawing failed.
+pub fn trend_chart(bars: &[TrendBar]) -> String {
+    fonts();
+    let mut svg = String::new();
+    if draw_trend(&mut svg, bars).is_err() {
+        return String::new();
+    }
+    svg
+}
+
+fn draw_trend<'a>(
+    svg: &'a mut String,
+    bars: &[TrendBar],
+) -> Result<(), Box<dyn std::error::Error + 'a>> {
+    let n = bars.len().max(1);
+    let top = bars
+        .iter()
+        .filter_map(|b| b.value)
+        .max()
+        .unwrap_or(0)
+        .max(4) as f64
+        * 1.18;
+    let root = SVGBackend::with_string(svg, (360, 200)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .margin_top(10)
+        .margin_right(6)
+        .margin_left(4)
+        .margin_bottom(4)
+        .x_label_area_size(22)
+        .y_label_area_size(0)
+        .build_cartesian_2d(0f64..n as f64, 0f64..top)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .disable_y_mesh()
+        .x_labels(0)
+        .y_labels(0)
+        .draw()?;
+    let bars_drawn: Vec<_> = bars
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| {
+            b.value.map(|v| {
+                let x = i as f64;
+                Rectangle::new([(x + 0.15, 0.0), (x + 0.85, v as f64)], POST.filled())
+            })
+        })
+        .collect();
+    chart.draw_series(bars_drawn)?;
+    let centre = |v: plotters::style::text_anchor::VPos| {
+        TextStyle::from((FAMILY, 14).into_font()).color(&BLACK).pos(
+            plotters::style::text_anchor::Pos::new(plotters::style::text_anchor::HPos::Center, v),
+        )
+    };
+    for (i, b) in bars.iter().enumerate() {
+        let (x, y0) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
+        root.draw(&Text::new(
+            b.label.clone(),
+            (x, y0 + 5),
+            centre(plotters::style::text_anchor::VPos::Top),
+        ))?;
+        let (text, h) = match b.value {
+            Some(v) => (v.to_string(), v as f64),
+            None => ("< 5".to_string(), 0.0),
+        };
+        let (_, y) = chart.backend_coord(&(0.0, h));
+        root.draw(&Text::new(
+            text,
+            (x, y - 3),
+            centre(plotters::style::text_anchor::VPos::Bottom),
+        ))?;
+    }
+    root.present()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +230,26 @@ mod tests {
         let pre = svg.matches("#A0A7B0").count();
         let post = svg.matches("#155EA8").count();
         assert_eq!((pre, post), (3, 2), "{svg}");
+    }
+
+    #[test]
+    fn the_trend_chart_draws_a_bar_per_shown_month_with_its_count() {
+        let bars: Vec<TrendBar> = [Some(3), None, Some(12), Some(0)]
+            .into_iter()
+            .enumerate()
+            .map(|(i, value)| TrendBar {
+                label: format!("M{i}"),
+                value,
+            })
+            .collect();
+        let svg = trend_chart(&bars);
+        assert!(svg.starts_with("<svg"), "{svg}");
+        for want in ["M0", "M3", "\n12\n", "&lt; 5"] {
+            assert!(svg.contains(want), "{want} in {svg}");
+        }
+        // Three bars (3, 12 and the zero-height 0), none for the hidden month.
+        assert_eq!(svg.matches("#155EA8").count(), 3, "{svg}");
+        assert!(svg.len() < 12_000, "{} bytes", svg.len());
     }
 
     #[test]

@@ -112,6 +112,62 @@ fn serial_date(serial: f64) -> String {
     }
 }
 
+/// A table of an export: its sheet name, header and rows.
+pub struct Table {
+    pub name: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A workbook of several sheets (name, header, rows): the header bold and frozen, counts
+/// (whole numbers outside the first column) as numbers so that a spreadsheet can add them,
+/// every other cell as text.
+pub fn book(sheets: &[Table]) -> Result<Vec<u8>, WebError> {
+    let err = |e: rust_xlsxwriter::XlsxError| WebError::internal(e.to_string());
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    for Table { name, header, rows } in sheets {
+        let ws = book.add_worksheet();
+        // Sheet names: at most 31 characters, none of []:*?/\.
+        let clean: String = name
+            .chars()
+            .filter(|c| !"[]:*?/\\".contains(*c))
+            .take(31)
+            .collect();
+        ws.set_name(&clean).map_err(err)?;
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &bold)
+                .map_err(err)?;
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                let (r, c) = (r as u32 + 1, c as u16);
+                match v.parse::<i64>() {
+                    Ok(n) if c > 0 => ws.write_number(r, c, n as f64).map_err(err)?,
+                    _ => ws
+                        .write_string(r, c, benteng_domain::values::safe_cell(v))
+                        .map_err(err)?,
+                };
+            }
+        }
+        ws.set_freeze_panes(1, 0).map_err(err)?;
+    }
+    book.save_to_buffer().map_err(err)
+}
+
+/// One table as CSV (UTF-8, every text cell made safe for spreadsheets).
+pub fn csv(header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, WebError> {
+    let err = |e: csv::Error| WebError::internal(e.to_string());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).map_err(err)?;
+    for row in rows {
+        w.write_record(row.iter().map(|c| benteng_domain::values::safe_cell(c)))
+            .map_err(err)?;
+    }
+    w.into_inner()
+        .map_err(|e| WebError::internal(e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

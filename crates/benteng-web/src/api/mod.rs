@@ -30,6 +30,7 @@ use utoipa_axum::routes;
 
 mod contract;
 mod events;
+mod figures;
 mod migrants;
 mod p3mi;
 mod public;
@@ -66,6 +67,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(screening::routes())
         .merge(p3mi::routes())
         .merge(migrants::routes())
+        .merge(figures::routes())
         .merge(events::routes())
         .merge(rooms::routes())
         .merge(subjects::routes())

@@ -7,6 +7,7 @@ mod agencies;
 pub(crate) mod area;
 mod audit;
 pub(crate) mod cases;
+mod dashboard;
 mod desa_binaan;
 mod directory;
 mod events;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/healthz", get(healthz))
         .route("/metrics", get(crate::metrics::endpoint))
         .merge(home::routes())
+        .merge(dashboard::routes())
         .merge(account::routes())
         .merge(second_factor::routes())
         .merge(regions::routes())
@@ -96,6 +98,7 @@ pub struct NavItem {
 /// Notifications are not here: the header links them with the unread count.
 const MENU: &[(&str, &str, Action)] = &[
     ("/", "nav-home", Action::RegionView),
+    ("/dasbor", "nav-dashboard", Action::FiguresView),
     ("/laporan", "nav-reports", Action::ReportView),
     ("/rujukan", "nav-referrals", Action::ReferralView),
     ("/kasus", "nav-cases", Action::CaseView),
@@ -134,7 +137,7 @@ fn primary_menu(a: &benteng_domain::Actor) -> &'static [&'static str] {
         }
         Role::Petugas => &["/", "/laporan", "/rujukan", "/sosialisasi", "/desa-binaan"],
         Role::Mitra => &["/", "/cek-nik", "/rujukan", "/kasus", "/laporan", "/ruang"],
-        Role::Kanwil => &["/", "/desa-binaan", "/kantor", "/laporan", "/kasus"],
+        Role::Kanwil => &["/", "/dasbor", "/desa-binaan", "/kantor", "/laporan"],
         Role::Admin => &["/", "/pengguna", "/kantor", "/instansi", "/audit"],
     }
 }

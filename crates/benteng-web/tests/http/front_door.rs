@@ -80,7 +80,8 @@ async fn each_role_gets_its_work_first_and_every_menu_item_opens() {
         ("disnaker.malang", ["/rujukan", "/ruang"]),
         // Dukcapil's own desk comes first: the NIKs the register flagged.
         ("dukcapil.malang", ["/cek-nik", "/rujukan"]),
-        ("kanwil.jatim", ["/desa-binaan", "/kantor"]),
+        // The Kanwil steers: its dashboard first.
+        ("kanwil.jatim", ["/dasbor", "/desa-binaan"]),
         ("admin.demo", ["/pengguna", "/kantor"]),
     ];
     for (user, first) in cases {

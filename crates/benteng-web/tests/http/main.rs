@@ -11,6 +11,7 @@ mod audit_chain;
 mod auth;
 mod case_export_api;
 mod channels;
+mod dashboard;
 mod delivery;
 mod durability;
 mod event_quiz;

@@ -1,0 +1,323 @@
+//! The dashboard's figures: counts over a period for the viewer's scope, narrowed to an area
+//! the viewer chose, per child area, and month by month.
+//!
+//! Every count goes through [`Place`], which applies the viewer's scope exactly as the lists
+//! do (`Filter::scope` on the record's own place columns; screenings by the office as in the
+//! screening list) and then the chosen area. A section is counted only when the viewer may
+//! see its records (`ReportView` for reports, `CaseView` for cases, …): a figure never tells
+//! what its list would not show. Periods use the WIB calendar (`benteng_domain::figures`).
+//!
+//! Counting is plain SQL on the records' indexes (`created_at`, `kab_code`, `prov_code`);
+//! the results of a scope, area and period are kept for [`CACHE_SECS`] (see [`Cache`]), and
+//! the page says when they were counted.
+
+mod count;
+mod trend;
+
+pub use count::AgencyResponse;
+pub use trend::{AreaRow, Measure};
+
+use crate::sql::Filter;
+use crate::{Ctx, Db, Result};
+use benteng_domain::figures::Period;
+use benteng_domain::{Action, RegionCode, RegionLevel, Role, Scope};
+use serde::Serialize;
+
+/// How long counted figures are reused: a dashboard opened by many officers at once counts
+/// once; a change shows within five minutes.
+pub const CACHE_SECS: i64 = 300;
+
+/// What a number is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// A count of records or events.
+    Count,
+    /// A count of people who could be found from it (victims, residents in trouble, who
+    /// left without the procedure): shown as "< 5" from 1 to 4 outside the village's own
+    /// users and its office.
+    People,
+    /// A median duration in minutes.
+    Minutes,
+    /// An average in tenths of percentage points (the knowledge gain).
+    Points,
+}
+
+/// One figure.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Count {
+    /// `section.figure` or `section.figure.value`, e.g. `reports.filed`,
+    /// `reports.category.rekrutmen`.
+    pub key: String,
+    pub n: i64,
+    pub unit: Unit,
+    /// Counted as things stand now rather than for the period (a register's statuses,
+    /// overdue referrals): the same for the period and the one before.
+    pub snapshot: bool,
+}
+
+/// The figures of one period.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Figures {
+    pub counts: Vec<Count>,
+    /// Referrals per receiving agency: sent in the period, answered, the median time to the
+    /// first answer.
+    pub agencies: Vec<AgencyResponse>,
+    /// When they were counted (unix seconds).
+    pub counted_at: i64,
+}
+
+impl Figures {
+    pub fn get(&self, key: &str) -> Option<i64> {
+        self.counts.iter().find(|c| c.key == key).map(|c| c.n)
+    }
+}
+
+/// The instants and dates of a period, as the SQL compares them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Window {
+    pub start: i64,
+    pub end: i64,
+    pub first_day: String,
+    pub end_day: String,
+}
+
+impl From<&Period> for Window {
+    fn from(p: &Period) -> Self {
+        let (start, end) = p.instants();
+        let (first_day, end_day) = p.day_bounds();
+        Window {
+            start,
+            end,
+            first_day,
+            end_day,
+        }
+    }
+}
+
+/// Where a table keeps a record's place.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cols {
+    pub village: &'static str,
+    pub kab: &'static str,
+    pub prov: &'static str,
+}
+
+/// The viewer's scope narrowed to a chosen area, applied to any table.
+#[derive(Debug, Clone)]
+pub(crate) struct Place<'a> {
+    pub ctx: &'a Ctx,
+    pub area: Option<&'a RegionCode>,
+}
+
+impl Place<'_> {
+    /// A filter holding the scope and the area for a table with these columns.
+    pub fn filter(&self, cols: Cols) -> Filter {
+        let mut f = Filter::default();
+        f.scope(&self.ctx.actor.scope, cols.village, cols.kab, cols.prov);
+        self.narrow(&mut f, cols);
+        f
+    }
+
+    /// Screenings belong to the office that held the interview (as in the screening list);
+    /// a chosen area narrows them to applicants from there.
+    pub fn screening_filter(&self) -> Filter {
+        let mut f = Filter::default();
+        let a = &self.ctx.actor;
+        match (&a.role, &a.scope) {
+            (Role::Admin, _) | (_, Scope::All) => {}
+            (Role::Kanwil, Scope::Province(p)) => {
+                let ph = f.text(p.as_str());
+                f.push(format!("s.prov_code = {ph}"));
+            }
+            (Role::Petugas, _) => {
+                let ph = f.int(a.office_id.unwrap_or(-1));
+                f.push(format!("s.office_id = {ph}"));
+            }
+            _ => f.push("1 = 0".into()),
+        }
+        self.narrow(
+            &mut f,
+            Cols {
+                village: "s.region_code",
+                kab: "s.kab_code",
+                prov: "s.prov_code",
+            },
+        );
+        f
+    }
+
+    fn narrow(&self, f: &mut Filter, cols: Cols) {
+        let Some(area) = self.area else { return };
+        let clause = match area.level() {
+            RegionLevel::Provinsi => format!("{} = {}", cols.prov, f.text(area.as_str())),
+            RegionLevel::KabupatenKota => format!("{} = {}", cols.kab, f.text(area.as_str())),
+            RegionLevel::Kecamatan => {
+                format!(
+                    "{} LIKE {}",
+                    cols.village,
+                    f.text(format!("{}.%", area.as_str()))
+                )
+            }
+            RegionLevel::Desa => format!("{} = {}", cols.village, f.text(area.as_str())),
+        };
+        f.push(clause);
+    }
+
+    /// The one village the figures are about, when they are about one.
+    pub fn village(&self) -> Option<&RegionCode> {
+        match (self.area, &self.ctx.actor.scope) {
+            (Some(a), _) if a.level() == RegionLevel::Desa => Some(a),
+            (_, Scope::Village(v)) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// Counted figures per (scope, area, period), reused for [`CACHE_SECS`].
+#[derive(Debug, Clone, Default)]
+pub struct Cache(
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, (i64, CacheEntry)>>>,
+    /// One count at a time: many viewers opening the same dashboard wait for the first.
+    std::sync::Arc<tokio::sync::Mutex<()>>,
+);
+
+#[derive(Debug, Clone)]
+enum CacheEntry {
+    Figures(Figures),
+    Areas(Vec<AreaRow>),
+    Trend(Vec<i64>),
+}
+
+impl Cache {
+    fn get(&self, key: &str, now: i64) -> Option<CacheEntry> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(key)
+            .filter(|(at, _)| now - at < CACHE_SECS)
+            .map(|(_, e)| e.clone())
+    }
+
+    fn put(&self, key: String, now: i64, e: CacheEntry) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() > 2000 {
+            map.retain(|_, (at, _)| now - *at < CACHE_SECS);
+        }
+        map.insert(key, (now, e));
+    }
+
+    /// Forget everything (tests that count, change and count again).
+    pub fn clear(&self) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
+/// The figures repository, reached as `db.figures()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Repo<'a> {
+    pub(crate) db: &'a Db,
+}
+
+impl Repo<'_> {
+    fn check(&self, ctx: &Ctx, area: Option<&RegionCode>) -> Result<()> {
+        ctx.require(Action::FiguresView, area)
+    }
+
+    fn key(ctx: &Ctx, what: &str, area: Option<&RegionCode>, w: &Window) -> String {
+        // The scope decides what is counted; the role and office decide the screenings.
+        format!(
+            "{what}|{:?}|{:?}|{:?}|{:?}|{}|{}",
+            ctx.actor.role,
+            ctx.actor.office_id,
+            ctx.actor.scope,
+            area.map(|a| a.as_str()),
+            w.start,
+            w.end
+        )
+    }
+
+    /// Every figure of the period, for the viewer's scope narrowed to `area`.
+    pub async fn figures(
+        &self,
+        ctx: &Ctx,
+        area: Option<&RegionCode>,
+        w: &Window,
+    ) -> Result<Figures> {
+        self.check(ctx, area)?;
+        let key = Self::key(ctx, "figures", area, w);
+        if let Some(CacheEntry::Figures(f)) = self.db.dashboards.get(&key, crate::now()) {
+            return Ok(f);
+        }
+        let _one = self.db.dashboards.1.lock().await;
+        if let Some(CacheEntry::Figures(f)) = self.db.dashboards.get(&key, crate::now()) {
+            return Ok(f);
+        }
+        let place = Place { ctx, area };
+        let f = count::all(self.db, &place, w).await?;
+        self.db
+            .dashboards
+            .put(key, f.counted_at, CacheEntry::Figures(f.clone()));
+        Ok(f)
+    }
+
+    /// The headline figures per child area of `area` (or of the viewer's own area).
+    pub async fn by_area(
+        &self,
+        ctx: &Ctx,
+        area: Option<&RegionCode>,
+        w: &Window,
+    ) -> Result<Vec<AreaRow>> {
+        self.check(ctx, area)?;
+        let key = Self::key(ctx, "areas", area, w);
+        if let Some(CacheEntry::Areas(rows)) = self.db.dashboards.get(&key, crate::now()) {
+            return Ok(rows);
+        }
+        let _one = self.db.dashboards.1.lock().await;
+        if let Some(CacheEntry::Areas(rows)) = self.db.dashboards.get(&key, crate::now()) {
+            return Ok(rows);
+        }
+        let place = Place { ctx, area };
+        let rows = trend::by_area(self.db, &place).await?;
+        let rows = trend::count_areas(self.db, &place, rows, w).await?;
+        self.db
+            .dashboards
+            .put(key, crate::now(), CacheEntry::Areas(rows.clone()));
+        Ok(rows)
+    }
+
+    /// One measure month by month (`months` oldest first).
+    pub async fn trend(
+        &self,
+        ctx: &Ctx,
+        area: Option<&RegionCode>,
+        measure: Measure,
+        months: &[Window],
+    ) -> Result<Vec<i64>> {
+        self.check(ctx, area)?;
+        let Some(first) = months.first() else {
+            return Ok(Vec::new());
+        };
+        let key = format!(
+            "{}|{}|{}",
+            Self::key(ctx, "trend", area, first),
+            measure.key(),
+            months.len()
+        );
+        if let Some(CacheEntry::Trend(v)) = self.db.dashboards.get(&key, crate::now()) {
+            return Ok(v);
+        }
+        let place = Place { ctx, area };
+        let v = trend::months(self.db, &place, measure, months).await?;
+        self.db
+            .dashboards
+            .put(key, crate::now(), CacheEntry::Trend(v.clone()));
+        Ok(v)
+    }
+
+    /// Forget counted figures (after the demo set is loaded, and in tests).
+    pub fn forget(&self) {
+        self.db.dashboards.clear();
+    }
+}

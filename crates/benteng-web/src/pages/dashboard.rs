@@ -1,0 +1,662 @@
+//! The dashboard (`/dasbor`): a period's figures beside the period before, the areas one level
+//! down (each a link to its own dashboard), one measure month by month as a chart drawn on
+//! the server, and every table as CSV or XLSX (`/dasbor/unduh`). Everything is counted by
+//! `benteng_app::figures`, within the viewer's scope; people counts from 1 to 4 show as
+//! "< 5" where the viewer is neither the village nor its office.
+
+use super::{html, Layout};
+use crate::ctx::Auth;
+use crate::error::WebError;
+use crate::pages::exports::ExportFile;
+use crate::xlsx::Table;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use benteng_app::figures::{
+    self as figs, Dashboard, FiguresQuery, Measure, Shown, ShownCount, Unit,
+};
+use benteng_domain::figures::{wib_date, Period};
+use benteng_domain::RegionLevel;
+use benteng_i18n::Tr;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/dasbor", get(page))
+        .route("/dasbor/unduh", get(download))
+}
+
+/// A figure's words: the message `fig-…` for a figure, the stored code's label for a part.
+pub fn figure_label(tr: &Tr, key: &str) -> String {
+    let parts: Vec<&str> = key.split('.').collect();
+    match parts.as_slice() {
+        [section, group, value] => {
+            let prefix = match (*section, *group) {
+                ("reports", "category") => "category",
+                ("reports", "source") => "source",
+                ("reports", "priority") => "priority",
+                ("reports", "status") => "report-status",
+                ("referrals", "status") => "referral-status",
+                ("cases", "status") => "case-status",
+                ("cases", "exploitation") => "exploitation",
+                ("migrants", "status") => "migrant-status",
+                ("desa", "status") => "status",
+                ("events", "sex") => "sex",
+                ("events", "role") => "attendee-role",
+                _ => "fig",
+            };
+            tr.label(prefix, value)
+        }
+        _ => tr.t(&format!("fig-{}", key.replace(['.', '_'], "-"))),
+    }
+}
+
+/// A shown value in words: "< 5", "1.234", "3 jam 20 menit", "+12,5 poin".
+pub fn shown_text(tr: &Tr, s: &Shown, unit: Unit) -> String {
+    match s {
+        Shown::Few => "< 5".into(),
+        Shown::Exact(n) => match unit {
+            Unit::Minutes => tr.minutes(n),
+            Unit::Points => {
+                let sep = if tr.lang == "en" { "." } else { "," };
+                let sign = if *n < 0 { "−" } else { "+" };
+                let a = n.unsigned_abs();
+                tr.t1(
+                    "fig-points",
+                    "n",
+                    format!("{sign}{}{sep}{}", a / 10, a % 10),
+                )
+            }
+            _ => tr.number(n),
+        },
+    }
+}
+
+/// The link to a dashboard with these choices (empty ones left out).
+fn href(path: &str, period: &Period, area: &str, tren: Option<Measure>) -> String {
+    let mut q: Vec<String> = Vec::new();
+    match period.key() {
+        Some(k) => q.push(format!("periode={k}")),
+        None => {
+            let (a, _) = period.day_bounds();
+            q.push(format!("dari={a}"));
+            q.push(format!(
+                "sampai={}",
+                benteng_domain::values::format_date(period.last)
+            ));
+        }
+    }
+    if !area.is_empty() {
+        q.push(format!("wilayah={area}"));
+    }
+    if let Some(m) = tren {
+        q.push(format!("tren={}", m.key()));
+    }
+    format!("{path}?{}", q.join("&"))
+}
+
+pub struct Link {
+    pub href: String,
+    pub label: String,
+    pub active: bool,
+}
+
+pub struct Card {
+    pub label: String,
+    pub now: String,
+    pub change: String,
+    /// "up", "down" or "" (no change, or hidden).
+    pub trend: &'static str,
+}
+
+pub struct Row {
+    pub label: String,
+    pub now: String,
+    pub before: String,
+    /// A part of the line above (indented).
+    pub part: bool,
+    pub snapshot: bool,
+}
+
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub rows: Vec<Row>,
+}
+
+pub struct AreaLine {
+    pub href: String,
+    pub name: String,
+    pub values: Vec<String>,
+}
+
+pub struct AgencyLine {
+    pub name: String,
+    pub sent: String,
+    pub answered: String,
+    pub median: String,
+    pub overdue: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    l: Layout,
+    heading: String,
+    crumbs: Vec<Link>,
+    period_label: String,
+    previous_label: String,
+    quick: Vec<Link>,
+    month_value: String,
+    from_value: String,
+    to_value: String,
+    area_value: String,
+    error: Option<String>,
+    cards: Vec<Card>,
+    sections: Vec<Section>,
+    agencies: Vec<AgencyLine>,
+    area_heading: String,
+    columns: Vec<String>,
+    areas: Vec<AreaLine>,
+    totals: Vec<String>,
+    trend_links: Vec<Link>,
+    trend_label: String,
+    chart: String,
+    trend_values: Vec<(String, String)>,
+    counted: String,
+    suppress: bool,
+    csv: String,
+    xlsx: String,
+}
+
+/// The headline figures shown as cards.
+const CARDS: &[&str] = &[
+    "reports.filed",
+    "referrals.overdue",
+    "events.participants",
+    "desa.visits",
+    "migrants.registered",
+    "migrants.departed_nonprocedural",
+    "cases.opened",
+    "screenings.done",
+];
+
+fn card(tr: &Tr, c: &ShownCount, previous: &str) -> Card {
+    let now = shown_text(tr, &c.now, c.unit);
+    let (change, trend) = match (c.now, c.before, c.snapshot) {
+        (_, _, true) => (tr.t("fig-now"), ""),
+        (Shown::Exact(a), Shown::Exact(b), false) => {
+            let d = a - b;
+            let text = if d == 0 {
+                tr.t1("fig-same-as", "period", previous)
+            } else {
+                tr.t2(
+                    if d > 0 {
+                        "fig-more-than"
+                    } else {
+                        "fig-less-than"
+                    },
+                    "n",
+                    tr.number(&d.abs()),
+                    "period",
+                    previous,
+                )
+            };
+            (
+                text,
+                match d.cmp(&0) {
+                    std::cmp::Ordering::Greater => "up",
+                    std::cmp::Ordering::Less => "down",
+                    std::cmp::Ordering::Equal => "",
+                },
+            )
+        }
+        _ => (String::new(), ""),
+    };
+    Card {
+        label: figure_label(tr, &c.key),
+        now,
+        change,
+        trend,
+    }
+}
+
+fn sections(tr: &Tr, shown: &[ShownCount]) -> Vec<Section> {
+    let mut out: Vec<Section> = Vec::new();
+    for c in shown {
+        let section = c.key.split('.').next().unwrap_or("");
+        if out.last().map(|s| s.id.as_str()) != Some(section) {
+            out.push(Section {
+                id: section.to_string(),
+                title: tr.t(&format!("fig-section-{section}")),
+                rows: Vec::new(),
+            });
+        }
+        let parts: Vec<&str> = c.key.split('.').collect();
+        let Some(s) = out.last_mut() else { continue };
+        // A distribution starts with a heading line ("Menurut kategori").
+        if parts.len() == 3 {
+            let heading = tr.t(&format!("fig-by-{}-{}", parts[0], parts[1]));
+            if !s.rows.iter().any(|r| r.label == heading) {
+                s.rows.push(Row {
+                    label: heading,
+                    now: String::new(),
+                    before: String::new(),
+                    part: false,
+                    snapshot: c.snapshot,
+                });
+            }
+        }
+        s.rows.push(Row {
+            label: figure_label(tr, &c.key),
+            now: shown_text(tr, &c.now, c.unit),
+            before: if c.snapshot {
+                tr.t("fig-now-short")
+            } else {
+                shown_text(tr, &c.before, c.unit)
+            },
+            part: parts.len() == 3,
+            snapshot: c.snapshot,
+        });
+    }
+    out
+}
+
+/// Month labels of the trend: "Jan", or "Jan 26" when the months span two years.
+fn month_label(tr: &Tr, p: &Period, two_years: bool) -> String {
+    let m = tr.t(&format!("month-short-{}", u8::from(p.first.month())));
+    if two_years && (p.first.month() == time::Month::January) {
+        format!("{m} {:02}", p.first.year() % 100)
+    } else {
+        m
+    }
+}
+
+async fn page(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<FiguresQuery>,
+) -> Result<Response, WebError> {
+    let tr = &auth.0.tr;
+    // A period or area that cannot be read shows this month's figures with the reason.
+    let (d, error, q) = match figs::dashboard(&state.db, auth.ctx(), &q).await {
+        Ok(d) => (d, None, q),
+        Err(benteng_app::Error::Invalid(e)) => {
+            let code = e.0.first().map(|f| f.code).unwrap_or("err-period");
+            let plain = FiguresQuery::default();
+            (
+                figs::dashboard(&state.db, auth.ctx(), &plain).await?,
+                Some(tr.t(code)),
+                plain,
+            )
+        }
+        Err(e) => return Err(e.into()),
+    };
+    render(&state, &auth, &d, error, &q).await
+}
+
+async fn render(
+    _state: &AppState,
+    auth: &Auth,
+    d: &Dashboard,
+    error: Option<String>,
+    q: &FiguresQuery,
+) -> Result<Response, WebError> {
+    let tr = &auth.0.tr;
+    let area = d
+        .area
+        .as_ref()
+        .map(|a| a.as_str().to_string())
+        .unwrap_or_default();
+    let tren = q.tren.as_deref().and_then(Measure::parse);
+    let previous_label = tr.period(&d.previous);
+    let shown = figs::shown_counts(d);
+    let cards = CARDS
+        .iter()
+        .filter_map(|k| shown.iter().find(|c| c.key == *k))
+        .map(|c| card(tr, c, &previous_label))
+        .collect();
+    let own = tr.t(match auth.ctx().actor.role {
+        benteng_domain::Role::Admin => "fig-area-all",
+        benteng_domain::Role::Desa => "fig-area-village",
+        _ => "fig-area-own",
+    });
+    let crumbs: Vec<Link> = d
+        .crumbs
+        .iter()
+        .map(|c| Link {
+            href: href("/dasbor", &d.period, &c.code, tren),
+            label: if c.code.is_empty() && c.name.is_empty() {
+                own.clone()
+            } else {
+                c.name.clone()
+            },
+            active: c.code == area,
+        })
+        .collect();
+    let heading = crumbs.last().map(|c| c.label.clone()).unwrap_or_default();
+    let today = wib_date(benteng_app::now());
+    let this_month = Period::month_of(today);
+    let quarter = Period::parse(&format!(
+        "{}-Q{}",
+        today.year(),
+        (u8::from(today.month()) - 1) / 3 + 1
+    ))
+    .unwrap_or(this_month);
+    let year = Period::parse(&today.year().to_string()).unwrap_or(this_month);
+    let quick = [
+        ("fig-this-month", this_month),
+        ("fig-last-month", this_month.previous()),
+        ("fig-this-quarter", quarter),
+        ("fig-this-year", year),
+        ("fig-last-year", year.previous()),
+    ]
+    .into_iter()
+    .map(|(key, p)| Link {
+        href: href("/dasbor", &p, &area, tren),
+        label: tr.t(key),
+        active: p == d.period,
+    })
+    .collect();
+    // The areas one level down, each a link to its own dashboard.
+    let level = figs::row_level(d);
+    let (shown_rows, shown_totals) = figs::shown_areas(d);
+    let text = |s: &Shown, unit: Unit| shown_text(tr, s, unit);
+    let units: Vec<Unit> = std::iter::once(Unit::Count)
+        .chain(d.measures.iter().map(|m| m.unit()))
+        .collect();
+    let areas = d
+        .rows
+        .iter()
+        .zip(shown_rows.iter())
+        .map(|(r, s)| AreaLine {
+            href: href("/dasbor", &d.period, &r.code, tren),
+            name: r.name.clone(),
+            values: s.iter().zip(&units).map(|(v, u)| text(v, *u)).collect(),
+        })
+        .collect();
+    let totals = shown_totals
+        .iter()
+        .zip(&units)
+        .map(|(v, u)| text(v, *u))
+        .collect();
+    let columns = std::iter::once(tr.t("fig-col-desa"))
+        .chain(
+            d.measures
+                .iter()
+                .map(|m| tr.t(&format!("fig-m-{}", m.key()))),
+        )
+        .collect();
+    let area_heading = match level {
+        Some(RegionLevel::Provinsi) => tr.t("fig-by-province"),
+        Some(RegionLevel::KabupatenKota) => tr.t("fig-by-regency"),
+        Some(RegionLevel::Kecamatan) => tr.t("fig-by-district"),
+        Some(RegionLevel::Desa) => tr.t("fig-by-village"),
+        None => String::new(),
+    };
+    let two_years = d
+        .months
+        .first()
+        .zip(d.months.last())
+        .is_some_and(|(a, b)| a.first.year() != b.first.year());
+    let trend_shown = figs::shown_trend(d);
+    let unit = d.trend_measure.unit();
+    let bars: Vec<benteng_pdf::charts::TrendBar> = d
+        .months
+        .iter()
+        .zip(&trend_shown)
+        .map(|(p, s)| benteng_pdf::charts::TrendBar {
+            label: month_label(tr, p, two_years),
+            value: s.exact(),
+        })
+        .collect();
+    let chart = if bars.is_empty() {
+        String::new()
+    } else {
+        benteng_pdf::charts::trend_chart(&bars)
+    };
+    let trend_values = d
+        .months
+        .iter()
+        .zip(&trend_shown)
+        .map(|(p, s)| (tr.period(p), text(s, unit)))
+        .collect();
+    let trend_links = d
+        .measures
+        .iter()
+        .map(|m| Link {
+            href: href("/dasbor", &d.period, &area, Some(*m)) + "#tren",
+            label: tr.t(&format!("fig-m-{}", m.key())),
+            active: *m == d.trend_measure,
+        })
+        .collect();
+    let agencies = d
+        .now
+        .agencies
+        .iter()
+        .map(|a| AgencyLine {
+            name: a.agency.clone(),
+            sent: tr.number(&a.sent),
+            answered: tr.number(&a.answered),
+            median: a
+                .median_minutes
+                .map(|m| tr.minutes(&m))
+                .unwrap_or_else(|| "–".into()),
+            overdue: tr.number(&a.overdue),
+        })
+        .collect();
+    let key = |s: &Option<String>| s.clone().unwrap_or_default();
+    let base = href("/dasbor/unduh", &d.period, &area, Some(d.trend_measure));
+    html(&DashboardPage {
+        l: Layout::new(&auth.0, "fig-title").await?,
+        heading,
+        crumbs,
+        period_label: tr.period(&d.period),
+        previous_label,
+        quick,
+        month_value: d.period.key().filter(|k| k.len() == 7).unwrap_or_default(),
+        from_value: key(&q.dari),
+        to_value: key(&q.sampai),
+        area_value: area.clone(),
+        error,
+        cards,
+        sections: sections(tr, &shown),
+        agencies,
+        area_heading,
+        columns,
+        areas,
+        totals,
+        trend_links,
+        trend_label: tr.t(&format!("fig-m-{}", d.trend_measure.key())),
+        chart,
+        trend_values,
+        counted: tr.datetime(&d.now.counted_at),
+        suppress: d.suppress,
+        csv: format!("{base}&format=csv"),
+        xlsx: format!("{base}&format=xlsx"),
+    })
+}
+
+#[derive(Deserialize, Default)]
+struct DownloadQuery {
+    #[serde(flatten)]
+    q: FiguresQuery,
+    format: Option<String>,
+    /// Which table as CSV: `angka` (default), `wilayah`, `tren`, `instansi`. XLSX holds all.
+    tabel: Option<String>,
+}
+
+/// The dashboard's tables as files: the figures, the areas, the trend and the agencies' answers.
+fn tables(tr: &Tr, d: &Dashboard) -> Vec<Table> {
+    let cell = |s: &Shown| match s {
+        Shown::Few => "< 5".to_string(),
+        Shown::Exact(n) => n.to_string(),
+    };
+    let shown = figs::shown_counts(d);
+    let figures = shown
+        .iter()
+        .map(|c| {
+            vec![
+                c.key.clone(),
+                figure_label(tr, &c.key),
+                tr.t(&format!(
+                    "fig-unit-{}",
+                    match c.unit {
+                        Unit::Count => "count",
+                        Unit::People => "people",
+                        Unit::Minutes => "minutes",
+                        Unit::Points => "points",
+                    }
+                )),
+                cell(&c.now),
+                if c.snapshot {
+                    cell(&c.now)
+                } else {
+                    cell(&c.before)
+                },
+            ]
+        })
+        .collect();
+    let (rows, totals) = figs::shown_areas(d);
+    let mut area_rows: Vec<Vec<String>> = d
+        .rows
+        .iter()
+        .zip(rows.iter())
+        .map(|(r, s)| {
+            [r.code.clone(), r.name.clone()]
+                .into_iter()
+                .chain(s.iter().map(cell))
+                .collect()
+        })
+        .collect();
+    if !d.rows.is_empty() {
+        area_rows.push(
+            [String::new(), tr.t("fig-total")]
+                .into_iter()
+                .chain(totals.iter().map(cell))
+                .collect(),
+        );
+    }
+    let trend = d
+        .months
+        .iter()
+        .zip(figs::shown_trend(d).iter())
+        .map(|(p, s)| vec![p.key().unwrap_or_default(), cell(s)])
+        .collect();
+    let agencies = d
+        .now
+        .agencies
+        .iter()
+        .map(|a| {
+            vec![
+                a.agency.clone(),
+                a.sent.to_string(),
+                a.answered.to_string(),
+                a.median_minutes.map(|m| m.to_string()).unwrap_or_default(),
+                a.overdue.to_string(),
+            ]
+        })
+        .collect();
+    let period = tr.period(&d.period);
+    let previous = tr.period(&d.previous);
+    let s = |k: &str| tr.t(k);
+    let table = |name: &str, header: Vec<String>, rows: Vec<Vec<String>>| Table {
+        name: s(name),
+        header,
+        rows,
+    };
+    vec![
+        table(
+            "fig-sheet-figures",
+            vec![
+                s("fig-col-key"),
+                s("fig-col-figure"),
+                s("fig-col-unit"),
+                period,
+                previous,
+            ],
+            figures,
+        ),
+        table(
+            "fig-sheet-areas",
+            [s("fig-col-code"), s("fig-col-area"), s("fig-col-desa")]
+                .into_iter()
+                .chain(
+                    d.measures
+                        .iter()
+                        .map(|m| tr.t(&format!("fig-m-{}", m.key()))),
+                )
+                .collect(),
+            area_rows,
+        ),
+        table(
+            "fig-sheet-trend",
+            vec![
+                s("fig-col-month"),
+                tr.t(&format!("fig-m-{}", d.trend_measure.key())),
+            ],
+            trend,
+        ),
+        table(
+            "fig-sheet-agencies",
+            vec![
+                s("fig-col-agency"),
+                s("fig-col-sent"),
+                s("fig-col-answered"),
+                s("fig-col-median-minutes"),
+                s("fig-col-overdue"),
+            ],
+            agencies,
+        ),
+    ]
+}
+
+async fn download(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<DownloadQuery>,
+) -> Result<Response, WebError> {
+    let tr = &auth.0.tr;
+    let d = figs::dashboard(&state.db, auth.ctx(), &q.q).await?;
+    let tables = tables(tr, &d);
+    let stem = format!(
+        "dasbor-{}{}",
+        d.area
+            .as_ref()
+            .map(|a| format!("{}-", a.as_str()))
+            .unwrap_or_default(),
+        d.period
+            .key()
+            .unwrap_or_else(|| benteng_domain::values::format_date(d.period.first))
+    );
+    let file = match q.format.as_deref().unwrap_or("csv") {
+        "csv" => {
+            let which = match q.tabel.as_deref().unwrap_or("angka") {
+                "angka" => 0,
+                "wilayah" => 1,
+                "tren" => 2,
+                "instansi" => 3,
+                _ => return Err(WebError::BadRequest),
+            };
+            let t = &tables[which];
+            ExportFile {
+                name: format!(
+                    "{stem}-{}.csv",
+                    ["angka", "wilayah", "tren", "instansi"][which]
+                ),
+                content_type: "text/csv; charset=utf-8",
+                bytes: crate::xlsx::csv(&t.header, &t.rows)?,
+            }
+        }
+        "xlsx" => ExportFile {
+            name: format!("{stem}.xlsx"),
+            content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            bytes: crate::xlsx::book(&tables)?,
+        },
+        _ => return Err(WebError::BadRequest),
+    };
+    Ok(file.into_response())
+}
