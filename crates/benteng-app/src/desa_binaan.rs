@@ -83,6 +83,17 @@ pub async fn list(
 pub async fn counts(db: &Db, ctx: &Ctx) -> Result<Vec<(String, i64)>> {
     db.desa_binaan().desa_binaan_counts(ctx).await
 }
+/// Desa binaan not visited in the last `days` days (never-visited first): up to `limit`
+/// (id, village, last visit) and the total.
+pub async fn unvisited(
+    db: &Db,
+    ctx: &Ctx,
+    days: i64,
+    limit: i64,
+) -> Result<(Vec<(i64, String, Option<String>)>, i64)> {
+    let since = benteng_domain::values::format_date(crate::today() - time::Duration::days(days));
+    db.desa_binaan().unvisited(ctx, &since, limit).await
+}
 
 /// One village with its officers and contacts (phones masked unless the role needs them;
 /// an unmasked view is audited).

@@ -19,7 +19,9 @@ use benteng_domain::figures::{months_ending, wib_date, Period};
 use benteng_domain::{FieldErrors, RegionCode, RegionLevel, Role};
 use serde::Deserialize;
 
-pub use benteng_db::figures::{AgencyResponse, AreaRow, Count, Figures, Measure, Unit, Window};
+pub use benteng_db::figures::{
+    AgencyResponse, AreaRow, Count, Figures, Measure, OfficeRow, Unit, Window,
+};
 pub use benteng_domain::figures::{shown_column, PeriodKind, Shown};
 
 /// What the dashboard is asked for. Every field may be empty.
@@ -165,7 +167,12 @@ pub async fn dashboard(db: &Db, ctx: &Ctx, q: &FiguresQuery) -> Result<Dashboard
     let period = read_period(q)?;
     let area = read_area(db, q).await?;
     ctx.require(benteng_domain::Action::FiguresView, area.as_ref())?;
-    // A village user's dashboard is its village; an area beyond it is refused above.
+    // Only areas inside the viewer's own: a village user's dashboard is its village, an
+    // officer's its office's regencies (the province above them is refused, as its figures
+    // would only be theirs under another name).
+    if area.as_ref().is_some_and(|a| !ctx.actor.scope.contains(a)) {
+        return Err(Error::Forbidden);
+    }
     let previous = period.previous();
     let repo = db.figures();
     let now = repo.figures(ctx, area.as_ref(), &(&period).into()).await?;
@@ -335,4 +342,10 @@ pub fn shown_trend(d: &Dashboard) -> Vec<Shown> {
             }
         })
         .collect()
+}
+
+/// The Kanwil's offices side by side for `period` (see `benteng_db::figures::Repo::by_office`);
+/// empty for other viewers.
+pub async fn offices(db: &Db, ctx: &Ctx, period: &Period) -> Result<Vec<OfficeRow>> {
+    db.figures().by_office(ctx, &period.into()).await
 }

@@ -317,6 +317,46 @@ impl crate::desa_binaan::Repo<'_> {
             .await?;
         Ok(rows)
     }
+    /// Desa binaan in the actor's scope (not inactive) with no visit on or after `since`
+    /// (`YYYY-MM-DD`), never-visited first, then the longest ago: the officer's "go there
+    /// next" list. Returns up to `limit` rows (id, village name, last visit date) and how many
+    /// there are in all.
+    pub async fn unvisited(
+        &self,
+        ctx: &Ctx,
+        since: &str,
+        limit: i64,
+    ) -> Result<(Vec<(i64, String, Option<String>)>, i64)> {
+        ctx.require(Action::VisitView, None)?;
+        let mut f = Filter::default();
+        f.scope(
+            &ctx.actor.scope,
+            "d.region_code",
+            "d.kab_code",
+            "d.prov_code",
+        );
+        f.push("d.status <> 'nonaktif'".into());
+        let since = f.text(since.to_string());
+        let base = format!(
+            "FROM desa_binaan d JOIN regions r ON r.code = d.region_code \
+             LEFT JOIN village_visits v ON v.desa_binaan_id = d.id{} \
+             GROUP BY d.id, r.name HAVING MAX(v.visit_date) IS NULL OR MAX(v.visit_date) < {since}",
+            f.where_sql()
+        );
+        let total = f
+            .scalar(format!("SELECT COUNT(*) FROM (SELECT d.id {base}) t"))
+            .fetch_one(&self.db.pool)
+            .await?;
+        let rows = f
+            .query_as::<(i64, String, Option<String>)>(format!(
+                "SELECT d.id, r.name, MAX(v.visit_date) {base} \
+                 ORDER BY COALESCE(MAX(v.visit_date), ''), r.name LIMIT {}",
+                limit.clamp(1, 100)
+            ))
+            .fetch_all(&self.db.pool)
+            .await?;
+        Ok((rows, total))
+    }
 
     /// One village with officers and contacts. Contact phones are shown in full only to roles
     /// that need them, and each such view is written to the audit log.

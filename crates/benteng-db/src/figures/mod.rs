@@ -76,6 +76,18 @@ impl Figures {
     }
 }
 
+/// An office with the measures of its working area (in the order of [`Measure::visible`]).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficeRow {
+    pub id: i64,
+    pub name: String,
+    /// The kabupaten/kota codes of its working area today.
+    pub regencies: Vec<String>,
+    pub desa_binaan: i64,
+    pub values: Vec<i64>,
+}
+
 /// The instants and dates of a period, as the SQL compares them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Window {
@@ -314,6 +326,52 @@ impl Repo<'_> {
             .dashboards
             .put(key, crate::now(), CacheEntry::Trend(v.clone()));
         Ok(v)
+    }
+
+    /// The Kanwil's offices side by side: each office's working area today (its
+    /// kabupaten/kota) summed from the per-regency figures of the period. Other viewers get
+    /// no rows (an officer's office is their whole area; the administrator compares
+    /// provinces).
+    pub async fn by_office(&self, ctx: &Ctx, w: &Window) -> Result<Vec<OfficeRow>> {
+        self.check(ctx, None)?;
+        let Scope::Province(p) = &ctx.actor.scope else {
+            return Ok(Vec::new());
+        };
+        let regencies = self.by_area(ctx, None, w).await?;
+        let today = benteng_domain::values::format_date(crate::today());
+        let links: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT o.id, o.name, a.region_code FROM offices o \
+             JOIN office_areas a ON a.office_id = o.id \
+             WHERE o.province_code = $1 AND o.active = 1 \
+             AND a.valid_from <= $2 AND (a.valid_to IS NULL OR a.valid_to > $2) \
+             ORDER BY o.name, a.region_code",
+        )
+        .bind(p.as_str().to_string())
+        .bind(today)
+        .fetch_all(&self.db.pool)
+        .await?;
+        let width = Measure::visible(ctx).len();
+        let mut out: Vec<OfficeRow> = Vec::new();
+        for (id, name, kab) in links {
+            if out.last().map(|o| o.id) != Some(id) {
+                out.push(OfficeRow {
+                    id,
+                    name,
+                    regencies: Vec::new(),
+                    desa_binaan: 0,
+                    values: vec![0; width],
+                });
+            }
+            let Some(o) = out.last_mut() else { continue };
+            if let Some(r) = regencies.iter().find(|r| r.code == kab) {
+                o.desa_binaan += r.desa_binaan;
+                for (v, n) in o.values.iter_mut().zip(&r.values) {
+                    *v += n;
+                }
+            }
+            o.regencies.push(kab);
+        }
+        Ok(out)
     }
 
     /// Forget counted figures (after the demo set is loaded, and in tests).

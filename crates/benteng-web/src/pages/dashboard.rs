@@ -131,6 +131,8 @@ pub struct AreaLine {
     pub href: String,
     pub name: String,
     pub values: Vec<String>,
+    /// Nothing there: no desa binaan and nothing counted in the period.
+    pub quiet: bool,
 }
 
 pub struct AgencyLine {
@@ -161,6 +163,7 @@ struct DashboardPage {
     area_heading: String,
     columns: Vec<String>,
     areas: Vec<AreaLine>,
+    quiet: usize,
     totals: Vec<String>,
     trend_links: Vec<Link>,
     trend_label: String,
@@ -254,7 +257,7 @@ fn sections(tr: &Tr, shown: &[ShownCount]) -> Vec<Section> {
             label: figure_label(tr, &c.key),
             now: shown_text(tr, &c.now, c.unit),
             before: if c.snapshot {
-                tr.t("fig-now-short")
+                "–".into()
             } else {
                 shown_text(tr, &c.before, c.unit)
             },
@@ -368,7 +371,7 @@ async fn render(
     let units: Vec<Unit> = std::iter::once(Unit::Count)
         .chain(d.measures.iter().map(|m| m.unit()))
         .collect();
-    let areas = d
+    let areas: Vec<AreaLine> = d
         .rows
         .iter()
         .zip(shown_rows.iter())
@@ -376,6 +379,7 @@ async fn render(
             href: href("/dasbor", &d.period, &r.code, tren),
             name: r.name.clone(),
             values: s.iter().zip(&units).map(|(v, u)| text(v, *u)).collect(),
+            quiet: r.desa_binaan == 0 && r.values.iter().all(|n| *n == 0),
         })
         .collect();
     let totals = shown_totals
@@ -467,6 +471,7 @@ async fn render(
         agencies,
         area_heading,
         columns,
+        quiet: areas.iter().filter(|a: &&AreaLine| a.quiet).count(),
         areas,
         totals,
         trend_links,

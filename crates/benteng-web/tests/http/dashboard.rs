@@ -17,7 +17,7 @@ fn wib(y: i32, m: u8, d: u8, hh: u8, mm: u8) -> i64 {
 
 /// The demo with its reports, referrals, cases, register and twelve months of history, as
 /// `serve --demo` loads it.
-async fn spawn_full() -> TestApp {
+pub(crate) async fn spawn_full() -> TestApp {
     let app = spawn().await;
     let dir = tempfile::tempdir().unwrap();
     let store = benteng_db::storage::FsStore::new(dir.path()).unwrap();
@@ -250,6 +250,8 @@ async fn each_role_sees_its_own_area_and_no_other() {
     // Another village, another regency, another province: refused.
     for (user, area) in [
         ("desa.kalipare", SITIARJO),
+        ("desa.kalipare", "35.07"),
+        ("pimpasa.malang", "35"),
         ("pimpasa.malang", "35.05"),
         ("kanwil.jatim", "51"),
     ] {

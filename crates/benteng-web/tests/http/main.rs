@@ -18,6 +18,7 @@ mod event_quiz;
 mod event_quiz_more;
 mod events;
 mod front_door;
+mod home_queues;
 mod list_scope;
 mod migrant_guide;
 mod migrant_pages;
