@@ -349,3 +349,45 @@ pub fn shown_trend(d: &Dashboard) -> Vec<Shown> {
 pub async fn offices(db: &Db, ctx: &Ctx, period: &Period) -> Result<Vec<OfficeRow>> {
     db.figures().by_office(ctx, &period.into()).await
 }
+
+/// What the monthly report adds to the dashboard: the cases opened in the month (without
+/// names) and the open referrals with their due dates, each only for viewers who may see
+/// those records.
+#[derive(Debug, Clone, Default)]
+pub struct MonthlyExtras {
+    /// (opened_at, place code, exploitation forms, destination country, status)
+    pub cases: Vec<(i64, String, String, Option<String>, String)>,
+    /// (agency, purpose, due date)
+    pub followups: Vec<(String, String, String)>,
+}
+
+/// The monthly report's data for `q` (a month; the month before this one when none is
+/// given: the report is written after the month ends).
+pub async fn monthly(db: &Db, ctx: &Ctx, q: &FiguresQuery) -> Result<(Dashboard, MonthlyExtras)> {
+    let mut q = q.clone();
+    q.dari = None;
+    q.sampai = None;
+    let key = q.periode.as_deref().map(str::trim).unwrap_or("");
+    if key.is_empty() {
+        let last = Period::month_of(wib_date(benteng_db::now())).previous();
+        q.periode = last.key();
+    } else if key.len() != 7 {
+        let mut e = FieldErrors::new();
+        e.add("periode", "err-period-month");
+        return Err(Error::Invalid(e));
+    }
+    let d = dashboard(db, ctx, &q).await?;
+    let repo = db.figures();
+    let w: Window = (&d.period).into();
+    let cases = if ctx.allows(benteng_domain::Action::CaseView, None) {
+        repo.notable_cases(ctx, d.area.as_ref(), &w).await?
+    } else {
+        Vec::new()
+    };
+    let followups = if ctx.allows(benteng_domain::Action::ReferralView, None) {
+        repo.open_referrals(ctx, d.area.as_ref()).await?
+    } else {
+        Vec::new()
+    };
+    Ok((d, MonthlyExtras { cases, followups }))
+}

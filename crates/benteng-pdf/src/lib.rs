@@ -22,7 +22,12 @@ static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 
 pub mod charts;
+mod monthly;
 mod report;
+
+pub use monthly::{
+    monthly_report, MonthlyCase, MonthlyFollowUp, MonthlyReport, MonthlyRow, MonthlySection,
+};
 
 pub use report::{
     activity_report, ActivityReport, ReportAttendance, ReportFollowUp, ReportQuestion, ReportQuiz,
@@ -32,6 +37,7 @@ pub use report::{
 const LETTER: &str = "permission_letter.typ";
 const ACTIVITY: &str = "activity_report.typ";
 const SUBJECT: &str = "subject_data.typ";
+const MONTHLY: &str = "monthly_report.typ";
 
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
@@ -53,6 +59,7 @@ fn engine() -> &'static TypstEngine {
                 (LETTER, include_str!("../templates/permission_letter.typ")),
                 (ACTIVITY, include_str!("../templates/activity_report.typ")),
                 (SUBJECT, include_str!("../templates/subject_data.typ")),
+                (MONTHLY, include_str!("../templates/monthly_report.typ")),
             ])
             .build()
     })

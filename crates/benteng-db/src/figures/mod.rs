@@ -374,6 +374,51 @@ impl Repo<'_> {
         Ok(out)
     }
 
+    /// Cases opened in the period, without names: (opened_at, place code, exploitation
+    /// forms, destination country, status), the newest first. Needs `CaseView`.
+    #[allow(clippy::type_complexity)]
+    pub async fn notable_cases(
+        &self,
+        ctx: &Ctx,
+        area: Option<&RegionCode>,
+        w: &Window,
+    ) -> Result<Vec<(i64, String, String, Option<String>, String)>> {
+        self.check(ctx, area)?;
+        ctx.require(Action::CaseView, None)?;
+        let place = Place { ctx, area };
+        let mut f = place.filter(count::CASES);
+        let (a, b) = (f.int(w.start), f.int(w.end));
+        f.push(format!("c.opened_at >= {a} AND c.opened_at < {b}"));
+        Ok(f.query_as(format!(
+            "SELECT c.opened_at, c.region_code, c.exploitation, c.destination_country, c.status \
+                 FROM cases c{} ORDER BY c.opened_at DESC LIMIT 20",
+            f.where_sql()
+        ))
+        .fetch_all(&self.db.pool)
+        .await?)
+    }
+
+    /// Open referrals of the area by due date (the late first): (agency, purpose, due date).
+    /// Needs `ReferralView`.
+    pub async fn open_referrals(
+        &self,
+        ctx: &Ctx,
+        area: Option<&RegionCode>,
+    ) -> Result<Vec<(String, String, String)>> {
+        self.check(ctx, area)?;
+        ctx.require(Action::ReferralView, None)?;
+        let place = Place { ctx, area };
+        let mut f = place.filter(count::REFERRALS);
+        f.push("x.status IN ('terkirim', 'diterima')".into());
+        Ok(f.query_as(format!(
+            "SELECT ag.name, x.purpose, x.due_date FROM referrals x \
+                 JOIN agencies ag ON ag.id = x.agency_id{} ORDER BY x.due_date, x.id LIMIT 30",
+            f.where_sql()
+        ))
+        .fetch_all(&self.db.pool)
+        .await?)
+    }
+
     /// Forget counted figures (after the demo set is loaded, and in tests).
     pub fn forget(&self) {
         self.db.dashboards.clear();

@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/dasbor", get(page))
         .route("/dasbor/unduh", get(download))
+        .route("/dasbor/laporan-bulanan", get(monthly))
 }
 
 /// A figure's words: the message `fig-…` for a figure, the stored code's label for a part.
@@ -173,6 +174,7 @@ struct DashboardPage {
     suppress: bool,
     csv: String,
     xlsx: String,
+    monthly: String,
 }
 
 /// The headline figures shown as cards.
@@ -482,6 +484,11 @@ async fn render(
         suppress: d.suppress,
         csv: format!("{base}&format=csv"),
         xlsx: format!("{base}&format=xlsx"),
+        monthly: if area.is_empty() {
+            "/dasbor/laporan-bulanan".to_string()
+        } else {
+            format!("/dasbor/laporan-bulanan?wilayah={area}")
+        },
     })
 }
 
@@ -664,4 +671,188 @@ async fn download(
         _ => return Err(WebError::BadRequest),
     };
     Ok(file.into_response())
+}
+
+/// Who signs and in whose name: the officer's office, the Kanwil of the province, the
+/// village government, or the Directorate General.
+async fn issuer(
+    state: &AppState,
+    auth: &Auth,
+    d: &Dashboard,
+) -> Result<(String, String), WebError> {
+    let ctx = auth.ctx();
+    let tr = &auth.0.tr;
+    let root = d.crumbs.first().map(|c| c.name.clone()).unwrap_or_default();
+    Ok(match (ctx.actor.role, ctx.actor.office_id) {
+        (benteng_domain::Role::Petugas, Some(id)) => {
+            let (office, _) = benteng_app::offices::show(&state.db, ctx, id).await?;
+            (
+                office.name.clone(),
+                tr.t1("monthly-signer", "office", office.name),
+            )
+        }
+        (benteng_domain::Role::Kanwil, _) => {
+            let name = tr.t1("monthly-kanwil", "province", root);
+            (name.clone(), tr.t1("monthly-signer", "office", name))
+        }
+        (benteng_domain::Role::Desa, _) => (
+            root.clone(),
+            tr.t1("monthly-village-signer", "village", root),
+        ),
+        _ => (tr.t("monthly-dirjen"), tr.t("monthly-dirjen-signer")),
+    })
+}
+
+/// The monthly report of the shown area as a PDF (`?periode=2026-11`; last month when
+/// none): what an office sends to the Kanwil and the Kanwil rolls up for the province.
+async fn monthly(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<FiguresQuery>,
+) -> Result<Response, WebError> {
+    let tr = &auth.0.tr;
+    let (d, extras) = figs::monthly(&state.db, auth.ctx(), &q).await?;
+    let previous = tr.period(&d.previous);
+    let shown = figs::shown_counts(&d);
+    let summary = CARDS
+        .iter()
+        .filter_map(|k| shown.iter().find(|c| c.key == *k))
+        .map(|c| {
+            let card = card(tr, c, &previous);
+            if card.change.is_empty() {
+                format!("{}: {}.", card.label, card.now)
+            } else {
+                format!("{}: {}, {}.", card.label, card.now, card.change)
+            }
+        })
+        .collect();
+    let sections = sections(tr, &shown)
+        .into_iter()
+        .map(|s| benteng_pdf::MonthlySection {
+            title: s.title,
+            rows: s
+                .rows
+                .into_iter()
+                .map(|r| benteng_pdf::MonthlyRow {
+                    label: r.label,
+                    now: r.now,
+                    before: r.before,
+                    part: r.part,
+                })
+                .collect(),
+        })
+        .collect();
+    let (rows, _) = figs::shown_areas(&d);
+    let units: Vec<Unit> = std::iter::once(Unit::Count)
+        .chain(d.measures.iter().map(|m| m.unit()))
+        .collect();
+    let areas = d
+        .rows
+        .iter()
+        .zip(rows.iter())
+        .filter(|(r, _)| r.desa_binaan > 0 || r.values.iter().any(|n| *n > 0))
+        .map(|(r, s)| {
+            std::iter::once(r.name.clone())
+                .chain(s.iter().zip(&units).map(|(v, u)| shown_text(tr, v, *u)))
+                .collect()
+        })
+        .collect();
+    let areas_header = [tr.t("fig-col-area"), tr.t("fig-col-desa")]
+        .into_iter()
+        .chain(
+            d.measures
+                .iter()
+                .map(|m| tr.t(&format!("fig-m-{}", m.key()))),
+        )
+        .collect();
+    let level = figs::row_level(&d);
+    let mut cases = Vec::new();
+    for (opened, place, forms, dest, status) in &extras.cases {
+        let label = benteng_app::regions::area_label(&state.db, place).await?;
+        cases.push(benteng_pdf::MonthlyCase {
+            opened: tr.day(&wib_date(*opened)),
+            place: label.split(',').take(2).collect::<Vec<_>>().join(","),
+            exploitation: forms
+                .split(',')
+                .filter(|f| !f.trim().is_empty())
+                .map(|f| tr.label("exploitation", &f.trim().to_lowercase()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            destination: dest
+                .as_deref()
+                .map(|c| tr.t(&format!("country-{}", c.to_lowercase())))
+                .unwrap_or_else(|| "–".into()),
+            status: tr.label("case-status", status),
+        });
+    }
+    let today = benteng_domain::values::format_date(wib_date(benteng_app::now()));
+    let followups = extras
+        .followups
+        .iter()
+        .map(|(agency, purpose, due)| benteng_pdf::MonthlyFollowUp {
+            agency: agency.clone(),
+            purpose: tr.label("referral-purpose", purpose),
+            due: tr.date_short(due),
+            late: due.as_str() < today.as_str(),
+        })
+        .collect();
+    let (office, signer_title) = issuer(&state, &auth, &d).await?;
+    let heading = d
+        .crumbs
+        .last()
+        .map(|c| c.name.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| tr.t("fig-area-own"));
+    let month = tr.period(&d.period);
+    let report = benteng_pdf::MonthlyReport {
+        office,
+        area: heading,
+        month: month.clone(),
+        previous,
+        summary,
+        sections,
+        areas_title: match level {
+            Some(RegionLevel::Provinsi) => tr.t("fig-by-province"),
+            Some(RegionLevel::KabupatenKota) => tr.t("fig-by-regency"),
+            Some(RegionLevel::Kecamatan) => tr.t("fig-by-district"),
+            Some(RegionLevel::Desa) => tr.t("fig-by-village"),
+            None => String::new(),
+        },
+        areas_header,
+        areas,
+        trend_title: tr.t1(
+            "fig-trend-title",
+            "measure",
+            tr.t(&format!("fig-m-{}", d.trend_measure.key())),
+        ),
+        cases,
+        followups,
+        counted: format!(
+            "{} {}",
+            tr.t1("fig-counted", "time", tr.datetime(&d.now.counted_at)),
+            tr.t("fig-calendar-note")
+        ),
+        place_date: tr.day(&wib_date(benteng_app::now())),
+        signer_title,
+    };
+    let bars: Vec<benteng_pdf::charts::TrendBar> = d
+        .months
+        .iter()
+        .zip(figs::shown_trend(&d))
+        .map(|(p, s)| benteng_pdf::charts::TrendBar {
+            label: month_label(tr, p, true),
+            value: s.exact(),
+        })
+        .collect();
+    let chart = benteng_pdf::charts::trend_chart(&bars);
+    let pdf = tokio::task::spawn_blocking(move || benteng_pdf::monthly_report(&report, &chart))
+        .await
+        .map_err(|e| WebError::internal(e.to_string()))?
+        .map_err(|e| WebError::internal(e.to_string()))?;
+    Ok(ExportFile {
+        name: format!("laporan-bulanan-{}.pdf", d.period.key().unwrap_or_default()),
+        content_type: "application/pdf",
+        bytes: pdf,
+    }
+    .into_response())
 }

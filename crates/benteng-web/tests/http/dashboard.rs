@@ -453,3 +453,87 @@ async fn the_kanwil_drills_down_from_the_province_to_a_village_and_downloads() {
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Periode tidak dikenal"));
 }
+
+#[tokio::test]
+async fn the_office_and_the_kanwil_get_last_months_report_as_a_pdf() {
+    let app = spawn_full().await;
+    let now =
+        time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap());
+    let (y, m) = match now.month() {
+        time::Month::January => (now.year() - 1, 12u8),
+        other => (now.year(), u8::from(other) - 1),
+    };
+    let (a, b) = (
+        wib(y, m, 1, 0, 0),
+        wib(now.year(), u8::from(now.month()), 1, 0, 0),
+    );
+    let filed = scalar(&app, &format!(
+        "SELECT COUNT(*) FROM reports WHERE kab_code IN (SELECT region_code FROM office_areas WHERE office_id = \
+         (SELECT office_id FROM users WHERE username = 'pimpasa.malang')) AND created_at >= {a} AND created_at < {b}"
+    )).await;
+    let month = [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ][m as usize - 1];
+    let c = app.login("pimpasa.malang").await;
+    let r = c
+        .get(app.url("/dasbor/laporan-bulanan"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = r.bytes().await.unwrap();
+    assert!(pdf.len() < 400_000, "{} bytes", pdf.len());
+    let text = crate::migrants::pdf_text(&pdf);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "LAPORAN BULANAN",
+        &format!("{month} {y}"),
+        MALANG,
+        "Ringkasan",
+        "Kasus yang menonjol",
+        "Tindak lanjut",
+        "NIP",
+    ] {
+        assert!(flat.contains(want), "{want} in {flat}");
+    }
+    assert!(
+        flat.contains(&format!("Laporan masuk: {filed}")),
+        "{filed} reports in {flat}"
+    );
+    // The Kanwil's provincial roll-up, a named month; a partner agency is refused.
+    let c = app.login("kanwil.jatim").await;
+    let r = c
+        .get(app.url(&format!("/dasbor/laporan-bulanan?periode={y}-{m:02}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let flat = crate::migrants::pdf_text(&r.bytes().await.unwrap())
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("Kantor Wilayah") && flat.contains("Jawa Timur"),
+        "{flat}"
+    );
+    let (s, _) = app.get(&c, "/dasbor/laporan-bulanan?periode=2026").await;
+    assert!(
+        s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::BAD_REQUEST,
+        "{s}"
+    );
+    let c = app.login("disnaker.malang").await;
+    let (s, _) = app.get(&c, "/dasbor/laporan-bulanan").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
