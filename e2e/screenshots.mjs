@@ -23,6 +23,13 @@ try {
   await page.screenshot({ path: path.join(out, 'login.png') });
   await login(page, server.url, 'pimpasa.malang', server.password('pimpasa.malang'));
   await page.screenshot({ path: path.join(out, 'home-petugas.png'), fullPage: true });
+  // The Kanwil's dashboard on a phone, without JavaScript: the first screens.
+  const kanwil = await newContext(browser, { viewport: { width: 360, height: 1400 }, deviceScaleFactor: 1, javaScriptEnabled: false });
+  const kp = await kanwil.newPage();
+  await login(kp, server.url, 'kanwil.jatim', server.password('kanwil.jatim'));
+  await kp.goto(`${server.url}/dasbor?wilayah=35.07`);
+  await kp.screenshot({ path: path.join(out, 'dasbor-kanwil.png') });
+  await kanwil.close();
   // The menu with "Lainnya" open, and a place typed by a name many villages share.
   await page.locator('nav.main summary').click();
   await page.screenshot({ path: path.join(out, 'menu-petugas.png') });

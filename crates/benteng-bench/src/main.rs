@@ -216,6 +216,48 @@ async fn main() -> Result<()> {
     if migrants > 0 || std::env::var("BENTENG_BENCH_ONLY_MIGRANTS").is_ok_and(|v| v == "1") {
         bench_migrants(&db, &base, clients, seconds, &password).await?;
     }
+    bench_dashboard(&db, &base, clients, seconds, &password).await?;
+    Ok(())
+}
+
+/// The dashboard (issue 18): per page, one request with the figures counted anew (the cache
+/// emptied first: what the first viewer after five minutes waits), then the page under load
+/// (mostly served from the five-minute cache), and the monthly report PDF.
+async fn bench_dashboard(
+    db: &Db,
+    base: &str,
+    clients: usize,
+    seconds: u64,
+    password: &dyn Fn(&str) -> String,
+) -> Result<()> {
+    let year = benteng_domain::figures::wib_date(benteng_db::now()).year();
+    for user in ["pimpasa.malang", "kanwil.jatim", "admin.demo"] {
+        println!("\n== dashboard, {user}: {clients} concurrent clients, {seconds} s per page");
+        let sessions = Arc::new(logins(base, user, &password(user), clients).await?);
+        header();
+        for (name, path) in [
+            ("dasbor: this month", "/dasbor".to_string()),
+            ("dasbor: this year", format!("/dasbor?periode={year}")),
+            ("dasbor: Kab. Malang", "/dasbor?wilayah=35.07".to_string()),
+            ("dasbor: home (queues)", "/".to_string()),
+            ("dasbor: monthly PDF", "/dasbor/laporan-bulanan".to_string()),
+        ] {
+            if std::env::var("BENTENG_BENCH_PAGES").is_ok_and(|only| !name.contains(only.as_str()))
+            {
+                continue;
+            }
+            db.figures().forget();
+            let t = Instant::now();
+            let r = sessions[0].get(format!("{base}{path}")).send().await?;
+            let status = r.status();
+            let bytes = r.bytes().await?.len();
+            println!(
+                "{name:<28} cold: {:.0} ms ({status}, {bytes} bytes)",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+            measure(base, name, &[path], &sessions, seconds).await?;
+        }
+    }
     Ok(())
 }
 

@@ -409,21 +409,36 @@ async fn office_table(
         use benteng_app::figures::Measure::*;
         n == 0 && matches!(m, Visits | Events | Participants)
     };
+    // People measures are one column each for the "< 5" rule, with the province's total
+    // (which the dashboard shows) as its last cell, so no office's count follows by
+    // subtraction.
+    let shown: Vec<Vec<benteng_app::figures::Shown>> = measures
+        .iter()
+        .enumerate()
+        .map(|(k, m)| {
+            let mut column: Vec<i64> = rows.iter().map(|o| o.values[k]).collect();
+            column.push(column.iter().sum());
+            benteng_app::figures::shown_column(
+                &column,
+                benteng_app::figures::suppresses(ctx)
+                    && m.unit() == benteng_app::figures::Unit::People,
+            )
+        })
+        .collect();
     let lines = rows
         .iter()
-        .map(|o| OfficeLine {
+        .enumerate()
+        .map(|(i, o)| OfficeLine {
             href: format!("/kantor/{}", o.id),
             name: o.name.clone(),
             cells: std::iter::once((tr.number(&o.desa_binaan), false))
-                .chain(measures.iter().zip(&o.values).map(|(m, n)| {
-                    let shown = if m.unit() == benteng_app::figures::Unit::People
-                        && benteng_domain::figures::is_few(*n)
-                    {
-                        "< 5".to_string()
-                    } else {
-                        tr.number(n)
+                .chain(measures.iter().enumerate().map(|(k, m)| {
+                    let n = o.values[k];
+                    let text = match shown[k][i] {
+                        benteng_app::figures::Shown::Few => "< 5".to_string(),
+                        benteng_app::figures::Shown::Exact(n) => tr.number(&n),
                     };
-                    (shown, o.desa_binaan > 0 && lagging(m, *n))
+                    (text, o.desa_binaan > 0 && lagging(m, n))
                 }))
                 .collect(),
         })
