@@ -168,7 +168,9 @@ try {
   await login(p8, server.url, 'desa.sitiarjo', server.password('desa.sitiarjo'));
   await p8.goto(`${server.url}/calon-pmi`);
   await p8.screenshot({ path: path.join(out, 'calon-pmi-list.png') });
-  const dewi = await p8.locator('#migrants a', { hasText: 'Dewi' }).getAttribute('href');
+  // The demo history fills the register: find the demo resident by name.
+  await p8.goto(`${server.url}/calon-pmi?q=Dewi`);
+  const dewi = await p8.locator('#migrants a', { hasText: 'Dewi' }).first().getAttribute('href');
   await p8.goto(`${server.url}${dewi}`);
   await p8.screenshot({ path: path.join(out, 'calon-pmi-detail.png'), fullPage: true });
   await village.close();

@@ -135,6 +135,9 @@ impl crate::reports::Repo<'_> {
                 ));
             }
             StatusFilter::One(s) => {
+                // One open status is a queue too (the home page's "waiting for triage"):
+                // the most urgent first, as for all open reports.
+                by_priority = ReportStatus::OPEN.contains(&s);
                 let ph = f.text(s.as_str());
                 f.push(format!("r.status = {ph}"));
             }
