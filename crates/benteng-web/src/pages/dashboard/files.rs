@@ -205,7 +205,7 @@ async fn issuer(
     d: &Dashboard,
 ) -> Result<(String, String), WebError> {
     let ctx = auth.ctx();
-    let tr = &auth.0.tr;
+    let tr = &Tr::new("id");
     let root = d.crumbs.first().map(|c| c.name.clone()).unwrap_or_default();
     Ok(match (ctx.actor.role, ctx.actor.office_id) {
         (benteng_domain::Role::Petugas, Some(id)) => {
@@ -234,7 +234,8 @@ pub(super) async fn monthly(
     auth: Auth,
     Query(q): Query<FiguresQuery>,
 ) -> Result<Response, WebError> {
-    let tr = &auth.0.tr;
+    // An official document: in Bahasa Indonesia whatever the screen language (as `crate::pdf`).
+    let tr = &Tr::new("id");
     let (d, extras) = figs::monthly(&state.db, auth.ctx(), &q).await?;
     let previous = tr.period(&d.previous);
     let shown = figs::shown_counts(&d);
