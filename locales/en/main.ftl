@@ -1895,3 +1895,4 @@ monthly-kanwil = Regional Office of the Directorate General of Immigration, { $p
 monthly-village-signer = Head of { $village }
 monthly-dirjen = Directorate General of Immigration
 monthly-dirjen-signer = Director General of Immigration
+err-trend = Unknown chart figure.

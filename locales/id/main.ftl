@@ -1886,3 +1886,4 @@ monthly-kanwil = Kantor Wilayah Direktorat Jenderal Imigrasi { $province }
 monthly-village-signer = Kepala { $village }
 monthly-dirjen = Direktorat Jenderal Imigrasi
 monthly-dirjen-signer = Direktur Jenderal Imigrasi
+err-trend = Angka grafik tidak dikenal.

@@ -29,20 +29,27 @@ pub use benteng_domain::figures::{shown_column, PeriodKind, Shown};
 #[into_params(parameter_in = Query)]
 pub struct FiguresQuery {
     /// `2026-11` (a month), `2026-Q4` (a quarter) or `2026` (a year); empty: this month.
-    #[param(pattern = r"^$|^\d{4}(-(0[1-9]|1[0-2]|[QqKk][1-4]))?$")]
+    #[param(pattern = r"^$|^(20[0-9]{2}|2100)(-(0[1-9]|1[0-2]|[QqKk][1-4]))?$")]
     pub periode: Option<String>,
-    /// First day of a custom period (`YYYY-MM-DD`), with `sampai`.
-    #[param(pattern = r"^$|^\d{4}-\d{2}-\d{2}$")]
+    /// First day of a custom period (`YYYY-MM-DD`); alone: until today.
+    #[param(
+        pattern = r"^(|(194[5-9]|19[5-9][0-9]|20[0-9]{2}|2100)-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31))$"
+    )]
     pub dari: Option<String>,
-    /// Last day of a custom period (`YYYY-MM-DD`).
-    #[param(pattern = r"^$|^\d{4}-\d{2}-\d{2}$")]
+    /// Last day of a custom period (`YYYY-MM-DD`); alone: from the first of its month. Dates
+    /// in the wrong order are swapped; a span over ten years counts its last ten years.
+    #[param(
+        pattern = r"^(|(194[5-9]|19[5-9][0-9]|20[0-9]{2}|2100)-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31))$"
+    )]
     pub sampai: Option<String>,
     /// A region code inside the viewer's area; empty: the whole area.
     #[param(pattern = r"^$|^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")]
     pub wilayah: Option<String>,
     /// The measure of the trend: reports, events, participants, visits, registered,
     /// nonprocedural, referrals, cases, screenings.
-    #[param(pattern = r"^$|^[a-z]+$")]
+    #[param(
+        pattern = "^(|reports|events|participants|visits|registered|nonprocedural|referrals|cases|screenings)$"
+    )]
     pub tren: Option<String>,
 }
 
@@ -84,12 +91,25 @@ pub fn read_period(q: &FiguresQuery) -> Result<Period> {
     let text = |o: &Option<String>| o.as_deref().map(str::trim).unwrap_or("").to_string();
     let (key, from, to) = (text(&q.periode), text(&q.dari), text(&q.sampai));
     let period = if !from.is_empty() || !to.is_empty() {
-        let a = e.check("dari", benteng_domain::values::date(&from));
-        let b = e.check("sampai", benteng_domain::values::date(&to));
-        match (a, b) {
-            (Some(a), Some(b)) => e.check("sampai", Period::custom(a, b)),
-            _ => None,
-        }
+        // Lenient with two dates that read: a missing end is today (or the start, when that is
+        // later), a missing start the first of the end's month; dates in the wrong order are
+        // swapped; a span over ten years counts its last ten years.
+        let a = (!from.is_empty())
+            .then(|| e.check("dari", benteng_domain::values::date(&from)))
+            .flatten();
+        let b = (!to.is_empty())
+            .then(|| e.check("sampai", benteng_domain::values::date(&to)))
+            .flatten();
+        let today = wib_date(benteng_db::now());
+        let (a, b) = match (a, b) {
+            (Some(a), Some(b)) => (a, b),
+            (Some(a), None) => (a, today.max(a)),
+            (None, Some(b)) => (Period::month_of(b).first, b),
+            (None, None) => (today, today),
+        };
+        let (a, b) = if b < a { (b, a) } else { (a, b) };
+        let a = a.max(b - time::Duration::days(3650));
+        e.check("sampai", Period::custom(a, b))
     } else if !key.is_empty() {
         e.check("periode", Period::parse(&key))
     } else {
@@ -106,12 +126,13 @@ async fn read_area(db: &Db, q: &FiguresQuery) -> Result<Option<RegionCode>> {
     }
     let mut e = FieldErrors::new();
     let code = e.check("wilayah", RegionCode::parse(text));
+    e.into_result().map_err(Error::Invalid)?;
+    // A well-formed code of no region is a place that is not there: 404, like a record.
     if let Some(c) = &code {
         if db.regions().area_label(c.as_str()).await?.is_none() {
-            e.add("wilayah", "err-area-not-found");
+            return Err(Error::NotFound);
         }
     }
-    e.into_result().map_err(Error::Invalid)?;
     Ok(code)
 }
 
@@ -181,10 +202,13 @@ pub async fn dashboard(db: &Db, ctx: &Ctx, q: &FiguresQuery) -> Result<Dashboard
         .await?;
     let measures = Measure::visible(ctx);
     let rows = repo.by_area(ctx, area.as_ref(), &(&period).into()).await?;
-    let trend_measure = q
-        .tren
-        .as_deref()
-        .and_then(Measure::parse)
+    let tren = q.tren.as_deref().map(str::trim).unwrap_or("");
+    if !tren.is_empty() && Measure::parse(tren).is_none() {
+        let mut e = FieldErrors::new();
+        e.add("tren", "err-trend");
+        return Err(Error::Invalid(e));
+    }
+    let trend_measure = Measure::parse(tren)
         .filter(|m| measures.contains(m))
         .or_else(|| measures.first().copied())
         .unwrap_or(Measure::Events);
@@ -371,7 +395,7 @@ pub async fn monthly(db: &Db, ctx: &Ctx, q: &FiguresQuery) -> Result<(Dashboard,
     if key.is_empty() {
         let last = Period::month_of(wib_date(benteng_db::now())).previous();
         q.periode = last.key();
-    } else if key.len() != 7 {
+    } else if !Period::parse(key).is_ok_and(|p| p.kind == PeriodKind::Month) {
         let mut e = FieldErrors::new();
         e.add("periode", "err-period-month");
         return Err(Error::Invalid(e));
