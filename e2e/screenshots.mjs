@@ -29,6 +29,17 @@ try {
   await login(kp, server.url, 'kanwil.jatim', server.password('kanwil.jatim'));
   await kp.goto(`${server.url}/dasbor?wilayah=35.07`);
   await kp.screenshot({ path: path.join(out, 'dasbor-kanwil.png') });
+  // The province's map and the offices side by side.
+  await kp.goto(`${server.url}/dasbor`);
+  await kp.locator('#kantor').scrollIntoViewIfNeeded();
+  await kp.screenshot({ path: path.join(out, 'dasbor-peta.png') });
+  // The reports the worker stored (it makes them within seconds of the start).
+  for (let i = 0; i < 30; i++) {
+    await kp.goto(`${server.url}/laporan-bulanan`);
+    if ((await kp.locator('#monthly-reports a').count()) > 0) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  await kp.screenshot({ path: path.join(out, 'laporan-bulanan.png'), clip: { x: 0, y: 0, width: 360, height: 900 } });
   await kanwil.close();
   // The menu with "Lainnya" open, and a place typed by a name many villages share.
   await page.locator('nav.main summary').click();

@@ -22,6 +22,7 @@ pub mod figures;
 pub mod guide;
 pub mod jobs;
 pub mod migrants;
+pub mod monthly_reports;
 pub mod notifications;
 pub mod offer;
 pub mod offices;

@@ -422,6 +422,7 @@ async fn main() -> anyhow::Result<()> {
             spawn_retention(&cfg, &db)?;
             let notify = cfg.notify();
             let channels = benteng_app::jobs::Channels::from_config(&notify)?;
+            benteng_web::monthly_job::spawn(db.clone());
             let w = benteng_app::jobs::Worker::new(db, channels, &notify);
             println!("Benteng worker {} berjalan (Ctrl+C untuk berhenti)", w.name);
             w.run(std::time::Duration::from_secs(2), shutdown_signal())
@@ -509,6 +510,7 @@ async fn serve_app(cfg: Config, db: Db, demo: bool, bind: Option<String>) -> any
     benteng_app::jobs::spawn_referral_watch(db.clone());
     if cfg.worker {
         benteng_app::jobs::spawn(db.clone(), &cfg.notify())?;
+        benteng_web::monthly_job::spawn(db.clone());
         spawn_retention(&cfg, &db)?;
     }
     benteng_app::jobs::spawn_housekeeping(db);

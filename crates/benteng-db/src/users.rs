@@ -9,6 +9,11 @@ use benteng_domain::{Action, Actor, FieldErrors, RegionCode, RegionLevel, Role, 
 use serde::Serialize;
 use sqlx::Row;
 
+/// The account that authors what the system posts itself (the monthly report's announcement
+/// in a room). Made inactive and without a usable password by migration 0036, left out of
+/// the user list and of the first-start check.
+pub const SYSTEM_USERNAME: &str = "benteng.sistem";
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
@@ -310,10 +315,25 @@ impl crate::users::Repo<'_> {
         Ok(())
     }
 
+    /// People's accounts (the system's own author, [`SYSTEM_USERNAME`], is not one): zero on
+    /// a first start, when `serve` makes the first administrator.
     pub async fn user_count(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.db.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username <> $1")
+                .bind(SYSTEM_USERNAME)
+                .fetch_one(&self.db.pool)
+                .await?,
+        )
+    }
+
+    /// The id of the system's own author (migration 0036).
+    pub async fn system_user_id(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+                .bind(SYSTEM_USERNAME)
+                .fetch_one(&self.db.pool)
+                .await?,
+        )
     }
 
     pub(crate) async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
@@ -462,6 +482,8 @@ impl crate::users::Repo<'_> {
     ) -> Result<Page<User>> {
         ctx.require(Action::UserView, None)?;
         let mut f = Filter::default();
+        let system = f.text(SYSTEM_USERNAME);
+        f.push(format!("username <> {system}"));
         match &ctx.actor.scope {
             Scope::All => {}
             Scope::Province(p) => {

@@ -103,10 +103,13 @@ pub enum Action {
     /// See the dashboard's figures of one's area (and the monthly report): counts only, each
     /// section also needs the view permission of its records.
     FiguresView,
+    /// Read the stored monthly reports (`/laporan-bulanan`): the office's own, the Kanwil's
+    /// province and its offices'. Villages and partner agencies do not report upward.
+    MonthlyReportView,
 }
 
 impl Action {
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 45] = [
         Action::RegionView,
         Action::OfficeView,
         Action::OfficeManage,
@@ -151,6 +154,7 @@ impl Action {
         Action::SubjectRequest,
         Action::WebhookManage,
         Action::FiguresView,
+        Action::MonthlyReportView,
     ];
 }
 
@@ -202,6 +206,7 @@ fn role_allows(actor: &Actor, action: Action) -> bool {
         // Figures are for those who steer or run the programme in an area; partner agencies
         // work from their referrals.
         (Kanwil | Petugas | Desa, FiguresView) => true,
+        (Kanwil | Petugas, MonthlyReportView) => true,
         _ => false,
     }
 }
@@ -297,6 +302,7 @@ mod tests {
             (SubjectRequest, [true, false, true, true, false, false]),
             (WebhookManage, [true, true, false, false, false, false]),
             (FiguresView, [true, true, true, true, false, true]),
+            (MonthlyReportView, [true, true, true, true, false, false]),
         ];
         assert_eq!(
             table.len(),

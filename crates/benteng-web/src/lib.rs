@@ -12,6 +12,7 @@ mod error;
 /// Translations live in their own crate so that the worker and the PDFs share them.
 use benteng_i18n as i18n;
 mod metrics;
+pub mod monthly_job;
 mod pages;
 mod pdf;
 mod security;

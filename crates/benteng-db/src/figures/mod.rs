@@ -12,6 +12,7 @@
 //! the page says when they were counted.
 
 mod count;
+pub mod monthly;
 mod trend;
 
 pub use count::AgencyResponse;

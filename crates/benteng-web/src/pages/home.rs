@@ -391,15 +391,20 @@ async fn village_queues(
     Ok(out)
 }
 
-/// The Kanwil's offices this month, side by side: a zero in visits or events lags.
-async fn office_table(
+/// The Kanwil's offices in `period` (this month on the home page, the chosen period on the
+/// dashboard), side by side: a zero in visits or events lags.
+pub(crate) async fn office_table(
     state: &AppState,
     ctx: &benteng_app::Ctx,
     tr: &benteng_i18n::Tr,
+    period: Option<&benteng_domain::figures::Period>,
 ) -> Result<(Vec<String>, Vec<OfficeLine>, String), WebError> {
-    let month = benteng_domain::figures::Period::month_of(benteng_domain::figures::wib_date(
-        benteng_app::now(),
-    ));
+    let month = match period {
+        Some(p) => *p,
+        None => benteng_domain::figures::Period::month_of(benteng_domain::figures::wib_date(
+            benteng_app::now(),
+        )),
+    };
     let rows = benteng_app::figures::offices(&state.db, ctx, &month).await?;
     let measures = benteng_app::figures::Measure::visible(ctx);
     let columns = std::iter::once(tr.t("fig-col-desa"))
@@ -485,7 +490,7 @@ async fn home(State(state): State<AppState>, v: Viewer) -> Result<Response, WebE
         Role::Admin => Vec::new(),
     };
     let (office_columns, offices, month) = if ctx.actor.role == Role::Kanwil {
-        office_table(&state, &ctx, tr).await?
+        office_table(&state, &ctx, tr, None).await?
     } else {
         (Vec::new(), Vec::new(), String::new())
     };

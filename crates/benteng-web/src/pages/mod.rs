@@ -7,13 +7,13 @@ mod agencies;
 pub(crate) mod area;
 mod audit;
 pub(crate) mod cases;
-mod dashboard;
+pub(crate) mod dashboard;
 mod desa_binaan;
 mod directory;
 mod events;
 pub(crate) mod exports;
 mod guide;
-mod home;
+pub(crate) mod home;
 mod kept_files;
 pub(crate) mod migrants;
 mod nik_desk;
@@ -99,6 +99,7 @@ pub struct NavItem {
 const MENU: &[(&str, &str, Action)] = &[
     ("/", "nav-home", Action::RegionView),
     ("/dasbor", "nav-dashboard", Action::FiguresView),
+    ("/laporan-bulanan", "nav-monthly", Action::MonthlyReportView),
     ("/laporan", "nav-reports", Action::ReportView),
     ("/rujukan", "nav-referrals", Action::ReferralView),
     ("/kasus", "nav-cases", Action::CaseView),

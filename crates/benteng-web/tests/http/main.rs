@@ -24,6 +24,7 @@ mod migrant_guide;
 mod migrant_pages;
 mod migrants;
 mod module_permissions;
+mod monthly_reports;
 mod nik_desk;
 mod own_sessions;
 mod p3mi;

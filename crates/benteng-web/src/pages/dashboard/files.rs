@@ -200,16 +200,15 @@ pub(super) async fn download(
 /// Who signs and in whose name: the officer's office, the Kanwil of the province, the
 /// village government, or the Directorate General.
 async fn issuer(
-    state: &AppState,
-    auth: &Auth,
+    db: &benteng_app::Db,
+    ctx: &benteng_app::Ctx,
     d: &Dashboard,
 ) -> Result<(String, String), WebError> {
-    let ctx = auth.ctx();
     let tr = &Tr::new("id");
     let root = d.crumbs.first().map(|c| c.name.clone()).unwrap_or_default();
     Ok(match (ctx.actor.role, ctx.actor.office_id) {
         (benteng_domain::Role::Petugas, Some(id)) => {
-            let (office, _) = benteng_app::offices::show(&state.db, ctx, id).await?;
+            let (office, _) = benteng_app::offices::show(db, ctx, id).await?;
             (
                 office.name.clone(),
                 tr.t1("monthly-signer", "office", office.name),
@@ -234,9 +233,28 @@ pub(super) async fn monthly(
     auth: Auth,
     Query(q): Query<FiguresQuery>,
 ) -> Result<Response, WebError> {
+    let (name, pdf) = monthly_pdf(&state.db, auth.ctx(), &q, false).await?;
+    Ok(ExportFile {
+        name,
+        content_type: "application/pdf",
+        bytes: pdf,
+    }
+    .into_response())
+}
+
+/// The monthly report as a PDF and its file name. `upward` applies the "< 5" rule whatever
+/// the viewer's role: the stored reports the worker makes go up to the Kanwil
+/// (`crate::monthly_job`).
+pub(crate) async fn monthly_pdf(
+    db: &benteng_app::Db,
+    ctx: &benteng_app::Ctx,
+    q: &FiguresQuery,
+    upward: bool,
+) -> Result<(String, Vec<u8>), WebError> {
     // An official document: in Bahasa Indonesia whatever the screen language (as `crate::pdf`).
     let tr = &Tr::new("id");
-    let (d, extras) = figs::monthly(&state.db, auth.ctx(), &q).await?;
+    let (mut d, extras) = figs::monthly(db, ctx, q).await?;
+    d.suppress |= upward;
     let previous = tr.period(&d.previous);
     let shown = figs::shown_counts(&d);
     let summary = CARDS
@@ -293,7 +311,7 @@ pub(super) async fn monthly(
     let level = figs::row_level(&d);
     let mut cases = Vec::new();
     for (opened, place, forms, dest, status) in &extras.cases {
-        let label = benteng_app::regions::area_label(&state.db, place).await?;
+        let label = benteng_app::regions::area_label(db, place).await?;
         cases.push(benteng_pdf::MonthlyCase {
             opened: tr.day(&wib_date(*opened)),
             place: label.split(',').take(2).collect::<Vec<_>>().join(","),
@@ -321,7 +339,7 @@ pub(super) async fn monthly(
             late: due.as_str() < today.as_str(),
         })
         .collect();
-    let (office, signer_title) = issuer(&state, &auth, &d).await?;
+    let (office, signer_title) = issuer(db, ctx, &d).await?;
     let heading = d
         .crumbs
         .last()
@@ -374,10 +392,8 @@ pub(super) async fn monthly(
         .await
         .map_err(|e| WebError::internal(e.to_string()))?
         .map_err(|e| WebError::internal(e.to_string()))?;
-    Ok(ExportFile {
-        name: format!("laporan-bulanan-{}.pdf", d.period.key().unwrap_or_default()),
-        content_type: "application/pdf",
-        bytes: pdf,
-    }
-    .into_response())
+    Ok((
+        format!("laporan-bulanan-{}.pdf", d.period.key().unwrap_or_default()),
+        pdf,
+    ))
 }

@@ -21,12 +21,18 @@ use benteng_domain::RegionLevel;
 use benteng_i18n::Tr;
 
 mod files;
+mod map;
+mod stored;
+
+pub(crate) use files::monthly_pdf;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/dasbor", get(page))
         .route("/dasbor/unduh", get(files::download))
         .route("/dasbor/laporan-bulanan", get(files::monthly))
+        .route("/laporan-bulanan", get(stored::list))
+        .route("/laporan-bulanan/{id}", get(stored::download))
 }
 
 /// A figure's words: the message `fig-…` for a figure, the stored code's label for a part.
@@ -166,7 +172,15 @@ struct DashboardPage {
     quiet: usize,
     totals: Vec<String>,
     trend_links: Vec<Link>,
+    /// The measures for the map's select: `href` holds the measure's key.
+    map_links: Vec<Link>,
+    /// The period's key for the map's form (empty for two dates).
+    period_key: String,
     trend_label: String,
+    /// The areas coloured by the chosen measure (SVG), empty below the kabupaten level.
+    map: String,
+    /// (colour class, range) for the map's key.
+    map_key: Vec<(i64, String)>,
     chart: String,
     trend_values: Vec<(String, String)>,
     counted: String,
@@ -174,6 +188,11 @@ struct DashboardPage {
     csv: String,
     xlsx: String,
     monthly: String,
+    /// The viewer may open the stored monthly reports.
+    stored: bool,
+    /// The Kanwil's offices side by side for the period (its whole province only).
+    office_columns: Vec<String>,
+    offices: Vec<crate::pages::home::OfficeLine>,
 }
 
 /// The headline figures shown as cards.
@@ -303,7 +322,7 @@ async fn page(
 }
 
 async fn render(
-    _state: &AppState,
+    state: &AppState,
     auth: &Auth,
     d: &Dashboard,
     error: Option<String>,
@@ -438,6 +457,17 @@ async fn render(
             active: *m == d.trend_measure,
         })
         .collect();
+    // The map's measure is chosen with a select (the chart's links above choose the same).
+    let map_links = d
+        .measures
+        .iter()
+        .map(|m| Link {
+            href: m.key().to_string(),
+            label: tr.t(&format!("fig-m-{}", m.key())),
+            active: *m == d.trend_measure,
+        })
+        .collect();
+    let (map, map_key) = area_map(tr, d, &areas, &shown_rows, &trend_label_of(tr, d));
     let agencies = d
         .now
         .agencies
@@ -453,6 +483,12 @@ async fn render(
             overdue: tr.number(&a.overdue),
         })
         .collect();
+    let (office_columns, offices, _) =
+        if auth.ctx().actor.role == benteng_domain::Role::Kanwil && area.is_empty() {
+            crate::pages::home::office_table(state, auth.ctx(), tr, Some(&d.period)).await?
+        } else {
+            (Vec::new(), Vec::new(), String::new())
+        };
     let key = |s: &Option<String>| s.clone().unwrap_or_default();
     let base = href("/dasbor/unduh", &d.period, &area, Some(d.trend_measure));
     html(&DashboardPage {
@@ -476,17 +512,95 @@ async fn render(
         areas,
         totals,
         trend_links,
-        trend_label: tr.t(&format!("fig-m-{}", d.trend_measure.key())),
+        map_links,
+        period_key: d.period.key().unwrap_or_default(),
+        map,
+        map_key,
+        trend_label: trend_label_of(tr, d),
         chart,
         trend_values,
         counted: tr.datetime(&d.now.counted_at),
         suppress: d.suppress,
         csv: format!("{base}&format=csv"),
         xlsx: format!("{base}&format=xlsx"),
+        stored: auth
+            .ctx()
+            .allows(benteng_domain::Action::MonthlyReportView, None),
+        office_columns,
+        offices,
         monthly: if area.is_empty() {
             "/dasbor/laporan-bulanan".to_string()
         } else {
             format!("/dasbor/laporan-bulanan?wilayah={area}")
         },
     })
+}
+
+fn trend_label_of(tr: &Tr, d: &Dashboard) -> String {
+    tr.t(&format!("fig-m-{}", d.trend_measure.key()))
+}
+
+/// The map of the areas one level down, coloured by the chosen measure, with its key; empty
+/// where the areas have no outlines (kecamatan and desa).
+fn area_map(
+    tr: &Tr,
+    d: &Dashboard,
+    areas: &[AreaLine],
+    shown_rows: &[Vec<Shown>],
+    measure: &str,
+) -> (String, Vec<(i64, String)>) {
+    let codes: Vec<&str> = d.rows.iter().map(|r| r.code.as_str()).collect();
+    let Some(column) = d.measures.iter().position(|m| *m == d.trend_measure) else {
+        return (String::new(), Vec::new());
+    };
+    if !map::drawable(&codes) {
+        return (String::new(), Vec::new());
+    }
+    let column = column + 1; // the first column is the desa binaan count
+    let items: Vec<map::MapArea> = d
+        .rows
+        .iter()
+        .zip(areas)
+        .zip(shown_rows)
+        .filter_map(|((r, a), s)| {
+            Some(map::MapArea {
+                code: &r.code,
+                name: &a.name,
+                href: &a.href,
+                value: *s.get(column)?,
+                text: a.values.get(column)?,
+            })
+        })
+        .collect();
+    let label = tr.t2(
+        "fig-map-label",
+        "measure",
+        measure,
+        "period",
+        tr.period(&d.period),
+    );
+    let Some(svg) = map::svg(&items, &label) else {
+        return (String::new(), Vec::new());
+    };
+    let max = items
+        .iter()
+        .filter_map(|a| a.value.exact())
+        .max()
+        .unwrap_or(0);
+    let mut key = vec![(0, tr.number(&0))];
+    for k in 1..=map::CLASSES {
+        let (lo, hi) = (map::bound(k - 1, max) + 1, map::bound(k, max));
+        if lo > hi {
+            continue;
+        }
+        key.push((
+            k,
+            if lo == hi {
+                tr.number(&hi)
+            } else {
+                format!("{}–{}", tr.number(&lo), tr.number(&hi))
+            },
+        ));
+    }
+    (svg, key)
 }
