@@ -147,6 +147,54 @@ async fn a_report_at_2359_wib_on_the_last_day_counts_in_that_month() {
     assert_eq!(span["previous"]["first"], "2025-03-29");
 }
 
+/// Figures older than five minutes are shown while one background task counts them again;
+/// older than half an hour more, the viewer waits for a new count.
+#[tokio::test]
+async fn old_figures_are_shown_while_counted_again() {
+    let app = spawn().await;
+    let desa = app.token("desa.kalipare").await;
+    let officer = app.token("pimpasa.malang").await;
+    let first = figures(&app, &officer, "").await;
+    let n = fig(&first, "reports.filed").unwrap();
+    file_report(
+        &app,
+        &desa,
+        simple_report(KALIPARE, "Ada calo datang lagi."),
+    )
+    .await;
+    // Fresh: the same figures, counted at the same time.
+    let again = figures(&app, &officer, "").await;
+    assert_eq!(fig(&again, "reports.filed"), Some(n));
+    assert_eq!(again["counted_at"], first["counted_at"]);
+    // Stale: shown at once as they were, and counted again behind the viewer's back.
+    app.db.figures().age(benteng_db::figures::CACHE_SECS + 5);
+    let stale = figures(&app, &officer, "").await;
+    assert_eq!(fig(&stale, "reports.filed"), Some(n));
+    let mut counted = None;
+    for _ in 0..100 {
+        let b = figures(&app, &officer, "").await;
+        if fig(&b, "reports.filed") == Some(n + 1) {
+            counted = Some(b);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let counted = counted.expect("counted again in the background");
+    assert!(counted["counted_at"].as_i64() >= first["counted_at"].as_i64());
+    // Too old to show: the viewer gets a new count.
+    file_report(
+        &app,
+        &desa,
+        simple_report(KALIPARE, "Calo menawarkan kerja di kapal."),
+    )
+    .await;
+    app.db
+        .figures()
+        .age(benteng_db::figures::CACHE_SECS + benteng_db::figures::STALE_SECS + 5);
+    let fresh = figures(&app, &officer, "").await;
+    assert_eq!(fig(&fresh, "reports.filed"), Some(n + 2));
+}
+
 #[tokio::test]
 async fn every_figure_equals_a_count_made_in_sql() {
     let app = spawn_full().await;
