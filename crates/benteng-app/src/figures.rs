@@ -51,14 +51,21 @@ pub struct FiguresQuery {
         pattern = "^(|reports|events|participants|visits|registered|nonprocedural|referrals|cases|screenings)$"
     )]
     pub tren: Option<String>,
+    /// An office (its id) inside the viewer's area: the figures of its working area today,
+    /// its screenings by the office (the Kanwil opens one of its offices from their table).
+    #[param(pattern = r"^$|^[0-9]{1,12}$")]
+    pub kantor: Option<String>,
 }
 
 /// A link up from the shown area: the viewer's own area and each level down to the area.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Crumb {
-    /// Empty for the viewer's whole area.
+    /// Empty for the viewer's whole area (and for an office's).
     pub code: String,
     pub name: String,
+    /// The office whose figures these are, on the office's own crumb.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub office: Option<i64>,
 }
 
 /// Everything the dashboard shows.
@@ -67,6 +74,8 @@ pub struct Dashboard {
     pub period: Period,
     pub previous: Period,
     pub area: Option<RegionCode>,
+    /// The office whose working area is shown (`kantor`): id and name.
+    pub office: Option<(i64, String)>,
     /// From the viewer's whole area down to the shown one (the last is the shown area).
     pub crumbs: Vec<Crumb>,
     pub now: Figures,
@@ -152,6 +161,7 @@ async fn crumbs(db: &Db, ctx: &Ctx, area: Option<&RegionCode>) -> Result<Vec<Cru
     let mut out = vec![Crumb {
         code: String::new(),
         name: root,
+        office: None,
     }];
     let Some(area) = area else { return Ok(out) };
     let mut chain = Vec::new();
@@ -177,15 +187,47 @@ async fn crumbs(db: &Db, ctx: &Ctx, area: Option<&RegionCode>) -> Result<Vec<Cru
         out.push(Crumb {
             code: code.as_str().to_string(),
             name: short,
+            office: None,
         });
     }
     Ok(out)
+}
+
+/// The viewer narrowed to an office (`kantor`): the same role (and so the same "< 5" rule)
+/// with the office's working area today as scope and the office's screenings. Refused when
+/// any of the office's regencies lies outside the viewer's area; not found when the office
+/// has no working area today.
+async fn office_view(db: &Db, ctx: &Ctx, q: &FiguresQuery) -> Result<Option<(Ctx, i64, String)>> {
+    let text = q.kantor.as_deref().map(str::trim).unwrap_or("");
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let Ok(id) = text.parse::<i64>() else {
+        let mut e = FieldErrors::new();
+        e.add("kantor", "err-invalid-choice");
+        return Err(Error::Invalid(e));
+    };
+    let area = db.offices().office_area_on(id, benteng_db::today()).await?;
+    if area.is_empty() {
+        return Err(Error::NotFound);
+    }
+    if !area.iter().all(|c| ctx.actor.scope.contains(c)) {
+        return Err(Error::Forbidden);
+    }
+    let (office, _) = db.offices().get_office(ctx, id).await?;
+    let mut narrowed = ctx.clone();
+    narrowed.actor.scope = benteng_domain::Scope::Regencies(area);
+    narrowed.actor.office_id = Some(id);
+    Ok(Some((narrowed, id, office.name)))
 }
 
 /// The dashboard for `q`.
 pub async fn dashboard(db: &Db, ctx: &Ctx, q: &FiguresQuery) -> Result<Dashboard> {
     ctx.require(benteng_domain::Action::FiguresView, None)?;
     let period = read_period(q)?;
+    let viewer = ctx;
+    let office = office_view(db, viewer, q).await?;
+    let ctx = office.as_ref().map(|(c, _, _)| c).unwrap_or(viewer);
     let area = read_area(db, q).await?;
     ctx.require(benteng_domain::Action::FiguresView, area.as_ref())?;
     // Only areas inside the viewer's own: a village user's dashboard is its village, an
@@ -220,10 +262,24 @@ pub async fn dashboard(db: &Db, ctx: &Ctx, q: &FiguresQuery) -> Result<Dashboard
     } else {
         Vec::new()
     };
+    let mut trail = crumbs(db, ctx, area.as_ref()).await?;
+    if let Some((_, id, name)) = &office {
+        // The viewer's whole area, then the office, then the levels below it.
+        if let Some(first) = trail.first_mut() {
+            *first = Crumb {
+                code: String::new(),
+                name: name.clone(),
+                office: Some(*id),
+            };
+        }
+        let root = crumbs(db, viewer, None).await?;
+        trail.splice(0..0, root);
+    }
     Ok(Dashboard {
         period,
         previous,
-        crumbs: crumbs(db, ctx, area.as_ref()).await?,
+        crumbs: trail,
+        office: office.as_ref().map(|(_, id, name)| (*id, name.clone())),
         area,
         now,
         before,

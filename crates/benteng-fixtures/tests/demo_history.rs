@@ -175,6 +175,26 @@ async fn the_history_covers_the_year_and_loads_once() {
             .await
             .unwrap();
     assert!(attendees >= 30, "{attendees} attendees");
+    // Its participants took the tests, and learnt: the same people score higher after.
+    let (pairs, pre, post): (i64, f64, f64) = sqlx::query_as(
+        "SELECT COUNT(*), AVG(1.0 * pr.score / pr.total), AVG(1.0 * po.score / po.total) \
+         FROM quiz_attempts pr JOIN quiz_attempts po ON po.attendee_id = pr.attendee_id AND po.kind = 'post' \
+         WHERE pr.kind = 'pre' AND pr.event_id = $1",
+    )
+    .bind(id)
+    .fetch_one(db.fixtures_pool())
+    .await
+    .unwrap();
+    assert!(pairs >= 20, "{pairs} took both tests");
+    assert!(post > pre + 0.15, "{pre:.2} before, {post:.2} after");
+    let bad: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM quiz_attempts q JOIN events e ON e.id = q.event_id \
+         WHERE q.submitted_at < e.starts_at OR q.submitted_at > e.starts_at + 4 * 3600",
+    )
+    .fetch_one(db.fixtures_pool())
+    .await
+    .unwrap();
+    assert_eq!(bad, 0, "tests are dated within their event");
 
     // Referrals: most answered, two past their due date.
     let today = benteng_domain::values::format_date(benteng_db::today());

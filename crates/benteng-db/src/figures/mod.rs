@@ -149,12 +149,14 @@ impl Place<'_> {
         let mut f = Filter::default();
         let a = &self.ctx.actor;
         match (&a.role, &a.scope) {
-            (Role::Admin, _) | (_, Scope::All) => {}
-            (Role::Kanwil, Scope::Province(p)) => {
+            (_, Scope::All) => {}
+            (Role::Admin | Role::Kanwil, Scope::Province(p)) => {
                 let ph = f.text(p.as_str());
                 f.push(format!("s.prov_code = {ph}"));
             }
-            (Role::Petugas, _) => {
+            // An officer's office; an office the Kanwil or the administrator opened
+            // (`benteng_app::figures`, `kantor`: its area as scope, its id as office).
+            (Role::Petugas, _) | (Role::Admin | Role::Kanwil, Scope::Regencies(_)) => {
                 let ph = f.int(a.office_id.unwrap_or(-1));
                 f.push(format!("s.office_id = {ph}"));
             }

@@ -5,7 +5,9 @@ use super::backdate::V;
 use super::texts::person;
 use super::{at, History, Month, DAY, SEPTEMBER_2024_TITLE, SITIARJO};
 use benteng_app::events::{CheckinInput, EventInput};
+use benteng_app::Ctx;
 use benteng_db::Result;
+use benteng_domain::quiz::{split_options, MAX_EVENT_QUESTIONS};
 use benteng_domain::values::format_date;
 use time::Date;
 
@@ -165,6 +167,83 @@ impl History<'_> {
                 self.added.attendees += 1;
             }
         }
+        self.tests(&officer, id, starts, seed).await
+    }
+
+    /// The event's tests through the participants' own links: two in three take the
+    /// pre-test at the start (about half the answers right), nine in ten of those the
+    /// post-test at the end (about four in five right), as a sosialisasi that teaches.
+    async fn tests(&mut self, officer: &Ctx, id: i64, starts: i64, seed: usize) -> Result<()> {
+        let pool = self.db.fixtures_pool();
+        let code: String = sqlx::query_scalar("SELECT checkin_code FROM events WHERE id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await?;
+        let tokens: Vec<String> = sqlx::query_scalar(
+            "SELECT token FROM event_attendees WHERE event_id = $1 AND token IS NOT NULL ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        // The event's questions are the bank's first ones, in bank order.
+        let bank: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT correct, options FROM quiz_questions WHERE active = 1 ORDER BY id LIMIT {MAX_EVENT_QUESTIONS}"
+        )))
+        .fetch_all(pool)
+        .await?;
+        if bank.is_empty() {
+            return Ok(());
+        }
+        let answers = |person: usize, right_in_100: usize| -> Vec<Option<usize>> {
+            bank.iter()
+                .enumerate()
+                .map(|(q, (correct, options))| {
+                    let n = split_options(options).len().max(1);
+                    let roll = (person * 2_654_435_761 + q * 40_503 + right_in_100) % 100;
+                    let correct = usize::try_from(*correct).unwrap_or(0);
+                    Some(if roll < right_in_100 {
+                        correct
+                    } else {
+                        (correct + 1) % n
+                    })
+                })
+                .collect()
+        };
+        let takers: Vec<(usize, &String)> = tokens
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| j % 3 != 2)
+            .collect();
+        for (j, token) in &takers {
+            benteng_app::events::submit_quiz(
+                self.db,
+                &code,
+                token,
+                "pre",
+                &answers(seed * 50 + j, 50),
+            )
+            .await?;
+        }
+        benteng_app::events::set_quiz_stage(self.db, officer, id, "post").await?;
+        for (j, token) in takers.iter().filter(|(j, _)| j % 10 != 9) {
+            benteng_app::events::submit_quiz(
+                self.db,
+                &code,
+                token,
+                "post",
+                &answers(seed * 50 + j, 80),
+            )
+            .await?;
+        }
+        benteng_app::events::set_quiz_stage(self.db, officer, id, "closed").await?;
+        self.fix(
+            "UPDATE quiz_attempts SET submitted_at = CASE WHEN kind = 'pre' THEN $1 ELSE $2 END WHERE event_id = $3",
+            vec![V::I(starts + 15 * 60), V::I(starts + 150 * 60), V::I(id)],
+        );
+        self.fix(
+            "UPDATE events SET updated_at = $1 WHERE id = $2",
+            vec![V::I(starts + 160 * 60), V::I(id)],
+        );
         Ok(())
     }
 }

@@ -63,6 +63,8 @@ pub(super) struct FiguresBody {
     previous: PeriodBody,
     /// The region the figures are narrowed to; none: the caller's whole area.
     area: Option<String>,
+    /// The office whose working area the figures are (`kantor`); none: the caller's area.
+    office: Option<i64>,
     /// When the figures were counted (unix seconds).
     counted_at: i64,
     /// Whether counts of 1 to 4 people are hidden for this caller.
@@ -79,7 +81,8 @@ pub(super) struct FiguresBody {
 /// The figures of a period beside the period before, per child area, and a measure month by
 /// month, for the caller's area or a region inside it. Partner agencies are refused.
 #[utoipa::path(get, path = "/api/v1/figures", params(FiguresQuery),
-    responses((status = 200, body = FiguresBody), (status = 403, body = Problem)))]
+    responses((status = 200, body = FiguresBody), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn figures(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -91,6 +94,7 @@ pub(super) async fn figures(
         period: (&d.period).into(),
         previous: (&d.previous).into(),
         area: d.area.as_ref().map(|a| a.as_str().to_string()),
+        office: d.office.as_ref().map(|(id, _)| *id),
         counted_at: d.now.counted_at,
         suppressed: d.suppress,
         figures: figs::shown_counts(&d),

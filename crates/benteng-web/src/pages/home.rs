@@ -81,6 +81,7 @@ pub struct Queue {
 
 /// The Kanwil's offices side by side this month, the figures that lag marked.
 pub struct OfficeLine {
+    pub id: i64,
     pub href: String,
     pub name: String,
     /// (value, lagging)
@@ -434,6 +435,7 @@ pub(crate) async fn office_table(
         .iter()
         .enumerate()
         .map(|(i, o)| OfficeLine {
+            id: o.id,
             href: format!("/kantor/{}", o.id),
             name: o.name.clone(),
             cells: std::iter::once((tr.number(&o.desa_binaan), false))

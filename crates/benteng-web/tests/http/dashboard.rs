@@ -28,7 +28,7 @@ pub(crate) async fn spawn_full() -> TestApp {
     app
 }
 
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
+pub(crate) async fn scalar(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_string()))
         .fetch_one(app.db.fixtures_pool())
         .await
@@ -42,7 +42,7 @@ async fn exec(app: &TestApp, sql: &str) {
         .unwrap();
 }
 
-async fn figures(app: &TestApp, token: &str, query: &str) -> Value {
+pub(crate) async fn figures(app: &TestApp, token: &str, query: &str) -> Value {
     let (s, b) = app
         .api(
             token,
@@ -56,7 +56,7 @@ async fn figures(app: &TestApp, token: &str, query: &str) -> Value {
 }
 
 /// The figure `key` for the period: `Some(n)` when exact, `None` when shown as "< 5".
-fn fig(body: &Value, key: &str) -> Option<i64> {
+pub(crate) fn fig(body: &Value, key: &str) -> Option<i64> {
     let f = body["figures"]
         .as_array()
         .unwrap()

@@ -12,6 +12,7 @@ mod auth;
 mod case_export_api;
 mod channels;
 mod dashboard;
+mod dashboard_offices;
 mod delivery;
 mod durability;
 mod event_quiz;

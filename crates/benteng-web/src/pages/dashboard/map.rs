@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use benteng_app::figures::Shown;
 
@@ -21,15 +21,17 @@ const BATAS: &str = include_str!("../../../../../data/batas_kabupaten.csv");
 const WIDTH: f64 = 360.0;
 /// The tallest a map may be, for long north-south provinces.
 const MAX_HEIGHT: f64 = 420.0;
-/// The most the paths may take (bytes, before compression); a map over it is drawn coarser.
-const BUDGET: usize = 24_000;
+/// The most the path data may take (bytes, before compression); a map over it is drawn
+/// coarser.
+const BUDGET: usize = 20_000;
 /// Colour classes besides "nothing": 1 is the lightest.
 pub const CLASSES: i64 = 4;
+/// The colour of a "< 5": its own, named "< 5" in the key, so that the colour says what the
+/// text says and no more.
+pub const FEW: i64 = 5;
 
 /// A closed outline: (lng, lat) points.
 type Ring = Vec<(f64, f64)>;
-/// An area to draw with the rings of its outline.
-type Drawn<'a, 'b> = (&'a MapArea<'b>, Vec<&'static Ring>);
 
 /// Outlines by kabupaten/kota code.
 static SHAPES: LazyLock<HashMap<&'static str, Vec<Ring>>> = LazyLock::new(|| {
@@ -89,12 +91,11 @@ pub fn drawable(codes: &[&str]) -> bool {
         && codes.iter().any(|c| !rings_of(c).is_empty())
 }
 
-/// The colour class of a value against the largest: 0 for nothing, else 1..=CLASSES. A
-/// "< 5" is class 1, the same as the smallest numbers shown, so the colour says no more
-/// than the text.
+/// The colour class of a value against the largest shown: 0 for nothing, else 1..=CLASSES;
+/// a "< 5" is [`FEW`].
 pub fn class(value: &Shown, max: i64) -> i64 {
     match value {
-        Shown::Few => 1,
+        Shown::Few => FEW,
         Shown::Exact(n) if *n <= 0 || max <= 0 => 0,
         Shown::Exact(n) => ((n * CLASSES + max - 1) / max).clamp(1, CLASSES),
     }
@@ -105,11 +106,39 @@ pub fn bound(k: i64, max: i64) -> i64 {
     (max * k) / CLASSES
 }
 
-/// The SVG of the map, or `None` when no area has an outline.
-pub fn svg(areas: &[MapArea], label: &str) -> Option<String> {
-    let shapes: Vec<Drawn> = areas
+/// The outlines of a set of areas projected and simplified for the drawing, made once per
+/// set (a province's kabupaten/kota, the country's provinces, an office's regencies) and kept
+/// for the life of the process: drawing the country takes milliseconds, assembling it with a
+/// request's colours microseconds.
+struct Drawing {
+    width: f64,
+    height: f64,
+    /// (area code, SVG path data), areas without an outline left out.
+    paths: Vec<(String, String)>,
+}
+
+static DRAWINGS: LazyLock<Mutex<HashMap<String, Arc<Drawing>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+fn drawing(codes: &[&str]) -> Option<Arc<Drawing>> {
+    let key = codes.join(",");
+    if let Some(d) = DRAWINGS.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Some(d.clone());
+    }
+    let d = Arc::new(project(codes)?);
+    let mut cache = DRAWINGS.lock().unwrap_or_else(|e| e.into_inner());
+    // Bounded: the sets a deployment's users look at are few; a flood of odd ones starts over.
+    if cache.len() >= 1000 {
+        cache.clear();
+    }
+    cache.insert(key, d.clone());
+    Some(d)
+}
+
+fn project(codes: &[&str]) -> Option<Drawing> {
+    let shapes: Vec<(&str, Vec<&'static Ring>)> = codes
         .iter()
-        .map(|a| (a, rings_of(a.code)))
+        .map(|c| (*c, rings_of(c)))
         .filter(|(_, r)| !r.is_empty())
         .collect();
     if shapes.is_empty() {
@@ -128,28 +157,58 @@ pub fn svg(areas: &[MapArea], label: &str) -> Option<String> {
     let k = ((y0 + y1) / 2.0).to_radians().cos();
     let (w, h) = (((x1 - x0) * k).max(1e-6), (y1 - y0).max(1e-6));
     let scale = (WIDTH / w).min(MAX_HEIGHT / h);
-    let (width, height) = ((w * scale).ceil(), (h * scale).ceil());
+    let geo = Geo { x0, y1, k, scale };
+    // Coarser until it fits: a province needs the first step, the country a later one.
+    let mut paths = Vec::new();
+    for tolerance in [2, 3, 4, 6, 8, 12] {
+        paths = shapes
+            .iter()
+            .map(|(code, rings)| (code.to_string(), outline(rings, &geo, tolerance)))
+            .collect();
+        if paths.iter().map(|(_, d)| d.len()).sum::<usize>() <= BUDGET {
+            break;
+        }
+    }
+    Some(Drawing {
+        width: (w * scale).ceil(),
+        height: (h * scale).ceil(),
+        paths,
+    })
+}
+
+/// The SVG of the map, or `None` when no area has an outline.
+pub fn svg(areas: &[MapArea], label: &str) -> Option<String> {
+    let codes: Vec<&str> = areas.iter().map(|a| a.code).collect();
+    let d = drawing(&codes)?;
     let max = areas
         .iter()
         .filter_map(|a| a.value.exact())
         .max()
         .unwrap_or(0);
-    let geo = Geo { x0, y1, k, scale };
-    let head = format!(
+    let mut out = String::with_capacity(BUDGET + 100 * areas.len());
+    let _ = write!(
+        out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="-2 -2 {w} {h}" width="{w}" height="{h}" role="group" aria-label="{}">"#,
         html_escape(label),
-        w = width + 4.0,
-        h = height + 4.0,
+        w = d.width + 4.0,
+        h = d.height + 4.0,
     );
-    // Coarser until it fits: a province needs the first step, the country a later one.
-    let mut body = String::new();
-    for tolerance in [2, 3, 4, 6, 8, 12] {
-        body = draw(&shapes, &geo, tolerance, max);
-        if body.len() <= BUDGET {
-            break;
-        }
+    for (area, (_, path)) in areas
+        .iter()
+        .filter_map(|a| d.paths.iter().find(|(c, _)| c == a.code).map(|p| (a, p)))
+    {
+        let _ = write!(
+            out,
+            r#"<a href="{}"><path class="m{}" d="{}"><title>{}: {}</title></path></a>"#,
+            html_escape(area.href),
+            class(&area.value, max),
+            path,
+            html_escape(area.name),
+            html_escape(area.text)
+        );
     }
-    Some(format!("{head}{body}</svg>"))
+    out.push_str("</svg>");
+    Some(out)
 }
 
 /// How to place a (lng, lat) in the drawing.
@@ -160,51 +219,46 @@ struct Geo {
     scale: f64,
 }
 
-/// The areas' paths, dropping a point closer than `tolerance` half-pixels (Manhattan) to the
-/// last one kept, and rings smaller than that.
-fn draw(shapes: &[Drawn], g: &Geo, tolerance: i32, max: i64) -> String {
-    let mut out = String::with_capacity(BUDGET);
-    for (area, rings) in shapes {
-        let mut d = String::new();
-        for ring in rings {
-            let mut last: Option<(i32, i32)> = None;
-            let (mut lo, mut hi) = ((i32::MAX, i32::MAX), (i32::MIN, i32::MIN));
-            let mut n = 0;
-            let mut part = String::new();
-            for &(x, y) in ring.iter() {
-                // Half-pixel units keep the shapes crisp without decimals.
-                let px = (((x - g.x0) * g.k * g.scale) * 2.0).round() as i32;
-                let py = (((g.y1 - y) * g.scale) * 2.0).round() as i32;
-                if let Some((lx, ly)) = last {
-                    if (px - lx).abs() + (py - ly).abs() < tolerance {
-                        continue;
-                    }
+/// An area's path data, dropping a point closer than `tolerance` half-pixels (Manhattan) to
+/// the last one kept, and rings smaller than that; an area too small for any ring is a
+/// square of 3 px where it lies (Jakarta on the country's map), so it can be seen and tapped.
+fn outline(rings: &[&Ring], g: &Geo, tolerance: i32) -> String {
+    let mut d = String::new();
+    for ring in rings {
+        let mut last: Option<(i32, i32)> = None;
+        let (mut lo, mut hi) = ((i32::MAX, i32::MAX), (i32::MIN, i32::MIN));
+        let mut n = 0;
+        let mut part = String::new();
+        for &(x, y) in ring.iter() {
+            // Half-pixel units keep the shapes crisp without decimals.
+            let px = (((x - g.x0) * g.k * g.scale) * 2.0).round() as i32;
+            let py = (((g.y1 - y) * g.scale) * 2.0).round() as i32;
+            if let Some((lx, ly)) = last {
+                if (px - lx).abs() + (py - ly).abs() < tolerance {
+                    continue;
                 }
-                lo = (lo.0.min(px), lo.1.min(py));
-                hi = (hi.0.max(px), hi.1.max(py));
-                let _ = write!(
-                    part,
-                    "{}{} {}",
-                    if n == 0 { "M" } else { " " },
-                    fmt_half(px),
-                    fmt_half(py)
-                );
-                last = Some((px, py));
-                n += 1;
             }
-            let big = (hi.0 - lo.0) + (hi.1 - lo.1) >= 2 * tolerance;
-            if n >= 3 && big {
-                d.push_str(&part);
-                d.push('z');
-            }
+            lo = (lo.0.min(px), lo.1.min(py));
+            hi = (hi.0.max(px), hi.1.max(py));
+            let _ = write!(
+                part,
+                "{}{} {}",
+                if n == 0 { "M" } else { " " },
+                fmt_half(px),
+                fmt_half(py)
+            );
+            last = Some((px, py));
+            n += 1;
         }
-        if d.is_empty() {
-            // Too small to draw at this scale (Jakarta on the country's map): a square of
-            // 3 px where it lies, so that it can still be seen and tapped.
-            let pts: Vec<(f64, f64)> = rings.iter().flat_map(|r| r.iter().copied()).collect();
-            if pts.is_empty() {
-                continue;
-            }
+        let big = (hi.0 - lo.0) + (hi.1 - lo.1) >= 2 * tolerance;
+        if n >= 3 && big {
+            d.push_str(&part);
+            d.push('z');
+        }
+    }
+    if d.is_empty() {
+        let pts: Vec<(f64, f64)> = rings.iter().flat_map(|r| r.iter().copied()).collect();
+        if !pts.is_empty() {
             let n = pts.len() as f64;
             let cx = pts.iter().map(|p| p.0).sum::<f64>() / n;
             let cy = pts.iter().map(|p| p.1).sum::<f64>() / n;
@@ -212,17 +266,8 @@ fn draw(shapes: &[Drawn], g: &Geo, tolerance: i32, max: i64) -> String {
             let py = ((g.y1 - cy) * g.scale).round() - 1.5;
             let _ = write!(d, "M{px} {py}h3v3h-3z");
         }
-        let _ = write!(
-            out,
-            r#"<a href="{}"><path class="m{}" d="{}"><title>{}: {}</title></path></a>"#,
-            html_escape(area.href),
-            class(&area.value, max),
-            d,
-            html_escape(area.name),
-            html_escape(area.text)
-        );
     }
-    out
+    d
 }
 
 /// A half-pixel integer as SVG units: 7 → "3.5", 8 → "4".
@@ -257,7 +302,7 @@ mod tests {
 
     #[test]
     fn classes_hide_what_the_text_hides() {
-        assert_eq!(class(&Shown::Few, 100), 1);
+        assert_eq!(class(&Shown::Few, 100), FEW);
         assert_eq!(class(&Shown::Exact(0), 100), 0);
         assert_eq!(class(&Shown::Exact(1), 100), 1);
         assert_eq!(class(&Shown::Exact(25), 100), 1);

@@ -81,9 +81,19 @@ pub fn shown_text(tr: &Tr, s: &Shown, unit: Unit) -> String {
     }
 }
 
-/// The link to a dashboard with these choices (empty ones left out).
-fn href(path: &str, period: &Period, area: &str, tren: Option<Measure>) -> String {
+/// The link to a dashboard with these choices (empty ones left out); `office` keeps an
+/// office's view (`kantor`).
+fn href(
+    path: &str,
+    period: &Period,
+    area: &str,
+    tren: Option<Measure>,
+    office: Option<i64>,
+) -> String {
     let mut q: Vec<String> = Vec::new();
+    if let Some(id) = office {
+        q.push(format!("kantor={id}"));
+    }
     match period.key() {
         Some(k) => q.push(format!("periode={k}")),
         None => {
@@ -190,6 +200,8 @@ struct DashboardPage {
     monthly: String,
     /// The viewer may open the stored monthly reports.
     stored: bool,
+    /// The office shown (`kantor`), for the forms; empty for none.
+    office_value: String,
     /// The Kanwil's offices side by side for the period (its whole province only).
     office_columns: Vec<String>,
     offices: Vec<crate::pages::home::OfficeLine>,
@@ -347,17 +359,28 @@ async fn render(
         benteng_domain::Role::Desa => "fig-area-village",
         _ => "fig-area-own",
     });
+    let office = d.office.as_ref().map(|(id, _)| *id);
+    let last = d.crumbs.len().saturating_sub(1);
     let crumbs: Vec<Link> = d
         .crumbs
         .iter()
-        .map(|c| Link {
-            href: href("/dasbor", &d.period, &c.code, tren),
+        .enumerate()
+        .map(|(i, c)| Link {
+            // The viewer's whole area leaves the office; the office and the levels below it
+            // stay in it.
+            href: href(
+                "/dasbor",
+                &d.period,
+                &c.code,
+                tren,
+                if i == 0 { c.office } else { office },
+            ),
             label: if c.code.is_empty() && c.name.is_empty() {
                 own.clone()
             } else {
                 c.name.clone()
             },
-            active: c.code == area,
+            active: i == last,
         })
         .collect();
     let heading = crumbs.last().map(|c| c.label.clone()).unwrap_or_default();
@@ -379,7 +402,7 @@ async fn render(
     ]
     .into_iter()
     .map(|(key, p)| Link {
-        href: href("/dasbor", &p, &area, tren),
+        href: href("/dasbor", &p, &area, tren, office),
         label: tr.t(key),
         active: p == d.period,
     })
@@ -396,7 +419,7 @@ async fn render(
         .iter()
         .zip(shown_rows.iter())
         .map(|(r, s)| AreaLine {
-            href: href("/dasbor", &d.period, &r.code, tren),
+            href: href("/dasbor", &d.period, &r.code, tren, office),
             name: r.name.clone(),
             values: s.iter().zip(&units).map(|(v, u)| text(v, *u)).collect(),
             quiet: r.desa_binaan == 0 && r.values.iter().all(|n| *n == 0),
@@ -452,7 +475,7 @@ async fn render(
         .measures
         .iter()
         .map(|m| Link {
-            href: href("/dasbor", &d.period, &area, Some(*m)) + "#tren",
+            href: href("/dasbor", &d.period, &area, Some(*m), office) + "#tren",
             label: tr.t(&format!("fig-m-{}", m.key())),
             active: *m == d.trend_measure,
         })
@@ -483,14 +506,26 @@ async fn render(
             overdue: tr.number(&a.overdue),
         })
         .collect();
-    let (office_columns, offices, _) =
-        if auth.ctx().actor.role == benteng_domain::Role::Kanwil && area.is_empty() {
-            crate::pages::home::office_table(state, auth.ctx(), tr, Some(&d.period)).await?
-        } else {
-            (Vec::new(), Vec::new(), String::new())
-        };
+    // Each office opens its own dashboard for the same period.
+    let (office_columns, mut offices, _) = if auth.ctx().actor.role == benteng_domain::Role::Kanwil
+        && area.is_empty()
+        && office.is_none()
+    {
+        crate::pages::home::office_table(state, auth.ctx(), tr, Some(&d.period)).await?
+    } else {
+        (Vec::new(), Vec::new(), String::new())
+    };
+    for o in &mut offices {
+        o.href = href("/dasbor", &d.period, "", tren, Some(o.id));
+    }
     let key = |s: &Option<String>| s.clone().unwrap_or_default();
-    let base = href("/dasbor/unduh", &d.period, &area, Some(d.trend_measure));
+    let base = href(
+        "/dasbor/unduh",
+        &d.period,
+        &area,
+        Some(d.trend_measure),
+        office,
+    );
     html(&DashboardPage {
         l: Layout::new(&auth.0, "fig-title").await?,
         heading,
@@ -528,11 +563,21 @@ async fn render(
             .allows(benteng_domain::Action::MonthlyReportView, None),
         office_columns,
         offices,
-        monthly: if area.is_empty() {
-            "/dasbor/laporan-bulanan".to_string()
-        } else {
-            format!("/dasbor/laporan-bulanan?wilayah={area}")
+        monthly: {
+            let mut q: Vec<String> = Vec::new();
+            if let Some(id) = office {
+                q.push(format!("kantor={id}"));
+            }
+            if !area.is_empty() {
+                q.push(format!("wilayah={area}"));
+            }
+            if q.is_empty() {
+                "/dasbor/laporan-bulanan".to_string()
+            } else {
+                format!("/dasbor/laporan-bulanan?{}", q.join("&"))
+            }
         },
+        office_value: office.map(|id| id.to_string()).unwrap_or_default(),
     })
 }
 
@@ -588,6 +633,9 @@ fn area_map(
         .max()
         .unwrap_or(0);
     let mut key = vec![(0, tr.number(&0))];
+    if items.iter().any(|a| a.value == Shown::Few) {
+        key.push((map::FEW, "< 5".to_string()));
+    }
     for k in 1..=map::CLASSES {
         let (lo, hi) = (map::bound(k - 1, max) + 1, map::bound(k, max));
         if lo > hi {
