@@ -102,10 +102,12 @@ function pattern(p) {
 /** The links on the page, by where they sit. Works with JavaScript off (evaluate uses CDP). */
 async function pageLinks(page) {
   return page.evaluate(() => {
+    // An SVG link's `href` is an object (the dashboard's map): resolve its attribute instead.
+    const url = (a) => new URL(a.getAttribute('href'), document.baseURI).href;
     const pick = (sel) => [...document.querySelectorAll(sel)]
       .filter((a) => a.getAttribute('href') && !a.hasAttribute('download'))
-      .map((a) => a.href);
-    const downloads = [...document.querySelectorAll('a[download][href]')].map((a) => a.href);
+      .map(url);
+    const downloads = [...document.querySelectorAll('a[download][href]')].map(url);
     return {
       menu: pick('nav.main a[href], header a[href]'),
       main: pick('main a[href]'),

@@ -31,7 +31,7 @@ try {
   await kp.screenshot({ path: path.join(out, 'dasbor-kanwil.png') });
   // The province's map and the offices side by side.
   await kp.goto(`${server.url}/dasbor`);
-  await kp.locator('#kantor').scrollIntoViewIfNeeded();
+  await kp.evaluate(() => document.getElementById('kantor').scrollIntoView());
   await kp.screenshot({ path: path.join(out, 'dasbor-peta.png') });
   // The reports the worker stored (it makes them within seconds of the start).
   for (let i = 0; i < 30; i++) {
