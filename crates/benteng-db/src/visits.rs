@@ -118,13 +118,19 @@ impl crate::visits::Repo<'_> {
         // `limit` of the scope's does it read the scope's villages' visits and sort them
         // (8,500 villages of a province: 15 ms against 1 ms). Both give the same rows: any
         // visit left out of the first read is older than every visit in it.
+        // The names are joined to the five chosen, not to every candidate (PostgreSQL would
+        // hash the 91,599 regions for it: 3 ms against 0.9).
+        let order = format!(" ORDER BY k.visit_date DESC, k.id DESC LIMIT {limit}");
         let newest = VISIT_SELECT.replace(
             "FROM village_visits k",
-            "FROM (SELECT * FROM village_visits ORDER BY visit_date DESC, id DESC LIMIT 2000) k",
+            &format!(
+                "FROM (SELECT k.* FROM (SELECT * FROM village_visits ORDER BY visit_date DESC, id DESC LIMIT 2000) k \
+                 JOIN desa_binaan d ON d.id = k.desa_binaan_id{}{order}) k",
+                f.where_sql()
+            ),
         );
-        let order = format!(" ORDER BY k.visit_date DESC, k.id DESC LIMIT {limit}");
         let first = f
-            .query_as::<Visit>(format!("{newest}{}{order}", f.where_sql()))
+            .query_as::<Visit>(format!("{newest}{order}"))
             .fetch_all(&self.db.pool)
             .await?;
         if first.len() as i64 >= limit {

@@ -121,3 +121,59 @@ async fn each_role_sees_its_waiting_work_first() {
         "{table}"
     );
 }
+
+/// The home's recent visits read the newest visits first and fall back to the scope's own
+/// when the newest 2,000 lie elsewhere: both ways the same five as a plain sorted query.
+#[tokio::test]
+async fn recent_visits_are_the_scopes_newest_even_behind_many_elsewhere() {
+    let (app, areas) = crate::two_areas::spawn_two_areas().await;
+    let officer = app.login("pimpasa.malang").await;
+    let shown = |html: &str| -> Vec<String> {
+        let list = html
+            .split("<h2>Kunjungan terakhir</h2>")
+            .nth(1)
+            .unwrap_or("");
+        let list = list.split("</ul>").next().unwrap_or("");
+        list.split("<li><a href=\"/desa-binaan/")
+            .skip(1)
+            .filter_map(|s| s.split('>').nth(1).and_then(|t| t.split('<').next()))
+            .map(str::to_string)
+            .collect()
+    };
+    let before = newest_in_malang(&app).await;
+    assert!(!before.is_empty(), "the demo has visits in Malang");
+    let (_, html) = app.get(&officer, "/").await;
+    assert_eq!(shown(&html), before);
+    // 2,100 newer visits to a village of Blitar, outside the officer's area.
+    let admin = app.token("admin.demo").await;
+    let jaten =
+        crate::two_areas::enrol(&app, &admin, crate::two_areas::JATEN, areas.blitar_office).await;
+    let author = crate::two_areas::user_id(&app, "petugas.blitar").await;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2100) \
+         INSERT INTO village_visits (desa_binaan_id, visit_date, officer_id, departures_seen, returns_seen, \
+         foreigners_staying, findings, created_at) SELECT {jaten}, '2099-01-01', {author}, 0, 0, 0, 'x', 0 FROM n"
+    )))
+    .execute(app.db.fixtures_pool())
+    .await
+    .unwrap();
+    let (s, html) = app.get(&officer, "/").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(shown(&html), before, "the scope's own newest, not Blitar's");
+    assert!(!html.contains("Jaten"));
+}
+
+/// The officer's five newest visits, in SQL.
+async fn newest_in_malang(app: &TestApp) -> Vec<String> {
+    let names: Vec<(String,)> = sqlx::query_as(
+        "SELECT r.name FROM village_visits k JOIN desa_binaan d ON d.id = k.desa_binaan_id \
+         JOIN regions r ON r.code = d.region_code \
+         WHERE d.kab_code IN (SELECT region_code FROM office_areas WHERE office_id = \
+           (SELECT office_id FROM users WHERE username = 'pimpasa.malang') AND valid_to IS NULL) \
+         ORDER BY k.visit_date DESC, k.id DESC LIMIT 5",
+    )
+    .fetch_all(app.db.fixtures_pool())
+    .await
+    .unwrap();
+    names.into_iter().map(|(n,)| n).collect()
+}
