@@ -202,6 +202,8 @@ async fn office_view(db: &Db, ctx: &Ctx, q: &FiguresQuery) -> Result<Option<(Ctx
     if text.is_empty() {
         return Ok(None);
     }
+    // Who may not see offices learns nothing of which exist (403 before 404).
+    ctx.require(benteng_domain::Action::OfficeView, None)?;
     let Ok(id) = text.parse::<i64>() else {
         let mut e = FieldErrors::new();
         e.add("kantor", "err-invalid-choice");

@@ -35,7 +35,7 @@ pub(crate) async fn scalar(app: &TestApp, sql: &str) -> i64 {
         .unwrap()
 }
 
-async fn exec(app: &TestApp, sql: &str) {
+pub(crate) async fn exec(app: &TestApp, sql: &str) {
     sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
         .execute(app.db.fixtures_pool())
         .await

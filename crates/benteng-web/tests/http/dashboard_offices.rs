@@ -80,6 +80,8 @@ async fn the_kanwil_opens_an_office_from_its_table() {
         ("pimpasa.malang", blitar.to_string(), StatusCode::FORBIDDEN),
         ("pimpasa.malang", malang.to_string(), StatusCode::OK),
         ("desa.sitiarjo", malang.to_string(), StatusCode::FORBIDDEN),
+        // A village learns nothing of which offices exist.
+        ("desa.sitiarjo", "999999".to_string(), StatusCode::FORBIDDEN),
         ("admin.demo", bali.to_string(), StatusCode::OK),
     ] {
         let t = app.token(who).await;

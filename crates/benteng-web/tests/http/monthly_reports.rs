@@ -3,25 +3,12 @@
 //! claim taken over, the PDF stored and announced in the office's room, and read only by
 //! the office, its Kanwil and the administrator.
 
+use crate::dashboard::{exec, scalar};
 use crate::harness::*;
 use crate::two_areas::spawn_two_areas;
 use benteng_domain::figures::{wib_date, Period};
 use benteng_web::monthly_job::make_month;
 use reqwest::StatusCode;
-
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_string()))
-        .fetch_one(app.db.fixtures_pool())
-        .await
-        .unwrap()
-}
-
-async fn exec(app: &TestApp, sql: &str) {
-    sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
-        .execute(app.db.fixtures_pool())
-        .await
-        .unwrap();
-}
 
 /// The reports a month should have, counted here: offices with a working area on the
 /// month's last day, and provinces with a Kanwil.
