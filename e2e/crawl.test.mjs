@@ -17,7 +17,7 @@
 //   CRAWL_REPORT=path       write the pages per role and the failures as JSON to path
 //   CRAWL_SHOTS=dir         save a full-page screenshot of every page with a failure
 //   CRAWL_ROLES=a,b         crawl only these roles (`anon` is the anonymous visitor)
-//   CRAWL_MAX_PAGES=60      pages visited per role
+//   CRAWL_MAX_PAGES=90      pages visited per role
 //   CRAWL_CONCURRENCY=3     roles crawled at the same time
 
 import { test, before, after } from 'node:test';
@@ -53,7 +53,7 @@ const ROLES = [
 const ANON = 'anon';
 const PUBLIC_PAGES = ['/', '/lapor', '/lacak', '/cek-p3mi', '/cek-tawaran', '/panduan', '/kegiatan', '/hadir', '/faq', '/masuk'];
 
-const MAX_PAGES = Number(process.env.CRAWL_MAX_PAGES || 60);
+const MAX_PAGES = Number(process.env.CRAWL_MAX_PAGES || 90);
 /** Pages visited per path pattern (`/laporan/{n}`) and per path with different queries. */
 const PER_PATTERN = 3;
 /** Links seen but not visited that get a plain GET for their status, per role. */

@@ -168,3 +168,56 @@ test('pre-test and post-test on a phone, then the activity report PDF', async ()
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('on a phone without JavaScript an officer ticks the invited villages and opens the event room, and the village reads it', async () => {
+  const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, javaScriptEnabled: false };
+  const officerCtx = await newContext(browser, phone);
+  const villageCtx = await newContext(browser, phone);
+  const officer = await officerCtx.newPage();
+  const village = await villageCtx.newPage();
+  const fitsThePhone = async (page) => {
+    const w = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth));
+    assert.ok(w <= 360, `${page.url()} is ${w} px wide`);
+  };
+  try {
+    const base = server.url;
+    await login(officer, base, 'pimpasa.malang', server.password('pimpasa.malang'));
+    await officer.goto(`${base}/sosialisasi/baru`);
+    await fitsThePhone(officer);
+    await officer.fill('#f-title', 'Rapat Persiapan Sosialisasi Sitiarjo dan Kalipare');
+    await officer.fill('#f-date', '2026-12-18');
+    await officer.fill('#f-time', '09:00');
+    await officer.fill('#f-venue', 'Balai Desa Sitiarjo');
+    await officer.fill('#f-region', 'Sitiarjo');
+    await officer.getByRole('checkbox', { name: /^Sitiarjo, Kec\./ }).check();
+    await officer.getByRole('checkbox', { name: /^Kalipare, Kec\./ }).check();
+    await officer.fill('#f-speakers', 'Tri Handayani; Dinas Tenaga Kerja Kabupaten Malang; Prosedur penempatan PMI');
+    await Promise.all([officer.waitForNavigation(), officer.getByRole('button', { name: 'Simpan' }).click()]);
+    const event = officer.url();
+    assert.match(await officer.locator('#villages').innerText(), /Sitiarjo.*Kalipare|Kalipare.*Sitiarjo/);
+
+    // The room form is open (no room yet) with the speaker's agency ticked.
+    const form = officer.locator('#event-room-form');
+    assert.ok(await form.isVisible());
+    assert.ok(await form.getByLabel(/Dinas Tenaga Kerja Kabupaten Malang/).isChecked());
+    assert.equal(await form.getByLabel(/Polres Malang/).isChecked(), false);
+    await fitsThePhone(officer);
+    await Promise.all([officer.waitForNavigation(), form.getByRole('button', { name: 'Buka ruang kegiatan' }).click()]);
+    assert.match(officer.url(), /\/ruang\/\d+$/);
+    const room = new URL(officer.url()).pathname;
+    assert.match(await officer.locator('main').innerText(), /anggota ditambahkan/);
+    assert.match(await officer.locator('main').innerText(), /Balai Desa Sitiarjo/);
+    await fitsThePhone(officer);
+
+    // The village finds it from the event's page and reads the announcement.
+    await login(village, base, 'desa.sitiarjo', server.password('desa.sitiarjo'));
+    await village.goto(event);
+    await Promise.all([village.waitForNavigation(), village.getByRole('link', { name: 'Buka ruang kegiatan' }).click()]);
+    assert.equal(new URL(village.url()).pathname, room);
+    assert.match(await village.locator('main').innerText(), /Rapat Persiapan Sosialisasi Sitiarjo dan Kalipare/);
+    await fitsThePhone(village);
+  } finally {
+    await officerCtx.close();
+    await villageCtx.close();
+  }
+});

@@ -110,6 +110,13 @@ try {
   await Promise.all([p4.waitForNavigation(), p4.getByRole('button', { name: 'Simpan indikator', exact: true }).click()]);
   await p4.goto(report);
   await p4.screenshot({ path: path.join(out, 'laporan-petugas.png') });
+  // The same report on the officer's phone, the whole page: the forms fold.
+  const officerPhone = await newContext(browser, { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+  const p4b = await officerPhone.newPage();
+  await login(p4b, server.url, 'pimpasa.malang', server.password('pimpasa.malang'));
+  await p4b.goto(report);
+  await p4b.screenshot({ path: path.join(out, 'laporan-petugas-hp.png'), fullPage: true });
+  await officerPhone.close();
   // The referral form is folded until opened.
   await p4.locator('#refer-open > summary').click();
   await p4.selectOption('#f-agency_id', { label: 'Polres Malang' });
@@ -232,7 +239,17 @@ try {
   await p9.locator('#kuis').scrollIntoViewIfNeeded();
   await p9.screenshot({ path: path.join(out, 'sosialisasi-kuis.png') });
   await participant.close();
+  // The event's own room, opened from its page, as the invited village reads it on a phone.
+  await p9.goto(eventUrl);
+  await Promise.all([p9.waitForNavigation(), p9.locator('#event-room-form').getByRole('button', { name: 'Buka ruang kegiatan' }).click()]);
+  const roomUrl = p9.url();
   await office.close();
+  const roomPhone = await newContext(browser, { ...phone, javaScriptEnabled: false });
+  const p11 = await roomPhone.newPage();
+  await login(p11, server.url, 'desa.sitiarjo', server.password('desa.sitiarjo'));
+  await p11.goto(roomUrl);
+  await p11.screenshot({ path: path.join(out, 'ruang-kegiatan.png') });
+  await roomPhone.close();
   console.log(`screenshots written to ${out}`);
 } finally {
   await browser.close();

@@ -1,7 +1,8 @@
 //! Coordination: rooms, messages, alerts (waspada) and notification preferences.
 //!
 //! Decisions:
-//! - **Rooms** exist per desa binaan, per office and per province. Reading a room needs an
+//! - **Rooms** exist per desa binaan, per office and per province, and per event when its
+//!   planner opens one. Reading a room needs an
 //!   active membership (a removed member reads nothing more); the policy's `RoomView` only says
 //!   the role may use rooms at all.
 //! - **Alert severity** follows the warning words Indonesians know from disaster alerts:
@@ -34,6 +35,9 @@ coded! {
         Desa = "desa",
         Kantor = "kantor",
         Provinsi = "provinsi",
+        /// An event's own room, opened by its planner for the invited villages, the
+        /// officers and the speakers' agencies.
+        Kegiatan = "kegiatan",
     }
 }
 

@@ -446,7 +446,7 @@ impl crate::events::Repo<'_> {
 
     /// The place of an event, for viewers: a desa user sees the events of their regency and
     /// those their village is invited to.
-    async fn event_place_for_viewer(&self, ctx: &Ctx, id: i64) -> Result<RegionCode> {
+    pub(crate) async fn event_place_for_viewer(&self, ctx: &Ctx, id: i64) -> Result<RegionCode> {
         match self.event_place(ctx, id).await {
             Err(Error::Forbidden) => {
                 if let benteng_domain::Scope::Village(v) = &ctx.actor.scope {

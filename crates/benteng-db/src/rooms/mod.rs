@@ -1,4 +1,5 @@
-//! Coordination rooms: one per desa binaan, per office and per province, with their members.
+//! Coordination rooms: one per desa binaan, per office and per province, with their members,
+//! and one per event when its planner opens it ([`event_room`]).
 //!
 //! Decisions:
 //! - **Rooms are made by the system**, never by hand: [`crate::rooms::Repo::sync_rooms`] creates the missing
@@ -17,6 +18,7 @@
 
 pub mod alerts;
 pub mod digest;
+pub mod event_room;
 pub mod links;
 pub mod messages;
 pub mod prefs;
@@ -196,7 +198,7 @@ impl crate::rooms::Repo<'_> {
              (SELECT COUNT(*) FROM room_messages x WHERE x.room_id = r.id AND x.parent_id IS NULL AND x.author_id <> $1 \
                AND NOT EXISTS (SELECT 1 FROM room_reads rr WHERE rr.message_id = x.id AND rr.user_id = $1)) AS unread \
              FROM rooms r WHERE {filter} AND COALESCE($2, '') = COALESCE($2, '') \
-             ORDER BY CASE r.kind WHEN 'desa' THEN 1 WHEN 'kantor' THEN 2 ELSE 3 END, r.name, r.id \
+             ORDER BY CASE r.kind WHEN 'desa' THEN 1 WHEN 'kegiatan' THEN 2 WHEN 'kantor' THEN 3 ELSE 4 END, r.name, r.id \
              LIMIT {per_page} OFFSET {offset}"
         )))
         .bind(uid)
@@ -247,6 +249,10 @@ impl crate::rooms::Repo<'_> {
             (Role::Admin, _) => true,
             (Role::Petugas, "kantor") => a.office_id.is_some() && a.office_id == room.office_id,
             (Role::Petugas, "desa") => place.is_some_and(|p| a.scope.contains(&p)),
+            // An event's room: whoever may manage the event.
+            (Role::Petugas | Role::Kanwil, "kegiatan") => {
+                place.is_some_and(|p| ctx.allows(Action::EventManage, Some(&p)))
+            }
             (Role::Kanwil, _) => match (&a.scope, &place) {
                 (Scope::Province(p), Some(c)) => c.is_within(p),
                 _ => false,
@@ -278,6 +284,9 @@ impl crate::rooms::Repo<'_> {
                     || (user.role == Role::Kanwil && user.scope.contains(&place))
             }
             "provinsi" => user.role != Role::Desa && user.scope.touches(&place),
+            // An event's room: anyone who sees the event's place (a village user of an
+            // invited village elsewhere is let in by `add_room_member`).
+            "kegiatan" => user.scope.touches(&place),
             _ => false,
         }
     }
@@ -346,7 +355,12 @@ impl crate::rooms::Repo<'_> {
         // Only someone whose own scope covers the room's place may read it: a manager cannot
         // open a village's messages and files to a user from elsewhere.
         let candidate = self.db.users().actor(uid).await?.map(|(a, _)| a);
-        if !candidate.is_some_and(|c| Self::may_join(&c, &room)) {
+        let allowed = match &candidate {
+            Some(c) if Self::may_join(c, &room) => true,
+            Some(c) => self.invited_village_user(&room, c).await?,
+            None => false,
+        };
+        if !allowed {
             let mut e = benteng_domain::FieldErrors::new();
             e.add("username", "err-room-user-outside");
             return Err(Error::Invalid(e));

@@ -65,6 +65,7 @@ const ACTIONS: &[&str] = &[
     "issue_letter",
     "merge",
     "open_case",
+    "open_room",
     "print_letter",
     "question",
     "quiz_stage",

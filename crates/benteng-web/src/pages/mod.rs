@@ -324,6 +324,11 @@ impl Field {
         self.value == v
     }
 
+    /// For tick boxes (`kind` "checks"): whether `v` is one of the values (one per line).
+    pub fn has_value(&self, v: &str) -> bool {
+        self.value.lines().any(|l| l == v)
+    }
+
     pub fn has_error(&self) -> bool {
         self.error.is_some()
     }

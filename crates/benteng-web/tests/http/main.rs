@@ -17,6 +17,7 @@ mod delivery;
 mod durability;
 mod event_quiz;
 mod event_quiz_more;
+mod event_room;
 mod events;
 mod front_door;
 mod home_queues;

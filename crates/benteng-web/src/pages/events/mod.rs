@@ -3,7 +3,7 @@
 //! are in [`participant`], the public ones in [`public`], the officer's forms in [`manage`],
 //! the activity report in [`report`]. Everything works without JavaScript.
 
-use super::{flash_redirect, html, html_status, parse_id, Field, Layout, Pager};
+use super::{flash_redirect, html, html_status, parse_id, Field, FormPairs, Layout, Pager};
 use crate::ctx::Auth;
 use crate::error::WebError;
 use crate::i18n::Tr;
@@ -25,6 +25,7 @@ mod manage;
 mod participant;
 mod public;
 mod report;
+mod room;
 
 pub fn routes() -> Router<AppState> {
     let uploads = DefaultBodyLimit::max(crate::security::UPLOAD_LIMIT);
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sosialisasi/{id}/tanya", post(add_question))
         .route("/sosialisasi/{id}/tanya/{q}/terbit", post(publish_question))
         .route("/sosialisasi/{id}/kuis", post(manage::stage))
+        .route("/sosialisasi/{id}/ruang", post(room::open))
         .route(
             "/sosialisasi/{id}/tindak-lanjut",
             post(manage::add_followup),
@@ -158,18 +160,31 @@ async fn form_page(
         .iter()
         .map(|z| (z.as_str().to_string(), z.as_str().to_string()))
         .collect();
-    // Invited villages chosen before show as names, one per line (codes are read too).
-    let mut villages = i.villages.clone();
-    if !villages.chars().any(char::is_alphabetic) {
-        let mut lines = Vec::new();
-        for code in villages
-            .split([',', ';', '\n', ' '])
-            .filter(|c| !c.trim().is_empty())
-        {
-            lines.push(super::area::label(state, code.trim()).await?);
+    // The desa binaan of the planner's area are ticked; other invited villages are typed
+    // by name, one per line (codes chosen before show as names).
+    let choices = invite_choices(state, auth).await?;
+    let by_name = i.villages.chars().any(char::is_alphabetic);
+    let separators: &[char] = if by_name {
+        &[';', '\n']
+    } else {
+        &[',', ';', '\n', ' ']
+    };
+    let (mut ticked, mut others) = (Vec::new(), Vec::new());
+    for part in i
+        .villages
+        .split(separators)
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        if choices.iter().any(|(c, _)| c == part) {
+            ticked.push(part.to_string());
+        } else if part.chars().any(char::is_alphabetic) {
+            others.push(part.to_string());
+        } else {
+            others.push(super::area::label(state, part).await?);
         }
-        villages = lines.join("\n");
     }
+    let villages = others.join("\n");
     let mut fields = vec![
         Field::new(tr, "title", "field-title", "text", &i.title, e).required(),
         Field::new(tr, "date", "field-date", "date", &i.date, e).required(),
@@ -183,8 +198,21 @@ async fn form_page(
             .hint(tr.t("hint-event-region")),
         Field::new(
             tr,
+            "desa",
+            "field-event-desa-binaan",
+            "checks",
+            ticked.join("\n"),
+            e,
+        )
+        .options(choices.clone()),
+        Field::new(
+            tr,
             "villages",
-            "field-event-villages",
+            if choices.is_empty() {
+                "field-event-villages"
+            } else {
+                "field-event-villages-other"
+            },
             "textarea",
             villages,
             e,
@@ -194,6 +222,7 @@ async fn form_page(
         Field::new(tr, "speakers", "field-speakers", "textarea", &i.speakers, e)
             .hint(tr.t("hint-speakers")),
     ];
+    fields.retain(|f| f.kind != "checks" || !f.options.is_empty());
     super::area::places(
         state,
         &mut fields,
@@ -224,6 +253,71 @@ async fn form_page(
     )
 }
 
+/// Most desa binaan offered as tick boxes on the event form; an area with more types names.
+const MAX_INVITE_CHOICES: i64 = 100;
+
+/// The desa binaan of the planner's area as (code, "Sitiarjo, Kec. Sumbermanjing Wetan"),
+/// by name; empty when the area has more than [`MAX_INVITE_CHOICES`].
+async fn invite_choices(state: &AppState, auth: &Auth) -> Result<Vec<(String, String)>, WebError> {
+    let page = benteng_app::desa_binaan::list(
+        &state.db,
+        auth.ctx(),
+        &Default::default(),
+        MAX_INVITE_CHOICES,
+    )
+    .await?;
+    if page.more || page.total > MAX_INVITE_CHOICES {
+        return Ok(Vec::new());
+    }
+    let several_kabs = page
+        .items
+        .iter()
+        .any(|d| d.kab_code != page.items[0].kab_code);
+    let mut rows: Vec<(String, String)> = page
+        .items
+        .into_iter()
+        .map(|d| {
+            let mut label = format!("{}, Kec. {}", d.village_name, d.kecamatan_name);
+            if several_kabs {
+                label = format!("{label}, {}", d.kab_name);
+            }
+            (d.region_code, label)
+        })
+        .collect();
+    rows.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(rows)
+}
+
+/// The event form as [`EventInput`]: the ticked desa binaan (`desa`, repeated) join the
+/// villages typed by name.
+fn event_input(pairs: &[(String, String)]) -> Result<EventInput, WebError> {
+    let single: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| k != "desa").collect();
+    let encoded = serde_urlencoded::to_string(&single).map_err(|_| WebError::BadRequest)?;
+    let mut i: EventInput =
+        serde_urlencoded::from_str(&encoded).map_err(|_| WebError::BadRequest)?;
+    let ticked: Vec<&str> = pairs
+        .iter()
+        .filter(|(k, v)| k == "desa" && !v.trim().is_empty())
+        .map(|(_, v)| v.trim())
+        .collect();
+    if !ticked.is_empty() {
+        let typed = i.villages.trim();
+        // One per line: typed names keep their commas, codes are read either way.
+        let typed = if typed.chars().any(char::is_alphabetic) {
+            typed.to_string()
+        } else {
+            typed.replace([',', ' '], "\n")
+        };
+        i.villages = ticked
+            .into_iter()
+            .chain(std::iter::once(typed.as_str()))
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    Ok(i)
+}
+
 async fn new(State(state): State<AppState>, auth: Auth) -> Result<Response, WebError> {
     form_page(
         &state,
@@ -239,8 +333,9 @@ async fn new(State(state): State<AppState>, auth: Auth) -> Result<Response, WebE
 async fn create(
     State(state): State<AppState>,
     auth: Auth,
-    Form(i): Form<EventInput>,
+    FormPairs(pairs): FormPairs,
 ) -> Result<Response, WebError> {
+    let i = event_input(&pairs)?;
     match events::plan(&state.db, auth.ctx(), &i).await {
         Ok(id) => flash_redirect(&auth.0, "flash-saved", &format!("/sosialisasi/{id}")).await,
         Err(e) => {
@@ -309,9 +404,10 @@ async fn update(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    Form(i): Form<EventInput>,
+    FormPairs(pairs): FormPairs,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
+    let i = event_input(&pairs)?;
     match events::update(&state.db, auth.ctx(), id, &i).await {
         Ok(()) => flash_redirect(&auth.0, "flash-saved", &format!("/sosialisasi/{id}")).await,
         Err(e) => {
@@ -336,9 +432,18 @@ struct ShowPage {
     checkin_url: String,
     roles: Vec<(String, String)>,
     errors: Vec<(String, String)>,
+    /// The event's room, when one is open.
+    room: Option<benteng_app::rooms::EventRoomLink>,
+    /// Who the room would ask in (managers of the event).
+    room_plan: Option<benteng_app::rooms::EventRoomPlan>,
 }
 
 impl ShowPage {
+    /// The viewer is a member of the event's room.
+    fn room_member(&self) -> bool {
+        self.room.as_ref().is_some_and(|r| r.member)
+    }
+
     fn t(&self, prefix: &str, code: &str) -> String {
         self.l.tr.t(&format!("{prefix}-{code}"))
     }
@@ -389,6 +494,12 @@ pub(super) async fn show_page(
 ) -> Result<Response, WebError> {
     let d = events::show(&state.db, auth.ctx(), id).await?;
     let quiz = events::quiz_results(&state.db, auth.ctx(), id).await?;
+    let room = benteng_app::rooms::event_room(&state.db, auth.ctx(), id).await?;
+    let room_plan = if d.can_manage && auth.ctx().allows(Action::RoomView, None) {
+        Some(benteng_app::rooms::event_room_plan(&state.db, auth.ctx(), id).await?)
+    } else {
+        None
+    };
     let checkin_url = format!(
         "{}/hadir/{}",
         base_url(state, headers),
@@ -412,6 +523,8 @@ pub(super) async fn show_page(
             checkin_url,
             roles: roles(tr),
             errors: messages(tr, e),
+            room,
+            room_plan,
             d,
         },
     )

@@ -16,6 +16,9 @@ use benteng_app::reports::{Origin, ReportDetail};
 use benteng_domain::report::{IndicatorGroup, Priority, ReferralPurpose, ReportStatus, INDICATORS};
 use benteng_domain::{Action, FieldErrors, RegionCode};
 
+/// History lines shown open on a report (the newest); older ones fold.
+const HISTORY_SHOWN: usize = 6;
+
 #[derive(Template)]
 #[template(path = "report.html")]
 struct ShowPage {
@@ -76,6 +79,11 @@ impl ShowPage {
 
     fn t(&self, prefix: &str, code: &str) -> String {
         self.l.tr.t(&format!("{prefix}-{code}"))
+    }
+
+    /// History lines folded under "older" (all but the newest [`HISTORY_SHOWN`]).
+    fn older_history(&self) -> usize {
+        self.d.events.len().saturating_sub(HISTORY_SHOWN)
     }
 
     fn is_assigned(&self, id: &i64) -> bool {
