@@ -248,7 +248,7 @@ try {
   const p11 = await roomPhone.newPage();
   await login(p11, server.url, 'desa.sitiarjo', server.password('desa.sitiarjo'));
   await p11.goto(roomUrl);
-  await p11.screenshot({ path: path.join(out, 'ruang-kegiatan.png') });
+  await p11.screenshot({ path: path.join(out, 'ruang-kegiatan.png'), fullPage: true });
   await roomPhone.close();
   console.log(`screenshots written to ${out}`);
 } finally {

@@ -1249,6 +1249,7 @@ rooms-members = { $n } members
 rooms-none = You are not a member of any room yet.
 room-kind-desa = Desa binaan
 room-kind-kantor = Office
+room-event-page = The event's page
 room-kind-kegiatan = Event
 room-kind-provinsi = Province
 room-members-title = Room members

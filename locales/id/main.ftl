@@ -1240,6 +1240,7 @@ rooms-members = { $n } anggota
 rooms-none = Anda belum menjadi anggota ruang mana pun.
 room-kind-desa = Desa binaan
 room-kind-kantor = Kantor
+room-event-page = Halaman kegiatan
 room-kind-kegiatan = Kegiatan
 room-kind-provinsi = Provinsi
 room-members-title = Anggota ruang

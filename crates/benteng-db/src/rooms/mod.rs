@@ -43,12 +43,14 @@ pub enum Sync {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Room {
     pub id: i64,
-    /// desa, kantor or provinsi.
+    /// desa, kantor, provinsi or kegiatan.
     pub kind: String,
     pub name: String,
     pub region_code: Option<String>,
     pub office_id: Option<i64>,
     pub desa_binaan_id: Option<i64>,
+    /// An event's room: the event.
+    pub event_id: Option<i64>,
 }
 
 /// A room in the user's list.
@@ -86,7 +88,8 @@ pub struct RoomAccess {
     pub can_announce: bool,
 }
 
-const ROOM_COLS: &str = "r.id, r.kind, r.name, r.region_code, r.office_id, r.desa_binaan_id";
+const ROOM_COLS: &str = "r.id, r.kind, r.name, r.region_code, r.office_id, r.desa_binaan_id, \
+    CASE WHEN r.kind = 'kegiatan' THEN CAST(r.ref_key AS BIGINT) END AS event_id";
 
 impl crate::rooms::Repo<'_> {
     /// Create missing rooms and add default members (see the module documentation).
