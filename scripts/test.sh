@@ -28,6 +28,17 @@ ensure_postgres() {
   exit 1
 }
 
+# How this machine restarts its PostgreSQL (the Debian cluster the tests use).
+pg_restart_command() {
+  local ver
+  ver=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n1)
+  if [ "$(id -u)" = 0 ]; then
+    echo "pg_ctlcluster --skip-systemctl-redirect $ver main restart"
+  else
+    echo "sudo pg_ctlcluster --skip-systemctl-redirect $ver main restart"
+  fi
+}
+
 ensure_browser() {
   if [ ! -x /usr/bin/chromium ]; then
     as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
@@ -66,6 +77,11 @@ if [ "${BENTENG_SKIP_PG:-0}" != 1 ]; then
   BENTENG_TEST_DATABASE_URL="$PG_URL" cargo test -p benteng-web --test http
   # The commands' tests (audit verify, the crash test) read the same variable.
   BENTENG_TEST_DATABASE_URL="$PG_URL" cargo test -p benteng-cli --tests
+  # A restart of the server while idle loses no later request. It restarts the real server,
+  # so it runs alone, after the others.
+  BENTENG_TEST_DATABASE_URL="$PG_URL" \
+    BENTENG_TEST_PG_RESTART="$(pg_restart_command)" \
+    cargo test -p benteng-db --test pg_restart
 fi
 
 if [ "${BENTENG_SKIP_E2E:-0}" != 1 ]; then

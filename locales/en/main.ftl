@@ -133,6 +133,12 @@ flash-token-revoked = API token revoked.
 
 ## Home
 home-title = Home
+home-storage = The server's storage
+home-disk-database = Database
+home-disk-uploads = Uploaded files
+home-disk-free = { $mb } MB free
+home-disk-low = Nearly full
+home-disk-unknown = cannot be read
 home-intro-admin = Manage users, offices, partner agencies and desa binaan across Indonesia.
 home-intro-kanwil = Monitor the desa binaan and immigration offices of your province.
 home-intro-petugas = The desa binaan in your office's area: record visits and keep village profiles current.
@@ -330,6 +336,7 @@ error-csrf = The form session expired or is not valid. Reload the page and try a
 error-rate-limited = Too many requests. Wait a moment and try again.
 error-method = This method is not supported at this address.
 error-too-large = The data sent is too large.
+error-storage-full = The server's storage is full, so what you sent was not saved. It has been logged for the technical staff; please send it again in a little while (your browser's back button keeps what you typed).
 error-internal = Something went wrong on our side. It has been logged; please try again.
 
 # Laporan, rujukan, kasus

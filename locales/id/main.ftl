@@ -130,6 +130,12 @@ flash-token-revoked = Token API dicabut.
 
 ## Beranda
 home-title = Beranda
+home-storage = Ruang penyimpanan server
+home-disk-database = Basis data
+home-disk-uploads = Berkas unggahan
+home-disk-free = { $mb } MB tersisa
+home-disk-low = Hampir penuh
+home-disk-unknown = tidak dapat dibaca
 home-intro-admin = Kelola pengguna, kantor, instansi mitra dan desa binaan di seluruh Indonesia.
 home-intro-kanwil = Pantau desa binaan dan kantor imigrasi di provinsi Anda.
 home-intro-petugas = Desa binaan di wilayah kerja kantor Anda: catat kunjungan dan perbarui profil desa.
@@ -327,6 +333,7 @@ error-csrf = Sesi formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu c
 error-rate-limited = Terlalu banyak permintaan. Tunggu sebentar lalu coba lagi.
 error-method = Cara akses ini tidak didukung untuk alamat tersebut.
 error-too-large = Data yang dikirim terlalu besar.
+error-storage-full = Penyimpanan server penuh, jadi yang Anda kirim belum tersimpan. Kejadian ini sudah dicatat untuk petugas teknis; silakan kirim lagi beberapa saat lagi (tombol kembali di peramban menyimpan isian Anda).
 error-internal = Terjadi kesalahan pada sistem. Kejadian ini sudah dicatat; silakan coba lagi.
 
 # Laporan, rujukan, kasus

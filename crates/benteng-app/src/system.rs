@@ -14,6 +14,22 @@ pub async fn durability(db: &Db) -> Result<benteng_db::Durability> {
     db.durability().await
 }
 
+/// One small write in its own transaction (`/healthz`): `Ok` when commits reach the disk now.
+pub async fn write_probe(db: &Db) -> Result<()> {
+    db.write_probe().await
+}
+
+/// Free bytes on the volumes Benteng writes to: the SQLite database's folder (absent on
+/// PostgreSQL) and the upload directory. `None` where it cannot be read.
+pub fn disk_free(db: &Db, upload_dir: &std::path::Path) -> Vec<(&'static str, Option<u64>)> {
+    let mut out = Vec::new();
+    if let Some(dir) = db.data_dir() {
+        out.push(("database", benteng_db::health::free_bytes(dir)));
+    }
+    out.push(("uploads", benteng_db::health::free_bytes(upload_dir)));
+    out
+}
+
 /// Outbox rows by channel and state, for `/metrics`.
 pub async fn delivery_counts(db: &Db) -> Result<Vec<(String, i64)>> {
     db.delivery().delivery_counts().await

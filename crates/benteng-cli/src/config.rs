@@ -21,6 +21,8 @@ const OPTIONS: &[&str] = &[
     "upload_dir",
     "public_reports_per_hour",
     "searches_per_minute",
+    "disk_warn_mb",
+    "disk_min_free_mb",
     "rules_file",
     "public_url",
     "worker",
@@ -45,6 +47,11 @@ pub struct Config {
     pub public_reports_per_hour: u32,
     /// Report searches per minute per signed-in user.
     pub searches_per_minute: u32,
+    /// Below this much free space (MB) on the database's or the uploads' volume the admin's
+    /// home page warns.
+    pub disk_warn_mb: u64,
+    /// Below this much free space (MB) `/healthz` answers 503 and `serve` refuses to start.
+    pub disk_min_free_mb: u64,
     /// A rules file replacing the shipped rule sets (job-offer rules, moratorium countries,
     /// zero-cost occupations); empty: the shipped ones.
     pub rules_file: String,
@@ -91,6 +98,8 @@ impl Default for Config {
             upload_dir: "benteng-data/uploads".into(),
             public_reports_per_hour: 10,
             searches_per_minute: 60,
+            disk_warn_mb: 1024,
+            disk_min_free_mb: 32,
             rules_file: String::new(),
             priority: Default::default(),
             retention: Default::default(),
@@ -123,6 +132,8 @@ impl std::fmt::Debug for Config {
             .field("upload_dir", &self.upload_dir)
             .field("public_reports_per_hour", &self.public_reports_per_hour)
             .field("searches_per_minute", &self.searches_per_minute)
+            .field("disk_warn_mb", &self.disk_warn_mb)
+            .field("disk_min_free_mb", &self.disk_min_free_mb)
             .field("rules_file", &self.rules_file)
             .field("retention", &self.retention)
             .field("public_url", &self.public_url)
@@ -197,6 +208,8 @@ impl Config {
             upload_dir: self.upload_dir.clone().into(),
             public_reports_per_hour: self.public_reports_per_hour,
             searches_per_minute: self.searches_per_minute,
+            disk_warn_mb: self.disk_warn_mb,
+            disk_min_free_mb: self.disk_min_free_mb,
             notify: self.notify(),
             second_factor: self.second_factor()?,
         })

@@ -199,7 +199,14 @@ async fn open(cfg: &Config) -> anyhow::Result<Db> {
             db.with_rules(rules)
         }
     };
-    let n = db.migrate().await?;
+    let n = db.migrate().await.map_err(|e| {
+        let text = format!("{e:#}");
+        if text.contains("database or disk is full") || text.contains("No space left on device") {
+            anyhow::anyhow!("penyimpanan penuh: basis data tidak dapat diperbarui; kosongkan ruang disk / the storage is full: the database could not be migrated; free some disk space ({e:#})")
+        } else {
+            e
+        }
+    })?;
     if n > 0 {
         tracing::info!(applied = n, "database migrated");
     }
@@ -446,7 +453,40 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+/// Refuse to start on a disk too small to take writes, saying so (a first start on a full
+/// disk would otherwise fail with SQLite's "database or disk is full").
+fn check_disk(cfg: &Config) -> anyhow::Result<()> {
+    let min = cfg.disk_min_free_mb;
+    let mut volumes = vec![("uploads", std::path::PathBuf::from(&cfg.upload_dir))];
+    if let Some(path) = cfg.database_url.strip_prefix("sqlite:") {
+        let path = path
+            .trim_start_matches("//")
+            .split('?')
+            .next()
+            .unwrap_or("");
+        let dir = std::path::Path::new(path)
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_default();
+        volumes.insert(0, ("database", dir));
+    }
+    for (what, dir) in volumes {
+        if let Some(free) = benteng_db::health::free_bytes(&dir) {
+            let mb = free / (1024 * 1024);
+            if mb < min {
+                anyhow::bail!(
+                    "ruang disk tidak cukup untuk {what} di {}: tersisa {mb} MB, perlu setidaknya {min} MB (kosongkan ruang disk atau ubah disk_min_free_mb) / not enough disk space for the {what} at {}: {mb} MB free, at least {min} MB needed",
+                    dir.display(),
+                    dir.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 async fn serve(cfg: Config, demo: bool, bind: Option<String>) -> anyhow::Result<()> {
+    check_disk(&cfg)?;
     let db = open(&cfg).await?;
     load_regions(&db).await?;
     if db.users().user_count().await? == 0 {

@@ -18,6 +18,7 @@ pub mod desa_binaan;
 pub mod events;
 pub mod figures;
 pub mod guide;
+pub mod health;
 pub mod limits;
 pub mod migrants;
 mod migrate;
@@ -71,6 +72,8 @@ pub struct Db {
     pub(crate) figures: migrants::FiguresCache,
     /// Dashboard figures per scope, area and period, kept for five minutes (see `figures`).
     pub(crate) dashboards: figures::Cache,
+    /// The SQLite database file (`None` on PostgreSQL), for its volume's free space.
+    pub(crate) sqlite_path: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -201,6 +204,7 @@ impl Db {
             anyhow::bail!("database_url must start with sqlite:// or postgres://");
         };
         let mut url = url.to_string();
+        let mut sqlite_path = None;
         if backend == Backend::Sqlite {
             let path = url
                 .trim_start_matches("sqlite://")
@@ -213,6 +217,9 @@ impl Db {
                 if !dir.as_os_str().is_empty() {
                     std::fs::create_dir_all(dir)?;
                 }
+            }
+            if !path.is_empty() && !path.starts_with(':') {
+                sqlite_path = Some(std::path::PathBuf::from(&path));
             }
             if !url.contains("mode=") {
                 url.push_str(if url.contains('?') {
@@ -229,11 +236,27 @@ impl Db {
             .acquire_timeout(Duration::from_secs(10))
             // sqlx pings every connection before handing it out; every statement here takes
             // its own connection, so that doubled the round trips to SQLite's worker thread
-            // or to PostgreSQL (docs/performance.md, "SQLite's global locks"). A connection that
-            // died while idle (PostgreSQL restarted) now fails the one statement that meets
-            // it and is dropped; connections are retired after 30 minutes in any case.
+            // or to PostgreSQL (docs/performance.md, "SQLite's global locks"). Only PostgreSQL
+            // connections that sat idle are checked (`before_acquire` below); connections are
+            // retired after 30 minutes in any case.
             .test_before_acquire(false)
             .max_lifetime(Duration::from_secs(30 * 60))
+            // A PostgreSQL connection idle for a second or more is pinged before use: one
+            // that died while idle (the server restarted) is replaced instead of failing the
+            // request that meets it. Busy connections are reused without the extra round
+            // trip; SQLite's are local and never go stale.
+            .before_acquire(move |conn, meta| {
+                Box::pin(async move {
+                    if backend == Backend::Postgres && meta.idle_for >= Duration::from_secs(1) {
+                        use sqlx::Connection;
+                        return Ok(conn.ping().await.is_ok());
+                    }
+                    Ok(true)
+                })
+            })
+            // A connection left inside a failed transaction (a COMMIT on a full disk) is
+            // closed instead of failing every later write (see `health`).
+            .after_release(|conn, _| Box::pin(async move { Ok(health::release_check(conn).await) }))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -273,6 +296,7 @@ impl Db {
             rules: std::sync::Arc::new(benteng_domain::rules::RuleSet::builtin().clone()),
             figures: Default::default(),
             dashboards: Default::default(),
+            sqlite_path,
         })
     }
 

@@ -40,6 +40,9 @@ pub enum WebError {
     Csrf,
     /// Too many attempts (codes of the second factor); the answer says to wait a minute.
     RateLimited,
+    /// The server's storage is full: nothing was saved; 503, try again later. The real cause
+    /// is in the log.
+    StorageFull(String),
     Internal(String),
 }
 
@@ -55,6 +58,9 @@ impl WebError {
 
 impl From<benteng_app::Error> for WebError {
     fn from(e: benteng_app::Error) -> Self {
+        if e.is_storage_full() {
+            return WebError::StorageFull(e.to_string());
+        }
         match e {
             benteng_app::Error::Forbidden => WebError::Forbidden,
             benteng_app::Error::NotFound => WebError::NotFound,
@@ -110,6 +116,18 @@ impl IntoResponse for WebError {
                     .insert("retry-after", HeaderValue::from_static("60"));
                 return r;
             }
+            WebError::StorageFull(msg) => {
+                tracing::error!(error = %msg, "storage full: a write was refused");
+                let mut r = problem(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "error-storage-full",
+                    FieldErrors::new(),
+                    false,
+                );
+                r.headers_mut()
+                    .insert("retry-after", HeaderValue::from_static("60"));
+                return r;
+            }
             WebError::Internal(msg) => {
                 tracing::error!(error = %msg, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
@@ -142,11 +160,16 @@ pub enum ApiError {
     /// A body over the route's limit (413).
     TooLarge,
     RateLimited,
+    /// The server's storage is full (503; see [`WebError::StorageFull`]).
+    StorageFull(String),
     Internal(String),
 }
 
 impl From<benteng_app::Error> for ApiError {
     fn from(e: benteng_app::Error) -> Self {
+        if e.is_storage_full() {
+            return ApiError::StorageFull(e.to_string());
+        }
         match e {
             benteng_app::Error::Forbidden => ApiError::Forbidden,
             benteng_app::Error::NotFound => ApiError::NotFound,
@@ -257,6 +280,18 @@ impl IntoResponse for ApiError {
                 "error-rate-limited",
                 FieldErrors::new(),
             ),
+            ApiError::StorageFull(msg) => {
+                tracing::error!(error = %msg, "storage full: a write was refused");
+                let mut r = problem(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "error-storage-full",
+                    FieldErrors::new(),
+                    true,
+                );
+                r.headers_mut()
+                    .insert("retry-after", HeaderValue::from_static("60"));
+                return r;
+            }
             ApiError::Internal(msg) => {
                 tracing::error!(error = %msg, "internal error");
                 (

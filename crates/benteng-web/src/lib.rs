@@ -56,6 +56,11 @@ pub struct WebConfig {
     pub public_reports_per_hour: u32,
     /// Report searches (words, a phone, a code) allowed per minute per signed-in user.
     pub searches_per_minute: u32,
+    /// Below this much free space (MB) on the database's or the uploads' volume the admin's
+    /// home page warns.
+    pub disk_warn_mb: u64,
+    /// Below this much free space (MB) `/healthz` answers 503 (writes are about to fail).
+    pub disk_min_free_mb: u64,
     /// Delivery channels, the WhatsApp number and the digest (coordination module).
     pub notify: NotifyConfig,
     /// Who must enrol a second factor (TOTP) before anything else; by default admin, kanwil
@@ -75,6 +80,8 @@ impl Default for WebConfig {
             upload_dir: "benteng-data/uploads".into(),
             public_reports_per_hour: 10,
             searches_per_minute: 60,
+            disk_warn_mb: 1024,
+            disk_min_free_mb: 32,
             notify: NotifyConfig::default(),
             second_factor: SecondFactorPolicy::default(),
         }

@@ -106,6 +106,21 @@ pub async fn endpoint(State(state): State<AppState>) -> impl IntoResponse {
             None => text.push_str(&extra),
         }
     }
+    // Free space on the volumes Benteng writes to (the database's, the uploads').
+    let mut disk = String::from(
+        "# HELP benteng_disk_free_bytes Bytes still free for Benteng on the volume.\n# TYPE benteng_disk_free_bytes gauge\n",
+    );
+    for (volume, free) in benteng_app::system::disk_free(&state.db, &state.config.upload_dir) {
+        if let Some(b) = free {
+            disk.push_str(&format!(
+                "benteng_disk_free_bytes{{volume=\"{volume}\"}} {b}\n"
+            ));
+        }
+    }
+    match text.rfind("# EOF") {
+        Some(at) => text.insert_str(at, &disk),
+        None => text.push_str(&disk),
+    }
     (
         [(
             header::CONTENT_TYPE,

@@ -112,6 +112,40 @@ fn more(href: String, tr: &benteng_i18n::Tr, total: i64, shown: usize) -> Option
     (total > shown as i64).then(|| (href, tr.t1("home-see-all", "n", tr.number(&total))))
 }
 
+/// The administrator's view of the server's storage: free space on the database's and the
+/// uploads' volumes, marked below `disk_warn_mb` (and `/healthz` fails below
+/// `disk_min_free_mb`).
+fn storage_queue(state: &AppState, tr: &benteng_i18n::Tr) -> Queue {
+    let warn = state.config.disk_warn_mb.saturating_mul(1024 * 1024);
+    let items = benteng_app::system::disk_free(&state.db, &state.config.upload_dir)
+        .into_iter()
+        .map(|(volume, free)| {
+            let (meta, badge) = match free {
+                Some(b) => {
+                    let mb = (b / (1024 * 1024)) as i64;
+                    let text = tr.t1("home-disk-free", "mb", tr.number(&mb));
+                    let badge = (b < warn).then(|| ("warn", tr.t("home-disk-low")));
+                    (text, badge)
+                }
+                None => (tr.t("home-disk-unknown"), None),
+            };
+            QueueItem {
+                href: None,
+                text: tr.t(&format!("home-disk-{volume}")),
+                meta,
+                badge,
+            }
+        })
+        .collect();
+    Queue {
+        id: "q-storage",
+        title: tr.t("home-storage"),
+        items,
+        empty: String::new(),
+        more: None,
+    }
+}
+
 /// An officer's queues: reports waiting for triage (highest priority first), referrals from
 /// the office that are overdue or were declined, the next events, the villages not visited
 /// for 90 days.
@@ -489,7 +523,7 @@ async fn home(State(state): State<AppState>, v: Viewer) -> Result<Response, WebE
         Role::Mitra => partner_queues(&state, &ctx, tr).await?,
         Role::Desa => village_queues(&state, &ctx, tr).await?,
         Role::Kanwil => vec![upcoming_events(&state, &ctx, tr, 3).await?],
-        Role::Admin => Vec::new(),
+        Role::Admin => vec![storage_queue(&state, tr)],
     };
     let (office_columns, offices, month) = if ctx.actor.role == Role::Kanwil {
         office_table(&state, &ctx, tr, None).await?

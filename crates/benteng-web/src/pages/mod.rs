@@ -404,26 +404,62 @@ async fn icon() -> impl IntoResponse {
     )
 }
 
-/// Health for load balancers: the database answers. `durability` says whether commits are on
+/// Health for load balancers: the database answers and takes a write now, and the volumes it
+/// writes to have at least `disk_min_free_mb` free. `durability` says whether commits are on
 /// disk before they are acknowledged (`power_safe`) or not (`reduced`, e.g. PostgreSQL with
-/// `fsync = off`); a reduced setting is reported, not counted as unhealthy.
+/// `fsync = off`); a reduced setting is reported, not counted as unhealthy. While writes fail
+/// (a full disk) it answers 503 with `reason` `storage_full` or `disk_low`, so a load balancer
+/// sends users elsewhere and a monitor alerts; it answers 200 again as soon as a write works.
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
-    match benteng_app::system::durability(&state.db).await {
-        Ok(d) => (
+    let free = benteng_app::system::disk_free(&state.db, &state.config.upload_dir);
+    let min = state.config.disk_min_free_mb.saturating_mul(1024 * 1024);
+    let low = free.iter().any(|(_, f)| f.is_some_and(|b| b < min));
+    let free_mb: serde_json::Map<String, serde_json::Value> = free
+        .iter()
+        .map(|(k, f)| {
+            (
+                (*k).to_string(),
+                serde_json::json!(f.map(|b| b / (1024 * 1024))),
+            )
+        })
+        .collect();
+    let durability = benteng_app::system::durability(&state.db).await;
+    let probe = match &durability {
+        Ok(_) => benteng_app::system::write_probe(&state.db).await,
+        Err(_) => Ok(()),
+    };
+    let unavailable = |reason: &str| {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({
+                "status": "unavailable",
+                "reason": reason,
+                "disk_free_mb": free_mb.clone(),
+            })),
+        )
+            .into_response()
+    };
+    match (durability, probe) {
+        (Ok(d), Ok(())) if !low => (
             StatusCode::OK,
             axum::Json(serde_json::json!({
                 "status": "ok",
                 "durability": if d.power_safe { "power_safe" } else { "reduced" },
+                "disk_free_mb": free_mb,
             })),
         )
             .into_response(),
-        Err(e) => {
+        (Ok(_), Ok(())) => {
+            tracing::error!(free_mb = ?free_mb, "health: disk space below disk_min_free_mb");
+            unavailable("disk_low")
+        }
+        (_, Err(e)) if e.is_storage_full() => {
+            tracing::error!(error = %e, "health: the storage is full, writes fail");
+            unavailable("storage_full")
+        }
+        (Err(e), _) | (_, Err(e)) => {
             tracing::error!(error = %e, "health check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                axum::Json(serde_json::json!({"status": "unavailable"})),
-            )
-                .into_response()
+            unavailable("database")
         }
     }
 }

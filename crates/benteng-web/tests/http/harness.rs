@@ -114,6 +114,39 @@ where
     Fut: std::future::Future<Output = WebConfig>,
 {
     let (db, guard) = fresh_db().await;
+    spawn_on(db, guard, make, second_factor, None).await
+}
+
+/// The demo app on SQLite in `dir` (database and uploads there), e.g. a small volume.
+pub async fn spawn_in(dir: &std::path::Path, config: WebConfig) -> TestApp {
+    let db = Db::connect(&format!("sqlite://{}/t.db", dir.display()))
+        .await
+        .unwrap();
+    let guard = DbGuard {
+        _dir: None,
+        pg_drop: None,
+    };
+    spawn_on(
+        db,
+        guard,
+        |_| async move { config },
+        Some(benteng_web::SecondFactorPolicy::nobody()),
+        Some(dir.join("uploads")),
+    )
+    .await
+}
+
+async fn spawn_on<F, Fut>(
+    db: Db,
+    guard: DbGuard,
+    make: F,
+    second_factor: Option<benteng_web::SecondFactorPolicy>,
+    upload_dir: Option<std::path::PathBuf>,
+) -> TestApp
+where
+    F: FnOnce(Db) -> Fut,
+    Fut: std::future::Future<Output = WebConfig>,
+{
     db.migrate().await.unwrap();
     db.regions().load_regions(&test_regions()).await.unwrap();
     let report: DemoReport = benteng_fixtures::demo::load_demo(&db).await.unwrap();
@@ -130,7 +163,7 @@ where
     let app = Application::build(
         WebConfig {
             bind: "127.0.0.1:0".parse().unwrap(),
-            upload_dir: uploads.path().to_path_buf(),
+            upload_dir: upload_dir.unwrap_or_else(|| uploads.path().to_path_buf()),
             ..config
         },
         db.clone(),

@@ -20,6 +20,7 @@ mod event_quiz_more;
 mod event_room;
 mod events;
 mod front_door;
+mod full_disk;
 mod home_queues;
 mod list_scope;
 mod migrant_guide;
