@@ -264,14 +264,16 @@ test('the officer finds the report, ticks indicators, reviews it and refers it t
     assert.ok(r1.some(([w, t]) => t === 'Indikator cara' && w === 5));
     assert.equal(afterTicks, Math.min(100, r1.reduce((a, [w]) => a + w, 0)), 'priority = sum of the reasons');
 
-    // Assign it to an officer of the office, if one is offered.
+    // Assign it to an officer of the office, if one is offered (the form is folded until opened).
+    await page.locator('#assign-open > summary').click();
     const officers = await page.locator('#f-user_id option:not([value=""])').allInnerTexts();
     assert.ok(officers.length >= 1, 'an officer can be assigned');
     await page.selectOption('#f-user_id', { label: officers[0].trim() });
     await submit(page, page.getByRole('button', { name: 'Tugaskan', exact: true }));
     assert.match(await page.locator('main dl.facts').innerText(), new RegExp(officers[0].trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
 
-    // Review it, with a note that lands in the history.
+    // Review it, with a note that lands in the history (the form is folded until opened).
+    await page.locator('#report-status-change > summary').click();
     await page.selectOption('#f-status', 'ditinjau');
     await page.fill('#f-note', STATUS_NOTE);
     await submit(page, page.getByRole('button', { name: 'Ubah status', exact: true }));

@@ -27,6 +27,9 @@ const OPTIONS: &[&str] = &[
     "public_url",
     "worker",
     "digest_hour",
+    "backup_dir",
+    "backup_keep",
+    "backup_hour",
     "whatsapp_office_id",
     "totp_required_roles",
 ];
@@ -67,6 +70,13 @@ pub struct Config {
     pub worker: bool,
     /// Hour of the day (WIB, 0–23) after which the daily digest is made.
     pub digest_hour: u8,
+    /// Where the worker writes a daily backup (`benteng-YYYY-MM-DD.zip`, as `benteng backup`);
+    /// empty: no scheduled backups.
+    pub backup_dir: String,
+    /// How many daily backups the worker keeps in `backup_dir` (older ones are deleted).
+    pub backup_keep: usize,
+    /// Hour of the day (WIB, 0–23) after which the daily backup is taken.
+    pub backup_hour: u8,
     /// The office whose officers answer messages to the WhatsApp number (its id).
     pub whatsapp_office_id: Option<i64>,
     /// Who must enrol a second factor (TOTP) before anything else: roles (`admin`, `kanwil`,
@@ -106,6 +116,9 @@ impl Default for Config {
             public_url: String::new(),
             worker: true,
             digest_hour: 17,
+            backup_dir: String::new(),
+            backup_keep: 7,
+            backup_hour: 1,
             whatsapp_office_id: None,
             totp_required_roles: benteng_web::SecondFactorPolicy::DEFAULT_NAMES
                 .iter()
@@ -139,6 +152,9 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("worker", &self.worker)
             .field("digest_hour", &self.digest_hour)
+            .field("backup_dir", &self.backup_dir)
+            .field("backup_keep", &self.backup_keep)
+            .field("backup_hour", &self.backup_hour)
             .field("whatsapp_office_id", &self.whatsapp_office_id)
             .field("totp_required_roles", &self.totp_required_roles)
             .field("email", &self.email.is_some())

@@ -1,6 +1,7 @@
 //! `benteng`: the one binary. `serve` runs the product; the other commands are for operators.
 
 mod audit;
+mod backup;
 mod config;
 mod screen;
 
@@ -82,6 +83,53 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         top: usize,
     },
+    /// One archive (ZIP) of the database, the uploaded files and a manifest with row counts
+    /// and checksums (docs/backup.md). SQLite: a consistent snapshot taken while Benteng runs;
+    /// PostgreSQL: pg_dump. `benteng backup verify FILE` checks an archive.
+    #[command(args_conflicts_with_subcommands = true)]
+    Backup {
+        #[command(subcommand)]
+        action: Option<BackupCommand>,
+        /// The archive to write. Default: benteng-backup-YYYY-MM-DD-HHMMSS.zip here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Restore an archive of `benteng backup` into a new folder: the database, the files and
+    /// a benteng.toml for them. Outgoing messages stay held in the copy until
+    /// `benteng delivery resume`.
+    Restore {
+        file: PathBuf,
+        /// The folder to restore into (new or empty).
+        #[arg(long)]
+        into: PathBuf,
+    },
+    /// Hold or let go the outgoing e-mail, WhatsApp, SMS and webhooks (a restored copy starts
+    /// held).
+    Delivery {
+        #[command(subcommand)]
+        action: DeliveryCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BackupCommand {
+    /// Check an archive: every file against its checksum, the database's integrity and row
+    /// counts. Exit code 0 when it is good, 2 naming what is wrong.
+    Verify { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum DeliveryCommand {
+    /// Say whether outgoing messages are held, and why.
+    Status,
+    /// Hold outgoing messages: the worker sends nothing until `resume`.
+    Hold {
+        /// Why (shown by `status`).
+        #[arg(long, default_value = "held by the operator")]
+        reason: String,
+    },
+    /// Let outgoing messages go again.
+    Resume,
 }
 
 #[derive(Subcommand)]
@@ -410,6 +458,77 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Backup {
+            action: Some(BackupCommand::Verify { file }),
+            ..
+        } => {
+            let (problems, m) = backup::verify(&file).await?;
+            if problems.is_empty() {
+                println!(
+                    "Cadangan utuh / backup intact: {} ({}, {} tabel, {} baris, {} berkas)",
+                    file.display(),
+                    m.backend,
+                    m.tables.len(),
+                    m.tables.values().sum::<i64>(),
+                    m.files.len()
+                );
+                Ok(())
+            } else {
+                eprintln!("Cadangan rusak / backup damaged: {}", file.display());
+                for p in &problems {
+                    eprintln!("  {p}");
+                }
+                std::process::exit(2);
+            }
+        }
+        Command::Backup { action: None, out } => {
+            let db = open(&cfg).await?;
+            let out = out.unwrap_or_else(|| {
+                let t = time::OffsetDateTime::now_utc();
+                PathBuf::from(format!(
+                    "benteng-backup-{}-{:02}{:02}{:02}.zip",
+                    t.date(),
+                    t.hour(),
+                    t.minute(),
+                    t.second()
+                ))
+            });
+            let r = backup::backup(
+                &db,
+                &cfg.database_url,
+                std::path::Path::new(&cfg.upload_dir),
+                &out,
+            )
+            .await;
+            db.close().await;
+            if r.is_err() {
+                let _ = std::fs::remove_file(&out);
+            }
+            r.map(|_| ())
+        }
+        Command::Restore { file, into } => backup::restore(&file, &into).await.map(|_| ()),
+        Command::Delivery { action } => {
+            let db = open(&cfg).await?;
+            match action {
+                DeliveryCommand::Status => match db.delivery_hold().await? {
+                    Some(why) => println!("Pesan keluar DITAHAN / outgoing messages HELD: {why}"),
+                    None => println!("Pesan keluar berjalan / outgoing messages flow"),
+                },
+                DeliveryCommand::Hold { reason } => {
+                    db.hold_delivery(&reason).await?;
+                    println!("Pesan keluar ditahan / outgoing messages held: {reason}");
+                }
+                DeliveryCommand::Resume => {
+                    if db.resume_delivery().await? {
+                        println!("Pesan keluar berjalan lagi / outgoing messages flow again");
+                    } else {
+                        println!("Pesan keluar tidak ditahan / outgoing messages were not held");
+                    }
+                }
+            }
+            db.close().await;
+            Ok(())
+        }
         Command::Retention { dry_run } => {
             let db = open(&cfg).await?;
             let start = Instant::now();
@@ -430,6 +549,7 @@ async fn main() -> anyhow::Result<()> {
             let notify = cfg.notify();
             let channels = benteng_app::jobs::Channels::from_config(&notify)?;
             benteng_web::monthly_job::spawn(db.clone());
+            spawn_backups(&cfg, &db);
             let w = benteng_app::jobs::Worker::new(db, channels, &notify);
             println!("Benteng worker {} berjalan (Ctrl+C untuk berhenti)", w.name);
             w.run(std::time::Duration::from_secs(2), shutdown_signal())
@@ -451,6 +571,21 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The daily backup of the worker, when `backup_dir` is set.
+fn spawn_backups(cfg: &Config, db: &Db) {
+    if cfg.backup_dir.trim().is_empty() {
+        return;
+    }
+    backup::spawn_scheduled(
+        db.clone(),
+        cfg.database_url.clone(),
+        PathBuf::from(&cfg.upload_dir),
+        PathBuf::from(cfg.backup_dir.trim()),
+        cfg.backup_keep,
+        cfg.backup_hour,
+    );
 }
 
 /// Refuse to start on a disk too small to take writes, saying so (a first start on a full
@@ -552,6 +687,7 @@ async fn serve_app(cfg: Config, db: Db, demo: bool, bind: Option<String>) -> any
         benteng_app::jobs::spawn(db.clone(), &cfg.notify())?;
         benteng_web::monthly_job::spawn(db.clone());
         spawn_retention(&cfg, &db)?;
+        spawn_backups(&cfg, &db);
     }
     benteng_app::jobs::spawn_housekeeping(db);
     let addr = app.local_addr();

@@ -11,6 +11,7 @@
 pub mod agencies;
 pub mod area_names;
 pub mod audit;
+pub mod backup;
 pub mod cases;
 mod credentials;
 pub mod delivery;

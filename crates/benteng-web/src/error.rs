@@ -37,6 +37,8 @@ pub enum WebError {
     Forbidden,
     NotFound,
     BadRequest,
+    /// A form whose text is not UTF-8 (400, saying so).
+    BadEncoding,
     Csrf,
     /// Too many attempts (codes of the second factor); the answer says to wait a minute.
     RateLimited,
@@ -104,6 +106,7 @@ impl IntoResponse for WebError {
             WebError::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
             WebError::NotFound => (StatusCode::NOT_FOUND, "error-not-found"),
             WebError::BadRequest => (StatusCode::BAD_REQUEST, "error-bad-request"),
+            WebError::BadEncoding => (StatusCode::BAD_REQUEST, "error-bad-encoding"),
             WebError::Csrf => (StatusCode::FORBIDDEN, "error-csrf"),
             WebError::RateLimited => {
                 let mut r = problem(

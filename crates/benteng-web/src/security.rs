@@ -343,11 +343,28 @@ async fn csrf(
     });
     match token {
         Some(t) if same(t.as_bytes(), expected.as_bytes()) => {
+            if !form_is_utf8(&bytes) {
+                return WebError::BadEncoding.into_response();
+            }
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }
         _ => WebError::Csrf.into_response(),
     }
+}
+
+/// Whether every name and value of an urlencoded form is UTF-8 once decoded. Form readers
+/// would put replacement characters (U+FFFD) in place of other bytes and store them, while
+/// the API refuses the same bytes; a form is refused as well (400), nothing half-read is kept.
+fn form_is_utf8(body: &[u8]) -> bool {
+    body.split(|b| *b == b'&').all(|pair| {
+        let plus_as_space: Vec<u8> = pair
+            .iter()
+            .map(|b| if *b == b'+' { b' ' } else { *b })
+            .collect();
+        let decoded: Vec<u8> = percent_encoding::percent_decode(&plus_as_space).collect();
+        std::str::from_utf8(&decoded).is_ok()
+    })
 }
 
 /// How much of a multipart body is read ahead for its first field. Our forms put `_csrf`

@@ -180,6 +180,9 @@ impl Worker {
 
     /// Claim and deliver one batch of due rows; returns how many were handled.
     pub async fn deliver_due(&self) -> anyhow::Result<usize> {
+        if self.held().await? {
+            return Ok(0);
+        }
         let rows = self.db.delivery().claim_outbox(&self.name, 20, 120).await?;
         for row in &rows {
             let started = benteng_db::now();
@@ -207,9 +210,24 @@ impl Worker {
 
     /// Claim and send one batch of due webhook deliveries; returns how many were handled.
     pub async fn deliver_webhooks(&self) -> anyhow::Result<usize> {
+        if self.held().await? {
+            return Ok(0);
+        }
         match &self.webhooks {
             Some(sender) => crate::webhooks::deliver_due(&self.db, sender, &self.name).await,
             None => Ok(0),
+        }
+    }
+
+    /// Outgoing messages are held (a restored copy, `benteng delivery resume` lifts it): nothing
+    /// is claimed, so every row waits, due, for the hold to end.
+    async fn held(&self) -> anyhow::Result<bool> {
+        match self.db.delivery_hold().await? {
+            Some(why) => {
+                tracing::debug!(why, "outgoing messages are held");
+                Ok(true)
+            }
+            None => Ok(false),
         }
     }
 

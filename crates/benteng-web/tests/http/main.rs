@@ -9,6 +9,7 @@ mod api_public;
 mod area_picker;
 mod audit_chain;
 mod auth;
+mod bad_encoding;
 mod case_export_api;
 mod channels;
 mod dashboard;

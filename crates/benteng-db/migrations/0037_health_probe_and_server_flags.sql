@@ -5,3 +5,11 @@ CREATE TABLE health_probe (
     at BIGINT NOT NULL
 );
 INSERT INTO health_probe (id, at) VALUES (1, 0);
+
+-- Server-wide switches an operator sets from the command line, e.g. `delivery_hold` (a
+-- restored copy sends no e-mail, WhatsApp, SMS or webhook until `benteng delivery resume`).
+CREATE TABLE server_flags (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    set_at BIGINT NOT NULL
+);
