@@ -1060,6 +1060,7 @@ hint-guide-body = Markdown: ## for a heading, - for a list, **bold**. Give the l
 hint-guide-sources = One source per line: regulation, article, and web address if any.
 err-guide-changed = Someone else changed this page since you opened it. Reload it and make your change again.
 field-csv-xlsx-file = CSV or XLSX file
+err-xlsx-too-large = This XLSX file is too large once unpacked (over 32 MB in one part). Remove what is not needed or send it as CSV.
 err-xlsx-unreadable = The XLSX file cannot be read. Save it again from Excel or send it as CSV.
 checklist-title = Legal steps for prospective migrant workers
 checklist-intro = The steps to take before leaving, each with its legal basis and the dates it applies. When a rule changes, an admin changes the step here; the "left without the procedure" flag is recomputed for every resident.

@@ -1051,6 +1051,7 @@ hint-guide-body = Markdown: ## untuk subjudul, - untuk daftar, **tebal**. Tulis 
 hint-guide-sources = Satu sumber per baris: peraturan, pasal, dan alamat web bila ada.
 err-guide-changed = Halaman ini sudah diubah orang lain sejak Anda membukanya. Muat ulang, lalu ulangi perubahan Anda.
 field-csv-xlsx-file = Berkas CSV atau XLSX
+err-xlsx-too-large = Berkas XLSX ini terlalu besar setelah dibuka (lebih dari 32 MB per bagian). Hapus isi yang tidak perlu atau kirim sebagai CSV.
 err-xlsx-unreadable = Berkas XLSX tidak dapat dibaca. Simpan ulang dari Excel atau kirim sebagai CSV.
 checklist-title = Langkah resmi calon PMI
 checklist-intro = Langkah yang harus ditempuh sebelum berangkat, masing-masing dengan dasar hukum dan tanggal berlakunya. Bila aturan berubah, admin mengubah langkah di sini; tanda "berangkat tanpa prosedur" dihitung ulang untuk semua warga.

@@ -2,6 +2,7 @@
 
 mod audit;
 mod backup;
+mod check;
 mod config;
 mod screen;
 
@@ -103,6 +104,10 @@ enum Command {
         #[arg(long)]
         into: PathBuf,
     },
+    /// Check the configuration, the database (reachable, migrated, durable, taking a write),
+    /// the free disk space, the upload directory and the channels, and say in plain words what
+    /// is wrong. Exit code 0 when nothing is, 1 otherwise.
+    Check,
     /// Hold or let go the outgoing e-mail, WhatsApp, SMS and webhooks (a restored copy starts
     /// held).
     Delivery {
@@ -505,6 +510,13 @@ async fn main() -> anyhow::Result<()> {
                 let _ = std::fs::remove_file(&out);
             }
             r.map(|_| ())
+        }
+        Command::Check => {
+            let code = check::run(&cfg).await;
+            if code != 0 {
+                std::process::exit(code);
+            }
+            Ok(())
         }
         Command::Restore { file, into } => backup::restore(&file, &into).await.map(|_| ()),
         Command::Delivery { action } => {

@@ -110,3 +110,18 @@ impl Db {
         Ok(())
     }
 }
+
+impl Db {
+    /// How many migrations this database has applied (0 for a new, empty one).
+    pub async fn applied_migrations(&self) -> Result<usize> {
+        match sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM benteng_migrations")
+            .fetch_one(&self.pool)
+            .await
+        {
+            Ok(n) => Ok(n.max(0) as usize),
+            // No table yet: nothing applied.
+            Err(sqlx::Error::Database(_)) => Ok(0),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

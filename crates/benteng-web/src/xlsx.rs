@@ -33,6 +33,30 @@ pub fn migrants(items: &[Migrant]) -> Result<Vec<u8>, WebError> {
     sheet("Calon PMI", &EXPORT_COLUMNS, &export_rows(items))
 }
 
+/// The largest part (XML file) an uploaded XLSX may unpack to, and all parts together. A
+/// register of 5,000 rows is a few megabytes; a 477 KB file with one huge shared string
+/// unpacked to 2.2 GB in the spreadsheet reader's shared-string table before any row limit
+/// applied (issue 23), so sizes are checked from the archive's directory first.
+const MAX_PART: u64 = 32 << 20;
+const MAX_PARTS: u64 = 96 << 20;
+
+/// Refuse an XLSX whose parts would unpack beyond [`MAX_PART`] or [`MAX_PARTS`], from the
+/// sizes its ZIP directory declares, before anything is decompressed.
+fn parts_fit(bytes: &[u8]) -> Result<(), &'static str> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|_| "err-xlsx-unreadable")?;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).map_err(|_| "err-xlsx-unreadable")?;
+        let size = part.size();
+        total = total.saturating_add(size);
+        if size > MAX_PART || total > MAX_PARTS {
+            return Err("err-xlsx-too-large");
+        }
+    }
+    Ok(())
+}
+
 /// Rows and columns read from an uploaded sheet; anything beyond is ignored (the register
 /// import takes at most 5,000 rows and knows 12 columns).
 const MAX_ROWS: u32 = 5_002;
@@ -46,6 +70,7 @@ const MAX_COLS: u32 = 60;
 /// call it from `spawn_blocking`.
 pub fn first_sheet_as_csv(bytes: &[u8]) -> Result<Vec<u8>, &'static str> {
     use calamine::{DataRef, Reader, Xlsx};
+    parts_fit(bytes)?;
     let unreadable = |_| "err-xlsx-unreadable";
     let mut book: Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(unreadable)?;
@@ -213,5 +238,35 @@ mod tests {
         let bytes = book.save_to_buffer().unwrap();
         let csv = String::from_utf8(first_sheet_as_csv(&bytes).unwrap()).unwrap();
         assert_eq!(csv, "name\nSiti\n\"\"\n");
+    }
+
+    #[test]
+    fn a_shared_string_bomb_is_refused_before_it_is_unpacked() {
+        // One shared string of 64 MB: 65 KB once deflated, as in the issue's 477 KB file.
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(0, 0, "name").unwrap();
+        let sheet = book.save_to_buffer().unwrap();
+        let mut from = zip::ZipArchive::new(std::io::Cursor::new(sheet)).unwrap();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for i in 0..from.len() {
+            let f = from.by_index_raw(i).unwrap();
+            if f.name().unwrap() != "xl/sharedStrings.xml" {
+                out.raw_copy_file(f).unwrap();
+            }
+        }
+        out.start_file("xl/sharedStrings.xml", deflated).unwrap();
+        use std::io::Write;
+        out.write_all(b"<sst><si><t>").unwrap();
+        let chunk = vec![b'a'; 1 << 20];
+        for _ in 0..64 {
+            out.write_all(&chunk).unwrap();
+        }
+        out.write_all(b"</t></si></sst>").unwrap();
+        let bomb = out.finish().unwrap().into_inner();
+        assert!(bomb.len() < 1 << 20, "{} bytes", bomb.len());
+        assert_eq!(first_sheet_as_csv(&bomb), Err("err-xlsx-too-large"));
     }
 }
