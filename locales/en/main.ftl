@@ -336,6 +336,7 @@ error-csrf = The form session expired or is not valid. Reload the page and try a
 error-rate-limited = Too many requests. Wait a moment and try again.
 error-method = This method is not supported at this address.
 error-too-large = The data sent is too large.
+error-storage-read-only = The server's storage cannot be written right now, so what you sent was not saved. It has been logged for the technical staff; please send it again later (your browser's back button keeps what you typed).
 error-storage-full = The server's storage is full, so what you sent was not saved. It has been logged for the technical staff; please send it again in a little while (your browser's back button keeps what you typed).
 error-bad-encoding = The form's text holds characters that cannot be read (not UTF-8), so nothing was saved. Type the text again and send it.
 error-internal = Something went wrong on our side. It has been logged; please try again.

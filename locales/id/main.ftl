@@ -333,6 +333,7 @@ error-csrf = Sesi formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu c
 error-rate-limited = Terlalu banyak permintaan. Tunggu sebentar lalu coba lagi.
 error-method = Cara akses ini tidak didukung untuk alamat tersebut.
 error-too-large = Data yang dikirim terlalu besar.
+error-storage-read-only = Penyimpanan server tidak dapat ditulis saat ini, jadi yang Anda kirim belum tersimpan. Kejadian ini sudah dicatat untuk petugas teknis; silakan kirim lagi nanti (tombol kembali di peramban menyimpan isian Anda).
 error-storage-full = Penyimpanan server penuh, jadi yang Anda kirim belum tersimpan. Kejadian ini sudah dicatat untuk petugas teknis; silakan kirim lagi beberapa saat lagi (tombol kembali di peramban menyimpan isian Anda).
 error-bad-encoding = Isian formulir berisi huruf yang tidak dapat dibaca (bukan UTF-8), jadi tidak disimpan. Ketik ulang teksnya lalu kirim lagi.
 error-internal = Terjadi kesalahan pada sistem. Kejadian ini sudah dicatat; silakan coba lagi.

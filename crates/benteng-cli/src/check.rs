@@ -43,23 +43,36 @@ fn disk(r: &mut Report, cfg: &Config, what: &str, dir: &Path) {
             let mb = b / (1024 * 1024);
             let line = format!("ruang disk {what} ({}): {mb} MB tersisa", dir.display());
             if mb < cfg.disk_min_free_mb {
-                r.problem(format!("{line}, di bawah disk_min_free_mb = {}: kosongkan ruang disk", cfg.disk_min_free_mb));
+                r.problem(format!(
+                    "{line}, di bawah disk_min_free_mb = {}: kosongkan ruang disk",
+                    cfg.disk_min_free_mb
+                ));
             } else if mb < cfg.disk_warn_mb {
-                r.warn(format!("{line}, di bawah disk_warn_mb = {}", cfg.disk_warn_mb));
+                r.warn(format!(
+                    "{line}, di bawah disk_warn_mb = {}",
+                    cfg.disk_warn_mb
+                ));
             } else {
                 r.ok(line);
             }
         }
-        None => r.warn(format!("ruang disk {what} ({}) tidak dapat dibaca", dir.display())),
+        None => r.warn(format!(
+            "ruang disk {what} ({}) tidak dapat dibaca",
+            dir.display()
+        )),
     }
 }
 
 pub async fn run(cfg: &Config) -> i32 {
     let mut r = Report(Vec::new());
-    r.ok(format!("konfigurasi terbaca; basis data {}", cfg.redacted_url()));
+    r.ok(format!(
+        "konfigurasi terbaca; basis data {}",
+        cfg.redacted_url()
+    ));
 
     // The database.
-    let db = match tokio::time::timeout(Duration::from_secs(15), Db::connect(&cfg.database_url)).await
+    let db = match tokio::time::timeout(Duration::from_secs(15), Db::connect(&cfg.database_url))
+        .await
     {
         Ok(Ok(db)) => Some(db),
         Ok(Err(e)) => {
@@ -122,7 +135,10 @@ pub async fn run(cfg: &Config) -> i32 {
     if !uploads.exists() {
         match std::fs::create_dir_all(uploads) {
             Ok(()) => r.ok(format!("folder unggahan {} dibuat", uploads.display())),
-            Err(e) => r.problem(format!("folder unggahan {} tidak dapat dibuat: {e}", uploads.display())),
+            Err(e) => r.problem(format!(
+                "folder unggahan {} tidak dapat dibuat: {e}",
+                uploads.display()
+            )),
         }
     }
     if uploads.exists() {
@@ -150,9 +166,15 @@ pub async fn run(cfg: &Config) -> i32 {
     }
     if !cfg.backup_dir.trim().is_empty() {
         let dir = Path::new(cfg.backup_dir.trim());
-        match std::fs::create_dir_all(dir).map_err(|e| e.to_string()).and_then(|_| writable(dir)) {
+        match std::fs::create_dir_all(dir)
+            .map_err(|e| e.to_string())
+            .and_then(|_| writable(dir))
+        {
             Ok(()) => r.ok(format!("folder cadangan {} dapat ditulis", dir.display())),
-            Err(e) => r.problem(format!("folder cadangan {} tidak dapat ditulis: {e}", dir.display())),
+            Err(e) => r.problem(format!(
+                "folder cadangan {} tidak dapat ditulis: {e}",
+                dir.display()
+            )),
         }
     }
     if let Some(db) = db {

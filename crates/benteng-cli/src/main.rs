@@ -600,8 +600,9 @@ fn spawn_backups(cfg: &Config, db: &Db) {
     );
 }
 
-/// Refuse to start on a disk too small to take writes, saying so (a first start on a full
-/// disk would otherwise fail with SQLite's "database or disk is full").
+/// Refuse to start on a disk too small to take writes, or on a folder that cannot be written
+/// (a read-only disk), saying so: a first start on a full disk would otherwise fail with
+/// SQLite's "database or disk is full", and on a read-only one with "pool timed out".
 fn check_disk(cfg: &Config) -> anyhow::Result<()> {
     let min = cfg.disk_min_free_mb;
     let mut volumes = vec![("uploads", std::path::PathBuf::from(&cfg.upload_dir))];
@@ -618,6 +619,24 @@ fn check_disk(cfg: &Config) -> anyhow::Result<()> {
         volumes.insert(0, ("database", dir));
     }
     for (what, dir) in volumes {
+        // A folder (or database file) Benteng cannot write to: say so now, instead of the
+        // pool's "timed out" after ten seconds of failing connections.
+        let dir_or_here = if dir.as_os_str().is_empty() {
+            std::path::PathBuf::from(".")
+        } else {
+            dir.clone()
+        };
+        if dir_or_here.is_dir() {
+            let probe = dir_or_here.join(format!(".benteng-start-{}", std::process::id()));
+            let written = std::fs::write(&probe, b"ok").and_then(|_| std::fs::remove_file(&probe));
+            if let Err(e) = written {
+                anyhow::bail!(
+                    "folder {what} {} tidak dapat ditulis ({e}); berikan hak tulis kepada pengguna layanan atau pasang ulang disk itu baca-tulis / the {what} folder {} cannot be written",
+                    dir_or_here.display(),
+                    dir_or_here.display()
+                );
+            }
+        }
         if let Some(free) = benteng_db::health::free_bytes(&dir) {
             let mb = free / (1024 * 1024);
             if mb < min {

@@ -39,6 +39,35 @@ impl Error {
     }
 }
 
+/// `EROFS` (read-only file system) and `EACCES` (permission denied) on Linux.
+const EROFS: i32 = 30;
+const EACCES: i32 = 13;
+
+impl Error {
+    /// Whether this error means the storage cannot be written at all: a read-only disk or
+    /// database (SQLite's `SQLITE_READONLY`, PostgreSQL's read-only transaction, `EROFS`), or
+    /// a folder the service may not write to (`EACCES`).
+    pub fn is_storage_read_only(&self) -> bool {
+        let io_ro = |io: &std::io::Error| matches!(io.raw_os_error(), Some(EROFS) | Some(EACCES));
+        let sqlx_ro = |e: &sqlx::Error| match e {
+            sqlx::Error::Database(d) => {
+                let code = d.code().map(|c| c.to_string()).unwrap_or_default();
+                code == "8" || code == "25006" || d.message().contains("readonly database")
+            }
+            sqlx::Error::Io(io) => io_ro(io),
+            _ => false,
+        };
+        match self {
+            Error::Db(e) => sqlx_ro(e),
+            Error::Other(e) => e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>().is_some_and(io_ro)
+                    || c.downcast_ref::<sqlx::Error>().is_some_and(sqlx_ro)
+            }),
+            _ => false,
+        }
+    }
+}
+
 fn sqlx_storage_full(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(d) => {

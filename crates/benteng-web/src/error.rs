@@ -45,6 +45,9 @@ pub enum WebError {
     /// The server's storage is full: nothing was saved; 503, try again later. The real cause
     /// is in the log.
     StorageFull(String),
+    /// The server's storage cannot be written (a read-only disk, a folder without write
+    /// permission): 503, nothing saved; the cause in the log.
+    StorageReadOnly(String),
     Internal(String),
 }
 
@@ -63,6 +66,9 @@ impl From<benteng_app::Error> for WebError {
         if e.is_storage_full() {
             return WebError::StorageFull(e.to_string());
         }
+        if e.is_storage_read_only() {
+            return WebError::StorageReadOnly(e.to_string());
+        }
         match e {
             benteng_app::Error::Forbidden => WebError::Forbidden,
             benteng_app::Error::NotFound => WebError::NotFound,
@@ -78,6 +84,21 @@ impl From<askama::Error> for WebError {
     fn from(e: askama::Error) -> Self {
         WebError::Internal(format!("template: {e}"))
     }
+}
+
+/// 503 for a write the storage refused (full, or read-only): what users read, with
+/// `Retry-After`; the real cause goes to the log.
+fn storage_problem(key: &'static str, cause: &str, api: bool) -> Response {
+    tracing::error!(error = %cause, "storage cannot be written: a write was refused");
+    let mut r = problem(
+        StatusCode::SERVICE_UNAVAILABLE,
+        key,
+        FieldErrors::new(),
+        api,
+    );
+    r.headers_mut()
+        .insert("retry-after", HeaderValue::from_static("60"));
+    r
 }
 
 fn problem(status: StatusCode, title: &'static str, fields: FieldErrors, api: bool) -> Response {
@@ -120,16 +141,10 @@ impl IntoResponse for WebError {
                 return r;
             }
             WebError::StorageFull(msg) => {
-                tracing::error!(error = %msg, "storage full: a write was refused");
-                let mut r = problem(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "error-storage-full",
-                    FieldErrors::new(),
-                    false,
-                );
-                r.headers_mut()
-                    .insert("retry-after", HeaderValue::from_static("60"));
-                return r;
+                return storage_problem("error-storage-full", &msg, false)
+            }
+            WebError::StorageReadOnly(msg) => {
+                return storage_problem("error-storage-read-only", &msg, false)
             }
             WebError::Internal(msg) => {
                 tracing::error!(error = %msg, "internal error");
@@ -165,6 +180,8 @@ pub enum ApiError {
     RateLimited,
     /// The server's storage is full (503; see [`WebError::StorageFull`]).
     StorageFull(String),
+    /// The server's storage cannot be written (503; see [`WebError::StorageReadOnly`]).
+    StorageReadOnly(String),
     Internal(String),
 }
 
@@ -172,6 +189,9 @@ impl From<benteng_app::Error> for ApiError {
     fn from(e: benteng_app::Error) -> Self {
         if e.is_storage_full() {
             return ApiError::StorageFull(e.to_string());
+        }
+        if e.is_storage_read_only() {
+            return ApiError::StorageReadOnly(e.to_string());
         }
         match e {
             benteng_app::Error::Forbidden => ApiError::Forbidden,
@@ -283,17 +303,9 @@ impl IntoResponse for ApiError {
                 "error-rate-limited",
                 FieldErrors::new(),
             ),
-            ApiError::StorageFull(msg) => {
-                tracing::error!(error = %msg, "storage full: a write was refused");
-                let mut r = problem(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "error-storage-full",
-                    FieldErrors::new(),
-                    true,
-                );
-                r.headers_mut()
-                    .insert("retry-after", HeaderValue::from_static("60"));
-                return r;
+            ApiError::StorageFull(msg) => return storage_problem("error-storage-full", &msg, true),
+            ApiError::StorageReadOnly(msg) => {
+                return storage_problem("error-storage-read-only", &msg, true)
             }
             ApiError::Internal(msg) => {
                 tracing::error!(error = %msg, "internal error");

@@ -43,8 +43,8 @@ const MAX_PARTS: u64 = 96 << 20;
 /// Refuse an XLSX whose parts would unpack beyond [`MAX_PART`] or [`MAX_PARTS`], from the
 /// sizes its ZIP directory declares, before anything is decompressed.
 fn parts_fit(bytes: &[u8]) -> Result<(), &'static str> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|_| "err-xlsx-unreadable")?;
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| "err-xlsx-unreadable")?;
     let mut total = 0u64;
     for i in 0..zip.len() {
         let part = zip.by_index_raw(i).map_err(|_| "err-xlsx-unreadable")?;
