@@ -4,6 +4,7 @@ mod audit;
 mod backup;
 mod check;
 mod config;
+mod ops;
 mod screen;
 
 use anyhow::Context;
@@ -11,6 +12,7 @@ use benteng_app::users::{random_password, UserInput};
 use benteng_db::Db;
 use clap::{Parser, Subcommand};
 use config::Config;
+use ops::{check_disk, spawn_backups, DeliveryCommand};
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -124,20 +126,6 @@ enum BackupCommand {
 }
 
 #[derive(Subcommand)]
-enum DeliveryCommand {
-    /// Say whether outgoing messages are held, and why.
-    Status,
-    /// Hold outgoing messages: the worker sends nothing until `resume`.
-    Hold {
-        /// Why (shown by `status`).
-        #[arg(long, default_value = "held by the operator")]
-        reason: String,
-    },
-    /// Let outgoing messages go again.
-    Resume,
-}
-
-#[derive(Subcommand)]
 enum AuditCommand {
     /// Seal the entries waiting, then compute every entry's hash again from the first to the
     /// chain head. Exit code 0 and the count when the chain is intact; 2 and the first broken
@@ -236,7 +224,7 @@ fn explain(e: benteng_db::Error) -> anyhow::Error {
     }
 }
 
-async fn open(cfg: &Config) -> anyhow::Result<Db> {
+pub(crate) async fn open(cfg: &Config) -> anyhow::Result<Db> {
     let db = Db::connect(&cfg.database_url)
         .await
         .with_context(|| format!("connecting to {}", cfg.redacted_url()))?;
@@ -466,51 +454,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Backup {
             action: Some(BackupCommand::Verify { file }),
             ..
-        } => {
-            let (problems, m) = backup::verify(&file).await?;
-            if problems.is_empty() {
-                println!(
-                    "Cadangan utuh / backup intact: {} ({}, {} tabel, {} baris, {} berkas)",
-                    file.display(),
-                    m.backend,
-                    m.tables.len(),
-                    m.tables.values().sum::<i64>(),
-                    m.files.len()
-                );
-                Ok(())
-            } else {
-                eprintln!("Cadangan rusak / backup damaged: {}", file.display());
-                for p in &problems {
-                    eprintln!("  {p}");
-                }
-                std::process::exit(2);
-            }
-        }
-        Command::Backup { action: None, out } => {
-            let db = open(&cfg).await?;
-            let out = out.unwrap_or_else(|| {
-                let t = time::OffsetDateTime::now_utc();
-                PathBuf::from(format!(
-                    "benteng-backup-{}-{:02}{:02}{:02}.zip",
-                    t.date(),
-                    t.hour(),
-                    t.minute(),
-                    t.second()
-                ))
-            });
-            let r = backup::backup(
-                &db,
-                &cfg.database_url,
-                std::path::Path::new(&cfg.upload_dir),
-                &out,
-            )
-            .await;
-            db.close().await;
-            if r.is_err() {
-                let _ = std::fs::remove_file(&out);
-            }
-            r.map(|_| ())
-        }
+        } => ops::verify_backup(&file).await,
+        Command::Backup { action: None, out } => ops::make_backup(&cfg, out).await,
         Command::Check => {
             let code = check::run(&cfg).await;
             if code != 0 {
@@ -519,28 +464,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Restore { file, into } => backup::restore(&file, &into).await.map(|_| ()),
-        Command::Delivery { action } => {
-            let db = open(&cfg).await?;
-            match action {
-                DeliveryCommand::Status => match db.delivery_hold().await? {
-                    Some(why) => println!("Pesan keluar DITAHAN / outgoing messages HELD: {why}"),
-                    None => println!("Pesan keluar berjalan / outgoing messages flow"),
-                },
-                DeliveryCommand::Hold { reason } => {
-                    db.hold_delivery(&reason).await?;
-                    println!("Pesan keluar ditahan / outgoing messages held: {reason}");
-                }
-                DeliveryCommand::Resume => {
-                    if db.resume_delivery().await? {
-                        println!("Pesan keluar berjalan lagi / outgoing messages flow again");
-                    } else {
-                        println!("Pesan keluar tidak ditahan / outgoing messages were not held");
-                    }
-                }
-            }
-            db.close().await;
-            Ok(())
-        }
+        Command::Delivery { action } => ops::delivery(&cfg, action).await,
         Command::Retention { dry_run } => {
             let db = open(&cfg).await?;
             let start = Instant::now();
@@ -583,72 +507,6 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-/// The daily backup of the worker, when `backup_dir` is set.
-fn spawn_backups(cfg: &Config, db: &Db) {
-    if cfg.backup_dir.trim().is_empty() {
-        return;
-    }
-    backup::spawn_scheduled(
-        db.clone(),
-        cfg.database_url.clone(),
-        PathBuf::from(&cfg.upload_dir),
-        PathBuf::from(cfg.backup_dir.trim()),
-        cfg.backup_keep,
-        cfg.backup_hour,
-    );
-}
-
-/// Refuse to start on a disk too small to take writes, or on a folder that cannot be written
-/// (a read-only disk), saying so: a first start on a full disk would otherwise fail with
-/// SQLite's "database or disk is full", and on a read-only one with "pool timed out".
-fn check_disk(cfg: &Config) -> anyhow::Result<()> {
-    let min = cfg.disk_min_free_mb;
-    let mut volumes = vec![("uploads", std::path::PathBuf::from(&cfg.upload_dir))];
-    if let Some(path) = cfg.database_url.strip_prefix("sqlite:") {
-        let path = path
-            .trim_start_matches("//")
-            .split('?')
-            .next()
-            .unwrap_or("");
-        let dir = std::path::Path::new(path)
-            .parent()
-            .map(|p| p.to_path_buf())
-            .unwrap_or_default();
-        volumes.insert(0, ("database", dir));
-    }
-    for (what, dir) in volumes {
-        // A folder (or database file) Benteng cannot write to: say so now, instead of the
-        // pool's "timed out" after ten seconds of failing connections.
-        let dir_or_here = if dir.as_os_str().is_empty() {
-            std::path::PathBuf::from(".")
-        } else {
-            dir.clone()
-        };
-        if dir_or_here.is_dir() {
-            let probe = dir_or_here.join(format!(".benteng-start-{}", std::process::id()));
-            let written = std::fs::write(&probe, b"ok").and_then(|_| std::fs::remove_file(&probe));
-            if let Err(e) = written {
-                anyhow::bail!(
-                    "folder {what} {} tidak dapat ditulis ({e}); berikan hak tulis kepada pengguna layanan atau pasang ulang disk itu baca-tulis / the {what} folder {} cannot be written",
-                    dir_or_here.display(),
-                    dir_or_here.display()
-                );
-            }
-        }
-        if let Some(free) = benteng_db::health::free_bytes(&dir) {
-            let mb = free / (1024 * 1024);
-            if mb < min {
-                anyhow::bail!(
-                    "ruang disk tidak cukup untuk {what} di {}: tersisa {mb} MB, perlu setidaknya {min} MB (kosongkan ruang disk atau ubah disk_min_free_mb) / not enough disk space for the {what} at {}: {mb} MB free, at least {min} MB needed",
-                    dir.display(),
-                    dir.display()
-                );
-            }
-        }
-    }
-    Ok(())
 }
 
 async fn serve(cfg: Config, demo: bool, bind: Option<String>) -> anyhow::Result<()> {
