@@ -10,10 +10,12 @@
 //!   transaction depth") until the pool retired it 30 minutes later. The pool now checks each
 //!   connection it gets back ([`release_check`]): one still inside a transaction after its
 //!   queued rollback ran is closed, so writes work again as soon as space returns.
-//! - **The write probe** is one `UPDATE` of a one-row table in its own transaction, so it
-//!   fails exactly when a report's commit would (it needs to append to the WAL or the
-//!   PostgreSQL log). `/healthz` runs it on every call: a load balancer asking every few
-//!   seconds costs one tiny commit each time.
+//! - **The write probe** is one `UPDATE` of a one-row table in its own transaction, run by
+//!   `/healthz` on every call (a load balancer asking every few seconds costs one tiny commit
+//!   each time). On a full disk such a small write can still fit in room the WAL already has
+//!   while a report's larger commit fails, so `/healthz` also fails below
+//!   `disk_min_free_mb` of free space (measured: the probe alone passed on the filled test
+//!   volume, the free space caught it).
 //! - **Free space** is read with `statvfs` (what an unprivileged process may still use).
 
 use crate::{Db, Error, Result};

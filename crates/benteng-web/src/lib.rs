@@ -105,6 +105,10 @@ pub struct AppState {
     /// The key that signs anonymous visitors' CSRF tokens (`security::visitor_token`), shared
     /// by every instance through the database.
     pub csrf_key: Arc<Vec<u8>>,
+    /// The last write probe of `/healthz` and when it ran: probes run at most once a second
+    /// per process, so hammering the public `/healthz` cannot queue writes.
+    pub(crate) health_probe:
+        Arc<std::sync::Mutex<Option<(std::time::Instant, pages::ProbeOutcome)>>>,
 }
 
 /// A bound, ready-to-run server.
@@ -171,6 +175,7 @@ impl Application {
         let state = AppState {
             channels,
             csrf_key,
+            health_probe: Default::default(),
             limiter,
             public_limiter,
             search_limiter,

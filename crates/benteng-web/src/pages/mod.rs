@@ -425,8 +425,8 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
         .collect();
     let durability = benteng_app::system::durability(&state.db).await;
     let probe = match &durability {
-        Ok(_) => benteng_app::system::write_probe(&state.db).await,
-        Err(_) => Ok(()),
+        Ok(_) => probe_once_a_second(&state).await,
+        Err(_) => ProbeOutcome::Ok,
     };
     let unavailable = |reason: &str| {
         (
@@ -440,7 +440,7 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
             .into_response()
     };
     match (durability, probe) {
-        (Ok(d), Ok(())) if !low => (
+        (Ok(d), ProbeOutcome::Ok) if !low => (
             StatusCode::OK,
             axum::Json(serde_json::json!({
                 "status": "ok",
@@ -449,19 +449,55 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
             })),
         )
             .into_response(),
-        (Ok(_), Ok(())) => {
+        (Ok(_), ProbeOutcome::Ok) => {
             tracing::error!(free_mb = ?free_mb, "health: disk space below disk_min_free_mb");
             unavailable("disk_low")
         }
-        (_, Err(e)) if e.is_storage_full() => {
+        (_, ProbeOutcome::Full(e)) => {
             tracing::error!(error = %e, "health: the storage is full, writes fail");
             unavailable("storage_full")
         }
-        (Err(e), _) | (_, Err(e)) => {
+        (_, ProbeOutcome::Failed(e)) => {
+            tracing::error!(error = %e, "health check failed: the database takes no write");
+            unavailable("database")
+        }
+        (Err(e), _) => {
             tracing::error!(error = %e, "health check failed");
             unavailable("database")
         }
     }
+}
+
+/// What the last write probe of `/healthz` found.
+#[derive(Clone)]
+pub enum ProbeOutcome {
+    Ok,
+    /// The storage is full (the error).
+    Full(String),
+    /// Another failure (the error).
+    Failed(String),
+}
+
+/// The write probe, run at most once a second per process (a second call within it reuses
+/// the result).
+async fn probe_once_a_second(state: &AppState) -> ProbeOutcome {
+    let fresh = |at: &std::time::Instant| at.elapsed() < std::time::Duration::from_secs(1);
+    if let Ok(last) = state.health_probe.lock() {
+        if let Some((at, outcome)) = last.as_ref() {
+            if fresh(at) {
+                return outcome.clone();
+            }
+        }
+    }
+    let outcome = match benteng_app::system::write_probe(&state.db).await {
+        Ok(()) => ProbeOutcome::Ok,
+        Err(e) if e.is_storage_full() => ProbeOutcome::Full(e.to_string()),
+        Err(e) => ProbeOutcome::Failed(e.to_string()),
+    };
+    if let Ok(mut last) = state.health_probe.lock() {
+        *last = Some((std::time::Instant::now(), outcome.clone()));
+    }
+    outcome
 }
 
 /// The field errors of a failed write, with the status to answer them with (422 for invalid
