@@ -164,17 +164,8 @@ impl super::Repo<'_> {
                 .fetch_one(&mut *tx)
                 .await?;
             message = Some(
-                sqlx::query_scalar::<_, i64>(
-                    "INSERT INTO room_messages (room_id, author_id, kind, body, search_text, replies, created_at) \
-                     VALUES ($1, $2, 'pengumuman', $3, $4, 0, $5) RETURNING id",
-                )
-                .bind(room)
-                .bind(author)
-                .bind(announce.to_string())
-                .bind(announce.to_lowercase())
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?,
+                crate::rooms::messages::insert_announcement(&mut tx, room, author, announce, now)
+                    .await?,
             );
         }
         sqlx::query(

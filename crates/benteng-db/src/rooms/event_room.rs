@@ -282,24 +282,13 @@ impl crate::rooms::Repo<'_> {
             .rows_affected();
         }
         if created && !announce.trim().is_empty() {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO room_messages (room_id, author_id, kind, body, search_text, replies, created_at) \
-                 VALUES ($1, $2, 'pengumuman', $3, $4, 0, $5) RETURNING id",
+            super::messages::insert_announcement(
+                &mut tx,
+                room_id,
+                ctx.actor.user_id,
+                announce,
+                now,
             )
-            .bind(room_id)
-            .bind(ctx.actor.user_id)
-            .bind(announce.to_string())
-            .bind(benteng_domain::coordination::search_text(announce))
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO room_reads (message_id, user_id, read_at) VALUES ($1, $2, $3)",
-            )
-            .bind(id)
-            .bind(ctx.actor.user_id)
-            .bind(now)
-            .execute(&mut *tx)
             .await?;
         }
         audit::write(

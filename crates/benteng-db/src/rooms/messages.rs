@@ -426,3 +426,33 @@ impl crate::rooms::Repo<'_> {
         access.member || ctx.actor.role == Role::Admin
     }
 }
+
+/// An announcement written by the system inside the caller's transaction (a stored monthly
+/// report, a newly opened event room), read by its author. No mention is parsed and nobody is
+/// notified: the room's unread count tells members. Returns the message's id.
+pub(crate) async fn insert_announcement(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    room_id: i64,
+    author_id: i64,
+    body: &str,
+    now: i64,
+) -> Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO room_messages (room_id, author_id, kind, body, search_text, replies, created_at) \
+         VALUES ($1, $2, 'pengumuman', $3, $4, 0, $5) RETURNING id",
+    )
+    .bind(room_id)
+    .bind(author_id)
+    .bind(body.to_string())
+    .bind(search_text(body))
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query("INSERT INTO room_reads (message_id, user_id, read_at) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(author_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(id)
+}
