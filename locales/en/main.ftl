@@ -291,6 +291,7 @@ flash-visit-recorded = Visit recorded.
 err-required = Required.
 err-too-long = Too long.
 err-bad-characters = Contains characters that are not allowed.
+err-step-changed = Someone else changed this step after your form was opened; what is shown above is its current state. Check it, then save again if you still want to change it.
 err-not-a-number = Must be a number.
 err-out-of-range = Number outside the sensible range.
 err-bad-date = Not a valid date (format YYYY-MM-DD).
@@ -338,6 +339,8 @@ error-method = This method is not supported at this address.
 error-too-large = The data sent is too large.
 error-storage-read-only = The server's storage cannot be written right now, so what you sent was not saved. It has been logged for the technical staff; please send it again later (your browser's back button keeps what you typed).
 error-storage-full = The server's storage is full, so what you sent was not saved. It has been logged for the technical staff; please send it again in a little while (your browser's back button keeps what you typed).
+error-idempotency-key = The sending key (Idempotency-Key) is not valid: it must be 16–100 letters, digits or - _ . :. Nothing was saved.
+err-idempotency-reused = This sending key was already used for another entry. Send this entry with a new key.
 error-bad-encoding = The form's text holds characters that cannot be read (not UTF-8), so nothing was saved. Type the text again and send it.
 error-internal = Something went wrong on our side. It has been logged; please try again.
 
@@ -1941,3 +1944,12 @@ monthly-kind-provinsi = province
 monthly-announce = The monthly report of { $month } for { $name } is made and stored under Monthly reports:
 fig-offices = Immigration offices, { $period }
 fig-offices-hint = Red: no village visit, event or participant in this period at an office with desa binaan. Choose another period above to see since when.
+
+## Offline (docs/offline.md)
+field-steps-done = Steps already done (recorded as done today)
+queue-title = Waiting for signal
+queue-intro = Entries made without signal are kept on this phone and sent by themselves when the signal returns. Each entry is sent once only, however often it is tried.
+queue-noscript = This queue needs JavaScript. Without JavaScript, forms are sent at once as usual and need a signal.
+queue-send-now = Send now
+queue-empty = Nothing waits to be sent.
+manifest-description = Desa Binaan Imigrasi: preventing human trafficking from the village.

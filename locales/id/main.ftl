@@ -288,6 +288,7 @@ flash-visit-recorded = Kunjungan tercatat.
 err-required = Wajib diisi.
 err-too-long = Terlalu panjang.
 err-bad-characters = Mengandung karakter yang tidak diizinkan.
+err-step-changed = Langkah ini sudah diubah pengguna lain sejak formulir Anda dibuka; yang tampil di atas adalah isinya sekarang. Periksa, lalu simpan lagi bila tetap ingin mengubahnya.
 err-not-a-number = Harus berupa angka.
 err-out-of-range = Angka di luar batas yang wajar.
 err-bad-date = Tanggal tidak valid (format TTTT-BB-HH).
@@ -335,6 +336,8 @@ error-method = Cara akses ini tidak didukung untuk alamat tersebut.
 error-too-large = Data yang dikirim terlalu besar.
 error-storage-read-only = Penyimpanan server tidak dapat ditulis saat ini, jadi yang Anda kirim belum tersimpan. Kejadian ini sudah dicatat untuk petugas teknis; silakan kirim lagi nanti (tombol kembali di peramban menyimpan isian Anda).
 error-storage-full = Penyimpanan server penuh, jadi yang Anda kirim belum tersimpan. Kejadian ini sudah dicatat untuk petugas teknis; silakan kirim lagi beberapa saat lagi (tombol kembali di peramban menyimpan isian Anda).
+error-idempotency-key = Kunci pengiriman (Idempotency-Key) tidak sah: harus 16–100 huruf, angka, atau tanda - _ . :. Tidak ada yang disimpan.
+err-idempotency-reused = Kunci pengiriman ini sudah dipakai untuk isian lain. Kirim isian ini dengan kunci baru.
 error-bad-encoding = Isian formulir berisi huruf yang tidak dapat dibaca (bukan UTF-8), jadi tidak disimpan. Ketik ulang teksnya lalu kirim lagi.
 error-internal = Terjadi kesalahan pada sistem. Kejadian ini sudah dicatat; silakan coba lagi.
 
@@ -1932,3 +1935,12 @@ monthly-kind-provinsi = provinsi
 monthly-announce = Laporan bulanan { $month } untuk { $name } sudah dibuat dan tersimpan di menu Laporan bulanan:
 fig-offices = Kantor imigrasi, { $period }
 fig-offices-hint = Merah: belum ada kunjungan desa, sosialisasi atau peserta dalam periode ini di kantor yang punya desa binaan. Pilih periode lain di atas untuk melihat sejak kapan.
+
+## Offline (docs/offline.md)
+field-steps-done = Langkah yang sudah selesai (dicatat selesai hari ini)
+queue-title = Menunggu sinyal
+queue-intro = Isian yang dibuat tanpa sinyal disimpan di ponsel ini dan dikirim sendiri saat sinyal kembali. Setiap isian dikirim sekali saja, walaupun dicoba berulang.
+queue-noscript = Antrean ini memerlukan JavaScript. Tanpa JavaScript, formulir dikirim langsung seperti biasa dan perlu sinyal.
+queue-send-now = Kirim sekarang
+queue-empty = Tidak ada yang menunggu dikirim.
+manifest-description = Desa Binaan Imigrasi: mencegah perdagangan orang dari desa.

@@ -20,6 +20,10 @@ pub mod desa_binaan;
 pub mod events;
 pub mod figures;
 pub mod guide;
+/// Requests sent twice create one record (`Idempotency-Key`); see the storage module.
+pub mod idempotency {
+    pub use benteng_db::idempotency::{valid_key, IdemKey, KEEP_SECONDS, PUBLIC_OWNER};
+}
 pub mod jobs;
 pub mod migrants;
 pub mod monthly_reports;

@@ -68,5 +68,6 @@ pub async fn reader(db: &Db, t: &Target, last_day: time::Date) -> Result<Option<
         actor,
         ip: None,
         request_id: Some("laporan-bulanan".into()),
+        idempotency_key: None,
     }))
 }

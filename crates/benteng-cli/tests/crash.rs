@@ -234,3 +234,68 @@ async fn check_after_restart(
     }
     Ok(())
 }
+
+/// Issue 20: a phone sends a report, the server is killed while it may be storing it or
+/// answering, and the phone sends it again with the same `Idempotency-Key` once the server is
+/// back: the report is stored once, and when the first answer did arrive, the second carries
+/// the same tracking code. Three rounds kill at different moments (at once, a few
+/// milliseconds in, later), so the kill lands before, during and after the commit.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_resent_after_a_kill_mid_request_is_stored_once() {
+    let t = TestDb::new("crash_resend").await;
+    let c = reqwest::Client::new();
+    for (round, delay_ms) in [0u64, 4, 40].into_iter().enumerate() {
+        let (mut child, base) = start(&t);
+        let key = format!("kirim-ulang-{round}-0b6f9a7e3c1d4e8a");
+        let description = format!("Percobaan kirim ulang nomor {round}: calo menjanjikan kerja");
+        let body = serde_json::json!({
+            "category": "rekrutmen",
+            "description": description,
+            "region_code": "35.07.04.2007",
+            "people": [{"role": "perekrut", "name": "Moch. Darto"}]
+        });
+        let send = |base: String| {
+            let (c, key, body) = (c.clone(), key.clone(), body.clone());
+            async move {
+                let r = c
+                    .post(format!("{base}/api/v1/public/reports"))
+                    .header("idempotency-key", key)
+                    .json(&body)
+                    .send()
+                    .await
+                    .ok()?;
+                if r.status() != 201 {
+                    return None;
+                }
+                let v: serde_json::Value = r.json().await.ok()?;
+                v["tracking_code"].as_str().map(str::to_string)
+            }
+        };
+        let in_flight = tokio::spawn(send(base.clone()));
+        tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let first = in_flight.await.unwrap();
+
+        let (mut child, base) = start(&t);
+        let again = send(base).await;
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let again = again.expect("the resend is taken");
+        if let Some(first) = first {
+            assert_eq!(first, again, "round {round}: the same tracking code");
+        }
+        let db = benteng_db::Db::connect(&t.url).await.unwrap();
+        let n: i64 =
+            benteng_db::sqlx::query_scalar("SELECT COUNT(*) FROM reports WHERE description = $1")
+                .bind(description.clone())
+                .fetch_one(db.fixtures_pool())
+                .await
+                .unwrap();
+        db.close().await;
+        assert_eq!(
+            n, 1,
+            "round {round} (kill after {delay_ms} ms): stored once"
+        );
+    }
+}

@@ -20,6 +20,7 @@ pub mod events;
 pub mod figures;
 pub mod guide;
 pub mod health;
+pub mod idempotency;
 pub mod limits;
 pub mod migrants;
 mod migrate;
@@ -108,6 +109,8 @@ pub struct Ctx {
     pub actor: Actor,
     pub ip: Option<String>,
     pub request_id: Option<String>,
+    /// The request's `Idempotency-Key` header, checked (see [`idempotency`]).
+    pub idempotency_key: Option<String>,
 }
 
 impl Ctx {

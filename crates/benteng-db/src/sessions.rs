@@ -228,7 +228,6 @@ impl crate::sessions::Repo<'_> {
         Ok(())
     }
 
-    /// Remove expired sessions and API tokens; returns how many rows went.
     /// The installation's secret called `name` (64 hex digits), made by the first caller and
     /// read by every later one, whichever instance it runs in (the row is the agreement).
     pub async fn server_secret(&self, name: &str) -> Result<String> {
@@ -251,8 +250,10 @@ impl crate::sessions::Repo<'_> {
         )
     }
 
+    /// Remove expired sessions, API tokens and idempotency keys; returns how many rows went.
     pub async fn purge_expired(&self) -> Result<u64> {
         let now = crate::now();
+        let c = crate::idempotency::purge(self.db, now).await?;
         let a = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now)
             .execute(&self.db.pool)
@@ -263,7 +264,7 @@ impl crate::sessions::Repo<'_> {
             .execute(&self.db.pool)
             .await?
             .rows_affected();
-        Ok(a + b)
+        Ok(a + b + c)
     }
 }
 

@@ -42,6 +42,12 @@ const VISIT_SELECT: &str = "SELECT k.id, k.desa_binaan_id, v.name AS village_nam
     k.departures_seen, k.returns_seen, k.foreigners_staying, k.findings, k.problems, k.follow_up, k.created_at \
     FROM village_visits k JOIN desa_binaan d ON d.id = k.desa_binaan_id JOIN regions v ON v.code = d.region_code JOIN users u ON u.id = k.officer_id";
 
+/// The visit id an idempotency key recorded.
+fn id_answer(a: &str) -> Result<i64> {
+    a.parse()
+        .map_err(|_| crate::Error::Other(anyhow::anyhow!("unreadable idempotency answer")))
+}
+
 impl crate::visits::Repo<'_> {
     /// Keep a visit to a village by the acting officer.
     pub async fn record_visit(&self, ctx: &Ctx, desa_binaan_id: i64, v: &NewVisit) -> Result<i64> {
@@ -50,6 +56,10 @@ impl crate::visits::Repo<'_> {
             .desa_binaan()
             .desa_binaan_place(ctx, desa_binaan_id, Action::VisitRecord)
             .await?;
+        let idem = crate::idempotency::IdemKey::of(ctx);
+        if let Some(a) = crate::idempotency::earlier(self.db, idem.as_ref(), "visit").await? {
+            return id_answer(&a);
+        }
         let mut tx = self.db.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO village_visits (desa_binaan_id, visit_date, officer_id, departures_seen, returns_seen, foreigners_staying, findings, problems, follow_up, created_at) \
@@ -79,6 +89,12 @@ impl crate::visits::Repo<'_> {
             },
         )
         .await?;
+        if !crate::idempotency::remember(&mut tx, idem.as_ref(), "visit", &id.to_string()).await? {
+            drop(tx);
+            return id_answer(
+                &crate::idempotency::first_answer(self.db, idem.as_ref(), "visit").await?,
+            );
+        }
         tx.commit().await?;
         Ok(id)
     }

@@ -11,6 +11,7 @@ async fn ctx(db: &Db, user: &str) -> Ctx {
         actor,
         ip: None,
         request_id: None,
+        idempotency_key: None,
     }
 }
 

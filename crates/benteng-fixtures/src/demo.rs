@@ -90,6 +90,7 @@ pub async fn load_demo(db: &Db) -> Result<DemoReport> {
         actor,
         ip: None,
         request_id: Some("demo".into()),
+        idempotency_key: None,
     };
 
     let malang = offices::create(
@@ -225,6 +226,7 @@ pub async fn load_demo(db: &Db) -> Result<DemoReport> {
         actor: p_actor,
         ip: None,
         request_id: Some("demo".into()),
+        idempotency_key: None,
     };
 
     for (n, (code, kantong, pop, abroad)) in VILLAGES.iter().enumerate() {
@@ -321,6 +323,7 @@ pub async fn load_demo_reports(
         actor,
         ip: None,
         request_id: Some("demo".into()),
+        idempotency_key: None,
     };
     let person = |role: &str, name: &str, phone: &str| PersonInput {
         role: role.into(),
@@ -448,6 +451,7 @@ async fn load_demo_p3mi(db: &Db) -> Result<()> {
         actor,
         ip: None,
         request_id: Some("demo".into()),
+        idempotency_key: None,
     };
     let today = benteng_db::today();
     let years = |n: i32| {
@@ -523,6 +527,7 @@ async fn load_demo_migrants(db: &Db) -> Result<()> {
         actor,
         ip: None,
         request_id: Some("demo".into()),
+        idempotency_key: None,
     };
     let p3mi: Option<i64> =
         sqlx::query_scalar("SELECT id FROM p3mi WHERE licence_no = 'DEMO.001/2023'")

@@ -105,6 +105,16 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The request's `Idempotency-Key`, when it is a valid key (an invalid one was already
+/// refused by `security::idempotency_header`).
+pub fn idempotency_key(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(crate::security::IDEMPOTENCY_KEY)
+        .and_then(|v| v.to_str().ok())
+        .filter(|k| benteng_app::idempotency::valid_key(k))
+        .map(str::to_string)
+}
+
 async fn build_ctx(
     state: &AppState,
     parts: &Parts,
@@ -119,6 +129,7 @@ async fn build_ctx(
             actor,
             ip: client_ip(parts, state.config.trust_proxy),
             request_id: request_id(&parts.headers),
+            idempotency_key: idempotency_key(&parts.headers),
         },
         user,
     )))

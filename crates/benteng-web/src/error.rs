@@ -39,6 +39,8 @@ pub enum WebError {
     BadRequest,
     /// A form whose text is not UTF-8 (400, saying so).
     BadEncoding,
+    /// An `Idempotency-Key` header that is not 16–100 plain characters (400).
+    BadIdempotencyKey,
     Csrf,
     /// Too many attempts (codes of the second factor); the answer says to wait a minute.
     RateLimited,
@@ -128,6 +130,7 @@ impl IntoResponse for WebError {
             WebError::NotFound => (StatusCode::NOT_FOUND, "error-not-found"),
             WebError::BadRequest => (StatusCode::BAD_REQUEST, "error-bad-request"),
             WebError::BadEncoding => (StatusCode::BAD_REQUEST, "error-bad-encoding"),
+            WebError::BadIdempotencyKey => (StatusCode::BAD_REQUEST, "error-idempotency-key"),
             WebError::Csrf => (StatusCode::FORBIDDEN, "error-csrf"),
             WebError::RateLimited => {
                 let mut r = problem(

@@ -166,7 +166,8 @@ pub fn wrap(app: Router<AppState>, state: AppState) -> Router {
     // One line per answered request with status and latency (paths only: query strings may
     // hold search terms, which are never logged).
     .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO));
-    app.layer(middleware::from_fn_with_state(state.clone(), csrf))
+    app.layer(middleware::from_fn(idempotency_header))
+        .layer(middleware::from_fn_with_state(state.clone(), csrf))
         .layer(middleware::from_fn_with_state(state.clone(), visitor))
         .layer(middleware::from_fn(crate::error::localise))
         .layer(sessions)
@@ -352,6 +353,28 @@ async fn csrf(
         _ => WebError::Csrf.into_response(),
     }
 }
+
+/// Refuse a request whose `Idempotency-Key` header is not a key (`benteng_db::idempotency::
+/// valid_key`): 400 on pages, 422 naming `idempotency_key` on the API. A valid key reaches
+/// the handlers through `ctx::idempotency_key`.
+async fn idempotency_header(req: Request, next: Next) -> Response {
+    if let Some(v) = req.headers().get(IDEMPOTENCY_KEY) {
+        let ok = v.to_str().is_ok_and(benteng_app::idempotency::valid_key);
+        if !ok {
+            return if req.uri().path().starts_with("/api/") {
+                let mut e = benteng_domain::FieldErrors::new();
+                e.add("idempotency_key", "error-idempotency-key");
+                crate::error::ApiError::Invalid(e).into_response()
+            } else {
+                WebError::BadIdempotencyKey.into_response()
+            };
+        }
+    }
+    next.run(req).await
+}
+
+/// The header of the IETF draft "The Idempotency-Key HTTP Header Field".
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 /// Whether every name and value of an urlencoded form is UTF-8 once decoded. Form readers
 /// would put replacement characters (U+FFFD) in place of other bytes and store them, while

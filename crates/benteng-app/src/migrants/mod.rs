@@ -67,6 +67,11 @@ pub struct MigrantInput {
     pub p3mi_id: String,
     #[serde(default, deserialize_with = "crate::de::loose")]
     pub note: String,
+    /// Registering only: checklist steps already done (codes), recorded as done today, so
+    /// a resident met with a passport in hand is registered with it in one form (also
+    /// offline). Changing a resident ignores it: steps change one by one.
+    #[serde(default)]
+    pub steps_done: Vec<String>,
 }
 
 /// List filters.
@@ -183,6 +188,7 @@ pub async fn import(
             scheme: g(10),
             p3mi_id: String::new(),
             note: g(11),
+            steps_done: Vec::new(),
         };
         match read(db, ctx, &input).await {
             Ok(v) => {
@@ -364,6 +370,26 @@ async fn read(db: &Db, ctx: &Ctx, i: &MigrantInput) -> Result<NewMigrant> {
         },
     };
     let note = e.check("note", optional_text(&i.note, 2000)).flatten();
+    let mut steps_done: Vec<String> = Vec::new();
+    if !i.steps_done.is_empty() {
+        let today = crate::today();
+        let checklist = db.migrants().checklist().await?;
+        for code in i
+            .steps_done
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+        {
+            match checklist
+                .iter()
+                .find(|s| s.code == code && s.in_force(today))
+            {
+                Some(s) if !steps_done.contains(&s.code) => steps_done.push(s.code.clone()),
+                Some(_) => {}
+                None => e.add("steps_done", "err-invalid-choice"),
+            }
+        }
+    }
     match (village, name, scheme) {
         (Some(village), Some(name), Some(scheme)) if e.is_empty() => Ok(NewMigrant {
             village,
@@ -379,6 +405,7 @@ async fn read(db: &Db, ctx: &Ctx, i: &MigrantInput) -> Result<NewMigrant> {
             scheme,
             p3mi_id,
             note,
+            steps_done,
         }),
         _ => Err(Error::Invalid(e)),
     }

@@ -25,6 +25,11 @@ pub struct StepInput {
     /// Required for tidak_perlu.
     #[serde(default, deserialize_with = "crate::de::loose")]
     pub note: String,
+    /// The step's `updated_at` as the form showed it (0 when it had no entry), sent by a form
+    /// that may reach the server late (offline). Empty: not checked. When another user
+    /// changed the step since, 409 `err-step-changed` and nothing is saved.
+    #[serde(default, deserialize_with = "crate::de::loose")]
+    pub seen: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -113,6 +118,10 @@ pub async fn record_step(
         "" if status.is_some_and(StepStatus::settled) => Some(today),
         d => past_day(d, "done_on", today, &mut e),
     };
+    let seen = match i.seen.trim() {
+        "" => None,
+        t => e.check("seen", t.parse::<i64>().map_err(|_| "err-not-a-number")),
+    };
     let (Some(step), Some(status)) = (step, status) else {
         return Err(Error::Invalid(e));
     };
@@ -124,6 +133,7 @@ pub async fn record_step(
         status,
         done_on,
         note,
+        seen,
     };
     db.migrants().set_migrant_step(ctx, id, &change, file).await
 }

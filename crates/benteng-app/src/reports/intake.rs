@@ -106,8 +106,22 @@ pub async fn file_public(
     files: &[CleanFile],
     store: &dyn BlobStore,
 ) -> Result<(i64, String)> {
+    file_public_once(db, i, files, store, None).await
+}
+
+/// [`file_public`] with the request's `Idempotency-Key`: a repeat answers the first report's
+/// id and tracking code and stores nothing.
+pub async fn file_public_once(
+    db: &Db,
+    i: &ReportInput,
+    files: &[CleanFile],
+    store: &dyn BlobStore,
+    idempotency_key: Option<&str>,
+) -> Result<(i64, String)> {
     let v = parse(db, i, true, None).await?;
-    db.reports().insert_public_report(v, files, store).await
+    db.reports()
+        .insert_public_report(v, files, store, idempotency_key)
+        .await
 }
 
 /// A report by a signed-in user: a village user reports for their own village, whatever the

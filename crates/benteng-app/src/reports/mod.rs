@@ -8,7 +8,9 @@ mod list;
 mod triage;
 
 pub(crate) use intake::parse_nik;
-pub use intake::{file, file_public, from_room_message, from_whatsapp, PersonInput, ReportInput};
+pub use intake::{
+    file, file_public, file_public_once, from_room_message, from_whatsapp, PersonInput, ReportInput,
+};
 pub use list::{list, ReportQuery};
 pub use triage::{add_info, assign, change_status, merge, set_indicators, MergeInput, StatusInput};
 

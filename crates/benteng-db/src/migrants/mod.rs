@@ -125,6 +125,8 @@ pub struct StepRow {
     pub file_name: Option<String>,
     pub verified_by: Option<String>,
     pub verified_at: Option<i64>,
+    /// When the step was last changed (Unix seconds); a form sends it back as `seen`.
+    pub updated_at: Option<i64>,
     /// Required before leaving and not settled.
     pub missing: bool,
 }

@@ -11,6 +11,9 @@ pub struct StepChange {
     pub status: StepStatus,
     pub done_on: Option<Date>,
     pub note: Option<String>,
+    /// The step's last change as the form showed it (Unix seconds, 0 when it had none).
+    /// When another user changed the step since, the save is refused ("err-step-changed").
+    pub seen: Option<i64>,
 }
 
 /// A resident's village, status and dates as stored.
@@ -68,9 +71,10 @@ impl crate::migrants::Repo<'_> {
             file_name: Option<String>,
             verified_by: Option<String>,
             verified_at: Option<i64>,
+            updated_at: Option<i64>,
         }
         let progress: Vec<Progress> = sqlx::query_as(
-            "SELECT s.step, s.status, s.done_on, s.note, s.file_name, u.username AS verified_by, s.verified_at \
+            "SELECT s.step, s.status, s.done_on, s.note, s.file_name, u.username AS verified_by, s.verified_at, s.updated_at \
              FROM migrant_steps s LEFT JOIN users u ON u.id = s.verified_by WHERE s.migrant_id = $1",
         )
         .bind(id)
@@ -110,6 +114,7 @@ impl crate::migrants::Repo<'_> {
                     file_name: p.and_then(|p| p.file_name.clone()),
                     verified_by: p.and_then(|p| p.verified_by.clone()),
                     verified_at: p.and_then(|p| p.verified_at),
+                    updated_at: p.and_then(|p| p.updated_at),
                     code: s.code,
                     label: s.label,
                     legal: s.legal,
@@ -130,6 +135,13 @@ impl crate::migrants::Repo<'_> {
     ) -> Result<()> {
         let place = self.migrant_place(ctx, id).await?;
         ctx.require(Action::MigrantManage, Some(&place))?;
+        let idem = crate::idempotency::IdemKey::of(ctx);
+        if crate::idempotency::earlier(self.db, idem.as_ref(), "step")
+            .await?
+            .is_some()
+        {
+            return Ok(());
+        }
         let (step, status, note) = (&c.step, c.status, c.note.clone());
         let key = match file {
             Some((f, store)) => {
@@ -144,6 +156,23 @@ impl crate::migrants::Repo<'_> {
         };
         let now = crate::now();
         let mut tx = self.db.begin().await?;
+        if let Some(seen) = c.seen {
+            // Changed by someone else since the form was shown (offline, perhaps for days):
+            // refuse, and the page shows the step as it is now. The user's own earlier saves
+            // (a phone's queue sending two changes of one step) are not a conflict.
+            let now_row: Option<(i64, Option<i64>)> = sqlx::query_as(
+                "SELECT updated_at, updated_by FROM migrant_steps WHERE migrant_id = $1 AND step = $2",
+            )
+            .bind(id)
+            .bind(step.clone())
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((at, by)) = now_row {
+                if at != seen && by != Some(ctx.actor.user_id) {
+                    return Err(Error::Conflict("step", "err-step-changed"));
+                }
+            }
+        }
         // One statement for the first save and later ones, so two saves at once cannot both
         // try to insert the row.
         sqlx::query(
@@ -197,6 +226,9 @@ impl crate::migrants::Repo<'_> {
             },
         )
         .await?;
+        if !crate::idempotency::remember(&mut tx, idem.as_ref(), "step", "").await? {
+            return Ok(());
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -22,6 +22,9 @@ pub struct NewMigrant {
     pub scheme: Scheme,
     pub p3mi_id: Option<i64>,
     pub note: Option<String>,
+    /// Checklist steps already done when the resident is registered (checked codes of steps
+    /// in force); ignored when particulars change.
+    pub steps_done: Vec<String>,
 }
 
 fn sex_code(s: Sex) -> &'static str {
@@ -96,9 +99,40 @@ impl crate::migrants::Repo<'_> {
     /// Register a resident. Returns the id and the flags of the NIK check (shown to the user).
     pub async fn create_migrant(&self, ctx: &Ctx, v: &NewMigrant) -> Result<(i64, String)> {
         ctx.require(Action::MigrantManage, Some(&v.village))?;
+        let idem = crate::idempotency::IdemKey::of(ctx);
+        if let Some(a) = crate::idempotency::earlier(self.db, idem.as_ref(), "migrant").await? {
+            return migrant_answer(&a);
+        }
         let flags = self.person_flags(v).await?;
         let mut tx = self.db.begin().await?;
         let id = insert_migrant(&mut tx, ctx, v, &flags, MigrantStatus::Rencana, None).await?;
+        if !v.steps_done.is_empty() {
+            let now = crate::now();
+            let today = format_date(crate::today());
+            for step in &v.steps_done {
+                sqlx::query(
+                    "INSERT INTO migrant_steps (migrant_id, step, status, done_on, updated_by, updated_at) \
+                     VALUES ($1, $2, 'selesai', $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(step.clone())
+                .bind(today.clone())
+                .bind(ctx.actor.user_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                event(
+                    &mut tx,
+                    ctx,
+                    id,
+                    "step",
+                    Some(format!("{step}=selesai")),
+                    None,
+                )
+                .await?;
+            }
+            recompute(&mut tx, id).await?;
+        }
         audit::write(
             &mut *tx,
             Some(ctx),
@@ -111,6 +145,13 @@ impl crate::migrants::Repo<'_> {
             },
         )
         .await?;
+        let answer = format!("{id} {flags}");
+        if !crate::idempotency::remember(&mut tx, idem.as_ref(), "migrant", &answer).await? {
+            drop(tx);
+            return migrant_answer(
+                &crate::idempotency::first_answer(self.db, idem.as_ref(), "migrant").await?,
+            );
+        }
         tx.commit().await?;
         Ok((id, flags))
     }
@@ -195,4 +236,13 @@ pub(super) async fn insert_migrant(
     let id: i64 = row.try_get(0)?;
     event(tx, ctx, id, "create", how.map(str::to_string), None).await?;
     Ok(id)
+}
+
+/// The id and NIK-check flags an idempotency key recorded ("id flags").
+fn migrant_answer(a: &str) -> Result<(i64, String)> {
+    let (id, flags) = a.split_once(' ').unwrap_or((a, ""));
+    let id = id
+        .parse()
+        .map_err(|_| Error::Other(anyhow::anyhow!("unreadable idempotency answer")))?;
+    Ok((id, flags.to_string()))
 }

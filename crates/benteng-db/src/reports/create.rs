@@ -2,6 +2,15 @@
 //! files, people and full-text entry, and notifying the area in the same transaction.
 
 use super::*;
+use crate::idempotency::{self, IdemKey};
+
+/// The id and tracking code a report's idempotency key recorded ("id code").
+fn report_answer(answer: &str) -> Result<(i64, String)> {
+    answer
+        .split_once(' ')
+        .and_then(|(id, code)| Some((id.parse().ok()?, code.to_string())))
+        .ok_or_else(|| Error::Other(anyhow::anyhow!("unreadable idempotency answer")))
+}
 
 impl crate::reports::Repo<'_> {
     /// Store cleaned files before the rows that point at them.
@@ -24,14 +33,17 @@ impl crate::reports::Repo<'_> {
 
     /// A report from the public form (read by `benteng_app::reports`). Committed (with its
     /// files stored) before the tracking code is returned, so an acknowledged report survives
-    /// a crash.
+    /// a crash. A repeat with the same `idempotency_key` answers the first report's id and
+    /// tracking code (see [`crate::idempotency`]).
     pub async fn insert_public_report(
         &self,
         v: NewReport,
         files: &[CleanFile],
         store: &dyn BlobStore,
+        idempotency_key: Option<&str>,
     ) -> Result<(i64, String)> {
-        self.insert_report(None, v, Source::Publik, files, store, None)
+        let idem = IdemKey::public(idempotency_key);
+        self.insert_report(None, v, Source::Publik, files, store, None, idem.as_ref())
             .await
     }
 
@@ -57,10 +69,12 @@ impl crate::reports::Repo<'_> {
         } else {
             Source::Petugas
         });
-        self.insert_report(Some(ctx), v, source, files, store, origin)
+        let idem = IdemKey::of(ctx);
+        self.insert_report(Some(ctx), v, source, files, store, origin, idem.as_ref())
             .await
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn insert_report(
         &self,
         ctx: Option<&Ctx>,
@@ -69,7 +83,11 @@ impl crate::reports::Repo<'_> {
         files: &[CleanFile],
         store: &dyn BlobStore,
         origin: Option<(&'static str, i64)>,
+        idem: Option<&IdemKey>,
     ) -> Result<(i64, String)> {
+        if let Some(answer) = idempotency::earlier(self.db, idem, "report").await? {
+            return report_answer(&answer);
+        }
         if files.len() > MAX_FILES {
             return Err(Error::Invalid(FieldErrors(vec![
                 benteng_domain::FieldError {
@@ -225,6 +243,10 @@ impl crate::reports::Repo<'_> {
             },
         )
         .await?;
+        if !idempotency::remember(&mut tx, idem, "report", &format!("{id} {code}")).await? {
+            drop(tx);
+            return report_answer(&idempotency::first_answer(self.db, idem, "report").await?);
+        }
         tx.commit().await?;
         Ok((id, code))
     }

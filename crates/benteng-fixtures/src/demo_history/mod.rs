@@ -227,6 +227,7 @@ async fn ctx_of(db: &Db, username: &str) -> Result<Option<(i64, Ctx)>> {
             actor,
             ip: None,
             request_id: Some("demo".into()),
+            idempotency_key: None,
         },
     )))
 }

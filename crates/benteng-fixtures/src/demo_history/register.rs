@@ -71,6 +71,7 @@ impl History<'_> {
                     _ => String::new(),
                 },
                 note: String::new(),
+                steps_done: Vec::new(),
             },
         )
         .await?;
@@ -87,6 +88,7 @@ impl History<'_> {
             status: "selesai".into(),
             done_on: format_date(done),
             note: String::new(),
+            seen: String::new(),
         };
         if procedural || q == 4 {
             // Steps, a few days apart, from a week after registering.

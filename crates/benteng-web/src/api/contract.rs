@@ -107,5 +107,50 @@ pub(super) fn complete(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::Op
             }
         }
     }
+    idempotency_keys(&mut doc);
     doc
+}
+
+/// The creates that honour `Idempotency-Key` (`benteng_db::idempotency`): a repeat with the
+/// same key answers the first result and stores nothing.
+const IDEMPOTENT_POSTS: &[&str] = &[
+    "/api/v1/reports",
+    "/api/v1/public/reports",
+    "/api/v1/migrants",
+    "/api/v1/migrants/{id}/steps",
+    "/api/v1/desa-binaan/{id}/visits",
+];
+
+fn idempotency_keys(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let Some(op) = item.post.as_mut() else {
+            continue;
+        };
+        if !IDEMPOTENT_POSTS.contains(&path.as_str()) {
+            continue;
+        }
+        let header = ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "A key made by the client for this one request (16–100 letters, digits or \
+                 `-_.:`, e.g. a UUID). Sent again with the same request, it answers the first \
+                 result and stores nothing new, also after a restart; the same key for another \
+                 kind of record is refused (422, `err-idempotency-reused`). Kept 30 days.",
+            ))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(16))
+                    .max_length(Some(100))
+                    .pattern(Some("^[A-Za-z0-9._:-]{16,100}$")),
+            ))
+            .build();
+        op.parameters
+            .get_or_insert_with(Vec::new)
+            .push(header.into());
+    }
 }

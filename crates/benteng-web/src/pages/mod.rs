@@ -20,6 +20,7 @@ mod nik_desk;
 mod notifications;
 mod offer;
 mod offices;
+pub mod offline;
 mod p3mi;
 mod record;
 mod referrals;
@@ -55,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .merge(home::routes())
         .merge(dashboard::routes())
         .merge(account::routes())
+        .merge(offline::routes())
         .merge(second_factor::routes())
         .merge(regions::routes())
         .merge(area::routes())
@@ -158,6 +160,10 @@ pub struct Layout {
     pub unread: i64,
     pub path: String,
     pub flash: Option<String>,
+    /// Whose pages these are for the offline queue and cache (`u<id>` or `publik`).
+    pub user_tag: String,
+    /// When the page was made (Unix seconds): a copy opened offline says "as of".
+    pub rendered_at: i64,
 }
 
 impl Layout {
@@ -215,6 +221,8 @@ impl Layout {
             unread: v.unread,
             path: v.path.clone(),
             flash,
+            user_tag: offline::user_tag(v),
+            rendered_at: benteng_app::now(),
             tr: v.tr.clone(),
         })
     }

@@ -181,6 +181,28 @@ where
     }
 }
 
+/// A second server on the same database, as after a restart or beside it behind a load
+/// balancer: its base URL (the first keeps running).
+pub async fn second_instance(app: &TestApp, config: WebConfig) -> String {
+    let uploads = std::env::temp_dir().join(random_name());
+    std::fs::create_dir_all(&uploads).unwrap();
+    let mut config = config;
+    config.second_factor = benteng_web::SecondFactorPolicy::nobody();
+    let server = Application::build(
+        WebConfig {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            upload_dir: uploads,
+            ..config
+        },
+        app.db.clone(),
+    )
+    .await
+    .unwrap();
+    let base = format!("http://{}", server.local_addr());
+    tokio::spawn(server.run_until(std::future::pending()));
+    base
+}
+
 pub async fn spawn() -> TestApp {
     spawn_with(WebConfig::default()).await
 }

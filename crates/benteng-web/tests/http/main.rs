@@ -23,6 +23,7 @@ mod events;
 mod front_door;
 mod full_disk;
 mod home_queues;
+mod idempotency;
 mod list_scope;
 mod migrant_guide;
 mod migrant_pages;

@@ -222,6 +222,10 @@ async fn public_pages_write_nothing_and_their_forms_need_the_visitors_own_token(
         "/kegiatan",
         "/faq",
         "/hadir",
+        "/antrean",
+        "/csrf",
+        "/manifest.webmanifest",
+        "/sw.js",
     ] {
         let (s, page) = app.get(&visitor, path).await;
         assert!(

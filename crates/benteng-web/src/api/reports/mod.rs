@@ -119,6 +119,7 @@ fn anonymous_flag(v: Option<serde_json::Value>) -> Result<Option<String>, ApiErr
 pub(super) async fn public_report_create(
     State(state): State<AppState>,
     origin: Origin,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<PublicReportBody>,
 ) -> Result<Response, ApiError> {
     if body.website.is_some() {
@@ -129,8 +130,15 @@ pub(super) async fn public_report_create(
     }
     let mut input = body.report;
     input.anonymous = anonymous_flag(body.anonymous)?;
-    let (_, tracking_code) =
-        benteng_app::reports::file_public(&state.db, &input, &[], &*state.store).await?;
+    let key = crate::ctx::idempotency_key(&headers);
+    let (_, tracking_code) = benteng_app::reports::file_public_once(
+        &state.db,
+        &input,
+        &[],
+        &*state.store,
+        key.as_deref(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(PublicReceipt { tracking_code })).into_response())
 }
 

@@ -218,6 +218,7 @@ pub(super) async fn step(
         status: form.get("status"),
         done_on: form.get("done_on"),
         note: form.get("note"),
+        seen: form.get("seen"),
     };
     let which = format!("step:{}", i.step);
     if let Some(code) = form.file_error {

@@ -322,6 +322,28 @@ async fn form_page(
             .hint(tr.t("migrant-p3mi-hint")),
     );
     fields.push(Field::new(tr, "note", "field-note", "textarea", &i.note, e));
+    if id.is_none() {
+        // Steps already done when the resident is met (a passport in hand): ticked here,
+        // recorded as done today with the registration.
+        let today = benteng_app::today();
+        let steps: Vec<(String, String)> = migrants::checklist(&state.db)
+            .await?
+            .into_iter()
+            .filter(|s| s.in_force(today))
+            .map(|s| (s.code, s.label))
+            .collect();
+        fields.push(
+            Field::new(
+                tr,
+                "steps_done",
+                "field-steps-done",
+                "checks",
+                i.steps_done.join("\n"),
+                e,
+            )
+            .options(steps),
+        );
+    }
     crate::pages::area::places(
         state,
         &mut fields,
@@ -364,11 +386,29 @@ async fn new(State(state): State<AppState>, auth: Auth) -> Result<Response, WebE
     .await
 }
 
+/// The form's fields, the ticked steps (`steps_done`, repeated) among them.
+fn migrant_input(pairs: Vec<(String, String)>) -> Result<MigrantInput, WebError> {
+    let mut steps_done = Vec::new();
+    let mut map = serde_json::Map::new();
+    for (k, v) in pairs {
+        if k == "steps_done" {
+            steps_done.push(v);
+        } else {
+            map.insert(k, serde_json::Value::String(v));
+        }
+    }
+    let mut i: MigrantInput =
+        serde_json::from_value(serde_json::Value::Object(map)).map_err(|_| WebError::BadRequest)?;
+    i.steps_done = steps_done;
+    Ok(i)
+}
+
 async fn create(
     State(state): State<AppState>,
     auth: Auth,
-    Form(i): Form<MigrantInput>,
+    super::FormPairs(pairs): super::FormPairs,
 ) -> Result<Response, WebError> {
+    let i = migrant_input(pairs)?;
     match migrants::register(&state.db, auth.ctx(), &i).await {
         // The page after saving shows what was just typed (NIK and phone in full where the
         // role may see them; the view is audited like any other).
@@ -412,6 +452,7 @@ async fn edit(
         scheme: m.scheme,
         p3mi_id: m.p3mi_id.map(|p| p.to_string()).unwrap_or_default(),
         note: m.note.unwrap_or_default(),
+        steps_done: Vec::new(),
     };
     form_page(
         &state,

@@ -323,7 +323,16 @@ pub(super) async fn public_submit(
         crate::pages::kept_files::clear(&v).await?;
         return form_page(&state, &v, true, i, cari, &e, StatusCode::TOO_MANY_REQUESTS).await;
     }
-    match benteng_app::reports::file_public(&state.db, &i, &merged.files, &*state.store).await {
+    let key = crate::ctx::idempotency_key(&parts.headers);
+    match benteng_app::reports::file_public_once(
+        &state.db,
+        &i,
+        &merged.files,
+        &*state.store,
+        key.as_deref(),
+    )
+    .await
+    {
         // Post/redirect/get: reloading the confirmation must not send the report again. The
         // code waits in the sender's session, so only they see it at `/lapor/terkirim`.
         Ok((_, code)) => {
