@@ -90,6 +90,18 @@ test('a morning of house visits without signal arrives once when the signal retu
     await page.getByRole('button', { name: 'Kirim laporan' }).click();
     await page.locator('#antrean-saved').waitFor();
 
+    // Meanwhile, at the office (with signal), the administrator settles the health check of
+    // that same resident: the phone's change of it must not overwrite this.
+    const admin = await fetch(`${base}/api/v1/auth/token`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin.demo', password: server.password('admin.demo') }),
+    }).then((r) => r.json());
+    const changed = await fetch(`${base}/api/v1${other.replace('/calon-pmi/', '/migrants/')}/steps`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+      body: JSON.stringify({ step: 'kesehatan', status: 'selesai', note: 'Hasil MCU sudah diterima kantor' }),
+    });
+    assert.equal(changed.status, 204);
+
     // Still offline: reload the queue page from the phone's cache.
     await page.goto(`${base}/antrean`);
     await page.locator('#antrean-list li').nth(3).waitFor();
@@ -108,8 +120,12 @@ test('a morning of house visits without signal arrives once when the signal retu
     // The signal returns: everything is sent by itself.
     await page.goto(`${base}/antrean`);
     await ctx.setOffline(false);
-    await page.locator('.queue-terkirim').nth(3).waitFor({ timeout: 30_000 });
-    assert.equal(await page.locator('.queue-perbaiki, .queue-menunggu').count(), 0);
+    await page.locator('.queue-terkirim').nth(2).waitFor({ timeout: 30_000 });
+    await page.locator('.queue-perbaiki').waitFor();
+    assert.equal(await page.locator('.queue-menunggu').count(), 0);
+    // The step changed at the office meanwhile is refused, saying why.
+    assert.match(await page.locator('.queue-perbaiki').innerText(), /Pemeriksaan kesehatan|kesehatan/i);
+    assert.match(await page.locator('.queue-perbaiki').innerText(), /sudah diubah pengguna lain/);
     if (process.env.BENTENG_SHOTS) await page.screenshot({ path: '../docs/img/antrean-terkirim.png', fullPage: true });
 
     // On the server, once each.
@@ -120,9 +136,22 @@ test('a morning of house visits without signal arrives once when the signal retu
       assert.equal(await page.locator(`#langkah-${code} [data-step-status]`).getAttribute('data-step-status'), 'selesai', code);
     }
     await page.goto(`${base}${other}`);
-    for (const code of ['daftar_disnaker', 'kesehatan']) {
-      assert.equal(await page.locator(`#langkah-${code} [data-step-status]`).getAttribute('data-step-status'), 'proses', code);
-    }
+    const status = (code) => page.locator(`#langkah-${code} [data-step-status]`).getAttribute('data-step-status');
+    assert.equal(await status('daftar_disnaker'), 'proses');
+    assert.equal(await status('kesehatan'), 'selesai', 'the office\'s change stands');
+
+    // She looks at it and decides her change is right after all: "Perbaiki" opens the step's
+    // form with what she typed, and she saves it (with signal now).
+    await page.goto(`${base}/antrean`);
+    await Promise.all([page.waitForNavigation(), page.locator('.queue-perbaiki a', { hasText: 'Perbaiki' }).click()]);
+    const form = page.locator('#langkah-kesehatan form');
+    await form.locator('select[name="status"]').waitFor({ state: 'visible' });
+    assert.equal(await form.locator('select[name="status"]').inputValue(), 'proses');
+    assert.equal(await form.locator('input[name="note"]').inputValue(), 'Dicatat tanpa sinyal: kesehatan');
+    await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: 'Simpan' }).click()]);
+    assert.equal(await status('kesehatan'), 'proses');
+    await page.goto(`${base}/antrean`);
+    assert.equal(await page.locator('#antrean-list li').count(), 3, 'the refused item is gone');
     await page.goto(`${base}/laporan?q=brosur`);
     const reports = page.locator('li.report', { hasText: /Calo menawarkan kerja di Malaysia/ });
     assert.equal(await reports.count(), 1, 'one report');
@@ -139,7 +168,8 @@ test('a morning of house visits without signal arrives once when the signal retu
       };
     }));
     await page.reload();
-    await page.locator('.queue-terkirim').nth(3).waitFor({ timeout: 30_000 });
+    await page.locator('.queue-terkirim').nth(2).waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.queue-menunggu, .queue-perbaiki').count(), 0);
     await page.goto(`${base}/calon-pmi?q=Rukmini`);
     assert.equal(await page.locator('#migrants a', { hasText: 'Rukmini Lestari' }).count(), 1, 'still one calon PMI');
     await page.goto(`${base}/laporan?q=brosur`);
@@ -176,6 +206,9 @@ test('another user on the same phone neither sends nor sees the first user\'s wa
     await login(page, base, 'desa.kalipare', server.password('desa.kalipare'));
     await page.waitForTimeout(500);
     assert.ok(dialogs.some((m) => /1 isian pengguna lain menunggu/.test(m)), dialogs.join(' | '));
+    // The pages the first official kept on the phone are gone.
+    const kept = await page.evaluate(async () => (await (await caches.open('benteng-pages')).keys()).map((r) => new URL(r.url).pathname));
+    assert.ok(!kept.includes('/calon-pmi/baru'), kept.join(' '));
     await page.goto(`${base}/antrean`);
     await page.locator('#antrean-empty').waitFor();
     assert.equal(await page.locator('#antrean-list li').count(), 0, 'the colleague sees none of them');

@@ -63,11 +63,20 @@
   }
 
   // What the server's page says: the record's link, a tracking code, or the field errors.
-  function read(res, html) {
+  // Field messages are named by their field's label; a step's by the step (its own part of
+  // the resident's page), not the page's other notices.
+  function read(res, html, it) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var code = doc.getElementById("tracking-code");
-    var errs = Array.prototype.map.call(doc.querySelectorAll("main .err, main .error"), function (e) { return e.textContent.trim(); });
-    errs = errs.filter(Boolean);
+    var text = function (list) {
+      return Array.prototype.map.call(list, function (e) {
+        var l = e.id.indexOf("e-") === 0 && doc.querySelector('label[for="f-' + e.id.slice(2) + '"], #f-' + e.id.slice(2) + " legend");
+        return (l ? l.textContent.replace("*", "").trim() + ": " : "") + e.textContent.trim();
+      }).filter(Boolean);
+    };
+    var step = it.fields.filter(function (f) { return f[0] === "step"; })[0];
+    var errs = text(doc.querySelectorAll(step ? "#langkah-" + CSS.escape(step[1]) + " .err" : "main [id^='e-'], main .err[role='alert']"));
+    if (!errs.length) errs = text(doc.querySelectorAll("main .err"));
     // A refusal without field messages (not allowed, not found): the page's heading says it.
     if (!res.ok && !errs.length && doc.querySelector("h1")) errs = [doc.querySelector("h1").textContent.trim()];
     return { link: res.url, code: code ? code.textContent.trim() : "", errors: errs };
@@ -86,7 +95,7 @@
       // The server could not take it now (busy, full, restarting, rate limit): later.
       if (res.status >= 500 || res.status === 408 || res.status === 429) { it.state = "menunggu"; return put(it); }
       return res.text().then(function (html) {
-        var r = read(res, html);
+        var r = read(res, html, it);
         it.state = res.ok ? "terkirim" : "perbaiki";
         it.link = res.ok ? r.link : "";
         it.code = r.code; it.errors = res.ok ? [] : r.errors; it.sent = Date.now();
@@ -198,8 +207,19 @@
     if (!m) return;
     all().then(function (items) {
       var it = items.filter(function (i) { return i.id === +m[1] && ours(i); })[0];
-      var f = it && Array.prototype.filter.call(document.forms, function (f) { return new URL(f.action, location.href).pathname === it.url; })[0];
+      if (!it) return;
+      var sent = {};
+      it.fields.forEach(function (p) { if (typeof p[1] === "string") sent[p[0]] = p[1]; });
+      // The form it came from: same action and the same hidden values (a resident's page has
+      // one step form per step, told apart by their hidden "step").
+      var f = Array.prototype.filter.call(document.forms, function (f) {
+        return new URL(f.action, location.href).pathname === it.url &&
+          Array.prototype.every.call(f.querySelectorAll('input[type="hidden"]'), function (h) {
+            return h.name === "_csrf" || h.name === "seen" || !(h.name in sent) || sent[h.name] === h.value;
+          });
+      })[0];
       if (!f) return;
+      var open = f.closest("details"); if (open) open.open = true;
       it.fields.forEach(function (p) {
         if (typeof p[1] !== "string" || p[0] === "_csrf") return;
         Array.prototype.forEach.call(f.elements, function (el) {
@@ -211,6 +231,7 @@
       var box = document.createElement("div"); box.className = "panel";
       (it.errors || []).forEach(function (t) { var p = document.createElement("p"); p.className = "err"; p.textContent = t; box.appendChild(p); });
       f.parentNode.insertBefore(box, f);
+      box.scrollIntoView();
       f.addEventListener("submit", function () { del(it.id); });
     });
   }
@@ -239,7 +260,10 @@
   if (navigator.serviceWorker) navigator.serviceWorker.register("/sw.js").catch(function () {});
   var now = document.getElementById("antrean-now");
   if (now) now.addEventListener("click", function () { flush(); });
-  window.addEventListener("online", flush);
+  window.addEventListener("online", function () {
+    var k = document.getElementById("antrean-kept"); if (k) k.remove();
+    flush();
+  });
   setInterval(function () { if (navigator.onLine) flush(); }, 30000);
   render().then(refill).then(function () { if (navigator.onLine) flush(); });
 })();
