@@ -204,7 +204,7 @@ test('another user on the same phone neither sends nor sees the first user\'s wa
     await ctx.clearCookies();
     await ctx.setOffline(false);
     await login(page, base, 'desa.kalipare', server.password('desa.kalipare'));
-    await page.waitForTimeout(500);
+    for (let i = 0; i < 50 && !dialogs.length; i++) await page.waitForTimeout(100);
     assert.ok(dialogs.some((m) => /1 isian pengguna lain menunggu/.test(m)), dialogs.join(' | '));
     // The pages the first official kept on the phone are gone.
     const kept = await page.evaluate(async () => (await (await caches.open('benteng-pages')).keys()).map((r) => new URL(r.url).pathname));
@@ -229,6 +229,36 @@ test('another user on the same phone neither sends nor sees the first user\'s wa
     answer = true;
     await Promise.all([page.waitForNavigation(), page.locator('form[action="/keluar"] button').click()]);
     assert.equal(dialogs.length, asked);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('a PIMPASA officer records a village visit without signal', { timeout: 120_000 }, async () => {
+  const ctx = await newContext(browser, PHONE);
+  const page = await ctx.newPage();
+  try {
+    const base = server.url;
+    await login(page, base, 'pimpasa.malang', server.password('pimpasa.malang'));
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.goto(`${base}/desa-binaan`);
+    const desa = (await page.locator('main a[href^="/desa-binaan/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
+      .find((h) => /^\/desa-binaan\/\d+$/.test(h));
+    await page.goto(`${base}${desa}/kunjungan/baru`);
+    await page.goto(`${base}${desa}/kunjungan/baru`);
+    await ctx.setOffline(true);
+    await page.goto(`${base}${desa}/kunjungan/baru`);
+    await page.fill('#f-findings', 'Dua warga berencana ke Malaysia lewat calo dari Dampit; sudah diberi panduan');
+    await page.fill('#f-departures_seen', '2');
+    await page.getByRole('button', { name: 'Simpan' }).click();
+    await page.locator('#antrean-saved').waitFor();
+    await page.goto(`${base}/antrean`);
+    await ctx.setOffline(false);
+    await page.locator('.queue-terkirim, .queue-perbaiki, .queue-masuk').waitFor({ timeout: 30_000 })
+      .catch((e) => { console.log(server.logTail(30)); throw e; });
+    assert.equal(await page.locator('.queue-terkirim').count(), 1, await page.locator('#antrean-list').innerText());
+    await page.goto(`${base}${desa}`);
+    assert.equal(await page.locator('main', { hasText: 'Dua warga berencana ke Malaysia lewat calo' }).count(), 1);
   } finally {
     await ctx.close();
   }

@@ -237,8 +237,11 @@
   }
 
   // Another user signed in on this phone: the kept pages go; their items wait, or go if asked.
+  // Offline nobody signs in or out, so nothing is decided then: a page from the phone's cache
+  // that names nobody (the queue's shell, kept without cookies) belongs to the last user.
   var last = localStorage.getItem("benteng-user");
-  if (user && last !== user) {
+  if (!navigator.onLine && user === "publik" && last) user = last;
+  if (navigator.onLine && user && last !== user) {
     forget();
     localStorage.setItem("benteng-user", user);
     all().then(function (items) {

@@ -25,9 +25,10 @@ pub struct StepInput {
     /// Required for tidak_perlu.
     #[serde(default, deserialize_with = "crate::de::loose")]
     pub note: String,
-    /// The step's `updated_at` as the form showed it (0 when it had no entry), sent by a form
-    /// that may reach the server late (offline). Empty: not checked. When another user
-    /// changed the step since, 409 `err-step-changed` and nothing is saved.
+    /// The step's last change as the form showed it: the later of its `updated_at` and
+    /// `verified_at` (0 when it had no entry), sent by a form that may reach the server late
+    /// (offline). Empty: not checked. When another user changed or verified the step since,
+    /// 409 `err-step-changed` and nothing is saved.
     #[serde(default, deserialize_with = "crate::de::loose")]
     pub seen: String,
 }

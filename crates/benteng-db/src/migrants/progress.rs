@@ -11,8 +11,9 @@ pub struct StepChange {
     pub status: StepStatus,
     pub done_on: Option<Date>,
     pub note: Option<String>,
-    /// The step's last change as the form showed it (Unix seconds, 0 when it had none).
-    /// When another user changed the step since, the save is refused ("err-step-changed").
+    /// The step's last change (the later of `updated_at` and `verified_at`) as the form
+    /// showed it (Unix seconds, 0 when it had none). When another user changed or verified
+    /// the step since, the save is refused ("err-step-changed").
     pub seen: Option<i64>,
 }
 
@@ -160,15 +161,22 @@ impl crate::migrants::Repo<'_> {
             // Changed by someone else since the form was shown (offline, perhaps for days):
             // refuse, and the page shows the step as it is now. The user's own earlier saves
             // (a phone's queue sending two changes of one step) are not a conflict.
-            let now_row: Option<(i64, Option<i64>)> = sqlx::query_as(
-                "SELECT updated_at, updated_by FROM migrant_steps WHERE migrant_id = $1 AND step = $2",
+            // A verification (Disnaker, BP3MI) is a change too: saving would clear it.
+            // updated_at, updated_by, verified_at, verified_by
+            type LastChange = (i64, Option<i64>, Option<i64>, Option<i64>);
+            let now_row: Option<LastChange> = sqlx::query_as(
+                "SELECT updated_at, updated_by, verified_at, verified_by FROM migrant_steps WHERE migrant_id = $1 AND step = $2",
             )
             .bind(id)
             .bind(step.clone())
             .fetch_optional(&mut *tx)
             .await?;
-            if let Some((at, by)) = now_row {
-                if at != seen && by != Some(ctx.actor.user_id) {
+            if let Some((at, by, verified_at, verified_by)) = now_row {
+                let (last, last_by) = match verified_at {
+                    Some(v) if v > at => (v, verified_by),
+                    _ => (at, by),
+                };
+                if last != seen && last_by != Some(ctx.actor.user_id) {
                     return Err(Error::Conflict("step", "err-step-changed"));
                 }
             }

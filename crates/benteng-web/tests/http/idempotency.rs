@@ -338,6 +338,34 @@ async fn a_step_changed_by_someone_else_since_the_form_was_shown_is_refused() {
     )
     .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
+    // Disnaker verifies it afterwards: a change made on what was seen before the verification
+    // would clear it, so it is refused too; seen after it, it is taken.
+    let d = detail(desa.clone()).await;
+    let before = step_of(&d, "daftar_disnaker")["updated_at"]
+        .as_i64()
+        .unwrap();
+    // One second later at least, so the verification's time differs from the save's.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let disnaker = app.token("disnaker.malang").await;
+    let (s, _) = app
+        .api(
+            &disnaker,
+            Method::POST,
+            &format!("/api/v1/migrants/{id}/steps/daftar_disnaker/verify"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let change = |seen: i64| json!({"step": "daftar_disnaker", "status": "selesai", "note": "Kartu AK/1", "seen": seen.to_string()});
+    let (s, _) = step(desa.clone(), change(before)).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let d = detail(desa.clone()).await;
+    let verified = step_of(&d, "daftar_disnaker")["verified_at"]
+        .as_i64()
+        .unwrap();
+    assert!(verified > before);
+    let (s, _) = step(desa.clone(), change(verified)).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
     // The village's own later change over its own earlier one is no conflict (a phone's
     // queue sending two changes of one step), nor is a change sent without "seen".
     let (s, _) = step(

@@ -30,6 +30,12 @@ struct ShowPage {
 }
 
 impl ShowPage {
+    /// A step's last change as this page shows it (the later of its save and its
+    /// verification), sent back as `seen` so a late save (offline) cannot overwrite a newer one.
+    fn seen(&self, s: &benteng_app::migrants::StepRow) -> i64 {
+        s.updated_at.max(s.verified_at).unwrap_or(0)
+    }
+
     fn t(&self, prefix: &str, code: &str) -> String {
         self.l.tr.t(&format!("{prefix}-{code}"))
     }
