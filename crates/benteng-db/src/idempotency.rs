@@ -23,9 +23,9 @@
 //! for weeks.
 //!
 //! Operations that honour a key: `report` (public form, signed-in form, API), `migrant`
-//! (registering a calon PMI), `step` (a checklist step), `visit` (a PIMPASA visit). Check-ins,
-//! attendance ticks and quiz answers are idempotent by their own unique rows (one per
-//! participant and event, one answer set per link), so a repeat changes nothing there either.
+//! (registering a calon PMI), `step` (a checklist step), `visit` (a PIMPASA visit). Check-ins
+//! and attendance ticks are idempotent by their own unique row (event, name, village); quiz
+//! answers are unique per participant and test, so a repeat is refused and nothing doubles.
 
 use crate::{Ctx, Db, Error, Result};
 use benteng_domain::{FieldError, FieldErrors};
