@@ -29,6 +29,23 @@ pub async fn record_encrypted_export(db: &Db, ctx: &Ctx, entity: &str, file: &st
         .await
 }
 
+/// An export made from the command line (`benteng export audit`): what and how many rows,
+/// flagged sensitive like every export of the log.
+pub async fn record_export(db: &Db, ctx: &Ctx, entity: &str, rows: usize) -> Result<()> {
+    db.audit()
+        .audit(
+            Some(ctx),
+            benteng_db::audit::Event {
+                action: "export",
+                entity,
+                sensitive: true,
+                detail: Some(format!("rows={rows}")),
+                ..Default::default()
+            },
+        )
+        .await
+}
+
 /// A `YYYY-MM-DD` date typed into a filter as the Unix time of its start in WIB.
 pub fn day_start(s: &str) -> Option<i64> {
     let d = benteng_domain::values::date(s).ok()?;

@@ -23,6 +23,7 @@ pub fn clean_upload(file_name: &str, bytes: &[u8]) -> Result<CleanFile, &'static
     let kind = infer::get(bytes).map(|k| k.mime_type());
     let name = safe_name(file_name);
     match kind {
+        Some("application/pdf") if !pdf_shaped(bytes) => Err("err-file-broken"),
         Some("application/pdf") => Ok(CleanFile {
             file_name: name,
             content_type: "application/pdf",
@@ -173,6 +174,37 @@ pub fn download_name(name: &str, content_type: &str, fallback: &str) -> String {
 /// Largest speaker's material (slides are often large).
 pub const MAX_MATERIAL_BYTES: usize = 20 * 1024 * 1024;
 
+/// Whether bytes that start like a PDF have a PDF's frame: a `%PDF-n.n` header, at least one
+/// object, and at the end (last 2 KB, where every PDF writer puts it, incremental updates
+/// included) a `startxref` with a number and the `%%EOF` marker. `%PDF-1.4` followed by
+/// anything else was accepted before (issue 23). The objects themselves are not parsed:
+/// viewers repair slightly broken cross-reference tables, and so a scanner app's PDF with a
+/// wrong offset is still taken.
+fn pdf_shaped(bytes: &[u8]) -> bool {
+    let header = bytes.len() >= 8
+        && bytes.starts_with(b"%PDF-")
+        && bytes[5].is_ascii_digit()
+        && bytes[6] == b'.'
+        && bytes[7].is_ascii_digit();
+    if !header {
+        return false;
+    }
+    let tail = &bytes[bytes.len().saturating_sub(2048)..];
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).rposition(|w| w == needle);
+    let Some(sx) = find(tail, b"startxref") else {
+        return false;
+    };
+    let after = &tail[sx + b"startxref".len()..];
+    let digits = after
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let eof = find(after, b"%%EOF").is_some();
+    let has_object = bytes.windows(3).any(|w| w == b"obj");
+    digits > 0 && eof && has_object
+}
+
 /// Check a speaker's material: a PDF, PowerPoint (PPTX) or OpenDocument (ODP) presentation up
 /// to [`MAX_MATERIAL_BYTES`], kept as uploaded; or an image, cleaned like any upload.
 pub fn clean_material(file_name: &str, bytes: &[u8]) -> Result<CleanFile, &'static str> {
@@ -186,6 +218,7 @@ pub fn clean_material(file_name: &str, bytes: &[u8]) -> Result<CleanFile, &'stat
         bytes: bytes.to_vec(),
     };
     match infer::get(bytes).map(|k| k.mime_type()) {
+        Some("application/pdf") if !pdf_shaped(bytes) => Err("err-file-broken"),
         Some("application/pdf") => Ok(kept("application/pdf", "pdf")),
         Some(m @ "application/vnd.openxmlformats-officedocument.presentationml.presentation") => {
             Ok(kept(m, "pptx"))
@@ -212,6 +245,33 @@ pub fn print_size(bytes: &[u8], max_side: u32) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A real one-page PDF (pdfinfo reads it).
+    pub(crate) const TINY_PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n2 0 obj\n<</Type/Pages/Kids[3 0 R]/Count 1>>\nendobj\n3 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>\nendobj\nxref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000054 00000 n \n0000000105 00000 n \ntrailer\n<</Size 4/Root 1 0 R>>\nstartxref\n170\n%%EOF\n";
+
+    /// A PDF of `size` bytes: the tiny one with blank lines before its cross-reference table.
+    fn padded_pdf(size: usize) -> Vec<u8> {
+        let split = TINY_PDF.windows(4).position(|w| w == b"xref").unwrap();
+        let mut out = TINY_PDF[..split].to_vec();
+        out.resize(size - (TINY_PDF.len() - split), b'\n');
+        out.extend_from_slice(&TINY_PDF[split..]);
+        out
+    }
+
+    #[test]
+    fn a_pdf_header_before_garbage_is_refused() {
+        assert!(clean_upload("a.pdf", TINY_PDF).is_ok());
+        for bad in [
+            &b"%PDF-1.4 test"[..],
+            b"%PDF-1.4\n<html><script>alert(1)</script></html>",
+            b"%PDF-1.4\n%%EOF\n",
+            b"%PDF-x.y\n1 0 obj\nstartxref\n9\n%%EOF\n",
+            b"%PDF-1.4\n1 0 obj\nstartxref\n%%EOF\n",
+        ] {
+            assert_eq!(clean_upload("a.pdf", bad).unwrap_err(), "err-file-broken");
+            assert_eq!(clean_material("a.pdf", bad).unwrap_err(), "err-file-broken");
+        }
+    }
 
     fn jpeg_with_exif() -> Vec<u8> {
         let img = image::RgbImage::from_pixel(8, 8, image::Rgb([200, 10, 10]));
@@ -262,24 +322,23 @@ mod tests {
             "scaled, proportions kept"
         );
         assert!(print_size(b"%PDF-1.4", 800).is_none());
-        let slides = clean_material("materi.pdf", b"%PDF-1.4\n%test\n").unwrap();
+        let slides = clean_material("materi.pdf", TINY_PDF).unwrap();
         assert_eq!(slides.extension, "pdf");
         assert_eq!(
             clean_material("catatan.txt", b"bukan dokumen").unwrap_err(),
             "err-file-type"
         );
-        let mut large = b"%PDF-1.4\n".to_vec();
-        large.resize(MAX_FILE_BYTES + 10, b' ');
+        let large = padded_pdf(MAX_FILE_BYTES + 10);
         assert!(
             clean_material("besar.pdf", &large).is_ok(),
             "slides may exceed 5 MB"
         );
-        large.resize(MAX_MATERIAL_BYTES + 1, b' ');
+        let large = padded_pdf(MAX_MATERIAL_BYTES + 1);
         assert_eq!(
             clean_material("besar.pdf", &large).unwrap_err(),
             "err-file-too-large"
         );
-        let pdf = clean_upload("../../etc/surat.pdf", b"%PDF-1.4\n%test\n").unwrap();
+        let pdf = clean_upload("../../etc/surat.pdf", TINY_PDF).unwrap();
         assert_eq!(pdf.content_type, "application/pdf");
         assert_eq!(pdf.file_name, "surat.pdf");
         // A JPEG header with garbage after it is refused, not stored.

@@ -132,11 +132,13 @@ pub async fn backup(db: &Db, url: &str, upload_dir: &Path, out: &Path) -> anyhow
         (snap, SQLITE_ENTRY, tables)
     } else {
         let dump = work.path().join("benteng.dump");
-        let status = std::process::Command::new("pg_dump")
-            .args(["-Fc", "-f"])
-            .arg(&dump)
-            .arg(url)
-            .status();
+        let (bare, password) = pg_dump_target(url);
+        let mut cmd = std::process::Command::new("pg_dump");
+        cmd.args(["-Fc", "-f"]).arg(&dump).arg(bare);
+        if let Some(pw) = password {
+            cmd.env("PGPASSWORD", pw);
+        }
+        let status = cmd.status();
         match status {
             Ok(s) if s.success() => {}
             Ok(s) => bail!("pg_dump failed ({s}); see its message above"),
@@ -420,8 +422,41 @@ pub fn prune(dir: &Path, keep: usize) -> anyhow::Result<usize> {
     Ok(old)
 }
 
+/// `pg_dump`'s URL argument without the password, and the password for `PGPASSWORD`: an
+/// argument is visible to every user of the machine (`ps`), the environment is not.
+fn pg_dump_target(url: &str) -> (String, Option<String>) {
+    let Ok(mut u) = url::Url::parse(url) else {
+        return (url.to_string(), None);
+    };
+    let password = u.password().map(|p| {
+        percent_encoding::percent_decode_str(p)
+            .decode_utf8_lossy()
+            .into_owned()
+    });
+    if password.is_some() && u.set_password(None).is_err() {
+        return (url.to_string(), None);
+    }
+    (u.to_string(), password)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn pg_dump_gets_the_password_in_its_environment_not_its_arguments() {
+        let (arg, pw) = super::pg_dump_target(
+            "postgres://benteng:rahasia%40123@db.internal:5432/benteng?sslmode=require",
+        );
+        assert_eq!(pw.as_deref(), Some("rahasia@123"));
+        assert!(!arg.contains("rahasia"), "{arg}");
+        assert_eq!(
+            arg,
+            "postgres://benteng@db.internal:5432/benteng?sslmode=require"
+        );
+        let (arg, pw) = super::pg_dump_target("postgres://postgres@127.0.0.1:5432/benteng");
+        assert_eq!(pw, None);
+        assert_eq!(arg, "postgres://postgres@127.0.0.1:5432/benteng");
+    }
+
     #[test]
     fn pruning_keeps_the_newest_daily_backups_and_nothing_else_is_touched() {
         let dir = tempfile::tempdir().unwrap();

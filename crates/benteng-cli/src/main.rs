@@ -4,6 +4,8 @@ mod audit;
 mod backup;
 mod check;
 mod config;
+mod copy;
+mod data;
 mod ops;
 mod screen;
 
@@ -44,7 +46,25 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
-    /// Import reference data.
+    /// Export what a user may export on the web (audited under their name): the HTCDS cases,
+    /// the calon PMI register, the audit log for a period.
+    Export {
+        #[command(subcommand)]
+        what: data::ExportCommand,
+    },
+    /// Copy this SQLite deployment into an empty PostgreSQL database (docs/scale-out.md,
+    /// "Moving an existing SQLite installation"): every table, then counts and checksums
+    /// compared. Stop `serve` first. Safe to run again after an interruption.
+    Copy {
+        /// The PostgreSQL database to fill, postgres://user@host/db (or $BENTENG_COPY_TO).
+        #[arg(long, env = "BENTENG_COPY_TO")]
+        to: String,
+        /// Copy into a database that already holds data (rows with the same key are
+        /// overwritten; the checksums then tell what differs).
+        #[arg(long)]
+        into_non_empty: bool,
+    },
+    /// Import reference data and lists.
     Import {
         #[command(subcommand)]
         what: ImportCommand,
@@ -144,6 +164,26 @@ enum ImportCommand {
     Regions {
         #[arg(long)]
         file: Option<PathBuf>,
+    },
+    /// Import licensed placement companies (P3MI) from CSV or XLSX, as the web's import:
+    /// bad rows are listed with their line; exit code 2 when there were any.
+    P3mi {
+        file: PathBuf,
+        /// The user whose rights the import has (audited under their name).
+        #[arg(long = "as", value_name = "USERNAME")]
+        user: String,
+        /// One bad row imports nothing.
+        #[arg(long)]
+        all_or_nothing: bool,
+    },
+    /// Import watchlist entries from CSV or XLSX, as the web's import: bad rows are listed
+    /// with their line; exit code 2 when there were any.
+    Watchlist {
+        file: PathBuf,
+        #[arg(long = "as", value_name = "USERNAME")]
+        user: String,
+        #[arg(long)]
+        all_or_nothing: bool,
     },
 }
 
@@ -353,6 +393,44 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Import {
+            what:
+                ImportCommand::P3mi {
+                    file,
+                    user,
+                    all_or_nothing,
+                },
+        } => import_list(&cfg, data::ImportKind::P3mi, file, user, all_or_nothing).await,
+        Command::Import {
+            what:
+                ImportCommand::Watchlist {
+                    file,
+                    user,
+                    all_or_nothing,
+                },
+        } => {
+            import_list(
+                &cfg,
+                data::ImportKind::Watchlist,
+                file,
+                user,
+                all_or_nothing,
+            )
+            .await
+        }
+        Command::Export { what } => {
+            let db = open(&cfg).await?;
+            let r = data::export(&db, what).await;
+            db.close().await;
+            r
+        }
+        Command::Copy { to, into_non_empty } => {
+            let code = copy::run(&cfg, &to, into_non_empty).await?;
+            if code != 0 {
+                std::process::exit(code);
+            }
+            Ok(())
+        }
         Command::User { action } => {
             let db = open(&cfg).await?;
             load_regions(&db).await?;
@@ -507,6 +585,28 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn import_list(
+    cfg: &Config,
+    kind: data::ImportKind,
+    file: PathBuf,
+    user: String,
+    all_or_nothing: bool,
+) -> anyhow::Result<()> {
+    let db = open(cfg).await?;
+    let args = data::ImportArgs {
+        user,
+        file,
+        all_or_nothing,
+    };
+    let code = data::import(&db, kind, args).await;
+    db.close().await;
+    let code = code?;
+    if code != 0 {
+        std::process::exit(code);
+    }
+    Ok(())
 }
 
 async fn serve(cfg: Config, demo: bool, bind: Option<String>) -> anyhow::Result<()> {

@@ -13,6 +13,7 @@ pub mod area_names;
 pub mod audit;
 pub mod backup;
 pub mod cases;
+pub mod copy;
 mod credentials;
 pub mod delivery;
 pub mod desa_binaan;

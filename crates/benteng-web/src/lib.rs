@@ -35,6 +35,17 @@ pub fn translate(lang: &str, key: &str) -> String {
     i18n::Tr::new(lang).t(key)
 }
 
+/// The register as the web's XLSX export, for `benteng export register --format xlsx`.
+pub fn register_xlsx(items: &[benteng_app::migrants::Migrant]) -> anyhow::Result<Vec<u8>> {
+    xlsx::migrants(items).map_err(|e| anyhow::anyhow!("writing the XLSX file: {e:?}"))
+}
+
+/// The first sheet of an XLSX file as CSV bytes, read as the web's import reads it (sizes
+/// checked first, row and column limits); the error is a Fluent message id. Blocking.
+pub fn xlsx_first_sheet_as_csv(bytes: &[u8]) -> Result<Vec<u8>, &'static str> {
+    xlsx::first_sheet_as_csv(bytes)
+}
+
 /// Settings the web layer needs; the command line fills them from the config file and env.
 #[derive(Debug, Clone)]
 pub struct WebConfig {

@@ -172,6 +172,10 @@ pub fn wrap(app: Router<AppState>, state: AppState) -> Router {
         .layer(middleware::from_fn(crate::error::localise))
         .layer(sessions)
         .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT))
+        // The limit answers a Content-Length over it by itself, in plain text, before any
+        // layer above runs: that 413 is localised here too (from Accept-Language; the session
+        // is not read yet).
+        .layer(middleware::from_fn(crate::error::localise))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

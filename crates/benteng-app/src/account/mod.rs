@@ -17,6 +17,26 @@ pub use benteng_db::sessions::SessionMeta;
 pub use benteng_db::users::{random_token, User};
 pub use benteng_domain::second_factor::SecondFactorPolicy;
 
+/// The context of an operator's command acting as `username` (`benteng export --as`,
+/// `benteng import --as`): that user's role and scope in force today, so the command sees and
+/// changes exactly what the user could on the web, and the audit log names them. The request
+/// id `cli` marks the entries as made from the command line. `NotFound` when there is no
+/// such active account.
+pub async fn operator_ctx(db: &Db, username: &str) -> Result<Ctx> {
+    let id = db
+        .users()
+        .user_id_by_name(username)
+        .await?
+        .ok_or(benteng_db::Error::NotFound)?;
+    let (actor, _) = actor(db, id).await?.ok_or(benteng_db::Error::NotFound)?;
+    Ok(Ctx {
+        actor,
+        ip: None,
+        request_id: Some("cli".into()),
+        idempotency_key: None,
+    })
+}
+
 /// Whether `user` must enrol a second factor before anything else (their role requires one
 /// under `policy` and they have none).
 pub fn must_enrol(policy: &SecondFactorPolicy, user: &User) -> bool {

@@ -200,6 +200,10 @@ impl WatchCache {
     }
 }
 
+/// Watchlist rows written per transaction by an import, and the pause between two on SQLite.
+const IMPORT_CHUNK: usize = 2_000;
+const IMPORT_PAUSE: std::time::Duration = std::time::Duration::from_millis(120);
+
 impl crate::screening::Repo<'_> {
     async fn watch_stamp(&self) -> Result<Stamp> {
         let (watch_count, watch_updated): (i64, Option<i64>) =
@@ -388,24 +392,39 @@ impl crate::screening::Repo<'_> {
         for v in entries {
             Self::may_keep(ctx, v)?;
         }
-        let mut tx = self.db.pool.begin().await?;
-        for v in entries {
-            self.insert_watch(&mut tx, ctx, v, "impor").await?;
+        // SQLite has one writer at a time: a 100,000-row import in one transaction held it
+        // for about ten seconds, and a report sent meanwhile waited that long (issue 23).
+        // Chunks let other writers in between. A writer waiting for the lock sleeps in
+        // SQLite's busy handler (up to 100 ms between tries) and would miss the instant
+        // between two chunks, so on SQLite the import pauses that long after each chunk.
+        // The audit entry, naming the whole import, commits with the first chunk, so a crash
+        // half way leaves an audited import whose rows are fewer than its entry says, never
+        // unaudited rows.
+        for (i, chunk) in entries.chunks(IMPORT_CHUNK).enumerate() {
+            if i > 0 && self.db.backend == crate::Backend::Sqlite {
+                tokio::time::sleep(IMPORT_PAUSE).await;
+            }
+            let mut tx = self.db.pool.begin().await?;
+            if i == 0 {
+                audit::write(
+                    &mut *tx,
+                    Some(ctx),
+                    Event {
+                        action: "import",
+                        entity: "watchlist",
+                        entity_id: None,
+                        region: None,
+                        sensitive: false,
+                        detail: Some(format!("rows={} errors={}", entries.len(), bad_rows)),
+                    },
+                )
+                .await?;
+            }
+            for v in chunk {
+                self.insert_watch(&mut tx, ctx, v, "impor").await?;
+            }
+            tx.commit().await?;
         }
-        audit::write(
-            &mut *tx,
-            Some(ctx),
-            Event {
-                action: "import",
-                entity: "watchlist",
-                entity_id: None,
-                region: None,
-                sensitive: false,
-                detail: Some(format!("rows={} errors={}", entries.len(), bad_rows)),
-            },
-        )
-        .await?;
-        tx.commit().await?;
         Ok(entries.len())
     }
 

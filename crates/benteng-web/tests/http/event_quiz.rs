@@ -285,7 +285,7 @@ async fn materials_photos_follow_ups_and_registration_ahead() {
             )
             .send()
     };
-    let slides = b"%PDF-1.4\n% materi Disnaker\n".to_vec();
+    let slides = crate::reports_api::TINY_PDF.to_vec();
     // A material needs a title; a text file is neither a material nor a photo.
     let r = upload("materi", "", Part::bytes(slides.clone()).file_name("m.pdf"))
         .await
