@@ -2,7 +2,7 @@
 //! so that location and camera metadata (EXIF, XMP) are gone; and photos made small for
 //! printing. What is kept, and where, is `benteng_db::storage`.
 
-pub use benteng_db::storage::{new_key, BlobStore, CleanFile, FsStore, MAX_FILE_BYTES};
+pub use benteng_db::storage::{new_key, put_failed, BlobStore, CleanFile, FsStore, MAX_FILE_BYTES};
 
 /// At most this many files in one submission (a report and its photos).
 pub use benteng_db::reports::MAX_FILES;

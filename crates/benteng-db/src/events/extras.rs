@@ -202,7 +202,7 @@ impl crate::events::Repo<'_> {
         store
             .put(&key, &file.bytes)
             .await
-            .map_err(|e| Error::Other(anyhow::anyhow!("storing an upload failed: {e}")))?;
+            .map_err(crate::storage::put_failed)?;
         let mut tx = self.db.begin().await?;
         let fid: i64 = sqlx::query_scalar(
             "INSERT INTO event_files (event_id, kind, caption, file_name, content_type, size, storage_key, created_by, created_at) \

@@ -150,7 +150,7 @@ impl crate::migrants::Repo<'_> {
                 store
                     .put(&key, &f.bytes)
                     .await
-                    .map_err(|e| Error::Other(anyhow::anyhow!("storing an upload failed: {e}")))?;
+                    .map_err(crate::storage::put_failed)?;
                 Some(key)
             }
             None => None,

@@ -25,7 +25,7 @@ impl crate::reports::Repo<'_> {
             store
                 .put(&key, &f.bytes)
                 .await
-                .map_err(|e| Error::Other(anyhow::anyhow!("storing an upload failed: {e}")))?;
+                .map_err(crate::storage::put_failed)?;
             keys.push(key);
         }
         Ok(keys)

@@ -97,7 +97,7 @@ pub async fn keep(
                 .store
                 .put(&key, &f.bytes)
                 .await
-                .map_err(|e| WebError::internal(format!("keeping a file: {e}")))?;
+                .map_err(|e| WebError::from(benteng_app::uploads::put_failed(e)))?;
             list.push(Kept {
                 key,
                 name: f.file_name.clone(),

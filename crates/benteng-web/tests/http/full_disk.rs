@@ -213,3 +213,106 @@ async fn a_full_disk_refuses_writes_clearly_and_intake_recovers_when_space_retur
     );
     drop(app);
 }
+
+/// The upload folder becomes read-only while the server runs (a remounted disk, a wrong
+/// owner after a restore): a report with a photo is refused with 503 "Penyimpanan server
+/// tidak dapat ditulis", on the public form and the API, instead of a generic 500, nothing is
+/// stored half, and intake works again when the folder is writable (issue 23). The folder is a
+/// real tmpfs remounted read-only: the server holds no file in it open, so the remount works
+/// at run time (the database's disk cannot be remounted while SQLite holds it open).
+#[tokio::test]
+async fn a_read_only_upload_folder_at_run_time_is_named_and_nothing_is_half_stored() {
+    if std::env::var("BENTENG_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        return; // Uploads are local files on both backends; once is enough.
+    }
+    use crate::report_pages::{public_submit, report_form, BASIC};
+    use crate::reports_api::PNG;
+    use reqwest::multipart::Part;
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_in(dir.path(), benteng_web::WebConfig::default()).await;
+    let uploads = dir.path().join("uploads");
+    std::fs::create_dir_all(&uploads).unwrap();
+    // A tmpfs over the upload folder itself, unmounted however the test ends.
+    struct Mounted(PathBuf);
+    impl Drop for Mounted {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount")
+                .arg("-l")
+                .arg(&self.0)
+                .status();
+        }
+    }
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16m", "tmpfs"])
+        .arg(&uploads)
+        .status()
+        .unwrap();
+    assert!(mounted.success(), "mounting a tmpfs needs root");
+    let _mounted = Mounted(uploads.clone());
+    let remount = |mode: &str| {
+        let ok = std::process::Command::new("mount")
+            .args(["-o", &format!("remount,{mode}")])
+            .arg(&uploads)
+            .status()
+            .unwrap();
+        assert!(ok.success(), "remount {mode}");
+    };
+    let with_photo = |t: &str| {
+        report_form(t, BASIC).part(
+            "files",
+            Part::bytes(PNG.to_vec())
+                .file_name("layar.png")
+                .mime_str("image/png")
+                .unwrap(),
+        )
+    };
+    let reports = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            benteng_db::sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM reports")
+                .fetch_one(db.fixtures_pool())
+                .await
+                .unwrap()
+        }
+    };
+    let before = reports(&app).await;
+    remount("ro");
+    let c = client();
+    let (status, html) = public_submit(&app, &c, with_photo).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{html}");
+    assert!(html.contains("tidak dapat ditulis"), "{html}");
+    let officer = app.token("pimpasa.malang").await;
+    let id = crate::reports_api::file_report(
+        &app,
+        &officer,
+        json!({"category": "iklan", "description": "Iklan lowongan palsu.", "region_code": SITIARJO}),
+    )
+    .await;
+    let r = client()
+        .post(app.url(&format!("/api/v1/reports/{id}/attachments?name=foto.png")))
+        .bearer_auth(&officer)
+        .header("content-type", "application/octet-stream")
+        .header("accept-language", "id")
+        .body(PNG.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("tidak dapat ditulis"), "{body}");
+    // Only the API report without a photo went in; no row points at a file never written.
+    assert_eq!(reports(&app).await, before + 1);
+    let orphans: i64 = benteng_db::sqlx::query_scalar("SELECT COUNT(*) FROM report_attachments")
+        .fetch_one(app.db.fixtures_pool())
+        .await
+        .unwrap();
+    remount("rw");
+    let c = client();
+    let (status, html) = public_submit(&app, &c, with_photo).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let after: i64 = benteng_db::sqlx::query_scalar("SELECT COUNT(*) FROM report_attachments")
+        .fetch_one(app.db.fixtures_pool())
+        .await
+        .unwrap();
+    assert_eq!(after, orphans + 1, "the photo of the report taken after");
+}
