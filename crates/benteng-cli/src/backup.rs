@@ -282,7 +282,12 @@ pub async fn verify(path: &Path) -> anyhow::Result<(Vec<String>, Manifest)> {
 }
 
 /// Restore an archive into `dir` (a new folder, or an empty one).
-pub async fn restore(path: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
+pub async fn restore(path: &Path, dir: &Path, database: Option<&str>) -> anyhow::Result<PathBuf> {
+    if let Some(url) = database {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            bail!("--database must be a PostgreSQL URL, postgres://… (a SQLite archive restores into the folder)");
+        }
+    }
     if dir.join("benteng.db").exists() || dir.join("benteng.toml").exists() {
         bail!(
             "{} already holds a Benteng database or configuration; restore into a new folder",
@@ -317,6 +322,9 @@ pub async fn restore(path: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
     }
     let dir = std::fs::canonicalize(dir)?;
     let toml = dir.join("benteng.toml");
+    if manifest.backend == "sqlite" && database.is_some() {
+        bail!("this archive holds a SQLite database: restore it without --database");
+    }
     if manifest.backend == "sqlite" {
         let url = format!("sqlite://{}", dir.join("benteng.db").display());
         let db = Db::connect(&url).await?;
@@ -344,10 +352,27 @@ pub async fn restore(path: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
             toml.display(),
             toml.display()
         );
+    } else if let Some(url) = database {
+        restore_pg(&dir.join("benteng.dump"), url, manifest.created_at, path).await?;
+        write_private(
+            &toml,
+            &format!(
+                "# Written by `benteng restore` from {}.\n# Outgoing messages are held: `benteng delivery resume` lets them go.\ndatabase_url = \"{url}\"\nupload_dir = \"{}\"\n",
+                path.display(),
+                dir.join("uploads").display()
+            ),
+        )?;
+        println!(
+            "Dipulihkan / restored into the database and {}\n  start it:  BENTENG_CONFIG={} benteng serve\n  pesan keluar ditahan / outgoing messages are held until: BENTENG_CONFIG={} benteng delivery resume",
+            dir.display(),
+            toml.display(),
+            toml.display()
+        );
     } else {
         println!(
-            "The PostgreSQL dump is {}; restore it with pg_restore (docs/backup.md), then run\n  benteng delivery hold\nbefore starting Benteng on it, so it sends nothing production already sent. Uploaded files: {}",
+            "The PostgreSQL dump is {}; restore it into an empty database with\n  benteng restore {} --into NEW_FOLDER --database postgres://…\n(or by hand with pg_restore, then `benteng delivery hold` before starting, docs/backup.md). Uploaded files: {}",
             dir.join("benteng.dump").display(),
+            path.display(),
             dir.join("uploads").display()
         );
     }
@@ -420,6 +445,63 @@ pub fn prune(dir: &Path, keep: usize) -> anyhow::Result<usize> {
         std::fs::remove_file(p)?;
     }
     Ok(old)
+}
+
+/// Restore a `pg_dump -Fc` file into the empty PostgreSQL database at `url` with
+/// `pg_restore`, then hold its outgoing messages, so a copy restored for a test never sends
+/// again what production already sent. A database that already has tables is refused.
+async fn restore_pg(dump: &Path, url: &str, created_at: i64, archive: &Path) -> anyhow::Result<()> {
+    let db = Db::connect(url)
+        .await
+        .with_context(|| "connecting to the database given by --database")?;
+    let tables = db.table_counts().await?;
+    if !tables.is_empty() {
+        db.close().await;
+        bail!(
+            "the database given by --database already has {} tables; restore into an empty database",
+            tables.len()
+        );
+    }
+    let (bare, password) = pg_dump_target(url);
+    let mut cmd = std::process::Command::new("pg_restore");
+    cmd.args(["--no-owner", "--exit-on-error", "-d"])
+        .arg(bare)
+        .arg(dump);
+    if let Some(pw) = password {
+        cmd.env("PGPASSWORD", pw);
+    }
+    match cmd.status() {
+        Ok(s) if s.success() => {}
+        Ok(s) => bail!("pg_restore failed ({s}); see its message above"),
+        Err(_) => bail!(
+            "pg_restore is not installed here. Install it (apt-get install postgresql-client) and run this again"
+        ),
+    }
+    db.migrate().await?;
+    let when = time::OffsetDateTime::from_unix_timestamp(created_at)
+        .map(|t| t.date().to_string())
+        .unwrap_or_default();
+    db.hold_delivery(&format!(
+        "dipulihkan dari cadangan {when} ({}) / restored from the backup of {when}",
+        archive.display()
+    ))
+    .await?;
+    db.close().await;
+    Ok(())
+}
+
+/// Write a file only its owner may read (it may hold a database password).
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    o.mode(0o600);
+    let mut f = o.open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    Ok(())
 }
 
 /// `pg_dump`'s URL argument without the password, and the password for `PGPASSWORD`: an

@@ -125,6 +125,10 @@ enum Command {
         /// The folder to restore into (new or empty).
         #[arg(long)]
         into: PathBuf,
+        /// A PostgreSQL archive only: the empty database to restore the dump into with
+        /// pg_restore (postgres://…); its outgoing messages are then held too.
+        #[arg(long)]
+        database: Option<String>,
     },
     /// Check the configuration, the database (reachable, migrated, durable, taking a write),
     /// the free disk space, the upload directory and the channels, and say in plain words what
@@ -541,7 +545,13 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Restore { file, into } => backup::restore(&file, &into).await.map(|_| ()),
+        Command::Restore {
+            file,
+            into,
+            database,
+        } => backup::restore(&file, &into, database.as_deref())
+            .await
+            .map(|_| ()),
         Command::Delivery { action } => ops::delivery(&cfg, action).await,
         Command::Retention { dry_run } => {
             let db = open(&cfg).await?;

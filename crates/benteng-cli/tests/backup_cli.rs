@@ -192,3 +192,77 @@ async fn a_backup_taken_under_writes_verifies_and_restores_with_messages_held() 
     restored.close().await;
     db.close().await;
 }
+
+/// PostgreSQL: the archive holds `pg_dump`'s file, and `benteng restore --database` puts it into
+/// an empty database with `pg_restore` and holds its outgoing messages, as a SQLite restore
+/// does (before, the operator had to remember `benteng delivery hold`). A database that
+/// already has tables is refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_postgres_backup_restores_into_an_empty_database_with_messages_held() {
+    let Some(_) = postgres_url() else {
+        return; // The SQLite run is the test above.
+    };
+    let t = TestDb::new("backup_pg").await;
+    let (code, text) = run(&t, &["demo"]);
+    assert_eq!(code, 0, "{text}");
+    let (code, text) = run(&t, &["backup", "--out", "b.zip"]);
+    assert_eq!(code, 0, "{text}");
+    let archive = t.dir.path().join("b.zip");
+    let (code, text) = run(&t, &["backup", "verify", archive.to_str().unwrap()]);
+    assert_eq!(code, 0, "{text}");
+
+    // Into a database that has tables (the source itself): refused, nothing written.
+    let into = t.dir.path().join("pulih");
+    let (code, text) = run(
+        &t,
+        &["restore", "b.zip", "--into", "pulih", "--database", &t.url],
+    );
+    assert_ne!(code, 0, "{text}");
+    assert!(text.contains("already has"), "{text}");
+
+    let empty = TestDb::new("backup_pg_into").await;
+    let (code, text) = run(
+        &t,
+        &[
+            "restore",
+            "b.zip",
+            "--into",
+            "pulih2",
+            "--database",
+            &empty.url,
+        ],
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(!into.join("benteng.toml").exists());
+    let restored = Db::connect(&empty.url).await.unwrap();
+    let source = Db::connect(&t.url).await.unwrap();
+    let counts = |v: Vec<(String, i64)>| {
+        v.into_iter()
+            .filter(|(name, _)| name == "reports" || name == "users" || name == "audit_log")
+            .collect::<Vec<_>>()
+    };
+    let want = counts(source.table_counts().await.unwrap());
+    assert!(
+        want.iter().any(|(n, c)| n == "reports" && *c > 0),
+        "{want:?}"
+    );
+    assert!(
+        counts(restored.table_counts().await.unwrap())
+            .iter()
+            .zip(&want)
+            .all(|(a, b)| a.0 == b.0 && a.1 >= b.1),
+        "the restored copy holds what was backed up"
+    );
+    assert!(restored.delivery_hold().await.unwrap().is_some());
+    let toml = t.dir.path().join("pulih2/benteng.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    assert!(text.contains(&empty.url), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&toml).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only its owner reads it: {mode:o}");
+    }
+    restored.close().await;
+    source.close().await;
+}
