@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benteng's one test command (named in the README, called by .ci/run):
 #   1. unit and HTTP tests on embedded SQLite (poppler-utils installed here for the PDF tests),
-#   2. the HTTP tests again on a real PostgreSQL (started here if it is down),
+#   2. the HTTP tests again on a real PostgreSQL (started here if it is down), the commands'
+#      tests, a restart of the server, and two instances behind HAProxy with one killed
+#      (scripts/scale_out_check.sh, which installs HAProxy when it is missing),
 #   3. browser tests in headless Debian Chromium driven by playwright-core (installed here).
 #   4. the OpenAPI document (docs/openapi.json, kept equal to the served one by an HTTP test)
 #      validated as OpenAPI 3.1 by openapi-spec-validator, and the running demo checked
@@ -82,6 +84,11 @@ if [ "${BENTENG_SKIP_PG:-0}" != 1 ]; then
   BENTENG_TEST_DATABASE_URL="$PG_URL" \
     BENTENG_TEST_PG_RESTART="$(pg_restart_command)" \
     cargo test -p benteng-db --test pg_restart
+  # Two instances and a worker behind HAProxy on one database; one instance is killed under
+  # load (docs/scale-out.md, section 6). About 90 s, bounded by its own timeout.
+  [ -x "$TARGET/debug/benteng" ] || cargo build -p benteng-cli
+  BENTENG_BIN="$(cd "$TARGET" && pwd)/debug/benteng" \
+    BENTENG_PG_BASE="${PG_URL%/*}" scripts/scale_out_check.sh
 fi
 
 if [ "${BENTENG_SKIP_E2E:-0}" != 1 ]; then
