@@ -328,15 +328,7 @@ pub async fn restore(path: &Path, dir: &Path, database: Option<&str>) -> anyhow:
     if manifest.backend == "sqlite" {
         let url = format!("sqlite://{}", dir.join("benteng.db").display());
         let db = Db::connect(&url).await?;
-        db.migrate().await?;
-        let when = time::OffsetDateTime::from_unix_timestamp(manifest.created_at)
-            .map(|t| t.date().to_string())
-            .unwrap_or_default();
-        db.hold_delivery(&format!(
-            "dipulihkan dari cadangan {when} ({}) / restored from the backup of {when}",
-            path.display()
-        ))
-        .await?;
+        migrate_and_hold(&db, manifest.created_at, path).await?;
         db.close().await;
         std::fs::write(
             &toml,
@@ -477,6 +469,14 @@ async fn restore_pg(dump: &Path, url: &str, created_at: i64, archive: &Path) -> 
             "pg_restore is not installed here. Install it (apt-get install postgresql-client) and run this again"
         ),
     }
+    migrate_and_hold(&db, created_at, archive).await?;
+    db.close().await;
+    Ok(())
+}
+
+/// Bring a restored database to this version and hold its outgoing messages, naming the
+/// backup it came from (`benteng delivery status` shows it).
+async fn migrate_and_hold(db: &Db, created_at: i64, archive: &Path) -> anyhow::Result<()> {
     db.migrate().await?;
     let when = time::OffsetDateTime::from_unix_timestamp(created_at)
         .map(|t| t.date().to_string())
@@ -486,7 +486,6 @@ async fn restore_pg(dump: &Path, url: &str, created_at: i64, archive: &Path) -> 
         archive.display()
     ))
     .await?;
-    db.close().await;
     Ok(())
 }
 
