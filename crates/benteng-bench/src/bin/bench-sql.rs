@@ -1,12 +1,12 @@
 //! `cargo run --release -p benteng-bench --bin bench-sql -- DATABASE_URL RUNS 'SQL' ['SQL' …]`
 //!
 //! Times statements on a benchmark database the way the app runs them (SQLite: the bundled
-//! library with the app's pragmas; PostgreSQL: the same driver) and prints the plan: SQLite's
+//! library through `Db::connect`, so with the app's own pragmas, `mmap_size` included; PostgreSQL: the same driver) and prints the plan: SQLite's
 //! `EXPLAIN QUERY PLAN`, PostgreSQL's `EXPLAIN (ANALYZE, BUFFERS)`. For the evidence behind
 //! docs/performance.md; keep a database with `BENTENG_BENCH_DATABASE_URL`.
 
 use anyhow::{Context, Result};
-use benteng_db::sqlx::{self, AssertSqlSafe, Executor, Row};
+use benteng_db::sqlx::{self, AssertSqlSafe, Row};
 use std::time::Instant;
 
 #[tokio::main]
@@ -16,13 +16,19 @@ async fn main() -> Result<()> {
         .get(1)
         .context("usage: bench-sql DATABASE_URL RUNS SQL…")?;
     let runs: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
-    sqlx::any::install_default_drivers();
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url).await?;
+    // The app's own connection: `Db::connect` sets the pragmas `benteng serve` runs with
+    // (mmap_size, cache_size, temp_store, synchronous, …), so a plan or a time measured here
+    // is the app's, not a bare connection's.
+    let db = benteng_db::Db::connect(url).await?;
     let sqlite = url.starts_with("sqlite:");
     if sqlite {
-        conn.execute("PRAGMA temp_store = MEMORY").await?;
-        conn.execute("PRAGMA cache_size = -16000").await?;
+        println!(
+            "pragmas: mmap_size={} {}",
+            db.sqlite_pragma("mmap_size").await?,
+            db.durability().await?.settings
+        );
     }
+    let mut conn = db.fixtures_pool().acquire().await?;
     for sql in &args[3..] {
         println!("\n{sql}");
         let explain = if sqlite {
@@ -31,7 +37,7 @@ async fn main() -> Result<()> {
             format!("EXPLAIN (ANALYZE, BUFFERS) {sql}")
         };
         for row in sqlx::query(AssertSqlSafe(explain))
-            .fetch_all(&mut conn)
+            .fetch_all(&mut *conn)
             .await?
         {
             // SQLite: id, parent, notused, detail; PostgreSQL: one text column.
@@ -52,7 +58,7 @@ async fn main() -> Result<()> {
         for _ in 0..runs {
             let t = Instant::now();
             rows = sqlx::query(AssertSqlSafe(sql.clone()))
-                .fetch_all(&mut conn)
+                .fetch_all(&mut *conn)
                 .await?
                 .len();
             times.push(t.elapsed().as_secs_f64() * 1000.0);

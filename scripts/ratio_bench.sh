@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Benteng against this machine's limit (issue 24's protocol; docs/performance.md, "Against the
+# machine's limit"). In each round, alternating: the minimal axum + SQLite server of
+# ../shared/web-limit (a 20 KB page rendered per request; one durable INSERT per request),
+# then Benteng's demo on SQLite with
+#   /panduan and /lapor as an anonymous visitor (no cookie: every request a new visitor),
+#   /laporan and /laporan/1 as the signed-in officer pimpasa.malang,
+#   POST /api/v1/reports with that officer's API token.
+# Every server is a fresh process pinned to core 0; wrk (1 thread, CONNS connections) is pinned
+# to core 1, warms up WARM, then runs DUR with one RESULT line (scripts/wrk/*.lua). The table
+# gives per route the median over the rounds of: successful requests a second, p50 and p99,
+# errors (status >= 400 and socket errors, never dropped), and the ratio to the limit (pages
+# to the page, intake to the insert). The last line says whether any request failed.
+#
+# Usage: scripts/ratio_bench.sh [BENTENG_BIN]
+#   BENTENG_BIN: a release build (default $CARGO_TARGET_DIR/release/benteng).
+#   WEB_LIMIT_DIR (default ../shared/web-limit; built here with cargo --release when needed),
+#   ROUNDS=2 DUR=8s WARM=3s CONNS=50 OUT=folder for the raw output.
+# Needs wrk, curl, python3, taskset. Traffic goes to 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+TARGET=${CARGO_TARGET_DIR:-target}
+BIN=${1:-${BENTENG_BIN:-$TARGET/release/benteng}}
+WEB_LIMIT_DIR=${WEB_LIMIT_DIR:-$ROOT/../shared/web-limit}
+ROUNDS=${ROUNDS:-2}
+DUR=${DUR:-8s}
+WARM=${WARM:-3s}
+CONNS=${CONNS:-50}
+OUT=${OUT:-$(mktemp -d /tmp/ratio-bench.XXXXXX)}
+[ -x "$BIN" ] || { echo "no Benteng binary at $BIN (cargo build --release -p benteng-cli)" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; exit 2; }
+LIMIT_TARGET=${WEB_LIMIT_TARGET:-$HOME/.cache/web-limit-target}
+LIMIT_BIN=$LIMIT_TARGET/release/web-limit
+if [ ! -x "$LIMIT_BIN" ]; then
+  (cd "$WEB_LIMIT_DIR" && CARGO_TARGET_DIR=$LIMIT_TARGET cargo build --release --quiet)
+fi
+mkdir -p "$OUT"
+PORT_LIMIT=28811
+PORT_APP=28812
+pid=
+
+stop() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill "$pid"; wait "$pid" 2>/dev/null || true; fi
+  pid=
+}
+trap stop EXIT
+
+wait_up() { # $1 url
+  for _ in $(seq 1 600); do
+    curl -fs -o /dev/null "$1" && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "server died" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "server did not come up" >&2
+  exit 1
+}
+
+load() { # $1 label $2 url $3 script [$4 extra header]
+  local extra=()
+  [ -n "${4:-}" ] && extra=(-H "$4")
+  taskset -c 1 wrk -t1 -c"$CONNS" -d"$WARM" -s "$3" "${extra[@]}" "$2" > /dev/null 2>&1
+  taskset -c 1 wrk -t1 -c"$CONNS" -d"$DUR" --latency -s "$3" "${extra[@]}" "$2" > "$OUT/$1.txt" 2>&1
+  echo "$1: $(grep -h '^RESULT' "$OUT/$1.txt" | cut -c1-90)"
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+  # The machine's limit.
+  db=$(mktemp -d)
+  WEB_LIMIT_DB=$db/limit.db taskset -c 0 "$LIMIT_BIN" $PORT_LIMIT > "$OUT/limit-$round.log" 2>&1 &
+  pid=$!
+  wait_up "http://127.0.0.1:$PORT_LIMIT/hello"
+  load "r$round-limit-page" "http://127.0.0.1:$PORT_LIMIT/page" scripts/wrk/result.lua
+  load "r$round-limit-insert" "http://127.0.0.1:$PORT_LIMIT/db" "$WEB_LIMIT_DIR/wrk/db_post.lua"
+  stop
+  rm -rf "$db"
+
+  # Benteng, demo data, a fresh database each round.
+  dir=$(mktemp -d)
+  BENTENG_DATABASE_URL="sqlite://$dir/b.db" BENTENG_UPLOAD_DIR="$dir/up" BENTENG_LOG_LEVEL=warn \
+    taskset -c 0 "$BIN" serve --demo --bind 127.0.0.1:$PORT_APP > "$dir/out.log" 2>&1 &
+  pid=$!
+  wait_up "http://127.0.0.1:$PORT_APP/healthz"
+  base=http://127.0.0.1:$PORT_APP
+  pw=$(awk '$1 == "pimpasa.malang" {print $3}' "$dir/out.log")
+  # The officer's session cookie, through the sign-in form and its CSRF token.
+  jar=$dir/jar
+  csrf=$(curl -s -c "$jar" -b "$jar" "$base/masuk" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+  curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" \
+    --data-urlencode "username=pimpasa.malang" --data-urlencode "password=$pw" \
+    --data-urlencode "next=/" "$base/masuk"
+  cookie=$(awk '$6 == "benteng_sid" {print "benteng_sid=" $7}' "$jar")
+  [ -n "$cookie" ] || { echo "signing in failed" >&2; exit 1; }
+  token=$(curl -s -H 'content-type: application/json' \
+    -d "{\"username\":\"pimpasa.malang\",\"password\":\"$pw\"}" "$base/api/v1/auth/token" |
+    python3 -c 'import sys, json; print(json.load(sys.stdin)["token"])')
+  load "r$round-app-panduan" "$base/panduan" scripts/wrk/result.lua
+  load "r$round-app-lapor" "$base/lapor" scripts/wrk/result.lua
+  load "r$round-app-laporan" "$base/laporan" scripts/wrk/result.lua "Cookie: $cookie"
+  load "r$round-app-laporan1" "$base/laporan/1" scripts/wrk/result.lua "Cookie: $cookie"
+  export BENTENG_TOKEN=$token
+  load "r$round-app-intake" "$base/api/v1/reports" scripts/wrk/post_report.lua
+  grep -E '^Vm(HWM|RSS)' "/proc/$pid/status" > "$OUT/r$round-app-rss.txt" || true
+  stop
+  rm -rf "$dir"
+done
+
+python3 - "$OUT" "$ROUNDS" <<'PY'
+import re, statistics, sys
+from pathlib import Path
+out, rounds = Path(sys.argv[1]), int(sys.argv[2])
+def result(name):
+    text = (out / f"{name}.txt").read_text()
+    m = re.search(r"^RESULT (.*)$", text, re.M)
+    if not m:
+        return None
+    kv = dict(x.split("=") for x in m.group(1).split())
+    v = {k: float(x) for k, x in kv.items()}
+    errors = v["non2xx"] + v["connect"] + v["read"] + v["write"] + v["timeout"]
+    good = (v["requests"] - v["non2xx"]) / (v["duration_us"] / 1e6)
+    return dict(rps=good, p50=v["p50_us"] / 1000, p99=v["p99_us"] / 1000, errors=errors)
+rows = [
+    ("limit: rendered 20 KB page", "limit-page", None),
+    ("limit: durable insert", "limit-insert", None),
+    ("/panduan, anonymous", "app-panduan", "limit-page"),
+    ("/lapor, anonymous", "app-lapor", "limit-page"),
+    ("/laporan, signed-in officer", "app-laporan", "limit-page"),
+    ("/laporan/1, signed-in officer", "app-laporan1", "limit-page"),
+    ("POST /api/v1/reports, officer", "app-intake", "limit-insert"),
+]
+med = {}
+for _, key, _ in rows:
+    rs = [result(f"r{r}-{key}") for r in range(1, rounds + 1)]
+    rs = [r for r in rs if r]
+    med[key] = {k: statistics.median(r[k] for r in rs) for k in ("rps", "p50", "p99")}
+    med[key]["errors"] = sum(r["errors"] for r in rs)
+    med[key]["ratios"] = rs
+print()
+print("| route | req/s (2xx) | p50 | p99 | errors | against the limit |")
+print("|---|---|---|---|---|---|")
+total_errors = 0
+for label, key, base in rows:
+    m = med[key]
+    total_errors += m["errors"]
+    ratio = ""
+    if base:
+        # Ratio per round (each against the limit measured in the same round), then the median.
+        rs = []
+        for r in range(1, rounds + 1):
+            a, b = result(f"r{r}-{key}"), result(f"r{r}-{base}")
+            if a and b and b["rps"] > 0:
+                rs.append(a["rps"] / b["rps"])
+        ratio = f"{statistics.median(rs):.2f}×" if rs else "?"
+    print(f"| {label} | {m['rps']:,.0f} | {m['p50']:.1f} ms | {m['p99']:.1f} ms | {int(m['errors'])} | {ratio} |")
+print()
+print(f"medians of {rounds} rounds; raw output in {out}")
+if total_errors:
+    print(f"ERRORS: {int(total_errors)} requests failed in this run (status >= 400 or socket errors); the figures above count only the others")
+else:
+    print("no request failed in this run")
+PY
