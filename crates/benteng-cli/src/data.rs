@@ -142,6 +142,10 @@ pub async fn export(db: &Db, cmd: ExportCommand) -> anyhow::Result<()> {
             status,
             out,
         } => {
+            if matches!(format, RegisterFormat::Xlsx) && out.is_none() {
+                // Checked first: the export is audited as soon as it is made.
+                anyhow::bail!("XLSX perlu --out FILE (XLSX is not written to standard output)");
+            }
             let ctx = ctx(db, &user).await?;
             let filter = MigrantFilter {
                 village,
@@ -155,14 +159,7 @@ pub async fn export(db: &Db, cmd: ExportCommand) -> anyhow::Result<()> {
                 RegisterFormat::Csv => benteng_app::migrants::migrants_csv(&items)
                     .map_err(refused)?
                     .into_bytes(),
-                RegisterFormat::Xlsx => {
-                    if out.is_none() {
-                        anyhow::bail!(
-                            "XLSX perlu --out FILE (XLSX is not written to standard output)"
-                        );
-                    }
-                    benteng_web::register_xlsx(&items)?
-                }
+                RegisterFormat::Xlsx => benteng_web::register_xlsx(&items)?,
             };
             write_out(out.as_deref(), &bytes)?;
             eprintln!("{} calon PMI diekspor (residents exported).", items.len());

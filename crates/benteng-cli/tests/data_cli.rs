@@ -170,6 +170,23 @@ async fn imports_and_exports_act_as_the_named_user() {
     assert!(std::fs::read(dir.join("r.xlsx"))
         .unwrap()
         .starts_with(b"PK"));
+    // XLSX to standard output is refused before anything is exported (and audited).
+    let entries = "SELECT COUNT(*) FROM audit_log WHERE username = 'desa.sitiarjo'";
+    let audited = count(&db, entries).await;
+    let (code, _, err) = run(
+        &t,
+        &[
+            "export",
+            "register",
+            "--as",
+            "desa.sitiarjo",
+            "--format",
+            "xlsx",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("--out"), "{err}");
+    assert_eq!(count(&db, entries).await, audited);
 
     // Cases: refused to a village head, HTCDS JSON for the office.
     let (code, _, _) = run(&t, &["export", "cases", "--as", "desa.sitiarjo"]);

@@ -100,7 +100,6 @@ pub struct CleanFile {
     pub bytes: Vec<u8>,
 }
 
-/// A fresh storage key for a cleaned file.
 /// A failed write of an upload as the data layer's error, keeping the I/O error in its chain
 /// so that a full or read-only disk is told apart from other failures (`Error::is_storage_full`,
 /// `Error::is_storage_read_only`) and the user gets "penyimpanan server …", not a generic 500.
@@ -108,6 +107,7 @@ pub fn put_failed(e: std::io::Error) -> crate::Error {
     crate::Error::Other(anyhow::Error::new(e).context("storing an upload failed"))
 }
 
+/// A fresh storage key for a cleaned file.
 pub fn new_key(f: &CleanFile) -> String {
     format!("{}.{}", crate::users::random_token(), f.extension)
 }
