@@ -151,6 +151,8 @@ test('a morning of house visits without signal arrives once when the signal retu
     await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: 'Simpan' }).click()]);
     assert.equal(await status('kesehatan'), 'proses');
     await page.goto(`${base}/antrean`);
+    // The list is drawn from IndexedDB after the page has loaded; under load that takes a moment.
+    for (let i = 0; i < 100 && (await page.locator('#antrean-list li').count()) !== 3; i++) await page.waitForTimeout(100);
     assert.equal(await page.locator('#antrean-list li').count(), 3, 'the refused item is gone');
     await page.goto(`${base}/laporan?q=brosur`);
     const reports = page.locator('li.report', { hasText: /Calo menawarkan kerja di Malaysia/ });
@@ -204,7 +206,7 @@ test('another user on the same phone neither sends nor sees the first user\'s wa
     await ctx.clearCookies();
     await ctx.setOffline(false);
     await login(page, base, 'desa.kalipare', server.password('desa.kalipare'));
-    for (let i = 0; i < 50 && !dialogs.length; i++) await page.waitForTimeout(100);
+    for (let i = 0; i < 150 && !dialogs.length; i++) await page.waitForTimeout(100);
     assert.ok(dialogs.some((m) => /1 isian pengguna lain menunggu/.test(m)), dialogs.join(' | '));
     // The pages the first official kept on the phone are gone.
     const kept = await page.evaluate(async () => (await (await caches.open('benteng-pages')).keys()).map((r) => new URL(r.url).pathname));
