@@ -120,6 +120,9 @@ test('a morning of house visits without signal arrives once when the signal retu
     // The signal returns: everything is sent by itself.
     await page.goto(`${base}/antrean`);
     await ctx.setOffline(false);
+    // The page's navigator.onLine follows the emulated network a moment later under load; the
+    // queue decides on page load by it.
+    await page.waitForFunction(() => navigator.onLine);
     await page.locator('.queue-terkirim').nth(2).waitFor({ timeout: 30_000 });
     await page.locator('.queue-perbaiki').waitFor();
     assert.equal(await page.locator('.queue-menunggu').count(), 0);
@@ -205,6 +208,9 @@ test('another user on the same phone neither sends nor sees the first user\'s wa
     // The session ends while the phone is away (cookies gone), and a colleague signs in.
     await ctx.clearCookies();
     await ctx.setOffline(false);
+    // The page's navigator.onLine follows the emulated network a moment later under load; the
+    // queue decides on page load by it.
+    await page.waitForFunction(() => navigator.onLine);
     await login(page, base, 'desa.kalipare', server.password('desa.kalipare'));
     for (let i = 0; i < 150 && !dialogs.length; i++) await page.waitForTimeout(100);
     assert.ok(dialogs.some((m) => /1 isian pengguna lain menunggu/.test(m)), dialogs.join(' | '));
@@ -256,6 +262,9 @@ test('a PIMPASA officer records a village visit without signal', { timeout: 120_
     await page.locator('#antrean-saved').waitFor();
     await page.goto(`${base}/antrean`);
     await ctx.setOffline(false);
+    // The page's navigator.onLine follows the emulated network a moment later under load; the
+    // queue decides on page load by it.
+    await page.waitForFunction(() => navigator.onLine);
     await page.locator('.queue-terkirim, .queue-perbaiki, .queue-masuk').waitFor({ timeout: 30_000 })
       .catch((e) => { console.log(server.logTail(30)); throw e; });
     assert.equal(await page.locator('.queue-terkirim').count(), 1, await page.locator('#antrean-list').innerText());
