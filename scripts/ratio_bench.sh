@@ -12,8 +12,12 @@
 # errors (status >= 400 and socket errors, never dropped), and the ratio to the limit (pages
 # to the page, intake to the insert). The last line says whether any request failed.
 #
-# Usage: scripts/ratio_bench.sh [BENTENG_BIN]
-#   BENTENG_BIN: a release build (default $CARGO_TARGET_DIR/release/benteng).
+# Usage: scripts/ratio_bench.sh [BENTENG_BIN ...]
+#   BENTENG_BIN: a release build (default $CARGO_TARGET_DIR/release/benteng). Given several
+#   (the build before a change and the one after), each round runs the limit and then every
+#   build in turn, so they are measured interleaved under the same conditions; the table has
+#   one row per build and route.
+#   ROUTES (default "panduan lapor laporan laporan1 intake") picks the routes.
 #   WEB_LIMIT_DIR (default ../shared/web-limit; built here with cargo --release when needed),
 #   ROUNDS=2 DUR=8s WARM=3s CONNS=50 OUT=folder for the raw output.
 # Needs wrk, curl, python3, taskset. Traffic goes to 127.0.0.1 only.
@@ -21,14 +25,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 TARGET=${CARGO_TARGET_DIR:-target}
-BIN=${1:-${BENTENG_BIN:-$TARGET/release/benteng}}
+if [ $# -gt 0 ]; then BINS=("$@"); else BINS=("${BENTENG_BIN:-$TARGET/release/benteng}"); fi
+ROUTES=${ROUTES:-panduan lapor laporan laporan1 intake}
 WEB_LIMIT_DIR=${WEB_LIMIT_DIR:-$ROOT/../shared/web-limit}
 ROUNDS=${ROUNDS:-2}
 DUR=${DUR:-8s}
 WARM=${WARM:-3s}
 CONNS=${CONNS:-50}
 OUT=${OUT:-$(mktemp -d /tmp/ratio-bench.XXXXXX)}
-[ -x "$BIN" ] || { echo "no Benteng binary at $BIN (cargo build --release -p benteng-cli)" >&2; exit 2; }
+mkdir -p "$OUT"
+for b in "${BINS[@]}"; do
+  [ -x "$b" ] || { echo "no Benteng binary at $b (cargo build --release -p benteng-cli)" >&2; exit 2; }
+done
+printf '%s\n' "${BINS[@]}" > "$OUT/builds.txt" 2>/dev/null || true
 command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; exit 2; }
 LIMIT_TARGET=${WEB_LIMIT_TARGET:-$HOME/.cache/web-limit-target}
 LIMIT_BIN=$LIMIT_TARGET/release/web-limit
@@ -75,10 +84,12 @@ for round in $(seq 1 "$ROUNDS"); do
   stop
   rm -rf "$db"
 
-  # Benteng, demo data, a fresh database each round.
+  # Benteng, demo data, a fresh database each round, each build in turn.
+  for i in "${!BINS[@]}"; do
+  app=app$i
   dir=$(mktemp -d)
   BENTENG_DATABASE_URL="sqlite://$dir/b.db" BENTENG_UPLOAD_DIR="$dir/up" BENTENG_LOG_LEVEL=warn \
-    taskset -c 0 "$BIN" serve --demo --bind 127.0.0.1:$PORT_APP > "$dir/out.log" 2>&1 &
+    taskset -c 0 "${BINS[$i]}" serve --demo --bind 127.0.0.1:$PORT_APP > "$dir/out.log" 2>&1 &
   pid=$!
   wait_up "http://127.0.0.1:$PORT_APP/healthz"
   base=http://127.0.0.1:$PORT_APP
@@ -94,23 +105,34 @@ for round in $(seq 1 "$ROUNDS"); do
   token=$(curl -s -H 'content-type: application/json' \
     -d "{\"username\":\"pimpasa.malang\",\"password\":\"$pw\"}" "$base/api/v1/auth/token" |
     python3 -c 'import sys, json; print(json.load(sys.stdin)["token"])')
-  load "r$round-app-panduan" "$base/panduan" scripts/wrk/result.lua
-  load "r$round-app-lapor" "$base/lapor" scripts/wrk/result.lua
-  load "r$round-app-laporan" "$base/laporan" scripts/wrk/result.lua "Cookie: $cookie"
-  load "r$round-app-laporan1" "$base/laporan/1" scripts/wrk/result.lua "Cookie: $cookie"
-  export BENTENG_TOKEN=$token
-  load "r$round-app-intake" "$base/api/v1/reports" scripts/wrk/post_report.lua
-  grep -E '^Vm(HWM|RSS)' "/proc/$pid/status" > "$OUT/r$round-app-rss.txt" || true
+  # Always in this order (intake last: its reports would lengthen the officer's queue).
+  for route in panduan lapor laporan laporan1 intake; do
+    case " $ROUTES " in *" $route "*) ;; *) continue ;; esac
+    case $route in
+      panduan) load "r$round-$app-panduan" "$base/panduan" scripts/wrk/result.lua ;;
+      lapor) load "r$round-$app-lapor" "$base/lapor" scripts/wrk/result.lua ;;
+      laporan) load "r$round-$app-laporan" "$base/laporan" scripts/wrk/result.lua "Cookie: $cookie" ;;
+      laporan1) load "r$round-$app-laporan1" "$base/laporan/1" scripts/wrk/result.lua "Cookie: $cookie" ;;
+      intake) export BENTENG_TOKEN=$token; load "r$round-$app-intake" "$base/api/v1/reports" scripts/wrk/post_report.lua ;;
+      *) echo "unknown route $route" >&2; exit 2 ;;
+    esac
+  done
+  grep -E '^Vm(HWM|RSS)' "/proc/$pid/status" > "$OUT/r$round-$app-rss.txt" || true
   stop
   rm -rf "$dir"
+  done
 done
 
-python3 - "$OUT" "$ROUNDS" <<'PY'
+python3 - "$OUT" "$ROUNDS" "${#BINS[@]}" <<'PY'
 import re, statistics, sys
 from pathlib import Path
-out, rounds = Path(sys.argv[1]), int(sys.argv[2])
+out, rounds, nbuilds = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+builds = (out / "builds.txt").read_text().split()
 def result(name):
-    text = (out / f"{name}.txt").read_text()
+    path = out / f"{name}.txt"
+    if not path.exists():
+        return None
+    text = path.read_text()
     m = re.search(r"^RESULT (.*)$", text, re.M)
     if not m:
         return None
@@ -122,12 +144,19 @@ def result(name):
 rows = [
     ("limit: rendered 20 KB page", "limit-page", None),
     ("limit: durable insert", "limit-insert", None),
-    ("/panduan, anonymous", "app-panduan", "limit-page"),
-    ("/lapor, anonymous", "app-lapor", "limit-page"),
-    ("/laporan, signed-in officer", "app-laporan", "limit-page"),
-    ("/laporan/1, signed-in officer", "app-laporan1", "limit-page"),
-    ("POST /api/v1/reports, officer", "app-intake", "limit-insert"),
 ]
+routes = [
+    ("/panduan, anonymous", "panduan", "limit-page"),
+    ("/lapor, anonymous", "lapor", "limit-page"),
+    ("/laporan, signed-in officer", "laporan", "limit-page"),
+    ("/laporan/1, signed-in officer", "laporan1", "limit-page"),
+    ("POST /api/v1/reports, officer", "intake", "limit-insert"),
+]
+for label, route, base in routes:
+    for i in range(nbuilds):
+        name = label if nbuilds == 1 else f"{label} ({Path(builds[i]).name})"
+        rows.append((name, f"app{i}-{route}", base))
+rows = [r for r in rows if any(result(f"r{n}-{r[1]}") for n in range(1, rounds + 1))]
 med = {}
 for _, key, _ in rows:
     rs = [result(f"r{r}-{key}") for r in range(1, rounds + 1)]

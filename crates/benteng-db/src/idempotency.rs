@@ -112,6 +112,32 @@ pub(crate) async fn remember(
     Ok(n == 1)
 }
 
+/// The answer recorded under `key` as this transaction sees it (an entry written earlier in
+/// the same transaction included).
+pub(crate) async fn answer_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    key: Option<&IdemKey>,
+    op: &str,
+) -> Result<String> {
+    let Some(k) = key else {
+        return Err(Error::Other(anyhow::anyhow!("no idempotency key")));
+    };
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT op, answer FROM idempotency_keys WHERE owner = $1 AND idem_key = $2",
+    )
+    .bind(k.owner.clone())
+    .bind(k.key.clone())
+    .fetch_optional(&mut **tx)
+    .await?;
+    match row {
+        Some((o, answer)) if o == op => Ok(answer),
+        Some(_) => Err(reused()),
+        None => Err(Error::Other(anyhow::anyhow!(
+            "idempotency key taken but not found"
+        ))),
+    }
+}
+
 /// The first answer after [`remember`] found the key taken.
 pub(crate) async fn first_answer(db: &Db, key: Option<&IdemKey>, op: &str) -> Result<String> {
     earlier(db, key, op)

@@ -77,6 +77,36 @@ pub struct Db {
     pub(crate) dashboards: figures::Cache,
     /// The SQLite database file (`None` on PostgreSQL), for its volume's free space.
     pub(crate) sqlite_path: Option<std::path::PathBuf>,
+    /// The queue to this process's report writer (group commit, `reports::group`).
+    pub(crate) intake: std::sync::Arc<reports::group::Writer>,
+    /// Held by every clone: the SQLite checkpoint task ends when the last clone is gone.
+    _alive: std::sync::Arc<()>,
+}
+
+/// How often the SQLite write-ahead log is copied into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Copy the SQLite write-ahead log into the database file every [`CHECKPOINT_EVERY`], beside
+/// the writers (`PASSIVE`: it never waits for them or holds them up), until the [`Db`] is
+/// dropped. Connections set `wal_autocheckpoint = 0`, so no commit does this work while
+/// others wait. A commit is on disk once the log is synced (`synchronous = FULL`); the
+/// checkpoint only keeps the log short. The last connection to close checkpoints what is
+/// left.
+async fn checkpoints(pool: AnyPool, alive: std::sync::Weak<()>) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if alive.upgrade().is_none() || pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::warn!(error = %e, "SQLite checkpoint failed");
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -285,6 +315,11 @@ impl Db {
                         // it is set here so that no URL parameter or build flag weakens it
                         // (docs/security.md, "Durability"; pinned by a test).
                         conn.execute("PRAGMA synchronous = FULL").await?;
+                        // Checkpoints (copying the WAL into the database file) run in the
+                        // background task started below, not inside whichever commit crossed
+                        // the WAL's size: a checkpoint there held every waiting report for
+                        // its duration (docs/performance.md, "Group commit").
+                        conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
                     } else {
                         pg_durable_session(conn).await?;
                     }
@@ -293,7 +328,12 @@ impl Db {
             })
             .connect_with(options)
             .await?;
+        let alive = std::sync::Arc::new(());
+        if backend == Backend::Sqlite {
+            tokio::spawn(checkpoints(pool.clone(), std::sync::Arc::downgrade(&alive)));
+        }
         Ok(Db {
+            _alive: alive,
             pool,
             backend,
             regions: Default::default(),
@@ -302,6 +342,7 @@ impl Db {
             figures: Default::default(),
             dashboards: Default::default(),
             sqlite_path,
+            intake: Default::default(),
         })
     }
 

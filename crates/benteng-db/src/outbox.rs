@@ -34,41 +34,71 @@ pub(crate) async fn notify(
     recipients: &[i64],
     n: &Notice,
 ) -> Result<()> {
+    let planned = plan(tx, recipients, n.kind).await?;
+    write_planned(tx, &planned, n).await
+}
+
+/// Who gets a notice of `kind` on which channel: each recipient once, with the channels they
+/// chose. Read apart from the write when the writer must only write (report intake,
+/// `reports::group`).
+pub(crate) async fn plan(
+    conn: &mut sqlx::AnyConnection,
+    recipients: &[i64],
+    kind: &str,
+) -> Result<Vec<(i64, benteng_domain::coordination::Channel)>> {
     let mut seen = Vec::new();
     for r in recipients {
         if !seen.contains(r) {
             seen.push(*r);
         }
     }
-    let now = crate::now();
-    for (r, channels) in crate::rooms::prefs::channels_for(tx, &seen, n.kind).await? {
-        for c in channels {
-            sqlx::query("INSERT INTO outbox (recipient_id, kind, channel, link, subject, status, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6)")
-                .bind(r)
-                .bind(n.kind)
-                .bind(c.as_str())
-                .bind(n.link.clone())
-                .bind(n.subject.clone())
-                .bind(now)
-                .execute(&mut **tx)
-                .await?;
-        }
+    Ok(crate::rooms::prefs::channels_for(conn, &seen, kind)
+        .await?
+        .into_iter()
+        .flat_map(|(r, channels)| channels.into_iter().map(move |c| (r, c)))
+        .collect())
+}
+
+/// The planned notifications of `n`, in one statement.
+pub(crate) async fn write_planned(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    planned: &[(i64, benteng_domain::coordination::Channel)],
+    n: &Notice,
+) -> Result<()> {
+    if planned.is_empty() {
+        return Ok(());
     }
+    // $1 kind, $2 link, $3 subject, $4 now; then each row's recipient and channel.
+    let rows: Vec<String> = (0..planned.len())
+        .map(|i| {
+            let p = 5 + 2 * i;
+            format!("(${p}, $1, ${}, $2, $3, 'pending', $4, $4)", p + 1)
+        })
+        .collect();
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO outbox (recipient_id, kind, channel, link, subject, status, created_at, next_attempt_at) VALUES {}",
+        rows.join(", ")
+    )))
+    .bind(n.kind)
+    .bind(n.link.clone())
+    .bind(n.subject.clone())
+    .bind(crate::now());
+    for (r, c) in planned {
+        q = q.bind(*r).bind(c.as_str());
+    }
+    q.execute(&mut **tx).await?;
     Ok(())
 }
 
 /// Active officers of the offices whose working area covers kabupaten/kota `kab` today.
-pub(crate) async fn area_officers(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    kab: &str,
-) -> Result<Vec<i64>> {
+pub(crate) async fn area_officers(conn: &mut sqlx::AnyConnection, kab: &str) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT DISTINCT u.id FROM users u JOIN office_areas a ON a.office_id = u.office_id \
          WHERE u.role = 'petugas' AND u.active = 1 AND a.region_code = $1 AND a.valid_from <= $2 AND (a.valid_to IS NULL OR a.valid_to > $2)",
     )
     .bind(kab.to_string())
     .bind(format_date(crate::today()))
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *conn)
     .await?)
 }
 

@@ -392,6 +392,23 @@ impl crate::users::Repo<'_> {
 
     /// Build the actor for an active user: role, flags and the scope in force today.
     pub async fn actor(&self, user_id: i64) -> Result<Option<(Actor, User)>> {
+        Ok(self
+            .actor_row(user_id, false)
+            .await?
+            .map(|(actor, user, _)| (actor, user)))
+    }
+
+    /// [`Self::actor`] and the user's unread in-app notifications, for a page's menu badge:
+    /// one statement instead of two on every page a signed-in user opens.
+    pub async fn actor_and_unread(&self, user_id: i64) -> Result<Option<(Actor, User, i64)>> {
+        self.actor_row(user_id, true).await
+    }
+
+    async fn actor_row(
+        &self,
+        user_id: i64,
+        with_unread: bool,
+    ) -> Result<Option<(Actor, User, i64)>> {
         // The user and their office's area in force today in one statement: this runs on
         // every signed-in request, and on PostgreSQL every statement is a round trip.
         #[derive(sqlx::FromRow)]
@@ -399,21 +416,33 @@ impl crate::users::Repo<'_> {
             #[sqlx(flatten)]
             user: User,
             area: Option<String>,
+            unread: i64,
         }
         let agg = match self.db.backend {
             crate::Backend::Sqlite => "group_concat(a.region_code, ',')",
             crate::Backend::Postgres => "string_agg(a.region_code, ',')",
         };
+        // As `outbox::Repo::unread_notifications`.
+        let unread = if with_unread {
+            "(SELECT COUNT(*) FROM outbox o WHERE o.recipient_id = users.id AND o.channel = 'inapp' AND o.read_at IS NULL)"
+        } else {
+            "0"
+        };
         let row = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
             "SELECT {USER_COLS}, (SELECT {agg} FROM office_areas a WHERE a.office_id = users.office_id \
-             AND a.valid_from <= $2 AND (a.valid_to IS NULL OR a.valid_to > $2)) AS area \
-             FROM users WHERE id = $1"
+             AND a.valid_from <= $2 AND (a.valid_to IS NULL OR a.valid_to > $2)) AS area, \
+             CAST({unread} AS BIGINT) AS unread FROM users WHERE id = $1"
         )))
         .bind(user_id)
         .bind(benteng_domain::values::format_date(crate::today()))
         .fetch_optional(&self.db.pool)
         .await?;
-        let Some(Row { user: u, area }) = row else {
+        let Some(Row {
+            user: u,
+            area,
+            unread,
+        }) = row
+        else {
             return Ok(None);
         };
         if u.active != 1 {
@@ -468,7 +497,7 @@ impl crate::users::Repo<'_> {
             agency_id: u.agency_id,
             scope,
         };
-        Ok(Some((actor, u)))
+        Ok(Some((actor, u, unread)))
     }
 
     /// Users the actor may see: all for admins, the province's users for kanwil.

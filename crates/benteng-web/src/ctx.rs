@@ -115,12 +115,22 @@ pub fn idempotency_key(headers: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The signed-in user's context, the account, and (with `unread`, for a page's menu) the
+/// number of unread notifications, counted in the same statement.
 async fn build_ctx(
     state: &AppState,
     parts: &Parts,
     uid: i64,
-) -> Result<Option<(Ctx, User)>, benteng_app::Error> {
-    let Some((actor, user)) = benteng_app::account::actor(&state.db, uid).await? else {
+    unread: bool,
+) -> Result<Option<(Ctx, User, i64)>, benteng_app::Error> {
+    let found = if unread {
+        benteng_app::account::actor_and_unread(&state.db, uid).await?
+    } else {
+        benteng_app::account::actor(&state.db, uid)
+            .await?
+            .map(|(a, u)| (a, u, 0))
+    };
+    let Some((actor, user, unread)) = found else {
         return Ok(None);
     };
     tracing::Span::current().record("user_id", uid);
@@ -132,6 +142,7 @@ async fn build_ctx(
             idempotency_key: idempotency_key(&parts.headers),
         },
         user,
+        unread,
     )))
 }
 
@@ -150,11 +161,14 @@ impl FromRequestParts<AppState> for Viewer {
         let uid: Option<i64> = session.get(SESSION_USER).await.map_err(WebError::session)?;
         let mut ctx = None;
         let mut user = None;
+        let mut unread = 0;
+        let is_get = parts.method == axum::http::Method::GET;
         if let Some(uid) = uid {
-            match build_ctx(state, parts, uid).await? {
-                Some((c, u)) => {
+            match build_ctx(state, parts, uid, is_get).await? {
+                Some((c, u, n)) => {
                     ctx = Some(c);
                     user = Some(u);
+                    unread = n;
                 }
                 // The account was deactivated or removed: end the session.
                 None => session.flush().await.map_err(WebError::session)?,
@@ -209,12 +223,8 @@ impl FromRequestParts<AppState> for Viewer {
             u.must_change_password == 1
                 || benteng_app::account::must_enrol(&state.config.second_factor, u)
         });
-        let unread = match &ctx {
-            Some(c) if parts.method == axum::http::Method::GET && !locked => {
-                benteng_app::notifications::unread(&state.db, c).await?
-            }
-            _ => 0,
-        };
+        // Counted with the user (on GETs); a locked account shows no menu.
+        let unread = if locked { 0 } else { unread };
         let closed = match &ctx {
             Some(c) if parts.method == axum::http::Method::GET => {
                 benteng_app::migrants::closed_pages(&state.db, c).await?
@@ -281,7 +291,7 @@ impl FromRequestParts<AppState> for ApiCaller {
         let uid = benteng_app::account::user_for_token(&state.db, token)
             .await?
             .ok_or(ApiError::Unauthorized)?;
-        let (ctx, user) = build_ctx(state, parts, uid)
+        let (ctx, user, _) = build_ctx(state, parts, uid, false)
             .await?
             .ok_or(ApiError::Unauthorized)?;
         // A token issued before the role came to require a second factor stops working

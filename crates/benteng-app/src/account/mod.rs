@@ -54,6 +54,11 @@ pub async fn actor(db: &Db, user_id: i64) -> Result<Option<(Actor, User)>> {
     db.users().actor(user_id).await
 }
 
+/// [`actor`] with the user's unread notifications (a page's menu badge), in one statement.
+pub async fn actor_and_unread(db: &Db, user_id: i64) -> Result<Option<(Actor, User, i64)>> {
+    db.users().actor_and_unread(user_id).await
+}
+
 /// Where a sign-in comes from, for the audit log and the new-device notice.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Origin<'a> {

@@ -431,7 +431,7 @@ pub const AUDIT_SEAL_EVERY: Duration = Duration::from_secs(5);
 /// One sealing pass (see `benteng_db::audit::chain`); failures are logged and retried on the
 /// next pass, entries stay unsealed meanwhile.
 pub async fn seal_audit(db: &Db) {
-    match db.audit().seal().await {
+    match db.audit().seal_paced().await {
         Ok(0) => {}
         Ok(n) => tracing::debug!(sealed = n, "audit entries sealed"),
         Err(e) => tracing::warn!(error = %e, "sealing audit entries failed"),

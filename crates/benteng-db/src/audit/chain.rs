@@ -26,6 +26,16 @@ use sqlx::AssertSqlSafe;
 /// Entries sealed per transaction: short write locks on SQLite, and 3 parameters each in one
 /// multi-row UPDATE (well under both databases' parameter limits).
 const SEAL_BATCH: usize = 1000;
+
+/// On SQLite a sealing transaction holds the one write lock, which report intake waits for:
+/// 1,000 entries held it about 40 ms, and a busy writer then slept through SQLite's backoff
+/// (1, 2, 5, 10, 15, 20 ms …) for each batch of a run, which put 300 ms into the slowest
+/// reports (docs/performance.md, "Group commit"). Smaller batches hold it about 10 ms.
+const SEAL_BATCH_SQLITE: usize = 250;
+
+/// Between the batches of a run in the server's housekeeping (SQLite only), so that waiting
+/// writers get the lock in between.
+const SEAL_PAUSE_SQLITE: std::time::Duration = std::time::Duration::from_millis(20);
 /// Entries read per page while verifying.
 const VERIFY_PAGE: i64 = 5000;
 
@@ -107,6 +117,23 @@ pub enum BreakKind {
 impl Repo<'_> {
     /// Seal every entry committed so far; returns how many were sealed.
     pub async fn seal(&self) -> Result<i64> {
+        self.seal_with(false).await
+    }
+
+    /// [`Self::seal`] for the server's housekeeping: on SQLite it pauses between batches so
+    /// that report intake and other writers are not held up while a large backlog is sealed.
+    pub async fn seal_paced(&self) -> Result<i64> {
+        self.seal_with(true).await
+    }
+
+    fn batch_size(&self) -> usize {
+        match self.db.backend {
+            Backend::Sqlite => SEAL_BATCH_SQLITE,
+            Backend::Postgres => SEAL_BATCH,
+        }
+    }
+
+    async fn seal_with(&self, paced: bool) -> Result<i64> {
         let mut total = 0;
         // Later batches of one run start after the previous batch's last id: on PostgreSQL the
         // entries just sealed stay in the unsealed index as dead entries until VACUUM, and
@@ -116,14 +143,18 @@ impl Repo<'_> {
         loop {
             let (n, last) = self.seal_batch(after).await?;
             total += n as i64;
-            if n < SEAL_BATCH {
+            if n < self.batch_size() {
                 return Ok(total);
             }
             after = last;
+            if paced && self.db.backend == Backend::Sqlite {
+                tokio::time::sleep(SEAL_PAUSE_SQLITE).await;
+            }
         }
     }
 
-    /// Seal up to `SEAL_BATCH` entries with ids above `after`; returns how many and the last id.
+    /// Seal up to [`Self::batch_size`] entries with ids above `after`; returns how many and the
+    /// last id.
     async fn seal_batch(&self, after: i64) -> Result<(usize, i64)> {
         // Most runs find nothing: ask without taking SQLite's write lock or the head's lock.
         // (A later batch of a run follows a full one and skips the question.)
@@ -158,7 +189,8 @@ impl Repo<'_> {
             )
         })?;
         let entries: Vec<Entry> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM audit_log WHERE chain_seq IS NULL AND id > $1 ORDER BY id LIMIT {SEAL_BATCH}"
+            "SELECT {COLUMNS} FROM audit_log WHERE chain_seq IS NULL AND id > $1 ORDER BY id LIMIT {}",
+            self.batch_size()
         )))
         .bind(after)
         .fetch_all(&mut *tx)

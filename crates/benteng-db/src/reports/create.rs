@@ -1,15 +1,32 @@
 //! Intake: validating a report from the public form, a village or an officer, storing its
 //! files, people and full-text entry, and notifying the area in the same transaction.
 
+use super::group;
 use super::*;
 use crate::idempotency::{self, IdemKey};
 
 /// The id and tracking code a report's idempotency key recorded ("id code").
-fn report_answer(answer: &str) -> Result<(i64, String)> {
+pub(super) fn report_answer(answer: &str) -> Result<(i64, String)> {
     answer
         .split_once(' ')
         .and_then(|(id, code)| Some((id.parse().ok()?, code.to_string())))
         .ok_or_else(|| Error::Other(anyhow::anyhow!("unreadable idempotency answer")))
+}
+
+/// A report's full-text entry: the tracking code, description, places, then the people's
+/// names and added information (`rest`).
+pub(super) fn index_text<'a>(
+    code: &str,
+    description: &str,
+    places: Option<&str>,
+    rest: impl Iterator<Item = &'a str>,
+) -> String {
+    let mut text = format!("{code} {description} {}", places.unwrap_or_default());
+    for t in rest {
+        text.push(' ');
+        text.push_str(t);
+    }
+    text
 }
 
 impl crate::reports::Repo<'_> {
@@ -117,138 +134,45 @@ impl crate::reports::Repo<'_> {
                 linked_reports: linked,
             },
         );
-        let now = crate::now();
-        let mut tx = self.db.begin().await?;
-        let mut attempt = 0;
-        let (id, code) = loop {
-            let random: [u8; TRACKING_CODE_LEN] = rand::random();
-            let code = tracking_code(&random);
-            let r: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
-                "INSERT INTO reports (tracking_code, category, status, source, region_code, kab_code, prov_code, description, places, \
-                 destination_country, incident_date, departure_soon, anonymous, reporter_name, reporter_phone, reporter_user_id, \
-                 priority, priority_reasons, priority_linked, created_at, updated_at) \
-                 VALUES ($1, $2, 'baru', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id",
+        let attachments = files
+            .iter()
+            .zip(keys)
+            .map(|(f, key)| group::Attachment {
+                key,
+                content_type: f.content_type,
+                size: f.bytes.len() as i64,
+                file_name: f.file_name.clone(),
+            })
+            .collect();
+        // Who is told, and which partner systems hear of it: read here, beside the other
+        // senders, so that the writer only writes.
+        let (notices, hooks) = {
+            let mut conn = self.db.pool.acquire().await?;
+            let officers = outbox::area_officers(&mut conn, &kab).await?;
+            let notices = outbox::plan(&mut conn, &officers, "report_new").await?;
+            let hooks = crate::webhooks::queue::covering(
+                &mut conn,
+                benteng_domain::webhook::EventKind::ReportFiled,
+                v.village.as_str(),
             )
-            .bind(code.clone())
-            .bind(v.category.as_str())
-            .bind(source.as_str())
-            .bind(v.village.as_str().to_string())
-            .bind(kab.clone())
-            .bind(prov.clone())
-            .bind(v.description.clone())
-            .bind(v.places.clone())
-            .bind(v.destination_country.clone())
-            .bind(v.incident_date.clone())
-            .bind(v.departure_soon as i64)
-            .bind(v.anonymous as i64)
-            .bind(v.reporter_name.clone())
-            .bind(v.reporter_phone.clone())
-            .bind(ctx.map(|c| c.actor.user_id))
-            .bind(p.score)
-            .bind(p.encode_reasons())
-            .bind(p.linked_part())
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await;
-            match r {
-                Ok(id) => break (id, code),
-                // A clash of random codes is astronomically rare; try another.
-                Err(sqlx::Error::Database(d)) if d.is_unique_violation() && attempt < 3 => {
-                    attempt += 1;
-                }
-                Err(e) => return Err(e.into()),
-            }
+            .await?;
+            (notices, hooks)
         };
-        for person in &v.people {
-            insert_person(&mut tx, id, person).await?;
-        }
-        for (f, key) in files.iter().zip(&keys) {
-            sqlx::query("INSERT INTO report_attachments (report_id, storage_key, content_type, size, file_name, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(id)
-                .bind(key.clone())
-                .bind(f.content_type)
-                .bind(f.bytes.len() as i64)
-                .bind(f.file_name.clone())
-                .bind(ctx.map(|c| c.actor.user_id))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        }
-        if let Some((kind, message)) = origin {
-            let table = if kind == "whatsapp" {
-                "wa_messages"
-            } else {
-                "room_messages"
-            };
-            let linked = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "UPDATE {table} SET report_id = $1 WHERE id = $2 AND report_id IS NULL"
-            )))
-            .bind(id)
-            .bind(message)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if linked != 1 {
-                return Err(Error::Conflict("message", "err-message-has-report"));
-            }
-            sqlx::query("UPDATE reports SET origin_kind = $1, origin_id = $2 WHERE id = $3")
-                .bind(kind)
-                .bind(message)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        add_event(&mut tx, id, ctx, "created", None, Some("baru"), None).await?;
-        crate::webhooks::queue::emit(
-            &mut tx,
-            benteng_domain::webhook::EventKind::ReportFiled,
-            v.village.as_str(),
-            serde_json::json!({
-                "report": {
-                    "id": id,
-                    "category": v.category.as_str(),
-                    "source": source.as_str(),
-                    "status": "baru",
-                },
-                "links": { "api": format!("/api/v1/reports/{id}"), "web": format!("/laporan/{id}") },
-            }),
-        )
-        .await?;
-        self.index_report(&mut tx, id).await?;
-        let recipients = outbox::area_officers(&mut tx, &kab).await?;
-        outbox::notify(
-            &mut tx,
-            &recipients,
-            &Notice {
-                kind: "report_new",
-                link: format!("/laporan/{id}"),
-                subject: format!("{}|{}", v.category.as_str(), code),
-            },
-        )
-        .await?;
-        audit::write(
-            &mut *tx,
-            ctx,
-            Event {
-                action: "create",
-                entity: "report",
-                entity_id: Some(id.to_string()),
-                region: Some(&v.village),
-                detail: Some(format!(
-                    "source={} category={}",
-                    source.as_str(),
-                    v.category.as_str()
-                )),
-                ..Default::default()
-            },
-        )
-        .await?;
-        if !idempotency::remember(&mut tx, idem, "report", &format!("{id} {code}")).await? {
-            drop(tx);
-            return report_answer(&idempotency::first_answer(self.db, idem, "report").await?);
-        }
-        tx.commit().await?;
-        Ok((id, code))
+        group::submit(group::Pending {
+            notices,
+            hooks,
+            db: self.db.clone(),
+            ctx: ctx.cloned(),
+            report: v,
+            source,
+            attachments,
+            origin,
+            idem: idem.cloned(),
+            priority: p,
+            kab,
+            prov,
+        })
+        .await
     }
 
     /// How many other reports of the same kabupaten/kota (`kab`) share a phone or a distinctive
@@ -315,21 +239,35 @@ impl crate::reports::Repo<'_> {
                 .bind(id)
                 .fetch_all(&mut **tx)
                 .await?;
-        let mut text = format!("{code} {desc} {}", places.unwrap_or_default());
-        for (n,) in names {
-            text.push(' ');
-            text.push_str(&n.unwrap_or_default());
-        }
-        for (b,) in infos {
-            text.push(' ');
-            text.push_str(&b.unwrap_or_default());
-        }
+        let text = index_text(
+            &code,
+            &desc,
+            places.as_deref(),
+            names
+                .iter()
+                .chain(&infos)
+                .map(|(t,)| t.as_deref().unwrap_or("")),
+        );
+        self.write_index(tx, id, text, false).await
+    }
+
+    /// Store `text` as report `id`'s full-text entry (`fresh`: the report is new and has none
+    /// to replace).
+    pub(super) async fn write_index(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        id: i64,
+        text: String,
+        fresh: bool,
+    ) -> Result<()> {
         match self.db.backend {
             Backend::Sqlite => {
-                sqlx::query("DELETE FROM report_fts WHERE rowid = $1")
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
+                if !fresh {
+                    sqlx::query("DELETE FROM report_fts WHERE rowid = $1")
+                        .bind(id)
+                        .execute(&mut **tx)
+                        .await?;
+                }
                 sqlx::query("INSERT INTO report_fts (rowid, body) VALUES ($1, $2)")
                     .bind(id)
                     .bind(text)

@@ -29,6 +29,7 @@ use serde::Serialize;
 
 mod create;
 mod detail;
+pub(crate) mod group;
 mod list;
 mod triage;
 

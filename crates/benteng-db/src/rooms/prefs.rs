@@ -105,7 +105,7 @@ impl crate::rooms::Repo<'_> {
 
 /// The channels each recipient wants for a notice `kind` (one query for all recipients).
 pub(crate) async fn channels_for(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    conn: &mut sqlx::AnyConnection,
     recipients: &[i64],
     kind: &str,
 ) -> Result<Vec<(i64, Vec<Channel>)>> {
@@ -119,7 +119,7 @@ pub(crate) async fn channels_for(
                 ids.join(", ")
             )))
             .bind(k.as_str())
-            .fetch_all(&mut **tx)
+            .fetch_all(&mut *conn)
             .await?,
         );
     }

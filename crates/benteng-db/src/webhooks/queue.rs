@@ -108,26 +108,50 @@ pub(crate) async fn emit(
     place: &str,
     data: serde_json::Value,
 ) -> Result<usize> {
+    let hooks = covering(tx, kind, place).await?;
+    deliver(tx, &hooks, kind, place, &data).await?;
+    Ok(hooks.len())
+}
+
+/// The subscriptions that asked for `kind` and cover `place`. Read apart from the write when
+/// the writer must only write (report intake, `reports::group`).
+pub(crate) async fn covering(
+    conn: &mut sqlx::AnyConnection,
+    kind: EventKind,
+    place: &str,
+) -> Result<Vec<i64>> {
     let hooks: Vec<(i64, Option<String>)> = sqlx::query_as(
         "SELECT id, region_code FROM webhooks WHERE deleted_at IS NULL AND events LIKE $1",
     )
     .bind(format!("%,{},%", kind.as_str()))
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *conn)
     .await?;
+    Ok(hooks
+        .into_iter()
+        .filter(|(_, region)| {
+            // An alert warns everyone in its area: one for the province reaches a
+            // subscription for one of its kabupaten/kota too.
+            let wider_alert = kind == EventKind::AlertSent
+                && region.as_deref().is_some_and(|r| covers(Some(place), r));
+            covers(region.as_deref(), place) || wider_alert
+        })
+        .map(|(id, _)| id)
+        .collect())
+}
+
+/// One delivery of `kind` at `place` for each of `hooks`, in `tx`.
+pub(crate) async fn deliver(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    hooks: &[i64],
+    kind: EventKind,
+    place: &str,
+    data: &serde_json::Value,
+) -> Result<()> {
     let now = crate::now();
-    let mut n = 0;
-    for (hook, region) in hooks {
-        // An alert warns everyone in its area: one for the province reaches a subscription
-        // for one of its kabupaten/kota too.
-        let wider_alert = kind == EventKind::AlertSent
-            && region.as_deref().is_some_and(|r| covers(Some(place), r));
-        if !covers(region.as_deref(), place) && !wider_alert {
-            continue;
-        }
-        enqueue(tx, hook, kind.as_str(), place, &data, now).await?;
-        n += 1;
+    for hook in hooks {
+        enqueue(tx, *hook, kind.as_str(), place, data, now).await?;
     }
-    Ok(n)
+    Ok(())
 }
 
 async fn enqueue(

@@ -450,3 +450,140 @@ async fn the_queue_page_and_token_answer_without_an_account() {
     assert_eq!(s, StatusCode::OK);
     assert!(!sw.contains("@VERSION@") && sw.contains("benteng-pages"));
 }
+
+/// Issue 24: reports that arrive together are written by one group commit, each in its own
+/// savepoint. A crowd of reports, three copies of one keyed report and two attempts to turn the
+/// same room message into a report, all at once: every plain report stored once with its own
+/// code, the copies answered with one report, the message turned into exactly one report and
+/// the other attempt refused, with nothing of it left behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reports_sent_together_are_each_stored_or_refused_on_their_own() {
+    let app = spawn_roomy().await;
+    let desa_token = app.token("desa.sitiarjo").await;
+    let (s, rooms) = app
+        .api(&desa_token, Method::GET, "/api/v1/rooms", None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let room = rooms["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Desa Sitiarjo")
+        .and_then(|r| r["id"].as_i64())
+        .unwrap();
+    let (s, m) = app
+        .api(
+            &desa_token,
+            Method::POST,
+            &format!("/api/v1/rooms/{room}/messages"),
+            Some(json!({"body": "Ada calo di balai desa menawarkan kerja ke Sarawak"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let message = m["id"].as_i64().unwrap();
+    let desa = app.login("desa.sitiarjo").await;
+    let path = format!("/ruang/{room}/pesan/{message}/laporan");
+    let (_, form) = app.get(&desa, &path).await;
+    let csrf = csrf_of(&form);
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..2 {
+        let (url, desa, csrf) = (app.url(&path), desa.clone(), csrf.clone());
+        tasks.spawn(async move {
+            let body = [
+                ("_csrf", csrf.as_str()),
+                ("category", "rekrutmen"),
+                (
+                    "description",
+                    "Calo menawarkan kerja ke Sarawak (dari ruang desa)",
+                ),
+                ("region_code", SITIARJO),
+            ];
+            let s = desa.post(url).form(&body).send().await.unwrap().status();
+            (format!("message {i}"), s, Value::Null)
+        });
+    }
+    for i in 0..20 {
+        let (url, token) = (app.url("/api/v1/reports"), desa_token.clone());
+        tasks.spawn(async move {
+            let r = client()
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({"category": "iklan", "description": format!("Iklan kerja ke luar negeri nomor {i}"), "region_code": SITIARJO}))
+                .send()
+                .await
+                .unwrap();
+            (format!("plain {i}"), r.status(), r.json().await.unwrap())
+        });
+    }
+    for i in 0..3 {
+        let (url, token) = (app.url("/api/v1/reports"), desa_token.clone());
+        tasks.spawn(async move {
+            let r = client()
+                .post(url)
+                .bearer_auth(token)
+                .header("idempotency-key", "5f0e2a1c-7b3d-4e9f-a8c6-1d2e3f4a5b6c")
+                .json(&json!({"category": "iklan", "description": "Iklan yang dikirim tiga kali", "region_code": SITIARJO}))
+                .send()
+                .await
+                .unwrap();
+            (format!("copy {i}"), r.status(), r.json().await.unwrap())
+        });
+    }
+    let (mut made, mut refused) = (0, 0);
+    let mut plain_ids = std::collections::BTreeSet::new();
+    let mut copy_ids = std::collections::BTreeSet::new();
+    while let Some(r) = tasks.join_next().await {
+        let (what, s, body) = r.unwrap();
+        if what.starts_with("message") {
+            match s {
+                StatusCode::SEE_OTHER => made += 1,
+                StatusCode::CONFLICT => refused += 1,
+                other => panic!("{what}: {other}"),
+            }
+        } else {
+            assert_eq!(s, StatusCode::CREATED, "{what}: {body}");
+            let id = body["id"].as_i64().unwrap();
+            if what.starts_with("plain") {
+                plain_ids.insert(id);
+            } else {
+                copy_ids.insert(id);
+            }
+        }
+    }
+    assert_eq!((made, refused), (1, 1), "one report from the message");
+    assert_eq!(plain_ids.len(), 20, "every plain report its own");
+    assert_eq!(copy_ids.len(), 1, "the copies answer one report");
+    for i in 0..20 {
+        assert_eq!(
+            reports_saying(&app, &format!("Iklan kerja ke luar negeri nomor {i}")).await,
+            1
+        );
+    }
+    assert_eq!(
+        reports_saying(&app, "Iklan yang dikirim tiga kali").await,
+        1
+    );
+    let from_message =
+        reports_saying(&app, "Calo menawarkan kerja ke Sarawak (dari ruang desa)").await;
+    assert_eq!(from_message, 1, "the refused attempt left no report");
+    let linked: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM reports WHERE origin_kind = 'pesan' AND origin_id = $1",
+    )
+    .bind(message)
+    .fetch_one(app.db.fixtures_pool())
+    .await
+    .unwrap();
+    assert_eq!(linked, 1);
+    let created = count(
+        &app,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'create' AND entity = $1",
+        "report",
+    )
+    .await;
+    let stored = count(&app, "SELECT COUNT(*) FROM reports WHERE source <> $1", "-").await;
+    assert_eq!(
+        created, stored,
+        "one audit entry per stored report, none for the refused"
+    );
+}
