@@ -29,7 +29,10 @@
 //!
 //! Everything that reads (validation, the link count for the priority, the recipients, the
 //! subscriptions) or touches files happens before the report is queued, in the sender's own
-//! task, beside the other senders. Each instance of a load-balanced deployment has its own writer; on
+//! task, beside the other senders. The link count stays before the answer (issue 24 allowed
+//! moving it to the worker): it is a read that does not hold the writer up, and the priority
+//! the sender and the officers see is then complete from the first moment, so no page has to
+//! say that links are still being computed. Each instance of a load-balanced deployment has its own writer; on
 //! PostgreSQL their transactions commit side by side.
 
 use super::*;
