@@ -17,7 +17,8 @@
 #   (the build before a change and the one after), each round runs the limit and then every
 #   build in turn, so they are measured interleaved under the same conditions; the table has
 #   one row per build and route.
-#   ROUTES (default "panduan lapor laporan laporan1 intake") picks the routes.
+#   ROUTES (default "panduan lapor laporan laporan1 intake") picks the routes; "intakekey"
+#   (intake with a new Idempotency-Key on every request) is measured when named.
 #   WEB_LIMIT_DIR (default ../shared/web-limit; built here with cargo --release when needed),
 #   ROUNDS=2 DUR=8s WARM=3s CONNS=50 OUT=folder for the raw output.
 # Needs wrk, curl, python3, taskset. Traffic goes to 127.0.0.1 only.
@@ -106,7 +107,7 @@ for round in $(seq 1 "$ROUNDS"); do
     -d "{\"username\":\"pimpasa.malang\",\"password\":\"$pw\"}" "$base/api/v1/auth/token" |
     python3 -c 'import sys, json; print(json.load(sys.stdin)["token"])')
   # Always in this order (intake last: its reports would lengthen the officer's queue).
-  for route in panduan lapor laporan laporan1 intake; do
+  for route in panduan lapor laporan laporan1 intake intakekey; do
     case " $ROUTES " in *" $route "*) ;; *) continue ;; esac
     case $route in
       panduan) load "r$round-$app-panduan" "$base/panduan" scripts/wrk/result.lua ;;
@@ -114,6 +115,7 @@ for round in $(seq 1 "$ROUNDS"); do
       laporan) load "r$round-$app-laporan" "$base/laporan" scripts/wrk/result.lua "Cookie: $cookie" ;;
       laporan1) load "r$round-$app-laporan1" "$base/laporan/1" scripts/wrk/result.lua "Cookie: $cookie" ;;
       intake) export BENTENG_TOKEN=$token; load "r$round-$app-intake" "$base/api/v1/reports" scripts/wrk/post_report.lua ;;
+      intakekey) export BENTENG_TOKEN=$token; load "r$round-$app-intakekey" "$base/api/v1/reports" scripts/wrk/post_report_keyed.lua ;;
       *) echo "unknown route $route" >&2; exit 2 ;;
     esac
   done
@@ -151,6 +153,7 @@ routes = [
     ("/laporan, signed-in officer", "laporan", "limit-page"),
     ("/laporan/1, signed-in officer", "laporan1", "limit-page"),
     ("POST /api/v1/reports, officer", "intake", "limit-insert"),
+    ("POST /api/v1/reports with Idempotency-Key", "intakekey", "limit-insert"),
 ]
 for label, route, base in routes:
     for i in range(nbuilds):

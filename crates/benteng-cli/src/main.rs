@@ -6,18 +6,21 @@ mod check;
 mod config;
 mod copy;
 mod data;
+mod imports;
 mod ops;
 mod screen;
+mod serve;
+mod users;
 
 use anyhow::Context;
-use benteng_app::users::{random_password, UserInput};
 use benteng_db::Db;
 use clap::{Parser, Subcommand};
 use config::Config;
-use ops::{check_disk, spawn_backups, DeliveryCommand};
-use std::io::BufRead;
+use imports::ImportCommand;
+use ops::DeliveryCommand;
 use std::path::PathBuf;
 use std::time::Instant;
+use users::UserCommand;
 
 #[derive(Parser)]
 #[command(
@@ -162,98 +165,8 @@ enum AuditCommand {
     },
 }
 
-#[derive(Subcommand)]
-enum ImportCommand {
-    /// Load the Kemendagri region list (the shipped file unless --file is given).
-    Regions {
-        #[arg(long)]
-        file: Option<PathBuf>,
-    },
-    /// Import licensed placement companies (P3MI) from CSV or XLSX, as the web's import:
-    /// bad rows are listed with their line; exit code 2 when there were any.
-    P3mi {
-        file: PathBuf,
-        /// The user whose rights the import has (audited under their name).
-        #[arg(long = "as", value_name = "USERNAME")]
-        user: String,
-        /// One bad row imports nothing.
-        #[arg(long)]
-        all_or_nothing: bool,
-    },
-    /// Import watchlist entries from CSV or XLSX, as the web's import: bad rows are listed
-    /// with their line; exit code 2 when there were any.
-    Watchlist {
-        file: PathBuf,
-        #[arg(long = "as", value_name = "USERNAME")]
-        user: String,
-        #[arg(long)]
-        all_or_nothing: bool,
-    },
-}
-
-#[derive(Subcommand)]
-enum UserCommand {
-    /// Create a user. The password is read from $BENTENG_NEW_PASSWORD or the first line of
-    /// standard input; with --random-password one is generated and printed.
-    Add {
-        #[arg(long)]
-        username: String,
-        /// admin, kanwil, petugas, mitra or desa.
-        #[arg(long)]
-        role: String,
-        #[arg(long)]
-        full_name: Option<String>,
-        #[arg(long)]
-        email: Option<String>,
-        /// Office id (petugas).
-        #[arg(long)]
-        office_id: Option<i64>,
-        /// Agency id (mitra).
-        #[arg(long)]
-        agency_id: Option<i64>,
-        /// Province code (kanwil) or village code (desa).
-        #[arg(long)]
-        region: Option<String>,
-        #[arg(long)]
-        pimpasa: bool,
-        #[arg(long)]
-        pemeriksa: bool,
-        #[arg(long)]
-        random_password: bool,
-    },
-    /// Set a user's password (and re-activate the account); same password sources as `add`.
-    Passwd {
-        #[arg(long)]
-        username: String,
-        #[arg(long)]
-        random_password: bool,
-    },
-    /// Remove a user's second factor (TOTP) and sign them out everywhere, e.g. the only admin
-    /// who lost their phone (audited as `totp_reset`).
-    #[command(name = "reset-2fa")]
-    ResetTotp {
-        #[arg(long)]
-        username: String,
-    },
-}
-
-fn read_password(random: bool) -> anyhow::Result<(String, bool)> {
-    if random {
-        return Ok((random_password(), true));
-    }
-    if let Ok(p) = std::env::var("BENTENG_NEW_PASSWORD") {
-        return Ok((p, false));
-    }
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("reading the password from standard input")?;
-    Ok((line.trim_end_matches(['\r', '\n']).to_string(), false))
-}
-
 /// Turn a data-layer error into a sentence for the operator (Bahasa Indonesia).
-fn explain(e: benteng_db::Error) -> anyhow::Error {
+pub(crate) fn explain(e: benteng_db::Error) -> anyhow::Error {
     let t = |key: &str| benteng_web::translate("id", key);
     match e {
         benteng_db::Error::Invalid(f) => {
@@ -305,7 +218,7 @@ pub(crate) async fn open(cfg: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-async fn load_regions(db: &Db) -> anyhow::Result<()> {
+pub(crate) async fn load_regions(db: &Db) -> anyhow::Result<()> {
     let start = Instant::now();
     let r = db.regions().load_shipped_regions().await?;
     if r.skipped_already_loaded {
@@ -321,19 +234,6 @@ async fn load_regions(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_demo(report: &benteng_fixtures::demo::DemoReport) {
-    if report.already_loaded {
-        println!("Data demo sudah dimuat sebelumnya (demo data already loaded); kata sandi tidak ditampilkan lagi.");
-        return;
-    }
-    println!("\nData demo Kabupaten Malang dimuat: {} desa binaan. Akun demo (username / peran / kata sandi):", report.desa_binaan);
-    for l in &report.logins {
-        println!("  {:<18} {:<8} {}", l.username, l.role, l.password);
-    }
-    println!("Dengan `serve --demo` verifikasi dua langkah (TOTP) tidak diwajibkan untuk peran mana pun, agar uji coba tidak terhambat; dengan `serve` biasa, peran di totp_required_roles wajib mendaftarkannya (two-step verification is optional under `serve --demo`, required for totp_required_roles under plain `serve`).");
-    println!();
-}
-
 /// mimalloc instead of glibc's allocator: under 50 concurrent clients the server spent about a
 /// tenth of its time in glibc's `malloc`/`free` (per-thread arenas, consolidation), and with
 /// mimalloc every report page and list answered 25–40 % more requests a second
@@ -347,81 +247,14 @@ async fn main() -> anyhow::Result<()> {
     let cfg = Config::load(cli.config.as_deref())?;
     config::init_logging(&cfg);
     match cli.command {
-        Command::Serve { demo, bind } => serve(cfg, demo, bind).await,
+        Command::Serve { demo, bind } => serve::serve(cfg, demo, bind).await,
         Command::Migrate => {
             let db = open(&cfg).await?;
             println!("Migrasi selesai (migrations done).");
             db.close().await;
             Ok(())
         }
-        Command::Import {
-            what: ImportCommand::Regions { file },
-        } => {
-            let db = open(&cfg).await?;
-            let start = Instant::now();
-            let report = match file {
-                None => db.regions().load_shipped_regions().await?,
-                Some(path) => {
-                    let text = std::fs::read_to_string(&path)
-                        .with_context(|| format!("reading {}", path.display()))?;
-                    let (rows, bad) = benteng_db::regions::parse_csv(&text, |_| true);
-                    let mut r = db.regions().load_regions(&rows).await?;
-                    r.bad = bad;
-                    r
-                }
-            };
-            for b in &report.bad {
-                eprintln!("baris {}: {}", b.line, b.reason);
-            }
-            println!(
-                "{} wilayah dibaca, {} ditulis, {} baris ditolak, {} ms{}",
-                report.read,
-                report.inserted,
-                report.bad.len(),
-                start.elapsed().as_millis(),
-                if report.skipped_already_loaded {
-                    " (sudah lengkap)"
-                } else {
-                    ""
-                }
-            );
-            // The good rows are loaded; a rejected row still fails the command, so a script
-            // or an operator does not take a partial load for a complete one.
-            if !report.bad.is_empty() {
-                anyhow::bail!(
-                    "{} baris ditolak; baris lain sudah dimuat. Perbaiki baris itu lalu jalankan lagi \
-                     ({} rows rejected; the others were loaded)",
-                    report.bad.len(),
-                    report.bad.len()
-                );
-            }
-            Ok(())
-        }
-        Command::Import {
-            what:
-                ImportCommand::P3mi {
-                    file,
-                    user,
-                    all_or_nothing,
-                },
-        } => import_list(&cfg, data::ImportKind::P3mi, file, user, all_or_nothing).await,
-        Command::Import {
-            what:
-                ImportCommand::Watchlist {
-                    file,
-                    user,
-                    all_or_nothing,
-                },
-        } => {
-            import_list(
-                &cfg,
-                data::ImportKind::Watchlist,
-                file,
-                user,
-                all_or_nothing,
-            )
-            .await
-        }
+        Command::Import { what } => imports::run(&cfg, what).await,
         Command::Export { what } => {
             let db = open(&cfg).await?;
             let r = data::export(&db, what).await;
@@ -435,66 +268,7 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::User { action } => {
-            let db = open(&cfg).await?;
-            load_regions(&db).await?;
-            match action {
-                UserCommand::Add {
-                    username,
-                    role,
-                    full_name,
-                    email,
-                    office_id,
-                    agency_id,
-                    region,
-                    pimpasa,
-                    pemeriksa,
-                    random_password,
-                } => {
-                    let (password, generated) = read_password(random_password)?;
-                    let input = UserInput {
-                        full_name: full_name.unwrap_or_else(|| username.clone()),
-                        username,
-                        email: email.unwrap_or_default(),
-                        role,
-                        pimpasa: pimpasa.then(|| "1".into()),
-                        pemeriksa: pemeriksa.then(|| "1".into()),
-                        office_id: office_id.map(|n| n.to_string()).unwrap_or_default(),
-                        agency_id: agency_id.map(|n| n.to_string()).unwrap_or_default(),
-                        region_code: region.unwrap_or_default(),
-                        password: password.clone(),
-                        active: Some("1".into()),
-                    };
-                    let id = benteng_app::users::create_as_operator(&db, &input, false)
-                        .await
-                        .map_err(explain)?;
-                    println!("Pengguna {} dibuat (id {id}).", input.username);
-                    if generated {
-                        println!("Kata sandi: {password}");
-                    }
-                }
-                UserCommand::ResetTotp { username } => {
-                    benteng_app::account::second_factor::reset_cli(&db, &username)
-                        .await
-                        .map_err(explain)?;
-                    println!("Verifikasi dua langkah {username} direset (second factor reset).");
-                }
-                UserCommand::Passwd {
-                    username,
-                    random_password,
-                } => {
-                    let (password, generated) = read_password(random_password)?;
-                    benteng_app::users::set_password_cli(&db, &username, &password)
-                        .await
-                        .map_err(explain)?;
-                    println!("Kata sandi {username} diganti.");
-                    if generated {
-                        println!("Kata sandi: {password}");
-                    }
-                }
-            }
-            Ok(())
-        }
+        Command::User { action } => users::run(&cfg, action).await,
         Command::Screen {
             watchlist,
             input,
@@ -562,28 +336,16 @@ async fn main() -> anyhow::Result<()> {
                 let store = benteng_db::storage::FsStore::new(&cfg.upload_dir)?;
                 benteng_app::jobs::retention::apply(&db, &cfg.retention, &store).await?
             };
-            print_retention(&runs, dry_run);
+            ops::print_retention(&runs, dry_run);
             eprintln!("({:.1} s)", start.elapsed().as_secs_f64());
             db.close().await;
             Ok(())
         }
-        Command::Worker => {
-            let db = open(&cfg).await?;
-            spawn_retention(&cfg, &db)?;
-            let notify = cfg.notify();
-            let channels = benteng_app::jobs::Channels::from_config(&notify)?;
-            benteng_web::monthly_job::spawn(db.clone());
-            spawn_backups(&cfg, &db);
-            let w = benteng_app::jobs::Worker::new(db, channels, &notify);
-            println!("Benteng worker {} berjalan (Ctrl+C untuk berhenti)", w.name);
-            w.run(std::time::Duration::from_secs(2), shutdown_signal())
-                .await;
-            Ok(())
-        }
+        Command::Worker => serve::worker(cfg).await,
         Command::Demo => {
             let db = open(&cfg).await?;
             load_regions(&db).await?;
-            print_demo(
+            serve::print_demo(
                 &benteng_fixtures::demo::load_demo(&db)
                     .await
                     .map_err(explain)?,
@@ -595,168 +357,4 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-async fn import_list(
-    cfg: &Config,
-    kind: data::ImportKind,
-    file: PathBuf,
-    user: String,
-    all_or_nothing: bool,
-) -> anyhow::Result<()> {
-    let db = open(cfg).await?;
-    let args = data::ImportArgs {
-        user,
-        file,
-        all_or_nothing,
-    };
-    let code = data::import(&db, kind, args).await;
-    db.close().await;
-    let code = code?;
-    if code != 0 {
-        std::process::exit(code);
-    }
-    Ok(())
-}
-
-async fn serve(cfg: Config, demo: bool, bind: Option<String>) -> anyhow::Result<()> {
-    check_disk(&cfg)?;
-    let db = open(&cfg).await?;
-    load_regions(&db).await?;
-    if db.users().user_count().await? == 0 {
-        let password = random_password();
-        let admin = UserInput {
-            username: "admin".into(),
-            full_name: "Administrator".into(),
-            role: "admin".into(),
-            password: password.clone(),
-            active: Some("1".into()),
-            ..Default::default()
-        };
-        match benteng_app::users::create_as_operator(&db, &admin, true).await {
-            Ok(_) => {}
-            // Another instance starting at the same moment created it first.
-            Err(benteng_db::Error::Conflict(..)) => {
-                tracing::info!("first admin account created by another instance");
-                return serve_app(cfg, db, demo, bind).await;
-            }
-            Err(e) => return Err(explain(e)),
-        }
-        // Printed once to the operator's console, never to the log.
-        println!("\nAkun pertama dibuat / first account created:\n  username: admin\n  password: {password}\nGanti kata sandi ini setelah masuk (menu Akun).\n");
-    }
-    serve_app(cfg, db, demo, bind).await
-}
-
-async fn serve_app(cfg: Config, db: Db, demo: bool, bind: Option<String>) -> anyhow::Result<()> {
-    if demo {
-        print_demo(
-            &benteng_fixtures::demo::load_demo(&db)
-                .await
-                .map_err(explain)?,
-        );
-        let store = benteng_db::storage::FsStore::new(&cfg.upload_dir)?;
-        let n = benteng_fixtures::demo::load_demo_reports(&db, &store)
-            .await
-            .map_err(explain)?;
-        if n > 0 {
-            println!("Laporan demo dimuat: {n} (demo reports loaded).");
-        }
-    }
-    let mut web = cfg.web()?;
-    if demo {
-        // The demo's printed accounts are for a trial: the second factor stays optional for
-        // every role (print_demo says so), whatever totp_required_roles says.
-        web.second_factor = benteng_web::SecondFactorPolicy::nobody();
-    } else {
-        tracing::info!(required = ?web.second_factor.names(), "second factor required for");
-    }
-    if let Some(b) = bind {
-        web.bind = b.parse().with_context(|| format!("--bind {b}"))?;
-    }
-    let warm = db.clone();
-    tokio::spawn(async move {
-        if let Err(e) = warm.regions().warm_region_index().await {
-            tracing::warn!(error = %e, "building the in-memory region list failed; it is retried on first search");
-        }
-    });
-    let app = benteng_web::Application::build(web, db.clone()).await?;
-    benteng_app::jobs::spawn_referral_watch(db.clone());
-    if cfg.worker {
-        benteng_app::jobs::spawn(db.clone(), &cfg.notify())?;
-        benteng_web::monthly_job::spawn(db.clone());
-        spawn_retention(&cfg, &db)?;
-        spawn_backups(&cfg, &db);
-    }
-    benteng_app::jobs::spawn_housekeeping(db);
-    let addr = app.local_addr();
-    println!("Benteng berjalan di http://{addr}/ (Ctrl+C untuk berhenti)");
-    tracing::info!(%addr, "listening");
-    app.run_until(shutdown_signal()).await
-}
-
-/// The daily retention job runs where the delivery worker runs.
-fn spawn_retention(cfg: &Config, db: &Db) -> anyhow::Result<()> {
-    let store = benteng_db::storage::FsStore::new(&cfg.upload_dir)?;
-    benteng_app::jobs::retention::spawn_retention(
-        db.clone(),
-        cfg.retention,
-        std::sync::Arc::new(store),
-    );
-    Ok(())
-}
-
-/// One line per kind: what was (or would be) anonymised or deleted, and the cut-off.
-fn print_retention(runs: &[benteng_app::jobs::retention::KindRun], dry_run: bool) {
-    println!(
-        "{}",
-        if dry_run {
-            "Uji coba retensi, tidak ada yang diubah (retention dry run, nothing changed):"
-        } else {
-            "Retensi diterapkan (retention applied):"
-        }
-    );
-    for r in runs {
-        let what = match (r.kind.deletes(), dry_run) {
-            (true, true) => "akan dihapus (would be deleted)",
-            (true, false) => "dihapus (deleted)",
-            (false, true) => "akan dianonimkan (would be anonymised)",
-            (false, false) => "dianonimkan (anonymised)",
-        };
-        match r.cutoff {
-            None => println!("  {:<14} mati (off, months = 0)", r.kind.as_str()),
-            Some(c) => {
-                let date = time::OffsetDateTime::from_unix_timestamp(c)
-                    .map(|d| d.date().to_string())
-                    .unwrap_or_default();
-                println!(
-                    "  {:<14} {:>8} {what}, {} berkas (files); batas (cut-off) {date}, {} bulan (months)",
-                    r.kind.as_str(),
-                    r.records,
-                    r.files,
-                    r.months
-                );
-            }
-        }
-    }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
-    tracing::info!("shutting down");
 }

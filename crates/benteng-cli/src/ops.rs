@@ -161,3 +161,38 @@ pub async fn delivery(cfg: &Config, action: DeliveryCommand) -> anyhow::Result<(
     db.close().await;
     Ok(())
 }
+
+/// One line per kind: what was (or would be) anonymised or deleted, and the cut-off.
+pub fn print_retention(runs: &[benteng_app::jobs::retention::KindRun], dry_run: bool) {
+    println!(
+        "{}",
+        if dry_run {
+            "Uji coba retensi, tidak ada yang diubah (retention dry run, nothing changed):"
+        } else {
+            "Retensi diterapkan (retention applied):"
+        }
+    );
+    for r in runs {
+        let what = match (r.kind.deletes(), dry_run) {
+            (true, true) => "akan dihapus (would be deleted)",
+            (true, false) => "dihapus (deleted)",
+            (false, true) => "akan dianonimkan (would be anonymised)",
+            (false, false) => "dianonimkan (anonymised)",
+        };
+        match r.cutoff {
+            None => println!("  {:<14} mati (off, months = 0)", r.kind.as_str()),
+            Some(c) => {
+                let date = time::OffsetDateTime::from_unix_timestamp(c)
+                    .map(|d| d.date().to_string())
+                    .unwrap_or_default();
+                println!(
+                    "  {:<14} {:>8} {what}, {} berkas (files); batas (cut-off) {date}, {} bulan (months)",
+                    r.kind.as_str(),
+                    r.records,
+                    r.files,
+                    r.months
+                );
+            }
+        }
+    }
+}

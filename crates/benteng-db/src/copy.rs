@@ -407,33 +407,25 @@ impl Source {
             written += insert(target, t, &batch).await?;
             progress(written);
         }
+        // The self-references, written once their rows exist: one statement for every row,
+        // `col = CAST($n AS type)` for the deferred columns, then the key's.
+        let assign = |cols: &[usize], first: usize| -> Vec<String> {
+            cols.iter()
+                .enumerate()
+                .map(|(j, &i)| {
+                    let c = &t.columns[i];
+                    format!("{} = CAST(${} AS {})", c.name, first + j, c.pg_type)
+                })
+                .collect()
+        };
+        let update = format!(
+            "UPDATE {} SET {} WHERE {}",
+            t.name,
+            assign(&t.deferred, 1).join(", "),
+            assign(&t.key, 1 + t.deferred.len()).join(" AND ")
+        );
         for (key, set) in later {
-            let mut q = String::from("UPDATE ");
-            q.push_str(&t.name);
-            q.push_str(" SET ");
-            let mut n = 0;
-            for (j, &i) in t.deferred.iter().enumerate() {
-                if j > 0 {
-                    q.push_str(", ");
-                }
-                n += 1;
-                q.push_str(&format!(
-                    "{} = CAST(${n} AS {})",
-                    t.columns[i].name, t.columns[i].pg_type
-                ));
-            }
-            q.push_str(" WHERE ");
-            for (j, &i) in t.key.iter().enumerate() {
-                if j > 0 {
-                    q.push_str(" AND ");
-                }
-                n += 1;
-                q.push_str(&format!(
-                    "{} = CAST(${n} AS {})",
-                    t.columns[i].name, t.columns[i].pg_type
-                ));
-            }
-            let mut query = sqlx::query(AssertSqlSafe(q));
+            let mut query = sqlx::query(AssertSqlSafe(update.clone()));
             for v in set.into_iter().chain(key) {
                 query = bind(query, v);
             }
