@@ -10,6 +10,7 @@
 # Needs wrk, curl, taskset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench_lib.sh
 TARGET=${CARGO_TARGET_DIR:-target}
 BIN=${1:-$TARGET/release/benteng}
 ROUTE=${ROUTE:-/laporan}
@@ -24,13 +25,8 @@ pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
 base=http://127.0.0.1:$PORT
 for _ in $(seq 1 600); do curl -fs -o /dev/null "$base/healthz" && break; sleep 0.2; done
-pw=$(awk '$1 == "pimpasa.malang" {print $3}' "$dir/out.log")
-jar=$dir/jar
-csrf=$(curl -s -c "$jar" -b "$jar" "$base/masuk" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
-curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" \
-  --data-urlencode "username=pimpasa.malang" --data-urlencode "password=$pw" \
-  --data-urlencode "next=/" "$base/masuk"
-cookie=$(awk '$6 == "benteng_sid" {print "benteng_sid=" $7}' "$jar")
+cookie=$(officer_cookie "$base" "$dir/out.log" "$dir/jar")
+[ -n "$cookie" ] || { echo "signing in failed" >&2; exit 1; }
 kb() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$pid/status"; }
 echo "| minute | VmRSS | RssAnon | RssFile |"
 echo "|---:|---:|---:|---:|"

@@ -25,6 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+. scripts/bench_lib.sh
 TARGET=${CARGO_TARGET_DIR:-target}
 if [ $# -gt 0 ]; then BINS=("$@"); else BINS=("${BENTENG_BIN:-$TARGET/release/benteng}"); fi
 ROUTES=${ROUTES:-panduan lapor laporan laporan1 intake}
@@ -94,18 +95,9 @@ for round in $(seq 1 "$ROUNDS"); do
   pid=$!
   wait_up "http://127.0.0.1:$PORT_APP/healthz"
   base=http://127.0.0.1:$PORT_APP
-  pw=$(awk '$1 == "pimpasa.malang" {print $3}' "$dir/out.log")
-  # The officer's session cookie, through the sign-in form and its CSRF token.
-  jar=$dir/jar
-  csrf=$(curl -s -c "$jar" -b "$jar" "$base/masuk" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
-  curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" \
-    --data-urlencode "username=pimpasa.malang" --data-urlencode "password=$pw" \
-    --data-urlencode "next=/" "$base/masuk"
-  cookie=$(awk '$6 == "benteng_sid" {print "benteng_sid=" $7}' "$jar")
+  cookie=$(officer_cookie "$base" "$dir/out.log" "$dir/jar")
   [ -n "$cookie" ] || { echo "signing in failed" >&2; exit 1; }
-  token=$(curl -s -H 'content-type: application/json' \
-    -d "{\"username\":\"pimpasa.malang\",\"password\":\"$pw\"}" "$base/api/v1/auth/token" |
-    python3 -c 'import sys, json; print(json.load(sys.stdin)["token"])')
+  token=$(officer_token "$base" "$dir/out.log")
   # Always in this order (intake last: its reports would lengthen the officer's queue).
   for route in panduan lapor laporan laporan1 intake intakekey; do
     case " $ROUTES " in *" $route "*) ;; *) continue ;; esac

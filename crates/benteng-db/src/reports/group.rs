@@ -447,6 +447,23 @@ mod tests {
         }
     }
 
+    /// Commit `reports` as one batch and collect each sender's answer, in order.
+    async fn answers_of(reports: Vec<Pending>) -> Vec<Result<(i64, String)>> {
+        let mut receivers = Vec::new();
+        let mut batch = Vec::new();
+        for p in reports {
+            let (answer, rx) = oneshot::channel();
+            batch.push(Item { pending: p, answer });
+            receivers.push(rx);
+        }
+        commit_batch(batch).await;
+        let mut answers = Vec::new();
+        for rx in receivers {
+            answers.push(rx.await.unwrap());
+        }
+        answers
+    }
+
     async fn count(db: &Db, sql: &str) -> i64 {
         sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
             .fetch_one(&db.pool)
@@ -462,23 +479,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = test_db(dir.path()).await;
         let key = "2b0c7a4e-91f3-4d6a-8e2f-0c1d2e3f4a5b";
-        let mut receivers = Vec::new();
-        let mut batch = Vec::new();
-        for p in [
+        let answers = answers_of(vec![
             pending(&db, "pertama dengan kunci", Some(key), None),
             pending(&db, "kedua dengan kunci yang sama", Some(key), None),
             pending(&db, "dari pesan yang tidak ada", None, Some(999_999)),
             pending(&db, "laporan biasa", None, None),
-        ] {
-            let (answer, rx) = oneshot::channel();
-            batch.push(Item { pending: p, answer });
-            receivers.push(rx);
-        }
-        commit_batch(batch).await;
-        let mut answers = Vec::new();
-        for rx in receivers {
-            answers.push(rx.await.unwrap());
-        }
+        ])
+        .await;
         let first = answers[0].as_ref().unwrap().clone();
         assert_eq!(
             answers[1].as_ref().unwrap(),
@@ -524,9 +531,7 @@ mod tests {
         let mut broken = pending(&db, "pemberitahuan ke akun yang tidak ada", None, None);
         // A notice to an account that does not exist breaks a foreign key.
         broken.notices = vec![(987_654, benteng_domain::coordination::Channel::Inapp)];
-        let mut receivers = Vec::new();
-        let mut batch = Vec::new();
-        for p in [
+        let answers = answers_of(vec![
             pending(&db, "sebelum", None, None),
             broken,
             pending(
@@ -535,16 +540,8 @@ mod tests {
                 Some("7c9e6679-7425-40de-944b-e07fc1f90ae7"),
                 None,
             ),
-        ] {
-            let (answer, rx) = oneshot::channel();
-            batch.push(Item { pending: p, answer });
-            receivers.push(rx);
-        }
-        commit_batch(batch).await;
-        let mut answers = Vec::new();
-        for rx in receivers {
-            answers.push(rx.await.unwrap());
-        }
+        ])
+        .await;
         assert!(answers[0].is_ok(), "{:?}", answers[0]);
         assert!(matches!(answers[1], Err(Error::Db(_))), "{:?}", answers[1]);
         assert!(answers[2].is_ok(), "{:?}", answers[2]);
