@@ -322,6 +322,12 @@ impl Db {
                         conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
                     } else {
                         pg_durable_session(conn).await?;
+                        // No JIT compilation: Benteng's statements are short, and a word search
+                        // that stops after a few hundred rows of a long ordered scan is
+                        // estimated as the whole scan, which made PostgreSQL spend 16–70 ms
+                        // compiling a 9 ms statement (docs/performance.md, "Word search on
+                        // PostgreSQL at 1,000,000 reports").
+                        conn.execute("SET jit = off").await?;
                     }
                     Ok(())
                 })

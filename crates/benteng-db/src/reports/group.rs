@@ -155,10 +155,14 @@ async fn commit_batch(batch: Vec<Item>) {
         Err(e) if batch.len() > 1 => {
             tracing::warn!(error = %e, reports = batch.len(), "intake batch failed; writing its reports one by one");
             for item in batch {
-                let result = match write_batch(&db, std::slice::from_ref(&item)).await {
-                    Ok(mut r) => r.pop().unwrap_or_else(|| Err(shared(&e))),
-                    Err(e) => Err(e),
-                };
+                // A batch of one answers once (`write_batch` gives one result per report).
+                let result = write_batch(&db, std::slice::from_ref(&item))
+                    .await
+                    .and_then(|mut r| {
+                        r.pop().unwrap_or_else(|| {
+                            Err(Error::Other(anyhow::anyhow!("intake wrote no result")))
+                        })
+                    });
                 let _ = item.answer.send(result);
             }
         }
@@ -195,22 +199,6 @@ async fn write_batch(db: &Db, batch: &[Item]) -> Result<Vec<Result<(i64, String)
         tracing::error!(error = %e, reports = batch.len(), "intake commit failed");
     })?;
     Ok(results)
-}
-
-/// The same failure for each sender of a batch, keeping what the error pages tell apart: a
-/// full or read-only disk (see `health`).
-fn shared(e: &Error) -> Error {
-    let os = if e.is_storage_full() {
-        Some(28) // ENOSPC
-    } else if e.is_storage_read_only() {
-        Some(30) // EROFS
-    } else {
-        None
-    };
-    match os {
-        Some(code) => Error::Other(anyhow::Error::new(std::io::Error::from_raw_os_error(code))),
-        None => Error::Other(anyhow::anyhow!("intake commit failed: {e}")),
-    }
 }
 
 /// What one report's statements came to.

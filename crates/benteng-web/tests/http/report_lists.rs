@@ -104,3 +104,141 @@ async fn an_officers_lists_page_through_their_area_in_order() {
         );
     }
 }
+
+/// Ids of every report a word search lists, page after page.
+async fn search_ids(app: &TestApp, token: &str, words: &str) -> Vec<i64> {
+    all_pages(app, token, &format!("status=semua&q={words}"))
+        .await
+        .iter()
+        .filter_map(|r| r["id"].as_i64())
+        .collect()
+}
+
+/// A word search lists every match in scope once, newest first, whichever way the database
+/// finds them: on PostgreSQL from the word table (`report_words`, migration 0039) merged over
+/// the forms of a beginning, or from the GIN index when a beginning has too many forms; on
+/// SQLite from FTS5. On PostgreSQL the word table also stays equal to the reports' words
+/// through every write that changes them.
+#[tokio::test]
+async fn word_searches_list_every_match_once_newest_first() {
+    let app = crate::reports_api::spawn_roomy().await;
+    benteng_fixtures::generate::generate_reports(&app.db, 300, 5)
+        .await
+        .unwrap();
+    let officer = app.token("pimpasa.malang").await;
+    let kanwil = app.token("kanwil.jatim").await;
+    let report = |description: String| {
+        serde_json::json!({
+            "category": "rekrutmen",
+            "description": description,
+            "region_code": "35.07.04.2007",
+        })
+    };
+    let mut post = Vec::new();
+    // Two forms of one beginning in one report; one form alone; neither.
+    for text in [
+        "Calo menahan paspor dan paspornya korban di Sitiarjo",
+        "Pasporan palsu ditawarkan calo",
+        "Tawaran kerja tanpa dokumen",
+    ] {
+        let (s, v) = app
+            .api(
+                &officer,
+                Method::POST,
+                "/api/v1/reports",
+                Some(report(text.into())),
+            )
+            .await;
+        assert_eq!(s, reqwest::StatusCode::CREATED, "{v}");
+        post.push(v["id"].as_i64().unwrap());
+    }
+    // A beginning with 40 forms, more than the word table merges.
+    let mut many = Vec::new();
+    for i in 0..40 {
+        let (s, v) = app
+            .api(
+                &officer,
+                Method::POST,
+                "/api/v1/reports",
+                Some(report(format!("Agen zqform{i:02}x menjanjikan kerja"))),
+            )
+            .await;
+        assert_eq!(s, reqwest::StatusCode::CREATED, "{v}");
+        many.push(v["id"].as_i64().unwrap());
+    }
+
+    let found = search_ids(&app, &officer, "paspor").await;
+    let mut newest_first = found.clone();
+    newest_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(found, newest_first, "newest first, every report once");
+    assert_eq!(found.iter().filter(|&&id| id == post[0]).count(), 1);
+    assert!(found.contains(&post[1]), "a form of the beginning alone");
+    assert!(!found.contains(&post[2]));
+    assert!(
+        found.len() > 2,
+        "the generator's reports that mention a passport"
+    );
+    // The kanwil's search of the province, cut to the officer's reports: the same list.
+    let province = search_ids(&app, &kanwil, "paspor").await;
+    let province_ids: HashSet<i64> = province.iter().copied().collect();
+    assert!(found.iter().all(|id| province_ids.contains(id)));
+    // Two words: both must match.
+    assert_eq!(
+        search_ids(&app, &officer, "paspornya+sitiarjo").await,
+        vec![post[0]]
+    );
+    // Forty forms: all of them, newest first.
+    let mut expected = many.clone();
+    expected.reverse();
+    assert_eq!(search_ids(&app, &officer, "zqform").await, expected);
+    assert_eq!(search_ids(&app, &officer, "zqform07").await, vec![many[7]]);
+    // A beginning no report has.
+    assert!(search_ids(&app, &officer, "zqxyzzy").await.is_empty());
+
+    // New information makes a report findable by its words, at once.
+    let (s, v) = app
+        .api(
+            &officer,
+            Method::POST,
+            &format!("/api/v1/reports/{}/info", post[2]),
+            Some(serde_json::json!({"body": "Korban diberangkatkan lewat Qwertyport"})),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::NO_CONTENT, "{v}");
+    assert_eq!(search_ids(&app, &officer, "qwertyp").await, vec![post[2]]);
+
+    if app.db.backend == benteng_db::Backend::Postgres {
+        // The word table holds exactly the words of 3 letters or more of every report.
+        for (label, sql) in [
+            (
+                "a row for a word the report does not have",
+                "SELECT COUNT(*) FROM (SELECT word, report_id FROM report_words EXCEPT \
+                 SELECT w, r.id FROM reports r, unnest(tsvector_to_array(r.search_tsv)) w \
+                 WHERE char_length(w) >= 3) x",
+            ),
+            (
+                "a word of a report missing from the table",
+                "SELECT COUNT(*) FROM (SELECT w, r.id FROM reports r, \
+                 unnest(tsvector_to_array(r.search_tsv)) w WHERE char_length(w) >= 3 EXCEPT \
+                 SELECT word, report_id FROM report_words) x",
+            ),
+        ] {
+            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(app.db.fixtures_pool())
+                .await
+                .unwrap();
+            assert_eq!(n, 0, "{label}");
+        }
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM report_words")
+            .fetch_one(app.db.fixtures_pool())
+            .await
+            .unwrap();
+        assert!(rows > 300 * 5, "the generator's reports are in it: {rows}");
+        // No JIT on the app's sessions: it compiled longer than a word search ran.
+        let jit: String = sqlx::query_scalar("SELECT current_setting('jit')")
+            .fetch_one(app.db.fixtures_pool())
+            .await
+            .unwrap();
+        assert_eq!(jit, "off");
+    }
+}
