@@ -7,14 +7,18 @@ officer_password() { # $1 LOGFILE
 }
 
 # A session cookie (benteng_sid=…) through the sign-in form and its CSRF token.
-officer_cookie() { # $1 BASE $2 LOGFILE $3 JAR
-  local pw csrf
-  pw=$(officer_password "$2")
-  csrf=$(curl -s -c "$3" -b "$3" "$1/masuk" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
-  curl -s -o /dev/null -c "$3" -b "$3" --data-urlencode "_csrf=$csrf" \
-    --data-urlencode "username=pimpasa.malang" --data-urlencode "password=$pw" \
+sign_in_cookie() { # $1 BASE $2 USERNAME $3 PASSWORD $4 JAR
+  local csrf
+  csrf=$(curl -s -c "$4" -b "$4" "$1/masuk" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+  curl -s -o /dev/null -c "$4" -b "$4" --data-urlencode "_csrf=$csrf" \
+    --data-urlencode "username=$2" --data-urlencode "password=$3" \
     --data-urlencode "next=/" "$1/masuk"
-  awk '$6 == "benteng_sid" {print "benteng_sid=" $7}' "$3"
+  awk '$6 == "benteng_sid" {print "benteng_sid=" $7}' "$4"
+}
+
+# The demo officer's session cookie.
+officer_cookie() { # $1 BASE $2 LOGFILE $3 JAR
+  sign_in_cookie "$1" pimpasa.malang "$(officer_password "$2")" "$3"
 }
 
 # An API token for the officer.

@@ -15,6 +15,7 @@
 # says whether there were any. Needs wrk, curl, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench_lib.sh
 [ $# -gt 0 ] || { echo "usage: DB=url $0 BIN [BIN ...]" >&2; exit 2; }
 : "${DB:?DB=the URL of the filled database}"
 BINS=("$@")
@@ -59,12 +60,7 @@ for round in $(seq 1 "$ROUNDS"); do
       kill -0 "$pid" 2>/dev/null || { echo "server died" >&2; exit 1; }
       sleep 0.2
     done
-    jar=$up/jar
-    csrf=$(curl -s -c "$jar" -b "$jar" "$base/masuk" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
-    curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" \
-      --data-urlencode "username=pimpasa.malang" --data-urlencode "password=$PASSWORD" \
-      --data-urlencode "next=/" "$base/masuk"
-    cookie=$(awk '$6 == "benteng_sid" {print "benteng_sid=" $7}' "$jar")
+    cookie=$(sign_in_cookie "$base" pimpasa.malang "$PASSWORD" "$up/jar")
     [ -n "$cookie" ] || { echo "signing in failed" >&2; exit 1; }
     for r in "${ROUTES[@]}"; do
       label=${r%%|*}
