@@ -18,7 +18,9 @@
 #   build in turn, so they are measured interleaved under the same conditions; the table has
 #   one row per build and route.
 #   ROUTES (default "panduan lapor laporan laporan1 intake") picks the routes; "intakekey"
-#   (intake with a new Idempotency-Key on every request) is measured when named.
+#   (intake with a new Idempotency-Key on every request) and the other public pages
+#   ("guidepage offer p3mi events faq track": a guide page, the offer check, the P3MI check,
+#   events, FAQ, tracking, all anonymous) are measured when named.
 #   WEB_LIMIT_DIR (default ../shared/web-limit; built here with cargo --release when needed),
 #   ROUNDS=2 DUR=8s WARM=3s CONNS=50 OUT=folder for the raw output.
 # Needs wrk, curl, python3, taskset. Traffic goes to 127.0.0.1 only.
@@ -99,11 +101,17 @@ for round in $(seq 1 "$ROUNDS"); do
   [ -n "$cookie" ] || { echo "signing in failed" >&2; exit 1; }
   token=$(officer_token "$base" "$dir/out.log")
   # Always in this order (intake last: its reports would lengthen the officer's queue).
-  for route in panduan lapor laporan laporan1 intake intakekey; do
+  for route in panduan lapor guidepage offer p3mi events faq track laporan laporan1 intake intakekey; do
     case " $ROUTES " in *" $route "*) ;; *) continue ;; esac
     case $route in
       panduan) load "r$round-$app-panduan" "$base/panduan" scripts/wrk/result.lua ;;
       lapor) load "r$round-$app-lapor" "$base/lapor" scripts/wrk/result.lua ;;
+      guidepage) load "r$round-$app-guidepage" "$base/panduan/dokumen" scripts/wrk/result.lua ;;
+      offer) load "r$round-$app-offer" "$base/cek-tawaran" scripts/wrk/result.lua ;;
+      p3mi) load "r$round-$app-p3mi" "$base/cek-p3mi" scripts/wrk/result.lua ;;
+      events) load "r$round-$app-events" "$base/kegiatan" scripts/wrk/result.lua ;;
+      faq) load "r$round-$app-faq" "$base/faq" scripts/wrk/result.lua ;;
+      track) load "r$round-$app-track" "$base/lacak" scripts/wrk/result.lua ;;
       laporan) load "r$round-$app-laporan" "$base/laporan" scripts/wrk/result.lua "Cookie: $cookie" ;;
       laporan1) load "r$round-$app-laporan1" "$base/laporan/1" scripts/wrk/result.lua "Cookie: $cookie" ;;
       intake) export BENTENG_TOKEN=$token; load "r$round-$app-intake" "$base/api/v1/reports" scripts/wrk/post_report.lua ;;
@@ -142,6 +150,12 @@ rows = [
 routes = [
     ("/panduan, anonymous", "panduan", "limit-page"),
     ("/lapor, anonymous", "lapor", "limit-page"),
+    ("/panduan/dokumen, anonymous", "guidepage", "limit-page"),
+    ("/cek-tawaran, anonymous", "offer", "limit-page"),
+    ("/cek-p3mi, anonymous", "p3mi", "limit-page"),
+    ("/kegiatan, anonymous", "events", "limit-page"),
+    ("/faq, anonymous", "faq", "limit-page"),
+    ("/lacak, anonymous", "track", "limit-page"),
     ("/laporan, signed-in officer", "laporan", "limit-page"),
     ("/laporan/1, signed-in officer", "laporan1", "limit-page"),
     ("POST /api/v1/reports, officer", "intake", "limit-insert"),

@@ -118,6 +118,8 @@ pub struct AppState {
     pub csrf_key: Arc<Vec<u8>>,
     /// The last write probe of `/healthz` and when it ran: probes run at most once a second
     /// per process, so hammering the public `/healthz` cannot queue writes.
+    /// The guide's current pages, rendered (`pages::guide::GuideCache`).
+    pub(crate) guide: Arc<pages::guide::GuideCache>,
     pub(crate) health_probe:
         Arc<std::sync::Mutex<Option<(std::time::Instant, pages::ProbeOutcome)>>>,
 }
@@ -187,6 +189,7 @@ impl Application {
             channels,
             csrf_key,
             health_probe: Default::default(),
+            guide: Default::default(),
             limiter,
             public_limiter,
             search_limiter,

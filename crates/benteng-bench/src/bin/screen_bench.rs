@@ -46,6 +46,9 @@ struct Tally {
     /// The query and the entry share a birth date, NIK or phone field (values may differ).
     shared: usize,
     shared_alerted: usize,
+    /// Of those, the true entry in the top 10: what a birth date, NIK or phone can do when
+    /// the entry has something to compare it with.
+    shared_r10: usize,
 }
 
 impl Tally {
@@ -58,11 +61,12 @@ impl Tally {
             }
         };
         println!(
-            "| {label:<12} | {:>5} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {label:<12} | {:>5} | {} | {} | {} | {} | {} | {} | {} | {} |",
             self.n,
             f(self.r1, self.n),
             f(self.r10, self.n),
             f(self.with_ids_r10, self.with_ids),
+            f(self.shared_r10, self.shared),
             f(self.name_only_name_r10, self.name_only),
             f(self.name_only2_name_r10, self.name_only2),
             f(self.alerted, self.n),
@@ -82,6 +86,7 @@ impl Tally {
         self.alerted += o.alerted;
         self.shared += o.shared;
         self.shared_alerted += o.shared_alerted;
+        self.shared_r10 += o.shared_r10;
     }
 }
 
@@ -272,6 +277,7 @@ fn main() {
         if ((qd || qn) && (ed || en)) || (qp && ep) {
             t.shared += 1;
             t.shared_alerted += usize::from(alerted);
+            t.shared_r10 += usize::from(pos.is_some());
             if !alerted && show_quiet > 0 {
                 show_quiet -= 1;
                 println!(
@@ -320,14 +326,24 @@ fn main() {
         }
     }
     println!();
-    println!("| family       |     n |   R@1 |  R@10 | R@10 with DOB/NIK/phone | right name in top 10 (name only) | same, two or more words | true entry alerted | alerted where a date/NIK/phone agrees |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| family       |     n |   R@1 |  R@10 | R@10 with DOB/NIK/phone | same, where the entry has one to compare | right name in top 10 (name only) | same, two or more words | true entry alerted | alerted where a date/NIK/phone agrees |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut total = Tally::default();
     for (f, t) in &fams {
         t.row(f.label());
         total.add(t);
     }
     total.row("all listed");
+    // What identifiers cannot do: an entry with nothing to compare them with is one of its
+    // namesakes for the matcher, ranked by name alone.
+    let bare = total.with_ids - total.shared;
+    println!(
+        "\nqueries with a birth date, NIK or phone: {}; their entry has one to compare: {} (R@10 {:.3}); has none: {bare} (R@10 {:.3}, ranked by name among namesakes)",
+        total.with_ids,
+        total.shared,
+        total.shared_r10 as f64 / total.shared.max(1) as f64,
+        (total.with_ids_r10 - total.shared_r10) as f64 / bare.max(1) as f64,
+    );
     let ratio = |a: usize, b: usize| a as f64 / b.max(1) as f64;
     println!();
     println!(

@@ -19,7 +19,9 @@
 //! Santoso as to Budi Susanto, and closer to either than to a plain Budi); a father's name
 //! (after bin/binti) met as someone's own name counts 0.8 of its similarity, and a name whose
 //! only matched words are fathers' names keeps 0.6 of its score (so "Sri binti Sarito" finds
-//! the Sris before a man called Sarito). A query with a name only cannot tell namesakes apart:
+//! the Sris before a man called Sarito). Words written as one, letter for letter, pair
+//! before anything else, so a Balinese "I" or "Ni" is not taken for an initial:
+//! "Ikadekwagiman" is I Kadek Wagiman. A query with a name only cannot tell namesakes apart:
 //! its list holds at most three hits of one and the same name before the other names it may
 //! mean.
 //!

@@ -232,6 +232,32 @@ pub(crate) fn align(
     let mut used_q = 0u16;
     let mut used_w = 0u16;
     let mut pairs = Vec::with_capacity(nq.min(nw) + 1);
+    // Words written as one, letter for letter, pair first: otherwise a Balinese "I" would be
+    // taken for the initial of "Ikadekwagiman" and leave "Kadek Wagiman" over.
+    if nq + nw >= 3 {
+        one_against_two(
+            q,
+            w,
+            nq,
+            nw,
+            &mut used_q,
+            &mut used_w,
+            &mut pairs,
+            true,
+            true,
+        );
+        one_against_two(
+            w,
+            q,
+            nw,
+            nq,
+            &mut used_w,
+            &mut used_q,
+            &mut pairs,
+            false,
+            true,
+        );
+    }
     for (s, i, j, r) in opts {
         if used_q & (1 << i) == 0 && used_w & (1 << j) == 0 {
             used_q |= 1 << i;
@@ -264,8 +290,8 @@ fn split_join(
     if free_q + free_w < 3 || free_q == 0 || free_w == 0 {
         return;
     }
-    one_against_two(q, w, nq, nw, used_q, used_w, pairs, true);
-    one_against_two(w, q, nw, nq, used_w, used_q, pairs, false);
+    one_against_two(q, w, nq, nw, used_q, used_w, pairs, true, false);
+    one_against_two(w, q, nw, nq, used_w, used_q, pairs, false, false);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -278,6 +304,7 @@ fn one_against_two(
     u2: &mut u16,
     pairs: &mut Vec<Pair>,
     one_is_q: bool,
+    written_only: bool,
 ) {
     let mut joined = String::with_capacity(32);
     for (i, tok) in one.iter().enumerate().take(n1) {
@@ -304,8 +331,10 @@ fn one_against_two(
                     }
                     None => false,
                 }) && rest.is_empty();
-                let s = if joined == tok.phon_str || written {
+                let s = if written || (joined == tok.phon_str && !written_only) {
                     0.95
+                } else if written_only {
+                    0.0
                 } else if span == 2 {
                     typo_similarity(tok.phon_str, &joined)
                 } else {

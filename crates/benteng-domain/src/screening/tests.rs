@@ -234,6 +234,20 @@ fn joined_and_split_words_are_found_by_their_writing() {
     let ix = crowd(&[("kk", "Kaginah Kurniawan"), ("tw", "Tuwiyati")]);
     assert_eq!(top(&ix, "Kaginahkurniawan").id, "kk");
     assert_eq!(top(&ix, "Tuwi Yati").id, "tw");
+    // A Balinese name as one word, its one- or two-letter I or Ni included.
+    let ix = crowd(&[
+        ("ns", "I Nyoman Setiawan"),
+        ("ks", "Ni Komang Sulastri"),
+        ("kw", "Drs. I Kadek Wagiman, M.Si."),
+    ]);
+    assert_eq!(top(&ix, "Inyomansetiawan").id, "ns");
+    assert_eq!(top(&ix, "Nikomangsulastri").id, "ks");
+    assert_eq!(
+        top(&ix, "Ikadekwagiman").id,
+        "kw",
+        "{:?}",
+        by_name(&ix, "Ikadekwagiman", 3)
+    );
 }
 
 #[test]

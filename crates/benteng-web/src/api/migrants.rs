@@ -78,8 +78,9 @@ pub(super) async fn guide_update(
     Path(slug): Path<String>,
     ApiJson(i): ApiJson<GuideInput>,
 ) -> Result<Json<GuideSaved>, ApiError> {
-    let version = guide::save(&state.db, &ctx, &slug, &i).await?;
-    Ok(Json(GuideSaved { version }))
+    let saved = guide::save(&state.db, &ctx, &slug, &i).await;
+    state.guide.forget();
+    Ok(Json(GuideSaved { version: saved? }))
 }
 
 /// The register in the caller's scope (NIK and phone masked), newest change first.

@@ -19,6 +19,7 @@ use benteng_app::guide::{self, GuideInput, GuidePage, GuideVersion};
 use benteng_domain::{Action, FieldErrors};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
 use serde::Deserialize;
+use std::sync::Arc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -78,17 +79,78 @@ pub fn render_markdown(md: &str) -> String {
     out
 }
 
+/// The guide's current pages with their bodies rendered, kept in memory for [`Self::TTL`]:
+/// the guide is the most read public page and changes a few times a year, so reading it
+/// (and rendering its Markdown) on every visit was most of a visit's cost. A save on this
+/// server shows at once ([`GuideCache::forget`]); other servers of a multi-server deployment
+/// show it within [`Self::TTL`]. Older versions (`?versi=`) and the history are read from the
+/// database each time.
+#[derive(Default)]
+pub struct GuideCache {
+    current: std::sync::Mutex<Option<(std::time::Instant, Arc<Vec<Rendered>>)>>,
+    /// Counts the saves on this server: a reading that began before a save does not keep
+    /// the text from before it.
+    saves: std::sync::atomic::AtomicU64,
+}
+
+/// A current page and its body as HTML.
+pub struct Rendered {
+    page: GuidePage,
+    body_html: String,
+}
+
+impl GuideCache {
+    pub const TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+    async fn pages(&self, db: &benteng_app::Db) -> Result<Arc<Vec<Rendered>>, WebError> {
+        if let Some((at, pages)) = self.current.lock().map_err(|_| poisoned())?.as_ref() {
+            if at.elapsed() < Self::TTL {
+                return Ok(pages.clone());
+            }
+        }
+        let saves = self.saves.load(std::sync::atomic::Ordering::Acquire);
+        let pages: Arc<Vec<Rendered>> = Arc::new(
+            guide::pages(db)
+                .await?
+                .into_iter()
+                .map(|page| Rendered {
+                    body_html: render_markdown(&page.body),
+                    page,
+                })
+                .collect(),
+        );
+        let mut current = self.current.lock().map_err(|_| poisoned())?;
+        if self.saves.load(std::sync::atomic::Ordering::Acquire) == saves {
+            *current = Some((std::time::Instant::now(), pages.clone()));
+        }
+        Ok(pages)
+    }
+
+    /// Drop the kept pages (after a save on this server).
+    pub(crate) fn forget(&self) {
+        self.saves.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        if let Ok(mut c) = self.current.lock() {
+            *c = None;
+        }
+    }
+}
+
+fn poisoned() -> WebError {
+    WebError::internal("guide cache poisoned")
+}
+
 #[derive(Template)]
 #[template(path = "guide_index.html")]
-struct IndexPage {
+struct IndexPage<'a> {
     l: Layout,
-    pages: Vec<GuidePage>,
+    pages: Vec<&'a GuidePage>,
 }
 
 async fn index(State(state): State<AppState>, v: Viewer) -> Result<Response, WebError> {
+    let pages = state.guide.pages(&state.db).await?;
     html(&IndexPage {
         l: Layout::new(&v, "guide-title").await?,
-        pages: guide::pages(&state.db).await?,
+        pages: pages.iter().map(|r| &r.page).collect(),
     })
 }
 
@@ -113,14 +175,25 @@ async fn show(
     Path(slug): Path<String>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, WebError> {
-    let p = guide::page(&state.db, &slug, q.versi).await?;
-    let current = guide::page(&state.db, &slug, None).await?;
+    let pages = state.guide.pages(&state.db).await?;
+    let current = pages
+        .iter()
+        .find(|r| r.page.slug == slug)
+        .ok_or(WebError::NotFound)?;
+    let (p, body_html) = match q.versi {
+        Some(v) if v != current.page.version => {
+            let p = guide::page(&state.db, &slug, Some(v)).await?;
+            let body = render_markdown(&p.body);
+            (p, body)
+        }
+        _ => (current.page.clone(), current.body_html.clone()),
+    };
     let mut l = Layout::new(&v, "guide-title").await?;
     l.title = p.title.clone();
     html(&ShowPage {
         l,
-        body_html: render_markdown(&p.body),
-        old: p.version != current.version,
+        body_html,
+        old: p.version != current.page.version,
         can_edit: v
             .ctx
             .as_ref()
@@ -217,7 +290,9 @@ async fn save(
     Path(slug): Path<String>,
     Form(i): Form<GuideInput>,
 ) -> Result<Response, WebError> {
-    match guide::save(&state.db, auth.ctx(), &slug, &i).await {
+    let saved = guide::save(&state.db, auth.ctx(), &slug, &i).await;
+    state.guide.forget();
+    match saved {
         Ok(_) => flash_redirect(&auth.0, "flash-saved", &format!("/panduan/{slug}")).await,
         Err(e) => {
             let (status, e) = super::form_errors(e)?;

@@ -12,7 +12,7 @@ mod desa_binaan;
 mod directory;
 mod events;
 pub(crate) mod exports;
-mod guide;
+pub(crate) mod guide;
 pub(crate) mod home;
 mod kept_files;
 pub(crate) mod migrants;

@@ -90,6 +90,10 @@ async fn the_guide_is_public_and_versioned_and_only_admins_edit_it() {
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Dokumen wajib") && html.contains("&lt;script&gt;"));
     assert!(!html.contains("<script>alert"));
+    // Both pages were read before the save and are kept in memory: the save on this server
+    // shows at once, on the index too.
+    let (_, html) = app.get(&anon, "/panduan").await;
+    assert!(html.contains("Dokumen wajib"), "{html}");
     let (_, html) = app.get(&anon, "/panduan/dokumen?versi=1").await;
     assert!(html.contains("old-version") && html.contains("Pasal 15"));
     let (s, html) = app.get(&anon, "/panduan/dokumen/riwayat").await;

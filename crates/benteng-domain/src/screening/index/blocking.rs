@@ -109,9 +109,14 @@ impl Index {
                 }
                 // Three words written as one ("Sitinurhalimah"), when no two words make it:
                 // parts of three letters or more, and the first two ways of cutting only (a
-                // long word has many, most of them through common short words).
+                // long word has many, most of them through common short words). A Balinese
+                // name may open with its one- or two-letter I or Ni ("Inyomansetiawan").
                 let mut three = 0;
-                for k in 3..=c.len().saturating_sub(6) {
+                let marker = ["ni", "i"]
+                    .iter()
+                    .find(|m| c.starts_with(**m))
+                    .map(|m| m.len());
+                for k in marker.into_iter().chain(3..=c.len().saturating_sub(6)) {
                     if found > 0 || three >= 2 {
                         break;
                     }
