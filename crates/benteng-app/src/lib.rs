@@ -36,6 +36,8 @@ pub mod regions;
 pub mod reports;
 pub mod rooms;
 pub mod screening;
+/// Public answers kept for seconds per process (see the storage module).
+pub use benteng_db::shelf;
 pub mod subjects;
 pub mod system;
 pub mod uploads;

@@ -37,6 +37,7 @@ pub mod rooms;
 pub mod screening;
 pub mod second_factor;
 pub mod sessions;
+pub mod shelf;
 mod sql;
 pub mod storage;
 pub mod subjects;
@@ -75,6 +76,8 @@ pub struct Db {
     pub(crate) figures: migrants::FiguresCache,
     /// Dashboard figures per scope, area and period, kept for five minutes (see `figures`).
     pub(crate) dashboards: figures::Cache,
+    /// Public answers (FAQ, upcoming events, P3MI registry), kept for seconds (see `shelf`).
+    pub(crate) shelves: std::sync::Arc<shelf::Shelves>,
     /// The SQLite database file (`None` on PostgreSQL), for its volume's free space.
     pub(crate) sqlite_path: Option<std::path::PathBuf>,
     /// The queue to this process's report writer (group commit, `reports::group`).
@@ -347,6 +350,7 @@ impl Db {
             rules: std::sync::Arc::new(benteng_domain::rules::RuleSet::builtin().clone()),
             figures: Default::default(),
             dashboards: Default::default(),
+            shelves: Default::default(),
             sqlite_path,
             intake: Default::default(),
         })

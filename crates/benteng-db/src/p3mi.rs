@@ -78,9 +78,23 @@ const SELECT: &str = "SELECT id, name, licence_no, licence_date, valid_until, re
 
 impl crate::p3mi::Repo<'_> {
     /// Search by part of the name or the licence number; anyone may (no actor).
+    ///
+    /// Kept for seconds ([`crate::shelf`]) unless the text is long; a change drops it.
     pub async fn search_p3mi(&self, q: &str, page: Option<i64>) -> Result<Page<P3mi>> {
-        let mut f = Filter::default();
         let q = q.trim();
+        if q.len() > 100 {
+            return self.read_p3mi(q, page).await;
+        }
+        let key = format!("{} {q}", crate::paging(page, 25).0);
+        self.db
+            .shelves
+            .p3mi
+            .get(&key, || self.read_p3mi(q, page))
+            .await
+    }
+
+    async fn read_p3mi(&self, q: &str, page: Option<i64>) -> Result<Page<P3mi>> {
+        let mut f = Filter::default();
         if !q.is_empty() {
             let name = f.text(like_pattern(q));
             let licence: String = q
@@ -238,6 +252,7 @@ impl crate::p3mi::Repo<'_> {
         )
         .await?;
         tx.commit().await?;
+        self.db.shelves.p3mi.forget();
         Ok(new_id)
     }
 
@@ -264,6 +279,7 @@ impl crate::p3mi::Repo<'_> {
         )
         .await?;
         tx.commit().await?;
+        self.db.shelves.p3mi.forget();
         Ok(())
     }
 }

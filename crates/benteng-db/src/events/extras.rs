@@ -352,7 +352,25 @@ impl crate::events::Repo<'_> {
 
     /// Upcoming events the public can see, soonest first; with `village`, those held in it or
     /// in its kabupaten/kota, or inviting it.
+    /// Kept for seconds ([`crate::shelf`]); planning or changing an event drops it.
     pub async fn upcoming_events(
+        &self,
+        village: Option<&RegionCode>,
+        page: Option<i64>,
+    ) -> Result<Page<UpcomingEvent>> {
+        let key = format!(
+            "{} {}",
+            village.map(RegionCode::as_str).unwrap_or_default(),
+            crate::paging(page, 20).0
+        );
+        self.db
+            .shelves
+            .upcoming
+            .get(&key, || self.read_upcoming(village, page))
+            .await
+    }
+
+    async fn read_upcoming(
         &self,
         village: Option<&RegionCode>,
         page: Option<i64>,

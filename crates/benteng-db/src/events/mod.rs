@@ -233,6 +233,7 @@ impl crate::events::Repo<'_> {
             )
             .await?;
             tx.commit().await?;
+            self.db.shelves.upcoming.forget();
             return Ok(id);
         }
         Err(Error::Conflict("title", "err-try-again"))
@@ -284,6 +285,7 @@ impl crate::events::Repo<'_> {
         )
         .await?;
         tx.commit().await?;
+        self.db.shelves.upcoming.forget();
         Ok(())
     }
 

@@ -127,6 +127,7 @@ impl crate::events::Repo<'_> {
         )
         .await?;
         tx.commit().await?;
+        self.db.shelves.faq.forget();
         Ok(())
     }
 
@@ -149,8 +150,17 @@ impl crate::events::Repo<'_> {
     }
 
     /// The public FAQ: published answers, newest first (no account).
+    /// Kept for seconds ([`crate::shelf`]); publishing or withdrawing an answer drops it.
     pub async fn faq(&self, page: Option<i64>) -> Result<Page<FaqEntry>> {
         let (page, per_page, offset) = crate::paging(page, 25);
+        self.db
+            .shelves
+            .faq
+            .get(&page.to_string(), || self.read_faq(page, per_page, offset))
+            .await
+    }
+
+    async fn read_faq(&self, page: i64, per_page: i64, offset: i64) -> Result<Page<FaqEntry>> {
         let total: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM event_questions WHERE published = 1")
                 .fetch_one(&self.db.pool)

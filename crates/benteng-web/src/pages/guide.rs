@@ -79,19 +79,14 @@ pub fn render_markdown(md: &str) -> String {
     out
 }
 
-/// The guide's current pages with their bodies rendered, kept in memory for [`Self::TTL`]:
-/// the guide is the most read public page and changes a few times a year, so reading it
-/// (and rendering its Markdown) on every visit was most of a visit's cost. A save on this
-/// server shows at once ([`GuideCache::forget`]); other servers of a multi-server deployment
-/// show it within [`Self::TTL`]. Older versions (`?versi=`) and the history are read from the
-/// database each time.
+/// The guide's current pages with their bodies rendered, kept in memory for
+/// [`benteng_app::shelf::TTL`]: the guide is the most read public page and changes a few times
+/// a year, so reading it (and rendering its Markdown) on every visit was most of a visit's
+/// cost. A save on this server shows at once ([`GuideCache::forget`]); other servers of a
+/// multi-server deployment show it within the TTL. Older versions (`?versi=`) and the history
+/// are read from the database each time.
 #[derive(Default)]
-pub struct GuideCache {
-    current: std::sync::Mutex<Option<(std::time::Instant, Arc<Vec<Rendered>>)>>,
-    /// Counts the saves on this server: a reading that began before a save does not keep
-    /// the text from before it.
-    saves: std::sync::atomic::AtomicU64,
-}
+pub struct GuideCache(benteng_app::shelf::Shelf<Arc<Vec<Rendered>>>);
 
 /// A current page and its body as HTML.
 pub struct Rendered {
@@ -100,43 +95,27 @@ pub struct Rendered {
 }
 
 impl GuideCache {
-    pub const TTL: std::time::Duration = std::time::Duration::from_secs(10);
-
     async fn pages(&self, db: &benteng_app::Db) -> Result<Arc<Vec<Rendered>>, WebError> {
-        if let Some((at, pages)) = self.current.lock().map_err(|_| poisoned())?.as_ref() {
-            if at.elapsed() < Self::TTL {
-                return Ok(pages.clone());
-            }
-        }
-        let saves = self.saves.load(std::sync::atomic::Ordering::Acquire);
-        let pages: Arc<Vec<Rendered>> = Arc::new(
-            guide::pages(db)
-                .await?
-                .into_iter()
-                .map(|page| Rendered {
-                    body_html: render_markdown(&page.body),
-                    page,
-                })
-                .collect(),
-        );
-        let mut current = self.current.lock().map_err(|_| poisoned())?;
-        if self.saves.load(std::sync::atomic::Ordering::Acquire) == saves {
-            *current = Some((std::time::Instant::now(), pages.clone()));
-        }
-        Ok(pages)
+        self.0
+            .get("", || async {
+                Ok::<_, WebError>(Arc::new(
+                    guide::pages(db)
+                        .await?
+                        .into_iter()
+                        .map(|page| Rendered {
+                            body_html: render_markdown(&page.body),
+                            page,
+                        })
+                        .collect(),
+                ))
+            })
+            .await
     }
 
     /// Drop the kept pages (after a save on this server).
     pub(crate) fn forget(&self) {
-        self.saves.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-        if let Ok(mut c) = self.current.lock() {
-            *c = None;
-        }
+        self.0.forget();
     }
-}
-
-fn poisoned() -> WebError {
-    WebError::internal("guide cache poisoned")
 }
 
 #[derive(Template)]

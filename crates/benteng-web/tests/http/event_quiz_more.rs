@@ -286,3 +286,43 @@ async fn a_participant_registered_ahead_checks_in_without_typing_again() {
     let details_at = html.find(r#"<details class="group"><summary>Catat kehadiran orang lain"#);
     assert!(details_at.is_some_and(|d| d < form_at), "folded form");
 }
+
+/// The public lists are kept for seconds in each process (`benteng_db::shelf`): a change made
+/// through this process shows on them at once, not after the keeping time.
+#[tokio::test]
+async fn a_planned_or_changed_event_shows_at_once_on_the_public_list() {
+    use reqwest::Method;
+    use serde_json::json;
+    let app = spawn_roomy().await;
+    let officer = app.token("pimpasa.malang").await;
+    let anon = client();
+    let list = format!("/kegiatan?desa={SITIARJO}");
+    let (s, html) = app.get(&anon, &list).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!html.contains("Sosialisasi tampil segera"));
+    let day = benteng_domain::values::format_date(benteng_db::today() + time::Duration::days(12));
+    let mut body = json!({"title": "Sosialisasi tampil segera", "date": day, "time": "09:00",
+                          "venue": "Balai desa", "region": SITIARJO, "villages": SITIARJO});
+    let (s, b) = app
+        .api(&officer, Method::POST, "/api/v1/events", Some(body.clone()))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let id = b["id"].as_i64().unwrap();
+    let (_, html) = app.get(&anon, &list).await;
+    assert!(html.contains("Sosialisasi tampil segera"), "planned");
+    body["title"] = json!("Sosialisasi pindah jadwal");
+    let (s, b) = app
+        .api(
+            &officer,
+            Method::PUT,
+            &format!("/api/v1/events/{id}"),
+            Some(body),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
+    let (_, html) = app.get(&anon, &list).await;
+    assert!(
+        html.contains("Sosialisasi pindah jadwal") && !html.contains("Sosialisasi tampil segera"),
+        "changed"
+    );
+}

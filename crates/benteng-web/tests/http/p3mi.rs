@@ -53,6 +53,11 @@ async fn admins_keep_the_registry_and_anyone_checks_a_company() {
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "{p}");
 
+    // Seen by the public before the import (the answer is kept for seconds: the import must
+    // drop it).
+    let (_, page) = anon(&app, Method::GET, "/api/v1/public/p3mi?q=contoh", None).await;
+    assert_eq!(page["items"][0]["countries"], "MY,SG,HK", "{page}");
+
     // Import: a row updates the entry with the same licence, an expired and a revoked company
     // are added, bad rows are listed by line; all or nothing unless asked otherwise.
     let csv = "\u{feff}name,licence_no,valid_until,revoked,countries\n\
