@@ -35,6 +35,29 @@ pub fn message_ids(locale: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every message of both files as [`Tr::t`] reads it, one table per locale (in the order of
+/// [`LOCALES_AVAILABLE`]), made on first use. A Fluent lookup negotiates the language and
+/// hashes its identifier on every call: with ~100 messages on a form that was over a third of
+/// the page's cost (callgrind, docs/performance.md). A message read without arguments reads
+/// the same every time, so the table gives exactly what the lookup gave, fallback to Bahasa
+/// Indonesia included; a key outside it (none in the files) still goes to Fluent.
+static PLAIN: std::sync::OnceLock<[HashMap<String, String>; 2]> = std::sync::OnceLock::new();
+
+fn plain_tables() -> &'static [HashMap<String, String>; 2] {
+    PLAIN.get_or_init(|| {
+        let mut ids = message_ids("id");
+        ids.extend(message_ids("en"));
+        ids.sort_unstable();
+        ids.dedup();
+        LOCALES_AVAILABLE.map(|lang| {
+            let id: LanguageIdentifier = lang.parse().expect("static locale ids parse");
+            ids.iter()
+                .filter_map(|k| Some((k.clone(), LOCALES.try_lookup(&id, k)?)))
+                .collect()
+        })
+    })
+}
+
 /// A translator bound to one locale, handed to templates as `tr`.
 #[derive(Debug, Clone)]
 pub struct Tr {
@@ -53,9 +76,16 @@ impl Tr {
 
     /// The message `key`; the key itself when missing, so a gap shows instead of crashing.
     pub fn t(&self, key: &str) -> String {
-        LOCALES
-            .try_lookup(&self.id, key)
-            .unwrap_or_else(|| key.to_string())
+        self.lookup(key).unwrap_or_else(|| key.to_string())
+    }
+
+    /// The message `key` read without arguments, from the table when it is there.
+    fn lookup(&self, key: &str) -> Option<String> {
+        let table = &plain_tables()[usize::from(self.lang == "en")];
+        match table.get(key) {
+            Some(text) => Some(text.clone()),
+            None => LOCALES.try_lookup(&self.id, key),
+        }
     }
 
     /// The message `key` with one variable.
@@ -95,9 +125,7 @@ impl Tr {
     /// The message `{prefix}-{code}`, or, when there is none, the code made readable
     /// ("view_sensitive" → "View sensitive"): a code never shows as `snake_case`.
     pub fn label(&self, prefix: &str, code: &str) -> String {
-        let key = format!("{prefix}-{code}");
-        LOCALES
-            .try_lookup(&self.id, &key)
+        self.lookup(&format!("{prefix}-{code}"))
             .unwrap_or_else(|| humanize(code))
     }
 
@@ -118,8 +146,7 @@ impl Tr {
                             if x == "true" || x == "false" {
                                 return self.t(&format!("detail-value-{x}"));
                             }
-                            LOCALES
-                                .try_lookup(&self.id, &format!("field-{x}"))
+                            self.lookup(&format!("field-{x}"))
                                 .unwrap_or_else(|| x.replace('_', " "))
                         })
                         .collect();
@@ -414,6 +441,25 @@ mod tests {
             missing.is_empty(),
             "messages missing from locales: {missing:#?}"
         );
+    }
+
+    #[test]
+    fn the_table_reads_every_message_as_fluent_does() {
+        let mut ids = message_ids("id");
+        ids.extend(message_ids("en"));
+        assert!(ids.len() > 1000, "the files were read: {}", ids.len());
+        for lang in LOCALES_AVAILABLE {
+            let tr = Tr::new(lang);
+            for k in &ids {
+                assert_eq!(tr.lookup(k), LOCALES.try_lookup(&tr.id, k), "{lang} {k}");
+            }
+        }
+        // The locales differ, and a missing key shows itself.
+        assert_ne!(
+            Tr::new("id").t("guide-title"),
+            Tr::new("en").t("guide-title")
+        );
+        assert_eq!(Tr::new("en").t("no-such-key"), "no-such-key");
     }
 
     #[test]

@@ -99,9 +99,21 @@ impl Default for WebConfig {
     }
 }
 
-/// Everything a handler may reach.
+/// Everything a handler may reach, in one allocation: axum hands the state to every layer and
+/// handler of a request (about 90 copies for a page, callgrind, docs/performance.md), so a
+/// copy is one reference count instead of one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+pub struct Shared {
     pub db: Db,
     pub config: Arc<WebConfig>,
     pub limiter: Arc<security::LoginLimiter>,
@@ -116,10 +128,10 @@ pub struct AppState {
     /// The key that signs anonymous visitors' CSRF tokens (`security::visitor_token`), shared
     /// by every instance through the database.
     pub csrf_key: Arc<Vec<u8>>,
+    /// The guide's current pages, rendered (`pages::guide::GuideCache`).
+    pub(crate) guide: pages::guide::GuideCache,
     /// The last write probe of `/healthz` and when it ran: probes run at most once a second
     /// per process, so hammering the public `/healthz` cannot queue writes.
-    /// The guide's current pages, rendered (`pages::guide::GuideCache`).
-    pub(crate) guide: Arc<pages::guide::GuideCache>,
     pub(crate) health_probe:
         Arc<std::sync::Mutex<Option<(std::time::Instant, pages::ProbeOutcome)>>>,
 }
@@ -185,7 +197,7 @@ impl Application {
         benteng_app::system::sync_all_rooms(&db).await?;
         let channels = worker::Channels::from_config(&config.notify)?;
         let csrf_key = Arc::new(benteng_app::system::server_secret(&db, "csrf").await?);
-        let state = AppState {
+        let state = AppState(Arc::new(Shared {
             channels,
             csrf_key,
             health_probe: Default::default(),
@@ -198,7 +210,7 @@ impl Application {
             metrics: Arc::new(metrics::Metrics::new()),
             config: Arc::new(config),
             db,
-        };
+        }));
         Ok(Application {
             listener,
             router: router(state),
