@@ -41,9 +41,10 @@ pub fn message_ids(locale: &str) -> Vec<String> {
 /// the page's cost (callgrind, docs/performance.md). A message read without arguments reads
 /// the same every time, so the table gives exactly what the lookup gave, fallback to Bahasa
 /// Indonesia included; a key outside it (none in the files) still goes to Fluent.
-static PLAIN: std::sync::OnceLock<[HashMap<String, String>; 2]> = std::sync::OnceLock::new();
+static PLAIN: std::sync::OnceLock<[HashMap<String, String>; LOCALES_AVAILABLE.len()]> =
+    std::sync::OnceLock::new();
 
-fn plain_tables() -> &'static [HashMap<String, String>; 2] {
+fn plain_tables() -> &'static [HashMap<String, String>; LOCALES_AVAILABLE.len()] {
     PLAIN.get_or_init(|| {
         let mut ids = message_ids("id");
         ids.extend(message_ids("en"));
@@ -81,7 +82,11 @@ impl Tr {
 
     /// The message `key` read without arguments, from the table when it is there.
     fn lookup(&self, key: &str) -> Option<String> {
-        let table = &plain_tables()[usize::from(self.lang == "en")];
+        let at = LOCALES_AVAILABLE
+            .iter()
+            .position(|l| *l == self.lang)
+            .unwrap_or(0);
+        let table = &plain_tables()[at];
         match table.get(key) {
             Some(text) => Some(text.clone()),
             None => LOCALES.try_lookup(&self.id, key),
