@@ -144,31 +144,6 @@ impl crate::users::Repo<'_> {
         Ok(())
     }
 
-    /// The user behind a bearer token, if it is known and not expired.
-    /// Use is recorded at most every five minutes per token, so reads stay reads.
-    pub async fn user_for_token(&self, token: &str) -> Result<Option<i64>> {
-        let hash = token_hash(token);
-        let now = crate::now();
-        let row: Option<(i64, Option<i64>)> = sqlx::query_as(
-            "SELECT user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND expires_at > $2",
-        )
-        .bind(hash.clone())
-        .bind(now)
-        .fetch_optional(&self.db.pool)
-        .await?;
-        let Some((id, last)) = row else {
-            return Ok(None);
-        };
-        if last.is_none_or(|t| now - t >= 300) {
-            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
-                .bind(now)
-                .bind(hash)
-                .execute(&self.db.pool)
-                .await?;
-        }
-        Ok(Some(id))
-    }
-
     pub async fn revoke_api_token(&self, token: &str) -> Result<()> {
         sqlx::query("DELETE FROM api_tokens WHERE token_hash = $1")
             .bind(token_hash(token))

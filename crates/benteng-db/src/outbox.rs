@@ -39,9 +39,8 @@ pub(crate) async fn notify(
 }
 
 /// Who gets a notice of `kind` on which channel: each recipient once, with the channels they
-/// chose. Read apart from the write when the writer must only write (report intake,
-/// `reports::group`).
-pub(crate) async fn plan(
+/// chose.
+async fn plan(
     conn: &mut sqlx::AnyConnection,
     recipients: &[i64],
     kind: &str,
@@ -90,16 +89,28 @@ pub(crate) async fn write_planned(
     Ok(())
 }
 
-/// Active officers of the offices whose working area covers kabupaten/kota `kab` today.
-pub(crate) async fn area_officers(conn: &mut sqlx::AnyConnection, kab: &str) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT DISTINCT u.id FROM users u JOIN office_areas a ON a.office_id = u.office_id \
-         WHERE u.role = 'petugas' AND u.active = 1 AND a.region_code = $1 AND a.valid_from <= $2 AND (a.valid_to IS NULL OR a.valid_to > $2)",
-    )
-    .bind(kab.to_string())
-    .bind(format_date(crate::today()))
-    .fetch_all(&mut *conn)
-    .await?)
+/// Active officers of the offices whose working area covers one of the kabupaten/kota `kabs`
+/// today, each with that kabupaten/kota (an officer covering two appears twice). One
+/// statement, read once per batch by the report intake writer (`reports::group`).
+pub(crate) async fn area_officers_of(
+    conn: &mut sqlx::AnyConnection,
+    kabs: &[&str],
+) -> Result<Vec<(String, i64)>> {
+    if kabs.is_empty() {
+        return Ok(Vec::new());
+    }
+    // $1 today; then the codes.
+    let list: Vec<String> = (0..kabs.len()).map(|i| format!("${}", i + 2)).collect();
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT DISTINCT a.region_code, u.id FROM users u JOIN office_areas a ON a.office_id = u.office_id \
+         WHERE u.role = 'petugas' AND u.active = 1 AND a.region_code IN ({}) AND a.valid_from <= $1 AND (a.valid_to IS NULL OR a.valid_to > $1)",
+        list.join(", ")
+    )))
+    .bind(format_date(crate::today()));
+    for k in kabs {
+        q = q.bind(k.to_string());
+    }
+    Ok(q.fetch_all(&mut *conn).await?)
 }
 
 /// Active users of a partner agency.

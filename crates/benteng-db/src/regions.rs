@@ -168,6 +168,7 @@ impl crate::regions::Repo<'_> {
             report.inserted += q.execute(&mut *tx).await?.rows_affected();
         }
         tx.commit().await?;
+        self.db.shelves.regions.forget();
         self.region_index_reset();
         Ok(report)
     }
@@ -202,14 +203,22 @@ impl crate::regions::Repo<'_> {
             .await?)
     }
 
-    /// Internal lookup without a policy check: region names are public reference data.
+    /// Internal lookup without a policy check: region names are public reference data,
+    /// kept for seconds per process ([`crate::shelf`]; a code longer than any region's is
+    /// not kept).
     pub async fn region_by_code(&self, code: &str) -> Result<Option<Region>> {
-        Ok(sqlx::query_as::<_, Region>(
-            "SELECT code, name, level, parent_code FROM regions WHERE code = $1",
-        )
-        .bind(code)
-        .fetch_optional(&self.db.pool)
-        .await?)
+        let read = || async {
+            Ok(sqlx::query_as::<_, Region>(
+                "SELECT code, name, level, parent_code FROM regions WHERE code = $1",
+            )
+            .bind(code)
+            .fetch_optional(&self.db.pool)
+            .await?)
+        };
+        if code.len() > 13 {
+            return read().await;
+        }
+        self.db.shelves.regions.get(code, read).await
     }
 
     /// A place typed into `field` as a code or a name (see [`crate::area_names`]): a name
@@ -438,6 +447,28 @@ mod tests {
         let (rows, bad) = parse_csv("kode,nama\n35,Jawa Timur\n3x,Rusak\n35.07,\n", |_| true);
         assert_eq!(rows.len(), 1);
         assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), vec![3, 4]);
+    }
+
+    /// A region looked up by code is kept for seconds; loading the region list drops what
+    /// was kept, so a village added by a load is known at once in this process.
+    #[tokio::test]
+    async fn a_region_load_is_seen_at_once_by_the_lookup() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::Db::connect(&format!("sqlite://{}/t.db", dir.path().display()))
+            .await
+            .unwrap();
+        db.migrate().await.unwrap();
+        let (rows, _) = parse_csv(
+            "kode,nama\n35,Jawa Timur\n35.07,Malang\n35.07.04,Kalipare\n",
+            |_| true,
+        );
+        db.regions().load_regions(&rows).await.unwrap();
+        let code = "35.07.04.2007";
+        assert!(db.regions().region_by_code(code).await.unwrap().is_none());
+        let (rows, _) = parse_csv("kode,nama\n35.07.04.2007,Sumberpetung\n", |_| true);
+        db.regions().load_regions(&rows).await.unwrap();
+        let found = db.regions().region_by_code(code).await.unwrap();
+        assert_eq!(found.map(|r| r.name).as_deref(), Some("Sumberpetung"));
     }
 
     #[test]

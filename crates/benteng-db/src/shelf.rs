@@ -109,6 +109,9 @@ pub struct Shelves {
     pub upcoming: Shelf<crate::Page<crate::events::UpcomingEvent>>,
     /// The P3MI registry by search text and page.
     pub p3mi: Shelf<crate::Page<crate::p3mi::P3mi>>,
+    /// Regions by code (public reference data, changed only by loading the region list):
+    /// every report filed checks its village here.
+    pub regions: Shelf<Option<crate::regions::Region>>,
 }
 
 #[cfg(test)]

@@ -133,17 +133,18 @@ async fn build_ctx(
     let Some((actor, user, unread)) = found else {
         return Ok(None);
     };
-    tracing::Span::current().record("user_id", uid);
-    Ok(Some((
-        Ctx {
-            actor,
-            ip: client_ip(parts, state.config.trust_proxy),
-            request_id: request_id(&parts.headers),
-            idempotency_key: idempotency_key(&parts.headers),
-        },
-        user,
-        unread,
-    )))
+    Ok(Some((caller_ctx(state, parts, actor), user, unread)))
+}
+
+/// The context of `actor` calling with this request (address, request id, idempotency key).
+fn caller_ctx(state: &AppState, parts: &Parts, actor: benteng_domain::Actor) -> Ctx {
+    tracing::Span::current().record("user_id", actor.user_id);
+    Ctx {
+        actor,
+        ip: client_ip(parts, state.config.trust_proxy),
+        request_id: request_id(&parts.headers),
+        idempotency_key: idempotency_key(&parts.headers),
+    }
 }
 
 impl FromRequestParts<AppState> for Viewer {
@@ -288,12 +289,12 @@ impl FromRequestParts<AppState> for ApiCaller {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or(ApiError::Unauthorized)?;
-        let uid = benteng_app::account::user_for_token(&state.db, token)
+        // The token's holder and their area in one statement (an unknown or expired token,
+        // or a deactivated account, is refused alike).
+        let (actor, user) = benteng_app::account::actor_for_token(&state.db, token)
             .await?
             .ok_or(ApiError::Unauthorized)?;
-        let (ctx, user, _) = build_ctx(state, parts, uid, false)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
+        let ctx = caller_ctx(state, parts, actor);
         // A token issued before the role came to require a second factor stops working
         // until the user has enrolled on the web.
         if benteng_app::account::must_enrol(&state.config.second_factor, &user) {

@@ -233,9 +233,10 @@ pub async fn revoke_token(db: &Db, token: &str) -> Result<()> {
     db.users().revoke_api_token(token).await
 }
 
-/// The user behind a bearer token, if it is known and not expired.
-pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<i64>> {
-    db.users().user_for_token(token).await
+/// [`actor`] for the holder of a valid API token, in one statement: the caller of every API
+/// request.
+pub async fn actor_for_token(db: &Db, token: &str) -> Result<Option<(Actor, User)>> {
+    db.users().actor_for_token(token).await
 }
 
 /// Keep the language a signed-in user chose (`id` or `en`, checked by the caller).

@@ -144,23 +144,7 @@ impl crate::reports::Repo<'_> {
                 file_name: f.file_name.clone(),
             })
             .collect();
-        // Who is told, and which partner systems hear of it: read here, beside the other
-        // senders, so that the writer only writes.
-        let (notices, hooks) = {
-            let mut conn = self.db.pool.acquire().await?;
-            let officers = outbox::area_officers(&mut conn, &kab).await?;
-            let notices = outbox::plan(&mut conn, &officers, "report_new").await?;
-            let hooks = crate::webhooks::queue::covering(
-                &mut conn,
-                benteng_domain::webhook::EventKind::ReportFiled,
-                v.village.as_str(),
-            )
-            .await?;
-            (notices, hooks)
-        };
         group::submit(group::Pending {
-            notices,
-            hooks,
             db: self.db.clone(),
             ctx: ctx.cloned(),
             report: v,
@@ -248,26 +232,23 @@ impl crate::reports::Repo<'_> {
                 .chain(&infos)
                 .map(|(t,)| t.as_deref().unwrap_or("")),
         );
-        self.write_index(tx, id, text, false).await
+        self.write_index(tx, id, text).await
     }
 
-    /// Store `text` as report `id`'s full-text entry (`fresh`: the report is new and has none
-    /// to replace).
-    pub(super) async fn write_index(
+    /// Store `text` as report `id`'s full-text entry, in place of the one it had. (A new
+    /// report's first entry is written with its row, `group::write_rows`.)
+    async fn write_index(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         id: i64,
         text: String,
-        fresh: bool,
     ) -> Result<()> {
         match self.db.backend {
             Backend::Sqlite => {
-                if !fresh {
-                    sqlx::query("DELETE FROM report_fts WHERE rowid = $1")
-                        .bind(id)
-                        .execute(&mut **tx)
-                        .await?;
-                }
+                sqlx::query("DELETE FROM report_fts WHERE rowid = $1")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
                 sqlx::query("INSERT INTO report_fts (rowid, body) VALUES ($1, $2)")
                     .bind(id)
                     .bind(text)

@@ -15,11 +15,13 @@
 //!   Plain reports get no savepoint (two statements fewer each). If one of them fails anyway
 //!   (an unexpected database error), or the commit does, the whole transaction is rolled back
 //!   and every report of the batch is written again in a transaction of its own.
-//! - **The writer only writes**: who is notified on which channel and which webhook
-//!   subscriptions hear of the report are read before the report is queued, and the
-//!   word-search entry is made from the report in hand rather than read back. A plain
-//!   report is five statements in the writer (report, event, word index, notices, audit), was
-//!   seventeen before (docs/performance.md, "Group commit").
+//! - **A batch is a handful of statements**: the plain reports of a batch are written with one
+//!   multi-row statement per table (reports, people, events, word index, audit entries,
+//!   notices), so fifty reports cost about what one does. Who is notified on which channel and
+//!   which webhook subscriptions hear of the reports are read once per batch, inside its
+//!   transaction (three statements however many reports and areas). A plain report was
+//!   seventeen statements inside the writer at first, five after the reads moved out
+//!   (docs/performance.md, "Group commit"), and is now a share of the batch's eight or so.
 //! - **No waiting for a batch to fill**: the writer takes what is queued when it is free, so a
 //!   lone report is written at once and a crowd shares one commit.
 //! - The writer holds only the queue. It is started on the first report and started again if
@@ -27,17 +29,19 @@
 //!   A sender that gives up (the client went away) after its report was queued still gets it
 //!   stored; a repeat with the same `Idempotency-Key` then answers the same tracking code.
 //!
-//! Everything that reads (validation, the link count for the priority, the recipients, the
-//! subscriptions) or touches files happens before the report is queued, in the sender's own
-//! task, beside the other senders. The link count stays before the answer (issue 24 allowed
-//! moving it to the worker): it is a read that does not hold the writer up, and the priority
-//! the sender and the officers see is then complete from the first moment, so no page has to
-//! say that links are still being computed. Each instance of a load-balanced deployment has its own writer; on
-//! PostgreSQL their transactions commit side by side.
+//! Validation, the link count for the priority and the files happen before the report is
+//! queued, in the sender's own task, beside the other senders. The link count stays before the
+//! answer (issue 24 allowed moving it to the worker): it is a read that does not hold the
+//! writer up, and the priority the sender and the officers see is then complete from the
+//! first moment, so no page has to say that links are still being computed. Each instance of
+//! a load-balanced deployment has its own writer; on PostgreSQL their transactions commit side
+//! by side.
 
 use super::*;
 use crate::idempotency::{self, IdemKey};
 use crate::Db;
+use benteng_domain::coordination::Channel;
+use benteng_domain::webhook::EventKind;
 use tokio::sync::{mpsc, oneshot};
 
 /// At most this many reports in one transaction, so that one commit never holds the write
@@ -56,10 +60,6 @@ pub(super) struct Pending {
     pub priority: Priority,
     pub kab: String,
     pub prov: String,
-    /// The notices to the area's officers: recipient and channel.
-    pub notices: Vec<(i64, benteng_domain::coordination::Channel)>,
-    /// The webhook subscriptions that hear of the report.
-    pub hooks: Vec<i64>,
 }
 
 impl Pending {
@@ -180,25 +180,85 @@ async fn commit_batch(batch: Vec<Item>) {
 /// savepoint).
 async fn write_batch(db: &Db, batch: &[Item]) -> Result<Vec<Result<(i64, String)>>> {
     let mut tx = db.begin().await?;
+    let audience = Audience::read(&mut tx, batch.iter().map(|i| &i.pending)).await?;
+    // The plain reports all at once, a handful of statements for the whole batch. No
+    // savepoint: a failure here fails the batch, which is written again report by report.
+    let plain: Vec<&Pending> = batch
+        .iter()
+        .map(|i| &i.pending)
+        .filter(|p| !p.may_step_back())
+        .collect();
+    let mut written = write_rows(&mut tx, &plain, &audience).await?.into_iter();
     let mut results = Vec::with_capacity(batch.len());
     for item in batch {
         let p = &item.pending;
         if p.may_step_back() {
-            results.push(write_one(&mut tx, p).await);
+            results.push(write_one(&mut tx, p, &audience).await);
         } else {
-            // No savepoint: a failure here fails the batch, which is written again report
-            // by report (two statements fewer per report on the common path).
-            match write(&mut tx, p).await? {
-                Written::Stored(id, code) | Written::Repeat(id, code) => {
-                    results.push(Ok((id, code)))
-                }
-            }
+            results.push(
+                written
+                    .next()
+                    .ok_or_else(|| Error::Other(anyhow::anyhow!("intake wrote too few rows"))),
+            );
         }
     }
     tx.commit().await.inspect_err(|e| {
         tracing::error!(error = %e, reports = batch.len(), "intake commit failed");
     })?;
     Ok(results)
+}
+
+/// Who hears of the batch's reports: the officers of each kabupaten/kota with the channels
+/// they chose, and the webhook subscriptions for new reports. Read inside the batch's
+/// transaction (so exactly as of its commit), three statements for the whole batch however
+/// many reports and areas it holds.
+struct Audience {
+    /// Per kabupaten/kota: recipient and channel.
+    notices: Vec<(String, Vec<(i64, Channel)>)>,
+    hooks: Vec<(i64, Option<String>)>,
+}
+
+impl Audience {
+    async fn read(tx: &mut Tx, batch: impl Iterator<Item = &Pending>) -> Result<Audience> {
+        let mut kabs: Vec<&str> = Vec::new();
+        for p in batch {
+            if !kabs.contains(&p.kab.as_str()) {
+                kabs.push(&p.kab);
+            }
+        }
+        let officers = outbox::area_officers_of(&mut **tx, &kabs).await?;
+        let mut everyone: Vec<i64> = officers.iter().map(|(_, u)| *u).collect();
+        everyone.sort_unstable();
+        everyone.dedup();
+        let channels =
+            crate::rooms::prefs::channels_for(&mut **tx, &everyone, "report_new").await?;
+        let notices = kabs
+            .iter()
+            .map(|kab| {
+                let planned = officers
+                    .iter()
+                    .filter(|(k, _)| k == kab)
+                    .flat_map(|(_, u)| {
+                        channels
+                            .iter()
+                            .filter(move |(r, _)| r == u)
+                            .flat_map(|(r, cs)| cs.iter().map(move |c| (*r, *c)))
+                    })
+                    .collect();
+                (kab.to_string(), planned)
+            })
+            .collect();
+        let hooks = crate::webhooks::queue::subscribed(&mut **tx, EventKind::ReportFiled).await?;
+        Ok(Audience { notices, hooks })
+    }
+
+    fn notices(&self, kab: &str) -> &[(i64, Channel)] {
+        self.notices
+            .iter()
+            .find(|(k, _)| k == kab)
+            .map(|(_, n)| n.as_slice())
+            .unwrap_or_default()
+    }
 }
 
 /// What one report's statements came to.
@@ -210,9 +270,9 @@ enum Written {
 }
 
 /// One report inside its own savepoint of the batch's transaction.
-async fn write_one(tx: &mut Tx, p: &Pending) -> Result<(i64, String)> {
+async fn write_one(tx: &mut Tx, p: &Pending, audience: &Audience) -> Result<(i64, String)> {
     sqlx::query("SAVEPOINT intake").execute(&mut **tx).await?;
-    let written = write(tx, p).await;
+    let written = write_stepping(tx, p, audience).await;
     let keep = matches!(written, Ok(Written::Stored(..)));
     if !keep {
         sqlx::query("ROLLBACK TO SAVEPOINT intake")
@@ -229,73 +289,30 @@ async fn write_one(tx: &mut Tx, p: &Pending) -> Result<(i64, String)> {
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
-/// The report, its people, files, origin, event, webhook, word-search entry, the notices to
-/// the area's officers, the audit entry and the idempotency key, all in `tx`.
-async fn write(tx: &mut Tx, p: &Pending) -> Result<Written> {
-    let (ctx, v) = (p.ctx.as_ref(), &p.report);
-    let now = crate::now();
+/// A report that may step back, inside the savepoint `intake`: its rows, then the message it
+/// came from and its idempotency key.
+async fn write_stepping(tx: &mut Tx, p: &Pending, audience: &Audience) -> Result<Written> {
     let mut attempt = 0;
     let (id, code) = loop {
-        let random: [u8; TRACKING_CODE_LEN] = rand::random();
-        let code = tracking_code(&random);
-        let r: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
-            "INSERT INTO reports (tracking_code, category, status, source, region_code, kab_code, prov_code, description, places, \
-             destination_country, incident_date, departure_soon, anonymous, reporter_name, reporter_phone, reporter_user_id, \
-             priority, priority_reasons, priority_linked, created_at, updated_at) \
-             VALUES ($1, $2, 'baru', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id",
-        )
-        .bind(code.clone())
-        .bind(v.category.as_str())
-        .bind(p.source.as_str())
-        .bind(v.village.as_str().to_string())
-        .bind(p.kab.clone())
-        .bind(p.prov.clone())
-        .bind(v.description.clone())
-        .bind(v.places.clone())
-        .bind(v.destination_country.clone())
-        .bind(v.incident_date.clone())
-        .bind(v.departure_soon as i64)
-        .bind(v.anonymous as i64)
-        .bind(v.reporter_name.clone())
-        .bind(v.reporter_phone.clone())
-        .bind(ctx.map(|c| c.actor.user_id))
-        .bind(p.priority.score)
-        .bind(p.priority.encode_reasons())
-        .bind(p.priority.linked_part())
-        .bind(now)
-        .fetch_one(&mut **tx)
-        .await;
-        match r {
-            Ok(id) => break (id, code),
+        match write_rows(tx, &[p], audience).await {
+            Ok(mut w) => {
+                break w
+                    .pop()
+                    .ok_or_else(|| Error::Other(anyhow::anyhow!("intake wrote no row")))?
+            }
             // A clash of random codes is astronomically rare; undo the failed statement
-            // (PostgreSQL refuses every later one until then) and try another. Without a
-            // savepoint the batch fails and is written again report by report, each with one.
-            Err(sqlx::Error::Database(d))
-                if d.is_unique_violation() && attempt < 3 && p.may_step_back() =>
-            {
+            // (PostgreSQL refuses every later one until then) and try another. A plain
+            // report has no savepoint: its batch fails and is written again report by
+            // report, where the clash is that report's error alone.
+            Err(Error::Db(sqlx::Error::Database(d))) if d.is_unique_violation() && attempt < 3 => {
                 attempt += 1;
                 sqlx::query("ROLLBACK TO SAVEPOINT intake")
                     .execute(&mut **tx)
                     .await?;
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         }
     };
-    for person in &v.people {
-        insert_person(tx, id, person).await?;
-    }
-    for a in &p.attachments {
-        sqlx::query("INSERT INTO report_attachments (report_id, storage_key, content_type, size, file_name, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(id)
-            .bind(a.key.clone())
-            .bind(a.content_type)
-            .bind(a.size)
-            .bind(a.file_name.clone())
-            .bind(ctx.map(|c| c.actor.user_id))
-            .bind(now)
-            .execute(&mut **tx)
-            .await?;
-    }
     if let Some((kind, message)) = p.origin {
         let table = if kind == "whatsapp" {
             "wa_messages"
@@ -320,58 +337,6 @@ async fn write(tx: &mut Tx, p: &Pending) -> Result<Written> {
             .execute(&mut **tx)
             .await?;
     }
-    add_event(tx, id, ctx, "created", None, Some("baru"), None).await?;
-    crate::webhooks::queue::deliver(
-        tx,
-        &p.hooks,
-        benteng_domain::webhook::EventKind::ReportFiled,
-        v.village.as_str(),
-        &serde_json::json!({
-            "report": {
-                "id": id,
-                "category": v.category.as_str(),
-                "source": p.source.as_str(),
-                "status": "baru",
-            },
-            "links": { "api": format!("/api/v1/reports/{id}"), "web": format!("/laporan/{id}") },
-        }),
-    )
-    .await?;
-    // The word-search entry from what was just written (as `Repo::index_report` reads it back).
-    let text = super::create::index_text(
-        &code,
-        &v.description,
-        v.places.as_deref(),
-        v.people.iter().map(|n| n.name.as_deref().unwrap_or("")),
-    );
-    p.db.reports().write_index(tx, id, text, true).await?;
-    outbox::write_planned(
-        tx,
-        &p.notices,
-        &Notice {
-            kind: "report_new",
-            link: format!("/laporan/{id}"),
-            subject: format!("{}|{}", v.category.as_str(), code),
-        },
-    )
-    .await?;
-    audit::write(
-        &mut **tx,
-        ctx,
-        Event {
-            action: "create",
-            entity: "report",
-            entity_id: Some(id.to_string()),
-            region: Some(&v.village),
-            detail: Some(format!(
-                "source={} category={}",
-                p.source.as_str(),
-                v.category.as_str()
-            )),
-            ..Default::default()
-        },
-    )
-    .await?;
     let idem = p.idem.as_ref();
     if !idempotency::remember(tx, idem, "report", &format!("{id} {code}")).await? {
         // Taken by a report earlier in this batch or committed meanwhile: both are visible
@@ -381,6 +346,340 @@ async fn write(tx: &mut Tx, p: &Pending) -> Result<Written> {
         return Ok(Written::Repeat(id, code));
     }
     Ok(Written::Stored(id, code))
+}
+
+/// `rows` copies of the row `row`, separated by commas, each `#` in it the next placeholder:
+/// `?` on SQLite, `$1`, `$2` … on PostgreSQL. Every value is bound in the order of the text,
+/// so a value a row repeats is bound once per row.
+///
+/// Why not `$n` on SQLite too: SQLite looks a named parameter up by a linear search when it
+/// prepares the statement, and sqlx asks each parameter's name when it binds, another linear
+/// search, so a multi-row statement of n values cost n² string comparisons (`perf` on intake
+/// showed `sqlite3_bind_parameter_name` and `strncmp` at 8 % of the process). Plain `?` are
+/// numbered in order and have no name.
+fn values(backend: Backend, rows: usize, row: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(rows * (row.len() + 16));
+    let mut n = 0;
+    for i in 0..rows {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        for ch in row.chars() {
+            match (ch, backend) {
+                ('#', Backend::Sqlite) => out.push('?'),
+                ('#', Backend::Postgres) => {
+                    n += 1;
+                    let _ = write!(out, "${n}");
+                }
+                _ => out.push(ch),
+            }
+        }
+    }
+    out
+}
+
+/// At most this many rows per multi-row statement.
+const MAX_ROWS: usize = 32;
+
+/// `items` cut into parts of 32, 16, 8, 4, 2 or 1, largest first: a multi-row statement has
+/// one of six lengths, so the few texts stay in each connection's statement cache instead
+/// of one prepared statement per batch size (a batch is up to [`MAX_BATCH`] reports).
+fn parts<T>(mut items: &[T]) -> impl Iterator<Item = &[T]> {
+    std::iter::from_fn(move || {
+        if items.is_empty() {
+            return None;
+        }
+        let mut n = MAX_ROWS;
+        while n > items.len() {
+            n /= 2;
+        }
+        let (part, rest) = items.split_at(n);
+        items = rest;
+        Some(part)
+    })
+}
+
+/// The reports `ps` with their people, files, event, word-search entry, webhook deliveries,
+/// the notices to their area's officers and their audit entries, in `tx`: one multi-row
+/// statement per table for all of them (so a batch of 50 is about as many statements as a
+/// batch of one). Each one's id and tracking code, in the order of `ps`.
+async fn write_rows(
+    tx: &mut Tx,
+    ps: &[&Pending],
+    audience: &Audience,
+) -> Result<Vec<(i64, String)>> {
+    let Some(first) = ps.first() else {
+        return Ok(Vec::new());
+    };
+    let backend = first.db.backend;
+    let now = crate::now();
+    let mut written: Vec<(i64, String)> = Vec::with_capacity(ps.len());
+    for part in parts(ps) {
+        written.extend(insert_reports(tx, part, backend, now).await?);
+    }
+    let all: Vec<(&Pending, i64, &str)> = ps
+        .iter()
+        .zip(&written)
+        .map(|(p, (id, code))| (*p, *id, code.as_str()))
+        .collect();
+    insert_people(tx, &all, backend).await?;
+    for part in parts(&all) {
+        insert_events(tx, part, backend, now).await?;
+        if backend == Backend::Sqlite {
+            insert_words(tx, part).await?;
+        }
+        insert_audit(tx, part, backend, now).await?;
+    }
+    for &(p, id, _) in &all {
+        for a in &p.attachments {
+            sqlx::query("INSERT INTO report_attachments (report_id, storage_key, content_type, size, file_name, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(id)
+                .bind(a.key.clone())
+                .bind(a.content_type)
+                .bind(a.size)
+                .bind(a.file_name.clone())
+                .bind(p.ctx.as_ref().map(|c| c.actor.user_id))
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+        }
+        let v = &p.report;
+        let hooks = crate::webhooks::queue::covering_among(
+            &audience.hooks,
+            EventKind::ReportFiled,
+            v.village.as_str(),
+        );
+        crate::webhooks::queue::deliver(
+            tx,
+            &hooks,
+            EventKind::ReportFiled,
+            v.village.as_str(),
+            &serde_json::json!({
+                "report": {
+                    "id": id,
+                    "category": v.category.as_str(),
+                    "source": p.source.as_str(),
+                    "status": "baru",
+                },
+                "links": { "api": format!("/api/v1/reports/{id}"), "web": format!("/laporan/{id}") },
+            }),
+        )
+        .await?;
+    }
+    insert_notices(tx, &all, audience, backend, now).await?;
+    Ok(written)
+}
+
+/// The reports' rows, with the word-search text on PostgreSQL (its triggers index it);
+/// each one's id and code in the order of `ps`.
+async fn insert_reports(
+    tx: &mut Tx,
+    ps: &[&Pending],
+    backend: Backend,
+    now: i64,
+) -> Result<Vec<(i64, String)>> {
+    let codes: Vec<String> = ps
+        .iter()
+        .map(|_| tracking_code(&rand::random::<[u8; TRACKING_CODE_LEN]>()))
+        .collect();
+    let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO reports (tracking_code, category, source, region_code, kab_code, prov_code, description, places, \
+         destination_country, incident_date, departure_soon, anonymous, reporter_name, reporter_phone, reporter_user_id, \
+         priority, priority_reasons, priority_linked, search_text, status, created_at, updated_at) VALUES {} RETURNING id, tracking_code",
+        values(
+            backend,
+            ps.len(),
+            "(#, #, #, #, #, #, #, #, #, #, #, #, #, #, #, #, #, #, #, 'baru', #, #)"
+        )
+    )));
+    for (p, code) in ps.iter().zip(&codes) {
+        let v = &p.report;
+        let search_text = (backend == Backend::Postgres).then(|| index_text_of(p, code));
+        q = q
+            .bind(code.clone())
+            .bind(v.category.as_str())
+            .bind(p.source.as_str())
+            .bind(v.village.as_str().to_string())
+            .bind(p.kab.clone())
+            .bind(p.prov.clone())
+            .bind(v.description.clone())
+            .bind(v.places.clone())
+            .bind(v.destination_country.clone())
+            .bind(v.incident_date.clone())
+            .bind(v.departure_soon as i64)
+            .bind(v.anonymous as i64)
+            .bind(v.reporter_name.clone())
+            .bind(v.reporter_phone.clone())
+            .bind(p.ctx.as_ref().map(|c| c.actor.user_id))
+            .bind(p.priority.score)
+            .bind(p.priority.encode_reasons())
+            .bind(p.priority.linked_part())
+            .bind(search_text)
+            .bind(now)
+            .bind(now);
+    }
+    let returned = q.fetch_all(&mut **tx).await?;
+    // RETURNING gives no promised order: match by the (unique) tracking code.
+    codes
+        .into_iter()
+        .map(|code| {
+            returned
+                .iter()
+                .find(|(_, c)| *c == code)
+                .map(|(id, _)| (*id, code))
+                .ok_or_else(|| Error::Other(anyhow::anyhow!("a report's row was not returned")))
+        })
+        .collect()
+}
+
+/// A report's word-search entry, made from the report in hand (as `Repo::index_report` reads
+/// it back later): only what every viewer of the report sees.
+fn index_text_of(p: &Pending, code: &str) -> String {
+    let v = &p.report;
+    super::create::index_text(
+        code,
+        &v.description,
+        v.places.as_deref(),
+        v.people.iter().map(|n| n.name.as_deref().unwrap_or("")),
+    )
+}
+
+/// The people named in the reports.
+async fn insert_people(
+    tx: &mut Tx,
+    rows: &[(&Pending, i64, &str)],
+    backend: Backend,
+) -> Result<()> {
+    let people: Vec<(&Pending, i64, &NewPerson)> = rows
+        .iter()
+        .flat_map(|&(p, id, _)| p.report.people.iter().map(move |n| (p, id, n)))
+        .collect();
+    for part in parts(&people) {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO report_people (report_id, role, name, name_key, phone, nik, sex, minor, village, note, kab_code) VALUES {}",
+            values(backend, part.len(), "(#, #, #, #, #, #, #, #, #, #, #)")
+        )));
+        for &(p, id, n) in part {
+            q = q
+                .bind(id)
+                .bind(n.role.as_str())
+                .bind(n.name.clone())
+                .bind(n.name.as_deref().map(name_key).filter(|k| !k.is_empty()))
+                .bind(n.phone.clone())
+                .bind(n.nik.clone())
+                .bind(n.sex.clone())
+                .bind(n.minor as i64)
+                .bind(n.village.clone())
+                .bind(n.note.clone())
+                .bind(p.kab.clone());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Each report's first event ("created", to `baru`).
+async fn insert_events(
+    tx: &mut Tx,
+    rows: &[(&Pending, i64, &str)],
+    backend: Backend,
+    now: i64,
+) -> Result<()> {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO report_events (report_id, at, user_id, kind, from_status, to_status, body) VALUES {}",
+        values(backend, rows.len(), "(#, #, #, 'created', NULL, 'baru', NULL)")
+    )));
+    for &(p, id, _) in rows {
+        q = q
+            .bind(id)
+            .bind(now)
+            .bind(p.ctx.as_ref().map(|c| c.actor.user_id));
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// SQLite's word-search entries (PostgreSQL's came with the rows).
+async fn insert_words(tx: &mut Tx, rows: &[(&Pending, i64, &str)]) -> Result<()> {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO report_fts (rowid, body) VALUES {}",
+        values(Backend::Sqlite, rows.len(), "(#, #)")
+    )));
+    for &(p, id, code) in rows {
+        q = q.bind(id).bind(index_text_of(p, code));
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Each report's audit entry, as `audit::write` makes it.
+async fn insert_audit(
+    tx: &mut Tx,
+    rows: &[(&Pending, i64, &str)],
+    backend: Backend,
+    now: i64,
+) -> Result<()> {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO audit_log (at, user_id, username, ip, request_id, action, entity, entity_id, region_code, sensitive, detail) VALUES {}",
+        values(backend, rows.len(), "(#, #, #, #, #, 'create', 'report', #, #, 0, #)")
+    )));
+    for &(p, id, _) in rows {
+        let ctx = p.ctx.as_ref();
+        q = q
+            .bind(now)
+            .bind(ctx.map(|c| c.actor.user_id))
+            .bind(ctx.map(|c| c.actor.username.clone()))
+            .bind(ctx.and_then(|c| c.ip.clone()))
+            .bind(ctx.and_then(|c| c.request_id.clone()))
+            .bind(id.to_string())
+            .bind(p.report.village.as_str().to_string())
+            .bind(format!(
+                "source={} category={}",
+                p.source.as_str(),
+                p.report.category.as_str()
+            ));
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The notices of new reports to their area's officers, on the channels each chose, as
+/// `outbox::write_planned` makes them (external ones due at once).
+async fn insert_notices(
+    tx: &mut Tx,
+    rows: &[(&Pending, i64, &str)],
+    audience: &Audience,
+    backend: Backend,
+    now: i64,
+) -> Result<()> {
+    let notices: Vec<(i64, Channel, String, String)> = rows
+        .iter()
+        .flat_map(|&(p, id, code)| {
+            let subject = format!("{}|{}", p.report.category.as_str(), code);
+            audience
+                .notices(&p.kab)
+                .iter()
+                .map(move |&(r, c)| (r, c, format!("/laporan/{id}"), subject.clone()))
+        })
+        .collect();
+    for part in parts(&notices) {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO outbox (recipient_id, kind, channel, link, subject, status, created_at, next_attempt_at) VALUES {}",
+            values(backend, part.len(), "(#, 'report_new', #, #, #, 'pending', #, #)")
+        )));
+        for (r, c, link, subject) in part {
+            q = q
+                .bind(*r)
+                .bind(c.as_str())
+                .bind(link.clone())
+                .bind(subject.clone())
+                .bind(now)
+                .bind(now);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -394,7 +693,7 @@ mod tests {
             .unwrap();
         db.migrate().await.unwrap();
         let (rows, _) = crate::regions::parse_csv(crate::regions::WILAYAH_CSV, |c| {
-            c.len() <= 5 || c.starts_with("35.07.04")
+            c.len() <= 5 || c.starts_with("35.07.04") || c.starts_with("35.73.01")
         });
         db.regions().load_regions(&rows).await.unwrap();
         db
@@ -430,8 +729,6 @@ mod tests {
             ),
             kab: "35.07".into(),
             prov: "35".into(),
-            notices: vec![],
-            hooks: vec![],
         }
     }
 
@@ -516,9 +813,9 @@ mod tests {
     async fn a_failing_plain_report_does_not_take_the_batch_with_it() {
         let dir = tempfile::tempdir().unwrap();
         let db = test_db(dir.path()).await;
-        let mut broken = pending(&db, "pemberitahuan ke akun yang tidak ada", None, None);
-        // A notice to an account that does not exist breaks a foreign key.
-        broken.notices = vec![(987_654, benteng_domain::coordination::Channel::Inapp)];
+        let mut broken = pending(&db, "desa yang tidak ada", None, None);
+        // A village that is not in the region table breaks a foreign key.
+        broken.report.village = RegionCode::parse("35.07.04.2999").unwrap();
         let answers = answers_of(vec![
             pending(&db, "sebelum", None, None),
             broken,
@@ -537,13 +834,154 @@ mod tests {
         assert_eq!(
             count(
                 &db,
-                "SELECT COUNT(*) FROM reports WHERE description LIKE 'pemberitahuan%'"
+                "SELECT COUNT(*) FROM reports WHERE description LIKE 'desa yang%'"
             )
             .await,
             0
         );
         assert_eq!(count(&db, "SELECT COUNT(*) FROM report_fts").await, 2);
         assert_eq!(count(&db, "SELECT COUNT(*) FROM idempotency_keys").await, 1);
+    }
+
+    /// An office covering `kab` with officers `active` (1) or not (0); their ids.
+    async fn office(db: &Db, name: &str, kab: &str, officers: &[(&str, i64)]) -> Vec<i64> {
+        let office: i64 = sqlx::query_scalar(
+            "INSERT INTO offices (name, kind, province_code, created_at, updated_at) VALUES ($1, 'kantor', '35', 0, 0) RETURNING id",
+        )
+        .bind(name.to_string())
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        sqlx::query("INSERT INTO office_areas (office_id, region_code, valid_from, created_at) VALUES ($1, $2, '2000-01-01', 0)")
+            .bind(office)
+            .bind(kab.to_string())
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let mut ids = Vec::new();
+        for (username, active) in officers {
+            ids.push(
+                sqlx::query_scalar(
+                    "INSERT INTO users (username, full_name, password_hash, role, office_id, active, created_at, updated_at) VALUES ($1, $1, 'x', 'petugas', $2, $3, 0, 0) RETURNING id",
+                )
+                .bind(username.to_string())
+                .bind(office)
+                .bind(*active)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap(),
+            );
+        }
+        ids
+    }
+
+    /// One batch across two kabupaten/kota, written with one statement per table: each
+    /// report's people, word entry, event and audit entry are its own, and each area's
+    /// active officers (only theirs) get a notice of each of their area's reports.
+    #[tokio::test]
+    async fn a_batch_across_two_areas_tells_each_area_of_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = test_db(dir.path()).await;
+        let kab = office(
+            &db,
+            "Kanim Malang",
+            "35.07",
+            &[("a1", 1), ("a2", 1), ("a3", 0)],
+        )
+        .await;
+        let kota = office(&db, "Kanim Kota", "35.73", &[("b1", 1)]).await;
+        let mut with_person = pending(&db, "perekrut datang ke desa", None, None);
+        with_person.report.people = vec![NewPerson {
+            role: PersonRole::Perekrut,
+            name: Some("Sutrisno Wibowo".into()),
+            phone: None,
+            nik: None,
+            sex: None,
+            minor: false,
+            village: None,
+            note: None,
+        }];
+        let mut in_kota = pending(&db, "iklan di kota", None, None);
+        in_kota.report.village = RegionCode::parse("35.73.01.1002").unwrap();
+        in_kota.kab = "35.73".into();
+        let answers = answers_of(vec![
+            with_person,
+            in_kota,
+            pending(&db, "laporan biasa", None, None),
+        ])
+        .await;
+        let ids: Vec<i64> = answers.iter().map(|a| a.as_ref().unwrap().0).collect();
+        let text = |id: i64| {
+            let db = db.clone();
+            async move {
+                let t: String = sqlx::query_scalar("SELECT body FROM report_fts WHERE rowid = $1")
+                    .bind(id)
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap();
+                t
+            }
+        };
+        assert!(text(ids[0]).await.contains("Sutrisno Wibowo"));
+        assert!(text(ids[1]).await.contains("iklan di kota"));
+        assert!(!text(ids[2]).await.contains("Sutrisno"));
+        let person: (i64, String) = sqlx::query_as("SELECT report_id, kab_code FROM report_people")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(person, (ids[0], "35.07".to_string()));
+        for id in &ids {
+            let one = |sql: &'static str| {
+                let db = db.clone();
+                async move {
+                    sqlx::query_scalar::<_, i64>(sql)
+                        .bind(id.to_string())
+                        .fetch_one(&db.pool)
+                        .await
+                        .unwrap()
+                }
+            };
+            assert_eq!(
+                one("SELECT COUNT(*) FROM report_events WHERE report_id = CAST($1 AS BIGINT) AND kind = 'created'").await,
+                1
+            );
+            assert_eq!(
+                one("SELECT COUNT(*) FROM audit_log WHERE entity = 'report' AND entity_id = $1")
+                    .await,
+                1
+            );
+        }
+        let notices: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT recipient_id, link FROM outbox WHERE kind = 'report_new' ORDER BY recipient_id, link",
+        )
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        let link = |i: usize| format!("/laporan/{}", ids[i]);
+        let mut expected = vec![
+            (kab[0], link(0)),
+            (kab[0], link(2)),
+            (kab[1], link(0)),
+            (kab[1], link(2)),
+            (kota[0], link(1)),
+        ];
+        expected.sort();
+        assert_eq!(notices, expected);
+    }
+
+    #[test]
+    fn parts_have_six_lengths_and_keep_every_item_in_order() {
+        for n in 0..200 {
+            let items: Vec<usize> = (0..n).collect();
+            let cut: Vec<&[usize]> = parts(&items).collect();
+            assert!(cut.iter().all(|p| [1, 2, 4, 8, 16, 32].contains(&p.len())));
+            assert_eq!(cut.concat(), items);
+        }
+        assert_eq!(
+            values(Backend::Postgres, 2, "(#, 'x', #)"),
+            "($1, 'x', $2), ($3, 'x', $4)"
+        );
+        assert_eq!(values(Backend::Sqlite, 2, "(#, #)"), "(?, ?), (?, ?)");
     }
 
     /// Many senders at once through the queue: every one is answered with its own report,

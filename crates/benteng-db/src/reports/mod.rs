@@ -460,28 +460,6 @@ pub fn invalid(field: &'static str, code: &'static str) -> Error {
     }]))
 }
 
-async fn insert_person(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    report_id: i64,
-    p: &NewPerson,
-) -> Result<()> {
-    sqlx::query("INSERT INTO report_people (report_id, role, name, name_key, phone, nik, sex, minor, village, note, kab_code) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT kab_code FROM reports WHERE id = $1))")
-        .bind(report_id)
-        .bind(p.role.as_str())
-        .bind(p.name.clone())
-        .bind(p.name.as_deref().map(name_key).filter(|k| !k.is_empty()))
-        .bind(p.phone.clone())
-        .bind(p.nik.clone())
-        .bind(p.sex.clone())
-        .bind(p.minor as i64)
-        .bind(p.village.clone())
-        .bind(p.note.clone())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 pub(crate) async fn add_event(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     report_id: i64,

@@ -113,21 +113,38 @@ pub(crate) async fn emit(
     Ok(hooks.len())
 }
 
-/// The subscriptions that asked for `kind` and cover `place`. Read apart from the write when
-/// the writer must only write (report intake, `reports::group`).
+/// The subscriptions that asked for `kind` and cover `place`.
 pub(crate) async fn covering(
     conn: &mut sqlx::AnyConnection,
     kind: EventKind,
     place: &str,
 ) -> Result<Vec<i64>> {
-    let hooks: Vec<(i64, Option<String>)> = sqlx::query_as(
+    Ok(covering_among(&subscribed(conn, kind).await?, kind, place))
+}
+
+/// Every live subscription that asked for `kind`, with its region (none: the whole
+/// country). Read once for a whole batch of reports by the intake writer
+/// (`reports::group`), then filtered per report with [`covering_among`].
+pub(crate) async fn subscribed(
+    conn: &mut sqlx::AnyConnection,
+    kind: EventKind,
+) -> Result<Vec<(i64, Option<String>)>> {
+    Ok(sqlx::query_as(
         "SELECT id, region_code FROM webhooks WHERE deleted_at IS NULL AND events LIKE $1",
     )
     .bind(format!("%,{},%", kind.as_str()))
     .fetch_all(&mut *conn)
-    .await?;
-    Ok(hooks
-        .into_iter()
+    .await?)
+}
+
+/// Of `hooks` (from [`subscribed`] for `kind`), those that cover `place`.
+pub(crate) fn covering_among(
+    hooks: &[(i64, Option<String>)],
+    kind: EventKind,
+    place: &str,
+) -> Vec<i64> {
+    hooks
+        .iter()
         .filter(|(_, region)| {
             // An alert warns everyone in its area: one for the province reaches a
             // subscription for one of its kabupaten/kota too.
@@ -135,8 +152,8 @@ pub(crate) async fn covering(
                 && region.as_deref().is_some_and(|r| covers(Some(place), r));
             covers(region.as_deref(), place) || wider_alert
         })
-        .map(|(id, _)| id)
-        .collect())
+        .map(|(id, _)| *id)
+        .collect()
 }
 
 /// One delivery of `kind` at `place` for each of `hooks`, in `tx`.

@@ -258,6 +258,42 @@ async fn a_revoked_token_stops_working() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
+/// The token's holder is found in the same statement as their area (issue 24): a token past
+/// its expiry is refused, and a token's use is recorded (at most every five minutes).
+#[tokio::test]
+async fn an_expired_token_is_refused_and_a_used_one_is_recorded() {
+    let app = spawn().await;
+    let t = app.token("desa.kalipare").await;
+    let pool = app.db.fixtures_pool();
+    let used = || async {
+        sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT MAX(last_used_at) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.username = 'desa.kalipare'",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    };
+    assert_eq!(used().await, None, "not used yet");
+    let (status, me) = app.api(&t, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["username"], "desa.kalipare", "{me}");
+    let first = used().await.expect("the use is recorded");
+    // Within five minutes a second use writes nothing.
+    sqlx::query("UPDATE api_tokens SET last_used_at = last_used_at - 60")
+        .execute(pool)
+        .await
+        .unwrap();
+    let (status, _) = app.api(&t, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(used().await, Some(first - 60));
+    sqlx::query("UPDATE api_tokens SET expires_at = 1")
+        .execute(pool)
+        .await
+        .unwrap();
+    let (status, _) = app.api(&t, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
 #[tokio::test]
 async fn health_and_metrics() {
     let app = spawn().await;
