@@ -112,6 +112,81 @@ pub(crate) async fn remember(
     Ok(n == 1)
 }
 
+/// [`remember`] for many requests at once, before their records are written (the intake
+/// writer's batch, `reports::group`): each key is recorded for `op` with an empty answer, in
+/// one statement per part. `true` for each request whose key this transaction took: the first
+/// request of the batch with that key, when no committed request had it. The others are
+/// repeats (or reuse a key of another operation): [`answer_in`] gives their answer once
+/// [`settle`] has written the takers'. The empty answer never commits: `settle` fills it in
+/// the same transaction.
+pub(crate) async fn claim(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::Backend,
+    keys: &[&IdemKey],
+    op: &str,
+) -> Result<Vec<bool>> {
+    // The first request of the batch with each key tries for it.
+    let mut firsts: Vec<&IdemKey> = Vec::new();
+    for k in keys {
+        if !firsts.contains(k) {
+            firsts.push(k);
+        }
+    }
+    let now = crate::now();
+    let mut taken: Vec<(String, String)> = Vec::new();
+    for part in crate::sql::parts(&firsts) {
+        let mut q = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO idempotency_keys (owner, idem_key, op, answer, created_at) VALUES {} \
+             ON CONFLICT (owner, idem_key) DO NOTHING RETURNING owner, idem_key",
+            crate::sql::values(backend, part.len(), "(#, #, #, '', #)")
+        )));
+        for k in part {
+            q = q
+                .bind(k.owner.clone())
+                .bind(k.key.clone())
+                .bind(op.to_string())
+                .bind(now);
+        }
+        taken.extend(q.fetch_all(&mut **tx).await?);
+    }
+    let mut seen: Vec<&IdemKey> = Vec::new();
+    Ok(keys
+        .iter()
+        .map(|k| {
+            let first = !seen.contains(k);
+            seen.push(k);
+            first && taken.iter().any(|(o, key)| *o == k.owner && *key == k.key)
+        })
+        .collect())
+}
+
+/// The answers of the keys [`claim`] took, in one statement per part.
+pub(crate) async fn settle(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::Backend,
+    answers: &[(&IdemKey, String)],
+    op: &str,
+) -> Result<()> {
+    let now = crate::now();
+    for part in crate::sql::parts(answers) {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO idempotency_keys (owner, idem_key, op, answer, created_at) VALUES {} \
+             ON CONFLICT (owner, idem_key) DO UPDATE SET answer = excluded.answer",
+            crate::sql::values(backend, part.len(), "(#, #, #, #, #)")
+        )));
+        for (k, answer) in part {
+            q = q
+                .bind(k.owner.clone())
+                .bind(k.key.clone())
+                .bind(op.to_string())
+                .bind(answer.clone())
+                .bind(now);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 /// The answer recorded under `key` as this transaction sees it (an entry written earlier in
 /// the same transaction included).
 pub(crate) async fn answer_in(

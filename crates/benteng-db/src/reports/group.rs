@@ -3,18 +3,23 @@
 //! Every new report used to be its own write transaction. Under many senders at once they
 //! queued for SQLite's single write lock (each commit also waits for its fsync, `synchronous =
 //! FULL`), and SQLite's busy handler let some wait for most of a second. Now one writer task per
-//! process takes every report that is waiting, writes them into **one** transaction, each
-//! inside its own savepoint, commits once, and only then answers each sender. So:
+//! process takes every report that is waiting, writes them into **one** transaction, commits
+//! once, and only then answers each sender. So:
 //!
 //! - **An acknowledged report is never lost**: a sender gets its tracking code only after the
 //!   commit that holds its report returned, as before. A failed commit answers every report of
 //!   the batch with that failure (none of them was acknowledged).
-//! - **One report's error stays its own**: a report that can be refused or answered by another
-//!   (a message already turned into a report, an idempotency key taken meanwhile) is written
-//!   inside its own savepoint and rolled back to it; the others of the batch are committed.
-//!   Plain reports get no savepoint (two statements fewer each). If one of them fails anyway
-//!   (an unexpected database error), or the commit does, the whole transaction is rolled back
-//!   and every report of the batch is written again in a transaction of its own.
+//! - **One report's error stays its own**: a report made from a room or WhatsApp message, which
+//!   is refused when the message already has its report, is written inside its own savepoint
+//!   and rolled back to it; the others of the batch are committed. Other reports get no
+//!   savepoint. If one of them fails anyway (an unexpected database error), or the commit does,
+//!   the whole transaction is rolled back and every report of the batch is written again in a
+//!   transaction of its own.
+//! - **A repeat is never written**: the idempotency keys of the batch are taken first, in one
+//!   statement (`idempotency::claim`). A report whose key a committed report, or a report
+//!   before it in the batch, already has is not written: it answers with that report's id and
+//!   tracking code, read once the batch's own answers are recorded (`idempotency::settle`).
+//!   A key that names another operation is refused for that report alone.
 //! - **A batch is a handful of statements**: the plain reports of a batch are written with one
 //!   multi-row statement per table (reports, people, events, word index, audit entries,
 //!   notices), so fifty reports cost about what one does. Who is notified on which channel and
@@ -39,6 +44,7 @@
 
 use super::*;
 use crate::idempotency::{self, IdemKey};
+use crate::sql::{parts, values};
 use crate::Db;
 use benteng_domain::coordination::Channel;
 use benteng_domain::webhook::EventKind;
@@ -63,11 +69,10 @@ pub(super) struct Pending {
 }
 
 impl Pending {
-    /// Whether this report can be refused or answered by another inside the batch (a room or
-    /// WhatsApp message that may already have its report, an idempotency key that may be
-    /// taken): only those get a savepoint of their own.
+    /// Whether this report can be refused inside the batch (a room or WhatsApp message that
+    /// may already have its report): only those get a savepoint of their own.
     fn may_step_back(&self) -> bool {
-        self.origin.is_some() || self.idem.is_some()
+        self.origin.is_some()
     }
 }
 
@@ -180,20 +185,47 @@ async fn commit_batch(batch: Vec<Item>) {
 /// savepoint).
 async fn write_batch(db: &Db, batch: &[Item]) -> Result<Vec<Result<(i64, String)>>> {
     let mut tx = db.begin().await?;
-    let audience = Audience::read(&mut tx, batch.iter().map(|i| &i.pending)).await?;
-    // The plain reports all at once, a handful of statements for the whole batch. No
-    // savepoint: a failure here fails the batch, which is written again report by report.
-    let plain: Vec<&Pending> = batch
+    let pendings: Vec<&Pending> = batch.iter().map(|i| &i.pending).collect();
+    let audience = Audience::read(&mut tx, pendings.iter().copied()).await?;
+    // The keys of the reports without a savepoint: each taken by the first report that has
+    // it, unless a committed report has it already; the others are repeats.
+    let keyed: Vec<(usize, &IdemKey)> = pendings
         .iter()
-        .map(|i| &i.pending)
-        .filter(|p| !p.may_step_back())
+        .enumerate()
+        .filter(|(_, p)| !p.may_step_back())
+        .filter_map(|(i, p)| p.idem.as_ref().map(|k| (i, k)))
         .collect();
-    let mut written = write_rows(&mut tx, &plain, &audience).await?.into_iter();
+    let keys: Vec<&IdemKey> = keyed.iter().map(|(_, k)| *k).collect();
+    let took = idempotency::claim(&mut tx, db.backend, &keys, "report").await?;
+    let mut repeat = vec![false; pendings.len()];
+    for ((i, _), took) in keyed.iter().zip(took) {
+        repeat[*i] = !took;
+    }
+    // The rest all at once, a handful of statements for the whole batch. No savepoint: a
+    // failure here fails the batch, which is written again report by report.
+    let plain: Vec<&Pending> = pendings
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| !p.may_step_back() && !repeat[*i])
+        .map(|(_, p)| *p)
+        .collect();
+    let written = write_rows(&mut tx, &plain, &audience).await?;
+    let answers: Vec<(&IdemKey, String)> = plain
+        .iter()
+        .zip(&written)
+        .filter_map(|(p, (id, code))| p.idem.as_ref().map(|k| (k, format!("{id} {code}"))))
+        .collect();
+    idempotency::settle(&mut tx, db.backend, &answers, "report").await?;
+    let mut written = written.into_iter();
     let mut results = Vec::with_capacity(batch.len());
-    for item in batch {
-        let p = &item.pending;
+    for (i, p) in pendings.iter().enumerate() {
         if p.may_step_back() {
             results.push(write_one(&mut tx, p, &audience).await);
+        } else if repeat[i] {
+            // The first report's answer, as this transaction sees it (written above when
+            // that report is in this batch).
+            let answer = idempotency::answer_in(&mut tx, p.idem.as_ref(), "report").await;
+            results.push(answer.and_then(|a| super::create::report_answer(&a)));
         } else {
             results.push(
                 written
@@ -226,12 +258,11 @@ impl Audience {
                 kabs.push(&p.kab);
             }
         }
-        let officers = outbox::area_officers_of(&mut **tx, &kabs).await?;
+        let officers = outbox::area_officers_of(tx, &kabs).await?;
         let mut everyone: Vec<i64> = officers.iter().map(|(_, u)| *u).collect();
         everyone.sort_unstable();
         everyone.dedup();
-        let channels =
-            crate::rooms::prefs::channels_for(&mut **tx, &everyone, "report_new").await?;
+        let channels = crate::rooms::prefs::channels_for(tx, &everyone, "report_new").await?;
         let notices = kabs
             .iter()
             .map(|kab| {
@@ -248,7 +279,7 @@ impl Audience {
                 (kab.to_string(), planned)
             })
             .collect();
-        let hooks = crate::webhooks::queue::subscribed(&mut **tx, EventKind::ReportFiled).await?;
+        let hooks = crate::webhooks::queue::subscribed(tx, EventKind::ReportFiled).await?;
         Ok(Audience { notices, hooks })
     }
 
@@ -346,58 +377,6 @@ async fn write_stepping(tx: &mut Tx, p: &Pending, audience: &Audience) -> Result
         return Ok(Written::Repeat(id, code));
     }
     Ok(Written::Stored(id, code))
-}
-
-/// `rows` copies of the row `row`, separated by commas, each `#` in it the next placeholder:
-/// `?` on SQLite, `$1`, `$2` … on PostgreSQL. Every value is bound in the order of the text,
-/// so a value a row repeats is bound once per row.
-///
-/// Why not `$n` on SQLite too: SQLite looks a named parameter up by a linear search when it
-/// prepares the statement, and sqlx asks each parameter's name when it binds, another linear
-/// search, so a multi-row statement of n values cost n² string comparisons (`perf` on intake
-/// showed `sqlite3_bind_parameter_name` and `strncmp` at 8 % of the process). Plain `?` are
-/// numbered in order and have no name.
-fn values(backend: Backend, rows: usize, row: &str) -> String {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(rows * (row.len() + 16));
-    let mut n = 0;
-    for i in 0..rows {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        for ch in row.chars() {
-            match (ch, backend) {
-                ('#', Backend::Sqlite) => out.push('?'),
-                ('#', Backend::Postgres) => {
-                    n += 1;
-                    let _ = write!(out, "${n}");
-                }
-                _ => out.push(ch),
-            }
-        }
-    }
-    out
-}
-
-/// At most this many rows per multi-row statement.
-const MAX_ROWS: usize = 32;
-
-/// `items` cut into parts of 32, 16, 8, 4, 2 or 1, largest first: a multi-row statement has
-/// one of six lengths, so the few texts stay in each connection's statement cache instead
-/// of one prepared statement per batch size (a batch is up to [`MAX_BATCH`] reports).
-fn parts<T>(mut items: &[T]) -> impl Iterator<Item = &[T]> {
-    std::iter::from_fn(move || {
-        if items.is_empty() {
-            return None;
-        }
-        let mut n = MAX_ROWS;
-        while n > items.len() {
-            n /= 2;
-        }
-        let (part, rest) = items.split_at(n);
-        items = rest;
-        Some(part)
-    })
 }
 
 /// The reports `ps` with their people, files, event, word-search entry, webhook deliveries,
@@ -806,6 +785,55 @@ mod tests {
         assert_eq!(count(&db, "SELECT COUNT(*) FROM idempotency_keys").await, 1);
     }
 
+    /// Keys are taken for the whole batch at once: a key a committed report has answers with
+    /// that report, a key twice in the batch is written once, and a key recorded for another
+    /// operation is refused for its report alone. No repeat is written.
+    #[tokio::test]
+    async fn a_batch_writes_each_key_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = test_db(dir.path()).await;
+        let old = "0f8e1c2a-5b7d-4c3e-9a1f-2d3c4b5a6e7f";
+        let new = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+        let other = "11112222-3333-4444-8555-666677778888";
+        let first = answers_of(vec![pending(&db, "yang pertama", Some(old), None)]).await;
+        let first = first[0].as_ref().unwrap().clone();
+        sqlx::query("INSERT INTO idempotency_keys (owner, idem_key, op, answer, created_at) VALUES ('publik', $1, 'migrant', '7', 0)")
+            .bind(other)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let answers = answers_of(vec![
+            pending(&db, "ulangan yang lama", Some(old), None),
+            pending(&db, "kunci baru", Some(new), None),
+            pending(&db, "kunci baru lagi", Some(new), None),
+            pending(&db, "kunci untuk hal lain", Some(other), None),
+            pending(&db, "tanpa kunci", None, None),
+        ])
+        .await;
+        assert_eq!(answers[0].as_ref().unwrap(), &first);
+        let stored = answers[1].as_ref().unwrap();
+        assert_ne!(stored.0, first.0);
+        assert_eq!(answers[2].as_ref().unwrap(), stored);
+        assert!(
+            matches!(answers[3], Err(Error::Invalid(_))),
+            "{:?}",
+            answers[3]
+        );
+        assert!(answers[4].is_ok());
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM reports").await, 3);
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) FROM reports WHERE description IN ('ulangan yang lama', 'kunci baru lagi', 'kunci untuk hal lain')").await,
+            0
+        );
+        let recorded: String =
+            sqlx::query_scalar("SELECT answer FROM idempotency_keys WHERE idem_key = $1")
+                .bind(new)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        assert_eq!(recorded, format!("{} {}", stored.0, stored.1));
+    }
+
     /// A plain report (no savepoint) that fails in the middle of a batch: the batch is rolled
     /// back and written again report by report, so the failure stays its own and the others
     /// are stored once.
@@ -967,21 +995,6 @@ mod tests {
         ];
         expected.sort();
         assert_eq!(notices, expected);
-    }
-
-    #[test]
-    fn parts_have_six_lengths_and_keep_every_item_in_order() {
-        for n in 0..200 {
-            let items: Vec<usize> = (0..n).collect();
-            let cut: Vec<&[usize]> = parts(&items).collect();
-            assert!(cut.iter().all(|p| [1, 2, 4, 8, 16, 32].contains(&p.len())));
-            assert_eq!(cut.concat(), items);
-        }
-        assert_eq!(
-            values(Backend::Postgres, 2, "(#, 'x', #)"),
-            "($1, 'x', $2), ($3, 'x', $4)"
-        );
-        assert_eq!(values(Backend::Sqlite, 2, "(#, #)"), "(?, ?), (?, ?)");
     }
 
     /// Many senders at once through the queue: every one is answered with its own report,

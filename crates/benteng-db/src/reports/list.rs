@@ -330,11 +330,12 @@ impl crate::reports::Repo<'_> {
         } else {
             "r.created_at DESC, r.id DESC"
         };
-        let row_select = format!(
-            "SELECT r.id, r.tracking_code, r.category, r.status, r.source, {prio} AS priority, r.region_code, \
-             COALESCE(v.name, '') AS village_name, r.description, r.assigned_to, u.full_name AS assigned_name, r.created_at \
-             FROM reports r LEFT JOIN regions v ON v.code = r.region_code LEFT JOIN users u ON u.id = r.assigned_to"
+        let row_cols = format!(
+            "r.id, r.tracking_code, r.category, r.status, r.source, {prio} AS priority, r.region_code, \
+             COALESCE(v.name, '') AS village_name, r.description, r.assigned_to, u.full_name AS assigned_name, r.created_at"
         );
+        let row_from = "FROM reports r LEFT JOIN regions v ON v.code = r.region_code LEFT JOIN users u ON u.id = r.assigned_to";
+        let row_select = format!("SELECT {row_cols} {row_from}");
         if text_search {
             // A word search evaluates its match once: the ids up to the count's bound, in
             // order, from which the page is cut (a common word's match list is the costly
@@ -388,13 +389,10 @@ impl crate::reports::Repo<'_> {
                 more: counted > cap,
             });
         }
-        let counted = f
-            .scalar(format!(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM {from}{where_sql} LIMIT {}) x",
-                cap + 1
-            ))
-            .fetch_one(&self.db.pool)
-            .await?;
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM {from}{where_sql} LIMIT {}) x",
+            cap + 1
+        );
         // The page's ids come from the indexes alone; only those rows are joined.
         let mut g = f.clone();
         let ids = match (&ctx.actor.scope, self.db.backend) {
@@ -427,12 +425,28 @@ impl crate::reports::Repo<'_> {
                 "SELECT r.id FROM {from}{where_sql} ORDER BY {order} LIMIT {per_page} OFFSET {offset}"
             ),
         };
-        let items = g
-            .query_as::<ReportRow>(format!(
-                "{row_select} WHERE r.id IN ({ids}) ORDER BY {outer_order}"
+        // The count comes with the rows, as a column computed once (an uncorrelated subquery:
+        // SQLite runs it once, PostgreSQL as an InitPlan), one statement fewer on every list
+        // and queue page; it uses only the filter's own parameters, which come first in `g`.
+        // A page past the end has no row to carry it and counts apart.
+        #[derive(sqlx::FromRow)]
+        struct Counted {
+            #[sqlx(flatten)]
+            row: ReportRow,
+            total: i64,
+        }
+        let rows = g
+            .query_as::<Counted>(format!(
+                "SELECT {row_cols}, ({count_sql}) AS total {row_from} WHERE r.id IN ({ids}) ORDER BY {outer_order}"
             ))
             .fetch_all(&self.db.pool)
             .await?;
+        let counted = match rows.first() {
+            Some(r) => r.total,
+            None if offset == 0 => 0,
+            None => f.scalar(count_sql).fetch_one(&self.db.pool).await?,
+        };
+        let items = rows.into_iter().map(|r| r.row).collect();
         Ok(Page {
             items,
             total: counted.min(cap),
