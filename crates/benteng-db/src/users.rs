@@ -44,6 +44,8 @@ pub struct User {
 enum Who<'a> {
     Id(i64),
     Token(&'a str),
+    /// The user of a live session, by the session's id.
+    Session(&'a str),
 }
 
 const USER_COLS: &str = "id, username, full_name, email, role, pimpasa, pemeriksa, office_id, agency_id, region_code, home_code, locale, active, last_login_at, must_change_password, totp_enabled, created_at";
@@ -403,7 +405,21 @@ impl crate::users::Repo<'_> {
         Ok(self
             .actor_row(Who::Id(user_id), false)
             .await?
-            .map(|(actor, user, _)| (actor, user)))
+            .map(|(actor, user, _, _)| (actor, user)))
+    }
+
+    /// [`Self::actor_and_unread`] for the user of a live session, with the session's stored
+    /// data, in one statement (a signed-in page read the session and then its user: two).
+    /// `None` when the session has expired, has no user, or its user is not active: the
+    /// caller then reads the session as usual.
+    pub async fn actor_for_session(
+        &self,
+        session_id: &str,
+    ) -> Result<Option<(Actor, User, i64, String)>> {
+        Ok(self
+            .actor_row(Who::Session(session_id), true)
+            .await?
+            .and_then(|(actor, user, unread, data)| Some((actor, user, unread, data?))))
     }
 
     /// [`Self::actor`] for the holder of an API token that has not expired, in one
@@ -413,20 +429,25 @@ impl crate::users::Repo<'_> {
         Ok(self
             .actor_row(Who::Token(&crate::credentials::token_hash(token)), false)
             .await?
-            .map(|(actor, user, _)| (actor, user)))
+            .map(|(actor, user, _, _)| (actor, user)))
     }
 
     /// [`Self::actor`] and the user's unread in-app notifications, for a page's menu badge:
     /// one statement instead of two on every page a signed-in user opens.
     pub async fn actor_and_unread(&self, user_id: i64) -> Result<Option<(Actor, User, i64)>> {
-        self.actor_row(Who::Id(user_id), true).await
+        Ok(self
+            .actor_row(Who::Id(user_id), true)
+            .await?
+            .map(|(actor, user, unread, _)| (actor, user, unread)))
     }
 
+    /// The actor, the user, their unread notifications (when `with_unread`) and, for
+    /// [`Who::Session`], the session's data.
     async fn actor_row(
         &self,
         who: Who<'_>,
         with_unread: bool,
-    ) -> Result<Option<(Actor, User, i64)>> {
+    ) -> Result<Option<(Actor, User, i64, Option<String>)>> {
         // The user and their office's area in force today in one statement: this runs on
         // every signed-in request, and on PostgreSQL every statement is a round trip.
         #[derive(sqlx::FromRow)]
@@ -436,6 +457,7 @@ impl crate::users::Repo<'_> {
             area: Option<String>,
             unread: i64,
             token_used: Option<i64>,
+            session_data: Option<String>,
         }
         let agg = match self.db.backend {
             crate::Backend::Sqlite => "group_concat(a.region_code, ',')",
@@ -448,22 +470,31 @@ impl crate::users::Repo<'_> {
             "0"
         };
         let now = crate::now();
-        // $1 the user (or the token's hash), $2 today, $3 now.
-        let (token_used, user) = match who {
-            Who::Id(_) => ("CAST(NULL AS BIGINT)", "$1"),
+        // $1 the user (or the token's hash, or the session's id), $2 today, $3 now.
+        let no_token = "CAST(NULL AS BIGINT)";
+        let no_session = "CAST(NULL AS TEXT)";
+        let (token_used, session_data, user) = match who {
+            Who::Id(_) => (no_token, no_session, "$1"),
             Who::Token(_) => (
                 "(SELECT last_used_at FROM api_tokens WHERE token_hash = $1)",
+                no_session,
                 "(SELECT user_id FROM api_tokens WHERE token_hash = $1 AND expires_at > $3)",
+            ),
+            Who::Session(_) => (
+                no_token,
+                "(SELECT data FROM sessions WHERE id = $1 AND expires_at > $3)",
+                "(SELECT user_id FROM sessions WHERE id = $1 AND expires_at > $3)",
             ),
         };
         let q = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
             "SELECT {USER_COLS}, (SELECT {agg} FROM office_areas a WHERE a.office_id = users.office_id \
              AND a.valid_from <= $2 AND (a.valid_to IS NULL OR a.valid_to > $2)) AS area, \
-             CAST({unread} AS BIGINT) AS unread, {token_used} AS token_used FROM users WHERE id = {user}"
+             CAST({unread} AS BIGINT) AS unread, {token_used} AS token_used, \
+             {session_data} AS session_data FROM users WHERE id = {user}"
         )));
         let q = match who {
             Who::Id(id) => q.bind(id),
-            Who::Token(hash) => q.bind(hash.to_string()),
+            Who::Token(key) | Who::Session(key) => q.bind(key.to_string()),
         };
         let row = q
             .bind(benteng_domain::values::format_date(crate::today()))
@@ -475,6 +506,7 @@ impl crate::users::Repo<'_> {
             area,
             unread,
             token_used,
+            session_data,
         }) = row
         else {
             return Ok(None);
@@ -540,7 +572,7 @@ impl crate::users::Repo<'_> {
             agency_id: u.agency_id,
             scope,
         };
-        Ok(Some((actor, u, unread)))
+        Ok(Some((actor, u, unread, session_data)))
     }
 
     /// Users the actor may see: all for admins, the province's users for kanwil.

@@ -159,13 +159,39 @@ impl FromRequestParts<AppState> for Viewer {
             .get::<Session>()
             .cloned()
             .ok_or_else(|| WebError::internal("session layer missing"))?;
+        let is_get = parts.method == axum::http::Method::GET;
+        // A page (GET) with a session reads the session and its user with their area in one
+        // statement; the session store then takes the record read here instead of reading
+        // it again (`session_store::Prefetched`). Without a live signed-in session, the
+        // session is read as usual.
+        let mut prefetched = None;
+        if let (true, Some(sid)) = (is_get, session.id()) {
+            let sid = sid.to_string();
+            if let Some((actor, user, n, data)) =
+                benteng_app::account::actor_for_session(&state.db, &sid).await?
+            {
+                state.prefetched.put(sid.clone(), data);
+                prefetched = Some((sid, actor, user, n));
+            }
+        }
         let uid: Option<i64> = session.get(SESSION_USER).await.map_err(WebError::session)?;
+        if let Some((sid, ..)) = &prefetched {
+            // Not taken when the record had been loaded before: drop it.
+            let _ = state.prefetched.take(sid);
+        }
         let mut ctx = None;
         let mut user = None;
         let mut unread = 0;
-        let is_get = parts.method == axum::http::Method::GET;
         if let Some(uid) = uid {
-            match build_ctx(state, parts, uid, is_get).await? {
+            let found = match prefetched {
+                // The session's user column and its record name the same user (both written
+                // together by the store); the check keeps any other case on the usual path.
+                Some((_, actor, u, n)) if actor.user_id == uid => {
+                    Some((caller_ctx(state, parts, actor), u, n))
+                }
+                _ => build_ctx(state, parts, uid, is_get).await?,
+            };
+            match found {
                 Some((c, u, n)) => {
                     ctx = Some(c);
                     user = Some(u);

@@ -134,6 +134,9 @@ pub struct Shared {
     /// per process, so hammering the public `/healthz` cannot queue writes.
     pub(crate) health_probe:
         Arc<std::sync::Mutex<Option<(std::time::Instant, pages::ProbeOutcome)>>>,
+    /// Session records a signed-in page read with its user, for the session store to take
+    /// (`session_store::Prefetched`).
+    pub(crate) prefetched: Arc<session_store::Prefetched>,
 }
 
 /// A bound, ready-to-run server.
@@ -201,6 +204,7 @@ impl Application {
             channels,
             csrf_key,
             health_probe: Default::default(),
+            prefetched: Default::default(),
             guide: Default::default(),
             limiter,
             public_limiter,

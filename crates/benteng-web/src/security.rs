@@ -150,14 +150,15 @@ impl LoginLimiter {
 }
 
 pub fn wrap(app: Router<AppState>, state: AppState) -> Router {
-    let sessions = SessionManagerLayer::new(DbStore(state.db.clone()))
-        .with_name("benteng_sid")
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(state.config.secure_cookies)
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
-            state.config.session_idle_minutes,
-        )));
+    let sessions =
+        SessionManagerLayer::new(DbStore::new(state.db.clone(), state.prefetched.clone()))
+            .with_name("benteng_sid")
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(state.config.secure_cookies)
+            .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+                state.config.session_idle_minutes,
+            )));
     let x_request_id = HeaderName::from_static("x-request-id");
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request| {
         let rid = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");

@@ -54,6 +54,15 @@ pub async fn actor(db: &Db, user_id: i64) -> Result<Option<(Actor, User)>> {
     db.users().actor(user_id).await
 }
 
+/// [`actor_and_unread`] for the user of a live session, with the session's stored data, in
+/// one statement; `None` when the session has no active user (read it as usual then).
+pub async fn actor_for_session(
+    db: &Db,
+    session_id: &str,
+) -> Result<Option<(Actor, User, i64, String)>> {
+    db.users().actor_for_session(session_id).await
+}
+
 /// [`actor`] with the user's unread notifications (a page's menu badge), in one statement.
 pub async fn actor_and_unread(db: &Db, user_id: i64) -> Result<Option<(Actor, User, i64)>> {
     db.users().actor_and_unread(user_id).await
